@@ -1,0 +1,110 @@
+#include "h2session_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static nghttp2_nv
+nv (const char *name, const char *value)
+{
+  nghttp2_nv ret = {
+    .name = (uint8_t *) name,
+    .value = (uint8_t *) value,
+    .namelen = strlen (name),
+    .valuelen = strlen (value),
+    .flags = NGHTTP2_NV_FLAG_NONE,
+  };
+  return ret;
+}
+
+/* Returns the stream a late reply is for, or NULL when the session was
+   abandoned or the client reset the stream meanwhile. */
+static struct h2stream *
+find_stream (const struct rpc_call *call)
+{
+  struct h2session *s;
+  struct h2stream *st;
+
+  for (s = h2_live_sessions; s; s = s->next)
+    if (s->id == call->session_id)
+      break;
+  if (s == NULL)
+    return NULL;
+  st = nghttp2_session_get_stream_user_data (s->ng, call->stream_id);
+  if (st == NULL || st->answered)
+    return NULL;
+  st->answered = true;
+  return st;
+}
+
+static ssize_t
+read_reply (nghttp2_session *ng, int32_t stream_id, uint8_t *buf, size_t length, uint32_t *data_flags,
+            nghttp2_data_source *source, void *user_data)
+{
+  struct h2stream *st = source->ptr;
+  size_t n = st->reply_len - st->reply_off;
+  const nghttp2_nv trailers[] = { nv ("grpc-status", "0") };
+
+  (void) user_data;
+  if (n > length)
+    n = length;
+  memcpy (buf, st->reply + st->reply_off, n);
+  st->reply_off += n;
+  if (st->reply_off < st->reply_len)
+    return (ssize_t) n;
+
+  /* gRPC ends the stream with trailers, not with the last DATA frame. */
+  *data_flags |= NGHTTP2_DATA_FLAG_EOF | NGHTTP2_DATA_FLAG_NO_END_STREAM;
+  if (nghttp2_submit_trailer (ng, stream_id, trailers, ARRAY_SIZE (trailers)) != 0)
+    return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+  return (ssize_t) n;
+}
+
+void
+h2session_reply (const struct rpc_call *call, const uint8_t *msg, size_t len)
+{
+  struct h2stream *st = find_stream (call);
+  const nghttp2_nv headers[] = { nv (":status", "200"), nv ("content-type", "application/grpc") };
+  nghttp2_data_provider provider = { .source.ptr = st, .read_callback = read_reply };
+  int rv;
+
+  if (st == NULL)
+    {
+      log_debug ("dropping reply for stream %d of session %llu", call->stream_id,
+                 (unsigned long long) call->session_id);
+      return;
+    }
+  st->reply = grpc_frame (msg, len, &st->reply_len);
+  rv = nghttp2_submit_response (st->session->ng, st->id, headers, ARRAY_SIZE (headers), &provider);
+  if (rv != 0)
+    log_warning ("cannot submit reply on stream %d: %s", st->id, nghttp2_strerror (rv));
+}
+
+void
+h2session_reply_error (const struct rpc_call *call, enum grpc_code code, const char *message)
+{
+  struct h2stream *st = find_stream (call);
+  cleanup_free char *encoded = NULL;
+  char status[16];
+  int rv;
+
+  if (st == NULL)
+    {
+      log_debug ("dropping error for stream %d of session %llu", call->stream_id,
+                 (unsigned long long) call->session_id);
+      return;
+    }
+  log_debug ("stream %d fails with status %d: %s", st->id, code, message);
+  snprintf (status, sizeof (status), "%d", code);
+  encoded = grpc_percent_encode (message);
+
+  /* Trailers-only: one HEADERS frame that also ends the stream. */
+  const nghttp2_nv headers[] = {
+    nv (":status", "200"),
+    nv ("content-type", "application/grpc"),
+    nv ("grpc-status", status),
+    nv ("grpc-message", encoded),
+  };
+  rv = nghttp2_submit_response (st->session->ng, st->id, headers, ARRAY_SIZE (headers), NULL);
+  if (rv != 0)
+    log_warning ("cannot submit error on stream %d: %s", st->id, nghttp2_strerror (rv));
+}

@@ -1,0 +1,13 @@
+package dev.vc4j;
+
+/** A stable, machine-readable code for every {@link VcException}; the names never change between releases. */
+public enum ErrorCode {
+    INVALID_CONFIG,
+    NOT_FOUND,
+    ALREADY_EXISTS,
+    ILLEGAL_STATE,
+    TIMEOUT,
+    HYPERVISOR_FAILED,
+    AGENT_FAILED,
+    STORAGE_FAILED
+}

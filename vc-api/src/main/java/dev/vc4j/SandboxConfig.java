@@ -1,0 +1,89 @@
+package dev.vc4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** Everything needed to create a sandbox. Immutable; build one with {@link #builder()}. */
+public record SandboxConfig(
+        String id,
+        String hostname,
+        HypervisorConfig hypervisor,
+        AgentConfig agent,
+        Map<String, String> annotations) {
+
+    public SandboxConfig {
+        annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Checks every field; throws {@link InvalidConfigException} naming the first bad one. Touches nothing. */
+    public void validate() {
+        SandboxIds.check("id", id);
+        if (hostname == null || !hostname.matches("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")) {
+            throw new InvalidConfigException("hostname", hostname, "must be a host name label of 1 to 63 letters, digits or '-'");
+        }
+        if (hypervisor == null) {
+            throw new InvalidConfigException("hypervisor", null, "is required");
+        }
+        hypervisor.validate("hypervisor");
+        if (agent == null) {
+            throw new InvalidConfigException("agent", null, "is required");
+        }
+        agent.validate("agent");
+        annotations.forEach((key, value) -> {
+            if (key.isEmpty() || key.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidConfigException("annotations", key, "a key must be non-empty without control characters");
+            }
+        });
+    }
+
+    public static final class Builder {
+        private String id;
+        private String hostname;
+        private HypervisorConfig hypervisor;
+        private AgentConfig agent = AgentConfig.defaults();
+        private final Map<String, String> annotations = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        /** Defaults to the id when it is a valid host name, else to "sandbox". */
+        public Builder hostname(String hostname) {
+            this.hostname = hostname;
+            return this;
+        }
+
+        public Builder hypervisor(HypervisorConfig hypervisor) {
+            this.hypervisor = hypervisor;
+            return this;
+        }
+
+        public Builder agent(AgentConfig agent) {
+            this.agent = agent;
+            return this;
+        }
+
+        public Builder annotation(String key, String value) {
+            annotations.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public SandboxConfig build() {
+            String host = hostname;
+            if (host == null) {
+                host = id != null && id.matches("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?") ? id : "sandbox";
+            }
+            return new SandboxConfig(id, host, hypervisor == null ? HypervisorConfig.defaults() : hypervisor, agent,
+                    annotations);
+        }
+    }
+}

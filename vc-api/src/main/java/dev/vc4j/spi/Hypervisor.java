@@ -1,0 +1,20 @@
+package dev.vc4j.spi;
+
+/** Starts and destroys VMs. Implementations are found with {@link java.util.ServiceLoader}. */
+public interface Hypervisor {
+
+    /**
+     * Launches a VM and returns once its control socket answers, within the config's start timeout.
+     * On failure nothing is left running and the files it created in {@code spec.runDir()} are removed.
+     */
+    Vm start(VmSpec spec);
+
+    /** Whether the VM of {@code record} still runs: same pid and same process start time. */
+    boolean isRunning(VmRecord record);
+
+    /**
+     * Kills a VM known only from the store (its owner may be another or a dead process) and removes
+     * its sockets and pid file from {@code runDir}. A recycled pid is never killed.
+     */
+    void destroy(VmRecord record, java.nio.file.Path runDir);
+}

@@ -1,0 +1,44 @@
+package dev.vc4j.spi;
+
+import dev.vc4j.SandboxConfig;
+import dev.vc4j.StoreRoots;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Persists sandboxes: the config under the config root, the state under the run root. Every write is
+ * atomic and durable; every read checks the format version.
+ */
+public interface SandboxStore {
+
+    StoreRoots roots();
+
+    /** The sandbox's directory under the run root: state, lock, sockets, logs. */
+    Path runDir(String sandboxId);
+
+    /**
+     * Takes an existing sandbox's lock: shared for reads, exclusive for changes. Blocks until granted.
+     * Recreates the run directory when only the config survived (after a reboot). Throws NotFound when
+     * the sandbox has no config, including when it was deleted while this caller waited.
+     */
+    SandboxLock lock(String sandboxId, boolean exclusive);
+
+    /** Takes the exclusive lock of a sandbox about to be created, creating its run directory. */
+    SandboxLock lockNew(String sandboxId);
+
+    /** Writes the config; fails with AlreadyExists when the sandbox has one. */
+    void createConfig(SandboxConfig config);
+
+    SandboxConfig readConfig(String sandboxId);
+
+    void writeState(SandboxRecord record);
+
+    /** The stored state; empty when the sandbox has a config but no state yet (or after a reboot). */
+    Optional<SandboxRecord> readState(String sandboxId);
+
+    boolean exists(String sandboxId);
+
+    /** Removes the sandbox's run and config directories and everything in them. Idempotent. */
+    void delete(String sandboxId);
+}

@@ -1,0 +1,30 @@
+package dev.vc4j.storage;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+
+/** The few libc calls the JDK does not offer: flock(2) on a raw descriptor. */
+final class LibC {
+    static final int O_RDWR = 0x2;
+    static final int O_CREAT = 0x40;
+    static final int O_CLOEXEC = 0x80000;
+    static final int LOCK_SH = 1;
+    static final int LOCK_EX = 2;
+    static final int LOCK_NB = 4;
+    static final int LOCK_UN = 8;
+    static final int EWOULDBLOCK = 11;
+    static final int EINTR = 4;
+
+    static {
+        Native.register(LibC.class, "c");
+    }
+
+    private LibC() {
+    }
+
+    static native int open(String path, int flags, int mode) throws LastErrorException;
+
+    static native int flock(int fd, int operation) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+}

@@ -1,0 +1,112 @@
+package dev.vc4j.storage;
+
+import com.sun.jna.LastErrorException;
+import dev.vc4j.StorageException;
+import dev.vc4j.VcTimeoutException;
+import dev.vc4j.spi.SandboxLock;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A flock(2) lock on a sandbox's lock file, held through one descriptor that this object owns.
+ * flock, not FileChannel.lock: the JDK's lock throws inside one JVM when two threads want the same file,
+ * and is silently dropped when any other channel on the file closes.
+ */
+final class SandboxFileLock implements SandboxLock {
+    private final Path file;
+    private final boolean exclusive;
+    private int fd;
+
+    private SandboxFileLock(Path file, boolean exclusive, int fd) {
+        this.file = file;
+        this.exclusive = exclusive;
+        this.fd = fd;
+    }
+
+    /**
+     * Opens (creating) and locks {@code file}, polling so that the wait has a deadline. Returns null when
+     * the file was unlinked while we waited (its sandbox was deleted): the caller decides what that means.
+     */
+    static SandboxFileLock acquire(Path file, boolean exclusive, Duration timeout) {
+        int fd = open(file);
+        try {
+            waitFor(fd, file, exclusive ? LibC.LOCK_EX : LibC.LOCK_SH, timeout);
+            if (unlinked(fd)) {
+                LibC.close(fd);
+                return null;
+            }
+            return new SandboxFileLock(file, exclusive, fd);
+        } catch (RuntimeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+    }
+
+    private static int open(Path file) {
+        try {
+            return LibC.open(file.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 0600);
+        } catch (LastErrorException e) {
+            throw new StorageException("cannot open lock file", file, e);
+        }
+    }
+
+    private static void waitFor(int fd, Path file, int mode, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long sleepMillis = 1;
+        while (true) {
+            try {
+                LibC.flock(fd, mode | LibC.LOCK_NB);
+                return;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != LibC.EWOULDBLOCK && e.getErrorCode() != LibC.EINTR) {
+                    throw new StorageException("cannot lock", file, e);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new VcTimeoutException("waiting for the lock " + file, timeout, null);
+            }
+            sleep(sleepMillis);
+            sleepMillis = Math.min(sleepMillis * 2, 20);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VcTimeoutException("waiting for a sandbox lock (interrupted)", Duration.ZERO, e);
+        }
+    }
+
+    /** Whether the locked inode is no longer the file's: the kernel marks such a descriptor "(deleted)". */
+    private static boolean unlinked(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString().endsWith(" (deleted)");
+        } catch (IOException e) {
+            throw new StorageException("cannot inspect lock descriptor", Path.of("/proc/self/fd/" + fd), e);
+        }
+    }
+
+    @Override
+    public boolean exclusive() {
+        return exclusive;
+    }
+
+    /** Closing the descriptor releases the lock; an explicit unlock would be redundant. */
+    @Override
+    public synchronized void close() {
+        if (fd >= 0) {
+            try {
+                LibC.close(fd);
+            } catch (LastErrorException e) {
+                throw new StorageException("cannot close lock file", file, e);
+            } finally {
+                fd = -1;
+            }
+        }
+    }
+}

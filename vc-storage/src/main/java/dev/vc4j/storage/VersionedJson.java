@@ -1,0 +1,89 @@
+package dev.vc4j.storage;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.vc4j.StorageException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The on-disk form of every stored file: {@code {"formatVersion": N, "data": {...}}}. A file written by a
+ * newer vc4j (a higher version) is refused rather than half understood.
+ */
+final class VersionedJson {
+    static final int FORMAT_VERSION = 1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .registerModule(new Jdk8Module())
+            .registerModule(new SimpleModule().addSerializer(Path.class, new PathSerializer())
+                    .addDeserializer(Path.class, new PathDeserializer()))
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private VersionedJson() {
+    }
+
+    static byte[] encode(Object value) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("formatVersion", FORMAT_VERSION);
+        root.set("data", MAPPER.valueToTree(value));
+        try {
+            return MAPPER.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    static <T> T decode(byte[] content, Class<T> type, Path file) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(content);
+        } catch (IOException e) {
+            throw new StorageException("cannot parse (truncated or not JSON)", file, e);
+        }
+        if (root == null || !root.isObject() || !root.path("formatVersion").isInt() || !root.has("data")) {
+            throw new StorageException("not a vc4j file (no formatVersion and data)", file, null);
+        }
+        int version = root.get("formatVersion").intValue();
+        if (version != FORMAT_VERSION) {
+            throw new StorageException("unsupported format version " + version + " (this vc4j reads version "
+                    + FORMAT_VERSION + ") in", file, null);
+        }
+        try {
+            return MAPPER.treeToValue(root.get("data"), type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StorageException("invalid content in", file, e);
+        }
+    }
+
+    /** Paths as plain strings, not Jackson's default file: URIs, so the files read well. */
+    private static final class PathSerializer extends JsonSerializer<Path> {
+        @Override
+        public void serialize(Path value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeString(value.toString());
+        }
+    }
+
+    private static final class PathDeserializer extends JsonDeserializer<Path> {
+        @Override
+        public Path deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return Path.of(p.getValueAsString());
+        }
+    }
+}
