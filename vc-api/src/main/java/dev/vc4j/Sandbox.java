@@ -153,9 +153,16 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** After {@link #close()} the next call connects again: each connection starts with a fresh handshake. */
     private synchronized AgentSession agent() {
         if (agent == null) {
-            throw new AgentException("connect", "the connection of sandbox `" + id() + "` was closed", null);
+            if (vm == null) {
+                throw new AgentException("connect", "sandbox `" + id() + "` has no VM in this process", null);
+            }
+            Vm current = vm;
+            agent = vc.agent().connect(current.agentSocket(), config.agent(), config.agent().callTimeout(),
+                    () -> requireAlive(current));
+            current.onExit(agent::close);
         }
         return agent;
     }

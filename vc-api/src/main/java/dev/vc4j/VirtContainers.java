@@ -6,6 +6,7 @@ import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.SandboxStoreFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -15,6 +16,9 @@ import java.util.ServiceLoader;
  * {@link #create()} wires the default implementations found on the class path.
  */
 public final class VirtContainers {
+    private static final int MAX_SOCKET_PATH = 107;
+    private static final String LONGEST_SOCKET_NAME = "qmp-ctl.sock";
+
     private final SandboxStore store;
     private final Hypervisor hypervisor;
     private final Agent agent;
@@ -48,6 +52,7 @@ public final class VirtContainers {
         config.validate();
         long started = System.nanoTime();
         String id = config.id();
+        checkSocketPathLength(id);
         if (store.exists(id)) {
             throw new AlreadyExistsException("sandbox", id);
         }
@@ -64,6 +69,18 @@ public final class VirtContainers {
                 undo.runAll(e);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * The VM's unix sockets live in the run directory, and a unix socket path holds at most 107 bytes;
+     * a long id under a deep run root would only fail later, inside QEMU.
+     */
+    private void checkSocketPathLength(String id) {
+        int longest = store.runDir(id).resolve(LONGEST_SOCKET_NAME).toString().getBytes(StandardCharsets.UTF_8).length;
+        if (longest > MAX_SOCKET_PATH) {
+            throw new InvalidConfigException("id", id, "too long: the sandbox's sockets under " + store.roots().run()
+                    + " would have paths of " + longest + " bytes, at most " + MAX_SOCKET_PATH + " are possible");
         }
     }
 

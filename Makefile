@@ -1,0 +1,37 @@
+# vc4j: the two commands of the README.
+#   make demo   set up the host, build everything, boot a sandbox and run uname -a in it
+#   make test   set up the host, build everything, run all tests (C agent, Java unit and VM tests)
+# Both are idempotent: a second run reuses what is built and up to date.
+
+SHELL := /bin/bash
+MVN ?= mvn -B -q
+GUEST_DIR := $(CURDIR)/guest/image/build
+export VC4J_GUEST_DIR := $(GUEST_DIR)
+
+.PHONY: demo test setup agent image java agent-test clean
+
+demo: setup image java
+	java -cp "$$(cat examples/target/classpath):examples/target/classes" dev.vc4j.examples.Demo
+
+test: setup image agent-test
+	$(MVN) -Dvc4j.guest.dir=$(GUEST_DIR) verify
+
+setup:
+	scripts/setup-host.sh
+
+agent:
+	$(MAKE) -C guest/agent
+
+agent-test: agent
+	$(MAKE) -C guest/agent test
+
+image: agent
+	guest/image/build.sh --agent guest/agent/build/vc4j-agent --out $(GUEST_DIR)
+
+java:
+	$(MVN) -DskipTests install
+
+clean:
+	$(MVN) clean
+	$(MAKE) -C guest/agent clean
+	rm -rf $(GUEST_DIR)

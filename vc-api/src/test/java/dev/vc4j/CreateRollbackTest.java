@@ -1,0 +1,106 @@
+package dev.vc4j;
+
+import dev.vc4j.spi.Agent;
+import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.Hypervisor;
+import dev.vc4j.spi.SandboxLock;
+import dev.vc4j.spi.SandboxStore;
+import dev.vc4j.spi.Vm;
+import dev.vc4j.spi.VmRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mockito.InOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** Each step of createSandbox that fails undoes the steps before it, in reverse order. */
+class CreateRollbackTest {
+    private final SandboxStore store = mock(SandboxStore.class);
+    private final Hypervisor hypervisor = mock(Hypervisor.class);
+    private final Agent agent = mock(Agent.class);
+    private final Vm vm = mock(Vm.class);
+    private final SandboxLock lock = mock(SandboxLock.class);
+    private SandboxConfig config;
+    private VirtContainers vc;
+
+    @BeforeEach
+    void setUp(@TempDir Path dir) throws IOException {
+        Path kernel = Files.createFile(dir.resolve("vmlinux"));
+        Path initrd = Files.createFile(dir.resolve("initrd.img"));
+        config = SandboxConfig.builder().id("sb").hypervisor(
+                HypervisorConfig.builder().qemuBinary(Path.of("/bin/true")).kernel(kernel).initrd(initrd).build()).build();
+        when(store.roots()).thenReturn(new StoreRoots(dir.resolve("run"), dir.resolve("config")));
+        when(store.runDir("sb")).thenReturn(dir.resolve("run/sbs/sb"));
+        when(store.lockNew("sb")).thenReturn(lock);
+        when(vm.record()).thenReturn(new VmRecord(1, 1, Accelerator.TCG));
+        when(vm.timeToControlReady()).thenReturn(Duration.ofMillis(10));
+        when(vm.agentSocket()).thenReturn(dir.resolve("agent.sock"));
+        vc = VirtContainers.builder().store(store).hypervisor(hypervisor).agent(agent).build();
+    }
+
+    @Test
+    void hypervisorFailureRemovesTheStoredConfig() {
+        HypervisorException boom = new HypervisorException("no QEMU");
+        when(hypervisor.start(any())).thenThrow(boom);
+
+        assertSame(boom, assertThrows(HypervisorException.class, () -> vc.createSandbox(config)));
+
+        InOrder order = inOrder(store, lock);
+        order.verify(store).createConfig(config);
+        order.verify(store).delete("sb");
+        order.verify(lock).close();
+    }
+
+    @Test
+    void agentFailureStopsTheVmThenRemovesTheStoredConfig() {
+        when(hypervisor.start(any())).thenReturn(vm);
+        when(agent.connect(any(), any(), any(), any())).thenThrow(new AgentException("connect", "no answer", null));
+
+        assertThrows(AgentException.class, () -> vc.createSandbox(config));
+
+        InOrder order = inOrder(vm, store, lock);
+        order.verify(vm).close();
+        order.verify(store).delete("sb");
+        order.verify(lock).close();
+    }
+
+    @Test
+    void stateWriteFailureClosesTheAgentStopsTheVmAndRemovesEverything() {
+        AgentSession session = mock(AgentSession.class);
+        when(hypervisor.start(any())).thenReturn(vm);
+        when(agent.connect(any(), any(), any(), any())).thenReturn(session);
+        StorageException full = new StorageException("cannot write", Path.of("state.json"), null);
+        org.mockito.Mockito.doThrow(full).when(store).writeState(any());
+
+        assertSame(full, assertThrows(StorageException.class, () -> vc.createSandbox(config)));
+
+        InOrder order = inOrder(session, vm, store);
+        order.verify(session).close();
+        order.verify(vm).close();
+        order.verify(store).delete("sb");
+    }
+
+    @Test
+    void existingSandboxIsNeitherTouchedNorRemoved() {
+        when(store.exists("sb")).thenReturn(true);
+
+        assertThrows(AlreadyExistsException.class, () -> vc.createSandbox(config));
+
+        verify(store, never()).lockNew(any());
+        verify(store, never()).delete(any());
+        verify(hypervisor, never()).start(any());
+    }
+}

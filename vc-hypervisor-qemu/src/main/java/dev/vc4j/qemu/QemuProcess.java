@@ -1,0 +1,101 @@
+package dev.vc4j.qemu;
+
+import dev.vc4j.HypervisorException;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A QEMU process started by this JVM. Its stdout and stderr go to a log file, not a pipe, so QEMU never
+ * blocks on a full pipe and keeps running if this JVM goes away.
+ */
+final class QemuProcess {
+    private static final int TAIL_BYTES = 2048;
+
+    private final Process process;
+    private final long startTime;
+    private final Path log;
+    private final Path console;
+
+    private QemuProcess(Process process, long startTime, Path log, Path console) {
+        this.process = process;
+        this.startTime = startTime;
+        this.log = log;
+        this.console = console;
+    }
+
+    static QemuProcess launch(List<String> argv, Path log, Path console) {
+        Process process;
+        try {
+            process = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new HypervisorException("cannot start " + argv.get(0) + ": " + e.getMessage(), e);
+        }
+        // read at once: the start time is what tells this process apart from a later one with its pid
+        long startTime = ProcessIdentity.startTime(process.pid()).orElse(-1);
+        return new QemuProcess(process, startTime, log, console);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    long startTime() {
+        return startTime;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    /** SIGKILL and reap; QEMU cannot ignore it, so the wait is short. */
+    void kill() {
+        process.destroyForcibly();
+        if (!waitFor(Duration.ofSeconds(10))) {
+            throw new HypervisorException("QEMU (pid " + pid() + ") survived SIGKILL for 10 s");
+        }
+    }
+
+    /** Why QEMU ended, with the last words of QEMU and of the guest console; a user can act on it. */
+    String exitDescription() {
+        int status = process.exitValue();
+        String how = status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
+        return "QEMU (pid " + pid() + ") " + how + tail("QEMU said", log) + tail("guest console", console);
+    }
+
+    private static String tail(String label, Path file) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long start = Math.max(0, f.length() - TAIL_BYTES);
+            byte[] buf = new byte[(int) (f.length() - start)];
+            f.seek(start);
+            f.readFully(buf);
+            String text = new String(buf, StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? "" : "\n--- " + label + " (last " + buf.length + " bytes) ---\n" + text;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

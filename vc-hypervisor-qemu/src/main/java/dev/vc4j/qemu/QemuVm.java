@@ -1,0 +1,116 @@
+package dev.vc4j.qemu;
+
+import dev.vc4j.VcException;
+import dev.vc4j.spi.Vm;
+import dev.vc4j.spi.VmRecord;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A running VM and everything it owns: the QEMU process, the QMP connection on the control socket
+ * (commands) and the one on the monitor socket (events, so a dying guest is seen without a command).
+ */
+final class QemuVm implements Vm {
+    private static final Duration QUIT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
+    private final QemuProcess process;
+    private final RunFiles files;
+    private final VmRecord record;
+    private final Duration timeToControlReady;
+    private final QmpClient control;
+    private final QmpClient monitor;
+    private volatile String guestEvent;
+    private boolean stopped;
+
+    QemuVm(QemuProcess process, RunFiles files, VmRecord record, Duration timeToControlReady,
+            QmpClient control, QmpClient monitor) {
+        this.process = process;
+        this.files = files;
+        this.record = record;
+        this.timeToControlReady = timeToControlReady;
+        this.control = control;
+        this.monitor = monitor;
+        monitor.onEvent(event -> {
+            String name = event.path("event").asText();
+            if (name.equals("GUEST_PANICKED") || name.equals("SHUTDOWN")) {
+                guestEvent = name + " " + event.path("data");
+            }
+        });
+    }
+
+    @Override
+    public VmRecord record() {
+        return record;
+    }
+
+    @Override
+    public Path agentSocket() {
+        return files.agentSocket();
+    }
+
+    @Override
+    public Duration timeToControlReady() {
+        return timeToControlReady;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public Optional<String> deathReason() {
+        if (process.isAlive()) {
+            return Optional.empty();
+        }
+        String event = guestEvent == null ? "" : " after the event " + guestEvent;
+        return Optional.of(process.exitDescription() + event);
+    }
+
+    @Override
+    public void onExit(Runnable action) {
+        process.onExit().thenRun(action);
+    }
+
+    @Override
+    public synchronized void stop(Duration grace) {
+        if (stopped) {
+            return;
+        }
+        try {
+            if (process.isAlive() && !grace.isZero()) {
+                quietly(() -> control.execute("system_powerdown", null, COMMAND_TIMEOUT));
+                process.waitFor(grace);
+            }
+            if (process.isAlive()) {
+                quietly(() -> control.execute("quit", null, COMMAND_TIMEOUT));
+                process.waitFor(QUIT_TIMEOUT);
+            }
+            if (process.isAlive()) {
+                process.kill();
+            }
+        } finally {
+            control.close();
+            monitor.close();
+            files.removeLiveFiles();
+            stopped = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+
+    /** A command to a QEMU on its way out may fail for many reasons; the next, harsher step follows anyway. */
+    private static void quietly(Runnable command) {
+        try {
+            command.run();
+        } catch (VcException e) {
+            // fall through to the next step
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.vc4j.qemu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vc4j.HypervisorException;
+import dev.vc4j.VcTimeoutException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One QMP connection. A single reader thread takes every message off the socket: replies complete the
+ * command with the same id, events go to the listeners. Every command has a deadline, and end of stream
+ * fails every waiting command at once.
+ */
+final class QmpClient implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path socket;
+    private final SocketChannel channel;
+    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
+    private final List<Consumer<JsonNode>> eventListeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile String closedReason;
+
+    private QmpClient(Path socket, SocketChannel channel) {
+        this.socket = socket;
+        this.channel = channel;
+        Thread reader = new Thread(this::readLoop, "qmp-reader " + socket.getFileName());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Connects, reads the greeting and negotiates capabilities. QEMU creates its socket before it has
+     * checked all its arguments, so {@code qemuAlive} is asked between attempts and the wait ends as soon
+     * as QEMU is gone.
+     */
+    static QmpClient connect(Path socket, Duration timeout, Runnable qemuAlive) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SocketChannel channel = openWhenListening(socket, deadline, timeout, qemuAlive);
+        QmpClient client = new QmpClient(socket, channel);
+        try {
+            client.awaitGreeting(deadline, timeout, qemuAlive);
+            client.execute("qmp_capabilities", null, remaining(deadline));
+            return client;
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static SocketChannel openWhenListening(Path socket, long deadline, Duration timeout, Runnable qemuAlive) {
+        while (true) {
+            qemuAlive.run();
+            try {
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                try {
+                    ch.connect(UnixDomainSocketAddress.of(socket));
+                    return ch;
+                } catch (IOException e) {
+                    ch.close();
+                }
+            } catch (IOException e) {
+                throw new HypervisorException("cannot open a unix socket for QMP: " + e.getMessage(), e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new VcTimeoutException("connecting to QMP socket " + socket, timeout, null);
+            }
+            sleep(10);
+        }
+    }
+
+    private void awaitGreeting(long deadline, Duration timeout, Runnable qemuAlive) {
+        while (true) {
+            qemuAlive.run();
+            try {
+                greeting.get(20, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new VcTimeoutException("waiting for the QMP greeting on " + socket, timeout, null);
+                }
+            } catch (ExecutionException e) {
+                throw asRuntime(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HypervisorException("interrupted while waiting for QMP", e);
+            }
+        }
+    }
+
+    /** Runs one command and returns its {@code return} value; QMP errors become HypervisorException. */
+    JsonNode execute(String command, ObjectNode arguments, Duration timeout) {
+        String id = Long.toString(ids.incrementAndGet());
+        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+        pending.put(id, reply);
+        try {
+            if (closedReason != null) {
+                throw closedError();
+            }
+            ObjectNode message = JSON.createObjectNode().put("execute", command).put("id", id);
+            if (arguments != null) {
+                message.set("arguments", arguments);
+            }
+            send(message);
+            JsonNode response = reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (response.has("error")) {
+                JsonNode error = response.get("error");
+                throw new HypervisorException("QMP " + command + " failed: " + error.path("class").asText()
+                        + ": " + error.path("desc").asText());
+            }
+            return response.path("return");
+        } catch (TimeoutException e) {
+            throw new VcTimeoutException("QMP " + command, timeout, null);
+        } catch (ExecutionException e) {
+            throw asRuntime(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("interrupted during QMP " + command, e);
+        } finally {
+            pending.remove(id);
+        }
+    }
+
+    /** Listeners run on the reader thread, in the order QEMU sent the events; they must not block. */
+    void onEvent(Consumer<JsonNode> listener) {
+        eventListeners.add(listener);
+    }
+
+    private synchronized void send(ObjectNode message) {
+        try {
+            ByteBuffer buf = ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        } catch (IOException e) {
+            throw new HypervisorException("cannot send to QMP socket " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void readLoop() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                dispatch(JSON.readTree(line));
+            }
+            shutDown("QEMU closed the QMP connection");
+        } catch (IOException e) {
+            shutDown("QMP connection lost: " + e.getMessage());
+        }
+    }
+
+    private void dispatch(JsonNode message) {
+        if (message.has("QMP")) {
+            greeting.complete(message);
+        } else if (message.has("event")) {
+            eventListeners.forEach(l -> l.accept(message));
+        } else {
+            CompletableFuture<JsonNode> reply = pending.get(message.path("id").asText());
+            if (reply != null) {
+                reply.complete(message);
+            }
+        }
+    }
+
+    private void shutDown(String reason) {
+        if (closedReason == null) {
+            closedReason = reason;
+        }
+        HypervisorException error = closedError();
+        greeting.completeExceptionally(error);
+        pending.values().forEach(f -> f.completeExceptionally(error));
+    }
+
+    private HypervisorException closedError() {
+        return new HypervisorException(closedReason + " (" + socket + ")");
+    }
+
+    @Override
+    public void close() {
+        if (closedReason == null) {
+            closedReason = "QMP connection closed by vc4j";
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing is best effort; the reader thread ends either way
+        }
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+    }
+
+    private static RuntimeException asRuntime(Throwable t) {
+        return t instanceof RuntimeException r ? r : new HypervisorException(String.valueOf(t.getMessage()), t);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("interrupted while connecting to QMP", e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.vc4j.storage;
+
+import dev.vc4j.Accelerator;
+import dev.vc4j.AlreadyExistsException;
+import dev.vc4j.HypervisorConfig;
+import dev.vc4j.NotFoundException;
+import dev.vc4j.SandboxConfig;
+import dev.vc4j.SandboxState;
+import dev.vc4j.StorageException;
+import dev.vc4j.StoreRoots;
+import dev.vc4j.spi.SandboxLock;
+import dev.vc4j.spi.SandboxRecord;
+import dev.vc4j.spi.VmRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileSandboxStoreTest {
+    @TempDir
+    Path dir;
+    private FileSandboxStore store;
+    private SandboxConfig config;
+
+    @BeforeEach
+    void setUp() {
+        store = new FileSandboxStore(new StoreRoots(dir.resolve("run"), dir.resolve("config")));
+        config = SandboxConfig.builder().id("sb1").annotation("owner", "test").hypervisor(HypervisorConfig.builder()
+                .kernel(Path.of("/k/vmlinux")).initrd(Path.of("/k/initrd.img")).kernelParam("debug")
+                .startTimeout(Duration.ofSeconds(42)).accelerator(Accelerator.TCG).build()).build();
+    }
+
+    @Test
+    void configAndStateRoundTrip() {
+        try (SandboxLock lock = store.lockNew("sb1")) {
+            store.createConfig(config);
+            SandboxRecord record = new SandboxRecord("sb1", SandboxState.READY, Instant.parse("2026-01-02T03:04:05Z"),
+                    new VmRecord(1234, 987654, Accelerator.TCG), Map.of("k", "v"));
+            store.writeState(record);
+            assertEquals(config, store.readConfig("sb1"));
+            assertEquals(record, store.readState("sb1").orElseThrow());
+        }
+    }
+
+    @Test
+    void filesAndDirectoriesArePrivate() throws IOException {
+        try (SandboxLock lock = store.lockNew("sb1")) {
+            store.createConfig(config);
+            store.writeState(new SandboxRecord("sb1", SandboxState.READY, Instant.now(), null, Map.of()));
+        }
+        assertEquals("rwx------", perms(store.runDir("sb1")));
+        assertEquals("rw-------", perms(store.runDir("sb1").resolve("state.json")));
+        assertEquals("rw-------", perms(dir.resolve("config/sbs/sb1/config.json")));
+        try (Stream<Path> files = Files.list(store.runDir("sb1"))) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "temp file left");
+        }
+    }
+
+    @Test
+    void secondConfigForTheSameIdIsRefused() {
+        try (SandboxLock lock = store.lockNew("sb1")) {
+            store.createConfig(config);
+            assertThrows(AlreadyExistsException.class, () -> store.createConfig(config));
+        }
+    }
+
+    @Test
+    void newerFormatVersionIsRefusedNamingTheFile() throws IOException {
+        createWithState();
+        Path state = store.runDir("sb1").resolve("state.json");
+        Files.writeString(state, "{\"formatVersion\": 7, \"data\": {}}");
+        StorageException e = assertThrows(StorageException.class, () -> store.readState("sb1"));
+        assertTrue(e.getMessage().contains("unsupported format version 7"), e.getMessage());
+        assertEquals(state, e.path());
+    }
+
+    @Test
+    void truncatedStateIsReportedNotMisread() throws IOException {
+        createWithState();
+        Path state = store.runDir("sb1").resolve("state.json");
+        byte[] whole = Files.readAllBytes(state);
+        Files.write(state, java.util.Arrays.copyOf(whole, whole.length / 2));
+        StorageException e = assertThrows(StorageException.class, () -> store.readState("sb1"));
+        assertEquals(state, e.path());
+    }
+
+    @Test
+    void exclusiveLockExcludesOtherHoldersInTheSameJvm() throws Exception {
+        createWithState();
+        CompletableFuture<Void> reader;
+        try (SandboxLock writer = store.lock("sb1", true)) {
+            reader = CompletableFuture.runAsync(() -> store.lock("sb1", false).close());
+            Thread.sleep(200);
+            assertFalse(reader.isDone(), "a shared lock was granted while an exclusive one is held");
+        }
+        reader.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void sharedLocksCoexist() {
+        createWithState();
+        try (SandboxLock a = store.lock("sb1", false); SandboxLock b = store.lock("sb1", false)) {
+            assertFalse(a.exclusive() || b.exclusive());
+        }
+    }
+
+    @Test
+    void waiterOnADeletedSandboxGetsNotFound() throws Exception {
+        createWithState();
+        CompletableFuture<Void> waiter;
+        try (SandboxLock lock = store.lock("sb1", true)) {
+            waiter = CompletableFuture.runAsync(() -> store.lock("sb1", false).close());
+            Thread.sleep(100);
+            store.delete("sb1");
+        }
+        Throwable cause = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> waiter.get(5, TimeUnit.SECONDS)).getCause();
+        assertTrue(cause instanceof NotFoundException, String.valueOf(cause));
+        assertFalse(Files.exists(store.runDir("sb1")));
+        assertFalse(Files.exists(dir.resolve("config/sbs/sb1")));
+    }
+
+    private void createWithState() {
+        try (SandboxLock lock = store.lockNew("sb1")) {
+            store.createConfig(config);
+            store.writeState(new SandboxRecord("sb1", SandboxState.READY, Instant.now(), null, Map.of()));
+        }
+    }
+
+    private static String perms(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+}
