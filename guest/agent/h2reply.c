@@ -16,10 +16,10 @@ nv (const char *name, const char *value)
   return ret;
 }
 
-/* Returns the stream a late reply is for, or NULL when the session was
-   abandoned or the client reset the stream meanwhile. */
+/* Returns the stream a reply is for and marks it answered, or NULL when the
+   session was abandoned or the client reset the stream meanwhile. */
 static struct h2stream *
-find_stream (const struct rpc_call *call)
+claim_stream (const struct rpc_call *call)
 {
   struct h2session *s;
   struct h2stream *st;
@@ -62,7 +62,7 @@ read_reply (nghttp2_session *ng, int32_t stream_id, uint8_t *buf, size_t length,
 void
 h2session_reply (const struct rpc_call *call, const uint8_t *msg, size_t len)
 {
-  struct h2stream *st = find_stream (call);
+  struct h2stream *st = claim_stream (call);
   const nghttp2_nv headers[] = { nv (":status", "200"), nv ("content-type", "application/grpc") };
   nghttp2_data_provider provider = { .source.ptr = st, .read_callback = read_reply };
   int rv;
@@ -82,7 +82,7 @@ h2session_reply (const struct rpc_call *call, const uint8_t *msg, size_t len)
 void
 h2session_reply_error (const struct rpc_call *call, enum grpc_code code, const char *message)
 {
-  struct h2stream *st = find_stream (call);
+  struct h2stream *st = claim_stream (call);
   cleanup_free char *encoded = NULL;
   char status[16];
   int rv;

@@ -1,7 +1,6 @@
 #include "loop.h"
 
 #include <errno.h>
-#include <sys/epoll.h>
 
 #include "util.h"
 

@@ -4,6 +4,7 @@
 #define VC4J_LOOP_H
 
 #include <stdint.h>
+#include <sys/epoll.h>
 
 #include "error.h"
 

@@ -1,6 +1,5 @@
 /* Processes run on behalf of RPCs: fork/exec, stdio through non-blocking
-   pipes in the event loop, timeouts, and reaping of every child, including
-   orphans that the agent inherits as subreaper (or init). */
+   pipes in the event loop, a timeout, and a callback once reaped. */
 #ifndef VC4J_PROCESS_H
 #define VC4J_PROCESS_H
 
@@ -38,9 +37,6 @@ struct process_result
 /* Called once the process has exited and its pipes are drained. The result
    is only valid during the call. */
 typedef void (*process_done_cb) (void *arg, const struct process_result *res);
-
-/* Blocks SIGCHLD and starts reaping through a signalfd in the loop. */
-int process_init (agent_error_t *err);
 
 /* An exec failure is reported here, synchronously, with a gRPC status
    (NOT_FOUND for a missing executable). */

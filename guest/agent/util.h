@@ -29,6 +29,14 @@ cleanup_closep (int *fd)
     close (*fd);
 }
 
+static inline void
+close_and_reset (int *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
+  *fd = -1;
+}
+
 /* Hands ownership out of a cleanup_close variable. */
 static inline int
 steal_fd (int *fd)

@@ -1,0 +1,480 @@
+/* End-to-end tests against a running `vc4j-agent --listen PATH`: the
+   handshake, every RPC, error statuses, flow control, concurrency, and
+   reconnects with and without a disconnect. */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.pb-c.h"
+#include "h2client.h"
+
+#define CHECK(cond)                                                                         \
+  do                                                                                        \
+    {                                                                                       \
+      if (! (cond))                                                                         \
+        {                                                                                   \
+          fprintf (stderr, "%s:%d: %s: failed: %s\n", __FILE__, __LINE__, __func__, #cond); \
+          return false;                                                                     \
+        }                                                                                   \
+    }                                                                                       \
+  while (0)
+
+#define RUN_INIT VC4J__AGENT__V1__RUN_PROCESS_REQUEST__INIT
+
+static const char *socket_path;
+static struct h2client shared;
+
+static void
+call_freep (struct h2call **call)
+{
+  h2call_free (*call);
+}
+
+static void
+msg_freep (void *p)
+{
+  ProtobufCMessage **m = p;
+
+  if (*m)
+    protobuf_c_message_free_unpacked (*m, NULL);
+}
+
+#define cleanup_call __attribute__ ((cleanup (call_freep)))
+#define cleanup_msg __attribute__ ((cleanup (msg_freep)))
+
+static struct h2call *
+call (struct h2client *c, const char *method, const ProtobufCMessage *req)
+{
+  struct h2call *call = h2client_start (c, method, req);
+
+  if (call && ! h2client_wait (c, call, 20))
+    fprintf (stderr, "%s: no reply\n", method);
+  return call;
+}
+
+static bool
+check_serving (struct h2client *c)
+{
+  Vc4j__Agent__V1__CheckRequest req = VC4J__AGENT__V1__CHECK_REQUEST__INIT;
+  cleanup_call struct h2call *cl = call (c, "Check", &req.base);
+  cleanup_msg Vc4j__Agent__V1__CheckResponse *resp = NULL;
+
+  CHECK (cl && cl->closed && cl->http_status == 200);
+  resp = (void *) h2call_reply (cl, &vc4j__agent__v1__check_response__descriptor);
+  CHECK (resp && resp->status == VC4J__AGENT__V1__CHECK_RESPONSE__SERVING_STATUS__SERVING);
+  return true;
+}
+
+static bool
+fresh_connection (struct h2client *c)
+{
+  return h2client_connect (c, socket_path) == 0 && h2client_handshake (c) == 0;
+}
+
+/* Runs argv and returns the call; the reply is decoded by the caller. */
+static struct h2call *
+run_argv (struct h2client *c, Vc4j__Agent__V1__RunProcessRequest *req, char **argv)
+{
+  req->argv = argv;
+  for (req->n_argv = 0; argv[req->n_argv]; req->n_argv++)
+    ;
+  return call (c, "RunProcess", &req->base);
+}
+
+static Vc4j__Agent__V1__RunProcessResponse *
+run_reply (const struct h2call *cl)
+{
+  return (void *) h2call_reply (cl, &vc4j__agent__v1__run_process_response__descriptor);
+}
+
+static bool
+bytes_are (ProtobufCBinaryData b, const char *s)
+{
+  return b.len == strlen (s) && memcmp (b.data, s, b.len) == 0;
+}
+
+static bool
+test_check (void)
+{
+  CHECK (strcmp (shared.agent_version, "0.1.0") == 0);
+  return check_serving (&shared);
+}
+
+static bool
+test_version (void)
+{
+  Vc4j__Agent__V1__VersionRequest req = VC4J__AGENT__V1__VERSION_REQUEST__INIT;
+  cleanup_call struct h2call *cl = call (&shared, "Version", &req.base);
+  cleanup_msg Vc4j__Agent__V1__VersionResponse *resp
+      = (void *) h2call_reply (cl, &vc4j__agent__v1__version_response__descriptor);
+
+  CHECK (resp && strcmp (resp->agent_version, "0.1.0") == 0 && resp->protocol_revision == 1);
+  return true;
+}
+
+static bool
+test_guest_details (void)
+{
+  Vc4j__Agent__V1__GuestDetailsRequest req = VC4J__AGENT__V1__GUEST_DETAILS_REQUEST__INIT;
+  cleanup_call struct h2call *cl = call (&shared, "GetGuestDetails", &req.base);
+  cleanup_msg Vc4j__Agent__V1__GuestDetailsResponse *resp
+      = (void *) h2call_reply (cl, &vc4j__agent__v1__guest_details_response__descriptor);
+
+  CHECK (resp && strcmp (resp->agent_version, "0.1.0") == 0);
+  CHECK (resp->kernel_release[0] && resp->kernel_version[0] && resp->machine[0]);
+  CHECK (resp->mem_total_kib > 0 && resp->mem_available_kib > 0 && resp->mem_available_kib <= resp->mem_total_kib);
+  CHECK (resp->online_cpus >= 1 && resp->uptime_ms > 0);
+  return true;
+}
+
+static bool
+test_run_echo (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  cleanup_call struct h2call *cl = run_argv (&shared, &req, (char *[]){ "echo", "hi", NULL });
+  cleanup_msg Vc4j__Agent__V1__RunProcessResponse *resp = run_reply (cl);
+
+  CHECK (resp && bytes_are (resp->stdout, "hi\n") && resp->stderr.len == 0);
+  CHECK (resp->exit_code == 0 && resp->signal == 0 && ! resp->timed_out);
+  return true;
+}
+
+static bool
+test_run_stderr_exit_code (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  cleanup_call struct h2call *cl
+      = run_argv (&shared, &req, (char *[]){ "sh", "-c", "echo err >&2; exit 3", NULL });
+  cleanup_msg Vc4j__Agent__V1__RunProcessResponse *resp = run_reply (cl);
+
+  CHECK (resp && resp->stdout.len == 0 && bytes_are (resp->stderr, "err\n") && resp->exit_code == 3);
+  return true;
+}
+
+static bool
+test_run_not_found (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  cleanup_call struct h2call *cl = run_argv (&shared, &req, (char *[]){ "nosuchcmd", NULL });
+
+  CHECK (cl && cl->closed && cl->http_status == 200 && cl->grpc_status == 5);
+  CHECK (strcmp (cl->grpc_message, "cannot exec `nosuchcmd`: No such file or directory") == 0);
+  return true;
+}
+
+static bool
+test_run_empty_argv (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  cleanup_call struct h2call *cl = run_argv (&shared, &req, (char *[]){ NULL });
+
+  CHECK (cl && cl->grpc_status == 3 && strcmp (cl->grpc_message, "argv is empty") == 0);
+  return true;
+}
+
+static bool
+test_run_stdin_env_workdir (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  char *env[] = { "A=b c", "PATH=/bin:/usr/bin" };
+  cleanup_call struct h2call *cl = NULL;
+  cleanup_msg Vc4j__Agent__V1__RunProcessResponse *resp = NULL;
+
+  req.env = env;
+  req.n_env = 2;
+  req.workdir = "/tmp";
+  req.stdin.data = (uint8_t *) "piped\n";
+  req.stdin.len = 6;
+  cl = run_argv (&shared, &req, (char *[]){ "sh", "-c", "cat; pwd; echo \"$A\"", NULL });
+  resp = run_reply (cl);
+  CHECK (resp && bytes_are (resp->stdout, "piped\n/tmp\nb c\n"));
+  return true;
+}
+
+static bool
+test_run_timeout (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  cleanup_call struct h2call *cl = NULL;
+  cleanup_msg Vc4j__Agent__V1__RunProcessResponse *resp = NULL;
+
+  req.timeout_ms = 300;
+  cl = run_argv (&shared, &req, (char *[]){ "sleep", "10", NULL });
+  resp = run_reply (cl);
+  CHECK (resp && resp->timed_out && resp->signal == SIGKILL && resp->exit_code == 137);
+  return true;
+}
+
+/* 2 MiB of reply crosses the default 64 KiB HTTP/2 windows many times. */
+static bool
+test_run_large_output (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  cleanup_call struct h2call *cl = NULL;
+  cleanup_msg Vc4j__Agent__V1__RunProcessResponse *resp = NULL;
+
+  req.max_output_bytes = 2 << 20;
+  cl = run_argv (&shared, &req, (char *[]){ "head", "-c", "3000000", "/dev/zero", NULL });
+  resp = run_reply (cl);
+  CHECK (resp && resp->stdout.len == 2 << 20 && resp->stdout_truncated && ! resp->stderr_truncated);
+  CHECK (resp->exit_code == 0);
+  return true;
+}
+
+static bool
+test_run_large_stdin (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  cleanup_call struct h2call *cl = NULL;
+  cleanup_msg Vc4j__Agent__V1__RunProcessResponse *resp = NULL;
+  size_t len = 3 << 20;
+  cleanup_free uint8_t *data = xmalloc (len);
+
+  for (size_t i = 0; i < len; i++)
+    data[i] = (uint8_t) (i % 253);
+  req.stdin.data = data;
+  req.stdin.len = len;
+  req.max_output_bytes = 4 << 20;
+  cl = run_argv (&shared, &req, (char *[]){ "cat", NULL });
+  resp = run_reply (cl);
+  CHECK (resp && resp->stdout.len == len && memcmp (resp->stdout.data, data, len) == 0);
+  return true;
+}
+
+static bool
+raw_call_fails_with (const char *method, const void *body, size_t len, int status)
+{
+  cleanup_call struct h2call *cl = h2client_start_raw (&shared, method, body, len);
+
+  CHECK (cl && h2client_wait (&shared, cl, 20));
+  CHECK (cl->http_status == 200 && cl->grpc_status == status && cl->body.len == 0);
+  return true;
+}
+
+static bool
+test_errors (void)
+{
+  cleanup_free uint8_t *big = xzalloc (5 + (5 << 20));
+
+  CHECK (raw_call_fails_with ("Nope", "\0\0\0\0\0", 5, 12));
+  CHECK (raw_call_fails_with ("Check", "\0\0\0\0\2\xff\xff", 7, 3));
+  CHECK (raw_call_fails_with ("RunProcess", "\0\0\0\0\3\x0a\x05x", 8, 3));
+  CHECK (raw_call_fails_with ("Check", "\1\0\0\0\0", 5, 12));
+  CHECK (raw_call_fails_with ("Check", "\0\0\0\0\1", 5, 13));
+  big[2] = 0x50; /* declares 5 MiB */
+  CHECK (raw_call_fails_with ("RunProcess", big, 5 + (5 << 20), 8));
+  return check_serving (&shared);
+}
+
+/* A slow call must not hold up others on the same connection. */
+static bool
+test_concurrent_calls (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  Vc4j__Agent__V1__CheckRequest check = VC4J__AGENT__V1__CHECK_REQUEST__INIT;
+  struct h2call *checks[50];
+  cleanup_call struct h2call *slow = NULL;
+  double start = now_s ();
+  bool ok = true;
+
+  req.argv = (char *[]){ "sleep", "2" };
+  req.n_argv = 2;
+  slow = h2client_start (&shared, "RunProcess", &req.base);
+  for (int i = 0; i < 50; i++)
+    checks[i] = h2client_start (&shared, "Check", &check.base);
+  for (int i = 0; i < 50; i++)
+    {
+      ok = ok && checks[i] && h2client_wait (&shared, checks[i], 5) && checks[i]->grpc_status == 0;
+      h2call_free (checks[i]);
+    }
+  CHECK (ok);
+  CHECK (now_s () - start < 1.5 && ! slow->closed);
+  CHECK (h2client_wait (&shared, slow, 10) && slow->grpc_status == 0);
+  CHECK (now_s () - start >= 1.9);
+  return true;
+}
+
+/* The client gives up on a call; the late result must go nowhere. */
+static bool
+test_cancelled_call (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  cleanup_call struct h2call *slow = NULL;
+
+  req.argv = (char *[]){ "sleep", "0.5" };
+  req.n_argv = 2;
+  slow = h2client_start (&shared, "RunProcess", &req.base);
+  h2client_idle (&shared, 0.1);
+  nghttp2_submit_rst_stream (shared.ng, NGHTTP2_FLAG_NONE, slow->stream_id, NGHTTP2_CANCEL);
+  h2client_idle (&shared, 0.8);
+  return check_serving (&shared);
+}
+
+static bool
+test_reconnect_100_times (void)
+{
+  for (int i = 0; i < 100; i++)
+    {
+      struct h2client c;
+      bool ok = fresh_connection (&c) && check_serving (&c);
+
+      h2client_close (&c);
+      CHECK (ok);
+    }
+  return true;
+}
+
+static bool
+test_garbage_before_hello (void)
+{
+  /* A client preface and half a SETTINGS frame left from an old session,
+     and a hello cut short. */
+  static const char stale[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x0c\x04\x00\x00\x00\x00\x00\x00\x03"
+                              "VC4J-HELLO 0123\nVC4J-HEL\xff";
+  struct h2client c;
+  bool ok;
+
+  CHECK (h2client_connect (&c, socket_path) == 0);
+  ok = h2client_write_raw (&c, stale, sizeof (stale) - 1) == 0 && h2client_handshake (&c) == 0
+       && check_serving (&c);
+  h2client_close (&c);
+  CHECK (ok);
+  return true;
+}
+
+static bool
+test_hello_split_across_writes (void)
+{
+  struct h2client c;
+  char hello[64];
+  bool ok;
+
+  CHECK (h2client_connect (&c, socket_path) == 0);
+  snprintf (c.nonce, sizeof (c.nonce), "00112233445566778899aabbccddeeff");
+  snprintf (hello, sizeof (hello), "VC4J-HELLO %s\n", c.nonce);
+  ok = h2client_write_raw (&c, hello, 7) == 0;
+  usleep (50000);
+  ok = ok && h2client_write_raw (&c, hello + 7, 20) == 0;
+  usleep (50000);
+  ok = ok && h2client_write_raw (&c, hello + 27, strlen (hello) - 27) == 0;
+  ok = ok && h2client_await_ready (&c) == 0 && check_serving (&c);
+  h2client_close (&c);
+  CHECK (ok);
+  return true;
+}
+
+/* The host reconnects without the agent seeing a disconnect: the new hello
+   arrives in the middle of the old session, with a call still running. */
+static bool
+test_hello_mid_session (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  cleanup_call struct h2call *slow = NULL;
+  struct h2client c;
+  bool ok;
+
+  CHECK (fresh_connection (&c) && check_serving (&c));
+  req.argv = (char *[]){ "sh", "-c", "sleep 0.5; echo late" };
+  req.n_argv = 3;
+  slow = h2client_start (&c, "RunProcess", &req.base);
+  h2client_idle (&c, 0.1);
+  ok = h2client_handshake (&c) == 0 && check_serving (&c);
+  /* The old call's result arrives meanwhile and must be dropped. */
+  h2client_idle (&c, 1.0);
+  ok = ok && check_serving (&c);
+  h2client_close (&c);
+  CHECK (ok && ! slow->closed);
+  return true;
+}
+
+static bool
+test_hello_after_bad_http2 (void)
+{
+  struct h2client c;
+  bool ok;
+
+  CHECK (fresh_connection (&c));
+  ok = h2client_write_raw (&c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27) == 0;
+  h2client_idle (&c, 0.2);
+  ok = ok && h2client_handshake (&c) == 0 && check_serving (&c);
+  h2client_close (&c);
+  CHECK (ok);
+  return true;
+}
+
+static bool
+test_hello_after_goaway (void)
+{
+  struct h2client c;
+  bool ok;
+
+  CHECK (fresh_connection (&c) && check_serving (&c));
+  ok = nghttp2_session_terminate_session (c.ng, NGHTTP2_NO_ERROR) == 0;
+  h2client_idle (&c, 0.2);
+  ok = ok && h2client_handshake (&c) == 0 && check_serving (&c);
+  h2client_close (&c);
+  CHECK (ok);
+  return true;
+}
+
+static const struct
+{
+  const char *name;
+  bool (*fn) (void);
+} tests[] = {
+  { "check", test_check },
+  { "version", test_version },
+  { "guest_details", test_guest_details },
+  { "run_echo", test_run_echo },
+  { "run_stderr_exit_code", test_run_stderr_exit_code },
+  { "run_not_found", test_run_not_found },
+  { "run_empty_argv", test_run_empty_argv },
+  { "run_stdin_env_workdir", test_run_stdin_env_workdir },
+  { "run_timeout", test_run_timeout },
+  { "run_large_output", test_run_large_output },
+  { "run_large_stdin", test_run_large_stdin },
+  { "errors", test_errors },
+  { "concurrent_calls", test_concurrent_calls },
+  { "cancelled_call", test_cancelled_call },
+  { "reconnect_100_times", test_reconnect_100_times },
+  { "garbage_before_hello", test_garbage_before_hello },
+  { "hello_split_across_writes", test_hello_split_across_writes },
+  { "hello_mid_session", test_hello_mid_session },
+  { "hello_after_bad_http2", test_hello_after_bad_http2 },
+  { "hello_after_goaway", test_hello_after_goaway },
+};
+
+int
+main (int argc, char **argv)
+{
+  int passed = 0, failed = 0;
+
+  if (argc != 2)
+    {
+      fprintf (stderr, "Usage: e2e_client SOCKET\n");
+      return EXIT_FAILURE;
+    }
+  socket_path = argv[1];
+  signal (SIGPIPE, SIG_IGN);
+  if (! fresh_connection (&shared))
+    {
+      fprintf (stderr, "cannot connect to the agent at %s\n", socket_path);
+      return EXIT_FAILURE;
+    }
+
+  for (size_t i = 0; i < ARRAY_SIZE (tests); i++)
+    {
+      bool ok = tests[i].fn ();
+      printf ("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
+      fflush (stdout);
+      if (ok)
+        passed++;
+      else
+        failed++;
+    }
+  h2client_close (&shared);
+  printf ("%d passed, %d failed\n", passed, failed);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
