@@ -1,0 +1,98 @@
+package dev.vc4j.agent;
+
+import dev.vc4j.AgentConfig;
+import dev.vc4j.AgentException;
+import dev.vc4j.VcTimeoutException;
+import dev.vc4j.agent.proto.CheckResponse;
+import dev.vc4j.spi.Agent;
+import dev.vc4j.spi.AgentSession;
+import io.grpc.Status;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The default {@link Agent}: gRPC to the vc4j guest agent over its virtio-serial unix socket, each connection
+ * opened with the nonce handshake.
+ */
+public final class GrpcAgent implements Agent {
+    // How often the VM's liveness is checked while the agent has not answered yet.
+    private static final long LIVENESS_INTERVAL_MILLIS = 100;
+
+    @Override
+    public AgentSession connect(Path socket, AgentConfig config, Duration timeout, Runnable vmLiveness) {
+        config.validate("agent");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // The same budget serves reconnects later on, when a short connect timeout would be too tight.
+        Duration attemptTimeout = timeout.compareTo(config.callTimeout()) > 0 ? timeout : config.callTimeout();
+        GrpcAgentSession session = GrpcAgentSession.open(socket, config, attemptTimeout);
+        try {
+            awaitServing(session, socket, deadline, timeout, vmLiveness);
+            return session;
+        } catch (RuntimeException | Error e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** Repeats Check until it answers SERVING; a dead VM (vmLiveness throws) ends the wait with its exception. */
+    private static void awaitServing(GrpcAgentSession session, Path socket, long deadline, Duration timeout,
+                                     Runnable vmLiveness) {
+        Throwable lastCause = null;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new VcTimeoutException("connect to the agent at " + socket, timeout,
+                        session.connectObstacle().orElse(lastCause));
+            }
+            Future<CheckResponse> check = session.checkAsync(Duration.ofNanos(left));
+            try {
+                CheckResponse response = await(check, vmLiveness);
+                if (response.getStatus() == CheckResponse.ServingStatus.SERVING) {
+                    return;
+                }
+                lastCause = new AgentException("Check", "the agent answered " + response.getStatus(), null);
+            } catch (ExecutionException e) {
+                RuntimeException failure = GrpcAgentSession.translate("Check", Duration.ofNanos(left), e.getCause());
+                Status.Code code = Status.fromThrowable(e.getCause()).getCode();
+                // UNAVAILABLE: the connection broke and will be retried; DEADLINE_EXCEEDED: the loop's deadline.
+                if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+                    throw failure;
+                }
+                lastCause = failure;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AgentException("connect", "interrupted while waiting for the agent at " + socket, e);
+            } finally {
+                check.cancel(true);
+            }
+            pause(vmLiveness, deadline);
+        }
+    }
+
+    private static <T> T await(Future<T> future, Runnable vmLiveness) throws ExecutionException, InterruptedException {
+        while (true) {
+            vmLiveness.run();
+            try {
+                return future.get(LIVENESS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // not answered yet: look at the VM again
+            }
+        }
+    }
+
+    private static void pause(Runnable vmLiveness, long deadline) {
+        vmLiveness.run();
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        try {
+            Thread.sleep(Math.max(0, Math.min(LIVENESS_INTERVAL_MILLIS, left)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentException("connect", "interrupted while waiting for the agent", e);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.vc4j.agent;
+
+import com.google.protobuf.ByteString;
+import dev.vc4j.AgentConfig;
+import dev.vc4j.AgentException;
+import dev.vc4j.ExecResult;
+import dev.vc4j.GuestCommand;
+import dev.vc4j.GuestDetails;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.VcTimeoutException;
+import dev.vc4j.agent.proto.AgentServiceGrpc;
+import dev.vc4j.agent.proto.CheckRequest;
+import dev.vc4j.agent.proto.CheckResponse;
+import dev.vc4j.agent.proto.GuestDetailsRequest;
+import dev.vc4j.agent.proto.GuestDetailsResponse;
+import dev.vc4j.agent.proto.RunProcessRequest;
+import dev.vc4j.agent.proto.RunProcessResponse;
+import dev.vc4j.spi.AgentSession;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/** One gRPC channel to one agent, through a {@link HandshakeRelay}. Every call waits for ready, with a deadline. */
+final class GrpcAgentSession implements AgentSession {
+    /** Output kept per stream of a guest command; the rest is dropped by the agent and flagged. */
+    static final int MAX_OUTPUT_BYTES = 1 << 20;
+    /** What the agent applies when a command has no timeout of its own. */
+    static final Duration AGENT_DEFAULT_PROCESS_TIMEOUT = Duration.ofSeconds(60);
+    // Fixed, not auto-tuned: BDP auto-tuning sizes the window from PING round trips, which on virtio-serial
+    // measure QEMU's buffering rather than a link.
+    private static final int FLOW_CONTROL_WINDOW = 1 << 20;
+    // A reply carries up to two full output streams plus framing.
+    private static final int MAX_INBOUND_MESSAGE = 2 * MAX_OUTPUT_BYTES + 64 * 1024;
+    // grpc-java treats an idle timeout of 30 days or more as "never": the connection lives as long as the session.
+    private static final long NEVER_IDLE_DAYS = 365;
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(1);
+
+    private final Path socket;
+    private final AgentConfig config;
+    private final HandshakeRelay relay;
+    private final ManagedChannel channel;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private GrpcAgentSession(Path socket, AgentConfig config, HandshakeRelay relay, ManagedChannel channel) {
+        this.socket = socket;
+        this.config = config;
+        this.relay = relay;
+        this.channel = channel;
+    }
+
+    /**
+     * Opens the relay and the channel; nothing is connected until the first call. {@code attemptTimeout}
+     * bounds each attempt to reach the agent (connect and handshake).
+     */
+    static GrpcAgentSession open(Path socket, AgentConfig config, Duration attemptTimeout) {
+        HandshakeRelay relay = new HandshakeRelay(socket, attemptTimeout);
+        try {
+            ManagedChannel channel = NettyChannelBuilder.forAddress(relay.address())
+                    .channelType(LocalChannel.class, LocalAddress.class)
+                    .eventLoopGroup(relay.eventLoopGroup())
+                    .directExecutor()
+                    .usePlaintext()
+                    // nghttp2 rejects a socket path as :authority
+                    .overrideAuthority("localhost")
+                    // flowControlWindow, unlike initialFlowControlWindow, turns auto-tuning off
+                    .flowControlWindow(FLOW_CONTROL_WINDOW)
+                    .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
+                    .idleTimeout(NEVER_IDLE_DAYS, TimeUnit.DAYS)
+                    // HTTP/2 keepalive stays off (the builder's default): when the VM dies, the core closes us.
+                    // grpc-netty also sets SO_KEEPALIVE on every channel; a null removes it, and with it a
+                    // warning per connection that a local channel has no such option.
+                    .withOption(ChannelOption.SO_KEEPALIVE, null)
+                    .build();
+            return new GrpcAgentSession(socket, config, relay, channel);
+        } catch (RuntimeException | Error e) {
+            relay.close();
+            throw e;
+        }
+    }
+
+    /** One Check that waits for the connection until {@code deadline}; for the connect loop. */
+    Future<CheckResponse> checkAsync(Duration deadline) {
+        return AgentServiceGrpc.newFutureStub(channel).withWaitForReady()
+                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+                .check(CheckRequest.getDefaultInstance());
+    }
+
+    /** What keeps the agent unreachable right now, if anything; see {@link HandshakeRelay#obstacle()}. */
+    Optional<Throwable> connectObstacle() {
+        return relay.obstacle();
+    }
+
+    @Override
+    public void check() {
+        CheckResponse response = call("Check", config.callTimeout(), s -> s.check(CheckRequest.getDefaultInstance()));
+        if (response.getStatus() != CheckResponse.ServingStatus.SERVING) {
+            throw new AgentException("Check", "the agent at " + socket + " answered " + response.getStatus(), null);
+        }
+    }
+
+    @Override
+    public GuestDetails guestDetails() {
+        GuestDetailsResponse r = call("GetGuestDetails", config.callTimeout(),
+                s -> s.getGuestDetails(GuestDetailsRequest.getDefaultInstance()));
+        return new GuestDetails(r.getAgentVersion(), r.getKernelRelease(), r.getKernelVersion(), r.getMachine(),
+                r.getMemTotalKib(), r.getMemAvailableKib(), r.getOnlineCpus(), Duration.ofMillis(r.getUptimeMs()));
+    }
+
+    @Override
+    public ExecResult runProcess(GuestCommand command) {
+        command.validate();
+        Duration processTimeout = command.timeout() != null ? command.timeout() : AGENT_DEFAULT_PROCESS_TIMEOUT;
+        RunProcessRequest.Builder request = RunProcessRequest.newBuilder()
+                .addAllArgv(command.argv())
+                .addAllEnv(command.env())
+                .setStdin(ByteString.copyFrom(command.stdin()))
+                .setMaxOutputBytes(MAX_OUTPUT_BYTES);
+        if (command.workdir() != null) {
+            request.setWorkdir(command.workdir());
+        }
+        if (command.timeout() != null) {
+            // 0 would mean the agent's default: a sub-millisecond timeout must not become 60 s
+            request.setTimeoutMs((int) Math.max(1, command.timeout().toMillis()));
+        }
+        // The agent answers when it has killed the process at its timeout; the margin covers the answer's trip.
+        Duration deadline = processTimeout.plus(config.callTimeout());
+        RunProcessResponse r;
+        try {
+            r = stub(deadline).runProcess(request.build());
+        } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            // Only a failed exec of argv[0] yields these: a mistake in the command, not an agent failure.
+            if (code == Status.Code.NOT_FOUND || code == Status.Code.PERMISSION_DENIED) {
+                throw new InvalidConfigException("argv", command.argv().get(0), e.getStatus().getDescription());
+            }
+            throw translate("RunProcess", deadline, e);
+        }
+        return new ExecResult(r.getExitCode(), r.getSignal(), r.getStdout().toByteArray(), r.getStderr().toByteArray(),
+                r.getTimedOut(), r.getStdoutTruncated(), r.getStderrTruncated());
+    }
+
+    /** Fails calls in flight at once; then releases the relay, its sockets, threads and event loop. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            relay.close();
+        }
+    }
+
+    private <T> T call(String rpc, Duration deadline, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> call) {
+        try {
+            return call.apply(stub(deadline));
+        } catch (StatusRuntimeException e) {
+            throw translate(rpc, deadline, e);
+        }
+    }
+
+    private AgentServiceGrpc.AgentServiceBlockingStub stub(Duration deadline) {
+        return AgentServiceGrpc.newBlockingStub(channel).withWaitForReady()
+                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The vc-api exception for a failed RPC: a timeout names the RPC and its deadline; the rest are agent errors. */
+    static RuntimeException translate(String rpc, Duration deadline, Throwable e) {
+        Status status = Status.fromThrowable(e);
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return new VcTimeoutException("agent " + rpc, deadline, e);
+        }
+        String description = status.getDescription() != null ? status.getDescription() : "";
+        return new AgentException(rpc, status.getCode() + (description.isEmpty() ? "" : ": " + description), e);
+    }
+}

@@ -1,0 +1,256 @@
+package dev.vc4j.agent;
+
+import dev.vc4j.AgentException;
+import dev.vc4j.VcTimeoutException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One gRPC connection accepted on the local address, tied to one fresh unix socket connection to the agent.
+ * A reader thread connects, does the handshake and then copies agent bytes to the local channel; a writer
+ * thread copies local bytes to the agent. Neither ever blocks the event loop, so a slow agent cannot stall
+ * the gRPC side that would let it make progress.
+ */
+final class RelayConnection {
+    private static final System.Logger LOG = System.getLogger(RelayConnection.class.getName());
+    private static final long CONNECT_RETRY_MILLIS = 20;
+    private static final int READ_CHUNK = 64 * 1024;
+    private static final Duration THREAD_END_WAIT = Duration.ofSeconds(1);
+
+    private final Channel local;
+    private final Path socket;
+    private final Duration attemptTimeout;
+    private final Consumer<Throwable> onObstacle;
+    private final Consumer<RelayConnection> onEnd;
+    private final Thread reader;
+    private final Thread writer;
+    private final BlockingQueue<ByteBuf> toAgent = new LinkedBlockingQueue<>();
+    private final AtomicInteger pendingWrites = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile SocketChannel agent;
+
+    /**
+     * {@code onObstacle} hears what keeps this connection from the agent as it changes (a connect error, an
+     * unanswered or failed handshake; null once the handshake succeeded); {@code onEnd} runs last on the reader
+     * thread, once both threads are done.
+     */
+    RelayConnection(Channel local, Path socket, Duration attemptTimeout, Consumer<Throwable> onObstacle,
+                    Consumer<RelayConnection> onEnd) {
+        this.local = local;
+        this.socket = socket;
+        this.attemptTimeout = attemptTimeout;
+        this.onObstacle = onObstacle;
+        this.onEnd = onEnd;
+        this.reader = new Thread(this::run, "vc4j-agent-relay-in " + socket);
+        this.reader.setDaemon(true);
+        this.writer = new Thread(this::copyLocalToAgent, "vc4j-agent-relay-out " + socket);
+        this.writer.setDaemon(true);
+        local.pipeline().addLast(new ToAgent());
+    }
+
+    void start() {
+        reader.start();
+    }
+
+    /** Closes both sides; safe from any thread, any number of times. */
+    void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeQuietly(agent);
+        reader.interrupt();
+        writer.interrupt();
+        local.close();
+    }
+
+    /** Waits a little for the threads to end (the reader outlives the writer), so a closed session leaves none. */
+    void awaitThreads(Duration timeout) throws InterruptedException {
+        reader.join(Math.max(1, timeout.toMillis()));
+    }
+
+    private void run() {
+        try {
+            relay();
+        } finally {
+            close();
+            // An interrupt here was close() telling this thread to stop; it must not cut the wait short.
+            Thread.interrupted();
+            try {
+                writer.join(THREAD_END_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            onEnd.accept(this);
+        }
+    }
+
+    private void relay() {
+        SocketChannel channel;
+        AgentHandshake.Ready ready;
+        try {
+            long deadline = System.nanoTime() + attemptTimeout.toNanos();
+            channel = connect(deadline);
+            ready = AgentHandshake.perform(channel, AgentHandshake.newNonce(),
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), socket);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            LOG.log(System.Logger.Level.DEBUG, "no connection to the agent at " + socket, e);
+            report(e);
+            return;
+        }
+        report(null);
+        LOG.log(System.Logger.Level.DEBUG, "agent {0} at {1} answered the handshake", ready.agentVersion(), socket);
+        try {
+            if (ready.leftover().length > 0) {
+                forward(Unpooled.wrappedBuffer(ready.leftover()));
+            }
+            writer.start();
+            // The gRPC client's preface has been waiting in the local channel since it connected.
+            local.config().setAutoRead(true);
+            copyAgentToLocal(channel);
+        } catch (IOException | InterruptedException e) {
+            if (!closed.get()) {
+                LOG.log(System.Logger.Level.DEBUG, "relay from the agent at " + socket + " ended", e);
+            }
+        }
+    }
+
+    private SocketChannel connect(long deadline) throws IOException, InterruptedException {
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
+        while (true) {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            agent = channel;
+            if (closed.get()) {
+                closeQuietly(channel);
+                throw new ClosedChannelException();
+            }
+            try {
+                channel.connect(address);
+                report(new AgentException("handshake",
+                        "the agent at " + socket + " has not answered the hello yet", null));
+                return channel;
+            } catch (IOException e) {
+                closeQuietly(channel);
+                report(e);
+                // The socket appears when the VM (or the agent) starts listening: retry until the deadline.
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new VcTimeoutException("connect to the agent socket " + socket, attemptTimeout, e);
+                }
+            }
+            Thread.sleep(CONNECT_RETRY_MILLIS);
+        }
+    }
+
+    private void report(Throwable obstacle) {
+        if (!closed.get()) {
+            onObstacle.accept(obstacle);
+        }
+    }
+
+    private void copyAgentToLocal(SocketChannel channel) throws IOException, InterruptedException {
+        while (true) {
+            ByteBuf chunk = local.alloc().buffer(READ_CHUNK);
+            int n;
+            try {
+                n = chunk.writeBytes(channel, READ_CHUNK);
+            } catch (IOException e) {
+                chunk.release();
+                throw e;
+            }
+            if (n < 0) {
+                chunk.release();
+                return;
+            }
+            forward(chunk);
+        }
+    }
+
+    /** Waits for each write, so the gRPC side's HTTP/2 flow control is what bounds the bytes in flight. */
+    private void forward(ByteBuf bytes) throws IOException, InterruptedException {
+        if (!local.writeAndFlush(bytes).await().isSuccess()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private void copyLocalToAgent() {
+        try {
+            // Checked on every turn: a close() that came before this thread ran had no thread to interrupt yet.
+            while (!closed.get()) {
+                ByteBuf bytes = toAgent.take();
+                try {
+                    while (bytes.isReadable()) {
+                        bytes.readBytes(agent, bytes.readableBytes());
+                    }
+                } finally {
+                    bytes.release();
+                }
+                if (pendingWrites.decrementAndGet() == 0) {
+                    local.config().setAutoRead(true);
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            if (!closed.get()) {
+                LOG.log(System.Logger.Level.DEBUG, "relay to the agent at " + socket + " ended", e);
+            }
+        } finally {
+            close();
+            releaseQueued();
+        }
+    }
+
+    private void releaseQueued() {
+        for (ByteBuf bytes = toAgent.poll(); bytes != null; bytes = toAgent.poll()) {
+            bytes.release();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing is all that is left to do with it
+            }
+        }
+    }
+
+    /** Queues local bytes for the writer thread; reading pauses until the writer has caught up. */
+    private final class ToAgent extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            // Pause before handing over, so that the writer's resume can only come after this pause.
+            ctx.channel().config().setAutoRead(false);
+            pendingWrites.incrementAndGet();
+            toAgent.add((ByteBuf) msg);
+            if (closed.get()) {
+                releaseQueued();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(System.Logger.Level.DEBUG, "local side of the relay to " + socket + " failed", cause);
+            close();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.vc4j.agent;
+
+import dev.vc4j.AgentConfig;
+import dev.vc4j.AgentException;
+import dev.vc4j.ExecResult;
+import dev.vc4j.GuestCommand;
+import dev.vc4j.GuestDetails;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.VcTimeoutException;
+import dev.vc4j.spi.Agent;
+import dev.vc4j.spi.AgentSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The RPCs of a session against the real agent in host mode, and how their failures reach the caller. */
+class HostModeAgentTest {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final AgentConfig CONFIG = new AgentConfig(Duration.ofSeconds(5));
+
+    @TempDir
+    static Path dir;
+    private static HostModeAgent agent;
+    private AgentSession session;
+
+    @BeforeAll
+    static void startAgent() throws IOException {
+        agent = HostModeAgent.start(dir, "agent");
+    }
+
+    @AfterAll
+    static void stopAgent() throws InterruptedException {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @AfterEach
+    void closeSession() throws IOException {
+        if (session != null) {
+            session.close();
+        }
+        agent.assertAlive();
+        RelayThreads.assertNoneLeft();
+    }
+
+    @Test
+    void isTheServiceLoadersAgent() {
+        assertInstanceOf(GrpcAgent.class, ServiceLoader.load(Agent.class).findFirst().orElseThrow());
+    }
+
+    @Test
+    void connectsAndReportsTheGuest() {
+        long started = System.nanoTime();
+        session = connect();
+        System.out.printf("connect + Check: %.1f ms%n", (System.nanoTime() - started) / 1e6);
+        session.check();
+        GuestDetails details = session.guestDetails();
+        assertFalse(details.agentVersion().isBlank());
+        assertFalse(details.kernelRelease().isBlank());
+        assertEquals("x86_64", details.machine());
+        assertTrue(details.memTotalKib() > 0 && details.memAvailableKib() > 0, details.toString());
+        assertTrue(details.onlineCpus() > 0, details.toString());
+        assertTrue(details.uptime().toMillis() > 0, details.toString());
+    }
+
+    @Test
+    void runsAProcessAndCollectsStdout() {
+        session = connect();
+        ExecResult r = session.runProcess(GuestCommand.of("echo", "hello"));
+        assertEquals(0, r.exitCode());
+        assertEquals("hello\n", r.stdoutText());
+        assertEquals("", r.stderrText());
+        assertTrue(r.succeeded());
+    }
+
+    @Test
+    void reportsStderrAndTheExitCode() {
+        session = connect();
+        ExecResult r = session.runProcess(GuestCommand.of("sh", "-c", "echo oops >&2; exit 3"));
+        assertEquals(3, r.exitCode());
+        assertEquals(0, r.signal());
+        assertEquals("oops\n", r.stderrText());
+        assertEquals("", r.stdoutText());
+    }
+
+    @Test
+    void passesStdinEnvAndWorkdir() {
+        session = connect();
+        ExecResult r = session.runProcess(GuestCommand.builder()
+                .args("sh", "-c", "cat; echo \" $FOO\"; pwd").env("FOO", "bar").workdir("/tmp")
+                .stdin("from stdin".getBytes(StandardCharsets.UTF_8)).build());
+        assertEquals("from stdin bar\n/tmp\n", r.stdoutText());
+    }
+
+    @Test
+    void killsAProcessAtItsTimeout() {
+        session = connect();
+        ExecResult r = session.runProcess(GuestCommand.builder().args("sleep", "10").timeout(Duration.ofMillis(300))
+                .build());
+        assertTrue(r.timedOut());
+        assertFalse(r.succeeded());
+    }
+
+    @Test
+    void truncatesOutputBeyondTheBound() {
+        session = connect();
+        ExecResult r = session.runProcess(GuestCommand.of("head", "-c", "3000000", "/dev/zero"));
+        assertEquals(0, r.exitCode());
+        assertTrue(r.stdoutTruncated());
+        assertEquals(GrpcAgentSession.MAX_OUTPUT_BYTES, r.stdout().length);
+    }
+
+    @Test
+    void aMissingProgramIsAnInvalidArgv() {
+        session = connect();
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> session.runProcess(GuestCommand.of("nosuchcmd", "x")));
+        assertEquals("argv", e.field());
+        assertEquals("nosuchcmd", e.value());
+        assertTrue(e.getMessage().contains("No such file"), e.getMessage());
+    }
+
+    @Test
+    void aProgramThatCannotBeExecutedIsAnInvalidArgv() {
+        session = connect();
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> session.runProcess(GuestCommand.of("/etc/passwd")));
+        assertEquals("argv", e.field());
+        assertTrue(e.getMessage().contains("Permission denied"), e.getMessage());
+    }
+
+    @Test
+    void closeFailsACallInFlightAtOnce() throws Exception {
+        session = connect();
+        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(
+                () -> session.runProcess(GuestCommand.of("sleep", "10")));
+        Thread.sleep(300);
+        long started = System.nanoTime();
+        session.close();
+        Throwable e = assertThrows(Exception.class, () -> call.get(2, TimeUnit.SECONDS)).getCause();
+        assertInstanceOf(AgentException.class, e);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(tookMillis < 1000, "the call failed " + tookMillis + " ms after close");
+    }
+
+    @Test
+    void aStalledAgentIsATimeoutNamingTheRpc() throws Exception {
+        session = new GrpcAgent().connect(agent.socket(), new AgentConfig(Duration.ofMillis(500)), CONNECT_TIMEOUT, () -> { });
+        agent.signal("STOP");
+        try {
+            VcTimeoutException e = assertThrows(VcTimeoutException.class, session::check);
+            assertEquals("agent Check", e.operation());
+            assertEquals(Duration.ofMillis(500), e.deadline());
+        } finally {
+            agent.signal("CONT");
+        }
+    }
+
+    private static AgentSession connect() {
+        return new GrpcAgent().connect(agent.socket(), CONFIG, CONNECT_TIMEOUT, () -> { });
+    }
+}

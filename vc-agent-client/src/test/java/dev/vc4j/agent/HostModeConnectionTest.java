@@ -1,0 +1,166 @@
+package dev.vc4j.agent;
+
+import dev.vc4j.AgentConfig;
+import dev.vc4j.GuestCommand;
+import dev.vc4j.spi.AgentSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.vc4j.agent.FakeAgentPeer.ascii;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Connections to the real agent in host mode: many in a row, to a socket that appears late, behind stale bytes,
+ * and after a failed handshake. The timings printed here are the numbers to compare across changes.
+ */
+class HostModeConnectionTest {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final AgentConfig CONFIG = new AgentConfig(Duration.ofSeconds(5));
+
+    @TempDir
+    static Path dir;
+    private static HostModeAgent agent;
+    private AgentSession session;
+
+    @BeforeAll
+    static void startAgent() throws IOException {
+        agent = HostModeAgent.start(dir, "agent");
+    }
+
+    @AfterAll
+    static void stopAgent() throws InterruptedException {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @AfterEach
+    void closeSession() throws IOException {
+        if (session != null) {
+            session.close();
+        }
+        agent.assertAlive();
+        RelayThreads.assertNoneLeft();
+    }
+
+    @Test
+    void reconnectsAHundredTimes() {
+        int ok = 0;
+        long started = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            try (AgentSession s = connect()) {
+                s.check();
+                ok++;
+            }
+        }
+        System.out.printf("100 x (connect + Check + close): %.0f ms%n", (System.nanoTime() - started) / 1e6);
+        assertEquals(100, ok);
+    }
+
+    @Test
+    void waitsForTheSocketToAppear() throws Exception {
+        CompletableFuture<HostModeAgent> late = CompletableFuture.supplyAsync(() -> {
+            try {
+                Thread.sleep(500);
+                return HostModeAgent.start(dir, "late");
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long started = System.nanoTime();
+        try {
+            session = new GrpcAgent().connect(dir.resolve("late.sock"), CONFIG, CONNECT_TIMEOUT, () -> { });
+            System.out.printf("connect to a socket that appears after 500 ms: %.0f ms%n",
+                    (System.nanoTime() - started) / 1e6);
+            session.check();
+        } finally {
+            late.get().close();
+        }
+    }
+
+    @Test
+    void skipsStaleBytesAndForeignReadyLines() throws Exception {
+        byte[] stale = ascii("\0\0\4\1\0\0\0\0\0stale VC4J-READY " + AgentHandshake.newNonce() + " 0.0.1\n");
+        try (FakeAgentPeer proxy = new FakeAgentPeer(dir.resolve("stale.sock"), (host, nonce) ->
+                proxyToAgent(host, nonce, stale))) {
+            session = new GrpcAgent().connect(dir.resolve("stale.sock"), CONFIG, CONNECT_TIMEOUT, () -> { });
+            assertEquals("hello\n", session.runProcess(GuestCommand.of("echo", "hello")).stdoutText());
+            session.close();
+            proxy.assertNoErrors();
+        }
+    }
+
+    @Test
+    void retriesAfterAFailedHandshake() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        try (FakeAgentPeer proxy = new FakeAgentPeer(dir.resolve("flaky.sock"), (host, nonce) -> {
+            if (attempts.incrementAndGet() > 1) {
+                proxyToAgent(host, nonce, new byte[0]);
+            }
+        })) {
+            long started = System.nanoTime();
+            session = new GrpcAgent().connect(dir.resolve("flaky.sock"), CONFIG, CONNECT_TIMEOUT, () -> { });
+            System.out.printf("connect when the first handshake fails: %.0f ms%n", (System.nanoTime() - started) / 1e6);
+            session.check();
+            assertEquals(2, proxy.accepted());
+            session.close();
+            proxy.assertNoErrors();
+        }
+    }
+
+    /** Passes one host connection on to the real agent, after sending the host {@code injected} first. */
+    private static void proxyToAgent(SocketChannel host, String nonce, byte[] injected) throws IOException {
+        try (SocketChannel real = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            real.connect(UnixDomainSocketAddress.of(agent.socket()));
+            FakeAgentPeer.write(real, ascii("VC4J-HELLO " + nonce + "\n"));
+            FakeAgentPeer.write(host, injected);
+            Thread up = new Thread(() -> {
+                copy(host, real);
+                closeQuietly(real);
+            }, "proxy-up");
+            up.setDaemon(true);
+            up.start();
+            copy(real, host);
+        }
+    }
+
+    private static void copy(SocketChannel from, SocketChannel to) {
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        try {
+            while (from.read(buffer) >= 0) {
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    to.write(buffer);
+                }
+                buffer.clear();
+            }
+        } catch (IOException ended) {
+            // either side went away: the proxy is done
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already going away
+        }
+    }
+
+    private static AgentSession connect() {
+        return new GrpcAgent().connect(agent.socket(), CONFIG, CONNECT_TIMEOUT, () -> { });
+    }
+}
