@@ -29,7 +29,7 @@ image: agent
 	guest/image/build.sh --agent guest/agent/build/vc4j-agent --out $(GUEST_DIR)
 
 java:
-	$(MVN) -DskipTests install
+	$(MVN) -DskipTests -DskipITs install
 
 clean:
 	$(MVN) clean

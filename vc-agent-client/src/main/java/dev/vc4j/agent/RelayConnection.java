@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -203,7 +204,8 @@ final class RelayConnection {
                     local.config().setAutoRead(true);
                 }
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException | InterruptedException | RejectedExecutionException e) {
+            // RejectedExecutionException: the event loop shut down under us, which also ends the relay
             if (!closed.get()) {
                 LOG.log(System.Logger.Level.DEBUG, "relay to the agent at " + socket + " ended", e);
             }
