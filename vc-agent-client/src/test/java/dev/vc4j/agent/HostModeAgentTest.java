@@ -9,15 +9,9 @@ import dev.vc4j.InvalidConfigException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
@@ -30,36 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The RPCs of a session against the real agent in host mode, and how their failures reach the caller. */
-class HostModeAgentTest {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final AgentConfig CONFIG = new AgentConfig(Duration.ofSeconds(5));
-
-    @TempDir
-    static Path dir;
-    private static HostModeAgent agent;
-    private AgentSession session;
-
-    @BeforeAll
-    static void startAgent() throws IOException {
-        agent = HostModeAgent.start(dir, "agent");
-    }
-
-    @AfterAll
-    static void stopAgent() throws InterruptedException {
-        if (agent != null) {
-            agent.close();
-        }
-    }
-
-    @AfterEach
-    void closeSession() throws IOException {
-        if (session != null) {
-            session.close();
-        }
-        agent.assertAlive();
-        RelayThreads.assertNoneLeft();
-    }
-
+class HostModeAgentTest extends HostModeFixture {
     @Test
     void isTheServiceLoadersAgent() {
         assertInstanceOf(GrpcAgent.class, ServiceLoader.load(Agent.class).findFirst().orElseThrow());

@@ -1,21 +1,14 @@
 package dev.vc4j.agent;
 
-import dev.vc4j.AgentConfig;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.spi.AgentSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,36 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Connections to the real agent in host mode: many in a row, to a socket that appears late, behind stale bytes,
  * and after a failed handshake. The timings printed here are the numbers to compare across changes.
  */
-class HostModeConnectionTest {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final AgentConfig CONFIG = new AgentConfig(Duration.ofSeconds(5));
-
-    @TempDir
-    static Path dir;
-    private static HostModeAgent agent;
-    private AgentSession session;
-
-    @BeforeAll
-    static void startAgent() throws IOException {
-        agent = HostModeAgent.start(dir, "agent");
-    }
-
-    @AfterAll
-    static void stopAgent() throws InterruptedException {
-        if (agent != null) {
-            agent.close();
-        }
-    }
-
-    @AfterEach
-    void closeSession() throws IOException {
-        if (session != null) {
-            session.close();
-        }
-        agent.assertAlive();
-        RelayThreads.assertNoneLeft();
-    }
-
+class HostModeConnectionTest extends HostModeFixture {
     @Test
     void reconnectsAHundredTimes() {
         int ok = 0;

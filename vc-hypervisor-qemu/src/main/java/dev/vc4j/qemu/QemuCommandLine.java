@@ -2,6 +2,7 @@ package dev.vc4j.qemu;
 
 import dev.vc4j.Accelerator;
 import dev.vc4j.HypervisorConfig;
+import dev.vc4j.spi.VmSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +17,11 @@ final class QemuCommandLine {
     private QemuCommandLine() {
     }
 
-    static List<String> forSandbox(String sandboxId, HypervisorConfig config, Accelerator accel, RunFiles files) {
-        List<String> argv = new ArrayList<>(common(config, accel, files.consoleLog()));
+    static List<String> forSandbox(VmSpec spec, Accelerator accel, RunFiles files) {
+        List<String> argv = new ArrayList<>(common(spec.config(), accel, files.consoleLog(),
+                "vc4j.hostname=" + spec.hostname()));
         argv.addAll(List.of(
-                "-name", "vc4j-" + sandboxId,
+                "-name", "vc4j-" + spec.sandboxId(),
                 "-pidfile", files.pidFile().toString(),
                 // native PCIe hotplug: device_del completes without the guest's help, even when it is paused
                 "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"));
@@ -34,12 +36,11 @@ final class QemuCommandLine {
 
     /** A VM that only boots the guest kernel to tell whether {@code accel} works; it powers itself off. */
     static List<String> forProbe(HypervisorConfig config, Accelerator accel, Path consoleLog) {
-        List<String> argv = new ArrayList<>(common(config, accel, consoleLog));
-        argv.set(argv.indexOf("-append") + 1, argv.get(argv.indexOf("-append") + 1) + " vc4j.probe=1");
-        return argv;
+        return common(config, accel, consoleLog, "vc4j.probe=1");
     }
 
-    private static List<String> common(HypervisorConfig config, Accelerator accel, Path consoleLog) {
+    /** {@code initParam} tells the guest's init what this boot is for. */
+    private static List<String> common(HypervisorConfig config, Accelerator accel, Path consoleLog, String initParam) {
         List<String> argv = new ArrayList<>(List.of(
                 config.qemuBinary().toString(),
                 "-machine", "q35",
@@ -52,7 +53,7 @@ final class QemuCommandLine {
                 "-sandbox", "on",
                 "-kernel", config.kernel().toString(),
                 "-initrd", config.initrd().toString(),
-                "-append", kernelCommandLine(config),
+                "-append", kernelCommandLine(config, initParam),
                 "-chardev", "file,id=console,path=" + option(consoleLog),
                 "-serial", "chardev:console"));
         if (config.bios() != null) {
@@ -61,8 +62,9 @@ final class QemuCommandLine {
         return argv;
     }
 
-    private static String kernelCommandLine(HypervisorConfig config) {
+    private static String kernelCommandLine(HypervisorConfig config, String initParam) {
         List<String> params = new ArrayList<>(BASE_KERNEL_PARAMS);
+        params.add(initParam);
         params.addAll(config.kernelParams());
         return String.join(" ", params);
     }

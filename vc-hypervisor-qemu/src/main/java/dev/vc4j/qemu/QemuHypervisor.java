@@ -19,7 +19,7 @@ public final class QemuHypervisor implements Hypervisor {
     public Vm start(VmSpec spec) {
         Accelerator accel = AcceleratorProbe.resolve(spec.config(), spec.hostCache());
         RunFiles files = new RunFiles(spec.runDir());
-        List<String> argv = QemuCommandLine.forSandbox(spec.sandboxId(), spec.config(), accel, files);
+        List<String> argv = QemuCommandLine.forSandbox(spec, accel, files);
         Duration timeout = spec.config().startTimeoutFor(accel);
 
         long launched = System.nanoTime();

@@ -104,6 +104,7 @@ class SandboxExecIT {
         assertEquals("x86_64", details.machine());
         assertTrue(details.memTotalKib() > 256 * 1024 && details.memTotalKib() <= 512 * 1024, "MemTotal " + details.memTotalKib());
         assertEquals(1, details.onlineCpus());
+        assertEquals(sandbox.config().hostname() + "\n", sandbox.exec("hostname").stdoutText());
     }
 
     @Test
