@@ -18,6 +18,8 @@ Usage: guest/image/build.sh [--out DIR] [--agent PATH] [--cache DIR]
   --cache DIR        downloaded kernel package (env VC4J_IMAGE_CACHE, default guest/image/.cache)
   --compression C    initrd compression        (env VC4J_INITRD_COMPRESSION, default lz4)
   --force            rebuild even when the inputs did not change
+  --keep-module-signatures   keep the modules' signatures (the guest then checks them
+                     at every boot: slower under TCG)  (env VC4J_KEEP_MODULE_SIGNATURES=1)
 Env VC4J_KERNEL_META (default linux-image-amd64): the metapackage whose dependency names
 the kernel package.
 EOF
@@ -33,6 +35,7 @@ AGENT=${VC4J_AGENT:-$REPO_ROOT/guest/agent/build/vc4j-agent}
 CACHE=${VC4J_IMAGE_CACHE:-$SCRIPT_DIR/.cache}
 COMPRESSION=${VC4J_INITRD_COMPRESSION:-lz4}
 KERNEL_META=${VC4J_KERNEL_META:-linux-image-amd64}
+KEEP_SIGS=${VC4J_KEEP_MODULE_SIGNATURES:-0}
 FORCE=0
 while [ $# -gt 0 ]; do
     case $1 in
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
         --cache) CACHE=${2:?--cache needs a directory}; shift 2 ;;
         --compression) COMPRESSION=${2:?--compression needs a name}; shift 2 ;;
         --force) FORCE=1; shift ;;
+        --keep-module-signatures) KEEP_SIGS=1; shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument '$1'" ;;
     esac
@@ -70,7 +74,7 @@ need cpio cpio
 need xz xz-utils
 need ldd libc-bin
 need flock util-linux
-read -r -a COMPRESS <<< "$(compress_cmd "$COMPRESSION")"
+set_compressor "$COMPRESSION"
 need "${COMPRESS[0]}" "$COMPRESSION"
 BUSYBOX=/bin/busybox
 CRUN=/usr/bin/crun
@@ -81,22 +85,31 @@ CRUN_VERSION=$(pkg_version crun)
 [ -f "$AGENT" ] || die "guest agent binary not found at $AGENT: build guest/agent first (or pass --agent PATH)"
 AGENT=$(realpath "$AGENT")
 
+# The output directory is replaced as a whole: never one that holds anything else.
+if [ -d "$OUT" ]; then
+    for f in "$OUT"/* "$OUT"/.[!.]*; do
+        case ${f##*/} in vmlinux | initrd.img | manifest | "*" | ".[!.]*") ;;
+            *) die "refusing to replace $OUT: it holds $f, which this script did not make" ;;
+        esac
+    done
+elif [ -e "$OUT" ]; then
+    die "$OUT exists and is not a directory"
+fi
 mkdir -p "$CACHE" "$(dirname "$OUT")"
 exec 9> "$CACHE/.lock"
 flock 9 # one build at a time per cache
+rm -rf "$OUT".new.* "$OUT".old.* # left by a build that was killed
 
 # --- resolve the kernel package (its name changes with every ABI bump) -----------------
-KPKG=$(apt-cache depends "$KERNEL_META" 2>/dev/null |
-    awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }') || KPKG=
-[ -n "$KPKG" ] || die "apt-cache cannot resolve the kernel behind '$KERNEL_META': run 'apt-get update'"
-KVER=$(apt-cache policy "$KPKG" | awk '$1 == "Candidate:" { print $2; exit }')
-case $KVER in "" | "(none)") die "no installable version of $KPKG: run 'apt-get update'" ;; esac
-KSHA=$(apt-cache show "$KPKG=$KVER" | awk '$1 == "SHA256:" { print $2; exit }')
-[ -n "$KSHA" ] || die "apt has no SHA256 for $KPKG $KVER"
+# The metapackage's candidate pins it: "Depends: linux-image-6.1.0-NN-amd64 (= VERSION)".
+read -r KPKG KVER < <(apt-cache show --no-all-versions "$KERNEL_META" 2>/dev/null |
+    sed -n 's/^Depends:.* \(linux-image-[^ ,]*\) (= \([^)]*\)).*/\1 \2/p') || true
+[ -n "${KVER:-}" ] || die "apt-cache cannot resolve the kernel behind '$KERNEL_META': run 'apt-get update'"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vc4j-image.XXXXXX")
 NEW_OUT=$(mktemp -d "$OUT.new.XXXXXX")
 trap 'rm -rf "$WORK" "$NEW_OUT"' EXIT
+trap 'exit 130' INT TERM HUP
 STAGE=$WORK/root
 INPUTS=$WORK/inputs
 mkdir -p "$STAGE"
@@ -104,10 +117,11 @@ mkdir -p "$STAGE"
 # --- inputs: everything whose change must rebuild the image ----------------------------
 {
     echo "image-format $IMAGE_FORMAT"
-    echo "kernel-package $KPKG $KVER sha256 $KSHA"
+    echo "kernel-package $KPKG $KVER"
     echo "busybox-static $BUSYBOX_VERSION"
     echo "crun $CRUN_VERSION"
     echo "compression $COMPRESSION"
+    echo "keep-module-signatures $KEEP_SIGS"
     echo "modules ${MODULES[*]}"
     for f in "${INIT_FILES[@]}"; do echo "builder $f $(sha256_of "$SCRIPT_DIR/$f")"; done
 } > "$INPUTS"
@@ -125,10 +139,15 @@ fi
 note "building in $WORK ($KPKG $KVER, initrd compression $COMPRESSION)"
 
 # --- kernel package: download once, verify against apt's index, unpack ------------------
+KSHA=$(apt-cache show "$KPKG=$KVER" | awk '$1 == "SHA256:" && !n++ { print $2 }')
+[ -n "$KSHA" ] || die "apt has no SHA256 for $KPKG $KVER"
 DEB=$CACHE/${KPKG}_${KVER//:/%3a}_amd64.deb
 if [ ! -f "$DEB" ] || [ "$(sha256_of "$DEB")" != "$KSHA" ]; then
     rm -f "$CACHE"/linux-image-*.deb
     mkdir -p "$WORK/dl"
+    if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then
+        chmod 0711 "$WORK" && chown _apt "$WORK/dl" # apt downloads as _apt when it can
+    fi
     (cd "$WORK/dl" && apt-get download -q "$KPKG=$KVER" >&2) ||
         die "apt-get download $KPKG=$KVER failed (is a Debian mirror reachable? try 'apt-get update')"
     mv "$WORK"/dl/*.deb "$DEB.part"
@@ -140,11 +159,14 @@ dpkg-deb -x "$DEB" "$KROOT" || die "dpkg-deb cannot unpack $DEB"
 if [ ! -d "$KROOT/lib/modules" ] && [ -d "$KROOT/usr/lib/modules" ]; then
     ln -s usr/lib "$KROOT/lib" # depmod -b and modprobe -d look under lib/modules
 fi
-KVMLINUZ=$(find "$KROOT/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n 1)
+KVMLINUZ=$(find "$KROOT/boot" -maxdepth 1 -name 'vmlinuz-*' -print -quit)
 [ -n "$KVMLINUZ" ] || die "$KPKG has no /boot/vmlinuz-*"
 KREL=${KVMLINUZ##*/vmlinuz-}
 KMOD=$KROOT/lib/modules/$KREL
 [ -d "$KMOD" ] || die "$KPKG has no modules for $KREL"
+if grep -qx 'CONFIG_MODULE_SIG_FORCE=y' "$KROOT/boot/config-$KREL"; then
+    KEEP_SIGS=1 # this kernel loads signed modules only
+fi
 grep -qx 'CONFIG_PVH=y' "$KROOT/boot/config-$KREL" ||
     die "$KPKG is not built with CONFIG_PVH=y: QEMU cannot boot its vmlinux directly"
 
@@ -168,8 +190,9 @@ for m in "${MODULES[@]}"; do
 done
 SMOD=$STAGE/lib/modules/$KREL
 : > "$WORK/load"
+: > "$WORK/load-optional"
 for rel in "${LOAD[@]}"; do
-    dst=$SMOD/${rel%.ko*}.ko # busybox insmod wants plain .ko: decompress at build time
+    dst=$SMOD/${rel%.ko*}.ko # busybox modprobe loads plain .ko only: decompress here
     mkdir -p "$(dirname "$dst")"
     case $rel in
         *.ko) cp "$KMOD/$rel" "$dst" ;;
@@ -178,12 +201,21 @@ for rel in "${LOAD[@]}"; do
         *.ko.gz) gzip -dc "$KMOD/$rel" > "$dst" ;;
         *) die "unknown module file $rel" ;;
     esac
-    echo "${rel%.ko*}.ko" >> "$WORK/load"
+    [ "$KEEP_SIGS" = 1 ] || strip_module_signature "$dst"
+    name=${rel##*/}
+    case $rel in
+        # CPU-specific implementations (crc32c-intel, ...): absent CPU features make
+        # them fail with ENODEV, and the generic ones serve instead.
+        kernel/arch/*) echo "${name%.ko*}" >> "$WORK/load-optional" ;;
+        *) echo "${name%.ko*}" >> "$WORK/load" ;;
+    esac
 done
-cp "$KMOD/modules.builtin" "$SMOD/"
+cp "$KMOD/modules.builtin" "$KMOD/modules.builtin.modinfo" "$SMOD/"
+printf '%s\n' "${LOAD[@]}" | sed 's/\.ko\..*$/.ko/' > "$SMOD/modules.order"
 # modules.dep & co. for the image's own tree: busybox modprobe works in the guest too.
 depmod -b "$STAGE" "$KREL" || die "depmod failed on the image's module tree"
 cp "$WORK/load" "$SMOD/vc4j.load"
+cp "$WORK/load-optional" "$SMOD/vc4j.load-optional"
 
 # --- the rest of the root filesystem ---------------------------------------------------
 mkdir -p "$STAGE"/{dev,proc,sys,run,tmp,mnt,root,var,etc/vc4j,.vc4j-root}
@@ -212,15 +244,18 @@ find "$STAGE" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
     echo "# vc4j guest image manifest"
     echo "inputs-sha256: $INPUTS_SHA"
     echo "kernel-package: $KPKG $KVER"
+    echo "kernel-package-sha256: $KSHA"
     echo "kernel-release: $KREL"
     echo "kernel-xz-offset: $XZ_OFFSET"
     echo "busybox-static: $BUSYBOX_VERSION"
     echo "crun: $CRUN_VERSION"
     echo "agent: $AGENT"
     echo "initrd-compression: $COMPRESSION"
+    echo "module-signatures: $([ "$KEEP_SIGS" = 1 ] && echo kept || echo stripped)"
     echo "vmlinux-sha256: $(sha256_of "$NEW_OUT/vmlinux")"
     echo "initrd-sha256: $(sha256_of "$NEW_OUT/initrd.img")"
     for rel in "${LOAD[@]}"; do echo "module: ${rel%.ko*}.ko"; done
+    sed 's/^/module-optional: /' "$WORK/load-optional"
     for m in "${BUILTIN[@]}"; do echo "module-builtin: $m"; done
     sed 's/^/input: /' "$INPUTS"
 } > "$NEW_OUT/manifest"

@@ -77,13 +77,17 @@ ln -s /proc/self/fd/1 /dev/stdout
 ln -s /proc/self/fd/2 /dev/stderr
 read_cmdline
 
-# Modules, in the dependency order the image builder computed.
-kdir=/lib/modules/$(uname -r)
+# Modules: vc4j.load names them in the dependency order the image builder
+# computed (soft dependencies included), and one modprobe loads them all.
+# vc4j.load-optional: CPU-specific variants that may not fit this CPU, first
+# so that they are preferred where they load.
+read -r krel < /proc/sys/kernel/osrelease
+kdir=/lib/modules/$krel
 if [ -r "$kdir/vc4j.load" ]; then
-    while read -r ko; do
-        [ -n "$ko" ] || continue
-        insmod "$kdir/$ko" || log "warning: insmod $ko failed"
-    done < "$kdir/vc4j.load"
+    # shellcheck disable=SC2046 # one module name per line, no globbing (set -f)
+    modprobe -q -a $(cat "$kdir/vc4j.load-optional") 2>/dev/null
+    # shellcheck disable=SC2046
+    modprobe -a $(cat "$kdir/vc4j.load") || log "warning: some modules failed to load"
 else
     log "warning: $kdir/vc4j.load missing: kernel and initrd do not match"
 fi

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Helpers for build.sh (sourced, not run). They use these globals of build.sh:
-# STAGE (the initrd's root being assembled) and INPUTS (a file collecting one
-# line per input: what changes there must rebuild the image).
+# STAGE (the initrd's root being assembled), INPUTS (a file collecting one
+# line per input: what changes there must rebuild the image), COMPRESS and
+# SOURCE_DATE_EPOCH.
 
 die() {
     echo "guest image: error: $*" >&2
@@ -21,9 +22,9 @@ need() {
 # pkg_version PACKAGE: the installed version, or a clear failure.
 pkg_version() {
     local v
-    v=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$1" 2>/dev/null) || v=
+    v=$(dpkg-query -W -f='${db:Status-Abbrev}|${Version}' "$1" 2>/dev/null) || v=
     case $v in
-        "ii "*) echo "${v#ii }" ;;
+        "ii "*) echo "${v#*|}" ;;
         *) die "the Debian package '$1' is not installed (see guest/image/packages.txt)" ;;
     esac
 }
@@ -105,13 +106,29 @@ device_archive() {
     newc_node TRAILER!!! 0 0 0 0
 }
 
-# compress_cmd NAME: the filter that compresses an initrd with NAME.
-compress_cmd() {
+# set_compressor NAME: COMPRESS becomes the filter that compresses an initrd
+# with NAME.
+set_compressor() {
+    # shellcheck disable=SC2034 # COMPRESS is read by build.sh
     case $1 in
-        none) echo cat ;;
-        gzip) echo "gzip -n -6" ;;
-        lz4) echo "lz4 -l -9 -q" ;; # the kernel reads only the legacy lz4 format
-        zstd) echo "zstd -q -19" ;;
+        none) COMPRESS=(cat) ;;
+        gzip) COMPRESS=(gzip -n -6) ;;
+        lz4) COMPRESS=(lz4 -l -9 -q) ;; # the kernel reads only the legacy lz4 format
+        zstd) COMPRESS=(zstd -q -19) ;;
         *) die "unknown initrd compression '$1' (none, gzip, lz4, zstd)" ;;
     esac
+}
+
+# strip_module_signature KO: drop the signature that Debian appends to a module
+# (data, a 12-byte struct module_signature whose last 4 bytes are the
+# big-endian data length, then the text "~Module signature appended~\n").
+# The guest kernel then skips the RSA check, which under TCG costs about as
+# much as loading the module. The package itself was checked against apt's
+# index when it was fetched.
+strip_module_signature() {
+    local ko=$1 magic='~Module signature appended~' size b0 b1 b2 b3
+    [ "$(tail -c 28 "$ko" | head -c 27)" = "$magic" ] || return 0
+    size=$(stat -c %s "$ko")
+    read -r b0 b1 b2 b3 < <(tail -c 32 "$ko" | head -c 4 | od -An -tu1)
+    truncate -s $((size - 40 - (b0 << 24 | b1 << 16 | b2 << 8 | b3))) "$ko"
 }
