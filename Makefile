@@ -8,13 +8,13 @@ MVN ?= mvn -B -q
 GUEST_DIR := $(CURDIR)/guest/image/build
 export VC4J_GUEST_DIR := $(GUEST_DIR)
 
-.PHONY: demo test setup agent image java agent-test clean
+.PHONY: demo test setup agent image java agent-test image-test clean
 
 demo: setup image java
 	java -cp "$$(cat examples/target/classpath):examples/target/classes" dev.vc4j.examples.Demo
 
-test: setup image agent-test
-	$(MVN) -Dvc4j.guest.dir=$(GUEST_DIR) verify
+test: setup agent-test image-test
+	mvn -B -ntp -Dvc4j.guest.dir=$(GUEST_DIR) verify
 
 setup:
 	scripts/setup-host.sh
@@ -27,6 +27,9 @@ agent-test: agent
 
 image: agent
 	guest/image/build.sh --agent guest/agent/build/vc4j-agent --out $(GUEST_DIR)
+
+image-test: image
+	guest/image/boot-test.sh $(GUEST_DIR)
 
 java:
 	$(MVN) -DskipTests -DskipITs install

@@ -58,10 +58,11 @@ IMAGE_FORMAT=1
 export SOURCE_DATE_EPOCH=1700000000
 # What the guest loads: virtio PCI transport, virtio-serial console (agent channel),
 # block (virtio-blk, virtio-scsi + sd), 9p shared directories, vsock, ext4,
-# overlayfs, virtio-net. Dependencies (and kmod soft dependencies) are added.
+# overlayfs, virtio-net, and the ACPI power button as an input device (the host's
+# graceful stop). Dependencies (and kmod soft dependencies) are added.
 MODULES=(virtio_pci virtio_console virtio_blk virtio_scsi sd_mod
-    9p 9pnet_virtio vmw_vsock_virtio_transport ext4 overlay virtio_net)
-INIT_FILES=(build.sh lib.sh init.sh)
+    9p 9pnet_virtio vmw_vsock_virtio_transport ext4 overlay virtio_net button evdev)
+INIT_FILES=(build.sh lib.sh init.sh acpi-power.sh)
 
 # --- host tools -----------------------------------------------------------------------
 need apt-get apt
@@ -227,6 +228,7 @@ while read -r applet; do
     [ -e "$STAGE/$applet" ] || { mkdir -p "$STAGE/$(dirname "$applet")"; ln -s /bin/busybox "$STAGE/$applet"; }
 done < <("$BUSYBOX" --list-full)
 install -m 0755 "$SCRIPT_DIR/init.sh" "$STAGE/init"
+install -D -m 0755 "$SCRIPT_DIR/acpi-power.sh" "$STAGE/etc/acpi/PWRF/00000080"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$STAGE/etc/passwd"
 printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' > "$STAGE/etc/group"
 cp "$INPUTS" "$STAGE/etc/vc4j/image-inputs"

@@ -92,6 +92,9 @@ else
     log "warning: $kdir/vc4j.load missing: kernel and initrd do not match"
 fi
 
+# The host's graceful stop is an ACPI power button press; acpid turns it into a power-off.
+acpid -c /etc/acpi -l /run/acpid.log -p /run/acpid.pid || log "warning: acpid did not start: no graceful stop"
+
 echo "$host" > /proc/sys/kernel/hostname
 ip link set lo up
 
