@@ -26,7 +26,9 @@ else
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The guest image build downloads the kernel package with apt-get download, which needs package lists.
-if ! compgen -G "/var/lib/apt/lists/*_Packages" >/dev/null; then
+# The guest image build downloads the kernel package with apt-get download: with package lists older
+# than the mirror's, the version they name may already be gone from it (security updates replace it).
+if [ "$(id -u)" -eq 0 ] && [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -360 -print -quit)" ]; then
+    echo "host packages: refreshing package lists"
     apt-get update -qq
 fi
