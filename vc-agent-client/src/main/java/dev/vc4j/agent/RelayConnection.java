@@ -80,9 +80,14 @@ final class RelayConnection {
         local.close();
     }
 
-    /** Waits a little for the threads to end (the reader outlives the writer), so a closed session leaves none. */
+    /**
+     * Waits a little for both threads to end, so a closed session leaves none. Both are joined: the reader's own
+     * wait for the writer can be cut short by a close() from another thread.
+     */
     void awaitThreads(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         reader.join(Math.max(1, timeout.toMillis()));
+        writer.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
     }
 
     private void run() {
