@@ -1,6 +1,7 @@
 # vc4j: the two commands of the README.
 #   make demo   set up the host, build everything, boot a sandbox and run uname -a in it
 #   make test   set up the host, build everything, run all tests (C agent, Java unit and VM tests)
+#   make bench  the benchmarks
 # Both are idempotent: a second run reuses what is built and up to date.
 
 SHELL := /bin/bash
@@ -8,10 +9,15 @@ MVN ?= mvn -B -q
 GUEST_DIR := $(CURDIR)/guest/image/build
 export VC4J_GUEST_DIR := $(GUEST_DIR)
 
-.PHONY: demo test setup agent image java agent-test image-test clean
+.PHONY: demo test bench setup agent image java agent-test image-test clean
 
 demo: setup image java
 	java -cp "$$(cat examples/target/classpath):examples/target/classes" dev.vc4j.examples.Demo
+
+# Not part of test: timings belong in benchmarks, which print ratios against a baseline run alongside.
+bench: setup image java
+	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.BootBench
+	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.CallOverheadBench
 
 test: setup agent-test image-test
 	mvn -B -ntp -Dvc4j.guest.dir=$(GUEST_DIR) verify
