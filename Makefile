@@ -38,7 +38,7 @@ image-test: image
 	guest/image/boot-test.sh $(GUEST_DIR)
 
 java:
-	$(MVN) -DskipTests -DskipITs install
+	$(MVN) -DskipTests -DskipITs package
 
 clean:
 	$(MVN) clean

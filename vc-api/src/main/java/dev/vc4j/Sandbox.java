@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A VM with an agent inside. The lifecycle reads top-down in this file: {@link #boot} (called by
@@ -47,7 +48,7 @@ public final class Sandbox implements AutoCloseable {
         String id = config.id();
         Vm vm = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(),
                 vc.store().runDir(id), vc.store().roots().hostCache()));
-        undo.push("stop the VM", vm::close);
+        undo.push("stop the VM", () -> vm.stop(Duration.ZERO));
 
         long agentWaitStarted = System.nanoTime();
         Duration startTimeout = config.hypervisor().startTimeoutFor(vm.record().accelerator());
@@ -91,8 +92,9 @@ public final class Sandbox implements AutoCloseable {
     public ExecResult exec(GuestCommand command) {
         Objects.requireNonNull(command, "command").validate();
         try (var lock = vc.store().lock(id(), false)) {
-            requireState(load(), "exec", EXEC_STATES);
-            return callAgent(() -> agent().runProcess(command));
+            SandboxRecord record = load();
+            requireState(record, "exec", EXEC_STATES);
+            return callAgent(record, session -> session.runProcess(command));
         }
     }
 
@@ -102,8 +104,9 @@ public final class Sandbox implements AutoCloseable {
 
     public GuestDetails guestDetails() {
         try (var lock = vc.store().lock(id(), false)) {
-            requireState(load(), "read guest details", EXEC_STATES);
-            return callAgent(() -> agent().guestDetails());
+            SandboxRecord record = load();
+            requireState(record, "read guest details", EXEC_STATES);
+            return callAgent(record, AgentSession::guestDetails);
         }
     }
 
@@ -130,9 +133,20 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Releases this object's agent connection. The sandbox and its VM keep running. */
+    /**
+     * Releases what this object holds: the agent connection and the VM's control connections. The sandbox
+     * and its VM keep running; the next call on this object connects again.
+     */
     @Override
     public synchronized void close() {
+        closeAgent();
+        if (vm != null) {
+            vm.close();
+            vm = null;
+        }
+    }
+
+    private synchronized void closeAgent() {
         if (agent != null) {
             agent.close();
             agent = null;
@@ -153,13 +167,11 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** After {@link #close()} the next call connects again: each connection starts with a fresh handshake. */
-    private synchronized AgentSession agent() {
+    /** The VM and a session with its agent, connecting to whichever is not connected yet. */
+    private synchronized AgentSession agent(SandboxRecord record) {
+        Vm current = vm(record);
         if (agent == null) {
-            if (vm == null) {
-                throw new AgentException("connect", "sandbox `" + id() + "` has no VM in this process", null);
-            }
-            Vm current = vm;
+            // after close() or in another process: each connection starts with a fresh handshake
             agent = vc.agent().connect(current.agentSocket(), config.agent(), config.agent().callTimeout(),
                     () -> requireAlive(current));
             current.onExit(agent::close);
@@ -167,16 +179,26 @@ public final class Sandbox implements AutoCloseable {
         return agent;
     }
 
-    /** An agent failure caused by a dead VM is reported as what it is. */
-    private <T> T callAgent(java.util.function.Supplier<T> call) {
-        try {
-            if (vm != null) {
-                requireAlive(vm);
+    private synchronized Vm vm(SandboxRecord record) {
+        if (vm == null) {
+            if (record.vm() == null) {
+                throw new HypervisorException("sandbox `" + id() + "` has no VM recorded");
             }
-            return call.get();
+            vm = vc.hypervisor().attach(record.vm(), vc.store().runDir(id()), config.agent().callTimeout());
+        }
+        return vm;
+    }
+
+    /** An agent failure caused by a dead VM is reported as what it is. */
+    private <T> T callAgent(SandboxRecord record, Function<AgentSession, T> call) {
+        AgentSession session = agent(record);
+        Vm current = vm;
+        try {
+            requireAlive(current);
+            return call.apply(session);
         } catch (AgentException | VcTimeoutException e) {
-            if (vm != null && !vm.isAlive()) {
-                throw new HypervisorException(deadMessage(vm), e);
+            if (!current.isAlive()) {
+                throw new HypervisorException(deadMessage(current), e);
             }
             throw e;
         }
@@ -192,12 +214,23 @@ public final class Sandbox implements AutoCloseable {
         return vm.deathReason().orElse("the VM (pid " + vm.record().pid() + ") is not running");
     }
 
-    /** Closes the agent connection and ends the VM, whether this process started it or another one did. */
+    /**
+     * Closes the agent connection and ends the VM, whether this object holds it, another process started
+     * it, or it is already gone (then only its files are removed).
+     */
     private synchronized void releaseVm(SandboxRecord record, Duration grace) {
-        close();
-        if (vm != null) {
-            vm.stop(grace);
-            vm = null;
+        closeAgent();
+        Vm current = vm;
+        vm = null;
+        if (current == null && record.vm() != null && vc.hypervisor().isRunning(record.vm())) {
+            try {
+                current = vc.hypervisor().attach(record.vm(), vc.store().runDir(id()), config.agent().callTimeout());
+            } catch (VcException e) {
+                current = null; // its control socket does not answer: destroy() kills it without QMP
+            }
+        }
+        if (current != null) {
+            current.stop(grace);
         } else if (record.vm() != null) {
             vc.hypervisor().destroy(record.vm(), vc.store().runDir(id()));
         }

@@ -72,7 +72,7 @@ class CreateRollbackTest {
         assertThrows(AgentException.class, () -> vc.createSandbox(config));
 
         InOrder order = inOrder(vm, store, lock);
-        order.verify(vm).close();
+        order.verify(vm).stop(Duration.ZERO);
         order.verify(store).delete("sb");
         order.verify(lock).close();
     }
@@ -89,7 +89,7 @@ class CreateRollbackTest {
 
         InOrder order = inOrder(session, vm, store);
         order.verify(session).close();
-        order.verify(vm).close();
+        order.verify(vm).stop(Duration.ZERO);
         order.verify(store).delete("sb");
     }
 

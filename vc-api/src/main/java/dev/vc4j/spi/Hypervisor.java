@@ -9,6 +9,12 @@ public interface Hypervisor {
      */
     Vm start(VmSpec spec);
 
+    /**
+     * Takes up a running VM known from the store (started by another process, or by this one before a
+     * restart): connects to its control sockets within {@code timeout}. Throws when it no longer runs.
+     */
+    Vm attach(VmRecord record, java.nio.file.Path runDir, java.time.Duration timeout);
+
     /** Whether the VM of {@code record} still runs: same pid and same process start time. */
     boolean isRunning(VmRecord record);
 

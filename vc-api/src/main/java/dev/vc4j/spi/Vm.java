@@ -4,7 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** A VM started by this process. It owns the QEMU process and its sockets. */
+/**
+ * A running VM, started by this process or taken up from the store ({@link Hypervisor#attach}). It owns the
+ * connections to the VM's control sockets; the QEMU process and the sockets themselves are ended by
+ * {@link #stop}.
+ */
 public interface Vm extends AutoCloseable {
 
     VmRecord record();
@@ -16,6 +20,12 @@ public interface Vm extends AutoCloseable {
     Duration timeToControlReady();
 
     boolean isAlive();
+
+    /** Freezes the guest's CPUs; returns once QEMU reports the VM paused. */
+    void pause();
+
+    /** Lets a paused guest run again; returns once QEMU reports it running. */
+    void resume();
 
     /**
      * Why the VM is gone, in words for a user (exit status, the tail of QEMU's stderr and of the guest
@@ -32,7 +42,7 @@ public interface Vm extends AutoCloseable {
      */
     void stop(Duration grace);
 
-    /** Stops the VM with no grace period. */
+    /** Releases this handle's connections; the VM keeps running. */
     @Override
     void close();
 }

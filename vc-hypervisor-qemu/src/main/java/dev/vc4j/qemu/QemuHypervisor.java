@@ -20,30 +20,42 @@ public final class QemuHypervisor implements Hypervisor {
         Accelerator accel = AcceleratorProbe.resolve(spec.config(), spec.hostCache());
         RunFiles files = new RunFiles(spec.runDir());
         List<String> argv = QemuCommandLine.forSandbox(spec, accel, files);
-        Duration timeout = spec.config().startTimeoutFor(accel);
-
         long launched = System.nanoTime();
         QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
-        QmpClient control = null;
         try {
-            Runnable alive = () -> {
-                if (!qemu.isAlive()) {
-                    throw new HypervisorException("QEMU failed to start: " + qemu.exitDescription());
-                }
-            };
-            control = QmpClient.connect(files.controlSocket(), timeout, alive);
-            Duration controlReady = Duration.ofNanos(System.nanoTime() - launched);
-            QmpClient monitor = QmpClient.connect(files.monitorSocket(), timeout, alive);
-            return new QemuVm(qemu, files, new VmRecord(qemu.pid(), qemu.startTime(), accel), controlReady,
-                    control, monitor);
+            return connect(qemu, files, accel, spec.config().startTimeoutFor(accel), launched);
         } catch (RuntimeException e) {
-            if (control != null) {
-                control.close();
-            }
             if (qemu.isAlive()) {
                 qemu.kill();
             }
             files.removeAll();
+            throw e;
+        }
+    }
+
+    @Override
+    public Vm attach(VmRecord record, Path runDir, Duration timeout) {
+        RunFiles files = new RunFiles(runDir);
+        QemuProcess qemu = QemuProcess.attach(record.pid(), record.startTime(), files.qemuLog(), files.consoleLog())
+                .orElseThrow(() -> new HypervisorException("QEMU (pid " + record.pid() + ") is no longer running"));
+        return connect(qemu, files, record.accelerator(), timeout, System.nanoTime());
+    }
+
+    /** Opens the control and the monitor QMP connections; gives up at once if QEMU ends meanwhile. */
+    private static QemuVm connect(QemuProcess qemu, RunFiles files, Accelerator accel, Duration timeout, long since) {
+        Runnable alive = () -> {
+            if (!qemu.isAlive()) {
+                throw new HypervisorException("QEMU failed to start: " + qemu.exitDescription());
+            }
+        };
+        QmpClient control = QmpClient.connect(files.controlSocket(), timeout, alive);
+        try {
+            Duration controlReady = Duration.ofNanos(System.nanoTime() - since);
+            QmpClient monitor = QmpClient.connect(files.monitorSocket(), timeout, alive);
+            return new QemuVm(qemu, files, new VmRecord(qemu.pid(), qemu.startTime(), accel), controlReady,
+                    control, monitor);
+        } catch (RuntimeException e) {
+            control.close();
             throw e;
         }
     }

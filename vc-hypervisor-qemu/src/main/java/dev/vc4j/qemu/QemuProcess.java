@@ -8,26 +8,40 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * A QEMU process started by this JVM. Its stdout and stderr go to a log file, not a pipe, so QEMU never
- * blocks on a full pipe and keeps running if this JVM goes away.
+ * A QEMU process, started by this JVM ({@link #launch}) or by another one ({@link #attach}). Its stdout and
+ * stderr go to a log file, not a pipe, so QEMU never blocks on a full pipe and outlives the JVM that
+ * started it. Only a child's exit status is known; of another process's QEMU only that it is gone.
  */
 final class QemuProcess {
     private static final int TAIL_BYTES = 2048;
 
-    private final Process process;
+    private final ProcessHandle handle;
+    private final Process child;
     private final long startTime;
     private final Path log;
     private final Path console;
 
-    private QemuProcess(Process process, long startTime, Path log, Path console) {
-        this.process = process;
+    private QemuProcess(ProcessHandle handle, Process child, long startTime, Path log, Path console) {
+        this.handle = handle;
+        this.child = child;
         this.startTime = startTime;
         this.log = log;
         this.console = console;
+    }
+
+    /** The QEMU of {@code pid} if it still runs with that start time, so a recycled pid is never adopted. */
+    static Optional<QemuProcess> attach(long pid, long startTime, Path log, Path console) {
+        if (!ProcessIdentity.isRunning(pid, startTime)) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid).map(h -> new QemuProcess(h, null, startTime, log, console));
     }
 
     static QemuProcess launch(List<String> argv, Path log, Path console) {
@@ -43,11 +57,11 @@ final class QemuProcess {
         }
         // read at once: the start time is what tells this process apart from a later one with its pid
         long startTime = ProcessIdentity.startTime(process.pid()).orElse(-1);
-        return new QemuProcess(process, startTime, log, console);
+        return new QemuProcess(process.toHandle(), process, startTime, log, console);
     }
 
     long pid() {
-        return process.pid();
+        return handle.pid();
     }
 
     long startTime() {
@@ -55,25 +69,29 @@ final class QemuProcess {
     }
 
     boolean isAlive() {
-        return process.isAlive();
+        return handle.isAlive();
     }
 
-    CompletableFuture<Process> onExit() {
-        return process.onExit();
+    /** Completes when QEMU has ended (a child is reaped first). */
+    CompletableFuture<?> onExit() {
+        return child != null ? child.onExit() : handle.onExit();
     }
 
     boolean waitFor(Duration timeout) {
         try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return !handle.isAlive();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return !process.isAlive();
+            return !handle.isAlive();
         }
     }
 
     /** SIGKILL and reap; QEMU cannot ignore it, so the wait is short. */
     void kill() {
-        process.destroyForcibly();
+        handle.destroyForcibly();
         if (!waitFor(Duration.ofSeconds(10))) {
             throw new HypervisorException("QEMU (pid " + pid() + ") survived SIGKILL for 10 s");
         }
@@ -81,8 +99,11 @@ final class QemuProcess {
 
     /** Why QEMU ended, with the last words of QEMU and of the guest console; a user can act on it. */
     String exitDescription() {
-        int status = process.exitValue();
-        String how = status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
+        String how = "has ended";
+        if (child != null) {
+            int status = child.exitValue();
+            how = status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
+        }
         return "QEMU (pid " + pid() + ") " + how + tail("QEMU said", log) + tail("guest console", console);
     }
 

@@ -1,5 +1,6 @@
 package dev.vc4j.qemu;
 
+import dev.vc4j.HypervisorException;
 import dev.vc4j.VcException;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
@@ -76,6 +77,26 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public void pause() {
+        control.execute("stop", null, COMMAND_TIMEOUT);
+        requireStatus("paused");
+    }
+
+    @Override
+    public void resume() {
+        control.execute("cont", null, COMMAND_TIMEOUT);
+        requireStatus("running");
+    }
+
+    /** stop and cont return before the VM changed state in every case; query-status tells for sure. */
+    private void requireStatus(String wanted) {
+        String status = control.execute("query-status", null, COMMAND_TIMEOUT).path("status").asText();
+        if (!status.equals(wanted)) {
+            throw new HypervisorException("QEMU (pid " + record.pid() + ") reports the VM " + status + ", not " + wanted);
+        }
+    }
+
+    @Override
     public synchronized void stop(Duration grace) {
         if (stopped) {
             return;
@@ -102,7 +123,8 @@ final class QemuVm implements Vm {
 
     @Override
     public void close() {
-        stop(Duration.ZERO);
+        control.close();
+        monitor.close();
     }
 
     /** A command to a QEMU on its way out may fail for many reasons; the next, harsher step follows anyway. */
