@@ -1,6 +1,7 @@
 package dev.vc4j;
 
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
@@ -8,6 +9,7 @@ import dev.vc4j.spi.VmSpec;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -46,7 +48,10 @@ public final class Sandbox implements AutoCloseable {
      */
     static Sandbox boot(VirtContainers vc, SandboxConfig config, Undo undo, long startedNanos) {
         String id = config.id();
-        Vm vm = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(),
+        List<NetworkEndpoint> network = vc.network().attach(id, config.network());
+        undo.push("take back the network", () -> vc.network().detach(id));
+
+        Vm vm = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
                 vc.store().runDir(id), vc.store().roots().hostCache()));
         undo.push("stop the VM", () -> vm.stop(Duration.ZERO));
 
@@ -116,6 +121,7 @@ public final class Sandbox implements AutoCloseable {
             SandboxRecord record = load();
             SandboxState next = record.state().moveTo(SandboxState.STOPPED, id());
             releaseVm(record, STOP_GRACE);
+            vc.network().detach(id());
             vc.store().writeState(record.withState(next, null));
         }
     }
@@ -129,6 +135,7 @@ public final class Sandbox implements AutoCloseable {
             SandboxRecord record = load();
             requireState(record, "delete", DELETE_STATES);
             releaseVm(record, Duration.ZERO);
+            vc.network().detach(id());
             vc.store().delete(id());
         }
     }
