@@ -4,6 +4,7 @@ import dev.vc4j.SandboxConfig;
 import dev.vc4j.StoreRoots;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,6 +39,9 @@ public interface SandboxStore {
     Optional<SandboxRecord> readState(String sandboxId);
 
     boolean exists(String sandboxId);
+
+    /** The ids of every sandbox that has a config, sorted; entries that are not valid ids are skipped. */
+    List<String> list();
 
     /** Removes the sandbox's run and config directories and everything in them. Idempotent. */
     void delete(String sandboxId);

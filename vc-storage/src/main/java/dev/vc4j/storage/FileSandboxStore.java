@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Sandboxes on the filesystem:
@@ -110,6 +112,19 @@ public final class FileSandboxStore implements SandboxStore {
     @Override
     public boolean exists(String sandboxId) {
         return Files.exists(configDir(sandboxId).resolve(CONFIG_FILE));
+    }
+
+    @Override
+    public List<String> list() {
+        Path sbs = roots.config().resolve("sbs");
+        try (Stream<Path> entries = Files.list(sbs)) {
+            return entries.map(p -> p.getFileName().toString()).filter(SandboxIds::isValid)
+                    .filter(this::exists).sorted().toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new StorageException("cannot list", sbs, e);
+        }
     }
 
     /** Config first: once it is gone the sandbox no longer exists for any other caller. */
