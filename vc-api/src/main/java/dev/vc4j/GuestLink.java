@@ -16,6 +16,9 @@ import java.util.function.Function;
  * Callers hold the sandbox's lock.
  */
 final class GuestLink {
+    /** A free control socket greets within milliseconds; waiting longer only delays the kill. */
+    private static final Duration ATTACH_TO_END = Duration.ofSeconds(2);
+
     private final VirtContainers vc;
     private final SandboxConfig config;
     private Vm vm;
@@ -28,6 +31,7 @@ final class GuestLink {
 
     /** Boots a VM and connects to its agent, registering each step's undo. Returns the timings. */
     synchronized BootTimings boot(Undo undo, long startedNanos) {
+        close(); // a handle on an earlier VM, ended since by another process
         String id = config.id();
         Vm started = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(),
                 vc.store().runDir(id), vc.store().roots().hostCache()));
@@ -100,10 +104,11 @@ final class GuestLink {
         vm = null;
         if (current == null && record.vm() != null && vc.hypervisor().isRunning(record.vm())) {
             try {
-                current = vc.hypervisor().attach(record.vm(), vc.store().runDir(config.id()),
-                        config.agent().callTimeout());
+                current = vc.hypervisor().attach(record.vm(), vc.store().runDir(config.id()), ATTACH_TO_END);
             } catch (VcException e) {
-                current = null; // its control socket does not answer: destroy() kills it without QMP
+                // QEMU serves one QMP client at a time: while another process holds the VM's control
+                // connection it never greets us. destroy() ends the VM without QMP.
+                current = null;
             }
         }
         if (current != null) {
