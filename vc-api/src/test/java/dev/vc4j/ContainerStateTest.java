@@ -1,6 +1,7 @@
 package dev.vc4j;
 
 import dev.vc4j.ContainerState.Operation;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,6 +50,12 @@ class ContainerStateTest {
         assertEquals(Set.of(Operation.values()), NEEDS.keySet(), "an operation without an expected row");
         return Arrays.stream(Operation.values())
                 .flatMap(op -> Arrays.stream(ContainerState.values()).map(state -> Arguments.of(op, state)));
+    }
+
+    @Test
+    void theStatesAreTheSandboxsStates() {
+        assertEquals(Arrays.stream(SandboxState.values()).map(Enum::name).toList(),
+                Arrays.stream(ContainerState.values()).map(Enum::name).toList());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
