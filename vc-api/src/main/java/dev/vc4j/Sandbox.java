@@ -1,13 +1,16 @@
 package dev.vc4j;
 
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.SandboxLock;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.VmRecord;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -69,8 +72,27 @@ public final class Sandbox implements AutoCloseable {
         try (var lock = lock(false)) {
             SandboxRecord record = load();
             boolean alive = record.vm() != null && vc.hypervisor().isRunning(record.vm());
+            List<ContainerStatus> containers = vc.store().listContainers(id()).stream()
+                    .map(cid -> Container.load(vc, id(), cid).status()).toList();
             return new SandboxStatus(id(), record.state(), record.vm() == null ? 0 : record.vm().pid(), alive,
-                    record.vm() == null ? null : record.vm().accelerator(), record.createdAt(), record.annotations());
+                    record.vm() == null ? null : record.vm().accelerator(), record.createdAt(), record.annotations(),
+                    containers);
+        }
+    }
+
+    /** The sandbox's containers, in id order. */
+    public List<Container> containers() {
+        try (var lock = lock(false)) {
+            return vc.store().listContainers(id()).stream()
+                    .map(cid -> new Container(vc, id(), vc.store().readContainerConfig(id(), cid))).toList();
+        }
+    }
+
+    /** Throws {@link NotFoundException} when the sandbox has no container {@code containerId}. */
+    public Container container(String containerId) {
+        SandboxIds.check("containerId", containerId);
+        try (var lock = lock(false)) {
+            return new Container(vc, id(), vc.store().readContainerConfig(id(), containerId));
         }
     }
 
@@ -138,7 +160,7 @@ public final class Sandbox implements AutoCloseable {
             SandboxRecord record = load();
             Map<String, String> merged = new LinkedHashMap<>(record.annotations());
             merged.putAll(changes);
-            vc.store().writeState(new SandboxRecord(id(), record.state(), record.createdAt(), record.vm(), merged));
+            vc.store().writeState(record.withAnnotations(merged));
         }
     }
 
@@ -219,9 +241,22 @@ public final class Sandbox implements AutoCloseable {
                 return false;
             }
             link.endVm(record, Duration.ZERO);
+            stopContainersOfADeadVm();
             vc.store().writeState(record.withState(record.state().moveTo(SandboxState.STOPPED, id()), null));
             publish(SandboxEvent.Type.EXIT);
             return true;
+        }
+    }
+
+    /** Their processes died with the VM: not by a user's request, so a restart policy still applies. */
+    private void stopContainersOfADeadVm() {
+        Instant now = Instant.now();
+        for (String cid : vc.store().listContainers(id())) {
+            ContainerRecord c = Container.load(vc, id(), cid);
+            if (c.status().state() != ContainerState.STOPPED) {
+                vc.store().writeContainerState(id(), c.endedUnexpectedly(now));
+                vc.events().publish(new SandboxEvent(id(), SandboxEvent.Type.EXIT, cid, null, now));
+            }
         }
     }
 

@@ -1,16 +1,24 @@
 package dev.vc4j.it;
 
+import dev.vc4j.Accelerator;
+import dev.vc4j.Cmd;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerState;
+import dev.vc4j.ContainerStatus;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NotFoundException;
+import dev.vc4j.Rootfs;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxState;
 import dev.vc4j.SandboxStatus;
 import dev.vc4j.StorageException;
 import dev.vc4j.VirtContainers;
+import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.SandboxLock;
 import dev.vc4j.spi.SandboxRecord;
+import dev.vc4j.spi.VmRecord;
 import dev.vc4j.storage.FileSandboxStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,6 +90,39 @@ class StoredSandboxTest {
         assertTrue(vc.cleanup().contains(id));
         assertTrue(Files.exists(StoreFiles.runDir(id).resolve("state.json")));
         assertFalse(vc.cleanup().contains(id), "a second cleanup has nothing to do");
+        sandbox.delete();
+        assertEquals(0, TestStore.filesOf(id));
+    }
+
+    @Test
+    void cleanupOfASandboxWhoseVmIsGoneStopsItAndItsContainers() throws IOException {
+        String id = storeStoppedSandboxWithoutRuntime();
+        ContainerConfig web = ContainerConfig.builder().id("web").cmd(Cmd.builder().args("nginx").build())
+                .rootfs(Rootfs.directory(Path.of("/rootfs/web"))).build();
+        try (SandboxLock lock = store.lock(id, true)) {
+            // pid_max is at most 2^22: this VM cannot be running
+            store.writeState(new SandboxRecord(id, SandboxState.RUNNING, Instant.now(),
+                    new VmRecord(99_999_999, 1, Accelerator.TCG), Map.of()));
+            store.createContainerConfig(id, web);
+            store.writeContainerState(id, new ContainerRecord(new ContainerStatus("web", ContainerState.RUNNING, 7, null,
+                    Instant.now(), null, false, 0), false, null));
+        }
+        Sandbox sandbox = vc.fetchSandbox(id);
+        assertEquals(ContainerState.RUNNING, sandbox.container("web").status().state());
+        assertFalse(sandbox.status().hypervisorAlive());
+
+        assertTrue(vc.cleanup().contains(id));
+
+        SandboxStatus status = sandbox.status();
+        assertEquals(SandboxState.STOPPED, status.state());
+        ContainerStatus container = status.containers().get(0);
+        assertEquals(ContainerState.STOPPED, container.state());
+        assertTrue(container.finishedAt() != null);
+        assertEquals(web, sandbox.containers().get(0).config());
+        assertThrows(NotFoundException.class, () -> sandbox.container("db"));
+
+        StoreFiles.loseRunDir(id);
+        assertEquals(ContainerState.STOPPED, sandbox.container("web").status().state(), "after a reboot");
         sandbox.delete();
         assertEquals(0, TestStore.filesOf(id));
     }
