@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Delivers the events of one {@link VirtContainers} to its listeners. Operations publish while they hold
@@ -13,7 +11,7 @@ import java.util.logging.Logger;
  * order its changes were made. Events of changes made by other processes are not seen here.
  */
 final class Events {
-    private static final Logger LOG = Logger.getLogger(Events.class.getName());
+    private static final System.Logger LOG = System.getLogger(Events.class.getName());
 
     /** {@code sandboxId} null: every sandbox. */
     private record Subscription(String sandboxId, SandboxEventListener listener) {
@@ -50,7 +48,7 @@ final class Events {
         try {
             listener.onEvent(event);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "event listener failed on " + event, e);
+            LOG.log(System.Logger.Level.WARNING, "event listener failed on " + event, e);
         }
     }
 }
