@@ -1,7 +1,8 @@
 package dev.vc4j;
 
-public final class AlreadyExistsException extends VcException {
-    public AlreadyExistsException(String what, String id) {
-        super(ErrorCode.ALREADY_EXISTS, what + " `" + id + "` already exists", null);
+/** A sandbox or container id that is already taken. */
+public final class AlreadyExistsException extends ObjectException {
+    public AlreadyExistsException(String kind, String id) {
+        super(ErrorCode.ALREADY_EXISTS, kind, id, "already exists");
     }
 }

@@ -30,6 +30,12 @@ public final class InvalidStateException extends VcException {
                 current, needs);
     }
 
+    /** A start refused because other objects it depends on are not running; {@code notRunning} lists them. */
+    public static InvalidStateException dependencies(String what, String id, Enum<?> current, String notRunning) {
+        return new InvalidStateException(what + " `" + id + "` cannot start: its dependencies " + notRunning
+                + " are not running", current, "dependencies running");
+    }
+
     private static String name(Enum<?> state) {
         return state.name().toLowerCase(Locale.ROOT);
     }

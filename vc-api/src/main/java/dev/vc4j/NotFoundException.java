@@ -1,7 +1,8 @@
 package dev.vc4j;
 
-public final class NotFoundException extends VcException {
-    public NotFoundException(String what, String id) {
-        super(ErrorCode.NOT_FOUND, what + " `" + id + "` does not exist", null);
+/** A sandbox or container that does not exist (never created, or deleted meanwhile). */
+public final class NotFoundException extends ObjectException {
+    public NotFoundException(String kind, String id) {
+        super(ErrorCode.NOT_FOUND, kind, id, "does not exist");
     }
 }

@@ -1,26 +1,30 @@
 package dev.vc4j;
 
 import dev.vc4j.spi.AgentSession;
-import dev.vc4j.spi.NetworkEndpoint;
+import dev.vc4j.spi.ContainerRecord;
+import dev.vc4j.spi.SandboxLock;
 import dev.vc4j.spi.SandboxRecord;
-import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
-import dev.vc4j.spi.VmSpec;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
- * A VM with an agent inside. The lifecycle reads top-down in this file: {@link #boot} (called by
- * {@link VirtContainers#createSandbox}), then {@link #exec}, {@link #stop}, {@link #delete}.
+ * A VM with an agent inside. The lifecycle reads top-down in this file: creation (from
+ * {@link VirtContainers#createSandbox}) or re-creation from the store ({@link VirtContainers#fetchSandbox}),
+ * then start, exec, pause, resume, stop, delete.
  *
  * <p>Every operation takes the sandbox's lock (shared to read, exclusive to change), loads the persisted
- * state, acts, and persists. {@link #close()} only releases what this object holds in memory (the agent
- * connection); the sandbox and its VM stay until {@link #delete()}.
+ * state, acts, persists, and releases the lock, so that threads and processes can share one sandbox.
+ * {@link #close()} only releases what this object holds in memory; the sandbox and its VM stay until
+ * {@link #delete()}.
  */
 public final class Sandbox implements AutoCloseable {
     private static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
@@ -30,44 +34,25 @@ public final class Sandbox implements AutoCloseable {
 
     private final VirtContainers vc;
     private final SandboxConfig config;
-    private final BootTimings timings;
-    private Vm vm;
-    private AgentSession agent;
+    private final GuestLink link;
+    private volatile BootTimings timings;
 
-    private Sandbox(VirtContainers vc, SandboxConfig config, Vm vm, AgentSession agent, BootTimings timings) {
+    private Sandbox(VirtContainers vc, SandboxConfig config) {
         this.vc = vc;
         this.config = config;
-        this.vm = vm;
-        this.agent = agent;
-        this.timings = timings;
+        this.link = new GuestLink(vc, config);
     }
 
-    /**
-     * Boots the VM and connects to its agent, registering each step's undo. The caller holds the
-     * exclusive lock and persists the state.
-     */
+    /** Boots the VM and connects to its agent, registering each step's undo; the caller holds the lock. */
     static Sandbox boot(VirtContainers vc, SandboxConfig config, Undo undo, long startedNanos) {
-        String id = config.id();
-        List<NetworkEndpoint> network = vc.network().attach(id, config.network());
-        undo.push("take back the network", () -> vc.network().detach(id));
+        Sandbox sandbox = new Sandbox(vc, config);
+        sandbox.timings = sandbox.link.boot(undo, startedNanos);
+        return sandbox;
+    }
 
-        Vm vm = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
-                vc.store().runDir(id), vc.store().roots().hostCache()));
-        undo.push("stop the VM", () -> vm.stop(Duration.ZERO));
-
-        long agentWaitStarted = System.nanoTime();
-        Duration startTimeout = config.hypervisor().startTimeoutFor(vm.record().accelerator());
-        Duration left = startTimeout.minus(vm.timeToControlReady());
-        AgentSession agent = vc.agent().connect(vm.agentSocket(), config.agent(),
-                left.isNegative() ? Duration.ZERO : left, () -> requireAlive(vm));
-        undo.push("close the agent connection", agent::close);
-        // A VM that dies mid-call must fail the call now, not at its deadline.
-        vm.onExit(agent::close);
-
-        long now = System.nanoTime();
-        Duration agentReady = vm.timeToControlReady().plusNanos(now - agentWaitStarted);
-        BootTimings timings = new BootTimings(vm.timeToControlReady(), agentReady, Duration.ofNanos(now - startedNanos));
-        return new Sandbox(vc, config, vm, agent, timings);
+    /** A sandbox known from the store: nothing is created, the VM and agent are connected on first use. */
+    static Sandbox fetched(VirtContainers vc, SandboxConfig config) {
+        return new Sandbox(vc, config);
     }
 
     public String id() {
@@ -78,28 +63,74 @@ public final class Sandbox implements AutoCloseable {
         return config;
     }
 
-    /** How long the creation of this sandbox took, step by step. */
+    /** How long the last boot of this sandbox by this object took; null when this object booted none. */
     public BootTimings bootTimings() {
         return timings;
     }
 
     public SandboxStatus status() {
-        try (var lock = vc.store().lock(id(), false)) {
+        try (var lock = lock(false)) {
             SandboxRecord record = load();
-            VmRecord vmRecord = record.vm();
-            boolean alive = vmRecord != null && vc.hypervisor().isRunning(vmRecord);
-            return new SandboxStatus(id(), record.state(), vmRecord == null ? 0 : vmRecord.pid(), alive,
-                    vmRecord == null ? null : vmRecord.accelerator(), record.createdAt(), record.annotations());
+            boolean alive = record.vm() != null && vc.hypervisor().isRunning(record.vm());
+            List<ContainerStatus> containers = vc.store().listContainers(id()).stream()
+                    .map(cid -> Container.load(vc, id(), cid).status()).toList();
+            return new SandboxStatus(id(), record.state(), record.vm() == null ? 0 : record.vm().pid(), alive,
+                    record.vm() == null ? null : record.vm().accelerator(), record.createdAt(), record.annotations(),
+                    containers);
+        }
+    }
+
+    /** The sandbox's containers, in id order. */
+    public List<Container> containers() {
+        try (var lock = lock(false)) {
+            return vc.store().listContainers(id()).stream()
+                    .map(cid -> new Container(vc, id(), vc.store().readContainerConfig(id(), cid))).toList();
+        }
+    }
+
+    /** Throws {@link NotFoundException} when the sandbox has no container {@code containerId}. */
+    public Container container(String containerId) {
+        SandboxIds.check("containerId", containerId);
+        try (var lock = lock(false)) {
+            return new Container(vc, id(), vc.store().readContainerConfig(id(), containerId));
+        }
+    }
+
+    /** Ready -> running; stopped -> running boots a new VM from the stored config. */
+    public void start() {
+        try (var lock = lock(true)) {
+            SandboxRecord record = load();
+            record.state().moveTo(SandboxState.RUNNING, id());
+            if (record.state() == SandboxState.STOPPED) {
+                bootAgain(record);
+            } else {
+                vc.store().writeState(record.withState(SandboxState.RUNNING, record.vm()));
+            }
+            publish(SandboxEvent.Type.START);
+        }
+    }
+
+    /** The binary or the image may have gone since the sandbox was created: checked before anything starts. */
+    private void bootAgain(SandboxRecord record) {
+        config.validate();
+        Undo undo = new Undo();
+        try {
+            timings = link.boot(undo, System.nanoTime());
+            vc.store().writeState(record.withState(SandboxState.RUNNING, link.vmRecord()));
+        } catch (RuntimeException | Error e) {
+            undo.runAll(e);
+            throw e;
         }
     }
 
     /** Runs a command in the guest (outside any container) to completion. */
     public ExecResult exec(GuestCommand command) {
         Objects.requireNonNull(command, "command").validate();
-        try (var lock = vc.store().lock(id(), false)) {
+        try (var lock = lock(false)) {
             SandboxRecord record = load();
             requireState(record, "exec", EXEC_STATES);
-            return callAgent(record, session -> session.runProcess(command));
+            publish(SandboxEvent.Type.EXEC_ADDED);
+            return link.call(record, session -> session.runProcess(command));
         }
     }
 
@@ -108,21 +139,69 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public GuestDetails guestDetails() {
-        try (var lock = vc.store().lock(id(), false)) {
+        try (var lock = lock(false)) {
             SandboxRecord record = load();
             requireState(record, "read guest details", EXEC_STATES);
-            return callAgent(record, AgentSession::guestDetails);
+            return link.call(record, AgentSession::guestDetails);
         }
     }
 
-    /** Stops the VM (graceful power-down, then quit, then kill) and persists STOPPED. */
+    /** The current annotations: the config's, changed by {@link #setAnnotations}. */
+    public Map<String, String> annotations() {
+        try (var lock = lock(false)) {
+            return load().annotations();
+        }
+    }
+
+    /** Adds or replaces the given annotations (the others stay) and persists them, in any state. */
+    public void setAnnotations(Map<String, String> changes) {
+        SandboxConfig.checkAnnotations(Objects.requireNonNull(changes, "changes"));
+        try (var lock = lock(true)) {
+            SandboxRecord record = load();
+            Map<String, String> merged = new LinkedHashMap<>(record.annotations());
+            merged.putAll(changes);
+            vc.store().writeState(record.withAnnotations(merged));
+        }
+    }
+
+    /** Freezes the guest's CPUs: running -> paused. */
+    public void pause() {
+        changeVmState("pause", SandboxState.RUNNING, SandboxState.PAUSED, SandboxEvent.Type.PAUSE);
+    }
+
+    /** Lets a paused guest run again: paused -> running. */
+    public void resume() {
+        changeVmState("resume", SandboxState.PAUSED, SandboxState.RUNNING, SandboxEvent.Type.RESUME);
+    }
+
+    private void changeVmState(String operation, SandboxState from, SandboxState target, SandboxEvent.Type event) {
+        try (var lock = lock(true)) {
+            SandboxRecord record = load();
+            requireState(record, operation, EnumSet.of(from));
+            record.state().moveTo(target, id());
+            if (target == SandboxState.PAUSED) {
+                link.vm(record).pause();
+            } else {
+                link.vm(record).resume();
+            }
+            vc.store().writeState(record.withState(target, record.vm()));
+            publish(event);
+        }
+    }
+
+    /** Stops the VM gracefully (power button, then quit, then kill) and persists STOPPED. */
     public void stop() {
-        try (var lock = vc.store().lock(id(), true)) {
+        stop(false);
+    }
+
+    /** {@code force}: no graceful power-down, QEMU is ended at once. */
+    public void stop(boolean force) {
+        try (var lock = lock(true)) {
             SandboxRecord record = load();
             SandboxState next = record.state().moveTo(SandboxState.STOPPED, id());
-            releaseVm(record, STOP_GRACE);
-            vc.network().detach(id());
+            link.endVm(record, force ? Duration.ZERO : STOP_GRACE);
             vc.store().writeState(record.withState(next, null));
+            publish(SandboxEvent.Type.STOP);
         }
     }
 
@@ -131,12 +210,53 @@ public final class Sandbox implements AutoCloseable {
      * run directory. Needs ready, paused or stopped.
      */
     public void delete() {
-        try (var lock = vc.store().lock(id(), true)) {
+        try (var lock = lock(true)) {
             SandboxRecord record = load();
             requireState(record, "delete", DELETE_STATES);
-            releaseVm(record, Duration.ZERO);
-            vc.network().detach(id());
+            link.endVm(record, Duration.ZERO);
             vc.store().delete(id());
+            publish(SandboxEvent.Type.DELETE);
+        }
+    }
+
+    /** Events of this sandbox caused through this process's {@link VirtContainers}, in order. */
+    public SandboxEventListener.Registration onEvent(SandboxEventListener listener) {
+        return vc.events().subscribe(id(), Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * For {@link VirtContainers#cleanup()}: a sandbox whose VM is gone is moved to stopped and the VM's files
+     * removed; one without state (the run path did not survive a reboot) gets a stopped state. Returns
+     * whether anything changed.
+     */
+    boolean reclaim() {
+        try (var lock = lock(true)) {
+            Optional<SandboxRecord> stored = vc.store().readState(id());
+            if (stored.isEmpty()) {
+                vc.store().writeState(afterReboot());
+                return true;
+            }
+            SandboxRecord record = stored.get();
+            if (record.vm() == null || vc.hypervisor().isRunning(record.vm())) {
+                return false;
+            }
+            link.endVm(record, Duration.ZERO);
+            stopContainersOfADeadVm();
+            vc.store().writeState(record.withState(record.state().moveTo(SandboxState.STOPPED, id()), null));
+            publish(SandboxEvent.Type.EXIT);
+            return true;
+        }
+    }
+
+    /** Their processes died with the VM: not by a user's request, so a restart policy still applies. */
+    private void stopContainersOfADeadVm() {
+        Instant now = Instant.now();
+        for (String cid : vc.store().listContainers(id())) {
+            ContainerRecord c = Container.load(vc, id(), cid);
+            if (c.status().state() != ContainerState.STOPPED) {
+                vc.store().writeContainerState(id(), c.endedUnexpectedly(now));
+                vc.events().publish(new SandboxEvent(id(), SandboxEvent.Type.EXIT, cid, null, now));
+            }
         }
     }
 
@@ -145,27 +265,26 @@ public final class Sandbox implements AutoCloseable {
      * and its VM keep running; the next call on this object connects again.
      */
     @Override
-    public synchronized void close() {
-        closeAgent();
-        if (vm != null) {
-            vm.close();
-            vm = null;
-        }
-    }
-
-    private synchronized void closeAgent() {
-        if (agent != null) {
-            agent.close();
-            agent = null;
-        }
+    public void close() {
+        link.close();
     }
 
     VmRecord vmRecord() {
-        return vm.record();
+        return link.vmRecord();
     }
 
+    private SandboxLock lock(boolean exclusive) {
+        return vc.store().lock(id(), exclusive);
+    }
+
+    /** The stored state; a sandbox whose state did not survive a reboot is stopped. */
     private SandboxRecord load() {
-        return vc.store().readState(id()).orElseThrow(() -> new NotFoundException("sandbox state of", id()));
+        return vc.store().readState(id()).orElseGet(this::afterReboot);
+    }
+
+    /** The creation time lived in the run path too: unknown after a reboot. */
+    private SandboxRecord afterReboot() {
+        return new SandboxRecord(id(), SandboxState.STOPPED, null, null, config.annotations());
     }
 
     private void requireState(SandboxRecord record, String operation, Set<SandboxState> allowed) {
@@ -174,72 +293,8 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** The VM and a session with its agent, connecting to whichever is not connected yet. */
-    private synchronized AgentSession agent(SandboxRecord record) {
-        Vm current = vm(record);
-        if (agent == null) {
-            // after close() or in another process: each connection starts with a fresh handshake
-            agent = vc.agent().connect(current.agentSocket(), config.agent(), config.agent().callTimeout(),
-                    () -> requireAlive(current));
-            current.onExit(agent::close);
-        }
-        return agent;
-    }
-
-    private synchronized Vm vm(SandboxRecord record) {
-        if (vm == null) {
-            if (record.vm() == null) {
-                throw new HypervisorException("sandbox `" + id() + "` has no VM recorded");
-            }
-            vm = vc.hypervisor().attach(record.vm(), vc.store().runDir(id()), config.agent().callTimeout());
-        }
-        return vm;
-    }
-
-    /** An agent failure caused by a dead VM is reported as what it is. */
-    private <T> T callAgent(SandboxRecord record, Function<AgentSession, T> call) {
-        AgentSession session = agent(record);
-        Vm current = vm;
-        try {
-            requireAlive(current);
-            return call.apply(session);
-        } catch (AgentException | VcTimeoutException e) {
-            if (!current.isAlive()) {
-                throw new HypervisorException(deadMessage(current), e);
-            }
-            throw e;
-        }
-    }
-
-    private static void requireAlive(Vm vm) {
-        if (!vm.isAlive()) {
-            throw new HypervisorException(deadMessage(vm));
-        }
-    }
-
-    private static String deadMessage(Vm vm) {
-        return vm.deathReason().orElse("the VM (pid " + vm.record().pid() + ") is not running");
-    }
-
-    /**
-     * Closes the agent connection and ends the VM, whether this object holds it, another process started
-     * it, or it is already gone (then only its files are removed).
-     */
-    private synchronized void releaseVm(SandboxRecord record, Duration grace) {
-        closeAgent();
-        Vm current = vm;
-        vm = null;
-        if (current == null && record.vm() != null && vc.hypervisor().isRunning(record.vm())) {
-            try {
-                current = vc.hypervisor().attach(record.vm(), vc.store().runDir(id()), config.agent().callTimeout());
-            } catch (VcException e) {
-                current = null; // its control socket does not answer: destroy() kills it without QMP
-            }
-        }
-        if (current != null) {
-            current.stop(grace);
-        } else if (record.vm() != null) {
-            vc.hypervisor().destroy(record.vm(), vc.store().runDir(id()));
-        }
+    /** Called under the sandbox's lock, so events are queued in the order of the changes. */
+    private void publish(SandboxEvent.Type type) {
+        vc.events().publish(SandboxEvent.of(id(), type));
     }
 }

@@ -38,9 +38,17 @@ public record SandboxConfig(
         if (network == null) {
             throw new InvalidConfigException("network", null, "is required");
         }
+        checkAnnotations(annotations);
+    }
+
+    /** Annotation keys end up in logs and files: non-empty, no control characters. */
+    static void checkAnnotations(Map<String, String> annotations) {
         annotations.forEach((key, value) -> {
-            if (key.isEmpty() || key.chars().anyMatch(Character::isISOControl)) {
+            if (key == null || key.isEmpty() || key.chars().anyMatch(Character::isISOControl)) {
                 throw new InvalidConfigException("annotations", key, "a key must be non-empty without control characters");
+            }
+            if (value == null) {
+                throw new InvalidConfigException("annotations." + key, null, "a value must not be null");
             }
         });
     }

@@ -24,6 +24,11 @@ public final class SandboxIds {
         return id;
     }
 
+    /** Whether {@code id} would pass {@link #check}. */
+    public static boolean isValid(String id) {
+        return id != null && VALID.matcher(id).matches();
+    }
+
     private static String abbreviate(String id) {
         return printable(id.substring(0, 32)) + "...";
     }

@@ -1,6 +1,7 @@
 package dev.vc4j;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,9 +15,11 @@ public record SandboxStatus(
         boolean hypervisorAlive,
         Accelerator accelerator,
         Instant createdAt,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        List<ContainerStatus> containers) {
 
     public SandboxStatus {
         annotations = Map.copyOf(annotations);
+        containers = List.copyOf(containers);
     }
 }

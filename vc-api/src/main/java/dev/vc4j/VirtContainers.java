@@ -9,6 +9,8 @@ import dev.vc4j.spi.SandboxStoreFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
 
@@ -24,6 +26,7 @@ public final class VirtContainers {
     private final Hypervisor hypervisor;
     private final Agent agent;
     private final Network network;
+    private final Events events = new Events();
 
     private VirtContainers(Builder b) {
         this.store = b.store != null ? b.store : load(SandboxStoreFactory.class).open(
@@ -67,12 +70,78 @@ public final class VirtContainers {
                 Sandbox sandbox = Sandbox.boot(this, config, undo, started);
                 store.writeState(new SandboxRecord(id, SandboxState.READY, Instant.now(), sandbox.vmRecord(),
                         config.annotations()));
+                events.publish(SandboxEvent.of(id, SandboxEvent.Type.CREATE));
                 return sandbox;
             } catch (RuntimeException | Error e) {
                 undo.runAll(e);
                 throw e;
             }
         }
+    }
+
+    /** Creates a sandbox and starts it; a sandbox that fails to start is deleted again. */
+    public Sandbox runSandbox(SandboxConfig config) {
+        Sandbox sandbox = createSandbox(config);
+        try {
+            sandbox.start();
+            return sandbox;
+        } catch (RuntimeException | Error e) {
+            try {
+                sandbox.delete();
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Takes up a sandbox from the store, created by this or any other process, without touching its VM
+     * or guest: the connections open on first use. The config is not validated again, so a sandbox whose
+     * QEMU binary or guest image has gone can still be inspected, stopped and deleted.
+     */
+    public Sandbox fetchSandbox(String id) {
+        SandboxIds.check("id", id);
+        try (var lock = store.lock(id, false)) {
+            return Sandbox.fetched(this, store.readConfig(id));
+        }
+    }
+
+    /** The status of every stored sandbox, by id; sandboxes deleted while listing are left out. */
+    public List<SandboxStatus> listSandboxes() {
+        List<SandboxStatus> statuses = new ArrayList<>();
+        for (String id : store.list()) {
+            try {
+                statuses.add(fetchSandbox(id).status());
+            } catch (NotFoundException deletedMeanwhile) {
+                // listing is a snapshot; a sandbox gone since store.list() is not part of it
+            }
+        }
+        return statuses;
+    }
+
+    /**
+     * Brings the store in line with the host: sandboxes whose QEMU is gone are moved to stopped and the
+     * VM's sockets and pid file removed; sandboxes whose run path did not survive a reboot are recorded as
+     * stopped (they can be started again or deleted). Returns the ids of the sandboxes it changed.
+     */
+    public List<String> cleanup() {
+        List<String> changed = new ArrayList<>();
+        for (String id : store.list()) {
+            try {
+                if (fetchSandbox(id).reclaim()) {
+                    changed.add(id);
+                }
+            } catch (NotFoundException deletedMeanwhile) {
+                // nothing left to clean
+            }
+        }
+        return changed;
+    }
+
+    /** Events of every sandbox, caused through this object, in order per sandbox. */
+    public SandboxEventListener.Registration onEvent(SandboxEventListener listener) {
+        return events.subscribe(null, Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -113,6 +182,10 @@ public final class VirtContainers {
 
     Network network() {
         return network;
+    }
+
+    Events events() {
+        return events;
     }
 
     private static <T> T load(Class<T> type) {

@@ -5,6 +5,7 @@ import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.Hypervisor;
 import dev.vc4j.spi.Network;
 import dev.vc4j.spi.SandboxLock;
+import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
@@ -17,17 +18,23 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.Mockito.doNothing;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-/** Each step of createSandbox that fails undoes the steps before it, in reverse order. */
+/** Each step of createSandbox (and of a start that boots) that fails undoes the steps before it, in reverse order. */
 class CreateRollbackTest {
     private final SandboxStore store = mock(SandboxStore.class);
     private final Hypervisor hypervisor = mock(Hypervisor.class);
@@ -96,18 +103,69 @@ class CreateRollbackTest {
 
     @Test
     void stateWriteFailureClosesTheAgentStopsTheVmAndRemovesEverything() {
-        AgentSession session = mock(AgentSession.class);
-        when(hypervisor.start(any())).thenReturn(vm);
-        when(agent.connect(any(), any(), any(), any())).thenReturn(session);
+        AgentSession session = bootSucceeds();
         StorageException full = new StorageException("cannot write", Path.of("state.json"), null);
-        org.mockito.Mockito.doThrow(full).when(store).writeState(any());
+        doThrow(full).when(store).writeState(any());
 
         assertSame(full, assertThrows(StorageException.class, () -> vc.createSandbox(config)));
 
-        InOrder order = inOrder(session, vm, store);
-        order.verify(session).close();
-        order.verify(vm).stop(Duration.ZERO);
+        verifyAgentClosedThenVmStoppedThenStoreDeleted(session);
+    }
+
+    @Test
+    void lockFailureTouchesNothingElse() {
+        StorageException denied = new StorageException("cannot open lock file", Path.of("lock"), null);
+        when(store.lockNew("sb")).thenThrow(denied);
+
+        assertSame(denied, assertThrows(StorageException.class, () -> vc.createSandbox(config)));
+
+        verify(store, never()).createConfig(any());
+        verify(store, never()).delete(any());
+        verify(hypervisor, never()).start(any());
+    }
+
+    @Test
+    void configWriteFailureRemovesTheDirectoriesAndStartsNothing() {
+        StorageException full = new StorageException("cannot write", Path.of("config.json"), null);
+        doThrow(full).when(store).createConfig(config);
+
+        assertSame(full, assertThrows(StorageException.class, () -> vc.createSandbox(config)));
+
+        InOrder order = inOrder(store, lock);
         order.verify(store).delete("sb");
+        order.verify(lock).close();
+        verify(hypervisor, never()).start(any());
+    }
+
+    @Test
+    void runSandboxThatFailsToStartDeletesTheSandbox() {
+        AgentSession session = bootSucceeds();
+        when(store.lock("sb", true)).thenReturn(lock);
+        SandboxRecord ready = new SandboxRecord("sb", SandboxState.READY, Instant.now(), vm.record(), Map.of());
+        when(store.readState("sb")).thenReturn(Optional.of(ready));
+        StorageException full = new StorageException("cannot write", Path.of("state.json"), null);
+        doNothing().doThrow(full).when(store).writeState(any());
+
+        assertSame(full, assertThrows(StorageException.class, () -> vc.runSandbox(config)));
+
+        verifyAgentClosedThenVmStoppedThenStoreDeleted(session);
+    }
+
+    @Test
+    void restartOfAStoppedSandboxThatFailsToConnectStopsTheNewVmAndStaysStopped() {
+        when(store.exists("sb")).thenReturn(true);
+        when(store.lock(any(), anyBoolean())).thenReturn(lock);
+        when(store.readConfig("sb")).thenReturn(config);
+        when(store.readState("sb")).thenReturn(Optional.of(
+                new SandboxRecord("sb", SandboxState.STOPPED, Instant.now(), null, Map.of())));
+        when(hypervisor.start(any())).thenReturn(vm);
+        when(agent.connect(any(), any(), any(), any())).thenThrow(new AgentException("connect", "no answer", null));
+
+        assertThrows(AgentException.class, () -> vc.fetchSandbox("sb").start());
+
+        verify(vm).stop(Duration.ZERO);
+        verify(store, never()).writeState(any());
+        verify(store, never()).delete(any());
     }
 
     @Test
@@ -119,5 +177,19 @@ class CreateRollbackTest {
         verify(store, never()).lockNew(any());
         verify(store, never()).delete(any());
         verify(hypervisor, never()).start(any());
+    }
+
+    private AgentSession bootSucceeds() {
+        AgentSession session = mock(AgentSession.class);
+        when(hypervisor.start(any())).thenReturn(vm);
+        when(agent.connect(any(), any(), any(), any())).thenReturn(session);
+        return session;
+    }
+
+    private void verifyAgentClosedThenVmStoppedThenStoreDeleted(AgentSession session) {
+        InOrder order = inOrder(session, vm, store);
+        order.verify(session).close();
+        order.verify(vm).stop(Duration.ZERO);
+        order.verify(store).delete("sb");
     }
 }

@@ -1,9 +1,11 @@
 package dev.vc4j.spi;
 
+import dev.vc4j.ContainerConfig;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.StoreRoots;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +41,27 @@ public interface SandboxStore {
 
     boolean exists(String sandboxId);
 
+    /** The ids of every sandbox that has a config, sorted; entries that are not valid ids are skipped. */
+    List<String> list();
+
     /** Removes the sandbox's run and config directories and everything in them. Idempotent. */
     void delete(String sandboxId);
+
+    // Containers: under the sandbox's directories, written while the caller holds the sandbox's exclusive lock.
+
+    /** Writes a container's config; fails with AlreadyExists when the sandbox has a container of that id. */
+    void createContainerConfig(String sandboxId, ContainerConfig config);
+
+    ContainerConfig readContainerConfig(String sandboxId, String containerId);
+
+    void writeContainerState(String sandboxId, ContainerRecord record);
+
+    /** The stored state; empty when the container has a config but no state (after a reboot). */
+    Optional<ContainerRecord> readContainerState(String sandboxId, String containerId);
+
+    /** The ids of the sandbox's containers that have a config, sorted. */
+    List<String> listContainers(String sandboxId);
+
+    /** Removes the container's run and config directories. Idempotent. */
+    void deleteContainer(String sandboxId, String containerId);
 }

@@ -7,17 +7,20 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * Durable, all-or-nothing file writes: temp file, fsync, rename over the target, fsync of the directory.
  * A reader sees the old content or the new, never a mix, even after a crash at any point.
+ *
+ * <p>Writers of a file hold its sandbox's exclusive lock, so each target has one temp file with a fixed
+ * name: what a writer killed mid-write leaves is overwritten by the next write instead of piling up.
  */
 final class AtomicFiles {
     private AtomicFiles() {
@@ -25,9 +28,10 @@ final class AtomicFiles {
 
     static void write(Path target, byte[] content) {
         Path dir = target.getParent();
-        Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        Path temp = dir.resolve("." + target.getFileName() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {

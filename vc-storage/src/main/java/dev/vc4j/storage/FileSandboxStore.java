@@ -1,11 +1,13 @@
 package dev.vc4j.storage;
 
 import dev.vc4j.AlreadyExistsException;
+import dev.vc4j.ContainerConfig;
 import dev.vc4j.NotFoundException;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxIds;
 import dev.vc4j.StorageException;
 import dev.vc4j.StoreRoots;
+import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.SandboxLock;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.SandboxStore;
@@ -15,13 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Sandboxes on the filesystem:
  * <pre>
- *   run root:    sbs/&lt;id&gt;/state.json, lock, sockets and logs of the VM
- *   config root: sbs/&lt;id&gt;/config.json
+ *   run root:    sbs/&lt;id&gt;/state.json, lock, sockets and logs of the VM, containers/&lt;cid&gt;/state.json
+ *   config root: sbs/&lt;id&gt;/config.json, containers/&lt;cid&gt;/config.json
  * </pre>
  * Directories are 0700 and files 0600; ids are validated before they become paths, so nothing outside
  * the roots is ever touched.
@@ -30,6 +34,7 @@ public final class FileSandboxStore implements SandboxStore {
     static final String STATE_FILE = "state.json";
     static final String CONFIG_FILE = "config.json";
     static final String LOCK_FILE = "lock";
+    static final String CONTAINERS_DIR = "containers";
     private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
 
     private final StoreRoots roots;
@@ -110,6 +115,74 @@ public final class FileSandboxStore implements SandboxStore {
     @Override
     public boolean exists(String sandboxId) {
         return Files.exists(configDir(sandboxId).resolve(CONFIG_FILE));
+    }
+
+    @Override
+    public List<String> list() {
+        return ids(roots.config().resolve("sbs"));
+    }
+
+    /**
+     * The names in {@code parent} that are valid ids and hold a config: anything else someone put there is
+     * not ours and must not become a path we act on.
+     */
+    private static List<String> ids(Path parent) {
+        try (Stream<Path> entries = Files.list(parent)) {
+            return entries.filter(p -> SandboxIds.isValid(p.getFileName().toString()))
+                    .filter(p -> Files.exists(p.resolve(CONFIG_FILE)))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new StorageException("cannot list", parent, e);
+        }
+    }
+
+    @Override
+    public void createContainerConfig(String sandboxId, ContainerConfig config) {
+        Path dir = containerDir(configDir(sandboxId), config.id());
+        if (Files.exists(dir.resolve(CONFIG_FILE))) {
+            throw new AlreadyExistsException("container", config.id());
+        }
+        AtomicFiles.createDirectories(dir);
+        AtomicFiles.write(dir.resolve(CONFIG_FILE), VersionedJson.encode(config));
+    }
+
+    @Override
+    public ContainerConfig readContainerConfig(String sandboxId, String containerId) {
+        Path file = containerDir(configDir(sandboxId), containerId).resolve(CONFIG_FILE);
+        return read(file, ContainerConfig.class).orElseThrow(() -> new NotFoundException("container", containerId));
+    }
+
+    @Override
+    public void writeContainerState(String sandboxId, ContainerRecord record) {
+        Path dir = containerDir(runDir(sandboxId), record.id());
+        AtomicFiles.createDirectories(dir);
+        AtomicFiles.write(dir.resolve(STATE_FILE), VersionedJson.encode(record));
+    }
+
+    @Override
+    public Optional<ContainerRecord> readContainerState(String sandboxId, String containerId) {
+        return read(containerDir(runDir(sandboxId), containerId).resolve(STATE_FILE), ContainerRecord.class);
+    }
+
+    @Override
+    public List<String> listContainers(String sandboxId) {
+        return ids(configDir(sandboxId).resolve(CONTAINERS_DIR));
+    }
+
+    @Override
+    public void deleteContainer(String sandboxId, String containerId) {
+        AtomicFiles.deleteTree(containerDir(configDir(sandboxId), containerId));
+        AtomicFiles.deleteTree(containerDir(runDir(sandboxId), containerId));
+    }
+
+    /**
+     * Containers live one level down, in {@code containers/}: directly under the sandbox's directory a
+     * container named {@code lock} or {@code state.json} would collide with the sandbox's own files.
+     */
+    private static Path containerDir(Path sandboxDir, String containerId) {
+        return sandboxDir.resolve(CONTAINERS_DIR).resolve(SandboxIds.check("containerId", containerId));
     }
 
     /** Config first: once it is gone the sandbox no longer exists for any other caller. */

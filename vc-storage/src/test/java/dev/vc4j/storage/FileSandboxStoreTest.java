@@ -67,7 +67,7 @@ class FileSandboxStoreTest {
         assertEquals("rw-------", perms(store.runDir("sb1").resolve("state.json")));
         assertEquals("rw-------", perms(dir.resolve("config/sbs/sb1/config.json")));
         try (Stream<Path> files = Files.list(store.runDir("sb1"))) {
-            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "temp file left");
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".tmp")), "temp file left");
         }
     }
 

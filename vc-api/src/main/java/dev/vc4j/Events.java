@@ -1,0 +1,54 @@
+package dev.vc4j;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Delivers the events of one {@link VirtContainers} to its listeners. Operations publish while they hold
+ * their sandbox's exclusive lock, and a single thread delivers, so the events of a sandbox arrive in the
+ * order its changes were made. Events of changes made by other processes are not seen here.
+ */
+final class Events {
+    private static final System.Logger LOG = System.getLogger(Events.class.getName());
+
+    /** {@code sandboxId} null: every sandbox. */
+    private record Subscription(String sandboxId, SandboxEventListener listener) {
+    }
+
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final ExecutorService deliverer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "vc4j-events");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    SandboxEventListener.Registration subscribe(String sandboxId, SandboxEventListener listener) {
+        Subscription subscription = new Subscription(sandboxId, listener);
+        subscriptions.add(subscription);
+        return () -> subscriptions.remove(subscription);
+    }
+
+    void publish(SandboxEvent event) {
+        if (subscriptions.isEmpty()) {
+            return;
+        }
+        deliverer.execute(() -> {
+            for (Subscription s : subscriptions) {
+                if (s.sandboxId() == null || s.sandboxId().equals(event.sandboxId())) {
+                    deliver(s.listener(), event);
+                }
+            }
+        });
+    }
+
+    /** A failing listener must not stop the others from hearing about the event. */
+    private static void deliver(SandboxEventListener listener, SandboxEvent event) {
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event listener failed on " + event, e);
+        }
+    }
+}

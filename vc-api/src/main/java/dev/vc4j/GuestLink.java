@@ -1,0 +1,153 @@
+package dev.vc4j;
+
+import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.NetworkEndpoint;
+import dev.vc4j.spi.SandboxRecord;
+import dev.vc4j.spi.Vm;
+import dev.vc4j.spi.VmRecord;
+import dev.vc4j.spi.VmSpec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What one {@link Sandbox} object holds in memory: its handle on the VM and its session with the agent.
+ * Either may be missing (after close(), or in a process that fetched the sandbox) or stale (the VM was
+ * replaced by another process); each call checks against the persisted record and connects again.
+ * Callers hold the sandbox's lock.
+ */
+final class GuestLink {
+    /** A free control socket greets within milliseconds; waiting longer only delays the kill. */
+    private static final Duration ATTACH_TO_END = Duration.ofSeconds(2);
+
+    private final VirtContainers vc;
+    private final SandboxConfig config;
+    private Vm vm;
+    private AgentSession agent;
+
+    GuestLink(VirtContainers vc, SandboxConfig config) {
+        this.vc = vc;
+        this.config = config;
+    }
+
+    /** Boots a VM and connects to its agent, registering each step's undo. Returns the timings. */
+    synchronized BootTimings boot(Undo undo, long startedNanos) {
+        close(); // a handle on an earlier VM, ended since by another process
+        String id = config.id();
+        List<NetworkEndpoint> network = vc.network().attach(id, config.network());
+        undo.push("take back the network", () -> vc.network().detach(id));
+
+        Vm started = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
+                vc.store().runDir(id), vc.store().roots().hostCache()));
+        undo.push("stop the VM", () -> started.stop(Duration.ZERO));
+
+        long agentWaitStarted = System.nanoTime();
+        Duration startTimeout = config.hypervisor().startTimeoutFor(started.record().accelerator());
+        Duration left = startTimeout.minus(started.timeToControlReady());
+        AgentSession session = vc.agent().connect(started.agentSocket(), config.agent(),
+                left.isNegative() ? Duration.ZERO : left, () -> requireAlive(started));
+        undo.push("close the agent connection", session::close);
+        // A VM that dies mid-call must fail the call now, not at its deadline.
+        started.onExit(session::close);
+        vm = started;
+        agent = session;
+
+        long now = System.nanoTime();
+        Duration agentReady = started.timeToControlReady().plusNanos(now - agentWaitStarted);
+        return new BootTimings(started.timeToControlReady(), agentReady, Duration.ofNanos(now - startedNanos));
+    }
+
+    synchronized VmRecord vmRecord() {
+        return vm.record();
+    }
+
+    /** The VM of {@code record}, attaching to it when this object holds no handle or a stale one. */
+    synchronized Vm vm(SandboxRecord record) {
+        if (vm != null && !vm.record().equals(record.vm())) {
+            close(); // another process replaced or removed the VM since we last looked
+        }
+        if (vm == null) {
+            if (record.vm() == null) {
+                throw new HypervisorException("sandbox `" + config.id() + "` has no VM recorded");
+            }
+            vm = vc.hypervisor().attach(record.vm(), vc.store().runDir(config.id()), config.agent().callTimeout());
+        }
+        return vm;
+    }
+
+    /** Calls the agent; a failure caused by a dead VM is reported as what it is. */
+    synchronized <T> T call(SandboxRecord record, Function<AgentSession, T> rpc) {
+        Vm current = vm(record);
+        if (agent == null) {
+            // each connection starts with a fresh handshake, so stale bytes of an earlier one are discarded
+            agent = vc.agent().connect(current.agentSocket(), config.agent(), config.agent().callTimeout(),
+                    () -> requireAlive(current));
+            current.onExit(agent::close);
+        }
+        try {
+            requireAlive(current);
+            return rpc.apply(agent);
+        } catch (AgentException | VcTimeoutException e) {
+            if (!current.isAlive()) {
+                throw new HypervisorException(deadMessage(current), e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Closes the agent connection and ends the VM of {@code record}, whether this object holds it, another
+     * process started it, or it is already gone (then only its files are removed); then takes back its
+     * network.
+     */
+    synchronized void endVm(SandboxRecord record, Duration grace) {
+        if (vm != null && !vm.record().equals(record.vm())) {
+            close();
+        }
+        Vm current = vm;
+        closeAgent();
+        vm = null;
+        if (current == null && record.vm() != null && vc.hypervisor().isRunning(record.vm())) {
+            try {
+                current = vc.hypervisor().attach(record.vm(), vc.store().runDir(config.id()), ATTACH_TO_END);
+            } catch (VcException e) {
+                // QEMU serves one QMP client at a time: while another process holds the VM's control
+                // connection it never greets us. destroy() ends the VM without QMP.
+                current = null;
+            }
+        }
+        if (current != null) {
+            current.stop(grace);
+        } else if (record.vm() != null) {
+            vc.hypervisor().destroy(record.vm(), vc.store().runDir(config.id()));
+        }
+        vc.network().detach(config.id());
+    }
+
+    /** Releases the agent connection and the VM's control connections; the VM keeps running. */
+    synchronized void close() {
+        closeAgent();
+        if (vm != null) {
+            vm.close();
+            vm = null;
+        }
+    }
+
+    private void closeAgent() {
+        if (agent != null) {
+            agent.close();
+            agent = null;
+        }
+    }
+
+    private static void requireAlive(Vm vm) {
+        if (!vm.isAlive()) {
+            throw new HypervisorException(deadMessage(vm));
+        }
+    }
+
+    private static String deadMessage(Vm vm) {
+        return vm.deathReason().orElse("the VM (pid " + vm.record().pid() + ") is not running");
+    }
+}

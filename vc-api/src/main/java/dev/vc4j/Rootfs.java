@@ -1,0 +1,39 @@
+package dev.vc4j;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * A container's root filesystem on the host: a directory (shared into the guest) or a block device
+ * (hot-plugged into the VM and mounted there with {@code fsType}).
+ */
+public record Rootfs(Kind kind, Path source, String fsType) {
+    private static final Pattern FS_TYPE = Pattern.compile("[a-z0-9]{1,16}");
+
+    public enum Kind {
+        DIRECTORY, BLOCK_DEVICE
+    }
+
+    public static Rootfs directory(Path dir) {
+        return new Rootfs(Kind.DIRECTORY, dir, null);
+    }
+
+    public static Rootfs blockDevice(Path device, String fsType) {
+        return new Rootfs(Kind.BLOCK_DEVICE, device, fsType);
+    }
+
+    public void validate(String prefix) {
+        if (kind == null) {
+            throw new InvalidConfigException(prefix + ".kind", null, "is required");
+        }
+        if (source == null || !source.isAbsolute()) {
+            throw new InvalidConfigException(prefix + ".source", source, "must be an absolute host path");
+        }
+        if (kind == Kind.BLOCK_DEVICE && (fsType == null || !FS_TYPE.matcher(fsType).matches())) {
+            throw new InvalidConfigException(prefix + ".fsType", fsType, "a block device needs its filesystem type, e.g. ext4");
+        }
+        if (kind == Kind.DIRECTORY && fsType != null) {
+            throw new InvalidConfigException(prefix + ".fsType", fsType, "only a block device has a filesystem type");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.vc4j;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Something that happened to a sandbox or one of its containers. {@code containerId} is null for events of
+ * the sandbox itself; {@code exitCode} is set for {@link Type#EXIT} when it is known.
+ */
+public record SandboxEvent(String sandboxId, Type type, String containerId, Integer exitCode, Instant time) {
+
+    public enum Type {
+        CREATE, START, EXEC_ADDED, PAUSE, RESUME, STOP, EXIT, OOM, DELETE
+    }
+
+    public SandboxEvent {
+        Objects.requireNonNull(sandboxId, "sandboxId");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(time, "time");
+    }
+
+    static SandboxEvent of(String sandboxId, Type type) {
+        return new SandboxEvent(sandboxId, type, null, null, Instant.now());
+    }
+}

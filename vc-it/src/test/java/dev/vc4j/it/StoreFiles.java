@@ -1,0 +1,36 @@
+package dev.vc4j.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** What the lifecycle tests look at on disk, under the test store's roots. */
+final class StoreFiles {
+    private StoreFiles() {
+    }
+
+    static Path runDir(String sandboxId) {
+        return TestStore.ROOTS.run().resolve("sbs").resolve(sandboxId);
+    }
+
+    /** Every entry under both roots and their parent directory: a bad id must not add one anywhere. */
+    static long everything() {
+        try (Stream<Path> walk = Files.walk(TestStore.ROOTS.run().getParent())) {
+            return walk.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a host reboot does to the run path (a tmpfs): the sandbox's run directory is gone. */
+    static void loseRunDir(String sandboxId) throws IOException {
+        try (Stream<Path> walk = Files.walk(runDir(sandboxId))) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+}

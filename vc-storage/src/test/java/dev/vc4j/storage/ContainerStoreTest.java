@@ -1,0 +1,138 @@
+package dev.vc4j.storage;
+
+import dev.vc4j.AlreadyExistsException;
+import dev.vc4j.Cmd;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerState;
+import dev.vc4j.ContainerStatus;
+import dev.vc4j.Device;
+import dev.vc4j.HypervisorConfig;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.Mount;
+import dev.vc4j.NotFoundException;
+import dev.vc4j.Rootfs;
+import dev.vc4j.SandboxConfig;
+import dev.vc4j.SandboxState;
+import dev.vc4j.StoreRoots;
+import dev.vc4j.spi.ContainerRecord;
+import dev.vc4j.spi.SandboxLock;
+import dev.vc4j.spi.SandboxRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Containers' configs and states under their sandbox, and the sandbox's block index allocation. */
+class ContainerStoreTest {
+    @TempDir
+    Path dir;
+    private FileSandboxStore store;
+    private SandboxLock lock;
+
+    @BeforeEach
+    void createSandbox() {
+        store = new FileSandboxStore(new StoreRoots(dir.resolve("run"), dir.resolve("config")));
+        lock = store.lockNew("sb");
+        store.createConfig(SandboxConfig.builder().id("sb").hypervisor(HypervisorConfig.builder()
+                .kernel(Path.of("/k/vmlinux")).initrd(Path.of("/k/initrd.img")).build()).build());
+        store.writeState(new SandboxRecord("sb", SandboxState.READY, Instant.now(), null, Map.of()));
+    }
+
+    @AfterEach
+    void unlock() {
+        lock.close();
+    }
+
+    private static ContainerConfig container(String id) {
+        return ContainerConfig.builder().id(id).rootfs(Rootfs.blockDevice(Path.of("/dev/loop3"), "ext4"))
+                .cmd(Cmd.builder().args("sh", "-c", "sleep 1").env("A", "b").user("1000").workdir(Path.of("/srv"))
+                        .capability("CAP_CHOWN").build())
+                .mount(new Mount("tmpfs", "/tmp", "tmpfs", List.of("nosuid"))).device(new Device(Path.of("/dev/fuse"), "/dev/fuse"))
+                .restartPolicy("on-failure:3").dependsOn("db").annotation("k", "v").ociSpec("{\"ociVersion\":\"1.0.2\"}")
+                .build();
+    }
+
+    @Test
+    void configAndStateRoundTripNextToTheSandboxs() {
+        ContainerConfig config = container("web");
+        store.createContainerConfig("sb", config);
+        ContainerRecord record = new ContainerRecord(new ContainerStatus("web", ContainerState.STOPPED, 42, 137,
+                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:01:00Z"), true, 2), true, 0);
+        store.writeContainerState("sb", record);
+
+        assertEquals(config, store.readContainerConfig("sb", "web"));
+        assertEquals(record, store.readContainerState("sb", "web").orElseThrow());
+        assertEquals(List.of("web"), store.listContainers("sb"));
+        assertTrue(Files.exists(dir.resolve("config/sbs/sb/containers/web/config.json")));
+        assertTrue(Files.exists(dir.resolve("run/sbs/sb/containers/web/state.json")));
+    }
+
+    @Test
+    void containersNamedLikeTheSandboxsFilesDoNotCollideWithThem() {
+        for (String id : new String[] {"lock", "state.json", "config.json"}) {
+            store.createContainerConfig("sb", container(id));
+            store.writeContainerState("sb", ContainerRecord.created(id, null));
+        }
+        assertEquals(List.of("config.json", "lock", "state.json"), store.listContainers("sb"));
+        assertEquals(SandboxState.READY, store.readState("sb").orElseThrow().state());
+        assertEquals("sb", store.readConfig("sb").id());
+    }
+
+    @Test
+    void deletingAContainerKeepsTheSandboxAndItsOtherContainers() {
+        store.createContainerConfig("sb", container("a"));
+        store.createContainerConfig("sb", container("b"));
+        store.writeContainerState("sb", ContainerRecord.created("a", null));
+
+        store.deleteContainer("sb", "a");
+        store.deleteContainer("sb", "a");
+
+        assertEquals(List.of("b"), store.listContainers("sb"));
+        assertFalse(Files.exists(dir.resolve("run/sbs/sb/containers/a")));
+        assertThrows(NotFoundException.class, () -> store.readContainerConfig("sb", "a"));
+        assertTrue(store.exists("sb"));
+    }
+
+    @Test
+    void aSecondContainerWithTheSameIdIsRefused() {
+        store.createContainerConfig("sb", container("web"));
+        assertThrows(AlreadyExistsException.class, () -> store.createContainerConfig("sb", container("web")));
+    }
+
+    @Test
+    void badContainerIdsAreRefusedNamingTheField() {
+        for (String id : new String[] {"../sb2", "a/b", "..", "nul\0", "x".repeat(300)}) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> store.readContainerState("sb", id));
+            assertEquals("containerId", e.field());
+            assertThrows(InvalidConfigException.class, () -> store.deleteContainer("sb", id));
+        }
+        assertEquals(List.of(), store.listContainers("sb"));
+    }
+
+    @Test
+    void blockIndicesArePersistedAndFreedOnesAreReused() {
+        SandboxRecord record = store.readState("sb").orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            record = record.withBlockIndex(record.freeBlockIndex());
+            store.writeState(record);
+        }
+        assertEquals(Set.of(0, 1, 2), store.readState("sb").orElseThrow().blockIndices());
+
+        store.writeState(store.readState("sb").orElseThrow().withoutBlockIndex(1));
+        SandboxRecord reread = store.readState("sb").orElseThrow();
+        assertEquals(1, reread.freeBlockIndex(), "the freed index is given out first");
+        assertEquals(3, reread.withBlockIndex(1).freeBlockIndex());
+    }
+}
