@@ -33,7 +33,11 @@ public interface Vm extends AutoCloseable {
      */
     Optional<String> deathReason();
 
-    /** Registers an action run once, on a background thread, when the QEMU process ends for any reason. */
+    /**
+     * Registers an action run once, on a background thread, when the VM ends for any reason: the first of
+     * its monitor connection breaking (within milliseconds of a SIGKILL or a crash, with no command pending)
+     * and its process ending. The core uses it to move the sandbox to stopped.
+     */
     void onExit(Runnable action);
 
     /**

@@ -8,6 +8,7 @@ import dev.vc4j.spi.VmRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running VM and everything it owns: the QEMU process, the QMP connection on the control socket
@@ -24,6 +25,7 @@ final class QemuVm implements Vm {
     private final QmpClient control;
     private final QmpClient monitor;
     private volatile String guestEvent;
+    private volatile boolean monitorLost;
     private boolean stopped;
 
     QemuVm(QemuProcess process, RunFiles files, VmRecord record, Duration timeToControlReady,
@@ -34,6 +36,7 @@ final class QemuVm implements Vm {
         this.timeToControlReady = timeToControlReady;
         this.control = control;
         this.monitor = monitor;
+        monitor.onConnectionLost(reason -> monitorLost = true);
         monitor.onEvent(event -> {
             String name = event.path("event").asText();
             if (name.equals("GUEST_PANICKED") || name.equals("SHUTDOWN")) {
@@ -59,21 +62,30 @@ final class QemuVm implements Vm {
 
     @Override
     public boolean isAlive() {
-        return process.isAlive();
+        return !monitorLost && process.isAlive();
     }
 
     @Override
     public Optional<String> deathReason() {
-        if (process.isAlive()) {
+        if (isAlive()) {
             return Optional.empty();
         }
+        // a lost monitor means QEMU is on its way out: wait for the exit status that explains it
+        process.waitFor(QUIT_TIMEOUT);
         String event = guestEvent == null ? "" : " after the event " + guestEvent;
         return Optional.of(process.exitDescription() + event);
     }
 
+    /**
+     * The monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process
+     * is reaped (and without polling when QEMU is not this JVM's child), so whichever comes first counts.
+     */
     @Override
     public void onExit(Runnable action) {
-        process.onExit().thenRun(action);
+        CompletableFuture<Object> ended = new CompletableFuture<>();
+        monitor.onConnectionLost(ended::complete);
+        process.onExit().thenAccept(ended::complete);
+        ended.thenRunAsync(action);
     }
 
     @Override

@@ -42,6 +42,8 @@ final class QmpClient implements AutoCloseable {
     private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
     private final List<Consumer<JsonNode>> eventListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
+    /** Completed with the reason when QEMU ends the connection; never when vc4j closes it. */
+    private final CompletableFuture<String> lost = new CompletableFuture<>();
     private volatile String closedReason;
 
     private QmpClient(Path socket, SocketChannel channel) {
@@ -149,6 +151,14 @@ final class QmpClient implements AutoCloseable {
         eventListeners.add(listener);
     }
 
+    /**
+     * Runs {@code action} once, on a background thread, when QEMU closes the connection or it breaks: QEMU
+     * only does that when it ends, so a monitor connection tells of a dead VM without a pending command.
+     */
+    void onConnectionLost(Consumer<String> action) {
+        lost.thenAcceptAsync(action);
+    }
+
     private synchronized void send(ObjectNode message) {
         try {
             ByteBuffer buf = ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8));
@@ -189,6 +199,7 @@ final class QmpClient implements AutoCloseable {
     private void shutDown(String reason) {
         if (closedReason == null) {
             closedReason = reason;
+            lost.complete(reason);
         }
         HypervisorException error = closedError();
         greeting.completeExceptionally(error);
