@@ -37,12 +37,10 @@ final class QemuVm implements Vm {
         this.control = control;
         this.monitor = monitor;
         monitor.onConnectionLost(reason -> monitorLost = true);
-        monitor.onEvent(event -> {
-            String name = event.path("event").asText();
-            if (name.equals("GUEST_PANICKED") || name.equals("SHUTDOWN")) {
-                guestEvent = name + " " + event.path("data");
-            }
-        });
+        // what the guest said last before it went away, for deathReason()
+        for (String name : new String[] {"GUEST_PANICKED", "SHUTDOWN"}) {
+            monitor.onEvent(name, data -> guestEvent = name + " " + data);
+        }
     }
 
     @Override
