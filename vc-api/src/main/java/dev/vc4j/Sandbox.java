@@ -47,7 +47,7 @@ public final class Sandbox implements AutoCloseable {
     static Sandbox boot(VirtContainers vc, SandboxConfig config, Undo undo, long startedNanos) {
         String id = config.id();
         Vm vm = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(),
-                vc.store().runDir(id), vc.store().roots().hostCache()));
+                vc.store().runDir(id), vc.store().roots().hostCache(), config.volumes()));
         undo.push("stop the VM", () -> vm.stop(Duration.ZERO));
 
         long agentWaitStarted = System.nanoTime();

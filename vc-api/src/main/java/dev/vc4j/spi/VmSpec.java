@@ -1,9 +1,19 @@
 package dev.vc4j.spi;
 
 import dev.vc4j.HypervisorConfig;
+import dev.vc4j.Volume;
 
 import java.nio.file.Path;
+import java.util.List;
 
-/** What a hypervisor needs to launch one sandbox's VM; {@code runDir} receives its sockets, pid file and logs. */
-public record VmSpec(String sandboxId, String hostname, HypervisorConfig config, Path runDir, Path hostCache) {
+/**
+ * What a hypervisor needs to launch one sandbox's VM; {@code runDir} receives its sockets, pid file and logs,
+ * {@code volumes} are shared with the guest from boot on.
+ */
+public record VmSpec(String sandboxId, String hostname, HypervisorConfig config, Path runDir, Path hostCache,
+        List<Volume> volumes) {
+
+    public VmSpec {
+        volumes = List.copyOf(volumes == null ? List.of() : volumes);
+    }
 }

@@ -19,7 +19,7 @@ public final class QemuHypervisor implements Hypervisor {
     public Vm start(VmSpec spec) {
         Accelerator accel = AcceleratorProbe.resolve(spec.config(), spec.hostCache());
         RunFiles files = new RunFiles(spec.runDir());
-        List<String> argv = QemuCommandLine.forSandbox(spec, accel, files);
+        List<String> argv = QemuCommandLine.forSandbox(spec, accel, files, VsockCids.allocate());
         long launched = System.nanoTime();
         QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
         try {

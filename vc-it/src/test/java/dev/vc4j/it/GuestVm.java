@@ -4,6 +4,7 @@ import dev.vc4j.AgentConfig;
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.HypervisorConfig;
+import dev.vc4j.Volume;
 import dev.vc4j.agent.GrpcAgent;
 import dev.vc4j.qemu.QemuHypervisor;
 import dev.vc4j.spi.AgentSession;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,10 +36,11 @@ final class GuestVm implements AutoCloseable {
         this.runDir = runDir;
     }
 
-    static GuestVm boot(String name, HypervisorConfig config) throws IOException {
+    static GuestVm boot(String name, HypervisorConfig config, Volume... volumes) throws IOException {
         String id = TestStore.uniqueId(name);
         Path runDir = Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(id));
-        Vm vm = new QemuHypervisor().start(new VmSpec(id, "guest", config, runDir, TestStore.ROOTS.hostCache()));
+        Vm vm = new QemuHypervisor().start(new VmSpec(id, "guest", config, runDir, TestStore.ROOTS.hostCache(),
+                List.of(volumes)));
         try {
             AgentSession agent = new GrpcAgent().connect(vm.agentSocket(), AgentConfig.defaults(),
                     config.startTimeoutFor(vm.record().accelerator()), () -> { });
