@@ -1,7 +1,10 @@
 package dev.vc4j.spi;
 
+import dev.vc4j.Drive;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +29,20 @@ public interface Vm extends AutoCloseable {
 
     /** Lets a paused guest run again; returns once QEMU reports it running. */
     void resume();
+
+    /**
+     * Plugs {@code drive} into the running VM and returns once QEMU has added the device (the guest
+     * notices it shortly after). Bad input fails before anything changes; a failed plug undoes its steps,
+     * so the VM and its other drives are unaffected either way.
+     */
+    HotpluggedDrive hotplugDrive(Drive drive);
+
+    /** Removes a plugged drive: the device, once QEMU reports it gone, then its block node. */
+    void unplugDrive(HotpluggedDrive drive);
+
+    /** The names of the block nodes QEMU has open, for diagnosis (and leak checks). */
+    List<String> blockNodes();
+
 
     /**
      * Why the VM is gone, in words for a user (exit status, the tail of QEMU's stderr and of the guest

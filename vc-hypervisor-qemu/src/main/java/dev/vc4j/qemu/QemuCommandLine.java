@@ -18,13 +18,14 @@ final class QemuCommandLine {
             "console=ttyS0", "quiet", "panic=1", "reboot=t", "tsc=reliable", "no_timer_check", "noreplace-smp");
 
     static final String SCSI_CONTROLLER_ID = "vc4j-scsi";
+    static final String ROOT_PORT_PREFIX = "vc4j-rp";
 
     private QemuCommandLine() {
     }
 
     /** The id of hotplug root port {@code index}; drives are plugged into these by id. */
     static String rootPortId(int index) {
-        return "vc4j-rp" + index;
+        return ROOT_PORT_PREFIX + index;
     }
 
     /** {@code vsockCid} is the guest's vsock address, or empty where the host has no vhost-vsock. */

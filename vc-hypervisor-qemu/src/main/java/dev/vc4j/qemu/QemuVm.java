@@ -1,12 +1,15 @@
 package dev.vc4j.qemu;
 
+import dev.vc4j.Drive;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.VcException;
+import dev.vc4j.spi.HotpluggedDrive;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,6 +27,7 @@ final class QemuVm implements Vm {
     private final Duration timeToControlReady;
     private final QmpClient control;
     private final QmpClient monitor;
+    private final BlockHotplug blocks;
     private volatile String guestEvent;
     private volatile boolean monitorLost;
     private boolean stopped;
@@ -36,6 +40,7 @@ final class QemuVm implements Vm {
         this.timeToControlReady = timeToControlReady;
         this.control = control;
         this.monitor = monitor;
+        this.blocks = new BlockHotplug(control, BlockIndices.inMemory());
         monitor.onConnectionLost(reason -> monitorLost = true);
         // what the guest said last before it went away, for deathReason()
         for (String name : new String[] {"GUEST_PANICKED", "SHUTDOWN"}) {
@@ -84,6 +89,21 @@ final class QemuVm implements Vm {
         monitor.onConnectionLost(ended::complete);
         process.onExit().thenAccept(ended::complete);
         ended.thenRunAsync(action);
+    }
+
+    @Override
+    public HotpluggedDrive hotplugDrive(Drive drive) {
+        return blocks.plug(drive);
+    }
+
+    @Override
+    public void unplugDrive(HotpluggedDrive drive) {
+        blocks.unplug(drive);
+    }
+
+    @Override
+    public List<String> blockNodes() {
+        return blocks.blockNodes();
     }
 
     @Override
