@@ -43,6 +43,17 @@ public interface Vm extends AutoCloseable {
     /** The names of the block nodes QEMU has open, for diagnosis (and leak checks). */
     List<String> blockNodes();
 
+    /**
+     * Adds {@code count} vCPUs, within the config's maxVcpus, all or none; returns the VM's vCPU count after.
+     * The guest has to bring them online.
+     */
+    int hotplugVcpus(int count);
+
+    /** Adds {@code mib} of memory (a multiple of 128) as one DIMM, within maxMemoryMib and memorySlots. */
+    void hotplugMemory(int mib);
+
+    /** QEMU's run state of the VM ({@code running}, {@code paused}, {@code shutdown}, ...), one QMP round trip. */
+    String runState();
 
     /**
      * Why the VM is gone, in words for a user (exit status, the tail of QEMU's stderr and of the guest

@@ -28,6 +28,7 @@ final class QemuVm implements Vm {
     private final QmpClient control;
     private final QmpClient monitor;
     private final BlockHotplug blocks;
+    private final ResourceHotplug resources;
     private volatile String guestEvent;
     private volatile boolean monitorLost;
     private boolean stopped;
@@ -41,6 +42,7 @@ final class QemuVm implements Vm {
         this.control = control;
         this.monitor = monitor;
         this.blocks = new BlockHotplug(control, BlockIndices.inMemory());
+        this.resources = new ResourceHotplug(control);
         monitor.onConnectionLost(reason -> monitorLost = true);
         // what the guest said last before it went away, for deathReason()
         for (String name : new String[] {"GUEST_PANICKED", "SHUTDOWN"}) {
@@ -107,6 +109,21 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public int hotplugVcpus(int count) {
+        return resources.addVcpus(count);
+    }
+
+    @Override
+    public void hotplugMemory(int mib) {
+        resources.addMemory(mib);
+    }
+
+    @Override
+    public String runState() {
+        return control.execute("query-status", null, COMMAND_TIMEOUT).path("status").asText();
+    }
+
+    @Override
     public void pause() {
         control.execute("stop", null, COMMAND_TIMEOUT);
         requireStatus("paused");
@@ -120,7 +137,7 @@ final class QemuVm implements Vm {
 
     /** stop and cont return before the VM changed state in every case; query-status tells for sure. */
     private void requireStatus(String wanted) {
-        String status = control.execute("query-status", null, COMMAND_TIMEOUT).path("status").asText();
+        String status = runState();
         if (!status.equals(wanted)) {
             throw new HypervisorException("QEMU (pid " + record.pid() + ") reports the VM " + status + ", not " + wanted);
         }

@@ -6,9 +6,10 @@ import dev.vc4j.HypervisorException;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.QmpCommandException;
 import dev.vc4j.spi.HotpluggedDrive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -31,26 +32,15 @@ class BlockHotplugIT {
     private static final int DRIVES = 8;
     private static final int ROUNDS = 20;
     private static final long MIB = 1 << 20;
-    private static Path images;
+    @TempDir
+    static Path images;
+    @RegisterExtension
+    static final SharedGuest SHARED = new SharedGuest("blocks", HypervisorConfig.builder().hotplugRootPorts(DRIVES).build());
     private static GuestVm guest;
 
-    @BeforeAll
-    static void boot() throws Exception {
-        images = Files.createTempDirectory("vc4j-drives");
-        guest = GuestVm.boot("blocks", HypervisorConfig.builder().hotplugRootPorts(DRIVES).build());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (guest != null) {
-            guest.close();
-        }
-        try (Stream<Path> files = Files.list(images)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(images);
+    @BeforeEach
+    void guest() {
+        guest = SHARED.get();
     }
 
     @Test

@@ -51,10 +51,6 @@ final class GuestVm implements AutoCloseable {
         }
     }
 
-    static GuestVm boot(String name) throws IOException {
-        return boot(name, HypervisorConfig.defaults());
-    }
-
     /** Runs a shell command in the guest and returns its stdout; a failure fails the test with its stderr. */
     String sh(String script) {
         ExecResult result = agent.runProcess(GuestCommand.of("sh", "-c", script));
