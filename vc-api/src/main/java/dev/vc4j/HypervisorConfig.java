@@ -10,6 +10,11 @@ import java.util.Objects;
 /**
  * How the sandbox's VM is built. {@code startTimeout} null means the default for the accelerator in use
  * (10 s under KVM, 60 s under TCG); {@code bios} null means QEMU's own firmware.
+ *
+ * <p>Hotplug room is reserved at boot, since QEMU cannot add it later: {@code hotplugRootPorts} empty PCIe
+ * root ports (one per hotplugged virtio-blk drive), up to {@code maxVcpus} CPUs and {@code maxMemoryMib} of
+ * memory in {@code memorySlots} DIMMs. {@code maxMemoryMib} equal to {@code memoryMib} reserves no memory
+ * hotplug.
  */
 public record HypervisorConfig(
         Path qemuBinary,
@@ -20,8 +25,14 @@ public record HypervisorConfig(
         int memoryMib,
         int vcpus,
         Accelerator accelerator,
-        Duration startTimeout) {
+        Duration startTimeout,
+        int hotplugRootPorts,
+        int maxVcpus,
+        int maxMemoryMib,
+        int memorySlots,
+        BlockDriver blockDriver) {
 
+    public static final int MAX_ROOT_PORTS = 24;
     public static final Duration KVM_START_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration TCG_START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -48,6 +59,11 @@ public record HypervisorConfig(
         b.vcpus = vcpus;
         b.accelerator = accelerator;
         b.startTimeout = startTimeout;
+        b.hotplugRootPorts = hotplugRootPorts;
+        b.maxVcpus = maxVcpus;
+        b.maxMemoryMib = maxMemoryMib;
+        b.memorySlots = memorySlots;
+        b.blockDriver = blockDriver;
         return b;
     }
 
@@ -75,6 +91,25 @@ public record HypervisorConfig(
         }
         if (startTimeout != null && (startTimeout.isNegative() || startTimeout.isZero())) {
             throw new InvalidConfigException(prefix + ".startTimeout", startTimeout, "must be positive");
+        }
+        // q35 has 32 slots on its root bus; the ports, the boot devices and the chipset share them
+        if (hotplugRootPorts < 0 || hotplugRootPorts > MAX_ROOT_PORTS) {
+            throw new InvalidConfigException(prefix + ".hotplugRootPorts", hotplugRootPorts,
+                    "must be between 0 and " + MAX_ROOT_PORTS);
+        }
+        if (maxVcpus < vcpus || maxVcpus > 255) {
+            throw new InvalidConfigException(prefix + ".maxVcpus", maxVcpus, "must be between vcpus (" + vcpus + ") and 255");
+        }
+        if (maxMemoryMib < memoryMib || maxMemoryMib > 1 << 20) {
+            throw new InvalidConfigException(prefix + ".maxMemoryMib", maxMemoryMib,
+                    "must be between memoryMib (" + memoryMib + ") and 1048576");
+        }
+        if (memorySlots < 0 || memorySlots > 255 || (memorySlots == 0 && maxMemoryMib > memoryMib)) {
+            throw new InvalidConfigException(prefix + ".memorySlots", memorySlots,
+                    "must be between 1 and 255 when maxMemoryMib exceeds memoryMib, else between 0 and 255");
+        }
+        if (blockDriver == null) {
+            throw new InvalidConfigException(prefix + ".blockDriver", null, "is required");
         }
         for (String param : kernelParams) {
             if (param.isBlank() || param.chars().anyMatch(c -> c <= ' ')) {
@@ -106,6 +141,11 @@ public record HypervisorConfig(
         private int vcpus = 1;
         private Accelerator accelerator = Accelerator.AUTO;
         private Duration startTimeout;
+        private int hotplugRootPorts = 8;
+        private Integer maxVcpus;
+        private Integer maxMemoryMib;
+        private int memorySlots = 8;
+        private BlockDriver blockDriver = BlockDriver.VIRTIO_BLK;
 
         private Builder() {
             GuestImage image = GuestImage.locate();
@@ -159,9 +199,41 @@ public record HypervisorConfig(
             return this;
         }
 
+        /** Empty PCIe root ports for hotplugged drives (default 8). */
+        public Builder hotplugRootPorts(int hotplugRootPorts) {
+            this.hotplugRootPorts = hotplugRootPorts;
+            return this;
+        }
+
+        /** The most CPUs the VM can have after hotplug; defaults to the larger of vcpus and 4. */
+        public Builder maxVcpus(int maxVcpus) {
+            this.maxVcpus = maxVcpus;
+            return this;
+        }
+
+        /** The most memory the VM can have after hotplug; defaults to memoryMib + 2048. */
+        public Builder maxMemoryMib(int maxMemoryMib) {
+            this.maxMemoryMib = maxMemoryMib;
+            return this;
+        }
+
+        /** How many memory DIMMs can be hotplugged (default 8). */
+        public Builder memorySlots(int memorySlots) {
+            this.memorySlots = memorySlots;
+            return this;
+        }
+
+        public Builder blockDriver(BlockDriver blockDriver) {
+            this.blockDriver = Objects.requireNonNull(blockDriver, "blockDriver");
+            return this;
+        }
+
         public HypervisorConfig build() {
             return new HypervisorConfig(qemuBinary, kernel, initrd, bios, kernelParams, memoryMib, vcpus,
-                    accelerator, startTimeout);
+                    accelerator, startTimeout, hotplugRootPorts,
+                    maxVcpus != null ? maxVcpus : Math.max(vcpus, 4),
+                    maxMemoryMib != null ? maxMemoryMib : memoryMib + 2048,
+                    memorySlots, blockDriver);
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.vc4j;
 
 /** QEMU failed to start, died, or refused a command. The message carries QEMU's own words where it had any. */
-public final class HypervisorException extends VcException {
+public class HypervisorException extends VcException {
     public HypervisorException(String message) {
         this(message, null);
     }

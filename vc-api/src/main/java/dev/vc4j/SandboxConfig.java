@@ -1,8 +1,12 @@
 package dev.vc4j;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** Everything needed to create a sandbox. Immutable; build one with {@link #builder()}. */
 public record SandboxConfig(
@@ -11,10 +15,12 @@ public record SandboxConfig(
         HypervisorConfig hypervisor,
         AgentConfig agent,
         NetworkConfig network,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        List<Volume> volumes) {
 
     public SandboxConfig {
         annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
+        volumes = List.copyOf(volumes == null ? List.of() : volumes);
     }
 
     public static Builder builder() {
@@ -39,6 +45,14 @@ public record SandboxConfig(
             throw new InvalidConfigException("network", null, "is required");
         }
         checkAnnotations(annotations);
+        Set<String> tags = new HashSet<>();
+        for (int i = 0; i < volumes.size(); i++) {
+            Volume volume = volumes.get(i);
+            volume.validate("volumes[" + i + "]");
+            if (!tags.add(volume.mountTag())) {
+                throw new InvalidConfigException("volumes[" + i + "].mountTag", volume.mountTag(), "is used twice");
+            }
+        }
     }
 
     /** Annotation keys end up in logs and files: non-empty, no control characters. */
@@ -60,6 +74,7 @@ public record SandboxConfig(
         private AgentConfig agent = AgentConfig.defaults();
         private NetworkConfig network = NetworkConfig.none();
         private final Map<String, String> annotations = new LinkedHashMap<>();
+        private final List<Volume> volumes = new ArrayList<>();
 
         private Builder() {
         }
@@ -96,13 +111,19 @@ public record SandboxConfig(
             return this;
         }
 
+        /** A host directory shared with the guest (virtio-9p). */
+        public Builder volume(Volume volume) {
+            volumes.add(Objects.requireNonNull(volume, "volume"));
+            return this;
+        }
+
         public SandboxConfig build() {
             String host = hostname;
             if (host == null) {
                 host = id != null && id.matches("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?") ? id : "sandbox";
             }
             return new SandboxConfig(id, host, hypervisor == null ? HypervisorConfig.defaults() : hypervisor, agent,
-                    network, annotations);
+                    network, annotations, volumes);
         }
     }
 }

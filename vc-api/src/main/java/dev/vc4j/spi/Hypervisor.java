@@ -1,5 +1,8 @@
 package dev.vc4j.spi;
 
+import dev.vc4j.HostCheck;
+import dev.vc4j.HypervisorConfig;
+
 /** Starts and destroys VMs. Implementations are found with {@link java.util.ServiceLoader}. */
 public interface Hypervisor {
 
@@ -23,4 +26,10 @@ public interface Hypervisor {
      * its sockets and pid file from {@code runDir}. A recycled pid is never killed.
      */
     void destroy(VmRecord record, java.nio.file.Path runDir);
+
+    /**
+     * Whether this host can run VMs of {@code config}, item by item with what to do about each problem.
+     * May boot a probe VM (the accelerator check), whose answer is cached under {@code hostCache}.
+     */
+    HostCheck check(HypervisorConfig config, java.nio.file.Path hostCache);
 }

@@ -1,7 +1,10 @@
 package dev.vc4j.spi;
 
+import dev.vc4j.Drive;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,12 +31,41 @@ public interface Vm extends AutoCloseable {
     void resume();
 
     /**
+     * Plugs {@code drive} into the running VM and returns once QEMU has added the device (the guest
+     * notices it shortly after). Bad input fails before anything changes; a failed plug undoes its steps,
+     * so the VM and its other drives are unaffected either way.
+     */
+    HotpluggedDrive hotplugDrive(Drive drive);
+
+    /** Removes a plugged drive: the device, once QEMU reports it gone, then its block node. */
+    void unplugDrive(HotpluggedDrive drive);
+
+    /** The names of the block nodes QEMU has open, for diagnosis (and leak checks). */
+    List<String> blockNodes();
+
+    /**
+     * Adds {@code count} vCPUs, within the config's maxVcpus, all or none; returns the VM's vCPU count after.
+     * The guest has to bring them online.
+     */
+    int hotplugVcpus(int count);
+
+    /** Adds {@code mib} of memory (a multiple of 128) as one DIMM, within maxMemoryMib and memorySlots. */
+    void hotplugMemory(int mib);
+
+    /** QEMU's run state of the VM ({@code running}, {@code paused}, {@code shutdown}, ...), one QMP round trip. */
+    String runState();
+
+    /**
      * Why the VM is gone, in words for a user (exit status, the tail of QEMU's stderr and of the guest
      * console); empty while it runs.
      */
     Optional<String> deathReason();
 
-    /** Registers an action run once, on a background thread, when the QEMU process ends for any reason. */
+    /**
+     * Registers an action run once, on a background thread, when the VM ends for any reason: the first of
+     * its monitor connection breaking (within milliseconds of a SIGKILL or a crash, with no command pending)
+     * and its process ending. The core uses it to move the sandbox to stopped.
+     */
     void onExit(Runnable action);
 
     /**

@@ -1,13 +1,16 @@
 package dev.vc4j.qemu;
 
 import dev.vc4j.Accelerator;
+import dev.vc4j.BlockDriver;
 import dev.vc4j.HypervisorConfig;
+import dev.vc4j.Volume;
 import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.VmSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** The argv of one sandbox's QEMU. No shell is involved: every value is one argument. */
 final class QemuCommandLine {
@@ -15,11 +18,21 @@ final class QemuCommandLine {
     private static final List<String> BASE_KERNEL_PARAMS = List.of(
             "console=ttyS0", "quiet", "panic=1", "reboot=t", "tsc=reliable", "no_timer_check", "noreplace-smp");
 
+    static final String SCSI_CONTROLLER_ID = "vc4j-scsi";
+    static final String ROOT_PORT_PREFIX = "vc4j-rp";
+
     private QemuCommandLine() {
     }
 
-    static List<String> forSandbox(VmSpec spec, Accelerator accel, RunFiles files) {
-        List<String> argv = new ArrayList<>(common(spec.config(), accel, files.consoleLog(), initParams(spec)));
+    /** The id of hotplug root port {@code index}; drives are plugged into these by id. */
+    static String rootPortId(int index) {
+        return ROOT_PORT_PREFIX + index;
+    }
+
+    /** {@code vsockCid} is the guest's vsock address, or empty where the host has no vhost-vsock. */
+    static List<String> forSandbox(VmSpec spec, Accelerator accel, RunFiles files, OptionalLong vsockCid) {
+        HypervisorConfig config = spec.config();
+        List<String> argv = new ArrayList<>(common(config, accel, files.consoleLog(), initParams(spec)));
         argv.addAll(List.of(
                 "-name", "vc4j-" + spec.sandboxId(),
                 "-pidfile", files.pidFile().toString(),
@@ -35,6 +48,21 @@ final class QemuCommandLine {
             NetworkEndpoint nic = spec.network().get(i);
             argv.addAll(List.of("-netdev", netdev(nic, "net" + i),
                     "-device", "virtio-net-pci,netdev=net" + i + ",mac=" + nic.mac()));
+        }
+        vsockCid.ifPresent(cid -> argv.addAll(List.of("-device", "vhost-vsock-pci,id=vsock0,guest-cid=" + cid)));
+        for (Volume volume : spec.volumes()) {
+            String fsdev = "vc4j-fs-" + volume.mountTag();
+            // remap: inode numbers from different host file systems under one share must not collide in the guest
+            argv.addAll(List.of(
+                    "-fsdev", "local,id=" + fsdev + ",path=" + option(volume.hostPath()) + ",security_model=none,multidevs=remap",
+                    "-device", "virtio-9p-pci,fsdev=" + fsdev + ",mount_tag=" + volume.mountTag()));
+        }
+        if (config.blockDriver() == BlockDriver.VIRTIO_SCSI) {
+            argv.addAll(List.of("-device", "virtio-scsi-pci,id=" + SCSI_CONTROLLER_ID));
+        }
+        for (int i = 0; i < config.hotplugRootPorts(); i++) {
+            // a root port takes a slot on pcie.0; the chassis number tells the ports apart
+            argv.addAll(List.of("-device", "pcie-root-port,id=" + rootPortId(i) + ",bus=pcie.0,chassis=" + (i + 1)));
         }
         return argv;
     }
@@ -71,8 +99,8 @@ final class QemuCommandLine {
                 "-machine", "q35",
                 "-accel", accel == Accelerator.KVM ? "kvm" : "tcg,thread=multi",
                 "-cpu", accel == Accelerator.KVM ? "host" : "max",
-                "-m", config.memoryMib() + "M",
-                "-smp", Integer.toString(config.vcpus()),
+                "-m", memory(config),
+                "-smp", config.vcpus() + ",maxcpus=" + config.maxVcpus(),
                 "-nodefaults", "-no-user-config", "-display", "none",
                 "-no-reboot",
                 "-sandbox", "on",
@@ -87,6 +115,14 @@ final class QemuCommandLine {
         return argv;
     }
 
+    private static String memory(HypervisorConfig config) {
+        String boot = config.memoryMib() + "M";
+        if (config.maxMemoryMib() == config.memoryMib()) {
+            return boot;
+        }
+        return boot + ",slots=" + config.memorySlots() + ",maxmem=" + config.maxMemoryMib() + "M";
+    }
+
     private static String kernelCommandLine(HypervisorConfig config, List<String> initParams) {
         List<String> params = new ArrayList<>(BASE_KERNEL_PARAMS);
         params.addAll(initParams);
@@ -95,7 +131,7 @@ final class QemuCommandLine {
     }
 
     /** In QEMU's option syntax a comma separates options; a comma inside a value is written twice. */
-    private static String option(Path path) {
+    static String option(Path path) {
         return path.toString().replace(",", ",,");
     }
 

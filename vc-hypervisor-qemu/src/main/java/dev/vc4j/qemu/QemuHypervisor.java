@@ -1,6 +1,8 @@
 package dev.vc4j.qemu;
 
 import dev.vc4j.Accelerator;
+import dev.vc4j.HostCheck;
+import dev.vc4j.HypervisorConfig;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.spi.Hypervisor;
 import dev.vc4j.spi.Vm;
@@ -19,7 +21,7 @@ public final class QemuHypervisor implements Hypervisor {
     public Vm start(VmSpec spec) {
         Accelerator accel = AcceleratorProbe.resolve(spec.config(), spec.hostCache());
         RunFiles files = new RunFiles(spec.runDir());
-        List<String> argv = QemuCommandLine.forSandbox(spec, accel, files);
+        List<String> argv = QemuCommandLine.forSandbox(spec, accel, files, VsockCids.allocate());
         long launched = System.nanoTime();
         QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
         try {
@@ -58,6 +60,11 @@ public final class QemuHypervisor implements Hypervisor {
             control.close();
             throw e;
         }
+    }
+
+    @Override
+    public HostCheck check(HypervisorConfig config, Path hostCache) {
+        return QemuHostCheck.run(config, hostCache);
     }
 
     @Override

@@ -1,13 +1,17 @@
 package dev.vc4j.qemu;
 
+import dev.vc4j.Drive;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.VcException;
+import dev.vc4j.spi.HotpluggedDrive;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running VM and everything it owns: the QEMU process, the QMP connection on the control socket
@@ -23,7 +27,10 @@ final class QemuVm implements Vm {
     private final Duration timeToControlReady;
     private final QmpClient control;
     private final QmpClient monitor;
+    private final BlockHotplug blocks;
+    private final ResourceHotplug resources;
     private volatile String guestEvent;
+    private volatile boolean monitorLost;
     private boolean stopped;
 
     QemuVm(QemuProcess process, RunFiles files, VmRecord record, Duration timeToControlReady,
@@ -34,12 +41,13 @@ final class QemuVm implements Vm {
         this.timeToControlReady = timeToControlReady;
         this.control = control;
         this.monitor = monitor;
-        monitor.onEvent(event -> {
-            String name = event.path("event").asText();
-            if (name.equals("GUEST_PANICKED") || name.equals("SHUTDOWN")) {
-                guestEvent = name + " " + event.path("data");
-            }
-        });
+        this.blocks = new BlockHotplug(control, BlockIndices.inMemory());
+        this.resources = new ResourceHotplug(control);
+        monitor.onConnectionLost(reason -> monitorLost = true);
+        // what the guest said last before it went away, for deathReason()
+        for (String name : new String[] {"GUEST_PANICKED", "SHUTDOWN"}) {
+            monitor.onEvent(name, data -> guestEvent = name + " " + data);
+        }
     }
 
     @Override
@@ -59,21 +67,60 @@ final class QemuVm implements Vm {
 
     @Override
     public boolean isAlive() {
-        return process.isAlive();
+        return !monitorLost && process.isAlive();
     }
 
     @Override
     public Optional<String> deathReason() {
-        if (process.isAlive()) {
+        if (isAlive()) {
             return Optional.empty();
         }
+        // a lost monitor means QEMU is on its way out: wait for the exit status that explains it
+        process.waitFor(QUIT_TIMEOUT);
         String event = guestEvent == null ? "" : " after the event " + guestEvent;
         return Optional.of(process.exitDescription() + event);
     }
 
+    /**
+     * The monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process
+     * is reaped (and without polling when QEMU is not this JVM's child), so whichever comes first counts.
+     */
     @Override
     public void onExit(Runnable action) {
-        process.onExit().thenRun(action);
+        CompletableFuture<Object> ended = new CompletableFuture<>();
+        monitor.onConnectionLost(ended::complete);
+        process.onExit().thenAccept(ended::complete);
+        ended.thenRunAsync(action);
+    }
+
+    @Override
+    public HotpluggedDrive hotplugDrive(Drive drive) {
+        return blocks.plug(drive);
+    }
+
+    @Override
+    public void unplugDrive(HotpluggedDrive drive) {
+        blocks.unplug(drive);
+    }
+
+    @Override
+    public List<String> blockNodes() {
+        return blocks.blockNodes();
+    }
+
+    @Override
+    public int hotplugVcpus(int count) {
+        return resources.addVcpus(count);
+    }
+
+    @Override
+    public void hotplugMemory(int mib) {
+        resources.addMemory(mib);
+    }
+
+    @Override
+    public String runState() {
+        return control.execute("query-status", null, COMMAND_TIMEOUT).path("status").asText();
     }
 
     @Override
@@ -90,7 +137,7 @@ final class QemuVm implements Vm {
 
     /** stop and cont return before the VM changed state in every case; query-status tells for sure. */
     private void requireStatus(String wanted) {
-        String status = control.execute("query-status", null, COMMAND_TIMEOUT).path("status").asText();
+        String status = runState();
         if (!status.equals(wanted)) {
             throw new HypervisorException("QEMU (pid " + record.pid() + ") reports the VM " + status + ", not " + wanted);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.HypervisorException;
+import dev.vc4j.QmpCommandException;
 import dev.vc4j.VcTimeoutException;
 
 import java.io.BufferedReader;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One QMP connection. A single reader thread takes every message off the socket: replies complete the
@@ -41,7 +44,10 @@ final class QmpClient implements AutoCloseable {
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
     private final List<Consumer<JsonNode>> eventListeners = new CopyOnWriteArrayList<>();
+    private final Set<EventWait> eventWaits = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
+    /** Completed with the reason when QEMU ends the connection; never when vc4j closes it. */
+    private final CompletableFuture<String> lost = new CompletableFuture<>();
     private volatile String closedReason;
 
     private QmpClient(Path socket, SocketChannel channel) {
@@ -111,7 +117,7 @@ final class QmpClient implements AutoCloseable {
         }
     }
 
-    /** Runs one command and returns its {@code return} value; QMP errors become HypervisorException. */
+    /** Runs one command and returns its {@code return} value; a QMP error becomes a QmpCommandException. */
     JsonNode execute(String command, ObjectNode arguments, Duration timeout) {
         String id = Long.toString(ids.incrementAndGet());
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
@@ -125,28 +131,78 @@ final class QmpClient implements AutoCloseable {
                 message.set("arguments", arguments);
             }
             send(message);
-            JsonNode response = reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            JsonNode response = await(reply, timeout, "QMP " + command);
             if (response.has("error")) {
                 JsonNode error = response.get("error");
-                throw new HypervisorException("QMP " + command + " failed: " + error.path("class").asText()
-                        + ": " + error.path("desc").asText());
+                throw new QmpCommandException(command, error.path("class").asText(), error.path("desc").asText());
             }
             return response.path("return");
-        } catch (TimeoutException e) {
-            throw new VcTimeoutException("QMP " + command, timeout, null);
-        } catch (ExecutionException e) {
-            throw asRuntime(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HypervisorException("interrupted during QMP " + command, e);
         } finally {
             pending.remove(id);
         }
     }
 
-    /** Listeners run on the reader thread, in the order QEMU sent the events; they must not block. */
+    /**
+     * Listeners get every event ({@code {"event": NAME, "data": {...}, "timestamp": ...}}) on the reader
+     * thread, in the order QEMU sent them; they must not block.
+     */
     void onEvent(Consumer<JsonNode> listener) {
         eventListeners.add(listener);
+    }
+
+    /** Like {@link #onEvent(Consumer)}, for the events named {@code name} only; the listener gets their data. */
+    void onEvent(String name, Consumer<JsonNode> listener) {
+        onEvent(event -> {
+            if (event.path("event").asText().equals(name)) {
+                listener.accept(event.path("data"));
+            }
+        });
+    }
+
+    /**
+     * The data of the first event named {@code name} whose data matches, from now on. Ask before sending
+     * the command that causes it, or the event may come first. Fails at once if the connection is lost.
+     */
+    EventWait expectEvent(String name, Predicate<JsonNode> match) {
+        EventWait wait = new EventWait(name, match, new CompletableFuture<>());
+        eventWaits.add(wait);
+        if (closedReason != null) {
+            wait.future().completeExceptionally(closedError());
+        }
+        wait.future().whenComplete((data, error) -> eventWaits.remove(wait));
+        return wait;
+    }
+
+    /** An event expected from QEMU; {@link #await} ends at the deadline or when the connection is lost. */
+    record EventWait(String name, Predicate<JsonNode> match, CompletableFuture<JsonNode> future) {
+        JsonNode await(Duration timeout) {
+            try {
+                return QmpClient.await(future, timeout, "QMP event " + name);
+            } finally {
+                future.cancel(false);
+            }
+        }
+    }
+
+    private static JsonNode await(CompletableFuture<JsonNode> future, Duration timeout, String what) {
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new VcTimeoutException(what, timeout, null);
+        } catch (ExecutionException e) {
+            throw asRuntime(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("interrupted during " + what, e);
+        }
+    }
+
+    /**
+     * Runs {@code action} once, on a background thread, when QEMU closes the connection or it breaks: QEMU
+     * only does that when it ends, so a monitor connection tells of a dead VM without a pending command.
+     */
+    void onConnectionLost(Consumer<String> action) {
+        lost.thenAcceptAsync(action);
     }
 
     private synchronized void send(ObjectNode message) {
@@ -178,6 +234,12 @@ final class QmpClient implements AutoCloseable {
             greeting.complete(message);
         } else if (message.has("event")) {
             eventListeners.forEach(l -> l.accept(message));
+            String name = message.path("event").asText();
+            for (EventWait wait : eventWaits) {
+                if (wait.name().equals(name) && wait.match().test(message.path("data"))) {
+                    wait.future().complete(message.path("data"));
+                }
+            }
         } else {
             CompletableFuture<JsonNode> reply = pending.get(message.path("id").asText());
             if (reply != null) {
@@ -189,10 +251,12 @@ final class QmpClient implements AutoCloseable {
     private void shutDown(String reason) {
         if (closedReason == null) {
             closedReason = reason;
+            lost.complete(reason);
         }
         HypervisorException error = closedError();
         greeting.completeExceptionally(error);
         pending.values().forEach(f -> f.completeExceptionally(error));
+        eventWaits.forEach(w -> w.future().completeExceptionally(error));
     }
 
     private HypervisorException closedError() {

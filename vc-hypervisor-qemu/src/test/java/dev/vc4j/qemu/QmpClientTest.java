@@ -1,7 +1,11 @@
 package dev.vc4j.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vc4j.ErrorCode;
 import dev.vc4j.HypervisorException;
+import dev.vc4j.QmpCommandException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,10 +16,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,9 +72,72 @@ class QmpClientTest {
 
     @Test
     void qmpErrorCarriesItsClassAndDescription() {
-        HypervisorException e = assertThrows(HypervisorException.class,
+        QmpCommandException e = assertThrows(QmpCommandException.class,
                 () -> qmp.execute("no-such-command", null, Duration.ofSeconds(5)));
-        assertTrue(e.getMessage().contains("CommandNotFound"), e.getMessage());
+        assertEquals("CommandNotFound", e.errorClass());
+        assertEquals("no-such-command", e.command());
+        assertTrue(e.description().contains("no-such-command"), e.description());
+        assertEquals(ErrorCode.HYPERVISOR_FAILED, e.code());
+    }
+
+    @Test
+    void badArgumentIsAGenericErrorNamingTheArgument() {
+        ObjectNode args = new ObjectMapper().createObjectNode().put("bogus", 1);
+        QmpCommandException e = assertThrows(QmpCommandException.class,
+                () -> qmp.execute("query-status", args, Duration.ofSeconds(5)));
+        assertEquals("GenericError", e.errorClass());
+        assertTrue(e.description().contains("bogus"), e.description());
+        assertTrue(qmp.execute("query-status", null, Duration.ofSeconds(5)).has("status"), "the connection still works");
+    }
+
+    @Test
+    void stopAndContArriveAsStopAndResumeEvents() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        qmp.onEvent(event -> events.add(event.path("event").asText()));
+        QmpClient.EventWait resumed = qmp.expectEvent("RESUME", data -> true);
+        qmp.execute("stop", null, Duration.ofSeconds(5));
+        qmp.execute("cont", null, Duration.ofSeconds(5));
+        resumed.await(Duration.ofSeconds(5));
+        assertEquals(List.of("STOP", "RESUME"), events);
+    }
+
+    @Test
+    void endOfStreamFailsEveryPendingCommandAndEventWaitAtOnce() throws Exception {
+        signal("STOP"); // QEMU reads nothing more, so every command below stays pending
+        List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> qmp.execute("query-status", null, Duration.ofSeconds(60))));
+        }
+        QmpClient.EventWait deleted = qmp.expectEvent("DEVICE_DELETED", data -> true);
+        Thread.sleep(300);
+        assertTrue(calls.stream().noneMatch(CompletableFuture::isDone), "QEMU answered while stopped");
+        qemu.kill();
+        for (CompletableFuture<JsonNode> call : calls) {
+            // well within the commands' own 60 s deadline
+            ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(HypervisorException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("QMP connection"), e.getCause().getMessage());
+        }
+        assertThrows(HypervisorException.class, () -> deleted.await(Duration.ofSeconds(60)));
+    }
+
+    @Test
+    void connectionLossIsReportedOnceButNotWhenVc4jClosesIt() throws Exception {
+        CompletableFuture<String> lost = new CompletableFuture<>();
+        qmp.onConnectionLost(lost::complete);
+        qemu.kill();
+        assertTrue(lost.get(5, TimeUnit.SECONDS).contains("QMP connection"));
+
+        startQemu();
+        CompletableFuture<String> lostAgain = new CompletableFuture<>();
+        qmp.onConnectionLost(lostAgain::complete);
+        qmp.close();
+        assertThrows(TimeoutException.class, () -> lostAgain.get(500, TimeUnit.MILLISECONDS));
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(qemu.pid())).start();
+        assertEquals(0, kill.waitFor());
     }
 
     @Test

@@ -1,0 +1,88 @@
+package dev.vc4j.qemu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.QmpCommandException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** CPU and memory hotplug against a real QEMU that never runs a guest ({@code -S}); the guest's view is in vc-it. */
+class ResourceHotplugTest {
+    @TempDir
+    Path dir;
+    private QemuProcess qemu;
+    private QmpClient qmp;
+    private ResourceHotplug resources;
+
+    @BeforeEach
+    void start() {
+        Path socket = dir.resolve("qmp.sock");
+        qemu = QemuProcess.launch(List.of("qemu-system-x86_64", "-M", "q35", "-S", "-nodefaults", "-display", "none",
+                "-accel", "tcg", "-cpu", "max", "-smp", "1,maxcpus=3", "-m", "256M,slots=2,maxmem=768M",
+                "-chardev", "socket,id=qmp,path=" + socket + ",server=on,wait=off", "-mon", "chardev=qmp,mode=control"),
+                dir.resolve("qemu.log"), dir.resolve("console.log"));
+        qmp = QmpClient.connect(socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
+        resources = new ResourceHotplug(qmp);
+    }
+
+    @AfterEach
+    void stop() {
+        qmp.close();
+        if (qemu.isAlive()) {
+            qemu.kill();
+        }
+    }
+
+    @Test
+    void cpusAreAddedUpToMaxcpusAllOrNone() {
+        InvalidConfigException tooMany = assertThrows(InvalidConfigException.class, () -> resources.addVcpus(3));
+        assertTrue(tooMany.getMessage().contains("1 of 3"), tooMany.getMessage());
+        assertEquals(1, presentCpus());
+        assertEquals(2, resources.addVcpus(1));
+        assertEquals(3, resources.addVcpus(1));
+        assertThrows(InvalidConfigException.class, () -> resources.addVcpus(1));
+        assertEquals(3, presentCpus());
+    }
+
+    @Test
+    void memoryIsAddedAsDimmsAndARefusedDimmLeavesNoBackend() {
+        assertEquals("memoryMib", assertThrows(InvalidConfigException.class, () -> resources.addMemory(100)).field());
+        QmpCommandException tooBig = assertThrows(QmpCommandException.class, () -> resources.addMemory(1024));
+        assertEquals("device_add", tooBig.command());
+        assertEquals(List.of("pc.ram"), memoryBackends());
+
+        resources.addMemory(256);
+        resources.addMemory(256);
+        assertEquals(768L << 20, plugged() + (256L << 20));
+        assertEquals(3, memoryBackends().size());
+    }
+
+    private int presentCpus() {
+        int present = 0;
+        for (JsonNode cpu : qmp.execute("query-hotpluggable-cpus", null, Duration.ofSeconds(5))) {
+            present += cpu.has("qom-path") ? 1 : 0;
+        }
+        return present;
+    }
+
+    private long plugged() {
+        return qmp.execute("query-memory-size-summary", null, Duration.ofSeconds(5)).path("plugged-memory").asLong();
+    }
+
+    private List<String> memoryBackends() {
+        List<String> ids = new ArrayList<>();
+        qmp.execute("query-memdev", null, Duration.ofSeconds(5)).forEach(m -> ids.add(m.path("id").asText()));
+        return ids;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.vc4j.it;
+
+import dev.vc4j.Drive;
+import dev.vc4j.HypervisorConfig;
+import dev.vc4j.HypervisorException;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.QmpCommandException;
+import dev.vc4j.spi.HotpluggedDrive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Drives plugged into and out of a booted guest, checked from inside it by serial. */
+class BlockHotplugIT {
+    private static final int DRIVES = 8;
+    private static final int ROUNDS = 20;
+    private static final long MIB = 1 << 20;
+    @TempDir
+    static Path images;
+    @RegisterExtension
+    static final SharedGuest SHARED = new SharedGuest("blocks", HypervisorConfig.builder().hotplugRootPorts(DRIVES).build());
+    private static GuestVm guest;
+
+    @BeforeEach
+    void guest() {
+        guest = SHARED.get();
+    }
+
+    @Test
+    void eightDrivesSeenBySerialWrittenAndUnpluggedTwentyTimesWithoutLeaks() throws Exception {
+        List<Drive> drives = new ArrayList<>();
+        for (int i = 0; i < DRIVES; i++) {
+            drives.add(Drive.raw(image("d" + i + ".img", (i + 1) * MIB)));
+        }
+        long jvmFds = 0;
+        long qemuFds = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            List<HotpluggedDrive> plugged = new ArrayList<>();
+            for (Drive drive : drives) {
+                plugged.add(guest.vm.hotplugDrive(drive));
+            }
+            Map<String, String> devices = guestDevicesBySerial(plugged);
+            // one guest command per round: size and marker of every drive, read back past the page cache
+            StringBuilder write = new StringBuilder();
+            StringBuilder read = new StringBuilder("echo 3 > /proc/sys/vm/drop_caches;");
+            for (int i = 0; i < DRIVES; i++) {
+                String dev = "/dev/" + devices.get(plugged.get(i).serial());
+                write.append("printf '").append(marker(round, i)).append("' | dd of=").append(dev)
+                        .append(" bs=512 seek=1 conv=sync,fsync 2>/dev/null;");
+                read.append("echo $(( $(cat /sys/class/block/").append(dev.substring(5)).append("/size) * 512 ))")
+                        .append(" $(dd if=").append(dev).append(" bs=512 skip=1 count=1 2>/dev/null | tr -d '\\000');");
+            }
+            String[] seen = guest.sh(write + read.toString()).split("\n");
+            for (int i = 0; i < DRIVES; i++) {
+                assertEquals((i + 1) * MIB + " " + marker(round, i), seen[i], "drive " + i + " in round " + round);
+            }
+
+            // all at once: each unplug waits for its own DEVICE_DELETED
+            unplugAll(plugged);
+            assertEquals("", guest.sh("cat /sys/block/*/serial 2>/dev/null | grep vc4j-drive || true"));
+            assertEquals(List.of(), guest.vm.blockNodes());
+            for (int i = 0; i < DRIVES; i++) {
+                assertEquals(marker(round, i), markerOnHost(drives.get(i).path()));
+            }
+            if (round == 0) {
+                jvmFds = openFds("self");
+                qemuFds = openFds(Long.toString(guest.vm.record().pid()));
+            }
+        }
+        assertEquals(jvmFds, openFds("self"), "JVM file descriptors after " + ROUNDS + " rounds");
+        assertEquals(qemuFds, openFds(Long.toString(guest.vm.record().pid())), "QEMU file descriptors");
+    }
+
+    @Test
+    void badDrivesFailClearlyAndTheGuestKeepsItsGoodDrive() throws Exception {
+        HotpluggedDrive good = guest.vm.hotplugDrive(Drive.raw(image("good.img", MIB)));
+        String dev = guestDevicesBySerial(List.of(good)).get(good.serial());
+        guest.sh("echo good | dd of=/dev/" + dev + " conv=sync,fsync 2>/dev/null");
+
+        Path missing = images.resolve("missing.img");
+        assertEquals("drive.path", assertThrows(InvalidConfigException.class,
+                () -> guest.vm.hotplugDrive(Drive.raw(missing))).field());
+        assertEquals("drive.format", assertThrows(InvalidConfigException.class,
+                () -> guest.vm.hotplugDrive(new Drive(image("x.vmdk", MIB), "vmdk", false))).field());
+        assertEquals("blockdev-add", assertThrows(QmpCommandException.class,
+                () -> guest.vm.hotplugDrive(Drive.qcow2(image("raw.img", MIB)))).command());
+        List<HotpluggedDrive> more = new ArrayList<>();
+        HypervisorException full = assertThrows(HypervisorException.class, () -> {
+            for (int i = 0; i < DRIVES; i++) {
+                more.add(guest.vm.hotplugDrive(Drive.raw(image("more" + i + ".img", MIB))));
+            }
+        });
+        assertTrue(full.getMessage().contains("no free PCIe root port"), full.getMessage());
+        assertEquals(DRIVES - 1, more.size());
+
+        assertEquals("good\n", guest.sh("dd if=/dev/" + dev + " bs=5 count=1 2>/dev/null"));
+        more.add(good);
+        unplugAll(more);
+        assertEquals(List.of(), guest.vm.blockNodes());
+    }
+
+    private static String marker(int round, int drive) {
+        return "round " + round + " drive " + drive;
+    }
+
+    /** All at once, as the guest takes about 5 s to let each PCIe slot go; each unplug waits for its own event. */
+    private static void unplugAll(List<HotpluggedDrive> drives) throws Exception {
+        CompletableFuture.allOf(drives.stream()
+                .map(d -> CompletableFuture.runAsync(() -> guest.vm.unplugDrive(d)))
+                .toArray(CompletableFuture[]::new)).get();
+    }
+
+    /** Waits in the guest until every drive shows up under its serial; returns serial to block device name. */
+    private static Map<String, String> guestDevicesBySerial(List<HotpluggedDrive> drives) {
+        StringBuilder serials = new StringBuilder();
+        drives.forEach(d -> serials.append(d.serial()).append(' '));
+        String found = guest.sh("for s in " + serials + "; do t=0; while :; do"
+                + " for d in /sys/block/*; do [ \"$(cat $d/serial 2>/dev/null)\" = $s ] && echo $s ${d##*/} && break 2; done;"
+                + " t=$((t+1)); [ $t -gt 200 ] && echo $s missing && break; sleep 0.05; done; done");
+        Map<String, String> devices = new HashMap<>();
+        for (String line : found.strip().split("\n")) {
+            String[] parts = line.split(" ");
+            assertTrue(!parts[1].equals("missing"), "the guest does not see " + parts[0]);
+            devices.put(parts[0], parts[1]);
+        }
+        assertEquals(drives.size(), devices.size(), found);
+        return devices;
+    }
+
+    private static Path image(String name, long size) throws IOException {
+        Path file = images.resolve(name);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        return file;
+    }
+
+    private static String markerOnHost(Path image) throws IOException {
+        byte[] block = new byte[512];
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "r")) {
+            f.seek(512);
+            f.readFully(block);
+        }
+        return new String(block, StandardCharsets.UTF_8).replace("\0", "");
+    }
+
+    private static long openFds(String pid) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", pid, "fd"))) {
+            return fds.count();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.vc4j.it;
+
+import dev.vc4j.AgentConfig;
+import dev.vc4j.ExecResult;
+import dev.vc4j.GuestCommand;
+import dev.vc4j.HypervisorConfig;
+import dev.vc4j.Volume;
+import dev.vc4j.agent.GrpcAgent;
+import dev.vc4j.qemu.QemuHypervisor;
+import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.Vm;
+import dev.vc4j.spi.VmSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A real VM driven through the hypervisor SPI, without the sandbox lifecycle around it, and a session with
+ * its agent for looking inside: the driver's own features are tested through what the guest sees.
+ */
+final class GuestVm implements AutoCloseable {
+    final Vm vm;
+    final AgentSession agent;
+    final Path runDir;
+
+    private GuestVm(Vm vm, AgentSession agent, Path runDir) {
+        this.vm = vm;
+        this.agent = agent;
+        this.runDir = runDir;
+    }
+
+    static GuestVm boot(String name, HypervisorConfig config, Volume... volumes) throws IOException {
+        String id = TestStore.uniqueId(name);
+        Path runDir = Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(id));
+        Vm vm = new QemuHypervisor().start(new VmSpec(id, "guest", config, runDir, TestStore.ROOTS.hostCache(),
+                List.of(volumes)));
+        try {
+            AgentSession agent = new GrpcAgent().connect(vm.agentSocket(), AgentConfig.defaults(),
+                    config.startTimeoutFor(vm.record().accelerator()), () -> { });
+            return new GuestVm(vm, agent, runDir);
+        } catch (RuntimeException e) {
+            vm.stop(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /** Runs a shell command in the guest and returns its stdout; a failure fails the test with its stderr. */
+    String sh(String script) {
+        ExecResult result = agent.runProcess(GuestCommand.of("sh", "-c", script));
+        assertEquals(0, result.exitCode(), script + ": " + result.stderrText());
+        return result.stdoutText();
+    }
+
+    @Override
+    public void close() throws IOException {
+        agent.close();
+        vm.stop(Duration.ZERO);
+        try (Stream<Path> walk = Files.walk(runDir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
