@@ -86,7 +86,7 @@ class GrpcAgentTest {
                     }));
             assertSame(died, e);
             assertElapsedAbout(started, Duration.ofMillis(300));
-            peer.assertNoErrors();
+            // no assertNoErrors here: the connection may end before its hello, as with any dead VM
         }
     }
 
