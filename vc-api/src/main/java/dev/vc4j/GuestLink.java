@@ -1,12 +1,14 @@
 package dev.vc4j;
 
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
 import dev.vc4j.spi.VmSpec;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -29,11 +31,14 @@ final class GuestLink {
         this.config = config;
     }
 
-    /** Boots a VM and connects to its agent, registering each step's undo. Returns the timings. */
+    /** Wires the network, boots a VM and connects to its agent, registering each step's undo. Returns the timings. */
     synchronized BootTimings boot(Undo undo, long startedNanos) {
         close(); // a handle on an earlier VM, ended since by another process
         String id = config.id();
-        Vm started = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(),
+        List<NetworkEndpoint> network = vc.network().attach(id, config.network());
+        undo.push("take back the network", () -> vc.network().detach(id));
+
+        Vm started = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
                 vc.store().runDir(id), vc.store().roots().hostCache()));
         undo.push("stop the VM", () -> started.stop(Duration.ZERO));
 
@@ -93,7 +98,8 @@ final class GuestLink {
 
     /**
      * Closes the agent connection and ends the VM of {@code record}, whether this object holds it, another
-     * process started it, or it is already gone (then only its files are removed).
+     * process started it, or it is already gone (then only its files are removed); then takes back the
+     * network, which any process can do.
      */
     synchronized void endVm(SandboxRecord record, Duration grace) {
         if (vm != null && !vm.record().equals(record.vm())) {
@@ -116,6 +122,7 @@ final class GuestLink {
         } else if (record.vm() != null) {
             vc.hypervisor().destroy(record.vm(), vc.store().runDir(config.id()));
         }
+        vc.network().detach(config.id());
     }
 
     /** Releases the agent connection and the VM's control connections; the VM keeps running. */

@@ -10,6 +10,7 @@ public record SandboxConfig(
         String hostname,
         HypervisorConfig hypervisor,
         AgentConfig agent,
+        NetworkConfig network,
         Map<String, String> annotations) {
 
     public SandboxConfig {
@@ -34,6 +35,9 @@ public record SandboxConfig(
             throw new InvalidConfigException("agent", null, "is required");
         }
         agent.validate("agent");
+        if (network == null) {
+            throw new InvalidConfigException("network", null, "is required");
+        }
         checkAnnotations(annotations);
     }
 
@@ -54,6 +58,7 @@ public record SandboxConfig(
         private String hostname;
         private HypervisorConfig hypervisor;
         private AgentConfig agent = AgentConfig.defaults();
+        private NetworkConfig network = NetworkConfig.none();
         private final Map<String, String> annotations = new LinkedHashMap<>();
 
         private Builder() {
@@ -80,6 +85,12 @@ public record SandboxConfig(
             return this;
         }
 
+        /** Defaults to no network device at all. */
+        public Builder network(NetworkConfig network) {
+            this.network = network;
+            return this;
+        }
+
         public Builder annotation(String key, String value) {
             annotations.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
@@ -91,7 +102,7 @@ public record SandboxConfig(
                 host = id != null && id.matches("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?") ? id : "sandbox";
             }
             return new SandboxConfig(id, host, hypervisor == null ? HypervisorConfig.defaults() : hypervisor, agent,
-                    annotations);
+                    network, annotations);
         }
     }
 }

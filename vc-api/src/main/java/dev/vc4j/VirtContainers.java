@@ -2,6 +2,7 @@ package dev.vc4j;
 
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.Hypervisor;
+import dev.vc4j.spi.Network;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.SandboxStoreFactory;
@@ -24,6 +25,7 @@ public final class VirtContainers {
     private final SandboxStore store;
     private final Hypervisor hypervisor;
     private final Agent agent;
+    private final Network network;
     private final Events events = new Events();
 
     private VirtContainers(Builder b) {
@@ -31,6 +33,7 @@ public final class VirtContainers {
                 b.roots != null ? b.roots : StoreRoots.defaults());
         this.hypervisor = b.hypervisor != null ? b.hypervisor : load(Hypervisor.class);
         this.agent = b.agent != null ? b.agent : load(Agent.class);
+        this.network = b.network != null ? b.network : load(Network.class);
     }
 
     public static VirtContainers create() {
@@ -177,6 +180,10 @@ public final class VirtContainers {
         return agent;
     }
 
+    Network network() {
+        return network;
+    }
+
     Events events() {
         return events;
     }
@@ -187,12 +194,13 @@ public final class VirtContainers {
                         + " on the class path; add the vc4j module that provides it or pass one to the builder"));
     }
 
-    /** Replaces any default: the store (or just its roots), the hypervisor driver, the agent driver. */
+    /** Replaces any default: the store (or just its roots), the hypervisor, agent and network drivers. */
     public static final class Builder {
         private StoreRoots roots;
         private SandboxStore store;
         private Hypervisor hypervisor;
         private Agent agent;
+        private Network network;
 
         private Builder() {
         }
@@ -214,6 +222,11 @@ public final class VirtContainers {
 
         public Builder agent(Agent agent) {
             this.agent = agent;
+            return this;
+        }
+
+        public Builder network(Network network) {
+            this.network = network;
             return this;
         }
 
