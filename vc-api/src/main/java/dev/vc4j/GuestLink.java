@@ -31,7 +31,7 @@ final class GuestLink {
         this.config = config;
     }
 
-    /** Boots a VM and connects to its agent, registering each step's undo. Returns the timings. */
+    /** Wires the network, boots a VM and connects to its agent, registering each step's undo. Returns the timings. */
     synchronized BootTimings boot(Undo undo, long startedNanos) {
         close(); // a handle on an earlier VM, ended since by another process
         String id = config.id();
@@ -98,8 +98,8 @@ final class GuestLink {
 
     /**
      * Closes the agent connection and ends the VM of {@code record}, whether this object holds it, another
-     * process started it, or it is already gone (then only its files are removed); then takes back its
-     * network.
+     * process started it, or it is already gone (then only its files are removed); then takes back the
+     * network, which any process can do.
      */
     synchronized void endVm(SandboxRecord record, Duration grace) {
         if (vm != null && !vm.record().equals(record.vm())) {

@@ -73,14 +73,15 @@ final class MixedOperations {
         int refusals = 0;
         List<Throwable> unexpected = new ArrayList<>();
         while (System.nanoTime() < end) {
+            // a stop makes the next start boot a VM (seconds under TCG, holding the lock): the rarest call
             int dice = random.nextInt(20);
             try {
                 if (dice < 8) {
                     sandbox.status();
-                } else if (dice < 15) {
+                } else if (dice < 17) {
                     sandbox.setAnnotations(Map.of(prefix + "-" + annotations, "x"));
                     annotations++;
-                } else if (dice < 18) {
+                } else if (dice < 19) {
                     sandbox.start();
                     lifecycleChanges++;
                 } else {

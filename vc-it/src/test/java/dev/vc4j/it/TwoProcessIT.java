@@ -24,6 +24,7 @@ class TwoProcessIT {
 
         Path log = Files.createTempFile("vc4j-second-jvm", ".log");
         Process second = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + TestStore.ROOT_PROPERTY + "=" + TestStore.ROOT,
                 "-cp", System.getProperty("java.class.path"), SecondJvm.class.getName(), id)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
                 .start();

@@ -190,6 +190,7 @@ public final class FileSandboxStore implements SandboxStore {
     public void delete(String sandboxId) {
         AtomicFiles.deleteTree(configDir(sandboxId));
         AtomicFiles.deleteTree(runDir(sandboxId));
+        SandboxFileLock.forget(runDir(sandboxId).resolve(LOCK_FILE));
     }
 
     private static <T> Optional<T> read(Path file, Class<T> type) {

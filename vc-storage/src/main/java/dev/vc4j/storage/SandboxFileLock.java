@@ -9,6 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A flock(2) lock on a sandbox's lock file, held through one descriptor that this object owns.
@@ -16,13 +21,23 @@ import java.time.Duration;
  * and is silently dropped when any other channel on the file closes.
  */
 final class SandboxFileLock implements SandboxLock {
+    /**
+     * flock has no queue and is polled, so a thread can lose every race to its neighbours for as long as
+     * they keep coming (seen in the concurrency test: threads with one call in 30 s). Threads of this JVM
+     * therefore line up first in a fair read-write lock per lock file; only the head of that line polls
+     * flock. The flock alone still excludes: this line only orders the threads of one JVM.
+     */
+    private static final Map<Path, ReentrantReadWriteLock> LINES = new ConcurrentHashMap<>();
+
     private final Path file;
     private final boolean exclusive;
+    private final Lock line;
     private int fd;
 
-    private SandboxFileLock(Path file, boolean exclusive, int fd) {
+    private SandboxFileLock(Path file, boolean exclusive, Lock line, int fd) {
         this.file = file;
         this.exclusive = exclusive;
+        this.line = line;
         this.fd = fd;
     }
 
@@ -31,18 +46,46 @@ final class SandboxFileLock implements SandboxLock {
      * the file was unlinked while we waited (its sandbox was deleted): the caller decides what that means.
      */
     static SandboxFileLock acquire(Path file, boolean exclusive, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // opened before the wait: a deletion meanwhile then shows as an unlinked descriptor, not as ENOENT
         int fd = open(file);
         try {
-            waitFor(fd, file, exclusive ? LibC.LOCK_EX : LibC.LOCK_SH, timeout);
-            if (unlinked(fd)) {
-                LibC.close(fd);
-                return null;
+            Lock line = enterLine(file, exclusive, timeout);
+            try {
+                waitFor(fd, file, exclusive ? LibC.LOCK_EX : LibC.LOCK_SH, Duration.ofNanos(deadline - System.nanoTime()));
+                if (unlinked(fd)) {
+                    LibC.close(fd);
+                    line.unlock();
+                    return null;
+                }
+                return new SandboxFileLock(file, exclusive, line, fd);
+            } catch (RuntimeException e) {
+                line.unlock();
+                throw e;
             }
-            return new SandboxFileLock(file, exclusive, fd);
         } catch (RuntimeException e) {
             LibC.close(fd);
             throw e;
         }
+    }
+
+    /** Forgets the line of a deleted sandbox's lock file; a thread still in it is only ordered less well. */
+    static void forget(Path file) {
+        LINES.remove(file);
+    }
+
+    private static Lock enterLine(Path file, boolean exclusive, Duration timeout) {
+        ReentrantReadWriteLock rw = LINES.computeIfAbsent(file, f -> new ReentrantReadWriteLock(true));
+        Lock line = exclusive ? rw.writeLock() : rw.readLock();
+        try {
+            if (!line.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new VcTimeoutException("waiting for the lock " + file, timeout, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VcTimeoutException("waiting for a sandbox lock (interrupted)", Duration.ZERO, e);
+        }
+        return line;
     }
 
     private static int open(Path file) {
@@ -96,7 +139,10 @@ final class SandboxFileLock implements SandboxLock {
         return exclusive;
     }
 
-    /** Closing the descriptor releases the lock; an explicit unlock would be redundant. */
+    /**
+     * Closing the descriptor releases the flock (an explicit unlock would be redundant), then the next
+     * thread of this JVM in line may go. Called by the thread that acquired the lock.
+     */
     @Override
     public synchronized void close() {
         if (fd >= 0) {
@@ -106,6 +152,7 @@ final class SandboxFileLock implements SandboxLock {
                 throw new StorageException("cannot close lock file", file, e);
             } finally {
                 fd = -1;
+                line.unlock();
             }
         }
     }

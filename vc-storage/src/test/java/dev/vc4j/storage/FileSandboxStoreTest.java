@@ -21,8 +21,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -109,6 +111,32 @@ class FileSandboxStoreTest {
             assertFalse(reader.isDone(), "a shared lock was granted while an exclusive one is held");
         }
         reader.get(5, TimeUnit.SECONDS);
+    }
+
+    /** Without a queue, readers arriving one after another keep a waiting writer out for as long as they come. */
+    @Test
+    void aWaitingWriterGoesBeforeReadersThatCameAfterIt() throws Exception {
+        createWithState();
+        List<String> order = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> writer;
+        CompletableFuture<Void> laterReader;
+        try (SandboxLock firstReader = store.lock("sb1", false)) {
+            writer = CompletableFuture.runAsync(() -> {
+                try (SandboxLock w = store.lock("sb1", true)) {
+                    order.add("writer");
+                }
+            });
+            Thread.sleep(200);
+            laterReader = CompletableFuture.runAsync(() -> {
+                try (SandboxLock r = store.lock("sb1", false)) {
+                    order.add("later reader");
+                }
+            });
+            Thread.sleep(200);
+            assertTrue(order.isEmpty(), "got in while the first reader held the lock: " + order);
+        }
+        CompletableFuture.allOf(writer, laterReader).get(5, TimeUnit.SECONDS);
+        assertEquals(List.of("writer", "later reader"), order);
     }
 
     @Test
