@@ -18,6 +18,7 @@ demo: setup image java
 bench: setup image java
 	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.BootBench
 	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.CallOverheadBench
+	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.AgentFootprintBench
 
 test: setup agent-test image-test
 	mvn -B -ntp -Dvc4j.guest.dir=$(GUEST_DIR) verify
