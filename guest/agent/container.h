@@ -74,6 +74,9 @@ struct container *container_find (const char *id, agent_error_t *err);
 int container_create (const struct container_create *req, const struct rpc_call *call, agent_error_t *err);
 int container_start (struct container *c, const struct rpc_call *call, agent_error_t *err);
 int container_pause (struct container *c, bool pause, const struct rpc_call *call, agent_error_t *err);
+/* resources: an OCI LinuxResources object as JSON. */
+int container_update (struct container *c, const uint8_t *resources, size_t len, const struct rpc_call *call,
+                      agent_error_t *err);
 int container_remove (struct container *c, const struct rpc_call *call, agent_error_t *err);
 int container_signal_all (struct container *c, int sig, const struct rpc_call *call, agent_error_t *err);
 /* crun delete --force, then container_free; the call is answered with

@@ -95,6 +95,22 @@ container_pause (struct container *c, bool pause, const struct rpc_call *call, a
 }
 
 int
+container_update (struct container *c, const uint8_t *resources, size_t len, const struct rpc_call *call,
+                  agent_error_t *err)
+{
+  cleanup_free char *path = NULL;
+  const char *args[] = { "update", "--resources", NULL, c->id, NULL };
+
+  if (c->state != CTR_RUNNING && c->state != CTR_PAUSED && c->state != CTR_CREATED)
+    return require_state (c, CTR_RUNNING, "update", err);
+  xasprintf (&path, "%s/resources.json", c->dir);
+  if (bundle_write_file (path, resources, len, err) < 0)
+    return -1;
+  args[2] = path;
+  return run_simple (c, args, c->state, call, err);
+}
+
+int
 container_signal_all (struct container *c, int sig, const struct rpc_call *call, agent_error_t *err)
 {
   char signame[16];

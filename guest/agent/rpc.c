@@ -1,8 +1,12 @@
 #include "rpc_internal.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "container.h"
 #include "guest_info.h"
+#include "guest_ops.h"
 #include "process.h"
 
 #define DEFAULT_TIMEOUT_MS 60000
@@ -142,6 +146,41 @@ rpc_run_process (const struct rpc_call *call, const uint8_t *msg, size_t len, ag
   return 0;
 }
 
+static int
+rpc_online_cpu_mem (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  cleanup_pbmsg Vc4j__Agent__V1__OnlineCPUMemRequest *req
+      = rpc_unpack (&vc4j__agent__v1__online_cpumem_request__descriptor, msg, len, err);
+  Vc4j__Agent__V1__OnlineCPUMemResponse resp = VC4J__AGENT__V1__ONLINE_CPUMEM_RESPONSE__INIT;
+  unsigned cpus = 0, blocks = 0;
+
+  if (req == NULL || guest_online_cpus ("/sys", req->cpus, &cpus, err) < 0)
+    return -1;
+  if (req->memory && guest_online_memory ("/sys", &blocks, err) < 0)
+    return -1;
+  resp.cpus_onlined = cpus;
+  resp.memory_blocks_onlined = blocks;
+  return reply (call, &resp.base);
+}
+
+static int
+rpc_copy_file (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  cleanup_pbmsg Vc4j__Agent__V1__CopyFileRequest *req
+      = rpc_unpack (&vc4j__agent__v1__copy_file_request__descriptor, msg, len, err);
+  Vc4j__Agent__V1__Empty resp = VC4J__AGENT__V1__EMPTY__INIT;
+  cleanup_free char *shared = NULL;
+
+  if (req == NULL)
+    return -1;
+  if (mkdir (container_state_dir (), 0700) < 0 && errno != EEXIST)
+    return agent_make_error (err, errno, "cannot create %s", container_state_dir ());
+  xasprintf (&shared, "%s/shared", container_state_dir ());
+  if (guest_copy_file (shared, req->path, req->data.data, req->data.len, req->mode, err) < 0)
+    return -1;
+  return reply (call, &resp.base);
+}
+
 static const struct
 {
   const char *name;
@@ -152,6 +191,9 @@ static const struct
   { "GetGuestDetails", rpc_get_guest_details },
   { "RunProcess", rpc_run_process },
   { "SetGuestDateTime", rpc_set_guest_date_time },
+  { "OnlineCPUMem", rpc_online_cpu_mem },
+  { "CopyFile", rpc_copy_file },
+  { "UpdateContainer", rpc_update_container },
   { "CreateContainer", rpc_create_container },
   { "StartContainer", rpc_start_container },
   { "RemoveContainer", rpc_remove_container },

@@ -81,6 +81,16 @@ rpc_resume_container (const struct rpc_call *call, const uint8_t *msg, size_t le
 }
 
 int
+rpc_update_container (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  REQUEST (UpdateContainerRequest, update_container_request);
+  WITH_CONTAINER (req->container_id);
+  if (req->resources.len == 0)
+    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "resources of `%s` are empty", c->id);
+  return container_update (c, req->resources.data, req->resources.len, call, err);
+}
+
+int
 rpc_exec_process (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
   REQUEST (ExecProcessRequest, exec_process_request);

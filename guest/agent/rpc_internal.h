@@ -33,6 +33,7 @@ RPC_HANDLER (rpc_remove_container);
 RPC_HANDLER (rpc_pause_container);
 RPC_HANDLER (rpc_resume_container);
 RPC_HANDLER (rpc_stats_container);
+RPC_HANDLER (rpc_update_container);
 RPC_HANDLER (rpc_list_processes);
 RPC_HANDLER (rpc_exec_process);
 RPC_HANDLER (rpc_signal_process);

@@ -1,5 +1,6 @@
-/* Unit tests of the container pieces that need neither crun nor a host:
-   storage descriptions, cgroup files, output bounds. */
+/* Unit tests of the container and guest pieces that need neither crun nor
+   a host: storage descriptions, cgroup files, output bounds, CPU and memory
+   onlining, copied files. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 
 #include "tests/check.h"
 #include "cgroup.h"
+#include "guest_ops.h"
 #include "loop.h"
 #include "pstream.h"
 #include "storage.h"
@@ -222,6 +224,83 @@ test_output_eof (void)
   return true;
 }
 
+static bool
+read_text (const char *path, char *out, size_t size)
+{
+  FILE *f = fopen (path, "re");
+  size_t n;
+
+  if (f == NULL)
+    return false;
+  n = fread (out, 1, size - 1, f);
+  out[n] = '\0';
+  fclose (f);
+  return true;
+}
+
+static bool
+test_online_cpus_and_memory (void)
+{
+  cleanup_free char *sys = make_dir ("sys");
+  cleanup_free char *d1 = make_dir ("sys/devices");
+  cleanup_free char *d2 = make_dir ("sys/devices/system");
+  cleanup_free char *cpus = make_dir ("sys/devices/system/cpu");
+  cleanup_free char *c0 = make_dir ("sys/devices/system/cpu/cpu0");
+  cleanup_free char *c1 = make_dir ("sys/devices/system/cpu/cpu1");
+  cleanup_free char *c2 = make_dir ("sys/devices/system/cpu/cpu2");
+  cleanup_free char *c3 = make_dir ("sys/devices/system/cpu/cpufreq");
+  cleanup_free char *mem = make_dir ("sys/devices/system/memory");
+  cleanup_free char *m0 = make_dir ("sys/devices/system/memory/memory0");
+  cleanup_free char *m1 = make_dir ("sys/devices/system/memory/memory1");
+  cleanup_free char *path = NULL;
+  agent_error_t err = NULL;
+  unsigned n;
+  char text[16];
+
+  /* cpu0 has no online file (it cannot go offline) */
+  CHECK (write_text (c1, "online", "0\n") && write_text (c2, "online", "0\n") && write_text (c3, "online", "0\n"));
+  CHECK (write_text (m0, "state", "online\n") && write_text (m1, "state", "offline\n"));
+  CHECK (guest_online_cpus (sys, 1, &n, &err) == 0 && n == 1);
+  CHECK (guest_online_cpus (sys, 0, &n, &err) == 0 && n == 1);
+  CHECK (guest_online_cpus (sys, 0, &n, &err) == 0 && n == 0);
+  xasprintf (&path, "%s/online", c3);
+  CHECK (read_text (path, text, sizeof (text)) && strcmp (text, "0\n") == 0);
+  CHECK (guest_online_memory (sys, &n, &err) == 0 && n == 1);
+  free (steal_ptr (&path));
+  xasprintf (&path, "%s/state", m1);
+  CHECK (read_text (path, text, sizeof (text)) && strcmp (text, "online") == 0);
+  return true;
+}
+
+static bool
+test_copy_file (void)
+{
+  cleanup_free char *shared = NULL;
+  cleanup_free char *path = NULL;
+  cleanup_free uint8_t *big = xzalloc (COPY_FILE_MAX + 1);
+  agent_error_t err = NULL;
+  struct stat st;
+  char text[16];
+
+  xasprintf (&shared, "%s/shared", tmp_root);
+  CHECK (guest_copy_file (shared, "etc/app/conf", (const uint8_t *) "k=v\n", 4, 0600, &err) == 0);
+  xasprintf (&path, "%s/etc/app/conf", shared);
+  CHECK (read_text (path, text, sizeof (text)) && strcmp (text, "k=v\n") == 0);
+  CHECK (stat (path, &st) == 0 && (st.st_mode & 07777) == 0600);
+  free (steal_ptr (&path));
+  xasprintf (&path, "%s/etc/app/conf.vc4j-tmp", shared);
+  CHECK (access (path, F_OK) < 0);
+  CHECK (guest_copy_file (shared, "../escape", big, 1, 0, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
+  CHECK (guest_copy_file (shared, "a/../../escape", big, 1, 0, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
+  CHECK (guest_copy_file (shared, "/etc/passwd", big, 1, 0, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
+  CHECK (guest_copy_file (shared, "a//b", big, 1, 0, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
+  CHECK (guest_copy_file (shared, "a/", big, 1, 0, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
+  CHECK (guest_copy_file (shared, "big", big, COPY_FILE_MAX + 1, 0, &err) < 0
+         && error_code (&err) == GRPC_RESOURCE_EXHAUSTED);
+  CHECK (guest_copy_file (shared, "f", big, 1, 010000, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
+  return true;
+}
+
 static const struct unit_test tests[] = {
   { "valid_names", test_valid_names },
   { "storage_validate", test_storage_validate },
@@ -231,6 +310,8 @@ static const struct unit_test tests[] = {
   { "cgroup_stats_and_procs", test_cgroup_stats_and_procs },
   { "output_is_bounded", test_output_is_bounded },
   { "output_eof", test_output_eof },
+  { "online_cpus_and_memory", test_online_cpus_and_memory },
+  { "copy_file", test_copy_file },
 };
 
 int

@@ -7,9 +7,12 @@ import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.AgentCalls.Retry;
 import dev.vc4j.agent.AgentCalls.Subject;
 import dev.vc4j.agent.proto.ContainerRequest;
+import dev.vc4j.agent.proto.CopyFileRequest;
 import dev.vc4j.agent.proto.CreateContainerRequest;
 import dev.vc4j.agent.proto.ExecProcessRequest;
 import dev.vc4j.agent.proto.GetOOMEventRequest;
+import dev.vc4j.agent.proto.OnlineCPUMemRequest;
+import dev.vc4j.agent.proto.OnlineCPUMemResponse;
 import dev.vc4j.agent.proto.ProcessRequest;
 import dev.vc4j.agent.proto.ReadStreamRequest;
 import dev.vc4j.agent.proto.ReadStreamResponse;
@@ -18,11 +21,13 @@ import dev.vc4j.agent.proto.SignalProcessRequest;
 import dev.vc4j.agent.proto.StatsContainerResponse;
 import dev.vc4j.agent.proto.Storage;
 import dev.vc4j.agent.proto.TtyWinResizeRequest;
+import dev.vc4j.agent.proto.UpdateContainerRequest;
 import dev.vc4j.agent.proto.WaitProcessResponse;
 import dev.vc4j.agent.proto.WriteStdinRequest;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ContainerStats;
 import dev.vc4j.spi.GuestProcess;
+import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessSpec;
 import dev.vc4j.spi.StorageSpec;
@@ -77,6 +82,22 @@ final class ContainerRpcs {
                 s -> s.setGuestDateTime(request));
     }
 
+    OnlinedResources onlineCpuMem(int cpus, boolean memory) {
+        if (cpus < 0) {
+            throw new InvalidConfigException("cpus", cpus, "must be 0 (all) or more");
+        }
+        OnlineCPUMemResponse r = calls.call("OnlineCPUMem", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+                s -> s.onlineCPUMem(OnlineCPUMemRequest.newBuilder().setCpus(cpus).setMemory(memory).build()));
+        return new OnlinedResources(r.getCpusOnlined(), r.getMemoryBlocksOnlined());
+    }
+
+    void copyFile(String path, byte[] data, int mode) {
+        CopyFileRequest request = CopyFileRequest.newBuilder().setPath(path).setData(ByteString.copyFrom(data))
+                .setMode(mode).build();
+        calls.call("CopyFile", new Subject("path", path), config.callTimeout(), Retry.IDEMPOTENT,
+                s -> s.copyFile(request));
+    }
+
     void createContainer(ContainerSpec spec) {
         checkId("container.id", spec.id());
         CreateContainerRequest.Builder request = CreateContainerRequest.newBuilder()
@@ -108,6 +129,13 @@ final class ContainerRpcs {
     void removeContainer(String id) {
         calls.call("RemoveContainer", container(id), CRUN_DEADLINE, Retry.ONCE,
                 s -> s.removeContainer(containerRequest(id)));
+    }
+
+    void updateContainer(String id, String resourcesJson) {
+        UpdateContainerRequest request = UpdateContainerRequest.newBuilder()
+                .setContainerId(checkId("containerId", id))
+                .setResources(ByteString.copyFrom(resourcesJson, StandardCharsets.UTF_8)).build();
+        calls.call("UpdateContainer", container(id), CRUN_DEADLINE, Retry.IDEMPOTENT, s -> s.updateContainer(request));
     }
 
     void pauseContainer(String id) {

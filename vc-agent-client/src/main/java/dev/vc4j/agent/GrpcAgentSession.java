@@ -20,6 +20,7 @@ import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ContainerStats;
 import dev.vc4j.spi.GuestProcess;
+import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessIo;
 import dev.vc4j.spi.ProcessSpec;
@@ -171,6 +172,16 @@ final class GrpcAgentSession implements AgentSession {
     }
 
     @Override
+    public OnlinedResources onlineCpuMem(int cpus, boolean memory) {
+        return containers.onlineCpuMem(cpus, memory);
+    }
+
+    @Override
+    public void copyFile(String path, byte[] data, int mode) {
+        containers.copyFile(path, data, mode);
+    }
+
+    @Override
     public void createContainer(ContainerSpec spec) {
         containers.createContainer(spec);
     }
@@ -183,6 +194,11 @@ final class GrpcAgentSession implements AgentSession {
     @Override
     public void removeContainer(String containerId) {
         containers.removeContainer(containerId);
+    }
+
+    @Override
+    public void updateContainer(String containerId, String resourcesJson) {
+        containers.updateContainer(containerId, resourcesJson);
     }
 
     @Override

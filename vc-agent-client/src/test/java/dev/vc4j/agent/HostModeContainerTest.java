@@ -160,6 +160,19 @@ class HostModeContainerTest extends HostModeFixture {
     }
 
     @Test
+    void copyFileWritesUnderTheSharedDirectoryOnly() throws IOException {
+        session.copyFile("etc/hosts", "127.0.0.1 x\n".getBytes(StandardCharsets.UTF_8), 0600);
+        Path written = dir.resolve("agent-state/shared/etc/hosts");
+        assertEquals("127.0.0.1 x\n", Files.readString(written));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(written)));
+        InvalidConfigException escape = assertThrows(InvalidConfigException.class,
+                () -> session.copyFile("../outside", new byte[1], 0));
+        assertEquals("path", escape.field());
+        assertFalse(Files.exists(dir.resolve("agent-state/outside")));
+    }
+
+    @Test
     void badIdsAndDuplicatesAreTypedErrors() {
         InvalidConfigException bad = assertThrows(InvalidConfigException.class,
                 () -> session.createContainer(ContainerSpec.builder("../escape", "{}").rootfsPath("/").build()));

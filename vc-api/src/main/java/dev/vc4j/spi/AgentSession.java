@@ -24,6 +24,15 @@ public interface AgentSession extends AutoCloseable {
 
     void setGuestDateTime(Instant now);
 
+    /** Brings hotplugged CPUs (up to {@code cpus}, 0: all) and with {@code memory} memory blocks online. */
+    OnlinedResources onlineCpuMem(int cpus, boolean memory);
+
+    /**
+     * Writes a file of at most 1 MiB into the agent's shared directory; {@code path} is relative, plain names
+     * joined by '/'; {@code mode} 0 means 0644.
+     */
+    void copyFile(String path, byte[] data, int mode);
+
     /** Creates the container with its init process stopped before exec; its stdio is ready to attach. */
     void createContainer(ContainerSpec spec);
 
@@ -31,6 +40,9 @@ public interface AgentSession extends AutoCloseable {
 
     /** Kills what is left of the container, deletes it and unmounts its storages. */
     void removeContainer(String containerId);
+
+    /** Changes the container's cgroup resources: {@code resourcesJson} is an OCI LinuxResources object. */
+    void updateContainer(String containerId, String resourcesJson);
 
     void pauseContainer(String containerId);
 

@@ -6,7 +6,6 @@ import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.VirtContainers;
-import dev.vc4j.agent.GrpcAgent;
 import dev.vc4j.agent.OciSpecs;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
@@ -38,13 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/**
- * Containers run by crun inside one real VM, through the agent's container RPCs (the SPI, below the
- * lifecycle API). The busybox rootfs is made in the guest: 9p shares and block hotplug come with the QEMU
- * driver's side.
- */
+/** Containers run by crun inside one real VM, through the agent's container RPCs (the SPI, below the lifecycle API). */
 class AgentContainersIT {
-    static final String ROOTFS = "/run/it-rootfs";
+    static final String ROOTFS = GuestContainers.ROOTFS;
     static final Duration WAIT = Duration.ofSeconds(60);
     private static VirtContainers vc;
     private static Sandbox sandbox;
@@ -56,17 +50,8 @@ class AgentContainersIT {
     static void bootAndMakeRootfs() {
         vc = TestStore.virtContainers();
         sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("ctr")).build());
-        ExecResult made = sandbox.exec("sh", "-c", "set -e; mkdir -p " + ROOTFS + "/bin " + ROOTFS + "/dev "
-                + ROOTFS + "/proc " + ROOTFS + "/tmp; cp /bin/busybox " + ROOTFS + "/bin/; cd " + ROOTFS
-                + "/bin; for a in $(./busybox --list); do [ $a = busybox ] || ln -s busybox $a; done");
-        assertEquals(0, made.exitCode(), made.stderrText());
-        sandbox.close(); // QEMU's chardev serves one client: the session below takes it
-        session = connect();
-    }
-
-    static AgentSession connect() {
-        Path socket = TestStore.ROOTS.run().resolve("sbs").resolve(sandbox.id()).resolve("agent.sock");
-        return new GrpcAgent().connect(socket, sandbox.config().agent(), Duration.ofSeconds(30), () -> { });
+        GuestContainers.makeBusyboxRootfs(sandbox);
+        session = GuestContainers.takeOverAgent(sandbox);
     }
 
     static ExecResult guest(String... args) {
@@ -226,6 +211,20 @@ class AgentContainersIT {
         assertEquals(Optional.of(id), session.awaitOomEvent(Duration.ofSeconds(5)));
         assertTrue(session.containerStats(id).oomKills() >= 1);
         session.removeContainer(id);
+    }
+
+    @Test
+    void updateChangesTheMemoryLimit() {
+        run(64L << 20, "sleep", "100000");
+        assertEquals(64L << 20, session.containerStats(id).memoryLimitBytes());
+        session.updateContainer(id, "{\"memory\":{\"limit\":" + (48L << 20) + "}}");
+        assertEquals(48L << 20, session.containerStats(id).memoryLimitBytes());
+        session.removeContainer(id);
+    }
+
+    @Test
+    void onliningWithNothingHotpluggedOnlinesNothing() {
+        assertEquals(new dev.vc4j.spi.OnlinedResources(0, 0), session.onlineCpuMem(0, true));
     }
 
     @Test
