@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "console.h"
+#include "transport.h"
 #include "util.h"
 
 int
@@ -48,7 +48,7 @@ bundle_stdio (bool tty, const char *console_path, int child[3], int parent[3], i
     child[i] = parent[i] = -1;
   if (tty)
     {
-      *console_fd = console_listen (console_path, err);
+      *console_fd = transport_listen (console_path, err);
       return *console_fd < 0 ? -1 : 0;
     }
   for (int i = 0; i < 3; i++)

@@ -5,27 +5,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include "util.h"
-
-int
-console_listen (const char *path, agent_error_t *err)
-{
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  cleanup_close int fd = -1;
-
-  if (strlen (path) >= sizeof (addr.sun_path))
-    return agent_make_error (err, 0, "console socket path `%s` is too long", path);
-  strcpy (addr.sun_path, path);
-  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0)
-    return agent_make_error (err, errno, "cannot create the console socket");
-  unlink (path);
-  if (bind (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0 || listen (fd, 1) < 0)
-    return agent_make_error (err, errno, "cannot listen on `%s`", path);
-  return steal_fd (&fd);
-}
 
 int
 console_receive (int listen_fd, agent_error_t *err)

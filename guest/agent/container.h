@@ -83,6 +83,9 @@ int container_signal_all (struct container *c, int sig, const struct rpc_call *c
    code and message (GRPC_OK: success) once done. */
 int container_delete (struct container *c, const struct rpc_call *call, enum grpc_code code, const char *message,
                       agent_error_t *err);
+/* The same for DestroySandbox: then gets NULL, or crun's error. */
+typedef void (*container_deleted_cb) (void *arg, const char *error);
+int container_delete_then (struct container *c, container_deleted_cb then, void *arg, agent_error_t *err);
 /* Undoes a container crun no longer knows: its processes' streams, its
    mounts, its directory. */
 void container_free (struct container *c);

@@ -21,6 +21,8 @@ struct simple_op
   const char *what;
   enum grpc_code code; /* delete: what to answer once done */
   char *message;
+  container_deleted_cb then; /* delete: called instead of answering */
+  void *then_arg;
 };
 
 static char *oom_queue[OOM_QUEUE_MAX];
@@ -135,25 +137,30 @@ on_delete_done (void *arg, int exit_code, const char *error)
       /* Still crun's: keep it, so that a later remove can try again. */
       op->ctr->state = CTR_RUNNING;
       agent_make_rpc_error (&err, GRPC_INTERNAL, 0, "crun delete %s failed: %s", op->ctr->id, error);
-      reply_error_release (&op->call, &err);
+      if (op->then)
+        {
+          op->then (op->then_arg, err->msg);
+          agent_error_release (&err);
+        }
+      else
+        reply_error_release (&op->call, &err);
       return;
     }
   container_free (op->ctr);
-  if (op->code == GRPC_OK)
+  if (op->then)
+    op->then (op->then_arg, NULL);
+  else if (op->code == GRPC_OK)
     reply_empty (&op->call);
   else
     h2session_reply_error (&op->call, op->code, message);
 }
 
-int
-container_delete (struct container *c, const struct rpc_call *call, enum grpc_code code, const char *message,
-                  agent_error_t *err)
+static int
+start_delete (struct container *c, struct simple_op *op, agent_error_t *err)
 {
   cleanup_free char *log_path = NULL;
   const char *args[] = { "delete", "--force", c->id, NULL };
-  struct simple_op *op = xzalloc (sizeof (*op));
 
-  *op = (struct simple_op){ .call = *call, .ctr = c, .code = code, .message = xstrdup (message ? message : "") };
   xasprintf (&log_path, "%s/crun.log", c->dir);
   if (crun_run (log_path, args, NULL, on_delete_done, op, err) < 0)
     {
@@ -164,6 +171,25 @@ container_delete (struct container *c, const struct rpc_call *call, enum grpc_co
   c->state = CTR_REMOVING;
   c->busy++;
   return 0;
+}
+
+int
+container_delete (struct container *c, const struct rpc_call *call, enum grpc_code code, const char *message,
+                  agent_error_t *err)
+{
+  struct simple_op *op = xzalloc (sizeof (*op));
+
+  *op = (struct simple_op){ .call = *call, .ctr = c, .code = code, .message = xstrdup (message ? message : "") };
+  return start_delete (c, op, err);
+}
+
+int
+container_delete_then (struct container *c, container_deleted_cb then, void *arg, agent_error_t *err)
+{
+  struct simple_op *op = xzalloc (sizeof (*op));
+
+  *op = (struct simple_op){ .ctr = c, .then = then, .then_arg = arg, .message = xstrdup ("") };
+  return start_delete (c, op, err);
 }
 
 int

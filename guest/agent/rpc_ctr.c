@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "container.h"
+#include "sandbox.h"
 
 #define REQUEST(type, name)                                                                          \
   cleanup_pbmsg Vc4j__Agent__V1__##type *req = rpc_unpack (&vc4j__agent__v1__##name##__descriptor, msg, len, err); \
@@ -23,23 +24,28 @@ reply_empty_now (const struct rpc_call *call)
   return 0;
 }
 
+static struct storage_desc *
+storages_of (Vc4j__Agent__V1__Storage **in, size_t n)
+{
+  struct storage_desc *out = xzalloc ((n + 1) * sizeof (*out));
+
+  for (size_t i = 0; i < n; i++)
+    out[i] = (struct storage_desc){ .driver = in[i]->driver, .source = in[i]->source, .fstype = in[i]->fstype,
+                                    .options = in[i]->options, .n_options = in[i]->n_options,
+                                    .mount_point = in[i]->mount_point };
+  return out;
+}
+
 int
 rpc_create_container (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
   REQUEST (CreateContainerRequest, create_container_request);
-  cleanup_free struct storage_desc *storages = xzalloc ((req->n_storages + 1) * sizeof (*storages));
+  cleanup_free struct storage_desc *storages = storages_of (req->storages, req->n_storages);
   struct container_create create = {
     .id = req->container_id, .spec_json = req->oci_spec.data, .spec_len = req->oci_spec.len,
     .rootfs_path = req->rootfs_path, .storages = storages, .n_storages = req->n_storages, .terminal = req->terminal,
   };
 
-  for (size_t i = 0; i < req->n_storages; i++)
-    {
-      Vc4j__Agent__V1__Storage *s = req->storages[i];
-      storages[i] = (struct storage_desc){ .driver = s->driver, .source = s->source, .fstype = s->fstype,
-                                           .options = s->options, .n_options = s->n_options,
-                                           .mount_point = s->mount_point };
-    }
   return container_create (&create, call, err);
 }
 
@@ -47,6 +53,27 @@ rpc_create_container (const struct rpc_call *call, const uint8_t *msg, size_t le
   struct container *c = container_find (id, err); \
   if (c == NULL)                               \
     return -1
+
+int
+rpc_create_sandbox (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  REQUEST (CreateSandboxRequest, create_sandbox_request);
+  cleanup_free struct storage_desc *storages = storages_of (req->storages, req->n_storages);
+  struct sandbox_setup setup = {
+    .hostname = req->hostname, .dns_servers = req->dns_servers, .n_dns_servers = req->n_dns_servers,
+    .dns_search = req->dns_search, .n_dns_search = req->n_dns_search, .modules = req->kernel_modules,
+    .n_modules = req->n_kernel_modules, .storages = storages, .n_storages = req->n_storages,
+  };
+
+  return sandbox_create (&setup, call, err);
+}
+
+int
+rpc_destroy_sandbox (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  REQUEST (DestroySandboxRequest, destroy_sandbox_request);
+  return sandbox_destroy (call, err);
+}
 
 int
 rpc_start_container (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)

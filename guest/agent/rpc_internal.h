@@ -27,6 +27,8 @@ pbmsg_freep (void *p)
 void *rpc_unpack (const ProtobufCMessageDescriptor *desc, const uint8_t *msg, size_t len, agent_error_t *err);
 
 #define RPC_HANDLER(name) int name (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+RPC_HANDLER (rpc_create_sandbox);
+RPC_HANDLER (rpc_destroy_sandbox);
 RPC_HANDLER (rpc_create_container);
 RPC_HANDLER (rpc_start_container);
 RPC_HANDLER (rpc_remove_container);

@@ -15,6 +15,7 @@
 #include "guest_ops.h"
 #include "loop.h"
 #include "pstream.h"
+#include "sandbox.h"
 #include "storage.h"
 #include "util.h"
 
@@ -301,6 +302,35 @@ test_copy_file (void)
   return true;
 }
 
+static bool
+test_sandbox_setup (void)
+{
+  char *servers[] = { (char *) "10.0.2.3", (char *) "fd00::3" };
+  char *search[] = { (char *) "example.org" };
+  char *modules[] = { (char *) "9p" };
+  char *bad[] = { (char *) "../x" };
+  struct sandbox_setup s = { .hostname = "box-1", .dns_servers = servers, .n_dns_servers = 2,
+                             .dns_search = search, .n_dns_search = 1, .modules = modules, .n_modules = 1 };
+  cleanup_free char *path = NULL;
+  agent_error_t err = NULL;
+  char text[128];
+
+  CHECK (sandbox_validate (&s, &err) == 0);
+  CHECK (sandbox_write_resolv_conf (tmp_root, &s, &err) == 0);
+  xasprintf (&path, "%s/resolv.conf", tmp_root);
+  CHECK (read_text (path, text, sizeof (text)));
+  CHECK (strcmp (text, "nameserver 10.0.2.3\nnameserver fd00::3\nsearch example.org\n") == 0);
+  s.hostname = "a b";
+  CHECK (sandbox_validate (&s, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
+  s.hostname = "";
+  servers[1] = (char *) "not-an-ip";
+  CHECK (sandbox_validate (&s, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
+  servers[1] = (char *) "fd00::3";
+  s.modules = bad;
+  CHECK (sandbox_validate (&s, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
+  return true;
+}
+
 static const struct unit_test tests[] = {
   { "valid_names", test_valid_names },
   { "storage_validate", test_storage_validate },
@@ -312,6 +342,7 @@ static const struct unit_test tests[] = {
   { "output_eof", test_output_eof },
   { "online_cpus_and_memory", test_online_cpus_and_memory },
   { "copy_file", test_copy_file },
+  { "sandbox_setup", test_sandbox_setup },
 };
 
 int

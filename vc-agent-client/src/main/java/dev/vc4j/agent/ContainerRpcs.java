@@ -9,6 +9,8 @@ import dev.vc4j.agent.AgentCalls.Subject;
 import dev.vc4j.agent.proto.ContainerRequest;
 import dev.vc4j.agent.proto.CopyFileRequest;
 import dev.vc4j.agent.proto.CreateContainerRequest;
+import dev.vc4j.agent.proto.CreateSandboxRequest;
+import dev.vc4j.agent.proto.DestroySandboxRequest;
 import dev.vc4j.agent.proto.ExecProcessRequest;
 import dev.vc4j.agent.proto.GetOOMEventRequest;
 import dev.vc4j.agent.proto.OnlineCPUMemRequest;
@@ -30,6 +32,7 @@ import dev.vc4j.spi.GuestProcess;
 import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessSpec;
+import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.StreamChunk;
 
@@ -98,6 +101,27 @@ final class ContainerRpcs {
                 s -> s.copyFile(request));
     }
 
+    void createSandbox(SandboxSetup setup) {
+        CreateSandboxRequest.Builder request = CreateSandboxRequest.newBuilder().setHostname(setup.hostname())
+                .addAllDnsServers(setup.dnsServers()).addAllDnsSearch(setup.dnsSearch())
+                .addAllKernelModules(setup.kernelModules());
+        setup.storages().forEach(s -> request.addStorages(storage(s)));
+        calls.call("CreateSandbox", new Subject("sandbox setup", setup.toString()), CRUN_DEADLINE, Retry.IDEMPOTENT,
+                s -> s.createSandbox(request.build()));
+    }
+
+    void destroySandbox() {
+        calls.call("DestroySandbox", Subject.NONE, CRUN_DEADLINE, Retry.IDEMPOTENT,
+                s -> s.destroySandbox(DestroySandboxRequest.getDefaultInstance()));
+    }
+
+    private static Storage storage(StorageSpec s) {
+        return Storage.newBuilder()
+                .setDriver(s.driver() == StorageSpec.Driver.NINE_P ? Storage.Driver.NINE_P : Storage.Driver.BLOCK)
+                .setSource(s.source()).setFstype(s.fstype()).addAllOptions(s.options())
+                .setMountPoint(s.mountPoint()).build();
+    }
+
     void createContainer(ContainerSpec spec) {
         checkId("container.id", spec.id());
         CreateContainerRequest.Builder request = CreateContainerRequest.newBuilder()
@@ -107,12 +131,7 @@ final class ContainerRpcs {
         if (spec.rootfsPath() != null) {
             request.setRootfsPath(spec.rootfsPath());
         }
-        for (StorageSpec s : spec.storages()) {
-            request.addStorages(Storage.newBuilder()
-                    .setDriver(s.driver() == StorageSpec.Driver.NINE_P ? Storage.Driver.NINE_P : Storage.Driver.BLOCK)
-                    .setSource(s.source()).setFstype(s.fstype()).addAllOptions(s.options())
-                    .setMountPoint(s.mountPoint()));
-        }
+        spec.storages().forEach(s -> request.addStorages(storage(s)));
         calls.call("CreateContainer", container(spec.id()), CRUN_DEADLINE, Retry.ONCE,
                 s -> s.createContainer(request.build()));
     }

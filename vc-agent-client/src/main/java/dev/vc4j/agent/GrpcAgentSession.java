@@ -24,6 +24,7 @@ import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessIo;
 import dev.vc4j.spi.ProcessSpec;
+import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StreamChunk;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -169,6 +170,16 @@ final class GrpcAgentSession implements AgentSession {
     @Override
     public void setGuestDateTime(Instant now) {
         containers.setGuestDateTime(now);
+    }
+
+    @Override
+    public void createSandbox(SandboxSetup setup) {
+        containers.createSandbox(setup);
+    }
+
+    @Override
+    public void destroySandbox() {
+        containers.destroySandbox();
     }
 
     @Override

@@ -24,6 +24,12 @@ public interface AgentSession extends AutoCloseable {
 
     void setGuestDateTime(Instant now);
 
+    /** Sets the sandbox up in the guest; see {@link SandboxSetup}. */
+    void createSandbox(SandboxSetup setup);
+
+    /** Removes every container (killing what runs) and unmounts the sandbox's storages. */
+    void destroySandbox();
+
     /** Brings hotplugged CPUs (up to {@code cpus}, 0: all) and with {@code memory} memory blocks online. */
     OnlinedResources onlineCpuMem(int cpus, boolean memory);
 

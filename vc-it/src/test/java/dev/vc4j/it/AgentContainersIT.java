@@ -2,6 +2,8 @@ package dev.vc4j.it;
 
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.NotFoundException;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.VcTimeoutException;
@@ -14,6 +16,7 @@ import dev.vc4j.spi.GuestProcess;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessIo;
 import dev.vc4j.spi.ProcessSpec;
+import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StreamChunk;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -77,7 +80,7 @@ class AgentContainersIT {
 
     @AfterEach
     void nothingLeftInTheGuest() {
-        assertEquals("", guest("ls", "/run/vc4j-agent/").stdoutText().replace("crun\n", ""),
+        assertEquals("", guest("ls", "/run/vc4j-agent/").stdoutText().replaceAll("(crun|sandbox|shared)\n", ""),
                 "container directories left in the guest");
     }
 
@@ -228,7 +231,31 @@ class AgentContainersIT {
     }
 
     @Test
+    void createSandboxSetsHostnameAndDnsAndLoadsModules() {
+        session.createSandbox(SandboxSetup.builder().hostname("box-1").dnsServer("10.0.2.3")
+                .dnsSearch("example.org").kernelModule("9p").build());
+        assertEquals("box-1\n", guest("hostname").stdoutText());
+        assertEquals("nameserver 10.0.2.3\nsearch example.org\n",
+                guest("cat", "/run/vc4j-agent/sandbox/resolv.conf").stdoutText());
+        InvalidConfigException bad = assertThrows(InvalidConfigException.class,
+                () -> session.createSandbox(SandboxSetup.builder().dnsServer("not-an-ip").build()));
+        assertTrue(bad.getMessage().contains("not-an-ip"), bad.getMessage());
+    }
+
+    @Test
+    void destroySandboxRemovesEveryContainer() {
+        String first = id;
+        run(0, "sleep", "100000");
+        id = TestStore.uniqueId("c");
+        run(0, "sleep", "100000");
+        session.destroySandbox();
+        assertThrows(NotFoundException.class, () -> session.listProcesses(first));
+        assertThrows(NotFoundException.class, () -> session.listProcesses(id));
+        assertEquals("", guest("sh", "-c", "ps -o comm | grep -x sleep || true").stdoutText());
+    }
+
+    @Test
     void execIntoAMissingContainerIsNotFound() {
-        assertThrows(dev.vc4j.NotFoundException.class, () -> exec(false, "true"));
+        assertThrows(NotFoundException.class, () -> exec(false, "true"));
     }
 }
