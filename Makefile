@@ -19,6 +19,8 @@ bench: setup image java
 	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.BootBench
 	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.CallOverheadBench
 	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.QmpBench
+	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.AgentFootprintBench
+	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.StoreBench
 
 test: setup agent-test image-test
 	mvn -B -ntp -Dvc4j.guest.dir=$(GUEST_DIR) verify

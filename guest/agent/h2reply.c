@@ -16,10 +16,8 @@ nv (const char *name, const char *value)
   return ret;
 }
 
-/* Returns the stream a reply is for and marks it answered, or NULL when the
-   session was abandoned or the client reset the stream meanwhile. */
 static struct h2stream *
-claim_stream (const struct rpc_call *call)
+find_stream (const struct rpc_call *call)
 {
   struct h2session *s;
   struct h2stream *st;
@@ -30,9 +28,24 @@ claim_stream (const struct rpc_call *call)
   if (s == NULL)
     return NULL;
   st = nghttp2_session_get_stream_user_data (s->ng, call->stream_id);
-  if (st == NULL || st->answered)
-    return NULL;
-  st->answered = true;
+  return st == NULL || st->answered ? NULL : st;
+}
+
+bool
+h2session_call_alive (const struct rpc_call *call)
+{
+  return find_stream (call) != NULL;
+}
+
+/* Returns the stream a reply is for and marks it answered, or NULL when the
+   session was abandoned or the client reset the stream meanwhile. */
+static struct h2stream *
+claim_stream (const struct rpc_call *call)
+{
+  struct h2stream *st = find_stream (call);
+
+  if (st)
+    st->answered = true;
   return st;
 }
 

@@ -33,6 +33,9 @@ int h2session_produce (struct h2session *s, struct buf *out, size_t limit, agent
 /* True once both sides are done (GOAWAY, or a fatal protocol error). */
 bool h2session_done (struct h2session *s);
 
+/* False once the client gave up on the call (deadline, cancel, session
+   gone): a parked call must not take data it cannot deliver. */
+bool h2session_call_alive (const struct rpc_call *call);
 void h2session_reply (const struct rpc_call *call, const uint8_t *msg, size_t len);
 void h2session_reply_error (const struct rpc_call *call, enum grpc_code code, const char *message);
 

@@ -8,6 +8,8 @@
 #include <sys/prctl.h>
 
 #include "channel.h"
+#include "container.h"
+#include "crun.h"
 #include "error.h"
 #include "loop.h"
 #include "reaper.h"
@@ -20,6 +22,9 @@ struct options
 {
   const char *port;
   const char *listen_path;
+  const char *state_dir;
+  const char *crun;
+  const char *cgroup_manager;
 };
 
 /* In listen mode, the host side of the one connection served at a time. */
@@ -32,9 +37,12 @@ struct listener
 static void
 usage (FILE *out)
 {
-  fprintf (out, "Usage: vc4j-agent [--port NAME | --listen PATH] [--verbose]\n"
+  fprintf (out, "Usage: vc4j-agent [--port NAME | --listen PATH] [--state-dir DIR] [--crun PATH] [--verbose]\n"
                 "  --port NAME    serve the virtio-serial port NAME (default " DEFAULT_PORT ")\n"
                 "  --listen PATH  serve connections on the unix socket PATH, one at a time\n"
+                "  --state-dir DIR  container bundles and crun's state (default /run/vc4j-agent)\n"
+                "  --crun PATH    the crun program (default: crun from PATH)\n"
+                "  --cgroup-manager NAME  crun's cgroup manager (cgroupfs, systemd, disabled)\n"
                 "  --verbose      log debug messages\n"
                 "  --version      print the version and exit\n"
                 "  --help         print this help and exit\n");
@@ -46,7 +54,9 @@ parse_options (int argc, char **argv, struct options *opts)
   static const struct option longopts[] = {
     { "port", required_argument, NULL, 'p' },    { "listen", required_argument, NULL, 'l' },
     { "verbose", no_argument, NULL, 'v' },       { "version", no_argument, NULL, 'V' },
-    { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+    { "help", no_argument, NULL, 'h' },          { "state-dir", required_argument, NULL, 's' },
+    { "crun", required_argument, NULL, 'c' },    { "cgroup-manager", required_argument, NULL, 'g' },
+    { NULL, 0, NULL, 0 },
   };
   int c;
 
@@ -59,6 +69,15 @@ parse_options (int argc, char **argv, struct options *opts)
         break;
       case 'l':
         opts->listen_path = optarg;
+        break;
+      case 's':
+        opts->state_dir = optarg;
+        break;
+      case 'c':
+        opts->crun = optarg;
+        break;
+      case 'g':
+        opts->cgroup_manager = optarg;
         break;
       case 'v':
         log_set_verbose (true);
@@ -103,6 +122,19 @@ setup_process (agent_error_t *err)
   if (loop_init (err) < 0)
     return -1;
   return reaper_init (err);
+}
+
+static void
+configure_containers (const struct options *opts)
+{
+  static char *crun_root;
+
+  if (opts->state_dir)
+    container_set_state_dir (opts->state_dir);
+  /* crun's own state next to the bundles: a host-mode agent must not mix
+     its containers with the host's. */
+  xasprintf (&crun_root, "%s/crun", container_state_dir ());
+  crun_configure (crun_root, opts->crun ? opts->crun : "crun", opts->cgroup_manager);
 }
 
 static void
@@ -188,6 +220,7 @@ main (int argc, char **argv)
       agent_error_log_release (&err);
       return EXIT_FAILURE;
     }
+  configure_containers (&opts);
   if (opts.listen_path)
     serve_socket (opts.listen_path, &err);
   else

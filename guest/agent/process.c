@@ -159,9 +159,10 @@ watch_process (struct process *p, uint32_t timeout_ms, agent_error_t *err)
   /* A child reading an empty stdin must see EOF at once. */
   if (p->stdin_data.len == 0)
     watch_close (&p->stdin_w);
-  else if (loop_add (&p->stdin_w, EPOLLOUT, err) < 0)
+  else if (p->stdin_w.fd >= 0 && loop_add (&p->stdin_w, EPOLLOUT, err) < 0)
     return -1;
-  if (loop_add (&p->out.w, EPOLLIN, err) < 0 || loop_add (&p->err.w, EPOLLIN, err) < 0)
+  /* No descriptors at all when the caller gave the child its stdio. */
+  if (p->out.w.fd >= 0 && (loop_add (&p->out.w, EPOLLIN, err) < 0 || loop_add (&p->err.w, EPOLLIN, err) < 0))
     return -1;
   return start_timer (p, timeout_ms, err);
 }

@@ -21,6 +21,10 @@ struct process_spec
   size_t stdin_len;
   uint32_t timeout_ms;
   size_t max_output;
+  /* When set, the child's stdin, stdout and stderr are these descriptors
+     (left open for the caller) instead of pipes to the agent: nothing is
+     fed or captured. crun passes its own stdio to the container. */
+  const int *child_stdio;
 };
 
 struct process_result

@@ -7,9 +7,40 @@
 #include <sys/wait.h>
 
 #include "loop.h"
+#include "cproc.h"
 #include "process_internal.h"
 
+/* Enough for every process crun can start between two RPCs. */
+#define UNCLAIMED_MAX 64
+
 static struct watch sigchld_watch = { .fd = -1 };
+static struct
+{
+  pid_t pid;
+  int status;
+} unclaimed[UNCLAIMED_MAX];
+static unsigned unclaimed_next;
+
+static void
+keep_unclaimed (pid_t pid, int status)
+{
+  unclaimed[unclaimed_next % UNCLAIMED_MAX].pid = pid;
+  unclaimed[unclaimed_next % UNCLAIMED_MAX].status = status;
+  unclaimed_next++;
+}
+
+bool
+reaper_claim (pid_t pid, int *status)
+{
+  for (unsigned i = 0; i < UNCLAIMED_MAX; i++)
+    if (unclaimed[i].pid == pid && pid > 0)
+      {
+        *status = unclaimed[i].status;
+        unclaimed[i].pid = 0;
+        return true;
+      }
+  return false;
+}
 
 static void
 reap_children (void)
@@ -18,8 +49,11 @@ reap_children (void)
   int status;
 
   while ((pid = waitpid (-1, &status, WNOHANG)) > 0)
-    if (! process_exited (pid, status))
-      log_debug ("reaped pid %d", pid);
+    if (! process_exited (pid, status) && ! cproc_exited (pid, status))
+      {
+        log_debug ("reaped pid %d", pid);
+        keep_unclaimed (pid, status);
+      }
 }
 
 static void

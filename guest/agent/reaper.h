@@ -3,9 +3,17 @@
 #ifndef VC4J_REAPER_H
 #define VC4J_REAPER_H
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 #include "error.h"
 
 /* Blocks SIGCHLD and reaps through a signalfd in the loop. */
 int reaper_init (agent_error_t *err);
+
+/* Container processes are started by crun, which exits before the agent
+   learns their pid: one may be reaped before anybody claims it. The last
+   statuses nobody claimed are kept; this hands one out (true) once. */
+bool reaper_claim (pid_t pid, int *status);
 
 #endif

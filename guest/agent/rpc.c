@@ -1,32 +1,22 @@
-#include "rpc.h"
+#include "rpc_internal.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "agent.pb-c.h"
+#include "container.h"
 #include "guest_info.h"
+#include "guest_ops.h"
 #include "process.h"
 
 #define DEFAULT_TIMEOUT_MS 60000
 #define DEFAULT_MAX_OUTPUT (1u << 20)
 
-typedef int (*rpc_handler) (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err);
-
 static char default_path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 static char *const default_env[] = { default_path };
 
-static void
-pbmsg_freep (void *p)
-{
-  ProtobufCMessage **m = p;
-
-  if (*m)
-    protobuf_c_message_free_unpacked (*m, NULL);
-}
-
-#define cleanup_pbmsg __attribute__ ((cleanup (pbmsg_freep)))
-
-static void *
-unpack (const ProtobufCMessageDescriptor *desc, const uint8_t *msg, size_t len, agent_error_t *err)
+void *
+rpc_unpack (const ProtobufCMessageDescriptor *desc, const uint8_t *msg, size_t len, agent_error_t *err)
 {
   ProtobufCMessage *m = protobuf_c_message_unpack (desc, NULL, len, msg);
 
@@ -40,19 +30,25 @@ unpack (const ProtobufCMessageDescriptor *desc, const uint8_t *msg, size_t len, 
 static int
 check_empty (const ProtobufCMessageDescriptor *desc, const uint8_t *msg, size_t len, agent_error_t *err)
 {
-  cleanup_pbmsg ProtobufCMessage *req = unpack (desc, msg, len, err);
+  cleanup_pbmsg ProtobufCMessage *req = rpc_unpack (desc, msg, len, err);
 
   return req ? 0 : -1;
+}
+
+void
+rpc_reply (const struct rpc_call *call, const ProtobufCMessage *m)
+{
+  size_t len = protobuf_c_message_get_packed_size (m);
+  cleanup_free uint8_t *data = xmalloc (len ? len : 1);
+
+  protobuf_c_message_pack (m, data);
+  h2session_reply (call, data, len);
 }
 
 static int
 reply (const struct rpc_call *call, const ProtobufCMessage *m)
 {
-  size_t len = protobuf_c_message_get_packed_size (m);
-  cleanup_free uint8_t *data = xmalloc (len);
-
-  protobuf_c_message_pack (m, data);
-  h2session_reply (call, data, len);
+  rpc_reply (call, m);
   return 0;
 }
 
@@ -125,7 +121,7 @@ rpc_run_process (const struct rpc_call *call, const uint8_t *msg, size_t len, ag
   cleanup_free struct rpc_call *pending = NULL;
   struct process_spec spec;
 
-  req = unpack (&vc4j__agent__v1__run_process_request__descriptor, msg, len, err);
+  req = rpc_unpack (&vc4j__agent__v1__run_process_request__descriptor, msg, len, err);
   if (req == NULL)
     return -1;
 
@@ -150,6 +146,41 @@ rpc_run_process (const struct rpc_call *call, const uint8_t *msg, size_t len, ag
   return 0;
 }
 
+static int
+rpc_online_cpu_mem (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  cleanup_pbmsg Vc4j__Agent__V1__OnlineCPUMemRequest *req
+      = rpc_unpack (&vc4j__agent__v1__online_cpumem_request__descriptor, msg, len, err);
+  Vc4j__Agent__V1__OnlineCPUMemResponse resp = VC4J__AGENT__V1__ONLINE_CPUMEM_RESPONSE__INIT;
+  unsigned cpus = 0, blocks = 0;
+
+  if (req == NULL || guest_online_cpus ("/sys", req->cpus, &cpus, err) < 0)
+    return -1;
+  if (req->memory && guest_online_memory ("/sys", &blocks, err) < 0)
+    return -1;
+  resp.cpus_onlined = cpus;
+  resp.memory_blocks_onlined = blocks;
+  return reply (call, &resp.base);
+}
+
+static int
+rpc_copy_file (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  cleanup_pbmsg Vc4j__Agent__V1__CopyFileRequest *req
+      = rpc_unpack (&vc4j__agent__v1__copy_file_request__descriptor, msg, len, err);
+  Vc4j__Agent__V1__Empty resp = VC4J__AGENT__V1__EMPTY__INIT;
+  cleanup_free char *shared = NULL;
+
+  if (req == NULL)
+    return -1;
+  if (mkdir (container_state_dir (), 0700) < 0 && errno != EEXIST)
+    return agent_make_error (err, errno, "cannot create %s", container_state_dir ());
+  xasprintf (&shared, "%s/shared", container_state_dir ());
+  if (guest_copy_file (shared, req->path, req->data.data, req->data.len, req->mode, err) < 0)
+    return -1;
+  return reply (call, &resp.base);
+}
+
 static const struct
 {
   const char *name;
@@ -159,6 +190,28 @@ static const struct
   { "Version", rpc_version },
   { "GetGuestDetails", rpc_get_guest_details },
   { "RunProcess", rpc_run_process },
+  { "SetGuestDateTime", rpc_set_guest_date_time },
+  { "OnlineCPUMem", rpc_online_cpu_mem },
+  { "CopyFile", rpc_copy_file },
+  { "UpdateContainer", rpc_update_container },
+  { "CreateSandbox", rpc_create_sandbox },
+  { "DestroySandbox", rpc_destroy_sandbox },
+  { "CreateContainer", rpc_create_container },
+  { "StartContainer", rpc_start_container },
+  { "RemoveContainer", rpc_remove_container },
+  { "PauseContainer", rpc_pause_container },
+  { "ResumeContainer", rpc_resume_container },
+  { "StatsContainer", rpc_stats_container },
+  { "ListProcesses", rpc_list_processes },
+  { "ExecProcess", rpc_exec_process },
+  { "SignalProcess", rpc_signal_process },
+  { "WaitProcess", rpc_wait_process },
+  { "WriteStdin", rpc_write_stdin },
+  { "ReadStdout", rpc_read_stdout },
+  { "ReadStderr", rpc_read_stderr },
+  { "CloseStdin", rpc_close_stdin },
+  { "TtyWinResize", rpc_tty_win_resize },
+  { "GetOOMEvent", rpc_get_oom_event },
 };
 
 static rpc_handler

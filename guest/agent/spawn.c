@@ -44,12 +44,20 @@ pipes_close (struct pipes *p)
 }
 
 static int
-pipes_open (struct pipes *p, agent_error_t *err)
+pipes_open (struct pipes *p, const int *child_stdio, agent_error_t *err)
 {
   int fds[2];
 
   for (int i = 0; i < 3; i++)
     {
+      if (child_stdio)
+        {
+          /* Above 2, so that the child's dup2 loop cannot clobber one. */
+          p->child[i] = fcntl (child_stdio[i], F_DUPFD_CLOEXEC, 3);
+          if (p->child[i] < 0)
+            return agent_make_error (err, errno, "cannot duplicate the child's stdio");
+          continue;
+        }
       if (pipe2 (fds, O_CLOEXEC) < 0)
         return agent_make_error (err, errno, "cannot create pipe");
       /* stdin flows to the child, stdout and stderr from it. */
@@ -186,7 +194,7 @@ process_spawn (const struct process_spec *spec, process_done_cb done, void *arg,
   /* Built before fork: the child may only make async-signal-safe calls. */
   argv = strv_terminate (spec->argv, spec->argc);
   envp = strv_terminate (spec->env, spec->envc);
-  if (pipes_open (&p, err) < 0)
+  if (pipes_open (&p, spec->child_stdio, err) < 0)
     return -1;
 
   pid = fork ();

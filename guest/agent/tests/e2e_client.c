@@ -9,17 +9,7 @@
 
 #include "agent.pb-c.h"
 #include "h2client.h"
-
-#define CHECK(cond)                                                                         \
-  do                                                                                        \
-    {                                                                                       \
-      if (! (cond))                                                                         \
-        {                                                                                   \
-          fprintf (stderr, "%s:%d: %s: failed: %s\n", __FILE__, __LINE__, __func__, #cond); \
-          return false;                                                                     \
-        }                                                                                   \
-    }                                                                                       \
-  while (0)
+#include "tests/check.h"
 
 #define RUN_INIT VC4J__AGENT__V1__RUN_PROCESS_REQUEST__INIT
 

@@ -40,6 +40,8 @@ check() {
 echo "== unit tests"
 "$build/tests/unit" | tee "$work/unit.out"
 count "$work/unit.out"
+"$build/tests/unit_containers" | tee "$work/unit_containers.out"
+count "$work/unit_containers.out"
 
 echo "== end-to-end tests"
 "$build/vc4j-agent" --listen "$sock" --verbose 2>"$work/agent.log" &

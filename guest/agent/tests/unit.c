@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <time.h>
 
+#include "tests/check.h"
 #include "channel.h"
 #include "error.h"
 #include "grpc.h"
@@ -24,16 +25,6 @@
 #include "transport.h"
 #include "util.h"
 
-#define CHECK(cond)                                                                    \
-  do                                                                                   \
-    {                                                                                  \
-      if (! (cond))                                                                    \
-        {                                                                              \
-          fprintf (stderr, "%s:%d: %s: failed: %s\n", __FILE__, __LINE__, __func__, #cond); \
-          return false;                                                                \
-        }                                                                              \
-    }                                                                                  \
-  while (0)
 
 #define NONCE "0123456789abcdef0123456789abcdef"
 #define HELLO "VC4J-HELLO " NONCE "\n"
@@ -658,11 +649,7 @@ test_port_survives_host_disconnect (void)
   return true;
 }
 
-static const struct
-{
-  const char *name;
-  bool (*fn) (void);
-} tests[] = {
+static const struct unit_test tests[] = {
   { "hello_whole_line", test_hello_whole_line },
   { "hello_split_at_every_byte", test_hello_split_at_every_byte },
   { "hello_one_byte_at_a_time", test_hello_one_byte_at_a_time },
@@ -696,7 +683,6 @@ int
 main (void)
 {
   agent_error_t err = NULL;
-  int passed = 0, failed = 0;
 
   /* The same process state as the agent's, which children must not see. */
   signal (SIGPIPE, SIG_IGN);
@@ -707,15 +693,5 @@ main (void)
       return EXIT_FAILURE;
     }
 
-  for (size_t i = 0; i < ARRAY_SIZE (tests); i++)
-    {
-      bool ok = tests[i].fn ();
-      printf ("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
-      if (ok)
-        passed++;
-      else
-        failed++;
-    }
-  printf ("%d passed, %d failed\n", passed, failed);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_unit_tests (tests, ARRAY_SIZE (tests));
 }

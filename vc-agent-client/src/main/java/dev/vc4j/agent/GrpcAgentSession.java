@@ -7,7 +7,8 @@ import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.GuestDetails;
 import dev.vc4j.InvalidConfigException;
-import dev.vc4j.VcTimeoutException;
+import dev.vc4j.agent.AgentCalls.Retry;
+import dev.vc4j.agent.AgentCalls.Subject;
 import dev.vc4j.agent.proto.AgentServiceGrpc;
 import dev.vc4j.agent.proto.CheckRequest;
 import dev.vc4j.agent.proto.CheckResponse;
@@ -16,6 +17,15 @@ import dev.vc4j.agent.proto.GuestDetailsResponse;
 import dev.vc4j.agent.proto.RunProcessRequest;
 import dev.vc4j.agent.proto.RunProcessResponse;
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.ContainerSpec;
+import dev.vc4j.spi.ContainerStats;
+import dev.vc4j.spi.GuestProcess;
+import dev.vc4j.spi.OnlinedResources;
+import dev.vc4j.spi.ProcessExit;
+import dev.vc4j.spi.ProcessIo;
+import dev.vc4j.spi.ProcessSpec;
+import dev.vc4j.spi.SandboxSetup;
+import dev.vc4j.spi.StreamChunk;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -26,11 +36,12 @@ import io.netty.channel.local.LocalChannel;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /** One gRPC channel to one agent, through a {@link HandshakeRelay}. Every call waits for ready, with a deadline. */
 final class GrpcAgentSession implements AgentSession {
@@ -51,6 +62,8 @@ final class GrpcAgentSession implements AgentSession {
     private final AgentConfig config;
     private final HandshakeRelay relay;
     private final ManagedChannel channel;
+    private final AgentCalls calls;
+    private final ContainerRpcs containers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GrpcAgentSession(Path socket, AgentConfig config, HandshakeRelay relay, ManagedChannel channel) {
@@ -58,6 +71,8 @@ final class GrpcAgentSession implements AgentSession {
         this.config = config;
         this.relay = relay;
         this.channel = channel;
+        this.calls = new AgentCalls(channel);
+        this.containers = new ContainerRpcs(calls, config);
     }
 
     /**
@@ -104,7 +119,8 @@ final class GrpcAgentSession implements AgentSession {
 
     @Override
     public void check() {
-        CheckResponse response = call("Check", config.callTimeout(), s -> s.check(CheckRequest.getDefaultInstance()));
+        CheckResponse response = calls.call("Check", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+                s -> s.check(CheckRequest.getDefaultInstance()));
         if (response.getStatus() != CheckResponse.ServingStatus.SERVING) {
             throw new AgentException("Check", "the agent at " + socket + " answered " + response.getStatus(), null);
         }
@@ -112,7 +128,7 @@ final class GrpcAgentSession implements AgentSession {
 
     @Override
     public GuestDetails guestDetails() {
-        GuestDetailsResponse r = call("GetGuestDetails", config.callTimeout(),
+        GuestDetailsResponse r = calls.call("GetGuestDetails", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.getGuestDetails(GuestDetailsRequest.getDefaultInstance()));
         return new GuestDetails(r.getAgentVersion(), r.getKernelRelease(), r.getKernelVersion(), r.getMachine(),
                 r.getMemTotalKib(), r.getMemAvailableKib(), r.getOnlineCpus(), Duration.ofMillis(r.getUptimeMs()));
@@ -138,17 +154,132 @@ final class GrpcAgentSession implements AgentSession {
         Duration deadline = processTimeout.plus(config.callTimeout());
         RunProcessResponse r;
         try {
-            r = stub(deadline).runProcess(request.build());
+            r = calls.stub(deadline).runProcess(request.build());
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
             // Only a failed exec of argv[0] yields these: a mistake in the command, not an agent failure.
             if (code == Status.Code.NOT_FOUND || code == Status.Code.PERMISSION_DENIED) {
                 throw new InvalidConfigException("argv", command.argv().get(0), e.getStatus().getDescription());
             }
-            throw translate("RunProcess", deadline, e);
+            throw AgentCalls.translate("RunProcess", Subject.NONE, deadline, e);
         }
         return new ExecResult(r.getExitCode(), r.getSignal(), r.getStdout().toByteArray(), r.getStderr().toByteArray(),
                 r.getTimedOut(), r.getStdoutTruncated(), r.getStderrTruncated());
+    }
+
+    @Override
+    public void setGuestDateTime(Instant now) {
+        containers.setGuestDateTime(now);
+    }
+
+    @Override
+    public void createSandbox(SandboxSetup setup) {
+        containers.createSandbox(setup);
+    }
+
+    @Override
+    public void destroySandbox() {
+        containers.destroySandbox();
+    }
+
+    @Override
+    public OnlinedResources onlineCpuMem(int cpus, boolean memory) {
+        return containers.onlineCpuMem(cpus, memory);
+    }
+
+    @Override
+    public void copyFile(String path, byte[] data, int mode) {
+        containers.copyFile(path, data, mode);
+    }
+
+    @Override
+    public void createContainer(ContainerSpec spec) {
+        containers.createContainer(spec);
+    }
+
+    @Override
+    public void startContainer(String containerId) {
+        containers.startContainer(containerId);
+    }
+
+    @Override
+    public void removeContainer(String containerId) {
+        containers.removeContainer(containerId);
+    }
+
+    @Override
+    public void updateContainer(String containerId, String resourcesJson) {
+        containers.updateContainer(containerId, resourcesJson);
+    }
+
+    @Override
+    public void pauseContainer(String containerId) {
+        containers.pauseContainer(containerId);
+    }
+
+    @Override
+    public void resumeContainer(String containerId) {
+        containers.resumeContainer(containerId);
+    }
+
+    @Override
+    public ContainerStats containerStats(String containerId) {
+        return containers.containerStats(containerId);
+    }
+
+    @Override
+    public List<GuestProcess> listProcesses(String containerId) {
+        return containers.listProcesses(containerId);
+    }
+
+    @Override
+    public void execProcess(String containerId, ProcessSpec process) {
+        containers.execProcess(containerId, process);
+    }
+
+    @Override
+    public void signalProcess(String containerId, String execId, int signal, boolean all) {
+        containers.signalProcess(containerId, execId, signal, all);
+    }
+
+    @Override
+    public ProcessExit waitProcess(String containerId, String execId, Duration timeout) {
+        return containers.waitProcess(containerId, execId, timeout);
+    }
+
+    @Override
+    public void writeStdin(String containerId, String execId, byte[] data, int offset, int length) {
+        containers.writeStdin(containerId, execId, data, offset, length, config.callTimeout());
+    }
+
+    @Override
+    public void closeStdin(String containerId, String execId) {
+        containers.closeStdin(containerId, execId);
+    }
+
+    @Override
+    public StreamChunk readStdout(String containerId, String execId, int maxBytes, Duration timeout) {
+        return containers.read(false, containerId, execId, maxBytes, timeout);
+    }
+
+    @Override
+    public StreamChunk readStderr(String containerId, String execId, int maxBytes, Duration timeout) {
+        return containers.read(true, containerId, execId, maxBytes, timeout);
+    }
+
+    @Override
+    public void resizeTty(String containerId, String execId, int rows, int columns) {
+        containers.resizeTty(containerId, execId, rows, columns);
+    }
+
+    @Override
+    public Optional<String> awaitOomEvent(Duration timeout) {
+        return containers.awaitOomEvent(timeout);
+    }
+
+    @Override
+    public ProcessIo processIo(String containerId, String execId, Duration timeout) {
+        return new GrpcProcessIo(containers, containerId, execId, timeout);
     }
 
     /** Fails calls in flight at once; then releases the relay, its sockets, threads and event loop. */
@@ -165,28 +296,5 @@ final class GrpcAgentSession implements AgentSession {
         } finally {
             relay.close();
         }
-    }
-
-    private <T> T call(String rpc, Duration deadline, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> call) {
-        try {
-            return call.apply(stub(deadline));
-        } catch (StatusRuntimeException e) {
-            throw translate(rpc, deadline, e);
-        }
-    }
-
-    private AgentServiceGrpc.AgentServiceBlockingStub stub(Duration deadline) {
-        return AgentServiceGrpc.newBlockingStub(channel).withWaitForReady()
-                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** The vc-api exception for a failed RPC: a timeout names the RPC and its deadline; the rest are agent errors. */
-    static RuntimeException translate(String rpc, Duration deadline, Throwable e) {
-        Status status = Status.fromThrowable(e);
-        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-            return new VcTimeoutException("agent " + rpc, deadline, e);
-        }
-        String description = status.getDescription() != null ? status.getDescription() : "";
-        return new AgentException(rpc, status.getCode() + (description.isEmpty() ? "" : ": " + description), e);
     }
 }

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class HostModeAgent implements AutoCloseable {
     private static final Path BINARY = Path.of("../guest/agent/build/vc4j-agent");
+    private static final String HYBRID_UNIFIED = "/sys/fs/cgroup/unified";
 
     private final Path socket;
     private final Path log;
@@ -25,13 +26,22 @@ final class HostModeAgent implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts an agent listening on {@code dir/name.sock}, logging to {@code dir/name.log}. */
+    /**
+     * Starts an agent listening on {@code dir/name.sock}, logging to {@code dir/name.log}, keeping its containers
+     * (crun's state too) in {@code dir/name-state}.
+     */
     static HostModeAgent start(Path dir, String name) throws IOException {
         assertTrue(Files.isExecutable(BINARY),
                 "the guest agent is not built at " + BINARY.toAbsolutePath().normalize() + " (make -C guest/agent)");
         Path socket = dir.resolve(name + ".sock");
         Path log = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(BINARY.toString(), "--listen", socket.toString())
+        // crun refuses this host's v1 hybrid cgroups: the agent runs in a mount namespace of its own that hides
+        // the unified hierarchy, and tells crun to use no cgroups. exec keeps the pid the agent's.
+        Process process = new ProcessBuilder("unshare", "--mount", "sh", "-c",
+                "if [ -d " + HYBRID_UNIFIED + " ]; then mount -t tmpfs none " + HYBRID_UNIFIED + " || exit 1; fi; "
+                        + "exec \"$@\"", "sh",
+                BINARY.toString(), "--listen", socket.toString(),
+                "--state-dir", dir.resolve(name + "-state").toString(), "--cgroup-manager", "disabled")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -40,6 +50,10 @@ final class HostModeAgent implements AutoCloseable {
 
     Path socket() {
         return socket;
+    }
+
+    Path log() {
+        return log;
     }
 
     void assertAlive() throws IOException {

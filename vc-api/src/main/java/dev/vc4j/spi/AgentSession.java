@@ -4,7 +4,16 @@ import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.GuestDetails;
 
-/** One connection to one guest agent; every call has a deadline. Closing it leaves the guest untouched. */
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One connection to one guest agent; every call has a deadline. Closing it leaves the guest untouched.
+ * Container and process ids are {@code [a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}}; a container's init process has the
+ * exec id {@code ""}.
+ */
 public interface AgentSession extends AutoCloseable {
 
     void check();
@@ -12,6 +21,68 @@ public interface AgentSession extends AutoCloseable {
     GuestDetails guestDetails();
 
     ExecResult runProcess(GuestCommand command);
+
+    void setGuestDateTime(Instant now);
+
+    /** Sets the sandbox up in the guest; see {@link SandboxSetup}. */
+    void createSandbox(SandboxSetup setup);
+
+    /** Removes every container (killing what runs) and unmounts the sandbox's storages. */
+    void destroySandbox();
+
+    /** Brings hotplugged CPUs (up to {@code cpus}, 0: all) and with {@code memory} memory blocks online. */
+    OnlinedResources onlineCpuMem(int cpus, boolean memory);
+
+    /**
+     * Writes a file of at most 1 MiB into the agent's shared directory; {@code path} is relative, plain names
+     * joined by '/'; {@code mode} 0 means 0644.
+     */
+    void copyFile(String path, byte[] data, int mode);
+
+    /** Creates the container with its init process stopped before exec; its stdio is ready to attach. */
+    void createContainer(ContainerSpec spec);
+
+    void startContainer(String containerId);
+
+    /** Kills what is left of the container, deletes it and unmounts its storages. */
+    void removeContainer(String containerId);
+
+    /** Changes the container's cgroup resources: {@code resourcesJson} is an OCI LinuxResources object. */
+    void updateContainer(String containerId, String resourcesJson);
+
+    void pauseContainer(String containerId);
+
+    void resumeContainer(String containerId);
+
+    ContainerStats containerStats(String containerId);
+
+    List<GuestProcess> listProcesses(String containerId);
+
+    void execProcess(String containerId, ProcessSpec process);
+
+    /** Signals one process, or with {@code all} every process of the container. */
+    void signalProcess(String containerId, String execId, int signal, boolean all);
+
+    /** Waits at most {@code timeout} for the process to exit. */
+    ProcessExit waitProcess(String containerId, String execId, Duration timeout);
+
+    /** Returns once the agent has put the bytes in the process's stdin (back-pressure). */
+    void writeStdin(String containerId, String execId, byte[] data, int offset, int length);
+
+    void closeStdin(String containerId, String execId);
+
+    /** Up to {@code maxBytes} as soon as any output is there, waiting at most {@code timeout}. */
+    StreamChunk readStdout(String containerId, String execId, int maxBytes, Duration timeout);
+
+    StreamChunk readStderr(String containerId, String execId, int maxBytes, Duration timeout);
+
+    void resizeTty(String containerId, String execId, int rows, int columns);
+
+    /** The id of the next container whose cgroup records an OOM kill, or empty after {@code timeout}. */
+    Optional<String> awaitOomEvent(Duration timeout);
+
+    /** The process's stdio as streams; reads and waits are bounded by {@code timeout} each. */
+    ProcessIo processIo(String containerId, String execId, Duration timeout);
 
     @Override
     void close();

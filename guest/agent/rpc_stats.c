@@ -1,0 +1,109 @@
+/* The RPCs that read a container's cgroup: stats and its processes. */
+#define _GNU_SOURCE
+#include "rpc_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "container.h"
+
+#define CMDLINE_MAX 4096
+
+static struct container *
+with_cgroup (const char *id, agent_error_t *err)
+{
+  struct container *c = container_find (id, err);
+
+  if (c && c->cgroup == NULL)
+    {
+      agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "container `%s` has no cgroup v2", id);
+      return NULL;
+    }
+  return c;
+}
+
+int
+rpc_stats_container (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  cleanup_pbmsg Vc4j__Agent__V1__ContainerRequest *req
+      = rpc_unpack (&vc4j__agent__v1__container_request__descriptor, msg, len, err);
+  Vc4j__Agent__V1__StatsContainerResponse resp = VC4J__AGENT__V1__STATS_CONTAINER_RESPONSE__INIT;
+  struct container *c;
+  struct cgroup_stats st;
+
+  if (req == NULL || (c = with_cgroup (req->container_id, err)) == NULL)
+    return -1;
+  if (cgroup_read_stats (c->cgroup, &st, err) < 0)
+    return -1;
+  resp.memory_usage_bytes = st.memory_current;
+  resp.memory_limit_bytes = st.memory_max;
+  resp.oom_kills = st.oom_kills;
+  resp.cpu_usage_usec = st.cpu_usage_usec;
+  resp.cpu_user_usec = st.cpu_user_usec;
+  resp.cpu_system_usec = st.cpu_system_usec;
+  resp.pids_current = st.pids_current;
+  resp.io_read_bytes = st.io_rbytes;
+  resp.io_write_bytes = st.io_wbytes;
+  rpc_reply (call, &resp.base);
+  return 0;
+}
+
+/* /proc/PID/cmdline with the NULs between arguments turned into spaces. */
+static char *
+command_of (pid_t pid)
+{
+  cleanup_free char *path = NULL;
+  char *text = xzalloc (CMDLINE_MAX);
+  size_t n = 0;
+  FILE *f;
+
+  xasprintf (&path, "/proc/%d/cmdline", (int) pid);
+  f = fopen (path, "re");
+  if (f)
+    {
+      n = fread (text, 1, CMDLINE_MAX - 1, f);
+      fclose (f);
+    }
+  while (n > 0 && text[n - 1] == '\0')
+    n--;
+  for (size_t i = 0; i < n; i++)
+    if (text[i] == '\0')
+      text[i] = ' ';
+  text[n] = '\0';
+  return text;
+}
+
+int
+rpc_list_processes (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  cleanup_pbmsg Vc4j__Agent__V1__ContainerRequest *req
+      = rpc_unpack (&vc4j__agent__v1__container_request__descriptor, msg, len, err);
+  Vc4j__Agent__V1__ListProcessesResponse resp = VC4J__AGENT__V1__LIST_PROCESSES_RESPONSE__INIT;
+  cleanup_free pid_t *pids = NULL;
+  cleanup_free Vc4j__Agent__V1__ListProcessesResponse__Process *procs = NULL;
+  cleanup_free Vc4j__Agent__V1__ListProcessesResponse__Process **ptrs = NULL;
+  struct container *c;
+  size_t n;
+
+  if (req == NULL || (c = with_cgroup (req->container_id, err)) == NULL)
+    return -1;
+  pids = cgroup_procs (c->cgroup, &n, err);
+  if (pids == NULL)
+    return -1;
+  procs = xzalloc ((n + 1) * sizeof (*procs));
+  ptrs = xzalloc ((n + 1) * sizeof (*ptrs));
+  for (size_t i = 0; i < n; i++)
+    {
+      vc4j__agent__v1__list_processes_response__process__init (&procs[i]);
+      procs[i].pid = pids[i];
+      procs[i].command = command_of (pids[i]);
+      ptrs[i] = &procs[i];
+    }
+  resp.n_processes = n;
+  resp.processes = ptrs;
+  rpc_reply (call, &resp.base);
+  for (size_t i = 0; i < n; i++)
+    free (procs[i].command);
+  return 0;
+}

@@ -1,0 +1,255 @@
+package dev.vc4j.agent;
+
+import com.google.protobuf.ByteString;
+import dev.vc4j.AgentConfig;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.VcTimeoutException;
+import dev.vc4j.agent.AgentCalls.Retry;
+import dev.vc4j.agent.AgentCalls.Subject;
+import dev.vc4j.agent.proto.ContainerRequest;
+import dev.vc4j.agent.proto.CopyFileRequest;
+import dev.vc4j.agent.proto.CreateContainerRequest;
+import dev.vc4j.agent.proto.CreateSandboxRequest;
+import dev.vc4j.agent.proto.DestroySandboxRequest;
+import dev.vc4j.agent.proto.ExecProcessRequest;
+import dev.vc4j.agent.proto.GetOOMEventRequest;
+import dev.vc4j.agent.proto.OnlineCPUMemRequest;
+import dev.vc4j.agent.proto.OnlineCPUMemResponse;
+import dev.vc4j.agent.proto.ProcessRequest;
+import dev.vc4j.agent.proto.ReadStreamRequest;
+import dev.vc4j.agent.proto.ReadStreamResponse;
+import dev.vc4j.agent.proto.SetGuestDateTimeRequest;
+import dev.vc4j.agent.proto.SignalProcessRequest;
+import dev.vc4j.agent.proto.StatsContainerResponse;
+import dev.vc4j.agent.proto.Storage;
+import dev.vc4j.agent.proto.TtyWinResizeRequest;
+import dev.vc4j.agent.proto.UpdateContainerRequest;
+import dev.vc4j.agent.proto.WaitProcessResponse;
+import dev.vc4j.agent.proto.WriteStdinRequest;
+import dev.vc4j.spi.ContainerSpec;
+import dev.vc4j.spi.ContainerStats;
+import dev.vc4j.spi.GuestProcess;
+import dev.vc4j.spi.OnlinedResources;
+import dev.vc4j.spi.ProcessExit;
+import dev.vc4j.spi.ProcessSpec;
+import dev.vc4j.spi.SandboxSetup;
+import dev.vc4j.spi.StorageSpec;
+import dev.vc4j.spi.StreamChunk;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The container and process RPCs of a session, typed: no protobuf type leaves this class. */
+final class ContainerRpcs {
+    /** The agent kills a crun command at 30 s; the margin covers the answer's trip. */
+    static final Duration CRUN_DEADLINE = Duration.ofSeconds(40);
+    /** The agent's bound on one message; stdin is sent in pieces below it. */
+    static final int MAX_STDIN_CHUNK = 1 << 20;
+    private static final Pattern ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+
+    private final AgentCalls calls;
+    private final AgentConfig config;
+
+    ContainerRpcs(AgentCalls calls, AgentConfig config) {
+        this.calls = calls;
+        this.config = config;
+    }
+
+    static String checkId(String field, String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new InvalidConfigException(field, id, "must match " + ID.pattern());
+        }
+        return id;
+    }
+
+    private static String checkExecId(String execId) {
+        return execId.isEmpty() ? execId : checkId("execId", execId);
+    }
+
+    private static Subject container(String id) {
+        return new Subject("container", id);
+    }
+
+    private static Subject process(String containerId, String execId) {
+        return new Subject("process", containerId + "/" + execId);
+    }
+
+    void setGuestDateTime(Instant now) {
+        SetGuestDateTimeRequest request = SetGuestDateTimeRequest.newBuilder()
+                .setUnixSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+        calls.call("SetGuestDateTime", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+                s -> s.setGuestDateTime(request));
+    }
+
+    OnlinedResources onlineCpuMem(int cpus, boolean memory) {
+        if (cpus < 0) {
+            throw new InvalidConfigException("cpus", cpus, "must be 0 (all) or more");
+        }
+        OnlineCPUMemResponse r = calls.call("OnlineCPUMem", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+                s -> s.onlineCPUMem(OnlineCPUMemRequest.newBuilder().setCpus(cpus).setMemory(memory).build()));
+        return new OnlinedResources(r.getCpusOnlined(), r.getMemoryBlocksOnlined());
+    }
+
+    void copyFile(String path, byte[] data, int mode) {
+        CopyFileRequest request = CopyFileRequest.newBuilder().setPath(path).setData(ByteString.copyFrom(data))
+                .setMode(mode).build();
+        calls.call("CopyFile", new Subject("path", path), config.callTimeout(), Retry.IDEMPOTENT,
+                s -> s.copyFile(request));
+    }
+
+    void createSandbox(SandboxSetup setup) {
+        CreateSandboxRequest.Builder request = CreateSandboxRequest.newBuilder().setHostname(setup.hostname())
+                .addAllDnsServers(setup.dnsServers()).addAllDnsSearch(setup.dnsSearch())
+                .addAllKernelModules(setup.kernelModules());
+        setup.storages().forEach(s -> request.addStorages(storage(s)));
+        calls.call("CreateSandbox", new Subject("sandbox setup", setup.toString()), CRUN_DEADLINE, Retry.IDEMPOTENT,
+                s -> s.createSandbox(request.build()));
+    }
+
+    void destroySandbox() {
+        calls.call("DestroySandbox", Subject.NONE, CRUN_DEADLINE, Retry.IDEMPOTENT,
+                s -> s.destroySandbox(DestroySandboxRequest.getDefaultInstance()));
+    }
+
+    private static Storage storage(StorageSpec s) {
+        return Storage.newBuilder()
+                .setDriver(s.driver() == StorageSpec.Driver.NINE_P ? Storage.Driver.NINE_P : Storage.Driver.BLOCK)
+                .setSource(s.source()).setFstype(s.fstype()).addAllOptions(s.options())
+                .setMountPoint(s.mountPoint()).build();
+    }
+
+    void createContainer(ContainerSpec spec) {
+        checkId("container.id", spec.id());
+        CreateContainerRequest.Builder request = CreateContainerRequest.newBuilder()
+                .setContainerId(spec.id())
+                .setOciSpec(ByteString.copyFrom(spec.ociSpecJson(), StandardCharsets.UTF_8))
+                .setTerminal(spec.terminal());
+        if (spec.rootfsPath() != null) {
+            request.setRootfsPath(spec.rootfsPath());
+        }
+        spec.storages().forEach(s -> request.addStorages(storage(s)));
+        calls.call("CreateContainer", container(spec.id()), CRUN_DEADLINE, Retry.ONCE,
+                s -> s.createContainer(request.build()));
+    }
+
+    private ContainerRequest containerRequest(String id) {
+        return ContainerRequest.newBuilder().setContainerId(checkId("containerId", id)).build();
+    }
+
+    void startContainer(String id) {
+        calls.call("StartContainer", container(id), CRUN_DEADLINE, Retry.ONCE,
+                s -> s.startContainer(containerRequest(id)));
+    }
+
+    void removeContainer(String id) {
+        calls.call("RemoveContainer", container(id), CRUN_DEADLINE, Retry.ONCE,
+                s -> s.removeContainer(containerRequest(id)));
+    }
+
+    void updateContainer(String id, String resourcesJson) {
+        UpdateContainerRequest request = UpdateContainerRequest.newBuilder()
+                .setContainerId(checkId("containerId", id))
+                .setResources(ByteString.copyFrom(resourcesJson, StandardCharsets.UTF_8)).build();
+        calls.call("UpdateContainer", container(id), CRUN_DEADLINE, Retry.IDEMPOTENT, s -> s.updateContainer(request));
+    }
+
+    void pauseContainer(String id) {
+        calls.call("PauseContainer", container(id), CRUN_DEADLINE, Retry.ONCE,
+                s -> s.pauseContainer(containerRequest(id)));
+    }
+
+    void resumeContainer(String id) {
+        calls.call("ResumeContainer", container(id), CRUN_DEADLINE, Retry.ONCE,
+                s -> s.resumeContainer(containerRequest(id)));
+    }
+
+    ContainerStats containerStats(String id) {
+        StatsContainerResponse r = calls.call("StatsContainer", container(id), config.callTimeout(),
+                Retry.IDEMPOTENT, s -> s.statsContainer(containerRequest(id)));
+        return new ContainerStats(r.getMemoryUsageBytes(), r.getMemoryLimitBytes(), r.getOomKills(),
+                r.getCpuUsageUsec(), r.getCpuUserUsec(), r.getCpuSystemUsec(), r.getPidsCurrent(),
+                r.getIoReadBytes(), r.getIoWriteBytes());
+    }
+
+    List<GuestProcess> listProcesses(String id) {
+        return calls.call("ListProcesses", container(id), config.callTimeout(), Retry.IDEMPOTENT,
+                s -> s.listProcesses(containerRequest(id))).getProcessesList().stream()
+                .map(p -> new GuestProcess(p.getPid(), p.getCommand())).toList();
+    }
+
+    void execProcess(String containerId, ProcessSpec process) {
+        ExecProcessRequest request = ExecProcessRequest.newBuilder()
+                .setContainerId(checkId("containerId", containerId))
+                .setExecId(checkId("execId", process.execId()))
+                .setProcess(ByteString.copyFrom(process.processJson(), StandardCharsets.UTF_8))
+                .setTerminal(process.terminal()).build();
+        calls.call("ExecProcess", process(containerId, process.execId()), CRUN_DEADLINE, Retry.ONCE,
+                s -> s.execProcess(request));
+    }
+
+    void signalProcess(String containerId, String execId, int signal, boolean all) {
+        SignalProcessRequest request = SignalProcessRequest.newBuilder()
+                .setContainerId(checkId("containerId", containerId)).setExecId(checkExecId(execId))
+                .setSignal(signal).setAll(all).build();
+        // One process: a kill(2) in the agent. All: a crun command.
+        calls.call("SignalProcess", process(containerId, execId), all ? CRUN_DEADLINE : config.callTimeout(),
+                Retry.ONCE, s -> s.signalProcess(request));
+    }
+
+    private ProcessRequest processRequest(String containerId, String execId) {
+        return ProcessRequest.newBuilder().setContainerId(checkId("containerId", containerId))
+                .setExecId(checkExecId(execId)).build();
+    }
+
+    ProcessExit waitProcess(String containerId, String execId, Duration timeout) {
+        WaitProcessResponse r = calls.call("WaitProcess", process(containerId, execId), timeout, Retry.IDEMPOTENT,
+                s -> s.waitProcess(processRequest(containerId, execId)));
+        return new ProcessExit(r.getExitCode(), r.getSignal(), r.getOomKilled());
+    }
+
+    void writeStdin(String containerId, String execId, byte[] data, int offset, int length, Duration timeout) {
+        for (int done = 0; done < length; ) {
+            int n = Math.min(MAX_STDIN_CHUNK, length - done);
+            WriteStdinRequest request = WriteStdinRequest.newBuilder()
+                    .setContainerId(checkId("containerId", containerId)).setExecId(checkExecId(execId))
+                    .setData(ByteString.copyFrom(data, offset + done, n)).build();
+            calls.call("WriteStdin", process(containerId, execId), timeout, Retry.ONCE, s -> s.writeStdin(request));
+            done += n;
+        }
+    }
+
+    void closeStdin(String containerId, String execId) {
+        calls.call("CloseStdin", process(containerId, execId), config.callTimeout(), Retry.ONCE,
+                s -> s.closeStdin(processRequest(containerId, execId)));
+    }
+
+    StreamChunk read(boolean stderr, String containerId, String execId, int maxBytes, Duration timeout) {
+        ReadStreamRequest request = ReadStreamRequest.newBuilder()
+                .setContainerId(checkId("containerId", containerId)).setExecId(checkExecId(execId))
+                .setMaxBytes(maxBytes).build();
+        ReadStreamResponse r = calls.call(stderr ? "ReadStderr" : "ReadStdout", process(containerId, execId),
+                timeout, Retry.ONCE, s -> stderr ? s.readStderr(request) : s.readStdout(request));
+        return new StreamChunk(r.getData().toByteArray(), r.getEof());
+    }
+
+    void resizeTty(String containerId, String execId, int rows, int columns) {
+        TtyWinResizeRequest request = TtyWinResizeRequest.newBuilder()
+                .setContainerId(checkId("containerId", containerId)).setExecId(checkExecId(execId))
+                .setRows(rows).setColumns(columns).build();
+        calls.call("TtyWinResize", process(containerId, execId), config.callTimeout(), Retry.IDEMPOTENT,
+                s -> s.ttyWinResize(request));
+    }
+
+    Optional<String> awaitOomEvent(Duration timeout) {
+        try {
+            return Optional.of(calls.call("GetOOMEvent", Subject.NONE, timeout, Retry.ONCE,
+                    s -> s.getOOMEvent(GetOOMEventRequest.getDefaultInstance())).getContainerId());
+        } catch (VcTimeoutException e) {
+            return Optional.empty();
+        }
+    }
+}

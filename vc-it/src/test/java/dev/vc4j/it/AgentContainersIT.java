@@ -1,0 +1,261 @@
+package dev.vc4j.it;
+
+import dev.vc4j.ExecResult;
+import dev.vc4j.GuestCommand;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.NotFoundException;
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxConfig;
+import dev.vc4j.VcTimeoutException;
+import dev.vc4j.VirtContainers;
+import dev.vc4j.agent.OciSpecs;
+import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.ContainerSpec;
+import dev.vc4j.spi.ContainerStats;
+import dev.vc4j.spi.GuestProcess;
+import dev.vc4j.spi.ProcessExit;
+import dev.vc4j.spi.ProcessIo;
+import dev.vc4j.spi.ProcessSpec;
+import dev.vc4j.spi.SandboxSetup;
+import dev.vc4j.spi.StreamChunk;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Containers run by crun inside one real VM, through the agent's container RPCs (the SPI, below the lifecycle API). */
+class AgentContainersIT {
+    static final String ROOTFS = GuestContainers.ROOTFS;
+    static final Duration WAIT = Duration.ofSeconds(60);
+    private static VirtContainers vc;
+    private static Sandbox sandbox;
+    static AgentSession session;
+    private String id;
+    private int serial;
+
+    @BeforeAll
+    static void bootAndMakeRootfs() {
+        vc = TestStore.virtContainers();
+        sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("ctr")).build());
+        GuestContainers.makeBusyboxRootfs(sandbox);
+        session = GuestContainers.takeOverAgent(sandbox);
+    }
+
+    static ExecResult guest(String... args) {
+        return session.runProcess(GuestCommand.of(args));
+    }
+
+    @AfterAll
+    static void delete() throws Exception {
+        if (session != null) {
+            session.close();
+        }
+        if (sandbox != null) {
+            String sandboxId = sandbox.id();
+            sandbox.delete();
+            assertEquals(0, TestStore.filesOf(sandboxId), "files left behind by delete");
+        }
+    }
+
+    @BeforeEach
+    void name() {
+        id = TestStore.uniqueId("c");
+    }
+
+    @AfterEach
+    void nothingLeftInTheGuest() {
+        assertEquals("", guest("ls", "/run/vc4j-agent/").stdoutText().replaceAll("(crun|sandbox|shared)\n", ""),
+                "container directories left in the guest");
+    }
+
+    private void run(long memoryLimit, String... args) {
+        session.createContainer(ContainerSpec.builder(id, OciSpecs.container(id, false, memoryLimit, List.of(args)))
+                .rootfsPath(ROOTFS).build());
+        session.startContainer(id);
+    }
+
+    private String exec(boolean terminal, String... args) {
+        String execId = "e" + serial++;
+        session.execProcess(id, new ProcessSpec(execId, OciSpecs.process(terminal, List.of(args)), terminal));
+        return execId;
+    }
+
+    private static String text(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void echoHello() throws IOException {
+        run(0, "echo", "hello");
+        try (ProcessIo io = session.processIo(id, "", WAIT)) {
+            assertEquals("hello\n", text(io.stdout()));
+            assertEquals(new ProcessExit(0, 0, false), io.waitFor(WAIT));
+        }
+        session.removeContainer(id);
+    }
+
+    @Test
+    void exitSevenIsTheExitCode() {
+        run(0, "sh", "-c", "exit 7");
+        assertEquals(7, session.waitProcess(id, "", WAIT).exitCode());
+        session.removeContainer(id);
+    }
+
+    @Test
+    void sigtermEndsSleepWith143AndAnExecHasItsOwnExitCode() {
+        run(0, "sleep", "100000");
+        String sleeper = exec(false, "sleep", "1000");
+        String failing = exec(false, "sh", "-c", "exit 5");
+        assertEquals(5, session.waitProcess(id, failing, WAIT).exitCode());
+        session.signalProcess(id, sleeper, 15, false);
+        assertEquals(new ProcessExit(143, 15, false), session.waitProcess(id, sleeper, WAIT));
+        session.removeContainer(id);
+    }
+
+    @Test
+    void oneMebibyteOfStdinComesBackThroughCat() throws Exception {
+        run(0, "cat");
+        byte[] data = new byte[1 << 20];
+        new Random(7).nextBytes(data);
+        try (ProcessIo io = session.processIo(id, "", WAIT)) {
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return io.stdout().readAllBytes();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            io.stdin().write(data);
+            io.stdin().close();
+            byte[] back = out.get();
+            assertEquals(data.length, back.length);
+            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data),
+                    MessageDigest.getInstance("SHA-256").digest(back));
+            assertEquals(0, io.waitFor(WAIT).exitCode());
+        }
+        session.removeContainer(id);
+    }
+
+    @Test
+    void aTtyProcessSeesTheWindowSizeChange() throws IOException {
+        run(0, "sleep", "100000");
+        String shell = exec(true, "sh", "-c", "stty size; read line; stty size");
+        try (ProcessIo io = session.processIo(id, shell, WAIT)) {
+            io.resizeTty(33, 111);
+            io.stdin().write("\n".getBytes(StandardCharsets.UTF_8));
+            String out = text(io.stdout());
+            assertTrue(out.contains("33 111"), out);
+            assertEquals(0, io.waitFor(WAIT).exitCode());
+        }
+        session.removeContainer(id);
+    }
+
+    @Test
+    void psListsTheProcessesAndStatsShowMemoryInUse() {
+        run(0, "sleep", "100000");
+        exec(false, "sleep", "4242");
+        List<GuestProcess> ps = session.listProcesses(id);
+        assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 100000")), ps.toString());
+        assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 4242")), ps.toString());
+        ContainerStats stats = session.containerStats(id);
+        assertTrue(stats.memoryUsageBytes() > 0, stats.toString());
+        assertEquals(2, stats.pids(), stats.toString());
+        session.removeContainer(id);
+    }
+
+    /** The next number the counter printed within {@code timeout}, or empty. */
+    private Optional<Integer> lastCount(Duration timeout) {
+        try {
+            StreamChunk c = session.readStdout(id, "", 4096, timeout);
+            String[] lines = new String(c.data(), StandardCharsets.UTF_8).trim().split("\n");
+            return Optional.of(Integer.parseInt(lines[lines.length - 1]));
+        } catch (VcTimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void pauseFreezesACounterAndResumeThawsIt() {
+        run(0, "sh", "-c", "i=0; while :; do i=$((i+1)); echo $i; sleep 0.1; done");
+        assertTrue(lastCount(WAIT).isPresent());
+        session.pauseContainer(id);
+        int frozenAt = 0;
+        for (Optional<Integer> c; (c = lastCount(Duration.ofSeconds(1))).isPresent(); ) {
+            frozenAt = c.get(); // what was printed before the freeze
+        }
+        assertEquals(Optional.empty(), lastCount(Duration.ofSeconds(2)), "the counter ran while paused");
+        session.resumeContainer(id);
+        int thawed = lastCount(WAIT).orElseThrow();
+        assertTrue(thawed > frozenAt, thawed + " after " + frozenAt);
+        session.removeContainer(id);
+    }
+
+    @Test
+    void aProcessBeyondTheMemoryLimitIsReportedOomKilled() {
+        run(32L << 20, "dd", "if=/dev/zero", "of=/dev/null", "bs=128M", "count=1");
+        ProcessExit exit = session.waitProcess(id, "", WAIT);
+        assertEquals(new ProcessExit(137, 9, true), exit);
+        assertEquals(Optional.of(id), session.awaitOomEvent(Duration.ofSeconds(5)));
+        assertTrue(session.containerStats(id).oomKills() >= 1);
+        session.removeContainer(id);
+    }
+
+    @Test
+    void updateChangesTheMemoryLimit() {
+        run(64L << 20, "sleep", "100000");
+        assertEquals(64L << 20, session.containerStats(id).memoryLimitBytes());
+        session.updateContainer(id, "{\"memory\":{\"limit\":" + (48L << 20) + "}}");
+        assertEquals(48L << 20, session.containerStats(id).memoryLimitBytes());
+        session.removeContainer(id);
+    }
+
+    @Test
+    void onliningWithNothingHotpluggedOnlinesNothing() {
+        assertEquals(new dev.vc4j.spi.OnlinedResources(0, 0), session.onlineCpuMem(0, true));
+    }
+
+    @Test
+    void createSandboxSetsHostnameAndDnsAndLoadsModules() {
+        session.createSandbox(SandboxSetup.builder().hostname("box-1").dnsServer("10.0.2.3")
+                .dnsSearch("example.org").kernelModule("9p").build());
+        assertEquals("box-1\n", guest("hostname").stdoutText());
+        assertEquals("nameserver 10.0.2.3\nsearch example.org\n",
+                guest("cat", "/run/vc4j-agent/sandbox/resolv.conf").stdoutText());
+        InvalidConfigException bad = assertThrows(InvalidConfigException.class,
+                () -> session.createSandbox(SandboxSetup.builder().dnsServer("not-an-ip").build()));
+        assertTrue(bad.getMessage().contains("not-an-ip"), bad.getMessage());
+    }
+
+    @Test
+    void destroySandboxRemovesEveryContainer() {
+        String first = id;
+        run(0, "sleep", "100000");
+        id = TestStore.uniqueId("c");
+        run(0, "sleep", "100000");
+        session.destroySandbox();
+        assertThrows(NotFoundException.class, () -> session.listProcesses(first));
+        assertThrows(NotFoundException.class, () -> session.listProcesses(id));
+        assertEquals("", guest("sh", "-c", "ps -o comm | grep -x sleep || true").stdoutText());
+    }
+
+    @Test
+    void execIntoAMissingContainerIsNotFound() {
+        assertThrows(NotFoundException.class, () -> exec(false, "true"));
+    }
+}
