@@ -10,11 +10,15 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Store roots for tests: short paths under /tmp (unix socket paths are limited to 107 bytes), one run
- * root per test JVM so the host cache (the KVM probe's answer) is shared by every test.
+ * Store roots for tests: short paths under /tmp (unix socket paths are limited to 107 bytes), one pair of
+ * roots per test run, so that a listing sees only this run's sandboxes, not those of a concurrent or an
+ * aborted run. A second JVM of the same run is told the directory with {@value #ROOT_PROPERTY}.
  */
 final class TestStore {
-    static final StoreRoots ROOTS = new StoreRoots(Path.of("/tmp/vc4j-it/run"), Path.of("/tmp/vc4j-it/config"));
+    static final String ROOT_PROPERTY = "vc4j.it.root";
+    static final Path ROOT = Path.of(System.getProperty(ROOT_PROPERTY,
+            "/tmp/vc4j-it/" + ProcessHandle.current().pid()));
+    static final StoreRoots ROOTS = new StoreRoots(ROOT.resolve("run"), ROOT.resolve("config"));
 
     private TestStore() {
     }
