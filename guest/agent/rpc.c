@@ -194,6 +194,8 @@ static const struct
   { "OnlineCPUMem", rpc_online_cpu_mem },
   { "CopyFile", rpc_copy_file },
   { "UpdateContainer", rpc_update_container },
+  { "ListInterfaces", rpc_list_interfaces },
+  { "ListRoutes", rpc_list_routes },
   { "CreateSandbox", rpc_create_sandbox },
   { "DestroySandbox", rpc_destroy_sandbox },
   { "CreateContainer", rpc_create_container },

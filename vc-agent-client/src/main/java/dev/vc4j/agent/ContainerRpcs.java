@@ -13,6 +13,8 @@ import dev.vc4j.agent.proto.CreateSandboxRequest;
 import dev.vc4j.agent.proto.DestroySandboxRequest;
 import dev.vc4j.agent.proto.ExecProcessRequest;
 import dev.vc4j.agent.proto.GetOOMEventRequest;
+import dev.vc4j.agent.proto.ListInterfacesRequest;
+import dev.vc4j.agent.proto.ListRoutesRequest;
 import dev.vc4j.agent.proto.OnlineCPUMemRequest;
 import dev.vc4j.agent.proto.OnlineCPUMemResponse;
 import dev.vc4j.agent.proto.ProcessRequest;
@@ -28,7 +30,9 @@ import dev.vc4j.agent.proto.WaitProcessResponse;
 import dev.vc4j.agent.proto.WriteStdinRequest;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ContainerStats;
+import dev.vc4j.spi.GuestInterface;
 import dev.vc4j.spi.GuestProcess;
+import dev.vc4j.spi.GuestRoute;
 import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessSpec;
@@ -43,7 +47,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** The container and process RPCs of a session, typed: no protobuf type leaves this class. */
+/** The RPCs of a session beyond health and guest commands, typed: no protobuf type leaves this class. */
 final class ContainerRpcs {
     /** The agent kills a crun command at 30 s; the margin covers the answer's trip. */
     static final Duration CRUN_DEADLINE = Duration.ofSeconds(40);
@@ -99,6 +103,20 @@ final class ContainerRpcs {
                 .setMode(mode).build();
         calls.call("CopyFile", new Subject("path", path), config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.copyFile(request));
+    }
+
+    List<GuestInterface> listInterfaces() {
+        return calls.call("ListInterfaces", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+                s -> s.listInterfaces(ListInterfacesRequest.getDefaultInstance())).getInterfacesList().stream()
+                .map(i -> new GuestInterface(i.getName(), i.getMac(), i.getMtu(), i.getUp(), i.getAddressesList()))
+                .toList();
+    }
+
+    List<GuestRoute> listRoutes() {
+        return calls.call("ListRoutes", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+                s -> s.listRoutes(ListRoutesRequest.getDefaultInstance())).getRoutesList().stream()
+                .map(r -> new GuestRoute(r.getDestination(), r.getGateway(), r.getDevice(), r.getMetric()))
+                .toList();
     }
 
     void createSandbox(SandboxSetup setup) {

@@ -19,7 +19,9 @@ import dev.vc4j.agent.proto.RunProcessResponse;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ContainerStats;
+import dev.vc4j.spi.GuestInterface;
 import dev.vc4j.spi.GuestProcess;
+import dev.vc4j.spi.GuestRoute;
 import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessIo;
@@ -170,6 +172,16 @@ final class GrpcAgentSession implements AgentSession {
     @Override
     public void setGuestDateTime(Instant now) {
         containers.setGuestDateTime(now);
+    }
+
+    @Override
+    public List<GuestInterface> listInterfaces() {
+        return containers.listInterfaces();
+    }
+
+    @Override
+    public List<GuestRoute> listRoutes() {
+        return containers.listRoutes();
     }
 
     @Override

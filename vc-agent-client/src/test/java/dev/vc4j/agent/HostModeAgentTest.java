@@ -9,6 +9,7 @@ import dev.vc4j.InvalidConfigException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.GuestInterface;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,16 @@ class HostModeAgentTest extends HostModeFixture {
         assertTrue(details.memTotalKib() > 0 && details.memAvailableKib() > 0, details.toString());
         assertTrue(details.onlineCpus() > 0, details.toString());
         assertTrue(details.uptime().toMillis() > 0, details.toString());
+    }
+
+    @Test
+    void listsTheLoopbackInterface() {
+        session = connect();
+        GuestInterface lo = session.listInterfaces().stream().filter(i -> i.name().equals("lo")).findFirst()
+                .orElseThrow();
+        assertTrue(lo.up() && lo.addresses().contains("127.0.0.1/8"), lo.toString());
+        assertTrue(session.listRoutes().stream().allMatch(r -> r.destination().matches("[0-9.]+/[0-9]+")),
+                session.listRoutes().toString());
     }
 
     @Test

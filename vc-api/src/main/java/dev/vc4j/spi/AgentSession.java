@@ -24,6 +24,11 @@ public interface AgentSession extends AutoCloseable {
 
     void setGuestDateTime(Instant now);
 
+    List<GuestInterface> listInterfaces();
+
+    /** The guest's IPv4 routes. */
+    List<GuestRoute> listRoutes();
+
     /** Sets the sandbox up in the guest; see {@link SandboxSetup}. */
     void createSandbox(SandboxSetup setup);
 

@@ -255,6 +255,13 @@ class AgentContainersIT {
     }
 
     @Test
+    void theGuestsLoopbackIsListedUp() {
+        assertTrue(session.listInterfaces().stream().anyMatch(i -> i.name().equals("lo") && i.up()
+                && i.addresses().contains("127.0.0.1/8")), session.listInterfaces().toString());
+        assertEquals(List.of(), session.listRoutes().stream().filter(r -> r.device().equals("lo")).toList());
+    }
+
+    @Test
     void execIntoAMissingContainerIsNotFound() {
         assertThrows(NotFoundException.class, () -> exec(false, "true"));
     }
