@@ -8,6 +8,7 @@ import dev.vc4j.spi.VmSpec;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -47,7 +48,8 @@ public final class Sandbox implements AutoCloseable {
     static Sandbox boot(VirtContainers vc, SandboxConfig config, Undo undo, long startedNanos) {
         String id = config.id();
         Vm vm = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(),
-                vc.store().runDir(id), vc.store().roots().hostCache(), config.volumes()));
+                vc.store().runDir(id), vc.store().roots().hostCache(), config.volumes(),
+                List.of()));
         undo.push("stop the VM", () -> vm.stop(Duration.ZERO));
 
         long agentWaitStarted = System.nanoTime();

@@ -47,7 +47,7 @@ public final class QmpBench {
             HypervisorConfig config = HypervisorConfig.defaults();
             Path runDir = Files.createDirectories(work.resolve("vm"));
             Vm vm = hypervisor.start(new VmSpec("bench-qmp", "bench", config, runDir,
-                    StoreRoots.defaults().hostCache(), List.of()));
+                    StoreRoots.defaults().hostCache(), List.of(), List.of()));
             try {
                 Stats qmp = Stats.of(micros(vm::runState, ROUND_TRIPS));
                 Path image = work.resolve("drive.img");

@@ -1,5 +1,6 @@
 package dev.vc4j.spi;
 
+import dev.vc4j.Drive;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.Volume;
 
@@ -8,12 +9,14 @@ import java.util.List;
 
 /**
  * What a hypervisor needs to launch one sandbox's VM; {@code runDir} receives its sockets, pid file and logs,
- * {@code volumes} are shared with the guest from boot on.
+ * {@code volumes} are shared with the guest from boot on, {@code drives} plugged at boot (coldplug; with
+ * virtio-blk each takes one of the config's hotplug root ports).
  */
 public record VmSpec(String sandboxId, String hostname, HypervisorConfig config, Path runDir, Path hostCache,
-        List<Volume> volumes) {
+        List<Volume> volumes, List<Drive> drives) {
 
     public VmSpec {
         volumes = List.copyOf(volumes == null ? List.of() : volumes);
+        drives = List.copyOf(drives == null ? List.of() : drives);
     }
 }

@@ -59,6 +59,7 @@ final class QemuCommandLine {
             // a root port takes a slot on pcie.0; the chassis number tells the ports apart
             argv.addAll(List.of("-device", "pcie-root-port,id=" + rootPortId(i) + ",bus=pcie.0,chassis=" + (i + 1)));
         }
+        argv.addAll(BlockHotplug.coldplugArgs(spec.drives(), config.blockDriver()));
         return argv;
     }
 

@@ -104,6 +104,11 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public List<HotpluggedDrive> drives() {
+        return blocks.drives();
+    }
+
+    @Override
     public List<String> blockNodes() {
         return blocks.blockNodes();
     }

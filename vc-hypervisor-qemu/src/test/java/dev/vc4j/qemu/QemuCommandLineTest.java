@@ -27,7 +27,7 @@ class QemuCommandLineTest {
 
     private static List<String> argv(HypervisorConfig config, Accelerator accel, OptionalLong cid, Volume... volumes) {
         return QemuCommandLine.forSandbox(new VmSpec("sb1", "host1", config, FILES.dir(), Path.of("/cache"),
-                List.of(volumes)), accel, FILES, cid);
+                List.of(volumes), List.of()), accel, FILES, cid);
     }
 
     /** The value after each occurrence of {@code option}. */

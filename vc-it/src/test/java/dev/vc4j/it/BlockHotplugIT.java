@@ -91,7 +91,7 @@ class BlockHotplugIT {
     @Test
     void badDrivesFailClearlyAndTheGuestKeepsItsGoodDrive() throws Exception {
         HotpluggedDrive good = guest.vm.hotplugDrive(Drive.raw(image("good.img", MIB)));
-        String dev = guestDevicesBySerial(List.of(good)).get(good.serial());
+        String dev = guest.blockDeviceBySerial(good.serial());
         guest.sh("echo good | dd of=/dev/" + dev + " conv=sync,fsync 2>/dev/null");
 
         Path missing = images.resolve("missing.img");
