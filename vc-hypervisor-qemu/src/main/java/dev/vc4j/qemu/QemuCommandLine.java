@@ -37,7 +37,10 @@ final class QemuCommandLine {
                 "-name", "vc4j-" + spec.sandboxId(),
                 "-pidfile", files.pidFile().toString(),
                 // native PCIe hotplug: device_del completes without the guest's help, even when it is paused
-                "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"));
+                "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
+                // a panicking guest tells QEMU (GUEST_PANICKED), which then exits instead of keeping a dead VM
+                "-device", "pvpanic",
+                "-action", "panic=exit-failure"));
         argv.addAll(qmpSocket("qmp-ctl", files.controlSocket()));
         argv.addAll(qmpSocket("qmp-mon", files.monitorSocket()));
         argv.addAll(List.of(

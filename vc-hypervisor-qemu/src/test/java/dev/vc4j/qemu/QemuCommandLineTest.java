@@ -50,6 +50,8 @@ class QemuCommandLineTest {
         assertEquals(List.of("on"), values(argv, "-sandbox"));
         assertTrue(argv.containsAll(List.of("-nodefaults", "-no-user-config", "-no-reboot")), argv.toString());
         assertTrue(values(argv, "-global").contains("ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"));
+        assertTrue(values(argv, "-device").contains("pvpanic"));
+        assertEquals(List.of("panic=exit-failure"), values(argv, "-action"));
         assertEquals(List.of("kvm"), values(argv(config().build(), Accelerator.KVM, OptionalLong.empty()), "-accel"));
     }
 

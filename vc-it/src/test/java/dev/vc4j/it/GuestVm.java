@@ -63,9 +63,10 @@ final class GuestVm implements AutoCloseable {
 
     /** The name (vda, ...) of the virtio-blk disk with {@code serial}, waiting up to 10 s for the guest to see it. */
     String blockDeviceBySerial(String serial) {
+        // quoted and checked: while no disk exists the glob stays a literal '*' that must not expand later
         String dev = sh("t=0; while [ $t -lt 200 ]; do for d in /sys/block/*; do"
-                + " [ \"$(cat $d/serial 2>/dev/null)\" = " + serial + " ] && echo ${d##*/} && exit 0; done;"
-                + " t=$((t+1)); sleep 0.05; done; echo missing").strip();
+                + " [ -r \"$d/serial\" ] && [ \"$(cat \"$d/serial\")\" = '" + serial + "' ] && echo \"${d##*/}\" && exit 0;"
+                + " done; t=$((t+1)); sleep 0.05; done; echo missing").strip();
         assertNotEquals("missing", dev, "the guest does not see a disk with serial " + serial);
         return dev;
     }
