@@ -78,7 +78,12 @@ final class BlockHotplug {
         QmpClient.EventWait deleted = qmp.expectEvent("DEVICE_DELETED",
                 data -> drive.deviceId().equals(data.path("device").asText()));
         long deadline = System.nanoTime() + UNPLUG_TIMEOUT.toNanos();
-        requestRemoval(drive, deadline);
+        try {
+            requestRemoval(drive, deadline);
+        } catch (RuntimeException e) {
+            deleted.future().cancel(false); // no event is coming: stop watching for it
+            throw e;
+        }
         deleted.await(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         deleteNode(drive);
     }
