@@ -1,6 +1,7 @@
 package dev.vc4j;
 
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
@@ -47,9 +48,11 @@ public final class Sandbox implements AutoCloseable {
      */
     static Sandbox boot(VirtContainers vc, SandboxConfig config, Undo undo, long startedNanos) {
         String id = config.id();
-        Vm vm = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(),
-                vc.store().runDir(id), vc.store().roots().hostCache(), config.volumes(),
-                List.of()));
+        List<NetworkEndpoint> network = vc.network().attach(id, config.network());
+        undo.push("take back the network", () -> vc.network().detach(id));
+
+        Vm vm = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
+                vc.store().runDir(id), vc.store().roots().hostCache(), config.volumes(), List.of()));
         undo.push("stop the VM", () -> vm.stop(Duration.ZERO));
 
         long agentWaitStarted = System.nanoTime();
@@ -118,6 +121,7 @@ public final class Sandbox implements AutoCloseable {
             SandboxRecord record = load();
             SandboxState next = record.state().moveTo(SandboxState.STOPPED, id());
             releaseVm(record, STOP_GRACE);
+            vc.network().detach(id());
             vc.store().writeState(record.withState(next, null));
         }
     }
@@ -131,6 +135,7 @@ public final class Sandbox implements AutoCloseable {
             SandboxRecord record = load();
             requireState(record, "delete", DELETE_STATES);
             releaseVm(record, Duration.ZERO);
+            vc.network().detach(id());
             vc.store().delete(id());
         }
     }

@@ -14,6 +14,7 @@ public record SandboxConfig(
         String hostname,
         HypervisorConfig hypervisor,
         AgentConfig agent,
+        NetworkConfig network,
         Map<String, String> annotations,
         List<Volume> volumes) {
 
@@ -40,6 +41,9 @@ public record SandboxConfig(
             throw new InvalidConfigException("agent", null, "is required");
         }
         agent.validate("agent");
+        if (network == null) {
+            throw new InvalidConfigException("network", null, "is required");
+        }
         annotations.forEach((key, value) -> {
             if (key.isEmpty() || key.chars().anyMatch(Character::isISOControl)) {
                 throw new InvalidConfigException("annotations", key, "a key must be non-empty without control characters");
@@ -60,6 +64,7 @@ public record SandboxConfig(
         private String hostname;
         private HypervisorConfig hypervisor;
         private AgentConfig agent = AgentConfig.defaults();
+        private NetworkConfig network = NetworkConfig.none();
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private final List<Volume> volumes = new ArrayList<>();
 
@@ -87,6 +92,12 @@ public record SandboxConfig(
             return this;
         }
 
+        /** Defaults to no network device at all. */
+        public Builder network(NetworkConfig network) {
+            this.network = network;
+            return this;
+        }
+
         public Builder annotation(String key, String value) {
             annotations.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
@@ -104,7 +115,7 @@ public record SandboxConfig(
                 host = id != null && id.matches("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?") ? id : "sandbox";
             }
             return new SandboxConfig(id, host, hypervisor == null ? HypervisorConfig.defaults() : hypervisor, agent,
-                    annotations, volumes);
+                    network, annotations, volumes);
         }
     }
 }

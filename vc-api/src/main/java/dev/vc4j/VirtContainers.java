@@ -2,6 +2,7 @@ package dev.vc4j;
 
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.Hypervisor;
+import dev.vc4j.spi.Network;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.SandboxStoreFactory;
@@ -22,12 +23,14 @@ public final class VirtContainers {
     private final SandboxStore store;
     private final Hypervisor hypervisor;
     private final Agent agent;
+    private final Network network;
 
     private VirtContainers(Builder b) {
         this.store = b.store != null ? b.store : load(SandboxStoreFactory.class).open(
                 b.roots != null ? b.roots : StoreRoots.defaults());
         this.hypervisor = b.hypervisor != null ? b.hypervisor : load(Hypervisor.class);
         this.agent = b.agent != null ? b.agent : load(Agent.class);
+        this.network = b.network != null ? b.network : load(Network.class);
     }
 
     public static VirtContainers create() {
@@ -108,18 +111,23 @@ public final class VirtContainers {
         return agent;
     }
 
+    Network network() {
+        return network;
+    }
+
     private static <T> T load(Class<T> type) {
         return ServiceLoader.load(type, VirtContainers.class.getClassLoader()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no implementation of " + type.getName()
                         + " on the class path; add the vc4j module that provides it or pass one to the builder"));
     }
 
-    /** Replaces any default: the store (or just its roots), the hypervisor driver, the agent driver. */
+    /** Replaces any default: the store (or just its roots), the hypervisor, agent and network drivers. */
     public static final class Builder {
         private StoreRoots roots;
         private SandboxStore store;
         private Hypervisor hypervisor;
         private Agent agent;
+        private Network network;
 
         private Builder() {
         }
@@ -141,6 +149,11 @@ public final class VirtContainers {
 
         public Builder agent(Agent agent) {
             this.agent = agent;
+            return this;
+        }
+
+        public Builder network(Network network) {
+            this.network = network;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.vc4j;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.Hypervisor;
+import dev.vc4j.spi.Network;
 import dev.vc4j.spi.SandboxLock;
 import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.Vm;
@@ -31,6 +32,7 @@ class CreateRollbackTest {
     private final SandboxStore store = mock(SandboxStore.class);
     private final Hypervisor hypervisor = mock(Hypervisor.class);
     private final Agent agent = mock(Agent.class);
+    private final Network network = mock(Network.class);
     private final Vm vm = mock(Vm.class);
     private final SandboxLock lock = mock(SandboxLock.class);
     private SandboxConfig config;
@@ -48,18 +50,33 @@ class CreateRollbackTest {
         when(vm.record()).thenReturn(new VmRecord(1, 1, Accelerator.TCG));
         when(vm.timeToControlReady()).thenReturn(Duration.ofMillis(10));
         when(vm.agentSocket()).thenReturn(dir.resolve("agent.sock"));
-        vc = VirtContainers.builder().store(store).hypervisor(hypervisor).agent(agent).build();
+        vc = VirtContainers.builder().store(store).hypervisor(hypervisor).agent(agent).network(network).build();
     }
 
     @Test
-    void hypervisorFailureRemovesTheStoredConfig() {
+    void networkFailureRemovesTheStoredConfig() {
+        when(network.attach(any(), any())).thenThrow(new InvalidConfigException("network", "x", "no such network"));
+
+        assertThrows(InvalidConfigException.class, () -> vc.createSandbox(config));
+
+        InOrder order = inOrder(store, lock);
+        order.verify(store).createConfig(config);
+        order.verify(store).delete("sb");
+        order.verify(lock).close();
+        verify(hypervisor, never()).start(any());
+    }
+
+    @Test
+    void hypervisorFailureTakesBackTheNetworkAndRemovesTheStoredConfig() {
         HypervisorException boom = new HypervisorException("no QEMU");
         when(hypervisor.start(any())).thenThrow(boom);
 
         assertSame(boom, assertThrows(HypervisorException.class, () -> vc.createSandbox(config)));
 
-        InOrder order = inOrder(store, lock);
+        InOrder order = inOrder(store, network, lock);
         order.verify(store).createConfig(config);
+        order.verify(network).attach("sb", config.network());
+        order.verify(network).detach("sb");
         order.verify(store).delete("sb");
         order.verify(lock).close();
     }

@@ -9,13 +9,15 @@ import java.util.List;
 
 /**
  * What a hypervisor needs to launch one sandbox's VM; {@code runDir} receives its sockets, pid file and logs,
- * {@code volumes} are shared with the guest from boot on, {@code drives} plugged at boot (coldplug; with
- * virtio-blk each takes one of the config's hotplug root ports).
+ * {@code network} lists the guest interfaces to create, {@code volumes} are shared with the guest from boot
+ * on, {@code drives} plugged at boot (coldplug; with virtio-blk each takes one of the config's hotplug root
+ * ports).
  */
-public record VmSpec(String sandboxId, String hostname, HypervisorConfig config, Path runDir, Path hostCache,
-        List<Volume> volumes, List<Drive> drives) {
+public record VmSpec(String sandboxId, String hostname, HypervisorConfig config, List<NetworkEndpoint> network,
+        Path runDir, Path hostCache, List<Volume> volumes, List<Drive> drives) {
 
     public VmSpec {
+        network = List.copyOf(network);
         volumes = List.copyOf(volumes == null ? List.of() : volumes);
         drives = List.copyOf(drives == null ? List.of() : drives);
     }

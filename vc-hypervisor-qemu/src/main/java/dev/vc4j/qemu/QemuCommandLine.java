@@ -4,6 +4,7 @@ import dev.vc4j.Accelerator;
 import dev.vc4j.BlockDriver;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.Volume;
+import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.VmSpec;
 
 import java.nio.file.Path;
@@ -31,8 +32,7 @@ final class QemuCommandLine {
     /** {@code vsockCid} is the guest's vsock address, or empty where the host has no vhost-vsock. */
     static List<String> forSandbox(VmSpec spec, Accelerator accel, RunFiles files, OptionalLong vsockCid) {
         HypervisorConfig config = spec.config();
-        List<String> argv = new ArrayList<>(common(config, accel, files.consoleLog(),
-                "vc4j.hostname=" + spec.hostname()));
+        List<String> argv = new ArrayList<>(common(config, accel, files.consoleLog(), initParams(spec)));
         argv.addAll(List.of(
                 "-name", "vc4j-" + spec.sandboxId(),
                 "-pidfile", files.pidFile().toString(),
@@ -47,6 +47,11 @@ final class QemuCommandLine {
                 "-device", "virtio-serial-pci,id=vser0",
                 "-chardev", "socket,id=agent,path=" + option(files.agentSocket()) + ",server=on,wait=off",
                 "-device", "virtserialport,bus=vser0.0,chardev=agent,name=agent.0"));
+        for (int i = 0; i < spec.network().size(); i++) {
+            NetworkEndpoint nic = spec.network().get(i);
+            argv.addAll(List.of("-netdev", netdev(nic, "net" + i),
+                    "-device", "virtio-net-pci,netdev=net" + i + ",mac=" + nic.mac()));
+        }
         vsockCid.ifPresent(cid -> argv.addAll(List.of("-device", "vhost-vsock-pci,id=vsock0,guest-cid=" + cid)));
         for (Volume volume : spec.volumes()) {
             String fsdev = "vc4j-fs-" + volume.mountTag();
@@ -66,13 +71,33 @@ final class QemuCommandLine {
         return argv;
     }
 
-    /** A VM that only boots the guest kernel to tell whether {@code accel} works; it powers itself off. */
-    static List<String> forProbe(HypervisorConfig config, Accelerator accel, Path consoleLog) {
-        return common(config, accel, consoleLog, "vc4j.probe=1");
+    private static String netdev(NetworkEndpoint nic, String id) {
+        return switch (nic.backend()) {
+            case QEMU_USER -> "user,id=" + id;
+        };
     }
 
-    /** {@code initParam} tells the guest's init what this boot is for. */
-    private static List<String> common(HypervisorConfig config, Accelerator accel, Path consoleLog, String initParam) {
+    /**
+     * What the guest's init needs before the agent runs: its hostname, and its interfaces by MAC
+     * ({@code vc4j.if=MAC,ADDRESS/PREFIX,GATEWAY}) with the DNS servers ({@code vc4j.dns=IP}).
+     */
+    private static List<String> initParams(VmSpec spec) {
+        List<String> params = new ArrayList<>(List.of("vc4j.hostname=" + spec.hostname()));
+        for (NetworkEndpoint nic : spec.network()) {
+            params.add("vc4j.if=" + nic.mac() + "," + nic.ipv4() + "," + nic.gateway());
+            nic.dns().forEach(dns -> params.add("vc4j.dns=" + dns));
+        }
+        return params;
+    }
+
+    /** A VM that only boots the guest kernel to tell whether {@code accel} works; it powers itself off. */
+    static List<String> forProbe(HypervisorConfig config, Accelerator accel, Path consoleLog) {
+        return common(config, accel, consoleLog, List.of("vc4j.probe=1"));
+    }
+
+    /** {@code initParams} tell the guest's init what this boot is for. */
+    private static List<String> common(HypervisorConfig config, Accelerator accel, Path consoleLog,
+            List<String> initParams) {
         List<String> argv = new ArrayList<>(List.of(
                 config.qemuBinary().toString(),
                 "-machine", "q35",
@@ -85,7 +110,7 @@ final class QemuCommandLine {
                 "-sandbox", "on",
                 "-kernel", config.kernel().toString(),
                 "-initrd", config.initrd().toString(),
-                "-append", kernelCommandLine(config, initParam),
+                "-append", kernelCommandLine(config, initParams),
                 "-chardev", "file,id=console,path=" + option(consoleLog),
                 "-serial", "chardev:console"));
         if (config.bios() != null) {
@@ -102,9 +127,9 @@ final class QemuCommandLine {
         return boot + ",slots=" + config.memorySlots() + ",maxmem=" + config.maxMemoryMib() + "M";
     }
 
-    private static String kernelCommandLine(HypervisorConfig config, String initParam) {
+    private static String kernelCommandLine(HypervisorConfig config, List<String> initParams) {
         List<String> params = new ArrayList<>(BASE_KERNEL_PARAMS);
-        params.add(initParam);
+        params.addAll(initParams);
         params.addAll(config.kernelParams());
         return String.join(" ", params);
     }

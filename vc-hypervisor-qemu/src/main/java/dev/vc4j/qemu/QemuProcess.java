@@ -69,8 +69,9 @@ final class QemuProcess {
         return startTime;
     }
 
+    /** For a child, alive until reaped: its exit status is readable once this says false. */
     boolean isAlive() {
-        return handle.isAlive();
+        return child != null ? child.isAlive() : handle.isAlive();
     }
 
     /** Completes when QEMU has ended (a child is reaped first). */
@@ -83,10 +84,10 @@ final class QemuProcess {
             onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException | ExecutionException e) {
-            return !handle.isAlive();
+            return !isAlive();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return !handle.isAlive();
+            return !isAlive();
         }
     }
 

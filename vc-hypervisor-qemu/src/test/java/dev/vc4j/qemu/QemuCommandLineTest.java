@@ -26,7 +26,7 @@ class QemuCommandLineTest {
     }
 
     private static List<String> argv(HypervisorConfig config, Accelerator accel, OptionalLong cid, Volume... volumes) {
-        return QemuCommandLine.forSandbox(new VmSpec("sb1", "host1", config, FILES.dir(), Path.of("/cache"),
+        return QemuCommandLine.forSandbox(new VmSpec("sb1", "host1", config, List.of(), FILES.dir(), Path.of("/cache"),
                 List.of(volumes), List.of()), accel, FILES, cid);
     }
 

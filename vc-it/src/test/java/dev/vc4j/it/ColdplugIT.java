@@ -60,10 +60,10 @@ class ColdplugIT {
         Path runDir = Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(TestStore.uniqueId("cold")));
         HypervisorConfig oneBootPort = HypervisorConfig.builder().hotplugRootPorts(1).build();
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> new QemuHypervisor().start(
-                new VmSpec("cold", "cold", oneBootPort, runDir, TestStore.ROOTS.hostCache(), List.of(), List.of(RAW, QCOW2))));
+                new VmSpec("cold", "cold", oneBootPort, List.of(), runDir, TestStore.ROOTS.hostCache(), List.of(), List.of(RAW, QCOW2))));
         assertEquals("drives", e.field());
         InvalidConfigException missing = assertThrows(InvalidConfigException.class, () -> new QemuHypervisor().start(
-                new VmSpec("cold", "cold", oneBootPort, runDir, TestStore.ROOTS.hostCache(), List.of(),
+                new VmSpec("cold", "cold", oneBootPort, List.of(), runDir, TestStore.ROOTS.hostCache(), List.of(),
                         List.of(Drive.raw(IMAGES.resolve("nope.img"))))));
         assertEquals("drives[0].path", missing.field());
         try (var left = Files.list(runDir)) {

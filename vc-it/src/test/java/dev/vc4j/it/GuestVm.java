@@ -42,7 +42,7 @@ final class GuestVm implements AutoCloseable {
             throws IOException {
         String id = TestStore.uniqueId(name);
         Path runDir = Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(id));
-        Vm vm = new QemuHypervisor().start(new VmSpec(id, "guest", config, runDir, TestStore.ROOTS.hostCache(),
+        Vm vm = new QemuHypervisor().start(new VmSpec(id, "guest", config, List.of(), runDir, TestStore.ROOTS.hostCache(),
                 volumes, drives));
         try {
             AgentSession agent = new GrpcAgent().connect(vm.agentSocket(), AgentConfig.defaults(),

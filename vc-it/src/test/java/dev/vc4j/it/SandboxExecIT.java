@@ -108,6 +108,11 @@ class SandboxExecIT {
     }
 
     @Test
+    void withoutANetworkConfigTheGuestHasOnlyLoopback() {
+        assertEquals("lo\n", sandbox.exec("ls", "/sys/class/net").stdoutText());
+    }
+
+    @Test
     void statusIsReadyWithALiveHypervisor() {
         SandboxStatus status = sandbox.status();
         assertEquals(SandboxState.READY, status.state());

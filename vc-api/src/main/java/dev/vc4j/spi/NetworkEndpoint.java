@@ -1,0 +1,19 @@
+package dev.vc4j.spi;
+
+import java.util.List;
+
+/**
+ * One guest network interface and how the host backs it. {@code ipv4} is CIDR notation
+ * ({@code 10.0.2.15/24}); {@code gateway} and {@code dns} may be empty.
+ */
+public record NetworkEndpoint(Backend backend, String guestName, String mac, String ipv4, String gateway, List<String> dns) {
+    /** What carries the interface's frames on the host. */
+    public enum Backend {
+        /** QEMU's own user-mode stack (slirp). */
+        QEMU_USER
+    }
+
+    public NetworkEndpoint {
+        dns = List.copyOf(dns);
+    }
+}
