@@ -58,10 +58,11 @@ IMAGE_FORMAT=1
 export SOURCE_DATE_EPOCH=1700000000
 # What the guest loads: virtio PCI transport, virtio-serial console (agent channel),
 # block (virtio-blk, virtio-scsi + sd), 9p shared directories, vsock, ext4,
-# overlayfs, virtio-net, and the ACPI power button as an input device (the host's
-# graceful stop). Dependencies (and kmod soft dependencies) are added.
+# overlayfs, virtio-net, the ACPI power button as an input device (the host's
+# graceful stop), and pvpanic (a guest panic reaches the host as a QMP event).
+# Dependencies (and kmod soft dependencies) are added.
 MODULES=(virtio_pci virtio_console virtio_blk virtio_scsi sd_mod
-    9p 9pnet_virtio vmw_vsock_virtio_transport ext4 overlay virtio_net button evdev)
+    9p 9pnet_virtio vmw_vsock_virtio_transport ext4 overlay virtio_net button evdev pvpanic_mmio)
 INIT_FILES=(build.sh lib.sh init.sh acpi-power.sh)
 
 # --- host tools -----------------------------------------------------------------------

@@ -38,8 +38,8 @@ final class GuestLink {
         List<NetworkEndpoint> network = vc.network().attach(id, config.network());
         undo.push("take back the network", () -> vc.network().detach(id));
 
-        Vm started = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(),
-                vc.store().runDir(id), vc.store().roots().hostCache(), config.volumes(), network));
+        Vm started = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
+                vc.store().runDir(id), vc.store().roots().hostCache(), config.volumes(), List.of()));
         undo.push("stop the VM", () -> started.stop(Duration.ZERO));
 
         long agentWaitStarted = System.nanoTime();

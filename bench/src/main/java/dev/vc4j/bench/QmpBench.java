@@ -46,8 +46,8 @@ public final class QmpBench {
             Hypervisor hypervisor = ServiceLoader.load(Hypervisor.class).findFirst().orElseThrow();
             HypervisorConfig config = HypervisorConfig.defaults();
             Path runDir = Files.createDirectories(work.resolve("vm"));
-            Vm vm = hypervisor.start(new VmSpec("bench-qmp", "bench", config, runDir,
-                    StoreRoots.defaults().hostCache(), List.of()));
+            Vm vm = hypervisor.start(new VmSpec("bench-qmp", "bench", config, List.of(), runDir,
+                    StoreRoots.defaults().hostCache(), List.of(), List.of()));
             try {
                 Stats qmp = Stats.of(micros(vm::runState, ROUND_TRIPS));
                 Path image = work.resolve("drive.img");

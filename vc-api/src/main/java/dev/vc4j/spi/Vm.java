@@ -40,6 +40,9 @@ public interface Vm extends AutoCloseable {
     /** Removes a plugged drive: the device, once QEMU reports it gone, then its block node. */
     void unplugDrive(HotpluggedDrive drive);
 
+    /** The drives plugged now, those plugged at boot included, as QEMU reports them. */
+    List<HotpluggedDrive> drives();
+
     /** The names of the block nodes QEMU has open, for diagnosis (and leak checks). */
     List<String> blockNodes();
 

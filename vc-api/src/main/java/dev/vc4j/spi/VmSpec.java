@@ -1,5 +1,6 @@
 package dev.vc4j.spi;
 
+import dev.vc4j.Drive;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.Volume;
 
@@ -8,19 +9,16 @@ import java.util.List;
 
 /**
  * What a hypervisor needs to launch one sandbox's VM; {@code runDir} receives its sockets, pid file and logs,
- * {@code volumes} are shared with the guest from boot on, {@code network} lists the guest interfaces to create.
+ * {@code network} lists the guest interfaces to create, {@code volumes} are shared with the guest from boot
+ * on, {@code drives} plugged at boot (coldplug; with virtio-blk each takes one of the config's hotplug root
+ * ports).
  */
-public record VmSpec(String sandboxId, String hostname, HypervisorConfig config, Path runDir, Path hostCache,
-        List<Volume> volumes, List<NetworkEndpoint> network) {
+public record VmSpec(String sandboxId, String hostname, HypervisorConfig config, List<NetworkEndpoint> network,
+        Path runDir, Path hostCache, List<Volume> volumes, List<Drive> drives) {
 
     public VmSpec {
+        network = List.copyOf(network);
         volumes = List.copyOf(volumes == null ? List.of() : volumes);
-        network = List.copyOf(network == null ? List.of() : network);
-    }
-
-    /** A VM without network interfaces. */
-    public VmSpec(String sandboxId, String hostname, HypervisorConfig config, Path runDir, Path hostCache,
-            List<Volume> volumes) {
-        this(sandboxId, hostname, config, runDir, hostCache, volumes, List.of());
+        drives = List.copyOf(drives == null ? List.of() : drives);
     }
 }

@@ -10,6 +10,7 @@ import dev.vc4j.QmpCommandException;
 import dev.vc4j.VcException;
 import dev.vc4j.spi.HotpluggedDrive;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +34,7 @@ final class BlockHotplug {
     private static final String PERIPHERALS = "/machine/peripheral";
 
     private static final String DISK_PREFIX = "vc4j-disk";
+    private static final String NODE_PREFIX = "vc4j-node";
 
     private final QmpClient qmp;
     private final BlockIndices indices;
@@ -52,10 +54,9 @@ final class BlockHotplug {
         while (layout.diskIndices().contains(index)) {
             index = indices.allocate(); // plugged by another process: stays taken here too
         }
-        String node = "vc4j-node" + index;
-        HotpluggedDrive plugged = new HotpluggedDrive(drive, index, "vc4j-drive-" + index, DISK_PREFIX + index, node);
+        HotpluggedDrive plugged = named(drive, index);
         try {
-            qmp.execute("blockdev-add", blockdev(drive, node), COMMAND_TIMEOUT);
+            qmp.execute("blockdev-add", blockdev(plugged), COMMAND_TIMEOUT);
         } catch (RuntimeException e) {
             indices.release(index);
             throw e;
@@ -77,7 +78,12 @@ final class BlockHotplug {
         QmpClient.EventWait deleted = qmp.expectEvent("DEVICE_DELETED",
                 data -> drive.deviceId().equals(data.path("device").asText()));
         long deadline = System.nanoTime() + UNPLUG_TIMEOUT.toNanos();
-        requestRemoval(drive, deadline);
+        try {
+            requestRemoval(drive, deadline);
+        } catch (RuntimeException e) {
+            deleted.future().cancel(false); // no event is coming: stop watching for it
+            throw e;
+        }
         deleted.await(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         deleteNode(drive);
     }
@@ -116,10 +122,49 @@ final class BlockHotplug {
         indices.release(drive.index());
     }
 
-    private static ObjectNode blockdev(Drive drive, String node) {
+    /**
+     * The drives QEMU has now, coldplugged ones included, rebuilt from {@code query-block}: the format
+     * node's name carries the index, and the image its file, format and mode.
+     */
+    List<HotpluggedDrive> drives() {
+        List<HotpluggedDrive> drives = new ArrayList<>();
+        for (JsonNode block : qmp.execute("query-block", null, COMMAND_TIMEOUT)) {
+            JsonNode inserted = block.path("inserted");
+            String node = inserted.path("node-name").asText();
+            if (node.startsWith(NODE_PREFIX)) {
+                Drive drive = new Drive(Path.of(inserted.path("file").asText()), inserted.path("drv").asText(),
+                        inserted.path("ro").asBoolean());
+                drives.add(named(drive, Integer.parseInt(node.substring(NODE_PREFIX.length()))));
+            }
+        }
+        drives.sort(Comparator.comparingInt(HotpluggedDrive::index));
+        return drives;
+    }
+
+    /**
+     * The command line that plugs {@code drives} at boot, as indices 0, 1, ... on the root ports of the same
+     * numbers (virtio-blk) or on the SCSI controller: the same JSON as a hotplug, which -blockdev and
+     * -device accept too.
+     */
+    static List<String> coldplugArgs(List<Drive> drives, BlockDriver driver) {
+        List<String> argv = new ArrayList<>();
+        for (int i = 0; i < drives.size(); i++) {
+            HotpluggedDrive drive = named(drives.get(i), i);
+            argv.addAll(List.of("-blockdev", blockdev(drive).toString(),
+                    "-device", device(drive, driver, QemuCommandLine.rootPortId(i)).toString()));
+        }
+        return argv;
+    }
+
+    private static HotpluggedDrive named(Drive drive, int index) {
+        return new HotpluggedDrive(drive, index, "vc4j-drive-" + index, DISK_PREFIX + index, NODE_PREFIX + index);
+    }
+
+    private static ObjectNode blockdev(HotpluggedDrive plugged) {
+        Drive drive = plugged.drive();
         ObjectNode args = JSON.createObjectNode()
                 .put("driver", drive.format())
-                .put("node-name", node)
+                .put("node-name", plugged.nodeName())
                 .put("read-only", drive.readOnly());
         args.putObject("file")
                 .put("driver", drive.isBlockDevice() ? "host_device" : "file")

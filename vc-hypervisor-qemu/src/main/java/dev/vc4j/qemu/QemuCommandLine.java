@@ -37,7 +37,10 @@ final class QemuCommandLine {
                 "-name", "vc4j-" + spec.sandboxId(),
                 "-pidfile", files.pidFile().toString(),
                 // native PCIe hotplug: device_del completes without the guest's help, even when it is paused
-                "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"));
+                "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
+                // a panicking guest tells QEMU (GUEST_PANICKED), which then exits instead of keeping a dead VM
+                "-device", "pvpanic",
+                "-action", "panic=exit-failure"));
         argv.addAll(qmpSocket("qmp-ctl", files.controlSocket()));
         argv.addAll(qmpSocket("qmp-mon", files.monitorSocket()));
         argv.addAll(List.of(
@@ -64,6 +67,7 @@ final class QemuCommandLine {
             // a root port takes a slot on pcie.0; the chassis number tells the ports apart
             argv.addAll(List.of("-device", "pcie-root-port,id=" + rootPortId(i) + ",bus=pcie.0,chassis=" + (i + 1)));
         }
+        argv.addAll(BlockHotplug.coldplugArgs(spec.drives(), config.blockDriver()));
         return argv;
     }
 

@@ -1,9 +1,11 @@
 package dev.vc4j.qemu;
 
 import dev.vc4j.Accelerator;
+import dev.vc4j.BlockDriver;
 import dev.vc4j.HostCheck;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.HypervisorException;
+import dev.vc4j.InvalidConfigException;
 import dev.vc4j.spi.Hypervisor;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
@@ -19,6 +21,7 @@ public final class QemuHypervisor implements Hypervisor {
 
     @Override
     public Vm start(VmSpec spec) {
+        requireColdplugFits(spec);
         Accelerator accel = AcceleratorProbe.resolve(spec.config(), spec.hostCache());
         RunFiles files = new RunFiles(spec.runDir());
         List<String> argv = QemuCommandLine.forSandbox(spec, accel, files, VsockCids.allocate());
@@ -32,6 +35,18 @@ public final class QemuHypervisor implements Hypervisor {
             }
             files.removeAll();
             throw e;
+        }
+    }
+
+    /** Bad drives fail before anything is created, naming the drive. */
+    private static void requireColdplugFits(VmSpec spec) {
+        for (int i = 0; i < spec.drives().size(); i++) {
+            spec.drives().get(i).validate("drives[" + i + "]");
+        }
+        int ports = spec.config().hotplugRootPorts();
+        if (spec.config().blockDriver() == BlockDriver.VIRTIO_BLK && spec.drives().size() > ports) {
+            throw new InvalidConfigException("drives", spec.drives().size() + " drives",
+                    "each takes a root port and hypervisor.hotplugRootPorts is " + ports);
         }
     }
 

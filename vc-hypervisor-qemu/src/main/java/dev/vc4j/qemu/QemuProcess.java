@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class QemuProcess {
     private static final int TAIL_BYTES = 2048;
+    private static final Duration REAP_WAIT = Duration.ofSeconds(2);
 
     private final ProcessHandle handle;
     private final Process child;
@@ -101,7 +102,8 @@ final class QemuProcess {
     /** Why QEMU ended, with the last words of QEMU and of the guest console; a user can act on it. */
     String exitDescription() {
         String how = "has ended";
-        if (child != null) {
+        // the kernel reports a process gone a moment before the JDK has reaped it and knows its status
+        if (child != null && waitFor(REAP_WAIT) && !child.isAlive()) {
             int status = child.exitValue();
             how = status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
         }

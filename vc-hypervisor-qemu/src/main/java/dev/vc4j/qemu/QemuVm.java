@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A running VM and everything it owns: the QEMU process, the QMP connection on the control socket
@@ -29,7 +30,7 @@ final class QemuVm implements Vm {
     private final QmpClient monitor;
     private final BlockHotplug blocks;
     private final ResourceHotplug resources;
-    private volatile String guestEvent;
+    private final List<String> lastEvents = new CopyOnWriteArrayList<>();
     private volatile boolean monitorLost;
     private boolean stopped;
 
@@ -44,9 +45,9 @@ final class QemuVm implements Vm {
         this.blocks = new BlockHotplug(control, BlockIndices.inMemory());
         this.resources = new ResourceHotplug(control);
         monitor.onConnectionLost(reason -> monitorLost = true);
-        // what the guest said last before it went away, for deathReason()
+        // what the VM said on its way out (a panic comes before its shutdown), for deathReason()
         for (String name : new String[] {"GUEST_PANICKED", "SHUTDOWN"}) {
-            monitor.onEvent(name, data -> guestEvent = name + " " + data);
+            monitor.onEvent(name, data -> lastEvents.add(name + " " + data));
         }
     }
 
@@ -77,7 +78,7 @@ final class QemuVm implements Vm {
         }
         // a lost monitor means QEMU is on its way out: wait for the exit status that explains it
         process.waitFor(QUIT_TIMEOUT);
-        String event = guestEvent == null ? "" : " after the event " + guestEvent;
+        String event = lastEvents.isEmpty() ? "" : " after the events " + String.join(", ", lastEvents);
         return Optional.of(process.exitDescription() + event);
     }
 
@@ -101,6 +102,11 @@ final class QemuVm implements Vm {
     @Override
     public void unplugDrive(HotpluggedDrive drive) {
         blocks.unplug(drive);
+    }
+
+    @Override
+    public List<HotpluggedDrive> drives() {
+        return blocks.drives();
     }
 
     @Override

@@ -146,6 +146,16 @@ class BlockHotplugTest {
     }
 
     @Test
+    void unpluggingADriveThatIsGoneIsQemusTypedRefusal() throws Exception {
+        startWithRootPorts(1);
+        HotpluggedDrive drive = blocks.plug(rawFile("a.img", 1 << 20));
+        blocks.unplug(drive);
+        QmpCommandException e = assertThrows(QmpCommandException.class, () -> blocks.unplug(drive));
+        assertEquals("device_del", e.command());
+        assertEquals("DeviceNotFound", e.errorClass());
+    }
+
+    @Test
     void aFailedDeviceAddUndoesItsBlockdevAdd() throws Exception {
         // a root port that refuses hotplug: blockdev-add succeeds, device_add fails
         start("pcie-root-port,id=" + QemuCommandLine.rootPortId(0) + ",bus=pcie.0,chassis=1,hotplug=off");

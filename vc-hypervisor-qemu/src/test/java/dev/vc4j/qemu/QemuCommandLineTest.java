@@ -26,8 +26,8 @@ class QemuCommandLineTest {
     }
 
     private static List<String> argv(HypervisorConfig config, Accelerator accel, OptionalLong cid, Volume... volumes) {
-        return QemuCommandLine.forSandbox(new VmSpec("sb1", "host1", config, FILES.dir(), Path.of("/cache"),
-                List.of(volumes)), accel, FILES, cid);
+        return QemuCommandLine.forSandbox(new VmSpec("sb1", "host1", config, List.of(), FILES.dir(), Path.of("/cache"),
+                List.of(volumes), List.of()), accel, FILES, cid);
     }
 
     /** The value after each occurrence of {@code option}. */
@@ -50,6 +50,8 @@ class QemuCommandLineTest {
         assertEquals(List.of("on"), values(argv, "-sandbox"));
         assertTrue(argv.containsAll(List.of("-nodefaults", "-no-user-config", "-no-reboot")), argv.toString());
         assertTrue(values(argv, "-global").contains("ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"));
+        assertTrue(values(argv, "-device").contains("pvpanic"));
+        assertEquals(List.of("panic=exit-failure"), values(argv, "-action"));
         assertEquals(List.of("kvm"), values(argv(config().build(), Accelerator.KVM, OptionalLong.empty()), "-accel"));
     }
 

@@ -1,6 +1,7 @@
 package dev.vc4j.it;
 
 import dev.vc4j.AgentConfig;
+import dev.vc4j.Drive;
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.HypervisorConfig;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * A real VM driven through the hypervisor SPI, without the sandbox lifecycle around it, and a session with
@@ -36,11 +38,12 @@ final class GuestVm implements AutoCloseable {
         this.runDir = runDir;
     }
 
-    static GuestVm boot(String name, HypervisorConfig config, Volume... volumes) throws IOException {
+    static GuestVm boot(String name, HypervisorConfig config, List<Volume> volumes, List<Drive> drives)
+            throws IOException {
         String id = TestStore.uniqueId(name);
         Path runDir = Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(id));
-        Vm vm = new QemuHypervisor().start(new VmSpec(id, "guest", config, runDir, TestStore.ROOTS.hostCache(),
-                List.of(volumes)));
+        Vm vm = new QemuHypervisor().start(new VmSpec(id, "guest", config, List.of(), runDir, TestStore.ROOTS.hostCache(),
+                volumes, drives));
         try {
             AgentSession agent = new GrpcAgent().connect(vm.agentSocket(), AgentConfig.defaults(),
                     config.startTimeoutFor(vm.record().accelerator()), () -> { });
@@ -56,6 +59,16 @@ final class GuestVm implements AutoCloseable {
         ExecResult result = agent.runProcess(GuestCommand.of("sh", "-c", script));
         assertEquals(0, result.exitCode(), script + ": " + result.stderrText());
         return result.stdoutText();
+    }
+
+    /** The name (vda, ...) of the virtio-blk disk with {@code serial}, waiting up to 10 s for the guest to see it. */
+    String blockDeviceBySerial(String serial) {
+        // quoted and checked: while no disk exists the glob stays a literal '*' that must not expand later
+        String dev = sh("t=0; while [ $t -lt 200 ]; do for d in /sys/block/*; do"
+                + " [ -r \"$d/serial\" ] && [ \"$(cat \"$d/serial\")\" = '" + serial + "' ] && echo \"${d##*/}\" && exit 0;"
+                + " done; t=$((t+1)); sleep 0.05; done; echo missing").strip();
+        assertNotEquals("missing", dev, "the guest does not see a disk with serial " + serial);
+        return dev;
     }
 
     @Override

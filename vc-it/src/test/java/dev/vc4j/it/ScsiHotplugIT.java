@@ -40,7 +40,8 @@ class ScsiHotplugIT {
     /** The size of the SCSI disk whose unit serial number (VPD page 0x80, after its 4-byte header) is {@code serial}. */
     private static long sizeBySerial(GuestVm guest, String serial) {
         String found = guest.sh("t=0; while [ $t -lt 200 ]; do for d in /sys/block/sd*; do"
-                + " [ \"$(tail -c +5 $d/device/vpd_pg80 2>/dev/null)\" = " + serial + " ] && echo $(( $(cat $d/size) * 512 )) && exit 0;"
+                + " [ -r \"$d/device/vpd_pg80\" ] && [ \"$(tail -c +5 \"$d/device/vpd_pg80\")\" = '" + serial + "' ]"
+                + " && echo $(( $(cat \"$d/size\") * 512 )) && exit 0;"
                 + " done; t=$((t+1)); sleep 0.05; done; echo missing");
         return Long.parseLong(found.strip());
     }

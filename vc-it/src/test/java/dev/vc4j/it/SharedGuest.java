@@ -1,19 +1,29 @@
 package dev.vc4j.it;
 
+import dev.vc4j.Drive;
 import dev.vc4j.HypervisorConfig;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.util.List;
+
 /** One booted guest for every test of a class: {@code @RegisterExtension static final SharedGuest guest = ...}. */
 final class SharedGuest implements BeforeAllCallback, AfterAllCallback {
     private final String name;
     private final HypervisorConfig config;
+    private final List<Drive> drives;
     private GuestVm guest;
 
     SharedGuest(String name, HypervisorConfig config) {
+        this(name, config, List.of());
+    }
+
+    /** {@code drives} are plugged at boot. */
+    SharedGuest(String name, HypervisorConfig config, List<Drive> drives) {
         this.name = name;
         this.config = config;
+        this.drives = drives;
     }
 
     GuestVm get() {
@@ -22,7 +32,7 @@ final class SharedGuest implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        guest = GuestVm.boot(name, config);
+        guest = GuestVm.boot(name, config, List.of(), drives);
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,7 +22,7 @@ class VmLayoutIT {
         shared = Files.createTempDirectory("vc4j-share");
         Files.writeString(shared.resolve("from-host.txt"), "hello guest\n");
         guest = GuestVm.boot("layout", HypervisorConfig.builder().hotplugRootPorts(5).vcpus(1).maxVcpus(3).build(),
-                new Volume("data", shared));
+                List.of(new Volume("data", shared)), List.of());
     }
 
     @AfterAll

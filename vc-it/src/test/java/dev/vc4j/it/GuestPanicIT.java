@@ -1,0 +1,39 @@
+package dev.vc4j.it;
+
+import dev.vc4j.GuestCommand;
+import dev.vc4j.HypervisorConfig;
+import dev.vc4j.VcException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A guest kernel panic ends the VM and says so, without a command pending on the control socket. */
+class GuestPanicIT {
+    @RegisterExtension
+    static final SharedGuest SHARED = new SharedGuest("panic", HypervisorConfig.defaults());
+
+    @Test
+    void aPanickingGuestIsNoticedWithItsPanicEvent() throws Exception {
+        GuestVm guest = SHARED.get();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        guest.vm.onExit(() -> ended.complete(null));
+        CompletableFuture.runAsync(() -> {
+            try {
+                guest.agent.runProcess(GuestCommand.builder().args("sh", "-c", "echo c > /proc/sysrq-trigger")
+                        .timeout(Duration.ofSeconds(5)).build());
+            } catch (VcException e) {
+                // the agent dies with its kernel: the call cannot answer
+            }
+        });
+        ended.get(30, TimeUnit.SECONDS);
+        assertFalse(guest.vm.isAlive());
+        String reason = guest.vm.deathReason().orElseThrow();
+        assertTrue(reason.contains("GUEST_PANICKED") && reason.contains("exited with status 1"), reason);
+    }
+}
