@@ -9,6 +9,7 @@ import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.Vm;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -28,6 +29,9 @@ final class ContainerLauncher {
     /** Where the guest agent mounts the sandbox's storages (its state directory's {@code sandbox}). */
     private static final String GUEST_SANDBOX_DIR = "/run/vc4j-agent/sandbox";
 
+    private static final Duration DEVICE_WAIT = Duration.ofSeconds(30);
+    private static final long DEVICE_POLL_MILLIS = 100;
+
     private final SandboxConfig sandbox;
     private final Map<String, HotpluggedDrive> drives = new ConcurrentHashMap<>();
 
@@ -35,16 +39,22 @@ final class ContainerLauncher {
         this.sandbox = sandbox;
     }
 
+    /** Checks on the host what the guest would fail on later: a directory outside the volumes, a missing device. */
+    void checkRootfs(ContainerConfig config) {
+        if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
+            Drive.raw(config.rootfs().source()).validate("rootfs");
+        } else {
+            volumeOf(config.rootfs().source());
+        }
+    }
+
     /** Plugs a block rootfs into {@code vm}, registering the unplug; null for a directory rootfs. */
     HotpluggedDrive plugRootfs(ContainerConfig config, Supplier<Vm> vm, Undo undo) {
         if (config.rootfs().kind() != Rootfs.Kind.BLOCK_DEVICE) {
-            volumeOf(config.rootfs().source());
             return null;
         }
-        Drive drive = Drive.raw(config.rootfs().source());
-        drive.validate("rootfs");
         Vm target = vm.get();
-        HotpluggedDrive plugged = target.hotplugDrive(drive);
+        HotpluggedDrive plugged = target.hotplugDrive(Drive.raw(config.rootfs().source()));
         undo.push("unplug the rootfs drive of " + config.id(), () -> target.unplugDrive(plugged));
         drives.put(config.id(), plugged);
         undo.push("forget the rootfs drive of " + config.id(), () -> drives.remove(config.id()));
@@ -61,6 +71,7 @@ final class ContainerLauncher {
                 throw new HypervisorException("container `" + config.id()
                         + "`: its rootfs drive was plugged by another process, which alone can run it again");
             }
+            awaitDevice(agent, drive.serial());
             spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs"));
         } else {
             Path dir = config.rootfs().source().normalize();
@@ -81,6 +92,26 @@ final class ContainerLauncher {
         HotpluggedDrive drive = drives.remove(containerId);
         if (drive != null && record.vm() != null) {
             link.vm(record).unplugDrive(drive);
+        }
+    }
+
+    /**
+     * QEMU reports a plug done before the guest has probed the device (under TCG that takes a second or
+     * more), and the agent looks a device up only once.
+     */
+    private static void awaitDevice(AgentSession agent, String serial) {
+        long deadline = System.nanoTime() + DEVICE_WAIT.toNanos();
+        GuestCommand present = GuestCommand.of("sh", "-c", "grep -qx '" + serial + "' /sys/block/*/serial");
+        while (agent.runProcess(present).exitCode() != 0) {
+            if (System.nanoTime() > deadline) {
+                throw new VcTimeoutException("waiting for the guest to see the drive `" + serial + "`", DEVICE_WAIT, null);
+            }
+            try {
+                Thread.sleep(DEVICE_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VcTimeoutException("waiting for the guest to see the drive `" + serial + "`", DEVICE_WAIT, e);
+            }
         }
     }
 

@@ -116,6 +116,7 @@ public final class Sandbox implements AutoCloseable {
             vc.store().listContainers(id()).forEach(c -> all.add(vc.store().readContainerConfig(id(), c)));
             all.add(containerConfig);
             StartOrder.of(all);
+            launcher.checkRootfs(containerConfig);
             Undo undo = new Undo();
             try {
                 vc.store().createContainerConfig(id(), containerConfig);

@@ -5,6 +5,7 @@ import dev.vc4j.Container;
 import dev.vc4j.ContainerConfig;
 import dev.vc4j.ContainerState;
 import dev.vc4j.ContainerStatus;
+import dev.vc4j.HypervisorConfig;
 import dev.vc4j.InvalidStateException;
 import dev.vc4j.NotFoundException;
 import dev.vc4j.Process;
@@ -49,7 +50,9 @@ class ContainersIT {
     static void boot() throws Exception {
         rootfs = HostRootfs.make(Files.createTempDirectory("vc4j-it-rootfs"));
         vc = TestStore.virtContainers();
+        // one root port: a second block rootfs can only be plugged once the first one's drive is unplugged
         sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("ctrs"))
+                .hypervisor(HypervisorConfig.builder().hotplugRootPorts(1).build())
                 .volume(new Volume("rootfs", rootfs)).build());
         sandbox.onEvent(events::add);
     }
@@ -134,10 +137,13 @@ class ContainersIT {
         assertEquals(7, s.exitCode());
         assertNotNull(s.finishedAt());
         assertFalse(s.finishedAt().isBefore(s.startedAt()), s.toString());
+        assertEquals(List.of("CREATE", "START", "EXIT(7)"), eventsOf(c));
+    }
+
+    private static List<String> eventsOf(Container c) throws InterruptedException {
         Thread.sleep(500); // events are delivered on their own thread
-        List<String> mine = events.stream().filter(e -> c.id().equals(e.containerId()))
+        return events.stream().filter(e -> c.id().equals(e.containerId()))
                 .map(e -> e.type() + (e.exitCode() == null ? "" : "(" + e.exitCode() + ")")).toList();
-        assertEquals(List.of("CREATE", "START", "EXIT(7)"), mine);
     }
 
     @Test
@@ -168,7 +174,7 @@ class ContainersIT {
     }
 
     @Test
-    void psListsTheProcessesAndStatsShowMemory() {
+    void psListsTheProcessesStatsShowMemoryAndUpdateSetsTheLimit() {
         Container c = create("sleep", "1000");
         c.start();
         c.exec(Cmd.builder().args("sleep", "4242").build()).close();
@@ -177,6 +183,8 @@ class ContainersIT {
         assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 4242")), ps.toString());
         ContainerStats stats = c.stats();
         assertTrue(stats.memoryUsageBytes() > 0, stats.toString());
+        c.update("{\"memory\":{\"limit\":67108864}}");
+        assertEquals(64L << 20, c.stats().memoryLimitBytes());
     }
 
     @Test
@@ -193,6 +201,7 @@ class ContainersIT {
         try (Process p = c.exec(echo)) {
             assertEquals("awake\n", text(p.stdout()));
         }
+        assertEquals(List.of("CREATE", "START", "PAUSE", "RESUME", "EXEC_ADDED"), eventsOf(c));
     }
 
     @Test
@@ -223,7 +232,7 @@ class ContainersIT {
     }
 
     @Test
-    void deleteRemovesTheContainerAndItsFiles() {
+    void deleteRemovesTheContainerAndItsFiles() throws InterruptedException {
         Container c = create("sleep", "1000");
         c.start();
         InvalidStateException refused = assertThrows(InvalidStateException.class, c::delete);
@@ -231,5 +240,33 @@ class ContainersIT {
         c.delete(true);
         assertThrows(NotFoundException.class, () -> sandbox.container(c.id()));
         assertFalse(sandbox.containers().stream().anyMatch(x -> x.id().equals(c.id())));
+        assertEquals("DELETE", eventsOf(c).get(eventsOf(c).size() - 1));
+    }
+
+    @Test
+    void aBlockDeviceRootfsIsPluggedForItsContainerAndUnpluggedByDelete() throws Exception {
+        Path dir = Files.createTempDirectory("vc4j-it-ext4");
+        Path image = dir.resolve("rootfs.ext4");
+        try {
+            Files.writeString(HostRootfs.make(Files.createDirectory(dir.resolve("tree"))).resolve("marker"), "on ext4\n");
+            java.lang.Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", dir.resolve("tree").toString(),
+                    image.toString(), "32M").redirectErrorStream(true).start();
+            String mkfsOutput = text(mkfs.getInputStream());
+            assertTrue(mkfs.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "mkfs.ext4 did not end");
+            assertEquals(0, mkfs.exitValue(), mkfsOutput);
+            for (int round = 0; round < 2; round++) { // the second plug needs the root port the first delete freed
+                Container c = sandbox.createContainer(ContainerConfig.builder().id(TestStore.uniqueId("blk"))
+                        .cmd(Cmd.builder().args("cat", "/marker").build()).rootfs(Rootfs.blockDevice(image, "ext4")).build());
+                made.add(c);
+                try (Process p = c.process()) {
+                    c.start();
+                    assertEquals("on ext4\n", text(p.stdout()));
+                }
+                assertEquals(0, c.waitForExit(WAIT));
+                c.delete();
+            }
+        } finally {
+            HostRootfs.remove(dir);
+        }
     }
 }
