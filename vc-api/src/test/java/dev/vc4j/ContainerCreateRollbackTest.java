@@ -84,6 +84,8 @@ class ContainerCreateRollbackTest {
     private HotpluggedDrive plugSucceeds() {
         HotpluggedDrive plugged = new HotpluggedDrive(Drive.raw(image), 3, "vc4j-drive-3", "vc4j-disk3", "vc4j-node3");
         when(vm.hotplugDrive(any())).thenReturn(plugged);
+        // the guest has probed the drive: its serial is found at once
+        when(session.runProcess(any())).thenReturn(new ExecResult(0, 0, new byte[0], new byte[0], false, false, false));
         return plugged;
     }
 
