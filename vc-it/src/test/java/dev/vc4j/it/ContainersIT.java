@@ -174,11 +174,17 @@ class ContainersIT {
     }
 
     @Test
-    void psListsTheProcessesStatsShowMemoryAndUpdateSetsTheLimit() {
+    void psListsTheProcessesStatsShowMemoryAndUpdateSetsTheLimit() throws InterruptedException {
         Container c = create("sleep", "1000");
         c.start();
         c.exec(Cmd.builder().args("sleep", "4242").build()).close();
+        // exec returns once the agent has started `crun exec`, which becomes the sleep a moment later
+        long deadline = System.nanoTime() + WAIT.toNanos();
         List<GuestProcess> ps = c.processes();
+        while (ps.stream().noneMatch(p -> p.command().equals("sleep 4242")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            ps = c.processes();
+        }
         assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 1000")), ps.toString());
         assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 4242")), ps.toString());
         ContainerStats stats = c.stats();
