@@ -1,19 +1,41 @@
 package dev.vc4j;
 
+import dev.vc4j.ContainerState.Operation;
+import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
+import dev.vc4j.spi.ContainerStats;
+import dev.vc4j.spi.GuestProcess;
+import dev.vc4j.spi.ProcessExit;
+import dev.vc4j.spi.SandboxRecord;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * A container of a {@link Sandbox}, known from the store. Reading its config and status works in any
- * process, like the sandbox's; every read takes the sandbox's shared lock.
+ * A container of a {@link Sandbox}. Like the sandbox's, every operation takes the sandbox's lock (shared to
+ * read, exclusive to change), loads the container's persisted state, acts in the guest, persists; the states
+ * each operation needs are {@link ContainerState.Operation}'s.
  */
 public final class Container {
-    private final VirtContainers vc;
-    private final String sandboxId;
+    private static final int SIGKILL = 9;
+    private static final int SIGTERM = 15;
+    /** Signals that end a process unless it handles them: sent by a user, they count as a stop. */
+    private static final Set<Integer> STOPPING_SIGNALS = Set.of(2, 3, SIGKILL, SIGTERM);
+    /** How long one read of a process's output, or its wait, may block. */
+    private static final Duration IO_TIMEOUT = Duration.ofMinutes(10);
+    private static final String INIT = "";
+
+    private final Sandbox sandbox;
     private final ContainerConfig config;
 
-    Container(VirtContainers vc, String sandboxId, ContainerConfig config) {
-        this.vc = vc;
-        this.sandboxId = sandboxId;
+    Container(Sandbox sandbox, ContainerConfig config) {
+        this.sandbox = sandbox;
         this.config = config;
     }
 
@@ -22,7 +44,7 @@ public final class Container {
     }
 
     public String sandboxId() {
-        return sandboxId;
+        return sandbox.id();
     }
 
     public ContainerConfig config() {
@@ -30,9 +52,190 @@ public final class Container {
     }
 
     public ContainerStatus status() {
-        try (var lock = vc.store().lock(sandboxId, false)) {
-            return load(vc, sandboxId, id()).status();
+        try (var lock = sandbox.lock(false)) {
+            return load(sandbox.vc(), sandbox.id(), id()).status();
         }
+    }
+
+    /** Ready or stopped -> running, once every dependency runs; a stopped one is created again in the guest. */
+    public void start() {
+        try (var lock = sandbox.lock(true)) {
+            ContainerRecord record = load();
+            Operation.START.require(id(), record.status().state());
+            Map<String, ContainerState> states = new HashMap<>();
+            for (String dependency : config.dependencies()) {
+                sandbox.vc().store().readContainerState(sandbox.id(), dependency)
+                        .ifPresent(d -> states.put(dependency, d.status().state()));
+            }
+            StartOrder.requireDependenciesRunning(config, record.status().state(), states);
+            sandbox.runs().start(config, sandbox.load(), record, 0);
+        }
+    }
+
+    /**
+     * Sends SIGTERM to the container's process, waits at most {@code timeout} for it to end, then kills every
+     * process of the container. Returns the exit code. No restart policy applies to a stopped container.
+     * A process that is pid 1 of its namespace (the container's own) ignores SIGTERM unless it handles it.
+     */
+    public int stop(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        try (var lock = sandbox.lock(true)) {
+            ContainerRecord record = load();
+            Operation.STOP.require(id(), record.status().state());
+            sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
+            AgentSession agent = sandbox.link().session(sandbox.load());
+            if (record.status().state() == ContainerState.PAUSED) {
+                agent.resumeContainer(id()); // a frozen process would take the signal only after a resume
+            }
+            agent.signalProcess(id(), INIT, SIGTERM, false);
+            ProcessExit exit;
+            try {
+                exit = agent.waitProcess(id(), INIT, timeout);
+            } catch (VcTimeoutException e) {
+                agent.signalProcess(id(), INIT, SIGKILL, true);
+                exit = agent.waitProcess(id(), INIT, sandbox.config().agent().callTimeout());
+            }
+            sandbox.runs().ended(id(), record.status().startedAt(), exit);
+            return exit.exitCode();
+        }
+    }
+
+    /** Signals the container's process, or with {@code all} every process in it; allowed while paused too. */
+    public void kill(int signal, boolean all) {
+        try (var lock = sandbox.lock(true)) {
+            ContainerRecord record = load();
+            Operation.SIGNAL.require(id(), record.status().state());
+            if (STOPPING_SIGNALS.contains(signal)) {
+                sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
+            }
+            agent().signalProcess(id(), INIT, signal, all);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the container's process to end and returns its exit code; for a
+     * stopped container, the exit code of its last run. The lock is not held while waiting.
+     */
+    public int waitForExit(Duration timeout) {
+        ContainerRecord record;
+        AgentSession agent;
+        try (var lock = sandbox.lock(false)) {
+            record = load();
+            if (record.status().state() == ContainerState.STOPPED && record.status().exitCode() != null) {
+                return record.status().exitCode();
+            }
+            Operation.WAIT.require(id(), record.status().state());
+            agent = agent();
+        }
+        ProcessExit exit = agent.waitProcess(id(), INIT, timeout);
+        try (var lock = sandbox.lock(true)) {
+            sandbox.runs().ended(id(), record.status().startedAt(), exit);
+        }
+        return exit.exitCode();
+    }
+
+    /** Runs {@code cmd} in the running container; its stdio and exit are the returned process's. */
+    public Process exec(Cmd cmd) {
+        Objects.requireNonNull(cmd, "cmd").validate("cmd");
+        String execId = "exec-" + UUID.randomUUID().toString().substring(0, 13);
+        return inState(Operation.EXEC, agent -> {
+            agent.execProcess(id(), new dev.vc4j.spi.ProcessSpec(execId, OciSpec.process(cmd, "cmd"), cmd.tty()));
+            sandbox.publish(SandboxEvent.Type.EXEC_ADDED, id(), null);
+            return new Process(id(), execId, agent.processIo(id(), execId, IO_TIMEOUT));
+        });
+    }
+
+    /** The container's own process: its stdio (kept by the guest from creation on) and exit. */
+    public Process process() {
+        try (var lock = sandbox.lock(false)) {
+            load();
+            return new Process(id(), INIT, agent().processIo(id(), INIT, IO_TIMEOUT));
+        }
+    }
+
+    public void pause() {
+        move(Operation.PAUSE, ContainerState.PAUSED, SandboxEvent.Type.PAUSE, AgentSession::pauseContainer);
+    }
+
+    public void resume() {
+        move(Operation.RESUME, ContainerState.RUNNING, SandboxEvent.Type.RESUME, AgentSession::resumeContainer);
+    }
+
+    /** Changes the container's cgroup limits: {@code ociLinuxResources} is an OCI LinuxResources object as JSON. */
+    public void update(String ociLinuxResources) {
+        if (ociLinuxResources == null || !ociLinuxResources.strip().startsWith("{")) {
+            throw new InvalidConfigException("resources", ociLinuxResources, "must be an OCI LinuxResources JSON object");
+        }
+        inState(Operation.UPDATE, agent -> {
+            agent.updateContainer(id(), ociLinuxResources);
+            return null;
+        });
+    }
+
+    /** The container cgroup's counters (memory, CPU, pids, I/O). */
+    public ContainerStats stats() {
+        return inState(Operation.STATS, agent -> agent.containerStats(id()));
+    }
+
+    /** The container's processes, as ps shows them. */
+    public List<GuestProcess> processes() {
+        return inState(Operation.PROCESSES, agent -> agent.listProcesses(id()));
+    }
+
+    /**
+     * Removes the container from the guest (killing what runs, with {@code force}), unplugs its rootfs drive,
+     * frees its block index and removes its files. Without force it needs ready or stopped.
+     */
+    public void delete(boolean force) {
+        try (var lock = sandbox.lock(true)) {
+            ContainerRecord record = load();
+            if (!force) {
+                Operation.DELETE.require(id(), record.status().state());
+            }
+            sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
+            SandboxRecord sandboxRecord = sandbox.load();
+            if (sandboxRecord.vm() != null) {
+                sandbox.link().session(sandboxRecord).removeContainer(id());
+                sandbox.launcher().unplugRootfs(id(), sandboxRecord, sandbox.link());
+            }
+            if (record.blockIndex() != null) {
+                sandbox.vc().store().writeState(sandboxRecord.withoutBlockIndex(record.blockIndex()));
+            }
+            sandbox.vc().store().deleteContainer(sandbox.id(), id());
+            sandbox.publish(SandboxEvent.Type.DELETE, id(), null);
+        }
+    }
+
+    public void delete() {
+        delete(false);
+    }
+
+    private void move(Operation operation, ContainerState target, SandboxEvent.Type event,
+            java.util.function.BiConsumer<AgentSession, String> rpc) {
+        try (var lock = sandbox.lock(true)) {
+            ContainerRecord record = load();
+            operation.require(id(), record.status().state());
+            rpc.accept(agent(), id());
+            sandbox.vc().store().writeContainerState(sandbox.id(), record.withState(target));
+            sandbox.publish(event, id(), null);
+        }
+    }
+
+    private <T> T inState(Operation operation, Function<AgentSession, T> rpc) {
+        try (var lock = sandbox.lock(false)) {
+            operation.require(id(), load().status().state());
+            return rpc.apply(agent());
+        }
+    }
+
+    private AgentSession agent() {
+        return sandbox.link().session(sandbox.load());
+    }
+
+    /** Throws {@link NotFoundException} once the container is deleted. Caller holds the lock. */
+    private ContainerRecord load() {
+        sandbox.vc().store().readContainerConfig(sandbox.id(), id());
+        return load(sandbox.vc(), sandbox.id(), id());
     }
 
     /** The stored state; a container whose state did not survive a reboot is stopped. Caller holds the lock. */

@@ -97,6 +97,14 @@ final class GuestLink {
     }
 
     /**
+     * The agent session for {@code record}'s VM, for calls that wait long (a process's exit): made outside this
+     * object's monitor, they do not hold up the sandbox's other calls.
+     */
+    synchronized AgentSession session(SandboxRecord record) {
+        return call(record, session -> session);
+    }
+
+    /**
      * Closes the agent connection and ends the VM of {@code record}, whether this object holds it, another
      * process started it, or it is already gone (then only its files are removed); then takes back the
      * network, which any process can do.

@@ -8,6 +8,7 @@ import dev.vc4j.spi.VmRecord;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,12 +36,16 @@ public final class Sandbox implements AutoCloseable {
     private final VirtContainers vc;
     private final SandboxConfig config;
     private final GuestLink link;
+    private final ContainerLauncher launcher;
+    private final ContainerRuns runs;
     private volatile BootTimings timings;
 
     private Sandbox(VirtContainers vc, SandboxConfig config) {
         this.vc = vc;
         this.config = config;
         this.link = new GuestLink(vc, config);
+        this.launcher = new ContainerLauncher(config);
+        this.runs = new ContainerRuns(this);
     }
 
     /** Boots the VM and connects to its agent, registering each step's undo; the caller holds the lock. */
@@ -84,7 +89,7 @@ public final class Sandbox implements AutoCloseable {
     public List<Container> containers() {
         try (var lock = lock(false)) {
             return vc.store().listContainers(id()).stream()
-                    .map(cid -> new Container(vc, id(), vc.store().readContainerConfig(id(), cid))).toList();
+                    .map(cid -> new Container(this, vc.store().readContainerConfig(id(), cid))).toList();
         }
     }
 
@@ -92,7 +97,46 @@ public final class Sandbox implements AutoCloseable {
     public Container container(String containerId) {
         SandboxIds.check("containerId", containerId);
         try (var lock = lock(false)) {
-            return new Container(vc, id(), vc.store().readContainerConfig(id(), containerId));
+            return new Container(this, vc.store().readContainerConfig(id(), containerId));
+        }
+    }
+
+    /**
+     * Creates a container in the guest, ready to start: its config and state are persisted, its rootfs
+     * (one of the sandbox's volumes, or a block device, plugged and given a block index) mounted for it.
+     * Every step is undone when a later one fails. Needs the sandbox ready or running.
+     */
+    public Container createContainer(ContainerConfig containerConfig) {
+        Objects.requireNonNull(containerConfig, "containerConfig").validate();
+        String cid = containerConfig.id();
+        try (var lock = lock(true)) {
+            SandboxRecord record = load();
+            requireState(record, "create a container", EXEC_STATES);
+            List<ContainerConfig> all = new ArrayList<>();
+            vc.store().listContainers(id()).forEach(c -> all.add(vc.store().readContainerConfig(id(), c)));
+            all.add(containerConfig);
+            StartOrder.of(all);
+            launcher.checkRootfs(containerConfig);
+            Undo undo = new Undo();
+            try {
+                vc.store().createContainerConfig(id(), containerConfig);
+                undo.push("remove the container's files", () -> vc.store().deleteContainer(id(), cid));
+                Integer blockIndex = null;
+                if (launcher.plugRootfs(containerConfig, () -> link.vm(record), undo) != null) {
+                    blockIndex = record.freeBlockIndex();
+                    vc.store().writeState(record.withBlockIndex(blockIndex));
+                    undo.push("free the block index", () -> vc.store().writeState(record));
+                }
+                AgentSession agent = link.session(record);
+                launcher.create(containerConfig, agent);
+                undo.push("remove the container from the guest", () -> agent.removeContainer(cid));
+                vc.store().writeContainerState(id(), ContainerRecord.created(cid, blockIndex));
+            } catch (RuntimeException | Error e) {
+                undo.runAll(e);
+                throw e;
+            }
+            publish(SandboxEvent.Type.CREATE, cid, null);
+            return new Container(this, containerConfig);
         }
     }
 
@@ -200,6 +244,7 @@ public final class Sandbox implements AutoCloseable {
             SandboxRecord record = load();
             SandboxState next = record.state().moveTo(SandboxState.STOPPED, id());
             link.endVm(record, force ? Duration.ZERO : STOP_GRACE);
+            containersEnded(true);
             vc.store().writeState(record.withState(next, null));
             publish(SandboxEvent.Type.STOP);
         }
@@ -241,20 +286,24 @@ public final class Sandbox implements AutoCloseable {
                 return false;
             }
             link.endVm(record, Duration.ZERO);
-            stopContainersOfADeadVm();
+            containersEnded(false);
             vc.store().writeState(record.withState(record.state().moveTo(SandboxState.STOPPED, id()), null));
             publish(SandboxEvent.Type.EXIT);
             return true;
         }
     }
 
-    /** Their processes died with the VM: not by a user's request, so a restart policy still applies. */
-    private void stopContainersOfADeadVm() {
+    /**
+     * Their processes ended with the VM. {@code byUser}: the sandbox was stopped, so no restart policy
+     * applies; else the VM died, which a user did not ask for.
+     */
+    private void containersEnded(boolean byUser) {
         Instant now = Instant.now();
         for (String cid : vc.store().listContainers(id())) {
             ContainerRecord c = Container.load(vc, id(), cid);
             if (c.status().state() != ContainerState.STOPPED) {
-                vc.store().writeContainerState(id(), c.endedUnexpectedly(now));
+                ContainerRecord ended = c.endedUnexpectedly(now);
+                vc.store().writeContainerState(id(), byUser ? ended.askedToStop() : ended);
                 vc.events().publish(new SandboxEvent(id(), SandboxEvent.Type.EXIT, cid, null, now));
             }
         }
@@ -273,12 +322,28 @@ public final class Sandbox implements AutoCloseable {
         return link.vmRecord();
     }
 
-    private SandboxLock lock(boolean exclusive) {
+    VirtContainers vc() {
+        return vc;
+    }
+
+    GuestLink link() {
+        return link;
+    }
+
+    ContainerLauncher launcher() {
+        return launcher;
+    }
+
+    ContainerRuns runs() {
+        return runs;
+    }
+
+    SandboxLock lock(boolean exclusive) {
         return vc.store().lock(id(), exclusive);
     }
 
     /** The stored state; a sandbox whose state did not survive a reboot is stopped. */
-    private SandboxRecord load() {
+    SandboxRecord load() {
         return vc.store().readState(id()).orElseGet(this::afterReboot);
     }
 
@@ -296,5 +361,10 @@ public final class Sandbox implements AutoCloseable {
     /** Called under the sandbox's lock, so events are queued in the order of the changes. */
     private void publish(SandboxEvent.Type type) {
         vc.events().publish(SandboxEvent.of(id(), type));
+    }
+
+    /** An event of container {@code containerId}; under the sandbox's lock, like the sandbox's own. */
+    void publish(SandboxEvent.Type type, String containerId, Integer exitCode) {
+        vc.events().publish(new SandboxEvent(id(), type, containerId, exitCode, Instant.now()));
     }
 }

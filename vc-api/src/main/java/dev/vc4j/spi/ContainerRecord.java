@@ -22,6 +22,33 @@ public record ContainerRecord(ContainerStatus status, boolean stoppedByUser, Int
         return status.id();
     }
 
+    /** Started at {@code at} (a restart by policy counts {@code restartCount}); a new run is not stopped by anyone. */
+    public ContainerRecord started(Instant at, int restartCount) {
+        ContainerStatus s = status;
+        return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(ContainerState.RUNNING, s.id()),
+                s.pidInGuest(), null, at, null, false, restartCount), false, blockIndex);
+    }
+
+    public ContainerRecord withState(ContainerState state) {
+        ContainerStatus s = status;
+        return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(state, s.id()), s.pidInGuest(),
+                s.exitCode(), s.startedAt(), s.finishedAt(), s.oomKilled(), s.restartCount()), stoppedByUser,
+                blockIndex);
+    }
+
+    /** A stop, kill or delete was asked for: when the process ends, no restart policy applies. */
+    public ContainerRecord askedToStop() {
+        return new ContainerRecord(status, true, blockIndex);
+    }
+
+    /** Its init process ended at {@code at} as {@code exit} tells. */
+    public ContainerRecord exited(ProcessExit exit, Instant at) {
+        ContainerStatus s = status;
+        return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(ContainerState.STOPPED, s.id()),
+                s.pidInGuest(), exit.exitCode(), s.startedAt(), at, exit.oomKilled(), s.restartCount()), stoppedByUser,
+                blockIndex);
+    }
+
     /** The process ended without anyone asking (its VM died): its exit code is unknown. */
     public ContainerRecord endedUnexpectedly(Instant at) {
         ContainerStatus s = status;

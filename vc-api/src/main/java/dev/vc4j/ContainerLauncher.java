@@ -1,0 +1,124 @@
+package dev.vc4j;
+
+import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.ContainerSpec;
+import dev.vc4j.spi.HotpluggedDrive;
+import dev.vc4j.spi.SandboxSetup;
+import dev.vc4j.spi.SandboxRecord;
+import dev.vc4j.spi.StorageSpec;
+import dev.vc4j.spi.Vm;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Turns a {@link ContainerConfig} into what the guest agent creates: the OCI spec and where the root comes
+ * from. A directory rootfs must be one of the sandbox's volumes or a directory in one (shared over virtio-9p);
+ * a block device is hot-plugged and found in the guest by its serial. Callers hold the sandbox's exclusive lock.
+ *
+ * <p>A virtio-9p share can be mounted once per guest (a second mount is EBUSY), so the volume is mounted
+ * once for the sandbox, on first use, and each container's root is bound from a directory in it.
+ *
+ * <p>The plugged drives are known to the {@link Sandbox} object that plugged them (one owner per drive);
+ * they leave with their container's delete, or with the VM.
+ */
+final class ContainerLauncher {
+    /** Where the guest agent mounts the sandbox's storages (its state directory's {@code sandbox}). */
+    private static final String GUEST_SANDBOX_DIR = "/run/vc4j-agent/sandbox";
+
+    private static final Duration DEVICE_WAIT = Duration.ofSeconds(30);
+    private static final long DEVICE_POLL_MILLIS = 100;
+
+    private final SandboxConfig sandbox;
+    private final Map<String, HotpluggedDrive> drives = new ConcurrentHashMap<>();
+
+    ContainerLauncher(SandboxConfig sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    /** Checks on the host what the guest would fail on later: a directory outside the volumes, a missing device. */
+    void checkRootfs(ContainerConfig config) {
+        if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
+            Drive.raw(config.rootfs().source()).validate("rootfs");
+        } else {
+            volumeOf(config.rootfs().source());
+        }
+    }
+
+    /** Plugs a block rootfs into {@code vm}, registering the unplug; null for a directory rootfs. */
+    HotpluggedDrive plugRootfs(ContainerConfig config, Supplier<Vm> vm, Undo undo) {
+        if (config.rootfs().kind() != Rootfs.Kind.BLOCK_DEVICE) {
+            return null;
+        }
+        Vm target = vm.get();
+        HotpluggedDrive plugged = target.hotplugDrive(Drive.raw(config.rootfs().source()));
+        undo.push("unplug the rootfs drive of " + config.id(), () -> target.unplugDrive(plugged));
+        drives.put(config.id(), plugged);
+        undo.push("forget the rootfs drive of " + config.id(), () -> drives.remove(config.id()));
+        return plugged;
+    }
+
+    /** Creates the container in the guest, its init process not started yet. */
+    void create(ContainerConfig config, AgentSession agent) {
+        ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), OciSpec.container(config))
+                .terminal(config.cmd().tty());
+        if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
+            HotpluggedDrive drive = drives.get(config.id());
+            if (drive == null) {
+                throw new HypervisorException("container `" + config.id()
+                        + "`: its rootfs drive was plugged by another process, which alone can run it again");
+            }
+            awaitDevice(agent, drive.serial());
+            spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs"));
+        } else {
+            Path dir = config.rootfs().source().normalize();
+            Volume volume = volumeOf(dir);
+            String mounted = GUEST_SANDBOX_DIR + "/" + volume.mountTag();
+            if (agent.runProcess(GuestCommand.of("grep", "-q", " " + mounted + " ", "/proc/mounts")).exitCode() != 0) {
+                agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
+                        .build());
+            }
+            Path inVolume = volume.hostPath().normalize().relativize(dir);
+            spec.rootfsPath(inVolume.toString().isEmpty() ? mounted : mounted + "/" + inVolume);
+        }
+        agent.createContainer(spec.build());
+    }
+
+    /** Unplugs the container's rootfs drive if this object plugged one. */
+    void unplugRootfs(String containerId, SandboxRecord record, GuestLink link) {
+        HotpluggedDrive drive = drives.remove(containerId);
+        if (drive != null && record.vm() != null) {
+            link.vm(record).unplugDrive(drive);
+        }
+    }
+
+    /**
+     * QEMU reports a plug done before the guest has probed the device (under TCG that takes a second or
+     * more), and the agent looks a device up only once.
+     */
+    private static void awaitDevice(AgentSession agent, String serial) {
+        long deadline = System.nanoTime() + DEVICE_WAIT.toNanos();
+        GuestCommand present = GuestCommand.of("sh", "-c", "grep -qx '" + serial + "' /sys/block/*/serial");
+        while (agent.runProcess(present).exitCode() != 0) {
+            if (System.nanoTime() > deadline) {
+                throw new VcTimeoutException("waiting for the guest to see the drive `" + serial + "`", DEVICE_WAIT, null);
+            }
+            try {
+                Thread.sleep(DEVICE_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VcTimeoutException("waiting for the guest to see the drive `" + serial + "`", DEVICE_WAIT, e);
+            }
+        }
+    }
+
+    private Volume volumeOf(Path dir) {
+        Path wanted = dir.normalize();
+        return sandbox.volumes().stream().filter(v -> wanted.startsWith(v.hostPath().normalize())).findFirst()
+                .orElseThrow(() -> new InvalidConfigException("rootfs.source", dir,
+                        "a directory rootfs must be in one of the sandbox's volumes (mountTag:hostPath)"));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.vc4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Writes the OCI runtime spec (config.json) of a container and the process object of an exec from a
+ * {@link ContainerConfig} and a {@link Cmd}. The root is always {@code rootfs}, where the guest agent mounts
+ * the container's root; the cgroup is {@code /vc4j/<id>}, where the agent reads stats, processes and OOM kills.
+ */
+final class OciSpec {
+    private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private OciSpec() {
+    }
+
+    /** The config's own spec when it has one, else one made from its cmd and mounts. */
+    static String container(ContainerConfig config) {
+        if (config.ociSpec() != null) {
+            return config.ociSpec();
+        }
+        List<String> mounts = new ArrayList<>(List.of(
+                mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
+                mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")),
+                mount("/dev/pts", "devpts", "devpts",
+                        List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620")),
+                mount("/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777"))));
+        for (Mount m : config.mounts()) {
+            mounts.add(mount(m.destination(), m.type(), m.source() == null ? m.type() : m.source(), m.options()));
+        }
+        return "{\"ociVersion\":\"1.0.2\",\"process\":" + process(config.cmd(), "cmd")
+                + ",\"root\":{\"path\":\"rootfs\",\"readonly\":false},\"hostname\":" + quote(config.id())
+                + ",\"mounts\":[" + String.join(",", mounts) + "]"
+                + ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"ipc\"},"
+                + "{\"type\":\"uts\"}],\"cgroupsPath\":" + quote("/vc4j/" + config.id()) + "}}";
+    }
+
+    /**
+     * The OCI process object of {@code cmd}. Users and groups must be numbers: names would have to be looked
+     * up in the container's image, which only the guest sees.
+     */
+    static String process(Cmd cmd, String field) {
+        long uid = number(field + ".user", cmd.user());
+        long gid = number(field + ".primaryGroup", cmd.primaryGroup());
+        List<String> groups = new ArrayList<>();
+        for (String g : cmd.supplementaryGroups()) {
+            groups.add(Long.toString(number(field + ".supplementaryGroups", g)));
+        }
+        List<String> env = new ArrayList<>();
+        if (!cmd.env().containsKey("PATH")) {
+            env.add(DEFAULT_PATH);
+        }
+        for (Map.Entry<String, String> e : cmd.env().entrySet()) {
+            env.add(e.getKey() + "=" + e.getValue());
+        }
+        String caps = quoteAll(cmd.capabilities());
+        return "{\"terminal\":" + cmd.tty()
+                + ",\"user\":{\"uid\":" + uid + ",\"gid\":" + gid + ",\"additionalGids\":[" + String.join(",", groups) + "]}"
+                + ",\"args\":" + quoteAll(cmd.args()) + ",\"env\":" + quoteAll(env)
+                + ",\"cwd\":" + quote(cmd.workdir() == null ? "/" : cmd.workdir().toString())
+                + ",\"capabilities\":{\"bounding\":" + caps + ",\"effective\":" + caps + ",\"permitted\":" + caps + "}"
+                + ",\"noNewPrivileges\":" + cmd.noNewPrivileges() + "}";
+    }
+
+    private static long number(String field, String value) {
+        if (value == null) {
+            return 0;
+        }
+        if (!value.matches("[0-9]{1,10}")) {
+            throw new InvalidConfigException(field, value, "must be a number: names are not looked up in the image");
+        }
+        return Long.parseLong(value);
+    }
+
+    private static String mount(String destination, String type, String source, List<String> options) {
+        return "{\"destination\":" + quote(destination) + ",\"type\":" + quote(type) + ",\"source\":" + quote(source)
+                + ",\"options\":" + quoteAll(options) + "}";
+    }
+
+    private static String quoteAll(List<String> values) {
+        return values.stream().map(OciSpec::quote).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** A JSON string: quotes, backslashes and control characters escaped, the rest as it is. */
+    static String quote(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        text.chars().forEach(c -> {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append((char) c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.append((char) c);
+            }
+        });
+        return out.append('"').toString();
+    }
+}

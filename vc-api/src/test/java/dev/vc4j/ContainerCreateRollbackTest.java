@@ -1,0 +1,147 @@
+package dev.vc4j;
+
+import dev.vc4j.spi.Agent;
+import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.ContainerRecord;
+import dev.vc4j.spi.HotpluggedDrive;
+import dev.vc4j.spi.Hypervisor;
+import dev.vc4j.spi.Network;
+import dev.vc4j.spi.SandboxLock;
+import dev.vc4j.spi.SandboxRecord;
+import dev.vc4j.spi.SandboxStore;
+import dev.vc4j.spi.Vm;
+import dev.vc4j.spi.VmRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mockito.InOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.Mockito.clearInvocations;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** Each step of createContainer that fails undoes the steps before it, in reverse order, and nothing stays. */
+class ContainerCreateRollbackTest {
+    private static final VmRecord VM = new VmRecord(1, 1, Accelerator.TCG);
+    private final SandboxStore store = mock(SandboxStore.class);
+    private final Hypervisor hypervisor = mock(Hypervisor.class);
+    private final Agent agent = mock(Agent.class);
+    private final Vm vm = mock(Vm.class);
+    private final AgentSession session = mock(AgentSession.class);
+    private final SandboxRecord running = new SandboxRecord("sb", SandboxState.RUNNING, Instant.now(), VM, Map.of());
+    private Sandbox sandbox;
+    private Path image;
+    private Path volume;
+
+    @BeforeEach
+    void createSandbox(@TempDir Path dir) throws IOException {
+        Path kernel = Files.createFile(dir.resolve("vmlinux"));
+        Path initrd = Files.createFile(dir.resolve("initrd.img"));
+        image = Files.createFile(dir.resolve("rootfs.ext4"));
+        volume = Files.createDirectory(dir.resolve("share"));
+        SandboxConfig config = SandboxConfig.builder().id("sb").volume(new Volume("share", volume)).hypervisor(
+                HypervisorConfig.builder().qemuBinary(Path.of("/bin/true")).kernel(kernel).initrd(initrd).build()).build();
+        SandboxLock lock = mock(SandboxLock.class);
+        when(store.roots()).thenReturn(new StoreRoots(dir.resolve("run"), dir.resolve("config")));
+        when(store.runDir("sb")).thenReturn(dir.resolve("run/sbs/sb"));
+        when(store.lockNew("sb")).thenReturn(lock);
+        when(store.lock(any(), anyBoolean())).thenReturn(lock);
+        when(store.readState("sb")).thenReturn(Optional.of(running));
+        when(vm.record()).thenReturn(VM);
+        when(vm.isAlive()).thenReturn(true);
+        when(vm.timeToControlReady()).thenReturn(Duration.ofMillis(10));
+        when(vm.agentSocket()).thenReturn(dir.resolve("agent.sock"));
+        when(hypervisor.start(any())).thenReturn(vm);
+        when(agent.connect(any(), any(), any(), any())).thenReturn(session);
+        VirtContainers vc = VirtContainers.builder().store(store).hypervisor(hypervisor).agent(agent)
+                .network(mock(Network.class)).build();
+        sandbox = vc.createSandbox(config);
+        clearInvocations(store);
+    }
+
+    private ContainerConfig blockContainer() {
+        return ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.blockDevice(image, "ext4")).build();
+    }
+
+    private HotpluggedDrive plugSucceeds() {
+        HotpluggedDrive plugged = new HotpluggedDrive(Drive.raw(image), 3, "vc4j-drive-3", "vc4j-disk3", "vc4j-node3");
+        when(vm.hotplugDrive(any())).thenReturn(plugged);
+        // the guest has probed the drive: its serial is found at once
+        when(session.runProcess(any())).thenReturn(new ExecResult(0, 0, new byte[0], new byte[0], false, false, false));
+        return plugged;
+    }
+
+    @Test
+    void agentFailureUnplugsTheDriveFreesTheBlockIndexAndRemovesTheFiles() {
+        HotpluggedDrive plugged = plugSucceeds();
+        AgentException refused = new AgentException("CreateContainer", "no crun", null);
+        doThrow(refused).when(session).createContainer(any());
+
+        assertSame(refused, assertThrows(AgentException.class, () -> sandbox.createContainer(blockContainer())));
+
+        InOrder order = inOrder(store, vm);
+        order.verify(store).createContainerConfig("sb", blockContainer());
+        order.verify(vm).hotplugDrive(Drive.raw(image));
+        order.verify(store).writeState(running.withBlockIndex(0));
+        order.verify(store).writeState(running);
+        order.verify(vm).unplugDrive(plugged);
+        order.verify(store).deleteContainer("sb", "c1");
+        verify(store, never()).writeContainerState(any(), any());
+    }
+
+    @Test
+    void hotplugFailureRemovesTheFilesAndTakesNoBlockIndex() {
+        HypervisorException noPort = new HypervisorException("no free root port");
+        when(vm.hotplugDrive(any())).thenThrow(noPort);
+
+        assertSame(noPort, assertThrows(HypervisorException.class, () -> sandbox.createContainer(blockContainer())));
+
+        verify(store).deleteContainer("sb", "c1");
+        verify(store, never()).writeState(any());
+        verify(session, never()).createContainer(any());
+    }
+
+    @Test
+    void stateWriteFailureRemovesTheContainerFromTheGuestAndUndoesTheRest() {
+        HotpluggedDrive plugged = plugSucceeds();
+        StorageException full = new StorageException("no space left", Path.of("/run/state.json"), null);
+        doThrow(full).when(store).writeContainerState(any(), any(ContainerRecord.class));
+
+        assertSame(full, assertThrows(StorageException.class, () -> sandbox.createContainer(blockContainer())));
+
+        InOrder order = inOrder(session, vm, store);
+        order.verify(session).removeContainer("c1");
+        order.verify(vm).unplugDrive(plugged);
+        order.verify(store).deleteContainer("sb", "c1");
+    }
+
+    @Test
+    void aDirectoryOutsideTheVolumesIsRefusedBeforeAnythingIsWritten(@TempDir Path elsewhere) {
+        ContainerConfig outside = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.directory(elsewhere)).build();
+
+        InvalidConfigException bad = assertThrows(InvalidConfigException.class, () -> sandbox.createContainer(outside));
+
+        assertEquals("rootfs.source", bad.field());
+        verify(store, never()).createContainerConfig(any(), any());
+        verify(session, never()).createContainer(any());
+    }
+}

@@ -1,0 +1,278 @@
+package dev.vc4j.it;
+
+import dev.vc4j.Cmd;
+import dev.vc4j.Container;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerState;
+import dev.vc4j.ContainerStatus;
+import dev.vc4j.HypervisorConfig;
+import dev.vc4j.InvalidStateException;
+import dev.vc4j.NotFoundException;
+import dev.vc4j.Process;
+import dev.vc4j.Rootfs;
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxConfig;
+import dev.vc4j.SandboxEvent;
+import dev.vc4j.VirtContainers;
+import dev.vc4j.Volume;
+import dev.vc4j.spi.ContainerStats;
+import dev.vc4j.spi.GuestProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The public Container and Process API on one real VM, with a busybox rootfs the host shares over virtio-9p. */
+class ContainersIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static Path rootfs;
+    private static VirtContainers vc;
+    private static Sandbox sandbox;
+    private static final List<SandboxEvent> events = new CopyOnWriteArrayList<>();
+    private final List<Container> made = new ArrayList<>();
+
+    @BeforeAll
+    static void boot() throws Exception {
+        rootfs = HostRootfs.make(Files.createTempDirectory("vc4j-it-rootfs"));
+        vc = TestStore.virtContainers();
+        // one root port: a second block rootfs can only be plugged once the first one's drive is unplugged
+        sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("ctrs"))
+                .hypervisor(HypervisorConfig.builder().hotplugRootPorts(1).build())
+                .volume(new Volume("rootfs", rootfs)).build());
+        sandbox.onEvent(events::add);
+    }
+
+    @AfterAll
+    static void delete() throws Exception {
+        try {
+            if (sandbox != null) {
+                String id = sandbox.id();
+                sandbox.delete();
+                assertEquals(0, TestStore.filesOf(id), "files left behind by delete");
+            }
+        } finally {
+            HostRootfs.remove(rootfs);
+        }
+    }
+
+    @AfterEach
+    void deleteContainers() throws IOException {
+        for (Container c : made) {
+            try {
+                c.delete(true);
+            } catch (NotFoundException alreadyDeleted) {
+                // the test deleted it itself
+            }
+            assertFalse(Files.exists(containerDir(TestStore.ROOTS.run(), c.id())), "run files of " + c.id());
+            assertFalse(Files.exists(containerDir(TestStore.ROOTS.config(), c.id())), "config files of " + c.id());
+        }
+    }
+
+    private static Path containerDir(Path root, String containerId) {
+        return root.resolve("sbs").resolve(sandbox.id()).resolve("containers").resolve(containerId);
+    }
+
+    private Container create(ContainerConfig.Builder builder, String... args) {
+        Container c = sandbox.createContainer(builder.cmd(Cmd.builder().args(args).build())
+                .rootfs(Rootfs.directory(rootfs)).build());
+        made.add(c);
+        return c;
+    }
+
+    private Container create(String... args) {
+        return create(ContainerConfig.builder().id(TestStore.uniqueId("c")), args);
+    }
+
+    private static String text(java.io.InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The container's status once {@code done} holds, polling for at most {@link #WAIT}. */
+    private static ContainerStatus awaitStatus(Container c, java.util.function.Predicate<ContainerStatus> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        ContainerStatus s = c.status();
+        while (!done.test(s) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            s = c.status();
+        }
+        return s;
+    }
+
+    @Test
+    void echoHelloComesOutOfTheContainersStdout() throws Exception {
+        Container c = create("echo", "hello");
+        try (Process p = c.process()) {
+            c.start();
+            assertEquals("hello\n", text(p.stdout()));
+            assertEquals(0, p.waitFor(WAIT));
+        }
+        ContainerStatus s = awaitStatus(c, st -> st.state() == ContainerState.STOPPED);
+        assertEquals(ContainerState.STOPPED, s.state());
+        assertEquals(0, s.exitCode());
+    }
+
+    @Test
+    void exitSevenIsRecordedWithItsFinishTimeAndEvents() throws Exception {
+        Container c = create("sh", "-c", "exit 7");
+        c.start();
+        assertEquals(7, c.waitForExit(WAIT));
+        ContainerStatus s = c.status();
+        assertEquals(ContainerState.STOPPED, s.state());
+        assertEquals(7, s.exitCode());
+        assertNotNull(s.finishedAt());
+        assertFalse(s.finishedAt().isBefore(s.startedAt()), s.toString());
+        assertEquals(List.of("CREATE", "START", "EXIT(7)"), eventsOf(c));
+    }
+
+    private static List<String> eventsOf(Container c) throws InterruptedException {
+        Thread.sleep(500); // events are delivered on their own thread
+        return events.stream().filter(e -> c.id().equals(e.containerId()))
+                .map(e -> e.type() + (e.exitCode() == null ? "" : "(" + e.exitCode() + ")")).toList();
+    }
+
+    @Test
+    void stopEndsSleepWithSigtermWhenItListensElseWithSigkill() throws IOException {
+        Container handles = create("sh", "-c", "trap 'exit 143' TERM; echo trapped; sleep 1000 & wait");
+        try (Process p = handles.process()) {
+            handles.start();
+            assertEquals('t', p.stdout().read(), "the trap is set before the signal comes");
+        }
+        assertEquals(143, handles.stop(Duration.ofSeconds(20)));
+        assertEquals(143, handles.status().exitCode());
+        // pid 1 of its namespace: the kernel does not deliver a SIGTERM it has no handler for
+        Container plainSleep = create("sleep", "1000");
+        plainSleep.start();
+        assertEquals(137, plainSleep.stop(Duration.ofSeconds(1)));
+        assertEquals(ContainerState.STOPPED, plainSleep.status().state());
+    }
+
+    @Test
+    void execInARunningContainerHasItsOwnOutputAndExitCode() throws Exception {
+        Container c = create("sleep", "1000");
+        c.start();
+        try (Process p = c.exec(Cmd.builder().args("sh", "-c", "echo in-$((6*7)); exit 5").build())) {
+            assertEquals("in-42\n", text(p.stdout()));
+            assertEquals(5, p.waitFor(WAIT));
+        }
+        assertEquals(ContainerState.RUNNING, c.status().state());
+    }
+
+    @Test
+    void psListsTheProcessesStatsShowMemoryAndUpdateSetsTheLimit() throws InterruptedException {
+        Container c = create("sleep", "1000");
+        c.start();
+        c.exec(Cmd.builder().args("sleep", "4242").build()).close();
+        // exec returns once the agent has started `crun exec`, which becomes the sleep a moment later
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<GuestProcess> ps = c.processes();
+        while (ps.stream().noneMatch(p -> p.command().equals("sleep 4242")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            ps = c.processes();
+        }
+        assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 1000")), ps.toString());
+        assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 4242")), ps.toString());
+        ContainerStats stats = c.stats();
+        assertTrue(stats.memoryUsageBytes() > 0, stats.toString());
+        c.update("{\"memory\":{\"limit\":67108864}}");
+        assertEquals(64L << 20, c.stats().memoryLimitBytes());
+    }
+
+    @Test
+    void aPausedContainerRefusesExecUntilResumed() throws Exception {
+        Container c = create("sleep", "1000");
+        c.start();
+        c.pause();
+        assertEquals(ContainerState.PAUSED, c.status().state());
+        Cmd echo = Cmd.builder().args("echo", "awake").build();
+        InvalidStateException refused = assertThrows(InvalidStateException.class, () -> c.exec(echo));
+        assertTrue(refused.getMessage().contains("paused"), refused.getMessage());
+        c.resume();
+        assertEquals(ContainerState.RUNNING, c.status().state());
+        try (Process p = c.exec(echo)) {
+            assertEquals("awake\n", text(p.stdout()));
+        }
+        assertEquals(List.of("CREATE", "START", "PAUSE", "RESUME", "EXEC_ADDED"), eventsOf(c));
+    }
+
+    @Test
+    void aContainerDoesNotStartBeforeItsDependencyRuns() {
+        Container db = create("sleep", "1000");
+        Container app = create(ContainerConfig.builder().id(TestStore.uniqueId("app")).dependsOn(db.id()), "sleep", "1000");
+        InvalidStateException refused = assertThrows(InvalidStateException.class, app::start);
+        assertTrue(refused.getMessage().contains("`" + db.id() + "` (ready)"), refused.getMessage());
+        assertEquals(ContainerState.READY, app.status().state());
+        db.start();
+        app.start();
+        assertEquals(ContainerState.RUNNING, app.status().state());
+    }
+
+    @Test
+    void onFailureTwoRestartsTwiceThenStaysStopped() throws Exception {
+        Container c = create(ContainerConfig.builder().id(TestStore.uniqueId("r")).restartPolicy("on-failure:2"),
+                "sh", "-c", "exit 3");
+        c.start();
+        ContainerStatus s = awaitStatus(c, st -> st.restartCount() == 2 && st.state() == ContainerState.STOPPED);
+        assertEquals(2, s.restartCount(), s.toString());
+        assertEquals(ContainerState.STOPPED, s.state(), s.toString());
+        Thread.sleep(2000);
+        s = c.status();
+        assertEquals(2, s.restartCount(), s.toString());
+        assertEquals(ContainerState.STOPPED, s.state());
+        assertEquals(3, s.exitCode());
+    }
+
+    @Test
+    void deleteRemovesTheContainerAndItsFiles() throws InterruptedException {
+        Container c = create("sleep", "1000");
+        c.start();
+        InvalidStateException refused = assertThrows(InvalidStateException.class, c::delete);
+        assertTrue(refused.getMessage().contains("running"), refused.getMessage());
+        c.delete(true);
+        assertThrows(NotFoundException.class, () -> sandbox.container(c.id()));
+        assertFalse(sandbox.containers().stream().anyMatch(x -> x.id().equals(c.id())));
+        assertEquals("DELETE", eventsOf(c).get(eventsOf(c).size() - 1));
+    }
+
+    @Test
+    void aBlockDeviceRootfsIsPluggedForItsContainerAndUnpluggedByDelete() throws Exception {
+        Path dir = Files.createTempDirectory("vc4j-it-ext4");
+        Path image = dir.resolve("rootfs.ext4");
+        try {
+            Files.writeString(HostRootfs.make(Files.createDirectory(dir.resolve("tree"))).resolve("marker"), "on ext4\n");
+            java.lang.Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", dir.resolve("tree").toString(),
+                    image.toString(), "32M").redirectErrorStream(true).start();
+            String mkfsOutput = text(mkfs.getInputStream());
+            assertTrue(mkfs.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "mkfs.ext4 did not end");
+            assertEquals(0, mkfs.exitValue(), mkfsOutput);
+            for (int round = 0; round < 2; round++) { // the second plug needs the root port the first delete freed
+                Container c = sandbox.createContainer(ContainerConfig.builder().id(TestStore.uniqueId("blk"))
+                        .cmd(Cmd.builder().args("cat", "/marker").build()).rootfs(Rootfs.blockDevice(image, "ext4")).build());
+                made.add(c);
+                try (Process p = c.process()) {
+                    c.start();
+                    assertEquals("on ext4\n", text(p.stdout()));
+                }
+                assertEquals(0, c.waitForExit(WAIT));
+                c.delete();
+            }
+        } finally {
+            HostRootfs.remove(dir);
+        }
+    }
+}
