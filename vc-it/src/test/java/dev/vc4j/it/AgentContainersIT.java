@@ -170,7 +170,13 @@ class AgentContainersIT {
     void psListsTheProcessesAndStatsShowMemoryInUse() {
         run(0, "sleep", "100000");
         exec(false, "sleep", "4242");
+        // ExecProcess answers once crun exec runs, which replaces itself with the program a moment later
         List<GuestProcess> ps = session.listProcesses(id);
+        for (long deadline = System.nanoTime() + 10_000_000_000L;
+                ps.stream().noneMatch(p -> p.command().equals("sleep 4242")) && System.nanoTime() < deadline; ) {
+            sleepQuietly(50);
+            ps = session.listProcesses(id);
+        }
         assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 100000")), ps.toString());
         assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 4242")), ps.toString());
         ContainerStats stats = session.containerStats(id);
@@ -264,5 +270,13 @@ class AgentContainersIT {
     @Test
     void execIntoAMissingContainerIsNotFound() {
         assertThrows(NotFoundException.class, () -> exec(false, "true"));
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
