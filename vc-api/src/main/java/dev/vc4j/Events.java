@@ -1,5 +1,6 @@
 package dev.vc4j;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -30,17 +31,20 @@ final class Events {
         return () -> subscriptions.remove(subscription);
     }
 
+    /**
+     * The listeners are chosen now, not at delivery: a listener hears exactly the events published while it
+     * was subscribed, however late the delivery thread gets to them.
+     */
     void publish(SandboxEvent event) {
-        if (subscriptions.isEmpty()) {
-            return;
-        }
-        deliverer.execute(() -> {
-            for (Subscription s : subscriptions) {
-                if (s.sandboxId() == null || s.sandboxId().equals(event.sandboxId())) {
-                    deliver(s.listener(), event);
-                }
+        List<SandboxEventListener> targets = new ArrayList<>();
+        for (Subscription s : subscriptions) {
+            if (s.sandboxId() == null || s.sandboxId().equals(event.sandboxId())) {
+                targets.add(s.listener());
             }
-        });
+        }
+        if (!targets.isEmpty()) {
+            deliverer.execute(() -> targets.forEach(listener -> deliver(listener, event)));
+        }
     }
 
     /** A failing listener must not stop the others from hearing about the event. */
