@@ -32,6 +32,11 @@ class GuestPanicIT {
             }
         });
         ended.get(30, TimeUnit.SECONDS);
+        // onExit can fire on the monitor socket's end, a moment before QEMU's process is reaped
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                guest.vm.isAlive() && System.nanoTime() < deadline; ) {
+            Thread.sleep(10);
+        }
         assertFalse(guest.vm.isAlive());
         String reason = guest.vm.deathReason().orElseThrow();
         assertTrue(reason.contains("GUEST_PANICKED") && reason.contains("exited with status 1"), reason);
