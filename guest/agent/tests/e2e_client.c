@@ -1,6 +1,6 @@
 /* End-to-end tests against a running `vc4j-agent --listen PATH`: the
-   handshake, every RPC, error statuses, flow control, concurrency, and
-   reconnects with and without a disconnect. */
+   handshake, every RPC, error statuses, flow control and concurrency; the
+   reconnect tests are in e2e_reconnect.c. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -10,19 +10,18 @@
 #include "agent.pb-c.h"
 #include "h2client.h"
 #include "tests/check.h"
+#include "tests/e2e.h"
 
-#define RUN_INIT VC4J__AGENT__V1__RUN_PROCESS_REQUEST__INIT
+const char *socket_path;
+struct h2client shared;
 
-static const char *socket_path;
-static struct h2client shared;
-
-static void
+void
 call_freep (struct h2call **call)
 {
   h2call_free (*call);
 }
 
-static void
+void
 msg_freep (void *p)
 {
   ProtobufCMessage **m = p;
@@ -31,10 +30,7 @@ msg_freep (void *p)
     protobuf_c_message_free_unpacked (*m, NULL);
 }
 
-#define cleanup_call __attribute__ ((cleanup (call_freep)))
-#define cleanup_msg __attribute__ ((cleanup (msg_freep)))
-
-static struct h2call *
+struct h2call *
 call (struct h2client *c, const char *method, const ProtobufCMessage *req)
 {
   struct h2call *call = h2client_start (c, method, req);
@@ -44,7 +40,7 @@ call (struct h2client *c, const char *method, const ProtobufCMessage *req)
   return call;
 }
 
-static bool
+bool
 check_serving (struct h2client *c)
 {
   Vc4j__Agent__V1__CheckRequest req = VC4J__AGENT__V1__CHECK_REQUEST__INIT;
@@ -57,7 +53,7 @@ check_serving (struct h2client *c)
   return true;
 }
 
-static bool
+bool
 fresh_connection (struct h2client *c)
 {
   return h2client_connect (c, socket_path) == 0 && h2client_handshake (c) == 0;
@@ -300,113 +296,6 @@ test_cancelled_call (void)
   nghttp2_submit_rst_stream (shared.ng, NGHTTP2_FLAG_NONE, slow->stream_id, NGHTTP2_CANCEL);
   h2client_idle (&shared, 0.8);
   return check_serving (&shared);
-}
-
-static bool
-test_reconnect_100_times (void)
-{
-  for (int i = 0; i < 100; i++)
-    {
-      struct h2client c;
-      bool ok = fresh_connection (&c) && check_serving (&c);
-
-      h2client_close (&c);
-      CHECK (ok);
-    }
-  return true;
-}
-
-static bool
-test_garbage_before_hello (void)
-{
-  /* A client preface and half a SETTINGS frame left from an old session,
-     and a hello cut short. */
-  static const char stale[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x0c\x04\x00\x00\x00\x00\x00\x00\x03"
-                              "VC4J-HELLO 0123\nVC4J-HEL\xff";
-  struct h2client c;
-  bool ok;
-
-  CHECK (h2client_connect (&c, socket_path) == 0);
-  ok = h2client_write_raw (&c, stale, sizeof (stale) - 1) == 0 && h2client_handshake (&c) == 0
-       && check_serving (&c);
-  h2client_close (&c);
-  CHECK (ok);
-  return true;
-}
-
-static bool
-test_hello_split_across_writes (void)
-{
-  struct h2client c;
-  char hello[64];
-  bool ok;
-
-  CHECK (h2client_connect (&c, socket_path) == 0);
-  snprintf (c.nonce, sizeof (c.nonce), "00112233445566778899aabbccddeeff");
-  snprintf (hello, sizeof (hello), "VC4J-HELLO %s\n", c.nonce);
-  ok = h2client_write_raw (&c, hello, 7) == 0;
-  usleep (50000);
-  ok = ok && h2client_write_raw (&c, hello + 7, 20) == 0;
-  usleep (50000);
-  ok = ok && h2client_write_raw (&c, hello + 27, strlen (hello) - 27) == 0;
-  ok = ok && h2client_await_ready (&c) == 0 && check_serving (&c);
-  h2client_close (&c);
-  CHECK (ok);
-  return true;
-}
-
-/* The host reconnects without the agent seeing a disconnect: the new hello
-   arrives in the middle of the old session, with a call still running. */
-static bool
-test_hello_mid_session (void)
-{
-  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
-  cleanup_call struct h2call *slow = NULL;
-  struct h2client c;
-  bool ok;
-
-  CHECK (fresh_connection (&c) && check_serving (&c));
-  req.argv = (char *[]){ "sh", "-c", "sleep 0.5; echo late" };
-  req.n_argv = 3;
-  slow = h2client_start (&c, "RunProcess", &req.base);
-  h2client_idle (&c, 0.1);
-  ok = h2client_handshake (&c) == 0 && check_serving (&c);
-  /* The old call's result arrives meanwhile and must be dropped. */
-  h2client_idle (&c, 1.0);
-  ok = ok && check_serving (&c);
-  h2client_close (&c);
-  CHECK (ok && ! slow->closed);
-  return true;
-}
-
-static bool
-test_hello_after_bad_http2 (void)
-{
-  struct h2client c;
-  bool ok;
-
-  CHECK (fresh_connection (&c));
-  ok = h2client_write_raw (&c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27) == 0;
-  h2client_idle (&c, 0.2);
-  ok = ok && h2client_handshake (&c) == 0 && check_serving (&c);
-  h2client_close (&c);
-  CHECK (ok);
-  return true;
-}
-
-static bool
-test_hello_after_goaway (void)
-{
-  struct h2client c;
-  bool ok;
-
-  CHECK (fresh_connection (&c) && check_serving (&c));
-  ok = nghttp2_session_terminate_session (c.ng, NGHTTP2_NO_ERROR) == 0;
-  h2client_idle (&c, 0.2);
-  ok = ok && h2client_handshake (&c) == 0 && check_serving (&c);
-  h2client_close (&c);
-  CHECK (ok);
-  return true;
 }
 
 static const struct

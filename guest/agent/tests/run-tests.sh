@@ -40,6 +40,10 @@ check() {
 echo "== unit tests"
 "$build/tests/unit" | tee "$work/unit.out"
 count "$work/unit.out"
+"$build/tests/unit_process" | tee "$work/unit_process.out"
+count "$work/unit_process.out"
+"$build/tests/unit_port" | tee "$work/unit_port.out"
+count "$work/unit_port.out"
 "$build/tests/unit_containers" | tee "$work/unit_containers.out"
 count "$work/unit_containers.out"
 
