@@ -7,83 +7,11 @@
 #include <net/if.h>
 #include <netpacket/packet.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "util.h"
-
-#define ROUTE_FILE_MAX 65536
-
-/* /proc/net/route holds addresses as the hex of their in-memory (network
-   order) 32 bits. */
-static void
-format_ipv4 (uint32_t raw, char *out, size_t size)
-{
-  struct in_addr a = { .s_addr = raw };
-
-  inet_ntop (AF_INET, &a, out, (socklen_t) size);
-}
-
-static int
-prefix_length (uint32_t raw_mask)
-{
-  return __builtin_popcount (raw_mask);
-}
-
-struct net_route *
-netinfo_parse_routes (const char *text, size_t *n, agent_error_t *err)
-{
-  struct net_route *routes = NULL;
-  const char *line = strchr (text, '\n');
-
-  *n = 0;
-  if (line == NULL || strncmp (text, "Iface", 5) != 0)
-    {
-      agent_make_error (err, 0, "not a /proc/net/route table");
-      return NULL;
-    }
-  routes = xzalloc (sizeof (*routes));
-  for (line++; *line; line = strchr (line, '\n') ? strchr (line, '\n') + 1 : line + strlen (line))
-    {
-      char dev[32];
-      unsigned dest, gw, flags, refcnt, use, metric, mask;
-      struct net_route *r;
-      char ip[16];
-
-      if (sscanf (line, "%31s %x %x %x %u %u %u %x", dev, &dest, &gw, &flags, &refcnt, &use, &metric, &mask) != 8)
-        continue;
-      routes = xrealloc (routes, (*n + 1) * sizeof (*routes));
-      r = &routes[(*n)++];
-      memset (r, 0, sizeof (*r));
-      format_ipv4 (dest, ip, sizeof (ip));
-      snprintf (r->destination, sizeof (r->destination), "%s/%d", ip, prefix_length (mask));
-      if (gw)
-        format_ipv4 (gw, r->gateway, sizeof (r->gateway));
-      snprintf (r->device, sizeof (r->device), "%s", dev);
-      r->metric = metric;
-    }
-  return routes;
-}
-
-struct net_route *
-netinfo_routes (const char *proc_root, size_t *n, agent_error_t *err)
-{
-  cleanup_free char *path = NULL;
-  cleanup_free char *text = xzalloc (ROUTE_FILE_MAX);
-  FILE *f;
-  size_t len;
-
-  xasprintf (&path, "%s/net/route", proc_root);
-  f = fopen (path, "re");
-  if (f == NULL)
-    {
-      agent_make_error (err, errno, "cannot read %s", path);
-      return NULL;
-    }
-  len = fread (text, 1, ROUTE_FILE_MAX - 1, f);
-  fclose (f);
-  text[len] = '\0';
-  return netinfo_parse_routes (text, n, err);
-}
 
 static int
 mask_prefix (const struct sockaddr *mask)
@@ -124,28 +52,23 @@ add_address (struct net_interface *itf, const struct ifaddrs *a)
   snprintf (itf->addresses[itf->n_addresses++], sizeof (itf->addresses[0]), "%s/%d", ip, mask_prefix (a->ifa_netmask));
 }
 
+/* By ioctl, not /sys/class/net: sysfs shows the interfaces of the network
+   namespace it was mounted in. */
 static uint32_t
-read_mtu (const char *sys_root, const char *name)
+read_mtu (int fd, const char *name)
 {
-  cleanup_free char *path = NULL;
-  unsigned mtu = 0;
-  FILE *f;
+  struct ifreq ifr = { .ifr_mtu = 0 };
 
-  xasprintf (&path, "%s/class/net/%s/mtu", sys_root, name);
-  f = fopen (path, "re");
-  if (f == NULL)
-    return 0;
-  if (fscanf (f, "%u", &mtu) != 1)
-    mtu = 0;
-  fclose (f);
-  return mtu;
+  snprintf (ifr.ifr_name, sizeof (ifr.ifr_name), "%s", name);
+  return fd >= 0 && ioctl (fd, SIOCGIFMTU, &ifr) == 0 ? (uint32_t) ifr.ifr_mtu : 0;
 }
 
 struct net_interface *
-netinfo_interfaces (const char *sys_root, size_t *n, agent_error_t *err)
+netinfo_interfaces (size_t *n, agent_error_t *err)
 {
   struct ifaddrs *all;
   struct net_interface *list = xzalloc (sizeof (*list));
+  cleanup_close int fd = -1;
 
   *n = 0;
   if (getifaddrs (&all) < 0)
@@ -172,7 +95,8 @@ netinfo_interfaces (const char *sys_root, size_t *n, agent_error_t *err)
         }
     }
   freeifaddrs (all);
+  fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   for (size_t i = 0; i < *n; i++)
-    list[i].mtu = read_mtu (sys_root, list[i].name);
+    list[i].mtu = read_mtu (fd, list[i].name);
   return list;
 }

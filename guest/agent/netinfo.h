@@ -1,5 +1,5 @@
-/* The guest's network as it is: interfaces with their addresses, and the
-   IPv4 routing table. Read-only; changing it is not here yet. */
+/* The guest's interfaces as they are, with their addresses (routes and
+   changes: net_route.c, net_link.c). */
 #ifndef VC4J_NETINFO_H
 #define VC4J_NETINFO_H
 
@@ -8,14 +8,6 @@
 #include <stdint.h>
 
 #include "error.h"
-
-struct net_route
-{
-  char destination[24]; /* a.b.c.d/len */
-  char gateway[16];     /* empty: directly connected */
-  char device[32];
-  uint32_t metric;
-};
 
 #define NET_MAX_ADDRESSES 16
 
@@ -30,10 +22,6 @@ struct net_interface
 };
 
 /* Every interface with its IPv4 and IPv6 addresses; *n interfaces. */
-struct net_interface *netinfo_interfaces (const char *sys_root, size_t *n, agent_error_t *err);
-
-/* Parses a /proc/net/route table (its header line first); *n routes. */
-struct net_route *netinfo_parse_routes (const char *text, size_t *n, agent_error_t *err);
-struct net_route *netinfo_routes (const char *proc_root, size_t *n, agent_error_t *err);
+struct net_interface *netinfo_interfaces (size_t *n, agent_error_t *err);
 
 #endif

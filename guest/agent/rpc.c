@@ -214,6 +214,9 @@ static const struct
   { "CloseStdin", rpc_close_stdin },
   { "TtyWinResize", rpc_tty_win_resize },
   { "GetOOMEvent", rpc_get_oom_event },
+  { "UpdateInterface", rpc_update_interface },
+  { "UpdateRoutes", rpc_update_routes },
+  { "AddARPNeighbors", rpc_add_arp_neighbors },
 };
 
 static rpc_handler

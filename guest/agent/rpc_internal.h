@@ -49,5 +49,8 @@ RPC_HANDLER (rpc_get_oom_event);
 RPC_HANDLER (rpc_set_guest_date_time);
 RPC_HANDLER (rpc_list_interfaces);
 RPC_HANDLER (rpc_list_routes);
+RPC_HANDLER (rpc_update_interface);
+RPC_HANDLER (rpc_update_routes);
+RPC_HANDLER (rpc_add_arp_neighbors);
 
 #endif

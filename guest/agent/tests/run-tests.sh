@@ -46,6 +46,8 @@ count "$work/unit_process.out"
 count "$work/unit_port.out"
 "$build/tests/unit_containers" | tee "$work/unit_containers.out"
 count "$work/unit_containers.out"
+"$build/tests/unit_net" | tee "$work/unit_net.out"
+count "$work/unit_net.out"
 
 echo "== end-to-end tests"
 "$build/vc4j-agent" --listen "$sock" --verbose 2>"$work/agent.log" &

@@ -14,7 +14,6 @@
 #include "cgroup.h"
 #include "guest_ops.h"
 #include "loop.h"
-#include "netinfo.h"
 #include "pstream.h"
 #include "sandbox.h"
 #include "storage.h"
@@ -332,25 +331,6 @@ test_sandbox_setup (void)
   return true;
 }
 
-static bool
-test_parse_routes (void)
-{
-  const char *table = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
-                      "eth0\t00000000\t0102000A\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
-                      "eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
-  cleanup_free struct net_route *r = NULL;
-  agent_error_t err = NULL;
-  size_t n;
-
-  r = netinfo_parse_routes (table, &n, &err);
-  CHECK (r && n == 2);
-  CHECK (strcmp (r[0].destination, "0.0.0.0/0") == 0 && strcmp (r[0].gateway, "10.0.2.1") == 0);
-  CHECK (strcmp (r[0].device, "eth0") == 0 && r[0].metric == 100);
-  CHECK (strcmp (r[1].destination, "10.0.2.0/24") == 0 && r[1].gateway[0] == '\0');
-  CHECK (netinfo_parse_routes ("garbage", &n, &err) == NULL && error_code (&err) == GRPC_INTERNAL);
-  return true;
-}
-
 static const struct unit_test tests[] = {
   { "valid_names", test_valid_names },
   { "storage_validate", test_storage_validate },
@@ -363,7 +343,6 @@ static const struct unit_test tests[] = {
   { "online_cpus_and_memory", test_online_cpus_and_memory },
   { "copy_file", test_copy_file },
   { "sandbox_setup", test_sandbox_setup },
-  { "parse_routes", test_parse_routes },
 };
 
 int

@@ -1,0 +1,319 @@
+#define _GNU_SOURCE
+#include "net_route.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "net_link.h"
+#include "netlink.h"
+#include "util.h"
+
+struct route_dump
+{
+  struct net_route *routes;
+  size_t n;
+  /* For replace: the messages of routes to remove. */
+  bool keep_removable;
+  struct nlmsghdr **remove;
+  size_t n_remove;
+};
+
+static const char *
+field_of (char *buf, size_t size, const char *prefix, const char *name)
+{
+  snprintf (buf, size, "%s.%s", prefix, name);
+  return buf;
+}
+
+static bool
+host_bits_clear (const struct net_ip *ip)
+{
+  for (unsigned bit = ip->prefix; bit < net_ip_len (ip) * 8; bit++)
+    if (ip->bytes[bit / 8] & (0x80 >> (bit % 8)))
+      return false;
+  return true;
+}
+
+static int
+parse_destination (const char *field, const struct net_route_spec *spec, int gw_family, struct net_ip *dst,
+                   agent_error_t *err)
+{
+  if (spec->destination[0] == '\0' || strcmp (spec->destination, "default") == 0)
+    {
+      memset (dst, 0, sizeof (*dst));
+      dst->family = gw_family ? gw_family : AF_INET;
+      return 0;
+    }
+  if (net_parse_cidr (field, spec->destination, dst, err) < 0)
+    return -1;
+  if (! host_bits_clear (dst))
+    return net_bad_value (err, field, spec->destination, "has bits set beyond its prefix length");
+  return 0;
+}
+
+static int
+parse_optional_ip (const char *field, const char *text, int family, struct net_ip *out, agent_error_t *err)
+{
+  memset (out, 0, sizeof (*out));
+  if (text[0] == '\0')
+    return 0;
+  if (net_parse_ip (field, text, out, err) < 0)
+    return -1;
+  if (family && out->family != family)
+    return net_bad_value (err, field, text, "not of the destination's address family");
+  return 0;
+}
+
+static int
+parse_scope (const char *field, int scope, bool has_gateway, unsigned char *out, agent_error_t *err)
+{
+  char text[16];
+
+  switch (scope)
+    {
+    case NET_SCOPE_UNIVERSE:
+      /* As `ip route add` does: a route without a gateway is on the link. */
+      *out = has_gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+      return 0;
+    case NET_SCOPE_LINK:
+      *out = RT_SCOPE_LINK;
+      return 0;
+    case NET_SCOPE_HOST:
+      *out = RT_SCOPE_HOST;
+      return 0;
+    default:
+      snprintf (text, sizeof (text), "%d", scope);
+      return net_bad_value (err, field, text, "not a route scope (UNIVERSE, LINK, HOST)");
+    }
+}
+
+int
+net_route_parse (const char *prefix, const struct net_route_spec *spec, struct net_route_req *out,
+                 agent_error_t *err)
+{
+  char field[64];
+  struct net_ip gw;
+
+  memset (out, 0, sizeof (*out));
+  if (parse_optional_ip (field_of (field, sizeof (field), prefix, "gateway"), spec->gateway, 0, &gw, err) < 0)
+    return -1;
+  if (parse_destination (field_of (field, sizeof (field), prefix, "destination"), spec, gw.family, &out->dst, err)
+      < 0)
+    return -1;
+  if (gw.family && gw.family != out->dst.family)
+    return net_bad_value (err, field_of (field, sizeof (field), prefix, "gateway"), spec->gateway,
+                          "not of the destination's address family");
+  out->gateway = gw;
+  if (parse_optional_ip (field_of (field, sizeof (field), prefix, "source"), spec->source, out->dst.family,
+                         &out->source, err) < 0)
+    return -1;
+  if (parse_scope (field_of (field, sizeof (field), prefix, "scope"), spec->scope, gw.family != 0, &out->scope, err)
+      < 0)
+    return -1;
+  if (spec->device[0] == '\0' && gw.family == 0)
+    return net_bad_value (err, field_of (field, sizeof (field), prefix, "device"), "",
+                          "a route needs a device or a gateway");
+  out->metric = spec->metric;
+  if (spec->device[0])
+    return net_link_index (field_of (field, sizeof (field), prefix, "device"), spec->device, &out->oif, err);
+  return 0;
+}
+
+static enum net_scope
+scope_of (unsigned char rt_scope)
+{
+  return rt_scope == RT_SCOPE_HOST ? NET_SCOPE_HOST : rt_scope == RT_SCOPE_LINK ? NET_SCOPE_LINK : NET_SCOPE_UNIVERSE;
+}
+
+static void
+ip_of (const struct rtattr *a, int family, unsigned prefix, struct net_ip *ip)
+{
+  memset (ip, 0, sizeof (*ip));
+  ip->family = family;
+  ip->prefix = prefix;
+  if (a && RTA_PAYLOAD (a) <= sizeof (ip->bytes))
+    memcpy (ip->bytes, RTA_DATA (a), RTA_PAYLOAD (a));
+}
+
+static void
+describe_route (const struct rtmsg *rtm, struct rtattr **tb, struct net_route *r)
+{
+  struct net_ip ip;
+
+  memset (r, 0, sizeof (*r));
+  ip_of (tb[RTA_DST], rtm->rtm_family, rtm->rtm_dst_len, &ip);
+  net_format_ip (&ip, true, r->destination, sizeof (r->destination));
+  if (tb[RTA_GATEWAY])
+    {
+      ip_of (tb[RTA_GATEWAY], rtm->rtm_family, 0, &ip);
+      net_format_ip (&ip, false, r->gateway, sizeof (r->gateway));
+    }
+  if (tb[RTA_PREFSRC])
+    {
+      ip_of (tb[RTA_PREFSRC], rtm->rtm_family, 0, &ip);
+      net_format_ip (&ip, false, r->source, sizeof (r->source));
+    }
+  if (tb[RTA_OIF])
+    if_indextoname (*(unsigned *) RTA_DATA (tb[RTA_OIF]), r->device);
+  if (tb[RTA_PRIORITY])
+    r->metric = *(uint32_t *) RTA_DATA (tb[RTA_PRIORITY]);
+  r->scope = scope_of (rtm->rtm_scope);
+}
+
+static int
+collect_route (const struct nlmsghdr *msg, void *arg, agent_error_t *err)
+{
+  struct route_dump *d = arg;
+  const struct rtmsg *rtm = NLMSG_DATA (msg);
+  struct rtattr *tb[RTA_MAX + 1];
+  unsigned table;
+
+  (void) err;
+  if (msg->nlmsg_type != RTM_NEWROUTE || rtm->rtm_type != RTN_UNICAST)
+    return 0;
+  nl_attrs (msg, sizeof (*rtm), tb, RTA_MAX);
+  table = tb[RTA_TABLE] ? *(unsigned *) RTA_DATA (tb[RTA_TABLE]) : rtm->rtm_table;
+  if (table != RT_TABLE_MAIN)
+    return 0;
+  d->routes = xrealloc (d->routes, (d->n + 1) * sizeof (*d->routes));
+  describe_route (rtm, tb, &d->routes[d->n++]);
+  if (d->keep_removable && rtm->rtm_protocol != RTPROT_KERNEL && msg->nlmsg_len <= NL_REQUEST_MAX)
+    {
+      d->remove = xrealloc (d->remove, (d->n_remove + 1) * sizeof (*d->remove));
+      d->remove[d->n_remove] = xmalloc (msg->nlmsg_len);
+      memcpy (d->remove[d->n_remove++], msg, msg->nlmsg_len);
+    }
+  return 0;
+}
+
+static void
+dump_free (struct route_dump *d)
+{
+  for (size_t i = 0; i < d->n_remove; i++)
+    free (d->remove[i]);
+  free (d->remove);
+  free (d->routes);
+}
+
+static int
+dump_routes (struct route_dump *d, bool keep_removable, agent_error_t *err)
+{
+  struct nl_request req;
+  struct rtmsg *rtm = nl_start (&req, RTM_GETROUTE, 0, sizeof (*rtm));
+
+  memset (d, 0, sizeof (*d));
+  d->keep_removable = keep_removable;
+  d->routes = xzalloc (sizeof (*d->routes));
+  rtm->rtm_family = AF_UNSPEC;
+  if (nl_dump (&req, collect_route, d, err) < 0)
+    {
+      dump_free (d);
+      return -1;
+    }
+  return 0;
+}
+
+struct net_route *
+net_routes_list (size_t *n, agent_error_t *err)
+{
+  struct route_dump d;
+
+  if (dump_routes (&d, false, err) < 0)
+    return NULL;
+  *n = d.n;
+  return d.routes;
+}
+
+/* Sends a dumped route back as its own deletion. */
+static int
+remove_route (const struct nlmsghdr *dumped, const struct net_route *r, agent_error_t *err)
+{
+  cleanup_free char *what = NULL;
+  struct nl_request req;
+  size_t body = dumped->nlmsg_len - NLMSG_LENGTH (0);
+
+  nl_start (&req, RTM_DELROUTE, 0, 0);
+  memcpy (NLMSG_DATA (req.hdr), NLMSG_DATA (dumped), body);
+  req.hdr->nlmsg_len = dumped->nlmsg_len;
+  xasprintf (&what, "route `%s`: cannot remove it", r->destination);
+  return nl_call (&req, what, err);
+}
+
+static int
+add_route (const char *prefix, const struct net_route_req *r, agent_error_t *err)
+{
+  cleanup_free char *what = NULL;
+  struct nl_request req;
+  struct rtmsg *rtm = nl_start (&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, sizeof (*rtm));
+  unsigned len = net_ip_len (&r->dst);
+  char dst[64], gw[48] = "";
+
+  rtm->rtm_family = (unsigned char) r->dst.family;
+  rtm->rtm_dst_len = (unsigned char) r->dst.prefix;
+  rtm->rtm_table = RT_TABLE_MAIN;
+  rtm->rtm_protocol = RTPROT_BOOT;
+  rtm->rtm_scope = r->scope;
+  rtm->rtm_type = RTN_UNICAST;
+  if (r->dst.prefix)
+    nl_put (&req, RTA_DST, r->dst.bytes, len);
+  if (r->gateway.family)
+    nl_put (&req, RTA_GATEWAY, r->gateway.bytes, len);
+  if (r->source.family)
+    nl_put (&req, RTA_PREFSRC, r->source.bytes, len);
+  if (r->oif)
+    nl_put (&req, RTA_OIF, &r->oif, sizeof (r->oif));
+  if (r->metric)
+    nl_put (&req, RTA_PRIORITY, &r->metric, sizeof (r->metric));
+  net_format_ip (&r->dst, true, dst, sizeof (dst));
+  if (r->gateway.family)
+    net_format_ip (&r->gateway, false, gw, sizeof (gw));
+  xasprintf (&what, "%s `%s%s%s`: the kernel refused it", prefix, dst, gw[0] ? " via " : "", gw);
+  return nl_call (&req, what, err);
+}
+
+static void
+route_prefix (char *buf, size_t size, size_t i)
+{
+  snprintf (buf, size, "routes[%zu]", i);
+}
+
+int
+net_routes_replace (const struct net_route_spec *specs, size_t n, agent_error_t *err)
+{
+  cleanup_free struct net_route_req *reqs = xzalloc ((n + 1) * sizeof (*reqs));
+  struct route_dump d;
+  char prefix[32];
+  int ret = -1;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      route_prefix (prefix, sizeof (prefix), i);
+      if (net_route_parse (prefix, &specs[i], &reqs[i], err) < 0)
+        return -1;
+    }
+  if (dump_routes (&d, true, err) < 0)
+    return -1;
+  for (size_t i = 0; i < d.n_remove; i++)
+    {
+      struct net_route r;
+      struct rtattr *tb[RTA_MAX + 1];
+      nl_attrs (d.remove[i], sizeof (struct rtmsg), tb, RTA_MAX);
+      describe_route (NLMSG_DATA (d.remove[i]), tb, &r);
+      if (remove_route (d.remove[i], &r, err) < 0)
+        goto out;
+    }
+  /* Gateways must be reachable when their routes go in: the routes on the link first. */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < n; i++)
+      if ((reqs[i].gateway.family == 0) == (pass == 0))
+        {
+          route_prefix (prefix, sizeof (prefix), i);
+          if (add_route (prefix, &reqs[i], err) < 0)
+            goto out;
+        }
+  ret = 0;
+out:
+  dump_free (&d);
+  return ret;
+}
