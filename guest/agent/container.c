@@ -11,7 +11,9 @@
 #include "cgroup.h"
 #include "console.h"
 #include "crun.h"
+#include "guest_hooks.h"
 #include "rpc.h"
+#include "sandbox.h"
 
 struct container *containers;
 static const char *state_dir = "/run/vc4j-agent";
@@ -168,7 +170,7 @@ prepare_bundle (struct container *c, const struct container_create *req, agent_e
       free (steal_ptr (&path));
     }
   xasprintf (&path, "%s/config.json", c->dir);
-  return bundle_write_file (path, req->spec_json, req->spec_len, err);
+  return guest_hooks_write_spec (sandbox_guest_hook_path (), path, req->spec_json, req->spec_len, err);
 }
 
 static void

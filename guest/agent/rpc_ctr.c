@@ -63,6 +63,7 @@ rpc_create_sandbox (const struct rpc_call *call, const uint8_t *msg, size_t len,
     .hostname = req->hostname, .dns_servers = req->dns_servers, .n_dns_servers = req->n_dns_servers,
     .dns_search = req->dns_search, .n_dns_search = req->n_dns_search, .modules = req->kernel_modules,
     .n_modules = req->n_kernel_modules, .storages = storages, .n_storages = req->n_storages,
+    .guest_hook_path = req->guest_hook_path,
   };
 
   return sandbox_create (&setup, call, err);

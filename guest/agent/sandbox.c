@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "guest_hooks.h"
 #include "process.h"
 #include "util.h"
 
 #define MODPROBE_TIMEOUT_MS 30000
 
+static char *guest_hook_path;
 static char **sandbox_mounts;
 static size_t n_sandbox_mounts;
 static char modprobe_path_env[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
@@ -48,7 +50,13 @@ sandbox_validate (const struct sandbox_setup *s, agent_error_t *err)
   for (size_t i = 0; i < s->n_storages; i++)
     if (storage_validate (&s->storages[i], err) < 0)
       return -1;
-  return 0;
+  return s->guest_hook_path && s->guest_hook_path[0] ? guest_hooks_check_dir (s->guest_hook_path, err) : 0;
+}
+
+const char *
+sandbox_guest_hook_path (void)
+{
+  return guest_hook_path;
 }
 
 int
@@ -58,6 +66,9 @@ sandbox_write_resolv_conf (const char *dir, const struct sandbox_setup *s, agent
   struct buf text = { 0 };
   int ret;
 
+  xasprintf (&path, "%s/resolv.conf", dir);
+  if (s->n_dns_servers + s->n_dns_search == 0 && access (path, F_OK) == 0)
+    return 0;
   for (size_t i = 0; i < s->n_dns_servers; i++)
     {
       buf_append (&text, "nameserver ", 11);
@@ -73,7 +84,6 @@ sandbox_write_resolv_conf (const char *dir, const struct sandbox_setup *s, agent
     }
   if (s->n_dns_search)
     buf_append (&text, "\n", 1);
-  xasprintf (&path, "%s/resolv.conf", dir);
   ret = bundle_write_file (path, text.data, text.len, err);
   buf_free (&text);
   return ret;
@@ -129,6 +139,11 @@ sandbox_create (const struct sandbox_setup *s, const struct rpc_call *call, agen
     return agent_make_error (err, errno, "cannot set the hostname to `%s`", s->hostname);
   if (sandbox_write_resolv_conf (dir, s, err) < 0)
     return -1;
+  if (s->guest_hook_path && s->guest_hook_path[0])
+    {
+      free (guest_hook_path);
+      guest_hook_path = xstrdup (s->guest_hook_path);
+    }
   for (size_t i = 0; i < s->n_storages; i++)
     {
       if (storage_mount (&s->storages[i], dir, err) < 0)

@@ -19,13 +19,18 @@ struct sandbox_setup
   size_t n_modules;
   const struct storage_desc *storages;
   size_t n_storages;
+  const char *guest_hook_path; /* NULL or empty: unchanged */
 };
 
-/* Hostname, DNS entries, module names and storages, before anything changes. */
+/* Hostname, DNS entries, module names, storages and the guest hook path,
+   before anything changes. */
 int sandbox_validate (const struct sandbox_setup *s, agent_error_t *err);
-/* Writes dir/resolv.conf from the servers and search domains. */
+/* Writes dir/resolv.conf from the servers and search domains; with neither,
+   an existing file stays (a later CreateSandbox may only add storages). */
 int sandbox_write_resolv_conf (const char *dir, const struct sandbox_setup *s, agent_error_t *err);
 int sandbox_create (const struct sandbox_setup *s, const struct rpc_call *call, agent_error_t *err);
 int sandbox_destroy (const struct rpc_call *call, agent_error_t *err);
+/* The guest hook directory CreateSandbox set, or NULL. */
+const char *sandbox_guest_hook_path (void);
 
 #endif

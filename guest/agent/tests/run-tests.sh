@@ -48,6 +48,8 @@ count "$work/unit_port.out"
 count "$work/unit_containers.out"
 "$build/tests/unit_net" | tee "$work/unit_net.out"
 count "$work/unit_net.out"
+"$build/tests/unit_hooks" | tee "$work/unit_hooks.out"
+count "$work/unit_hooks.out"
 
 echo "== end-to-end tests"
 "$build/vc4j-agent" --listen "$sock" --verbose 2>"$work/agent.log" &

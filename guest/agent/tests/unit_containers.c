@@ -320,6 +320,13 @@ test_sandbox_setup (void)
   xasprintf (&path, "%s/resolv.conf", tmp_root);
   CHECK (read_text (path, text, sizeof (text)));
   CHECK (strcmp (text, "nameserver 10.0.2.3\nnameserver fd00::3\nsearch example.org\n") == 0);
+  /* A later set-up without DNS (storages only) keeps the file. */
+  CHECK (sandbox_write_resolv_conf (tmp_root, &(struct sandbox_setup){ .hostname = "" }, &err) == 0);
+  CHECK (read_text (path, text, sizeof (text)) && strncmp (text, "nameserver 10.0.2.3\n", 20) == 0);
+  s.guest_hook_path = "hooks";
+  CHECK (sandbox_validate (&s, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
+  s.guest_hook_path = "/run/hooks";
+  CHECK (sandbox_validate (&s, &err) == 0);
   s.hostname = "a b";
   CHECK (sandbox_validate (&s, &err) < 0 && error_code (&err) == GRPC_INVALID_ARGUMENT);
   s.hostname = "";
