@@ -32,4 +32,8 @@ bool test_hello_mid_session (void);
 bool test_hello_after_bad_http2 (void);
 bool test_hello_after_goaway (void);
 
+/* e2e_net.c */
+bool test_network_errors (void);
+bool test_list_routes (void);
+
 #endif

@@ -317,6 +317,8 @@ static const struct
   { "errors", test_errors },
   { "concurrent_calls", test_concurrent_calls },
   { "cancelled_call", test_cancelled_call },
+  { "network_errors", test_network_errors },
+  { "list_routes", test_list_routes },
   { "reconnect_100_times", test_reconnect_100_times },
   { "garbage_before_hello", test_garbage_before_hello },
   { "hello_split_across_writes", test_hello_split_across_writes },
