@@ -8,9 +8,8 @@
 #   vc4j.debug=1         print loaded modules, virtio ports and mounts
 #   vc4j.hostname=NAME   guest hostname (default: vc4j)
 #   vc4j.port=NAME       virtio-serial port name for the agent (default: agent.0)
-#   vc4j.if=MAC,ADDR/PREFIX,GATEWAY   configure the interface with that MAC (repeatable;
-#                        the gateway may be empty)
-#   vc4j.dns=IP          a nameserver for /etc/resolv.conf (repeatable)
+# The network (interfaces, routes, DNS) is the agent's to set when the host
+# asks; /etc/resolv.conf is the agent's sandbox resolv.conf.
 # Markers on the console: "vc4j-init: probe-ok", "vc4j-init: ready",
 # "vc4j-init: agent exited with status N".
 
@@ -29,45 +28,17 @@ power_off() {
     while :; do sleep 60; done
 }
 
-probe=0 debug=0 host=vc4j port=agent.0 ifaces= dns=
+probe=0 debug=0 host=vc4j port=agent.0
 read_cmdline() {
     read -r cmdline < /proc/cmdline
-    ifaces= dns=
     for arg in $cmdline; do
         case $arg in
             vc4j.probe=1) probe=1 ;;
             vc4j.debug=1) debug=1 ;;
             vc4j.hostname=?*) host=${arg#*=} ;;
             vc4j.port=?*) port=${arg#*=} ;;
-            vc4j.if=?*) ifaces="$ifaces ${arg#*=}" ;;
-            vc4j.dns=?*) dns="$dns ${arg#*=}" ;;
         esac
     done
-}
-
-# The interface whose MAC is $1: names depend on probe order, the MAC is what the host chose.
-iface_with_mac() {
-    for dev in /sys/class/net/*; do
-        [ "$(cat "$dev/address" 2>/dev/null)" = "$1" ] && { echo "${dev##*/}"; return 0; }
-    done
-    return 1
-}
-
-configure_network() {
-    for spec in $ifaces; do
-        mac=${spec%%,*} rest=${spec#*,}
-        addr=${rest%%,*} gw=${rest#*,}
-        [ "$gw" = "$rest" ] && gw=
-        if ! dev=$(iface_with_mac "$mac"); then
-            log "warning: no interface with MAC $mac"
-            continue
-        fi
-        ip link set "$dev" up && ip addr add "$addr" dev "$dev" ||
-            log "warning: cannot configure $dev ($addr)"
-        [ -z "$gw" ] || ip route add default via "$gw" dev "$dev" || log "warning: no default route via $gw"
-    done
-    : > /etc/resolv.conf
-    for server in $dns; do echo "nameserver $server" >> /etc/resolv.conf; done
 }
 
 if [ -z "${VC4J_INIT_REROOTED:-}" ]; then
@@ -128,9 +99,7 @@ acpid -c /etc/acpi -l /run/acpid.log -p /run/acpid.pid || log "warning: acpid di
 
 echo "$host" > /proc/sys/kernel/hostname
 ip link set lo up
-set +f
-configure_network
-set -f
+ln -sf /run/vc4j-agent/sandbox/resolv.conf /etc/resolv.conf
 
 # udev's /dev/virtio-ports/NAME links, for the ports present now (more may be
 # announced by the host later: the agent waits for its own).

@@ -31,7 +31,10 @@ final class GuestLink {
         this.config = config;
     }
 
-    /** Wires the network, boots a VM and connects to its agent, registering each step's undo. Returns the timings. */
+    /**
+     * Wires the network, boots a VM, connects to its agent and has it set the guest up (interfaces, routes, DNS,
+     * hooks), registering each step's undo. Returns the timings.
+     */
     synchronized BootTimings boot(Undo undo, long startedNanos) {
         close(); // a handle on an earlier VM, ended since by another process
         String id = config.id();
@@ -52,6 +55,7 @@ final class GuestLink {
         started.onExit(session::close);
         vm = started;
         agent = session;
+        GuestSetup.apply(session, network, config.agent());
 
         long now = System.nanoTime();
         Duration agentReady = started.timeToControlReady().plusNanos(now - agentWaitStarted);

@@ -13,6 +13,8 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Unary calls on one channel: a deadline on each, retries on UNAVAILABLE for the calls that may run twice,
@@ -24,6 +26,12 @@ final class AgentCalls {
 
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(20);
     private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
+    /**
+     * How the agent names what it rejects, when it can: {@code <field> `<value>`: <reason>}, e.g.
+     * {@code addresses[0] `10.0.0.1/33`: the prefix length is over 32} or {@code interface `eth9`: no such interface}.
+     */
+    private static final Pattern NAMED_VALUE = Pattern.compile("([A-Za-z_][A-Za-z0-9_.\\[\\]]*) `([^`]*)`: (.+)",
+            Pattern.DOTALL);
 
     /** What a call is about, for the exceptions: e.g. {@code container} {@code web-1}. */
     record Subject(String what, String id) {
@@ -74,6 +82,13 @@ final class AgentCalls {
     static RuntimeException translate(String rpc, Subject subject, Duration deadline, Throwable e) {
         Status status = Status.fromThrowable(e);
         String description = status.getDescription() != null ? status.getDescription() : "";
+        Matcher named = NAMED_VALUE.matcher(description);
+        if (named.matches() && status.getCode() == Status.Code.INVALID_ARGUMENT) {
+            return new InvalidConfigException(named.group(1), named.group(2), named.group(3));
+        }
+        if (named.matches() && status.getCode() == Status.Code.NOT_FOUND) {
+            return new NotFoundException(named.group(1), named.group(2));
+        }
         switch (status.getCode()) {
             case DEADLINE_EXCEEDED:
                 return new VcTimeoutException("agent " + rpc, deadline, e);

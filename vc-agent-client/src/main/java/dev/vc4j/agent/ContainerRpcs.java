@@ -13,8 +13,6 @@ import dev.vc4j.agent.proto.CreateSandboxRequest;
 import dev.vc4j.agent.proto.DestroySandboxRequest;
 import dev.vc4j.agent.proto.ExecProcessRequest;
 import dev.vc4j.agent.proto.GetOOMEventRequest;
-import dev.vc4j.agent.proto.ListInterfacesRequest;
-import dev.vc4j.agent.proto.ListRoutesRequest;
 import dev.vc4j.agent.proto.OnlineCPUMemRequest;
 import dev.vc4j.agent.proto.OnlineCPUMemResponse;
 import dev.vc4j.agent.proto.ProcessRequest;
@@ -30,9 +28,7 @@ import dev.vc4j.agent.proto.WaitProcessResponse;
 import dev.vc4j.agent.proto.WriteStdinRequest;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ContainerStats;
-import dev.vc4j.spi.GuestInterface;
 import dev.vc4j.spi.GuestProcess;
-import dev.vc4j.spi.GuestRoute;
 import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessSpec;
@@ -105,24 +101,10 @@ final class ContainerRpcs {
                 s -> s.copyFile(request));
     }
 
-    List<GuestInterface> listInterfaces() {
-        return calls.call("ListInterfaces", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
-                s -> s.listInterfaces(ListInterfacesRequest.getDefaultInstance())).getInterfacesList().stream()
-                .map(i -> new GuestInterface(i.getName(), i.getMac(), i.getMtu(), i.getUp(), i.getAddressesList()))
-                .toList();
-    }
-
-    List<GuestRoute> listRoutes() {
-        return calls.call("ListRoutes", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
-                s -> s.listRoutes(ListRoutesRequest.getDefaultInstance())).getRoutesList().stream()
-                .map(r -> new GuestRoute(r.getDestination(), r.getGateway(), r.getDevice(), r.getMetric()))
-                .toList();
-    }
-
     void createSandbox(SandboxSetup setup) {
         CreateSandboxRequest.Builder request = CreateSandboxRequest.newBuilder().setHostname(setup.hostname())
                 .addAllDnsServers(setup.dnsServers()).addAllDnsSearch(setup.dnsSearch())
-                .addAllKernelModules(setup.kernelModules());
+                .addAllKernelModules(setup.kernelModules()).setGuestHookPath(setup.guestHookPath());
         setup.storages().forEach(s -> request.addStorages(storage(s)));
         calls.call("CreateSandbox", new Subject("sandbox setup", setup.toString()), CRUN_DEADLINE, Retry.IDEMPOTENT,
                 s -> s.createSandbox(request.build()));

@@ -20,8 +20,10 @@ import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ContainerStats;
 import dev.vc4j.spi.GuestInterface;
+import dev.vc4j.spi.GuestNeighbor;
 import dev.vc4j.spi.GuestProcess;
 import dev.vc4j.spi.GuestRoute;
+import dev.vc4j.spi.InterfaceUpdate;
 import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessIo;
@@ -66,6 +68,7 @@ final class GrpcAgentSession implements AgentSession {
     private final ManagedChannel channel;
     private final AgentCalls calls;
     private final ContainerRpcs containers;
+    private final NetworkRpcs network;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GrpcAgentSession(Path socket, AgentConfig config, HandshakeRelay relay, ManagedChannel channel) {
@@ -75,6 +78,7 @@ final class GrpcAgentSession implements AgentSession {
         this.channel = channel;
         this.calls = new AgentCalls(channel);
         this.containers = new ContainerRpcs(calls, config);
+        this.network = new NetworkRpcs(calls, config);
     }
 
     /**
@@ -176,12 +180,27 @@ final class GrpcAgentSession implements AgentSession {
 
     @Override
     public List<GuestInterface> listInterfaces() {
-        return containers.listInterfaces();
+        return network.listInterfaces();
     }
 
     @Override
     public List<GuestRoute> listRoutes() {
-        return containers.listRoutes();
+        return network.listRoutes();
+    }
+
+    @Override
+    public GuestInterface updateInterface(InterfaceUpdate update) {
+        return network.updateInterface(update);
+    }
+
+    @Override
+    public List<GuestRoute> updateRoutes(List<GuestRoute> routes) {
+        return network.updateRoutes(routes);
+    }
+
+    @Override
+    public void addArpNeighbors(List<GuestNeighbor> neighbors) {
+        network.addArpNeighbors(neighbors);
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.vc4j.GuestDetails;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.Agent;
-import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.GuestInterface;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +51,7 @@ class HostModeAgentTest extends HostModeFixture {
         GuestInterface lo = session.listInterfaces().stream().filter(i -> i.name().equals("lo")).findFirst()
                 .orElseThrow();
         assertTrue(lo.up() && lo.addresses().contains("127.0.0.1/8"), lo.toString());
-        assertTrue(session.listRoutes().stream().allMatch(r -> r.destination().matches("[0-9.]+/[0-9]+")),
+        assertTrue(session.listRoutes().stream().allMatch(r -> r.destination().matches("[0-9a-f.:]+/[0-9]+")),
                 session.listRoutes().toString());
     }
 
@@ -147,9 +146,5 @@ class HostModeAgentTest extends HostModeFixture {
         } finally {
             agent.signal("CONT");
         }
-    }
-
-    private static AgentSession connect() {
-        return new GrpcAgent().connect(agent.socket(), CONFIG, CONNECT_TIMEOUT, () -> { });
     }
 }

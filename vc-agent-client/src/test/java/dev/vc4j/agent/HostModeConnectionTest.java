@@ -123,8 +123,4 @@ class HostModeConnectionTest extends HostModeFixture {
             // already going away
         }
     }
-
-    private static AgentSession connect() {
-        return new GrpcAgent().connect(agent.socket(), CONFIG, CONNECT_TIMEOUT, () -> { });
-    }
 }

@@ -57,8 +57,8 @@ class HostModeContainerTest extends HostModeFixture {
     }
 
     @BeforeEach
-    void connect() {
-        session = new GrpcAgent().connect(agent.socket(), CONFIG, CONNECT_TIMEOUT, () -> { });
+    void connectWithFreshId() {
+        session = connect();
         id = "c" + System.nanoTime();
     }
 

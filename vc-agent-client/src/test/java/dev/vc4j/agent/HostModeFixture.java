@@ -36,6 +36,10 @@ abstract class HostModeFixture {
         }
     }
 
+    static AgentSession connect() {
+        return new GrpcAgent().connect(agent.socket(), CONFIG, CONNECT_TIMEOUT, () -> { });
+    }
+
     @AfterEach
     void closeSession() throws IOException {
         if (session != null) {

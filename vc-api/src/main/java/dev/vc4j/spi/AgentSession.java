@@ -26,8 +26,24 @@ public interface AgentSession extends AutoCloseable {
 
     List<GuestInterface> listInterfaces();
 
-    /** The guest's IPv4 routes. */
+    /** The routes of the guest's main table, IPv4 and IPv6. */
     List<GuestRoute> listRoutes();
+
+    /**
+     * Sets an interface's addresses, MTU and state; returns it as {@link #listInterfaces} shows it. A bad address,
+     * prefix length, MAC or MTU is an {@link dev.vc4j.InvalidConfigException} naming the field and value, an
+     * interface that is not there a {@link dev.vc4j.NotFoundException}.
+     */
+    GuestInterface updateInterface(InterfaceUpdate update);
+
+    /**
+     * Replaces the main table's routes (except those the kernel made for the interfaces' addresses) with
+     * {@code routes}; returns the routes now present. Errors as for {@link #updateInterface}.
+     */
+    List<GuestRoute> updateRoutes(List<GuestRoute> routes);
+
+    /** Adds permanent neighbor entries, replacing any for the same address. Errors as for {@link #updateInterface}. */
+    void addArpNeighbors(List<GuestNeighbor> neighbors);
 
     /** Sets the sandbox up in the guest; see {@link SandboxSetup}. */
     void createSandbox(SandboxSetup setup);

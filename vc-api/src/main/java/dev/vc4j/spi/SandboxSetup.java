@@ -6,13 +6,16 @@ import java.util.List;
 /**
  * What the guest agent sets up for the sandbox as a whole: the hostname (empty: unchanged), DNS (written to the
  * agent's sandbox directory as resolv.conf, for containers to bind-mount), kernel modules to load, storages to
- * mount under the sandbox directory.
+ * mount under the sandbox directory, the guest hook directory (empty: unchanged; see
+ * {@link dev.vc4j.AgentConfig#guestHookPath()}). A later call may add storages: without DNS entries it keeps the
+ * DNS set before.
  */
 public record SandboxSetup(String hostname, List<String> dnsServers, List<String> dnsSearch,
-        List<String> kernelModules, List<StorageSpec> storages) {
+        List<String> kernelModules, List<StorageSpec> storages, String guestHookPath) {
 
     public SandboxSetup {
         hostname = hostname == null ? "" : hostname;
+        guestHookPath = guestHookPath == null ? "" : guestHookPath;
         dnsServers = List.copyOf(dnsServers);
         dnsSearch = List.copyOf(dnsSearch);
         kernelModules = List.copyOf(kernelModules);
@@ -29,6 +32,7 @@ public record SandboxSetup(String hostname, List<String> dnsServers, List<String
         private final List<String> dnsSearch = new ArrayList<>();
         private final List<String> kernelModules = new ArrayList<>();
         private final List<StorageSpec> storages = new ArrayList<>();
+        private String guestHookPath = "";
 
         private Builder() {
         }
@@ -58,8 +62,13 @@ public record SandboxSetup(String hostname, List<String> dnsServers, List<String
             return this;
         }
 
+        public Builder guestHookPath(String path) {
+            this.guestHookPath = path;
+            return this;
+        }
+
         public SandboxSetup build() {
-            return new SandboxSetup(hostname, dnsServers, dnsSearch, kernelModules, storages);
+            return new SandboxSetup(hostname, dnsServers, dnsSearch, kernelModules, storages, guestHookPath);
         }
     }
 }

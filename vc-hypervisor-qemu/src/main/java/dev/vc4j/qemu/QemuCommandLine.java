@@ -78,16 +78,11 @@ final class QemuCommandLine {
     }
 
     /**
-     * What the guest's init needs before the agent runs: its hostname, and its interfaces by MAC
-     * ({@code vc4j.if=MAC,ADDRESS/PREFIX,GATEWAY}) with the DNS servers ({@code vc4j.dns=IP}).
+     * What the guest's init needs before the agent runs: its hostname. Interfaces, routes and DNS are the agent's
+     * to set once it answers.
      */
     private static List<String> initParams(VmSpec spec) {
-        List<String> params = new ArrayList<>(List.of("vc4j.hostname=" + spec.hostname()));
-        for (NetworkEndpoint nic : spec.network()) {
-            params.add("vc4j.if=" + nic.mac() + "," + nic.ipv4() + "," + nic.gateway());
-            nic.dns().forEach(dns -> params.add("vc4j.dns=" + dns));
-        }
-        return params;
+        return List.of("vc4j.hostname=" + spec.hostname());
     }
 
     /** A VM that only boots the guest kernel to tell whether {@code accel} works; it powers itself off. */

@@ -19,13 +19,15 @@ public final class HostNetwork implements Network {
     static final String USER_GUEST_ADDRESS = "10.0.2.15/24";
     static final String USER_GATEWAY = "10.0.2.2";
     static final String USER_DNS = "10.0.2.3";
+    /** slirp's own MTU: a larger guest MTU would only make slirp fragment. */
+    static final int USER_MTU = 1500;
 
     @Override
     public List<NetworkEndpoint> attach(String sandboxId, NetworkConfig config) {
         return switch (config.mode()) {
             case NONE -> List.of();
             case USER -> List.of(new NetworkEndpoint(NetworkEndpoint.Backend.QEMU_USER, "eth0", macFor(sandboxId, 0),
-                    USER_GUEST_ADDRESS, USER_GATEWAY, List.of(USER_DNS)));
+                    USER_GUEST_ADDRESS, USER_GATEWAY, List.of(USER_DNS), USER_MTU));
         };
     }
 

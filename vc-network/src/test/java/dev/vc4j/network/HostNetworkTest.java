@@ -27,6 +27,7 @@ class HostNetworkTest {
         assertEquals("10.0.2.15/24", eth0.ipv4());
         assertEquals("10.0.2.2", eth0.gateway());
         assertEquals(List.of("10.0.2.3"), eth0.dns());
+        assertEquals(1500, eth0.mtu());
     }
 
     @Test

@@ -1,0 +1,42 @@
+package dev.vc4j;
+
+import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.GuestInterface;
+import dev.vc4j.spi.GuestRoute;
+import dev.vc4j.spi.InterfaceUpdate;
+import dev.vc4j.spi.NetworkEndpoint;
+import dev.vc4j.spi.SandboxSetup;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the agent sets up in a freshly booted guest: each planned interface (found by its MAC: names depend on
+ * the guest's probe order) with its address and MTU, the default route through the first gateway, and through
+ * CreateSandbox the DNS servers and the guest hook directory.
+ */
+final class GuestSetup {
+    private GuestSetup() {
+    }
+
+    static void apply(AgentSession agent, List<NetworkEndpoint> network, AgentConfig config) {
+        List<GuestRoute> routes = new ArrayList<>();
+        Set<String> dns = new LinkedHashSet<>();
+        for (NetworkEndpoint nic : network) {
+            GuestInterface itf = agent.updateInterface(InterfaceUpdate.byMac(nic.mac(),
+                    nic.ipv4().isEmpty() ? List.of() : List.of(nic.ipv4()), nic.mtu()));
+            if (routes.isEmpty() && !nic.gateway().isEmpty()) {
+                routes.add(GuestRoute.via("", nic.gateway(), itf.name()));
+            }
+            dns.addAll(nic.dns());
+        }
+        if (!network.isEmpty()) {
+            agent.updateRoutes(routes);
+        }
+        SandboxSetup.Builder setup = SandboxSetup.builder().guestHookPath(config.guestHookPath());
+        dns.forEach(setup::dnsServer);
+        agent.createSandbox(setup.build());
+    }
+}
