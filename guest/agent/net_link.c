@@ -117,7 +117,10 @@ set_link (unsigned index, const char *name, uint32_t mtu, bool up, agent_error_t
   ifi->ifi_change = IFF_UP;
   if (mtu)
     nl_put (&req, IFLA_MTU, &mtu, sizeof (mtu));
-  xasprintf (&what, "interface `%s`: cannot set its MTU to %u and its state", name, mtu);
+  if (mtu)
+    xasprintf (&what, "interface `%s`: cannot set its MTU to %u and bring it %s", name, mtu, up ? "up" : "down");
+  else
+    xasprintf (&what, "interface `%s`: cannot bring it %s", name, up ? "up" : "down");
   return nl_call (&req, what, err);
 }
 

@@ -178,6 +178,8 @@ collect_route (const struct nlmsghdr *msg, void *arg, agent_error_t *err)
     return 0;
   d->routes = xrealloc (d->routes, (d->n + 1) * sizeof (*d->routes));
   describe_route (rtm, tb, &d->routes[d->n++]);
+  /* A route is removed by sending its own message back; one larger than a
+     request (a long multipath route) stays, which ListRoutes then shows. */
   if (d->keep_removable && rtm->rtm_protocol != RTPROT_KERNEL && msg->nlmsg_len <= NL_REQUEST_MAX)
     {
       d->remove = xrealloc (d->remove, (d->n_remove + 1) * sizeof (*d->remove));

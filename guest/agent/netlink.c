@@ -8,7 +8,8 @@
 
 #include "util.h"
 
-#define NL_ANSWER_MAX 32768
+/* The kernel sizes a dump's datagrams to the reader's buffer, up to 32 KiB. */
+#define NL_ANSWER_MAX 65536
 
 void *
 nl_start (struct nl_request *req, int type, int flags, size_t hdr_len)
@@ -117,13 +118,15 @@ nl_exchange (struct nl_request *req, const char *what, nl_each_fn each, void *ar
   answer = xmalloc (NL_ANSWER_MAX);
   for (;;)
     {
-      ssize_t n = recv (fd, answer, NL_ANSWER_MAX, 0);
+      ssize_t n = recv (fd, answer, NL_ANSWER_MAX, MSG_TRUNC);
       int len = (int) n;
 
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         return agent_make_error (err, errno, "%s: no answer from rtnetlink", what);
+      if (n > NL_ANSWER_MAX)
+        return agent_make_error (err, 0, "%s: rtnetlink answered %zd bytes at once", what, n);
       for (struct nlmsghdr *m = (struct nlmsghdr *) answer; NLMSG_OK (m, len); m = NLMSG_NEXT (m, len))
         {
           int r = nl_handle (m, what, each, arg, err);
