@@ -9,6 +9,7 @@ import dev.vc4j.spi.VmSpec;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -23,12 +24,17 @@ final class GuestLink {
 
     private final VirtContainers vc;
     private final SandboxConfig config;
+    /** Told of every VM this link takes hold of (booted or attached), to watch for its end. */
+    private final Consumer<Vm> held;
     private Vm vm;
     private AgentSession agent;
+    /** The VM {@link #endVm} last ended: its end was asked for, not noticed. */
+    private volatile VmRecord ended;
 
-    GuestLink(VirtContainers vc, SandboxConfig config) {
+    GuestLink(VirtContainers vc, SandboxConfig config, Consumer<Vm> held) {
         this.vc = vc;
         this.config = config;
+        this.held = held;
     }
 
     /** Wires the network, boots a VM and connects to its agent, registering each step's undo. Returns the timings. */
@@ -52,6 +58,7 @@ final class GuestLink {
         started.onExit(session::close);
         vm = started;
         agent = session;
+        held.accept(started);
 
         long now = System.nanoTime();
         Duration agentReady = started.timeToControlReady().plusNanos(now - agentWaitStarted);
@@ -72,6 +79,7 @@ final class GuestLink {
                 throw new HypervisorException("sandbox `" + config.id() + "` has no VM recorded");
             }
             vm = vc.hypervisor().attach(record.vm(), vc.store().runDir(config.id()), config.agent().callTimeout());
+            held.accept(vm);
         }
         return vm;
     }
@@ -110,6 +118,7 @@ final class GuestLink {
      * network, which any process can do.
      */
     synchronized void endVm(SandboxRecord record, Duration grace) {
+        ended = record.vm();
         if (vm != null && !vm.record().equals(record.vm())) {
             close();
         }
@@ -131,6 +140,11 @@ final class GuestLink {
             vc.hypervisor().destroy(record.vm(), vc.store().runDir(config.id()));
         }
         vc.network().detach(config.id());
+    }
+
+    /** Whether {@code record}'s VM was ended by {@link #endVm} (a stop, a delete), not found dead. */
+    boolean endedHere(VmRecord record) {
+        return record.equals(ended);
     }
 
     /** Releases the agent connection and the VM's control connections; the VM keeps running. */

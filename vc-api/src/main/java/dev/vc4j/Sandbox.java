@@ -36,6 +36,7 @@ public final class Sandbox implements AutoCloseable {
     private final VirtContainers vc;
     private final SandboxConfig config;
     private final GuestLink link;
+    private final VmEndWatch endWatch = new VmEndWatch(this);
     private final ContainerLauncher launcher;
     private final ContainerRuns runs;
     private volatile BootTimings timings;
@@ -43,7 +44,7 @@ public final class Sandbox implements AutoCloseable {
     private Sandbox(VirtContainers vc, SandboxConfig config) {
         this.vc = vc;
         this.config = config;
-        this.link = new GuestLink(vc, config);
+        this.link = new GuestLink(vc, config, endWatch::watch);
         this.launcher = new ContainerLauncher(config);
         this.runs = new ContainerRuns(this);
     }
@@ -73,16 +74,23 @@ public final class Sandbox implements AutoCloseable {
         return timings;
     }
 
+    /**
+     * The persisted state, with the containers'. A recorded VM found dead (one this object does not hold, or
+     * whose end it has not handled yet) is first recorded as ended, as {@link VirtContainers#cleanup()} does.
+     */
     public SandboxStatus status() {
         try (var lock = lock(false)) {
             SandboxRecord record = load();
-            boolean alive = record.vm() != null && vc.hypervisor().isRunning(record.vm());
-            List<ContainerStatus> containers = vc.store().listContainers(id()).stream()
-                    .map(cid -> Container.load(vc, id(), cid).status()).toList();
-            return new SandboxStatus(id(), record.state(), record.vm() == null ? 0 : record.vm().pid(), alive,
-                    record.vm() == null ? null : record.vm().accelerator(), record.createdAt(), record.annotations(),
-                    containers);
+            if (record.vm() == null || vc.hypervisor().isRunning(record.vm())) {
+                List<ContainerStatus> containers = vc.store().listContainers(id()).stream()
+                        .map(cid -> Container.load(vc, id(), cid).status()).toList();
+                return new SandboxStatus(id(), record.state(), record.vm() == null ? 0 : record.vm().pid(),
+                        record.vm() != null, record.vm() == null ? null : record.vm().accelerator(),
+                        record.createdAt(), record.annotations(), containers);
+            }
         }
+        reclaim(); // takes the exclusive lock and looks again
+        return status();
     }
 
     /** The sandbox's containers, in id order. */
@@ -285,10 +293,7 @@ public final class Sandbox implements AutoCloseable {
             if (record.vm() == null || vc.hypervisor().isRunning(record.vm())) {
                 return false;
             }
-            link.endVm(record, Duration.ZERO);
-            containersEnded(false);
-            vc.store().writeState(record.withState(record.state().moveTo(SandboxState.STOPPED, id()), null));
-            publish(SandboxEvent.Type.EXIT);
+            endWatch.recordStopped(record);
             return true;
         }
     }
@@ -297,21 +302,22 @@ public final class Sandbox implements AutoCloseable {
      * Their processes ended with the VM. {@code byUser}: the sandbox was stopped, so no restart policy
      * applies; else the VM died, which a user did not ask for.
      */
-    private void containersEnded(boolean byUser) {
+    void containersEnded(boolean byUser) {
         Instant now = Instant.now();
         for (String cid : vc.store().listContainers(id())) {
             ContainerRecord c = Container.load(vc, id(), cid);
             if (c.status().state() != ContainerState.STOPPED) {
-                ContainerRecord ended = c.endedUnexpectedly(now);
+                ContainerRecord ended = c.killedWithVm(now);
                 vc.store().writeContainerState(id(), byUser ? ended.askedToStop() : ended);
-                vc.events().publish(new SandboxEvent(id(), SandboxEvent.Type.EXIT, cid, null, now));
+                vc.events().publish(new SandboxEvent(id(), SandboxEvent.Type.EXIT, cid, ended.status().exitCode(), now));
             }
         }
     }
 
     /**
-     * Releases what this object holds: the agent connection and the VM's control connections. The sandbox
-     * and its VM keep running; the next call on this object connects again.
+     * Releases what this object holds: the agent connection and the VM's control connections, and with them
+     * the watch that moves the sandbox to stopped the moment its VM dies ({@link #status()} still finds a dead
+     * VM later). The sandbox and its VM keep running; the next call on this object connects again.
      */
     @Override
     public void close() {

@@ -67,7 +67,8 @@ public interface Vm extends AutoCloseable {
     /**
      * Registers an action run once, on a background thread, when the VM ends for any reason: the first of
      * its monitor connection breaking (within milliseconds of a SIGKILL or a crash, with no command pending)
-     * and its process ending. The core uses it to move the sandbox to stopped.
+     * and its process ending. The core uses it to move the sandbox to stopped. The action may block: it has a
+     * thread of its own. Actions not run yet when this handle is {@linkplain #close() closed} are dropped.
      */
     void onExit(Runnable action);
 
@@ -77,7 +78,7 @@ public interface Vm extends AutoCloseable {
      */
     void stop(Duration grace);
 
-    /** Releases this handle's connections; the VM keeps running. */
+    /** Releases this handle's connections and drops its {@link #onExit} actions; the VM keeps running. */
     @Override
     void close();
 }

@@ -31,6 +31,8 @@ final class QemuVm implements Vm {
     private final BlockHotplug blocks;
     private final ResourceHotplug resources;
     private final List<String> lastEvents = new CopyOnWriteArrayList<>();
+    /** Completed when the VM ends; cancelled by {@link #close()}, which drops the actions of {@link #onExit}. */
+    private final CompletableFuture<Object> ended = new CompletableFuture<>();
     private volatile boolean monitorLost;
     private boolean stopped;
 
@@ -45,6 +47,10 @@ final class QemuVm implements Vm {
         this.blocks = new BlockHotplug(control, BlockIndices.inMemory());
         this.resources = new ResourceHotplug(control);
         monitor.onConnectionLost(reason -> monitorLost = true);
+        // the monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process
+        // is reaped (and without polling when QEMU is not this JVM's child), so whichever comes first counts
+        monitor.onConnectionLost(ended::complete);
+        process.onExit().thenAccept(ended::complete);
         // what the VM said on its way out (a panic comes before its shutdown), for deathReason()
         for (String name : new String[] {"GUEST_PANICKED", "SHUTDOWN"}) {
             monitor.onEvent(name, data -> lastEvents.add(name + " " + data));
@@ -82,16 +88,14 @@ final class QemuVm implements Vm {
         return Optional.of(process.exitDescription() + event);
     }
 
-    /**
-     * The monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process
-     * is reaped (and without polling when QEMU is not this JVM's child), so whichever comes first counts.
-     */
+    /** Each action gets a thread of its own: it may block (on a lock, say) without holding up the others. */
     @Override
     public void onExit(Runnable action) {
-        CompletableFuture<Object> ended = new CompletableFuture<>();
-        monitor.onConnectionLost(ended::complete);
-        process.onExit().thenAccept(ended::complete);
-        ended.thenRunAsync(action);
+        ended.thenRunAsync(action, runnable -> {
+            Thread thread = new Thread(runnable, "vc4j-vm-end-" + record.pid());
+            thread.setDaemon(true);
+            thread.start();
+        });
     }
 
     @Override
@@ -176,6 +180,7 @@ final class QemuVm implements Vm {
 
     @Override
     public void close() {
+        ended.cancel(false);
         control.close();
         monitor.close();
     }
