@@ -28,7 +28,7 @@ import java.util.Set;
  * {@link #delete()}.
  */
 public final class Sandbox implements AutoCloseable {
-    private static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
+    static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
     private static final Set<SandboxState> DELETE_STATES =
             EnumSet.of(SandboxState.READY, SandboxState.PAUSED, SandboxState.STOPPED);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -37,6 +37,7 @@ public final class Sandbox implements AutoCloseable {
     private final SandboxConfig config;
     private final GuestLink link;
     private final VmEndWatch endWatch = new VmEndWatch(this);
+    private final SandboxResizer resizer = new SandboxResizer(this);
     private final ContainerLauncher launcher;
     private final ContainerRuns runs;
     private volatile BootTimings timings;
@@ -196,6 +197,24 @@ public final class Sandbox implements AutoCloseable {
             requireState(record, "read guest details", EXEC_STATES);
             return link.call(record, AgentSession::guestDetails);
         }
+    }
+
+    /**
+     * Hot-plugs or unplugs vCPUs until the VM has {@code vcpus} (1 to hypervisor.maxVcpus; only hot-added ones
+     * can be removed) and returns once the guest has them online, with what it reports then. Needs ready or
+     * running. A vCPU the guest does not give up stays, with an error; removing vCPUs needs KVM.
+     */
+    public GuestDetails resizeVcpus(int vcpus) {
+        return resizer.vcpus(vcpus);
+    }
+
+    /**
+     * Hot-plugs or unplugs memory until the VM has {@code memoryMib} (the boot memory plus 128 MiB blocks,
+     * within hypervisor.maxMemoryMib; only hot-added memory can be removed, the newest first) and returns once the
+     * guest's MemTotal shows it. Needs ready or running. Memory the guest cannot give up stays, with an error.
+     */
+    public GuestDetails resizeMemory(int memoryMib) {
+        return resizer.memory(memoryMib);
     }
 
     /** The current annotations: the config's, changed by {@link #setAnnotations}. */
@@ -358,7 +377,7 @@ public final class Sandbox implements AutoCloseable {
         return new SandboxRecord(id(), SandboxState.STOPPED, null, null, config.annotations());
     }
 
-    private void requireState(SandboxRecord record, String operation, Set<SandboxState> allowed) {
+    void requireState(SandboxRecord record, String operation, Set<SandboxState> allowed) {
         if (!allowed.contains(record.state())) {
             throw InvalidStateException.operation("sandbox", id(), record.state(), operation, allowed);
         }

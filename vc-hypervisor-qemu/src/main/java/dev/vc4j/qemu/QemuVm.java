@@ -6,6 +6,7 @@ import dev.vc4j.VcException;
 import dev.vc4j.spi.HotpluggedDrive;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
+import dev.vc4j.spi.VmResources;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ final class QemuVm implements Vm {
         this.control = control;
         this.monitor = monitor;
         this.blocks = new BlockHotplug(control, BlockIndices.inMemory());
-        this.resources = new ResourceHotplug(control);
+        this.resources = new ResourceHotplug(control, record.accelerator());
         monitor.onConnectionLost(reason -> monitorLost = true);
         // the monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process
         // is reaped (and without polling when QEMU is not this JVM's child), so whichever comes first counts
@@ -126,6 +127,21 @@ final class QemuVm implements Vm {
     @Override
     public void hotplugMemory(int mib) {
         resources.addMemory(mib);
+    }
+
+    @Override
+    public int unplugVcpus(int count) {
+        return resources.removeVcpus(count);
+    }
+
+    @Override
+    public void unplugMemory(int mib) {
+        resources.removeMemory(mib);
+    }
+
+    @Override
+    public VmResources resources() {
+        return resources.size();
     }
 
     @Override
