@@ -28,7 +28,7 @@ final class GuestLink {
     private final Consumer<Vm> held;
     private Vm vm;
     private AgentSession agent;
-    /** The VM {@link #endVm} last ended: its end was asked for, not noticed. */
+    /** The VM this link last ended ({@link #endVm}, or a failed boot's undo): its end was asked for, not noticed. */
     private volatile VmRecord ended;
 
     GuestLink(VirtContainers vc, SandboxConfig config, Consumer<Vm> held) {
@@ -46,7 +46,10 @@ final class GuestLink {
 
         Vm started = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
                 vc.store().runDir(id), vc.store().roots().hostCache(), config.volumes(), List.of()));
-        undo.push("stop the VM", () -> started.stop(Duration.ZERO));
+        undo.push("stop the VM", () -> {
+            ended = started.record();
+            started.stop(Duration.ZERO);
+        });
 
         long agentWaitStarted = System.nanoTime();
         Duration startTimeout = config.hypervisor().startTimeoutFor(started.record().accelerator());
@@ -142,7 +145,7 @@ final class GuestLink {
         vc.network().detach(config.id());
     }
 
-    /** Whether {@code record}'s VM was ended by {@link #endVm} (a stop, a delete), not found dead. */
+    /** Whether {@code record}'s VM was ended by this link (a stop, a delete, an undone boot), not found dead. */
     boolean endedHere(VmRecord record) {
         return record.equals(ended);
     }
