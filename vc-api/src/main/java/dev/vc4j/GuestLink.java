@@ -9,6 +9,7 @@ import dev.vc4j.spi.VmSpec;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -23,12 +24,17 @@ final class GuestLink {
 
     private final VirtContainers vc;
     private final SandboxConfig config;
+    /** Told of every VM this link takes hold of (booted or attached), to watch for its end. */
+    private final Consumer<Vm> held;
     private Vm vm;
     private AgentSession agent;
+    /** The VM this link last ended ({@link #endVm}, or a failed boot's undo): its end was asked for, not noticed. */
+    private volatile VmRecord ended;
 
-    GuestLink(VirtContainers vc, SandboxConfig config) {
+    GuestLink(VirtContainers vc, SandboxConfig config, Consumer<Vm> held) {
         this.vc = vc;
         this.config = config;
+        this.held = held;
     }
 
     /**
@@ -43,7 +49,10 @@ final class GuestLink {
 
         Vm started = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
                 vc.store().runDir(id), vc.store().roots().hostCache(), config.volumes(), List.of()));
-        undo.push("stop the VM", () -> started.stop(Duration.ZERO));
+        undo.push("stop the VM", () -> {
+            ended = started.record();
+            started.stop(Duration.ZERO);
+        });
 
         long agentWaitStarted = System.nanoTime();
         Duration startTimeout = config.hypervisor().startTimeoutFor(started.record().accelerator());
@@ -55,6 +64,7 @@ final class GuestLink {
         started.onExit(session::close);
         vm = started;
         agent = session;
+        held.accept(started);
         GuestSetup.apply(session, network, config.agent());
 
         long now = System.nanoTime();
@@ -76,6 +86,7 @@ final class GuestLink {
                 throw new HypervisorException("sandbox `" + config.id() + "` has no VM recorded");
             }
             vm = vc.hypervisor().attach(record.vm(), vc.store().runDir(config.id()), config.agent().callTimeout());
+            held.accept(vm);
         }
         return vm;
     }
@@ -114,6 +125,7 @@ final class GuestLink {
      * network, which any process can do.
      */
     synchronized void endVm(SandboxRecord record, Duration grace) {
+        ended = record.vm();
         if (vm != null && !vm.record().equals(record.vm())) {
             close();
         }
@@ -135,6 +147,11 @@ final class GuestLink {
             vc.hypervisor().destroy(record.vm(), vc.store().runDir(config.id()));
         }
         vc.network().detach(config.id());
+    }
+
+    /** Whether {@code record}'s VM was ended by this link (a stop, a delete, an undone boot), not found dead. */
+    boolean endedHere(VmRecord record) {
+        return record.equals(ended);
     }
 
     /** Releases the agent connection and the VM's control connections; the VM keeps running. */

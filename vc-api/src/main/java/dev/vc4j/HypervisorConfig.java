@@ -33,6 +33,8 @@ public record HypervisorConfig(
         BlockDriver blockDriver) {
 
     public static final int MAX_ROOT_PORTS = 24;
+    /** Memory is hot-added and removed in multiples of this: Linux on x86-64 onlines it in 128 MiB blocks. */
+    public static final int MEMORY_BLOCK_MIB = 128;
     public static final Duration KVM_START_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration TCG_START_TIMEOUT = Duration.ofSeconds(60);
 

@@ -28,7 +28,7 @@ import java.util.Set;
  * {@link #delete()}.
  */
 public final class Sandbox implements AutoCloseable {
-    private static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
+    static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
     private static final Set<SandboxState> DELETE_STATES =
             EnumSet.of(SandboxState.READY, SandboxState.PAUSED, SandboxState.STOPPED);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -36,6 +36,8 @@ public final class Sandbox implements AutoCloseable {
     private final VirtContainers vc;
     private final SandboxConfig config;
     private final GuestLink link;
+    private final VmEndWatch endWatch = new VmEndWatch(this);
+    private final SandboxResizer resizer = new SandboxResizer(this);
     private final ContainerLauncher launcher;
     private final ContainerRuns runs;
     private volatile BootTimings timings;
@@ -43,7 +45,7 @@ public final class Sandbox implements AutoCloseable {
     private Sandbox(VirtContainers vc, SandboxConfig config) {
         this.vc = vc;
         this.config = config;
-        this.link = new GuestLink(vc, config);
+        this.link = new GuestLink(vc, config, endWatch::watch);
         this.launcher = new ContainerLauncher(config);
         this.runs = new ContainerRuns(this);
     }
@@ -73,16 +75,23 @@ public final class Sandbox implements AutoCloseable {
         return timings;
     }
 
+    /**
+     * The persisted state, with the containers'. A recorded VM found dead (one this object does not hold, or
+     * whose end it has not handled yet) is first recorded as ended, as {@link VirtContainers#cleanup()} does.
+     */
     public SandboxStatus status() {
         try (var lock = lock(false)) {
             SandboxRecord record = load();
-            boolean alive = record.vm() != null && vc.hypervisor().isRunning(record.vm());
-            List<ContainerStatus> containers = vc.store().listContainers(id()).stream()
-                    .map(cid -> Container.load(vc, id(), cid).status()).toList();
-            return new SandboxStatus(id(), record.state(), record.vm() == null ? 0 : record.vm().pid(), alive,
-                    record.vm() == null ? null : record.vm().accelerator(), record.createdAt(), record.annotations(),
-                    containers);
+            if (record.vm() == null || vc.hypervisor().isRunning(record.vm())) {
+                List<ContainerStatus> containers = vc.store().listContainers(id()).stream()
+                        .map(cid -> Container.load(vc, id(), cid).status()).toList();
+                return new SandboxStatus(id(), record.state(), record.vm() == null ? 0 : record.vm().pid(),
+                        record.vm() != null, record.vm() == null ? null : record.vm().accelerator(),
+                        record.createdAt(), record.annotations(), containers);
+            }
         }
+        reclaim(); // takes the exclusive lock and looks again
+        return status();
     }
 
     /** The sandbox's containers, in id order. */
@@ -190,6 +199,24 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Hot-plugs or unplugs vCPUs until the VM has {@code vcpus} (1 to hypervisor.maxVcpus; only hot-added ones
+     * can be removed) and returns once the guest has them online, with what it reports then. Needs ready or
+     * running. A vCPU the guest does not give up stays, with an error; removing vCPUs needs KVM.
+     */
+    public GuestDetails resizeVcpus(int vcpus) {
+        return resizer.vcpus(vcpus);
+    }
+
+    /**
+     * Hot-plugs or unplugs memory until the VM has {@code memoryMib} (the boot memory plus 128 MiB blocks,
+     * within hypervisor.maxMemoryMib; only hot-added memory can be removed, the newest first) and returns once the
+     * guest's MemTotal shows it. Needs ready or running. Memory the guest cannot give up stays, with an error.
+     */
+    public GuestDetails resizeMemory(int memoryMib) {
+        return resizer.memory(memoryMib);
+    }
+
     /** The current annotations: the config's, changed by {@link #setAnnotations}. */
     public Map<String, String> annotations() {
         try (var lock = lock(false)) {
@@ -285,10 +312,7 @@ public final class Sandbox implements AutoCloseable {
             if (record.vm() == null || vc.hypervisor().isRunning(record.vm())) {
                 return false;
             }
-            link.endVm(record, Duration.ZERO);
-            containersEnded(false);
-            vc.store().writeState(record.withState(record.state().moveTo(SandboxState.STOPPED, id()), null));
-            publish(SandboxEvent.Type.EXIT);
+            endWatch.recordStopped(record);
             return true;
         }
     }
@@ -297,21 +321,22 @@ public final class Sandbox implements AutoCloseable {
      * Their processes ended with the VM. {@code byUser}: the sandbox was stopped, so no restart policy
      * applies; else the VM died, which a user did not ask for.
      */
-    private void containersEnded(boolean byUser) {
+    void containersEnded(boolean byUser) {
         Instant now = Instant.now();
         for (String cid : vc.store().listContainers(id())) {
             ContainerRecord c = Container.load(vc, id(), cid);
             if (c.status().state() != ContainerState.STOPPED) {
-                ContainerRecord ended = c.endedUnexpectedly(now);
+                ContainerRecord ended = c.killedWithVm(now);
                 vc.store().writeContainerState(id(), byUser ? ended.askedToStop() : ended);
-                vc.events().publish(new SandboxEvent(id(), SandboxEvent.Type.EXIT, cid, null, now));
+                vc.events().publish(new SandboxEvent(id(), SandboxEvent.Type.EXIT, cid, ended.status().exitCode(), now));
             }
         }
     }
 
     /**
-     * Releases what this object holds: the agent connection and the VM's control connections. The sandbox
-     * and its VM keep running; the next call on this object connects again.
+     * Releases what this object holds: the agent connection and the VM's control connections, and with them
+     * the watch that moves the sandbox to stopped the moment its VM dies ({@link #status()} still finds a dead
+     * VM later). The sandbox and its VM keep running; the next call on this object connects again.
      */
     @Override
     public void close() {
@@ -352,7 +377,7 @@ public final class Sandbox implements AutoCloseable {
         return new SandboxRecord(id(), SandboxState.STOPPED, null, null, config.annotations());
     }
 
-    private void requireState(SandboxRecord record, String operation, Set<SandboxState> allowed) {
+    void requireState(SandboxRecord record, String operation, Set<SandboxState> allowed) {
         if (!allowed.contains(record.state())) {
             throw InvalidStateException.operation("sandbox", id(), record.state(), operation, allowed);
         }

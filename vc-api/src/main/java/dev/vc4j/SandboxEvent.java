@@ -9,6 +9,11 @@ import java.util.Objects;
  */
 public record SandboxEvent(String sandboxId, Type type, String containerId, Integer exitCode, Instant time) {
 
+    /**
+     * {@link #STOP}: the sandbox or container was stopped on request. {@link #EXIT}: a container's process
+     * ended (with its exit code), or, without a container id, the sandbox's VM ended without being asked
+     * (killed, crashed, powered off from inside), after the EXIT events of the containers it took down.
+     */
     public enum Type {
         CREATE, START, EXEC_ADDED, PAUSE, RESUME, STOP, EXIT, OOM, DELETE
     }

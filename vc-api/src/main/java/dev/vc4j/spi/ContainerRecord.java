@@ -11,6 +11,8 @@ import java.time.Instant;
  * null for a directory rootfs).
  */
 public record ContainerRecord(ContainerStatus status, boolean stoppedByUser, Integer blockIndex) {
+    /** 128 + SIGKILL: what a shell reports for a process killed like the VM's processes are. */
+    public static final int KILLED_WITH_VM = 137;
 
     /** A container just created in the guest, not started yet. */
     public static ContainerRecord created(String id, Integer blockIndex) {
@@ -49,10 +51,10 @@ public record ContainerRecord(ContainerStatus status, boolean stoppedByUser, Int
                 blockIndex);
     }
 
-    /** The process ended without anyone asking (its VM died): its exit code is unknown. */
-    public ContainerRecord endedUnexpectedly(Instant at) {
+    /** Its processes were killed with its VM (stopped or dead): exit code 137, as for a SIGKILL. */
+    public ContainerRecord killedWithVm(Instant at) {
         ContainerStatus s = status;
         return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(ContainerState.STOPPED, s.id()),
-                s.pidInGuest(), null, s.startedAt(), at, false, s.restartCount()), false, blockIndex);
+                s.pidInGuest(), KILLED_WITH_VM, s.startedAt(), at, false, s.restartCount()), false, blockIndex);
     }
 }

@@ -55,6 +55,23 @@ public interface Vm extends AutoCloseable {
     /** Adds {@code mib} of memory (a multiple of 128) as one DIMM, within maxMemoryMib and memorySlots. */
     void hotplugMemory(int mib);
 
+    /**
+     * Removes {@code count} hot-added vCPUs, the last added first; returns the VM's vCPU count after. The guest
+     * gives each up (it takes it offline first); one it refuses or does not give up within a deadline stays,
+     * with an error. QEMU supports it under KVM only.
+     */
+    int unplugVcpus(int count);
+
+    /**
+     * Removes hot-added DIMMs summing to {@code mib}, the last added first. The guest has to take their memory
+     * offline first, which Linux only manages for memory onlined movable; a DIMM it refuses (an error naming its
+     * answer) or does not give up within a deadline stays plugged and in use.
+     */
+    void unplugMemory(int mib);
+
+    /** What the VM has now: vCPUs and memory, boot and hot-added. */
+    VmResources resources();
+
     /** QEMU's run state of the VM ({@code running}, {@code paused}, {@code shutdown}, ...), one QMP round trip. */
     String runState();
 
@@ -67,7 +84,8 @@ public interface Vm extends AutoCloseable {
     /**
      * Registers an action run once, on a background thread, when the VM ends for any reason: the first of
      * its monitor connection breaking (within milliseconds of a SIGKILL or a crash, with no command pending)
-     * and its process ending. The core uses it to move the sandbox to stopped.
+     * and its process ending. The core uses it to move the sandbox to stopped. The action may block: it has a
+     * thread of its own. Actions not run yet when this handle is {@linkplain #close() closed} are dropped.
      */
     void onExit(Runnable action);
 
@@ -77,7 +95,7 @@ public interface Vm extends AutoCloseable {
      */
     void stop(Duration grace);
 
-    /** Releases this handle's connections; the VM keeps running. */
+    /** Releases this handle's connections and drops its {@link #onExit} actions; the VM keeps running. */
     @Override
     void close();
 }

@@ -14,9 +14,14 @@ import java.util.OptionalLong;
 
 /** The argv of one sandbox's QEMU. No shell is involved: every value is one argument. */
 final class QemuCommandLine {
-    /** Kernel parameters the guest image relies on; the config's own parameters come after them. */
+    /**
+     * Kernel parameters the guest image relies on; the config's own parameters come after them.
+     * memhp_default_state: hot-added memory is onlined by the guest kernel itself, into ZONE_MOVABLE, whose pages
+     * can be migrated away again; memory onlined for the kernel's own use could rarely be unplugged.
+     */
     private static final List<String> BASE_KERNEL_PARAMS = List.of(
-            "console=ttyS0", "quiet", "panic=1", "reboot=t", "tsc=reliable", "no_timer_check", "noreplace-smp");
+            "console=ttyS0", "quiet", "panic=1", "reboot=t", "tsc=reliable", "no_timer_check", "noreplace-smp",
+            "memhp_default_state=online_movable");
 
     static final String SCSI_CONTROLLER_ID = "vc4j-scsi";
     static final String ROOT_PORT_PREFIX = "vc4j-rp";

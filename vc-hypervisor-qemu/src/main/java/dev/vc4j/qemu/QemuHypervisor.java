@@ -17,8 +17,6 @@ import java.util.List;
 
 /** The QEMU driver, registered for {@link java.util.ServiceLoader}. */
 public final class QemuHypervisor implements Hypervisor {
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
-
     @Override
     public Vm start(VmSpec spec) {
         requireColdplugFits(spec);
@@ -89,16 +87,9 @@ public final class QemuHypervisor implements Hypervisor {
 
     @Override
     public void destroy(VmRecord record, Path runDir) {
-        if (isRunning(record)) {
-            ProcessHandle.of(record.pid()).ifPresent(handle -> {
-                handle.destroyForcibly();
-                try {
-                    handle.onExit().get(KILL_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (Exception e) {
-                    throw new HypervisorException("QEMU (pid " + record.pid() + ") did not end after SIGKILL", e);
-                }
-            });
-        }
-        new RunFiles(runDir).removeLiveFiles();
+        RunFiles files = new RunFiles(runDir);
+        QemuProcess.attach(record.pid(), record.startTime(), files.qemuLog(), files.consoleLog())
+                .ifPresent(QemuProcess::kill);
+        files.removeLiveFiles();
     }
 }

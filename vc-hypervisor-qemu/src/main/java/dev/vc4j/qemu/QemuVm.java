@@ -6,6 +6,7 @@ import dev.vc4j.VcException;
 import dev.vc4j.spi.HotpluggedDrive;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
+import dev.vc4j.spi.VmResources;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,8 @@ final class QemuVm implements Vm {
     private final BlockHotplug blocks;
     private final ResourceHotplug resources;
     private final List<String> lastEvents = new CopyOnWriteArrayList<>();
+    /** Completed when the VM ends; cancelled by {@link #close()}, which drops the actions of {@link #onExit}. */
+    private final CompletableFuture<Object> ended = new CompletableFuture<>();
     private volatile boolean monitorLost;
     private boolean stopped;
 
@@ -43,8 +46,12 @@ final class QemuVm implements Vm {
         this.control = control;
         this.monitor = monitor;
         this.blocks = new BlockHotplug(control, BlockIndices.inMemory());
-        this.resources = new ResourceHotplug(control);
+        this.resources = new ResourceHotplug(control, record.accelerator());
         monitor.onConnectionLost(reason -> monitorLost = true);
+        // the monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process
+        // is reaped (and without polling when QEMU is not this JVM's child), so whichever comes first counts
+        monitor.onConnectionLost(ended::complete);
+        process.onExit().thenAccept(ended::complete);
         // what the VM said on its way out (a panic comes before its shutdown), for deathReason()
         for (String name : new String[] {"GUEST_PANICKED", "SHUTDOWN"}) {
             monitor.onEvent(name, data -> lastEvents.add(name + " " + data));
@@ -82,16 +89,14 @@ final class QemuVm implements Vm {
         return Optional.of(process.exitDescription() + event);
     }
 
-    /**
-     * The monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process
-     * is reaped (and without polling when QEMU is not this JVM's child), so whichever comes first counts.
-     */
+    /** Each action gets a thread of its own: it may block (on a lock, say) without holding up the others. */
     @Override
     public void onExit(Runnable action) {
-        CompletableFuture<Object> ended = new CompletableFuture<>();
-        monitor.onConnectionLost(ended::complete);
-        process.onExit().thenAccept(ended::complete);
-        ended.thenRunAsync(action);
+        ended.thenRunAsync(action, runnable -> {
+            Thread thread = new Thread(runnable, "vc4j-vm-end-" + record.pid());
+            thread.setDaemon(true);
+            thread.start();
+        });
     }
 
     @Override
@@ -122,6 +127,21 @@ final class QemuVm implements Vm {
     @Override
     public void hotplugMemory(int mib) {
         resources.addMemory(mib);
+    }
+
+    @Override
+    public int unplugVcpus(int count) {
+        return resources.removeVcpus(count);
+    }
+
+    @Override
+    public void unplugMemory(int mib) {
+        resources.removeMemory(mib);
+    }
+
+    @Override
+    public VmResources resources() {
+        return resources.size();
     }
 
     @Override
@@ -176,6 +196,7 @@ final class QemuVm implements Vm {
 
     @Override
     public void close() {
+        ended.cancel(false);
         control.close();
         monitor.close();
     }

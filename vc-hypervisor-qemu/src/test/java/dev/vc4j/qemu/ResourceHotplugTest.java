@@ -1,8 +1,11 @@
 package dev.vc4j.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vc4j.Accelerator;
+import dev.vc4j.HypervisorException;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.QmpCommandException;
+import dev.vc4j.spi.VmResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,7 @@ class ResourceHotplugTest {
                 "-chardev", "socket,id=qmp,path=" + socket + ",server=on,wait=off", "-mon", "chardev=qmp,mode=control"),
                 dir.resolve("qemu.log"), dir.resolve("console.log"));
         qmp = QmpClient.connect(socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
-        resources = new ResourceHotplug(qmp);
+        resources = new ResourceHotplug(qmp, Accelerator.TCG);
     }
 
     @AfterEach
@@ -66,6 +69,20 @@ class ResourceHotplugTest {
         resources.addMemory(256);
         assertEquals(768L << 20, plugged() + (256L << 20));
         assertEquals(3, memoryBackends().size());
+    }
+
+    @Test
+    void removalsNameWhatCanGoAndVcpusNeedKvm() {
+        assertEquals(2, resources.addVcpus(1));
+        HypervisorException tcg = assertThrows(HypervisorException.class, () -> resources.removeVcpus(1));
+        assertTrue(tcg.getMessage().contains("needs KVM"), tcg.getMessage());
+        assertEquals(2, presentCpus());
+
+        resources.addMemory(256);
+        InvalidConfigException notADimm = assertThrows(InvalidConfigException.class, () -> resources.removeMemory(128));
+        assertEquals("memoryMib", notADimm.field());
+        assertTrue(notADimm.getMessage().contains("[256]"), notADimm.getMessage());
+        assertEquals(new VmResources(2, 512), resources.size());
     }
 
     private int presentCpus() {

@@ -1,76 +1,128 @@
 package dev.vc4j.it;
 
-import dev.vc4j.HypervisorConfig;
+import dev.vc4j.Accelerator;
+import dev.vc4j.GuestDetails;
+import dev.vc4j.HypervisorException;
 import dev.vc4j.InvalidConfigException;
-import dev.vc4j.QmpCommandException;
+import dev.vc4j.InvalidStateException;
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxConfig;
+import dev.vc4j.SandboxState;
+import dev.vc4j.VirtContainers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.concurrent.TimeUnit;
+import java.io.IOException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CPU and memory hotplug seen inside the guest. Bringing them online is the agent's job (OnlineCPUMem);
- * until the agent has it, the test does what it will do, through RunProcess.
+ * Resizing a sandbox through its API on one real VM: vCPUs and memory hot-plugged by QEMU and brought online by
+ * the agent, seen inside the guest (nproc, MemTotal); then removed again with the guest's consent.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResizeIT {
-    // the defaults leave room: 1 of 4 vCPUs, 512 MiB of up to 2560 MiB in 8 slots
-    @RegisterExtension
-    static final SharedGuest SHARED = new SharedGuest("resize", HypervisorConfig.defaults());
+    private static Sandbox sandbox;
+    private static long bootMemTotalKib;
 
-    @Test
-    @Order(1)
-    void oneMoreCpuAnd256MibAreVisibleInTheGuest() throws InterruptedException {
-        assertEquals("1", SHARED.get().sh("nproc").strip());
-        long memTotalBefore = memTotalKib();
+    @BeforeAll
+    static void boot() {
+        VirtContainers vc = TestStore.virtContainers();
+        // the defaults leave room: 1 of 4 vCPUs, 512 MiB of up to 2560 MiB in 8 slots
+        sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("resize")).build());
+        bootMemTotalKib = memTotalKib();
+    }
 
-        assertEquals(2, SHARED.get().vm.hotplugVcpus(1));
-        SHARED.get().vm.hotplugMemory(256);
-
-        // the guest learns of them through ACPI, a moment after QEMU added them
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            onlineEverything();
-            String nproc = SHARED.get().sh("nproc").strip();
-            long added = memTotalKib() - memTotalBefore;
-            if (nproc.equals("2") && added == 256 * 1024) {
-                break;
-            }
-            assertTrue(System.nanoTime() < deadline, "after 30 s: nproc " + nproc + ", MemTotal grew by " + added + " KiB");
-            Thread.sleep(200);
+    @AfterAll
+    static void delete() throws IOException {
+        if (sandbox != null) {
+            String id = sandbox.id();
+            sandbox.stop(true);
+            sandbox.delete();
+            assertEquals(0, TestStore.filesOf(id), "files left behind by delete");
         }
     }
 
     @Test
-    @Order(2)
-    void requestsBeyondTheReservedRoomFailAndChangeNothing() {
-        String cpusBefore = SHARED.get().sh("cat /sys/devices/system/cpu/present");
-        InvalidConfigException tooManyCpus = assertThrows(InvalidConfigException.class, () -> SHARED.get().vm.hotplugVcpus(10));
-        assertEquals("vcpus", tooManyCpus.field());
-        assertTrue(tooManyCpus.getMessage().contains("hypervisor.maxVcpus"), tooManyCpus.getMessage());
-        assertEquals(cpusBefore, SHARED.get().sh("cat /sys/devices/system/cpu/present"));
+    @Order(1)
+    void oneMoreCpuAnd256MibAreVisibleInTheGuest() {
+        assertEquals("1", sh("nproc"));
 
-        assertEquals("memoryMib", assertThrows(InvalidConfigException.class, () -> SHARED.get().vm.hotplugMemory(100)).field());
-        QmpCommandException tooMuch = assertThrows(QmpCommandException.class, () -> SHARED.get().vm.hotplugMemory(4096));
-        assertEquals("device_add", tooMuch.command());
-        // the VM takes memory within its room after the refusal
-        SHARED.get().vm.hotplugMemory(128);
+        GuestDetails withCpu = sandbox.resizeVcpus(2);
+        assertEquals(2, withCpu.onlineCpus());
+        assertEquals("2", sh("nproc"));
+
+        GuestDetails withMemory = sandbox.resizeMemory(768);
+        assertEquals(bootMemTotalKib + 256 * 1024, withMemory.memTotalKib());
+        assertEquals(bootMemTotalKib + 256 * 1024, memTotalKib());
     }
 
-    /** What the agent's OnlineCPUMem will do: every offline CPU and memory block online. */
-    private static void onlineEverything() {
-        SHARED.get().sh("for f in /sys/devices/system/cpu/cpu*/online /sys/devices/system/memory/memory*/state; do"
-                + " case $(cat $f) in 0) echo 1 > $f ;; offline) echo online > $f ;; esac; done");
+    @Test
+    @Order(2)
+    void requestsBeyondTheReservedRoomOrInTheWrongStateFailAndChangeNothing() {
+        String cpusBefore = sh("cat /sys/devices/system/cpu/present");
+        InvalidConfigException tooManyCpus = assertThrows(InvalidConfigException.class, () -> sandbox.resizeVcpus(10));
+        assertEquals("vcpus", tooManyCpus.field());
+        assertTrue(tooManyCpus.getMessage().contains("hypervisor.maxVcpus"), tooManyCpus.getMessage());
+        assertEquals("memoryMib", assertThrows(InvalidConfigException.class, () -> sandbox.resizeMemory(700)).field());
+        assertEquals("memoryMib", assertThrows(InvalidConfigException.class, () -> sandbox.resizeMemory(4096)).field());
+
+        sandbox.start();
+        sandbox.pause();
+        InvalidStateException paused = assertThrows(InvalidStateException.class, () -> sandbox.resizeVcpus(3));
+        assertEquals(SandboxState.PAUSED, paused.current());
+        sandbox.resume();
+
+        assertEquals(cpusBefore, sh("cat /sys/devices/system/cpu/present"));
+        assertEquals(bootMemTotalKib + 256 * 1024, memTotalKib());
+    }
+
+    @Test
+    @Order(3)
+    void aHotAddedCpuIsRemovedUnderKvmAndRefusedClearlyUnderTcg() {
+        if (sandbox.status().accelerator() == Accelerator.KVM) {
+            assertEquals(1, sandbox.resizeVcpus(1).onlineCpus());
+            assertEquals("1", sh("nproc"));
+            assertEquals("0", sh("cat /sys/devices/system/cpu/present"), "the vCPU is gone, not only offline");
+        } else {
+            HypervisorException refused = assertThrows(HypervisorException.class, () -> sandbox.resizeVcpus(1));
+            assertTrue(refused.getMessage().contains("needs KVM"), refused.getMessage());
+            assertEquals("2", sh("nproc"));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void memoryTheGuestRefusesToGiveUpStaysAndIsRemovedOnceItAgrees() {
+        // the guest's own switch for memory hot-remove: with it off, Linux answers the eject request with a refusal
+        sh("echo 0 > /sys/firmware/acpi/hotplug/memory/enabled");
+        long asked = System.nanoTime();
+        HypervisorException refused = assertThrows(HypervisorException.class, () -> sandbox.resizeMemory(512));
+        long millis = (System.nanoTime() - asked) / 1_000_000;
+        assertTrue(refused.getMessage().contains("refused"), refused.getMessage());
+        assertTrue(millis < 10_000, "refusal reported after " + millis + " ms");
+        assertEquals(bootMemTotalKib + 256 * 1024, memTotalKib(), "the refused DIMM is still in use");
+
+        sh("echo 1 > /sys/firmware/acpi/hotplug/memory/enabled");
+        assertEquals(bootMemTotalKib, sandbox.resizeMemory(512).memTotalKib());
+        assertEquals(bootMemTotalKib, memTotalKib());
+        // the VM is whole: memory can be added again
+        assertEquals(bootMemTotalKib + 128 * 1024, sandbox.resizeMemory(640).memTotalKib());
+    }
+
+    private static String sh(String script) {
+        var result = sandbox.exec("sh", "-c", script);
+        assertEquals(0, result.exitCode(), script + ": " + result.stderrText());
+        return result.stdoutText().strip();
     }
 
     private static long memTotalKib() {
-        return Long.parseLong(SHARED.get().sh("awk '/^MemTotal:/ {print $2}' /proc/meminfo").strip());
+        return Long.parseLong(sh("awk '/^MemTotal:/ {print $2}' /proc/meminfo"));
     }
 }

@@ -70,6 +70,7 @@ class SandboxLifecycleIT {
             assertNotEquals(firstPid, second.hypervisorPid());
             assertEquals("again\n", sandbox.exec("echo", "again").stdoutText());
 
+            sandbox.close(); // lets go of the VM: its death is left for cleanup() to find
             killQemu(second.hypervisorPid());
             assertTrue(vc.cleanup().contains(id));
             SandboxStatus reclaimed = sandbox.status();

@@ -94,8 +94,8 @@ class StoredSandboxTest {
         assertEquals(0, TestStore.filesOf(id));
     }
 
-    @Test
-    void cleanupOfASandboxWhoseVmIsGoneStopsItAndItsContainers() throws IOException {
+    /** A running sandbox with a running container whose VM is gone, as a crash of the host's QEMU leaves it. */
+    private String storeSandboxWhoseVmIsGone() {
         String id = storeStoppedSandboxWithoutRuntime();
         ContainerConfig web = ContainerConfig.builder().id("web").cmd(Cmd.builder().args("nginx").build())
                 .rootfs(Rootfs.directory(Path.of("/rootfs/web"))).build();
@@ -107,23 +107,44 @@ class StoredSandboxTest {
             store.writeContainerState(id, new ContainerRecord(new ContainerStatus("web", ContainerState.RUNNING, 7, null,
                     Instant.now(), null, false, 0), false, null));
         }
+        return id;
+    }
+
+    @Test
+    void cleanupOfASandboxWhoseVmIsGoneStopsItAndItsContainers() throws IOException {
+        String id = storeSandboxWhoseVmIsGone();
         Sandbox sandbox = vc.fetchSandbox(id);
         assertEquals(ContainerState.RUNNING, sandbox.container("web").status().state());
-        assertFalse(sandbox.status().hypervisorAlive());
 
         assertTrue(vc.cleanup().contains(id));
 
-        SandboxStatus status = sandbox.status();
-        assertEquals(SandboxState.STOPPED, status.state());
-        ContainerStatus container = status.containers().get(0);
+        assertEquals(SandboxState.STOPPED, store.readState(id).orElseThrow().state());
+        ContainerStatus container = sandbox.container("web").status();
         assertEquals(ContainerState.STOPPED, container.state());
+        assertEquals(137, container.exitCode(), "killed with the VM");
         assertTrue(container.finishedAt() != null);
-        assertEquals(web, sandbox.containers().get(0).config());
+        assertEquals("web", sandbox.containers().get(0).config().id());
         assertThrows(NotFoundException.class, () -> sandbox.container("db"));
 
         StoreFiles.loseRunDir(id);
         assertEquals(ContainerState.STOPPED, sandbox.container("web").status().state(), "after a reboot");
         sandbox.delete();
+        assertEquals(0, TestStore.filesOf(id));
+    }
+
+    @Test
+    void statusOfASandboxWhoseVmIsGoneShowsItStoppedEvenBeforeCleanup() throws IOException {
+        String id = storeSandboxWhoseVmIsGone();
+        SandboxStatus status = vc.fetchSandbox(id).status();
+
+        assertEquals(SandboxState.STOPPED, status.state());
+        assertEquals(0, status.hypervisorPid());
+        assertFalse(status.hypervisorAlive());
+        assertEquals(ContainerState.STOPPED, status.containers().get(0).state());
+        assertEquals(137, status.containers().get(0).exitCode());
+        assertEquals(SandboxState.STOPPED, store.readState(id).orElseThrow().state(), "recorded, not only reported");
+        assertFalse(vc.cleanup().contains(id), "nothing left for cleanup");
+        vc.fetchSandbox(id).delete();
         assertEquals(0, TestStore.filesOf(id));
     }
 

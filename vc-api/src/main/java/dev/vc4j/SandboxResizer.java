@@ -1,0 +1,99 @@
+package dev.vc4j;
+
+import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.SandboxRecord;
+import dev.vc4j.spi.Vm;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * Resizing a {@link Sandbox}'s VM: vCPUs and memory hot-plugged or unplugged by the hypervisor, then brought
+ * online in the guest by the agent (OnlineCPUMem). The guest learns of a plugged device through ACPI a
+ * moment after QEMU added it, so the agent is asked again until the guest reports what was asked for.
+ */
+final class SandboxResizer {
+    /** A guest under TCG takes up to a few seconds to probe a hot-added device. */
+    private static final Duration GUEST_WAIT = Duration.ofSeconds(30);
+    private static final long POLL_MILLIS = 100;
+
+    private final Sandbox sandbox;
+
+    SandboxResizer(Sandbox sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    GuestDetails vcpus(int vcpus) {
+        HypervisorConfig hv = sandbox.config().hypervisor();
+        if (vcpus < 1 || vcpus > hv.maxVcpus()) {
+            throw new InvalidConfigException("vcpus", vcpus, "must be 1 to hypervisor.maxVcpus (" + hv.maxVcpus() + ")");
+        }
+        try (var lock = sandbox.lock(true)) {
+            SandboxRecord record = runningRecord("resize vCPUs");
+            Vm vm = sandbox.link().vm(record);
+            int now = vm.resources().vcpus();
+            if (vcpus > now) {
+                vm.hotplugVcpus(vcpus - now);
+            } else if (vcpus < now) {
+                vm.unplugVcpus(now - vcpus);
+            }
+            return guestHas(record, vcpus > now, d -> d.onlineCpus() == vcpus, vcpus + " vCPUs online");
+        }
+    }
+
+    GuestDetails memory(int memoryMib) {
+        HypervisorConfig hv = sandbox.config().hypervisor();
+        int block = HypervisorConfig.MEMORY_BLOCK_MIB;
+        if (memoryMib < hv.memoryMib() || memoryMib > hv.maxMemoryMib() || (memoryMib - hv.memoryMib()) % block != 0) {
+            throw new InvalidConfigException("memoryMib", memoryMib, "must be hypervisor.memoryMib (" + hv.memoryMib()
+                    + ") plus a multiple of " + block + ", at most hypervisor.maxMemoryMib (" + hv.maxMemoryMib() + ")");
+        }
+        try (var lock = sandbox.lock(true)) {
+            SandboxRecord record = runningRecord("resize memory");
+            Vm vm = sandbox.link().vm(record);
+            int now = vm.resources().memoryMib();
+            long wantedKib = sandbox.link().call(record, AgentSession::guestDetails).memTotalKib()
+                    + (memoryMib - now) * 1024L;
+            if (memoryMib > now) {
+                vm.hotplugMemory(memoryMib - now);
+            } else if (memoryMib < now) {
+                vm.unplugMemory(now - memoryMib);
+            }
+            return guestHas(record, memoryMib > now, d -> d.memTotalKib() == wantedKib,
+                    "MemTotal " + wantedKib + " KiB");
+        }
+    }
+
+    private SandboxRecord runningRecord(String operation) {
+        SandboxRecord record = sandbox.load();
+        sandbox.requireState(record, operation, Sandbox.EXEC_STATES);
+        return record;
+    }
+
+    /**
+     * Polls the guest until it reports {@code done}; after a plug ({@code added}) the agent onlines what has
+     * appeared each time. An unplugged device is gone from the guest before QEMU reports it deleted.
+     */
+    private GuestDetails guestHas(SandboxRecord record, boolean added, Predicate<GuestDetails> done, String wanted) {
+        long deadline = System.nanoTime() + GUEST_WAIT.toNanos();
+        while (true) {
+            if (added) {
+                sandbox.link().call(record, agent -> agent.onlineCpuMem(0, true));
+            }
+            GuestDetails details = sandbox.link().call(record, AgentSession::guestDetails);
+            if (done.test(details)) {
+                return details;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new VcTimeoutException("the guest reporting " + wanted + " (it reports " + details.onlineCpus()
+                        + " vCPUs online, MemTotal " + details.memTotalKib() + " KiB)", GUEST_WAIT, null);
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VcTimeoutException("the guest reporting " + wanted + " (interrupted)", GUEST_WAIT, e);
+            }
+        }
+    }
+}
