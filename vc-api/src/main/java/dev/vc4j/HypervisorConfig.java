@@ -15,6 +15,9 @@ import java.util.Objects;
  * root ports (one per hotplugged virtio-blk drive), up to {@code maxVcpus} CPUs and {@code maxMemoryMib} of
  * memory in {@code memorySlots} DIMMs. {@code maxMemoryMib} equal to {@code memoryMib} reserves no memory
  * hotplug.
+ *
+ * <p>{@code vsock} decides whether the VM also gets a vsock device, which the agent client then uses instead of
+ * the virtio-serial port.
  */
 public record HypervisorConfig(
         Path qemuBinary,
@@ -30,7 +33,8 @@ public record HypervisorConfig(
         int maxVcpus,
         int maxMemoryMib,
         int memorySlots,
-        BlockDriver blockDriver) {
+        BlockDriver blockDriver,
+        VsockMode vsock) {
 
     public static final int MAX_ROOT_PORTS = 24;
     public static final Duration KVM_START_TIMEOUT = Duration.ofSeconds(10);
@@ -64,6 +68,7 @@ public record HypervisorConfig(
         b.maxMemoryMib = maxMemoryMib;
         b.memorySlots = memorySlots;
         b.blockDriver = blockDriver;
+        b.vsock = vsock;
         return b;
     }
 
@@ -111,6 +116,9 @@ public record HypervisorConfig(
         if (blockDriver == null) {
             throw new InvalidConfigException(prefix + ".blockDriver", null, "is required");
         }
+        if (vsock == null) {
+            throw new InvalidConfigException(prefix + ".vsock", null, "is required");
+        }
         for (String param : kernelParams) {
             if (param.isBlank() || param.chars().anyMatch(c -> c <= ' ')) {
                 throw new InvalidConfigException(prefix + ".kernelParams", param,
@@ -146,6 +154,7 @@ public record HypervisorConfig(
         private Integer maxMemoryMib;
         private int memorySlots = 8;
         private BlockDriver blockDriver = BlockDriver.VIRTIO_BLK;
+        private VsockMode vsock = VsockMode.AUTO;
 
         private Builder() {
             GuestImage image = GuestImage.locate();
@@ -228,12 +237,18 @@ public record HypervisorConfig(
             return this;
         }
 
+        /** Whether the VM gets a vsock device for the agent (default AUTO: where the host has vhost-vsock). */
+        public Builder vsock(VsockMode vsock) {
+            this.vsock = Objects.requireNonNull(vsock, "vsock");
+            return this;
+        }
+
         public HypervisorConfig build() {
             return new HypervisorConfig(qemuBinary, kernel, initrd, bios, kernelParams, memoryMib, vcpus,
                     accelerator, startTimeout, hotplugRootPorts,
                     maxVcpus != null ? maxVcpus : Math.max(vcpus, 4),
                     maxMemoryMib != null ? maxMemoryMib : memoryMib + 2048,
-                    memorySlots, blockDriver);
+                    memorySlots, blockDriver, vsock);
         }
     }
 }
