@@ -42,6 +42,8 @@ public record HypervisorConfig(
 
     public HypervisorConfig {
         kernelParams = List.copyOf(kernelParams == null ? List.of() : kernelParams);
+        // configs stored before the option existed
+        vsock = vsock == null ? VsockMode.AUTO : vsock;
     }
 
     public static Builder builder() {
@@ -115,9 +117,6 @@ public record HypervisorConfig(
         }
         if (blockDriver == null) {
             throw new InvalidConfigException(prefix + ".blockDriver", null, "is required");
-        }
-        if (vsock == null) {
-            throw new InvalidConfigException(prefix + ".vsock", null, "is required");
         }
         for (String param : kernelParams) {
             if (param.isBlank() || param.chars().anyMatch(c -> c <= ' ')) {
