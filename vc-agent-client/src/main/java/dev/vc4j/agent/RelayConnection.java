@@ -99,14 +99,28 @@ final class RelayConnection {
             relay();
         } finally {
             close();
-            // An interrupt here was close() telling this thread to stop; it must not cut the wait short.
-            Thread.interrupted();
-            try {
-                writer.join(THREAD_END_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitWriter();
             onEnd.accept(this);
+        }
+    }
+
+    /**
+     * Waits for the writer before this connection reports its end, so that a closed relay leaves no thread.
+     * An interrupt here is close() (from any thread, possibly after ours) telling this thread to stop: it must
+     * not cut the wait short.
+     */
+    private void awaitWriter() {
+        long deadline = System.nanoTime() + THREAD_END_WAIT.toNanos();
+        boolean interrupted = false;
+        while (writer.isAlive() && deadline - System.nanoTime() > 0) {
+            try {
+                writer.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
