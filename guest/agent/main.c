@@ -7,13 +7,12 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-#include "channel.h"
 #include "container.h"
 #include "crun.h"
 #include "error.h"
 #include "loop.h"
 #include "reaper.h"
-#include "transport.h"
+#include "server.h"
 #include "util.h"
 
 #define DEFAULT_PORT "agent.0"
@@ -27,18 +26,12 @@ struct options
   const char *cgroup_manager;
 };
 
-/* In listen mode, the host side of the one connection served at a time. */
-struct listener
-{
-  struct watch w;
-  struct channel *channel;
-};
-
 static void
 usage (FILE *out)
 {
   fprintf (out, "Usage: vc4j-agent [--port NAME | --listen PATH] [--state-dir DIR] [--crun PATH] [--verbose]\n"
-                "  --port NAME    serve the virtio-serial port NAME (default " DEFAULT_PORT ")\n"
+                "  --port NAME    serve the virtio-serial port NAME (default " DEFAULT_PORT "), and vsock port 1024\n"
+                "                 where the guest has " VSOCK_DEVICE "\n"
                 "  --listen PATH  serve connections on the unix socket PATH, one at a time\n"
                 "  --state-dir DIR  container bundles and crun's state (default /run/vc4j-agent)\n"
                 "  --crun PATH    the crun program (default: crun from PATH)\n"
@@ -137,74 +130,28 @@ configure_containers (const struct options *opts)
   crun_configure (crun_root, opts->crun ? opts->crun : "crun", opts->cgroup_manager);
 }
 
-static void
-on_connection (struct watch *w, uint32_t events)
-{
-  struct listener *l = container_of (w, struct listener, w);
-  agent_error_t err = NULL;
-  int fd;
-
-  (void) events;
-  fd = transport_accept (w->fd, &err);
-  if (fd < 0)
-    {
-      agent_error_log_release (&err);
-      return;
-    }
-  /* The newest host wins, as on a virtio port where a reconnecting host
-     replaces the old one. */
-  channel_free (l->channel);
-  l->channel = channel_new (fd, CHANNEL_SOCKET, &err);
-  if (l->channel == NULL)
-    agent_error_log_release (&err);
-}
-
-static void __attribute__ ((noreturn))
-run_loop (struct channel **channel)
-{
-  agent_error_t err = NULL;
-
-  for (;;)
-    {
-      if (loop_run_once (-1, &err) < 0)
-        agent_error_log_release (&err);
-      if (*channel == NULL)
-        continue;
-      channel_pump (*channel);
-      if (channel_closed (*channel))
-        {
-          channel_free (*channel);
-          *channel = NULL;
-        }
-    }
-}
-
-/* Both serve_* return only on errors. */
+/* Both return only on errors. */
 static int
 serve_socket (const char *path, agent_error_t *err)
 {
-  struct listener l = { .w.cb = on_connection };
+  struct server s;
 
-  l.w.fd = transport_listen (path, err);
-  if (l.w.fd < 0 || loop_add (&l.w, EPOLLIN, err) < 0)
+  server_init (&s);
+  if (server_listen_unix (&s, path, err) < 0)
     return -1;
-  log_info ("version %s listening on %s", VC4J_AGENT_VERSION, path);
-  run_loop (&l.channel);
+  server_run (&s);
 }
 
 static int
-serve_port (const char *name, agent_error_t *err)
+serve_vm (const char *port, agent_error_t *err)
 {
-  struct channel *channel;
-  int fd = transport_open_port (name, err);
+  struct server s;
 
-  if (fd < 0)
+  server_init (&s);
+  if (server_open_port (&s, port, err) < 0)
     return -1;
-  channel = channel_new (fd, CHANNEL_PORT, err);
-  if (channel == NULL)
-    return -1;
-  log_info ("version %s serving virtio port %s", VC4J_AGENT_VERSION, name);
-  run_loop (&channel);
+  server_listen_vsock (&s, VSOCK_DEVICE, VSOCK_AGENT_PORT);
+  server_run (&s);
 }
 
 int
@@ -224,7 +171,7 @@ main (int argc, char **argv)
   if (opts.listen_path)
     serve_socket (opts.listen_path, &err);
   else
-    serve_port (opts.port, &err);
+    serve_vm (opts.port, &err);
   agent_error_log_release (&err);
   return EXIT_FAILURE;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <linux/vm_sockets.h>
 #include <time.h>
 
 #include "util.h"
@@ -135,6 +136,21 @@ transport_listen (const char *path, agent_error_t *err)
     return agent_make_error (err, errno, "cannot bind `%s`", path);
   if (listen (fd, 16) < 0)
     return agent_make_error (err, errno, "cannot listen on `%s`", path);
+  return steal_fd (&fd);
+}
+
+int
+transport_listen_vsock (unsigned port, agent_error_t *err)
+{
+  struct sockaddr_vm addr = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY, .svm_port = port };
+  cleanup_close int fd = socket (AF_VSOCK, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+  if (fd < 0)
+    return agent_make_error (err, errno, "cannot create a vsock socket");
+  if (bind (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0)
+    return agent_make_error (err, errno, "cannot bind vsock port %u", port);
+  if (listen (fd, 16) < 0)
+    return agent_make_error (err, errno, "cannot listen on vsock port %u", port);
   return steal_fd (&fd);
 }
 

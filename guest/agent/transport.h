@@ -1,5 +1,5 @@
-/* Opening the byte streams the agent serves: a virtio-serial port in the
-   VM, a unix socket on the host for tests. */
+/* Opening the byte streams the agent serves: a virtio-serial port and a
+   vsock listener in the VM, a unix socket on the host for tests. */
 #ifndef VC4J_TRANSPORT_H
 #define VC4J_TRANSPORT_H
 
@@ -19,6 +19,8 @@ int transport_find_port (const char *sysfs_dir, const char *name, char *dev, siz
 int transport_open_port (const char *name, agent_error_t *err);
 
 int transport_listen (const char *path, agent_error_t *err);
+/* Listens on vsock port for connections to any of the guest's CIDs. */
+int transport_listen_vsock (unsigned port, agent_error_t *err);
 int transport_accept (int listen_fd, agent_error_t *err);
 
 #endif

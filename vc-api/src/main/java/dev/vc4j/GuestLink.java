@@ -57,7 +57,7 @@ final class GuestLink {
         long agentWaitStarted = System.nanoTime();
         Duration startTimeout = config.hypervisor().startTimeoutFor(started.record().accelerator());
         Duration left = startTimeout.minus(started.timeToControlReady());
-        AgentSession session = vc.agent().connect(started.agentSocket(), config.agent(),
+        AgentSession session = vc.agent().connect(started.agentChannel(), config.agent(),
                 left.isNegative() ? Duration.ZERO : left, () -> requireAlive(started));
         undo.push("close the agent connection", session::close);
         // A VM that dies mid-call must fail the call now, not at its deadline.
@@ -96,7 +96,7 @@ final class GuestLink {
         Vm current = vm(record);
         if (agent == null) {
             // each connection starts with a fresh handshake, so stale bytes of an earlier one are discarded
-            agent = vc.agent().connect(current.agentSocket(), config.agent(), config.agent().callTimeout(),
+            agent = vc.agent().connect(current.agentChannel(), config.agent(), config.agent().callTimeout(),
                     () -> requireAlive(current));
             current.onExit(agent::close);
         }

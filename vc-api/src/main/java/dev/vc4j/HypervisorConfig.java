@@ -15,6 +15,9 @@ import java.util.Objects;
  * root ports (one per hotplugged virtio-blk drive), up to {@code maxVcpus} CPUs and {@code maxMemoryMib} of
  * memory in {@code memorySlots} DIMMs. {@code maxMemoryMib} equal to {@code memoryMib} reserves no memory
  * hotplug.
+ *
+ * <p>{@code vsock} decides whether the VM also gets a vsock device, which the agent client then uses instead of
+ * the virtio-serial port.
  */
 public record HypervisorConfig(
         Path qemuBinary,
@@ -30,7 +33,8 @@ public record HypervisorConfig(
         int maxVcpus,
         int maxMemoryMib,
         int memorySlots,
-        BlockDriver blockDriver) {
+        BlockDriver blockDriver,
+        VsockMode vsock) {
 
     public static final int MAX_ROOT_PORTS = 24;
     /** Memory is hot-added and removed in multiples of this: Linux on x86-64 onlines it in 128 MiB blocks. */
@@ -40,6 +44,8 @@ public record HypervisorConfig(
 
     public HypervisorConfig {
         kernelParams = List.copyOf(kernelParams == null ? List.of() : kernelParams);
+        // configs stored before the option existed
+        vsock = vsock == null ? VsockMode.AUTO : vsock;
     }
 
     public static Builder builder() {
@@ -66,6 +72,7 @@ public record HypervisorConfig(
         b.maxMemoryMib = maxMemoryMib;
         b.memorySlots = memorySlots;
         b.blockDriver = blockDriver;
+        b.vsock = vsock;
         return b;
     }
 
@@ -148,6 +155,7 @@ public record HypervisorConfig(
         private Integer maxMemoryMib;
         private int memorySlots = 8;
         private BlockDriver blockDriver = BlockDriver.VIRTIO_BLK;
+        private VsockMode vsock = VsockMode.AUTO;
 
         private Builder() {
             GuestImage image = GuestImage.locate();
@@ -230,12 +238,18 @@ public record HypervisorConfig(
             return this;
         }
 
+        /** Whether the VM gets a vsock device for the agent (default AUTO: where the host has vhost-vsock). */
+        public Builder vsock(VsockMode vsock) {
+            this.vsock = Objects.requireNonNull(vsock, "vsock");
+            return this;
+        }
+
         public HypervisorConfig build() {
             return new HypervisorConfig(qemuBinary, kernel, initrd, bios, kernelParams, memoryMib, vcpus,
                     accelerator, startTimeout, hotplugRootPorts,
                     maxVcpus != null ? maxVcpus : Math.max(vcpus, 4),
                     maxMemoryMib != null ? maxMemoryMib : memoryMib + 2048,
-                    memorySlots, blockDriver);
+                    memorySlots, blockDriver, vsock);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vc4j;
 
 import dev.vc4j.spi.Agent;
+import dev.vc4j.spi.AgentChannel;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.HotpluggedDrive;
@@ -67,7 +68,7 @@ class ContainerCreateRollbackTest {
         when(vm.record()).thenReturn(VM);
         when(vm.isAlive()).thenReturn(true);
         when(vm.timeToControlReady()).thenReturn(Duration.ofMillis(10));
-        when(vm.agentSocket()).thenReturn(dir.resolve("agent.sock"));
+        when(vm.agentChannel()).thenReturn(AgentChannel.virtioSerial(dir.resolve("agent.sock")));
         when(hypervisor.start(any())).thenReturn(vm);
         when(agent.connect(any(), any(), any(), any())).thenReturn(session);
         VirtContainers vc = VirtContainers.builder().store(store).hypervisor(hypervisor).agent(agent)

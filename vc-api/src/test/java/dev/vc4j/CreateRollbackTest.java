@@ -1,6 +1,7 @@
 package dev.vc4j;
 
 import dev.vc4j.spi.Agent;
+import dev.vc4j.spi.AgentChannel;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.Hypervisor;
 import dev.vc4j.spi.Network;
@@ -56,7 +57,7 @@ class CreateRollbackTest {
         when(store.lockNew("sb")).thenReturn(lock);
         when(vm.record()).thenReturn(new VmRecord(1, 1, Accelerator.TCG));
         when(vm.timeToControlReady()).thenReturn(Duration.ofMillis(10));
-        when(vm.agentSocket()).thenReturn(dir.resolve("agent.sock"));
+        when(vm.agentChannel()).thenReturn(AgentChannel.virtioSerial(dir.resolve("agent.sock")));
         vc = VirtContainers.builder().store(store).hypervisor(hypervisor).agent(agent).network(network).build();
     }
 

@@ -56,7 +56,7 @@ public final class QmpBench {
                 }
                 // the guest's PCIe hotplug driver is up once its agent answers
                 ServiceLoader.load(Agent.class).findFirst().orElseThrow()
-                        .connect(vm.agentSocket(), AgentConfig.defaults(), Duration.ofSeconds(60), () -> { }).close();
+                        .connect(vm.agentChannel(), AgentConfig.defaults(), Duration.ofSeconds(60), () -> { }).close();
                 double[] hotplugMicros = micros(() -> vm.unplugDrive(vm.hotplugDrive(Drive.raw(image))), HOTPLUGS);
                 Stats hotplug = Stats.of(Arrays.stream(hotplugMicros).map(us -> us / 1000).toArray());
                 System.out.println("raw JDK unix socket round trip:  " + raw.format("us"));

@@ -4,13 +4,8 @@ import dev.vc4j.AgentException;
 import dev.vc4j.VcTimeoutException;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,7 +14,8 @@ import java.util.HexFormat;
 /**
  * The line exchange that opens every connection to the agent, before HTTP/2. virtio-serial has no connection
  * identity, so the agent's answer may be preceded by bytes meant for an earlier connection; only the READY
- * line carrying this connection's fresh nonce marks where this connection's stream begins.
+ * line carrying this connection's fresh nonce marks where this connection's stream begins. vsock connections
+ * have an identity, but go through the same exchange: one protocol, whatever the transport.
  */
 final class AgentHandshake {
     /** What the agent said, and the bytes it sent after its READY line: the start of its HTTP/2 stream. */
@@ -42,31 +38,21 @@ final class AgentHandshake {
     }
 
     /**
-     * Sends the hello on {@code channel} (connected, blocking) and reads until the READY line with
-     * {@code nonce}. The channel is blocking again on return; nothing past the READY line is consumed
-     * except what {@link Ready#leftover()} hands back.
+     * Sends the hello on {@code stream} and reads until the READY line with {@code nonce}. Nothing past the
+     * READY line is consumed except what {@link Ready#leftover()} hands back. {@code socket} names the
+     * agent in messages.
      */
-    static Ready perform(SocketChannel channel, String nonce, Duration timeout, Path socket) throws IOException {
+    static Ready perform(AgentStream stream, String nonce, Duration timeout, AgentEndpoint socket) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         ByteBuffer hello = ByteBuffer.wrap(("VC4J-HELLO " + nonce + "\n").getBytes(StandardCharsets.US_ASCII));
         while (hello.hasRemaining()) {
-            channel.write(hello);
+            stream.write(hello);
         }
-        // Non-blocking reads under a selector give the wait a deadline; a blocking SocketChannel read has none.
-        channel.configureBlocking(false);
-        try (Selector selector = Selector.open()) {
-            channel.register(selector, SelectionKey.OP_READ);
-            return awaitReady(channel, selector, nonce, deadline, timeout, socket);
-        } finally {
-            // Closing the selector deregistered the channel, which is what allows blocking mode again.
-            if (channel.isOpen()) {
-                channel.configureBlocking(true);
-            }
-        }
+        return awaitReady(stream, nonce, deadline, timeout, socket);
     }
 
-    private static Ready awaitReady(SocketChannel channel, Selector selector, String nonce, long deadline,
-                                    Duration timeout, Path socket) throws IOException {
+    private static Ready awaitReady(AgentStream stream, String nonce, long deadline, Duration timeout, AgentEndpoint socket)
+            throws IOException {
         byte[] marker = ("VC4J-READY " + nonce + " ").getBytes(StandardCharsets.US_ASCII);
         ReceivedBytes received = new ReceivedBytes();
         ByteBuffer chunk = ByteBuffer.allocate(READ_CHUNK);
@@ -75,13 +61,8 @@ final class AgentHandshake {
             if (left <= 0) {
                 throw new VcTimeoutException("handshake with the agent at " + socket, timeout, null);
             }
-            selector.select(Math.max(1, Duration.ofNanos(left).toMillis()));
-            selector.selectedKeys().clear();
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedIOException("interrupted during the handshake with " + socket);
-            }
             chunk.clear();
-            int n = channel.read(chunk);
+            int n = stream.read(chunk, Duration.ofNanos(left));
             if (n < 0) {
                 throw new AgentException("handshake",
                         "the agent at " + socket + " closed the connection before it answered the hello", null);
@@ -107,7 +88,7 @@ final class AgentHandshake {
             length += n;
         }
 
-        Ready findReady(byte[] marker, Path socket) {
+        Ready findReady(byte[] marker, AgentEndpoint socket) {
             int start = indexOf(marker);
             if (start < 0) {
                 // Keep only a tail that could still be the beginning of the marker.

@@ -5,6 +5,7 @@ import dev.vc4j.AgentException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.proto.CheckResponse;
 import dev.vc4j.spi.Agent;
+import dev.vc4j.spi.AgentChannel;
 import dev.vc4j.spi.AgentSession;
 import io.grpc.Status;
 
@@ -16,16 +17,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The default {@link Agent}: gRPC to the vc4j guest agent over its virtio-serial unix socket, each connection
- * opened with the nonce handshake.
+ * The default {@link Agent}: gRPC to the vc4j guest agent over the VM's recorded channel (vsock, or the unix
+ * socket of its virtio-serial port), each connection opened with the nonce handshake.
  */
 public final class GrpcAgent implements Agent {
     // How often the VM's liveness is checked while the agent has not answered yet.
     private static final long LIVENESS_INTERVAL_MILLIS = 100;
 
     @Override
-    public AgentSession connect(Path socket, AgentConfig config, Duration timeout, Runnable vmLiveness) {
+    public AgentSession connect(AgentChannel channel, AgentConfig config, Duration timeout, Runnable vmLiveness) {
         config.validate("agent");
+        AgentEndpoint socket = AgentEndpoint.of(channel);
+        // a host without AF_VSOCK fails now, not after the whole timeout of retries
+        socket.requireUsable();
         long deadline = System.nanoTime() + timeout.toNanos();
         // The same budget serves reconnects later on, when a short connect timeout would be too tight.
         Duration attemptTimeout = timeout.compareTo(config.callTimeout()) > 0 ? timeout : config.callTimeout();
@@ -39,8 +43,13 @@ public final class GrpcAgent implements Agent {
         }
     }
 
+    /** {@link #connect(AgentChannel, AgentConfig, Duration, Runnable)} to the virtio-serial port behind {@code socket}. */
+    public AgentSession connect(Path socket, AgentConfig config, Duration timeout, Runnable vmLiveness) {
+        return connect(AgentChannel.virtioSerial(socket), config, timeout, vmLiveness);
+    }
+
     /** Repeats Check until it answers SERVING; a dead VM (vmLiveness throws) ends the wait with its exception. */
-    private static void awaitServing(GrpcAgentSession session, Path socket, long deadline, Duration timeout,
+    private static void awaitServing(GrpcAgentSession session, AgentEndpoint socket, long deadline, Duration timeout,
                                      Runnable vmLiveness) {
         Throwable lastCause = null;
         while (true) {

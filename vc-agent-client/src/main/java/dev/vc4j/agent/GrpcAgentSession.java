@@ -38,7 +38,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,7 +61,7 @@ final class GrpcAgentSession implements AgentSession {
     private static final long NEVER_IDLE_DAYS = 365;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(1);
 
-    private final Path socket;
+    private final AgentEndpoint socket;
     private final AgentConfig config;
     private final HandshakeRelay relay;
     private final ManagedChannel channel;
@@ -71,7 +70,7 @@ final class GrpcAgentSession implements AgentSession {
     private final NetworkRpcs network;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GrpcAgentSession(Path socket, AgentConfig config, HandshakeRelay relay, ManagedChannel channel) {
+    private GrpcAgentSession(AgentEndpoint socket, AgentConfig config, HandshakeRelay relay, ManagedChannel channel) {
         this.socket = socket;
         this.config = config;
         this.relay = relay;
@@ -85,7 +84,7 @@ final class GrpcAgentSession implements AgentSession {
      * Opens the relay and the channel; nothing is connected until the first call. {@code attemptTimeout}
      * bounds each attempt to reach the agent (connect and handshake).
      */
-    static GrpcAgentSession open(Path socket, AgentConfig config, Duration attemptTimeout) {
+    static GrpcAgentSession open(AgentEndpoint socket, AgentConfig config, Duration attemptTimeout) {
         HandshakeRelay relay = new HandshakeRelay(socket, attemptTimeout);
         try {
             ManagedChannel channel = NettyChannelBuilder.forAddress(relay.address())

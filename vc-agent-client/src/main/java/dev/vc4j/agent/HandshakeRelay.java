@@ -12,7 +12,6 @@ import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,14 +23,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Puts the agent handshake in front of grpc-java without touching its internals: the gRPC channel connects
- * to an in-process Netty {@link LocalAddress}, and every connection accepted there gets its own fresh unix
- * socket connection to the agent, handshaked before a single gRPC byte passes. The relay owns the event
+ * to an in-process Netty {@link LocalAddress}, and every connection accepted there gets its own fresh
+ * connection to the agent (unix socket or vsock), handshaked before a single gRPC byte passes. The relay owns the event
  * loop that both its local server and the gRPC channel run on.
  */
 final class HandshakeRelay implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
-    private final Path socket;
+    private final AgentEndpoint socket;
     private final Duration attemptTimeout;
     private final LocalAddress address = new LocalAddress("vc4j-agent-" + UUID.randomUUID());
     private final EventLoopGroup group;
@@ -45,7 +44,7 @@ final class HandshakeRelay implements AutoCloseable {
      * Starts listening on a fresh local address. Each accepted connection tries to reach the agent at
      * {@code socket} (connect and handshake) for at most {@code attemptTimeout}.
      */
-    HandshakeRelay(Path socket, Duration attemptTimeout) {
+    HandshakeRelay(AgentEndpoint socket, Duration attemptTimeout) {
         this.socket = socket;
         this.attemptTimeout = attemptTimeout;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vc4j-agent-loop", true) {

@@ -1,6 +1,7 @@
 package dev.vc4j.agent;
 
 import dev.vc4j.AgentException;
+import dev.vc4j.VcException;
 import dev.vc4j.VcTimeoutException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -9,11 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One gRPC connection accepted on the local address, tied to one fresh unix socket connection to the agent.
+ * One gRPC connection accepted on the local address, tied to one fresh connection to the agent (a unix socket
+ * or vsock, see {@link AgentEndpoint}).
  * A reader thread connects, does the handshake and then copies agent bytes to the local channel; a writer
  * thread copies local bytes to the agent. Neither ever blocks the event loop, so a slow agent cannot stall
  * the gRPC side that would let it make progress.
@@ -40,7 +39,7 @@ final class RelayConnection {
     private static final Duration THREAD_END_WAIT = Duration.ofSeconds(1);
 
     private final Channel local;
-    private final Path socket;
+    private final AgentEndpoint socket;
     private final Duration attemptTimeout;
     private final Consumer<Throwable> onObstacle;
     private final Consumer<RelayConnection> onEnd;
@@ -49,14 +48,14 @@ final class RelayConnection {
     private final BlockingQueue<ByteBuf> toAgent = new LinkedBlockingQueue<>();
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile SocketChannel agent;
+    private volatile AgentStream agent;
 
     /**
      * {@code onObstacle} hears what keeps this connection from the agent as it changes (a connect error, an
      * unanswered or failed handshake; null once the handshake succeeded); {@code onEnd} runs last on the reader
      * thread, once both threads are done.
      */
-    RelayConnection(Channel local, Path socket, Duration attemptTimeout, Consumer<Throwable> onObstacle,
+    RelayConnection(Channel local, AgentEndpoint socket, Duration attemptTimeout, Consumer<Throwable> onObstacle,
                     Consumer<RelayConnection> onEnd) {
         this.local = local;
         this.socket = socket;
@@ -100,19 +99,33 @@ final class RelayConnection {
             relay();
         } finally {
             close();
-            // An interrupt here was close() telling this thread to stop; it must not cut the wait short.
-            Thread.interrupted();
-            try {
-                writer.join(THREAD_END_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitWriter();
             onEnd.accept(this);
         }
     }
 
+    /**
+     * Waits for the writer before this connection reports its end, so that a closed relay leaves no thread.
+     * An interrupt here is close() (from any thread, possibly after ours) telling this thread to stop: it must
+     * not cut the wait short.
+     */
+    private void awaitWriter() {
+        long deadline = System.nanoTime() + THREAD_END_WAIT.toNanos();
+        boolean interrupted = false;
+        while (writer.isAlive() && deadline - System.nanoTime() > 0) {
+            try {
+                writer.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void relay() {
-        SocketChannel channel;
+        AgentStream channel;
         AgentHandshake.Ready ready;
         try {
             long deadline = System.nanoTime() + attemptTimeout.toNanos();
@@ -142,26 +155,29 @@ final class RelayConnection {
         }
     }
 
-    private SocketChannel connect(long deadline) throws IOException, InterruptedException {
-        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
+    private AgentStream connect(long deadline) throws IOException, InterruptedException {
         while (true) {
-            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            agent = channel;
             if (closed.get()) {
-                closeQuietly(channel);
                 throw new ClosedChannelException();
             }
             try {
-                channel.connect(address);
+                AgentStream channel = socket.connect(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                agent = channel;
+                // Checked after publishing, so that close() either closes this stream or this sees close().
+                if (closed.get()) {
+                    closeQuietly(channel);
+                    throw new ClosedChannelException();
+                }
                 report(new AgentException("handshake",
                         "the agent at " + socket + " has not answered the hello yet", null));
                 return channel;
-            } catch (IOException e) {
-                closeQuietly(channel);
+            } catch (ClosedChannelException e) {
+                throw e;
+            } catch (IOException | VcException e) {
                 report(e);
-                // The socket appears when the VM (or the agent) starts listening: retry until the deadline.
+                // The agent is reachable once the VM (or the agent) listens: retry until the deadline.
                 if (System.nanoTime() - deadline >= 0) {
-                    throw new VcTimeoutException("connect to the agent socket " + socket, attemptTimeout, e);
+                    throw new VcTimeoutException("connect to the agent at " + socket, attemptTimeout, e);
                 }
             }
             Thread.sleep(CONNECT_RETRY_MILLIS);
@@ -174,12 +190,12 @@ final class RelayConnection {
         }
     }
 
-    private void copyAgentToLocal(SocketChannel channel) throws IOException, InterruptedException {
+    private void copyAgentToLocal(AgentStream channel) throws IOException, InterruptedException {
         while (true) {
-            ByteBuf chunk = local.alloc().buffer(READ_CHUNK);
+            ByteBuf chunk = local.alloc().buffer(READ_CHUNK, READ_CHUNK);
             int n;
             try {
-                n = chunk.writeBytes(channel, READ_CHUNK);
+                n = channel.read(chunk.nioBuffer(0, READ_CHUNK));
             } catch (IOException e) {
                 chunk.release();
                 throw e;
@@ -188,7 +204,7 @@ final class RelayConnection {
                 chunk.release();
                 return;
             }
-            forward(chunk);
+            forward(chunk.writerIndex(n));
         }
     }
 
@@ -205,8 +221,9 @@ final class RelayConnection {
             while (!closed.get()) {
                 ByteBuf bytes = toAgent.take();
                 try {
-                    while (bytes.isReadable()) {
-                        bytes.readBytes(agent, bytes.readableBytes());
+                    ByteBuffer out = bytes.nioBuffer();
+                    while (out.hasRemaining()) {
+                        agent.write(out);
                     }
                 } finally {
                     bytes.release();
@@ -232,7 +249,7 @@ final class RelayConnection {
         }
     }
 
-    private static void closeQuietly(SocketChannel channel) {
+    private static void closeQuietly(AgentStream channel) {
         if (channel != null) {
             try {
                 channel.close();

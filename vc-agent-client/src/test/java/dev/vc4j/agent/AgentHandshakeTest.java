@@ -92,7 +92,8 @@ class AgentHandshakeTest {
             write(p, more);
         });
         try (SocketChannel channel = connect()) {
-            AgentHandshake.Ready ready = AgentHandshake.perform(channel, AgentHandshake.newNonce(), TIMEOUT, socket());
+            AgentHandshake.Ready ready = AgentHandshake.perform(new UnixSocketEndpoint.Stream(channel), AgentHandshake.newNonce(), TIMEOUT,
+                    new UnixSocketEndpoint(socket()));
             assertEquals("0.1.0", ready.agentVersion());
             assertTrue(channel.isBlocking());
             handshakeDone.countDown();
@@ -113,7 +114,8 @@ class AgentHandshakeTest {
         try (SocketChannel channel = connect()) {
             long started = System.nanoTime();
             VcTimeoutException e = assertThrows(VcTimeoutException.class,
-                    () -> AgentHandshake.perform(channel, AgentHandshake.newNonce(), Duration.ofMillis(300), socket()));
+                    () -> AgentHandshake.perform(new UnixSocketEndpoint.Stream(channel), AgentHandshake.newNonce(), Duration.ofMillis(300),
+                    new UnixSocketEndpoint(socket())));
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
             assertTrue(tookMillis >= 290 && tookMillis < 2000, "took " + tookMillis + " ms");
             assertEquals(Duration.ofMillis(300), e.deadline());
@@ -141,7 +143,8 @@ class AgentHandshakeTest {
 
     private AgentHandshake.Ready handshake() throws IOException {
         try (SocketChannel channel = connect()) {
-            return AgentHandshake.perform(channel, AgentHandshake.newNonce(), TIMEOUT, socket());
+            return AgentHandshake.perform(new UnixSocketEndpoint.Stream(channel), AgentHandshake.newNonce(), TIMEOUT,
+                    new UnixSocketEndpoint(socket()));
         }
     }
 

@@ -65,7 +65,7 @@ class HandshakeRelayTest {
                 buffer.clear();
             }
         });
-        relay = new HandshakeRelay(dir.resolve("a.sock"), TIMEOUT);
+        relay = new HandshakeRelay(new UnixSocketEndpoint(dir.resolve("a.sock")), TIMEOUT);
         byte[] payload = new byte[8 << 20];
         new Random(1).nextBytes(payload);
         Collector received = new Collector(5 + payload.length);
@@ -87,7 +87,7 @@ class HandshakeRelayTest {
             FakeAgentPeer.read(p, 1);
             agentSawEof.countDown();
         });
-        relay = new HandshakeRelay(dir.resolve("a.sock"), TIMEOUT);
+        relay = new HandshakeRelay(new UnixSocketEndpoint(dir.resolve("a.sock")), TIMEOUT);
         Collector received = new Collector(1);
         Channel client = connectLocal(received);
         assertTrue(received.complete.await(5, TimeUnit.SECONDS), "the relay is running");
@@ -100,7 +100,7 @@ class HandshakeRelayTest {
     void theAgentHangingUpClosesTheLocalSide() throws Exception {
         peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) ->
                 FakeAgentPeer.write(p, ascii("VC4J-READY " + nonce + " 1\n")));
-        relay = new HandshakeRelay(dir.resolve("a.sock"), TIMEOUT);
+        relay = new HandshakeRelay(new UnixSocketEndpoint(dir.resolve("a.sock")), TIMEOUT);
         Channel client = connectLocal(new Collector(0));
         assertTrue(client.closeFuture().await(2, TimeUnit.SECONDS));
         assertTrue(relay.obstacle().isEmpty(), "a session that ended is no failed attempt");
@@ -109,7 +109,7 @@ class HandshakeRelayTest {
     @Test
     void aFailedHandshakeIsRecordedAndClosesTheLocalSide() throws Exception {
         peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> { });
-        relay = new HandshakeRelay(dir.resolve("a.sock"), TIMEOUT);
+        relay = new HandshakeRelay(new UnixSocketEndpoint(dir.resolve("a.sock")), TIMEOUT);
         Channel client = connectLocal(new Collector(0));
         assertTrue(client.closeFuture().await(2, TimeUnit.SECONDS));
         AgentException e = assertInstanceOf(AgentException.class, relay.obstacle().orElseThrow());

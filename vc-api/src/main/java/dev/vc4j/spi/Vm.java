@@ -2,7 +2,6 @@ package dev.vc4j.spi;
 
 import dev.vc4j.Drive;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -16,8 +15,8 @@ public interface Vm extends AutoCloseable {
 
     VmRecord record();
 
-    /** The host end of the agent's channel (a unix socket). */
-    Path agentSocket();
+    /** How the host reaches the VM's agent: vsock where the VM has it, else its virtio-serial port's socket. */
+    AgentChannel agentChannel();
 
     /** From QEMU's process start to the control socket answering. */
     Duration timeToControlReady();

@@ -6,6 +6,7 @@ import dev.vc4j.HostCheck;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.InvalidConfigException;
+import dev.vc4j.spi.AgentChannel;
 import dev.vc4j.spi.Hypervisor;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
@@ -14,6 +15,7 @@ import dev.vc4j.spi.VmSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** The QEMU driver, registered for {@link java.util.ServiceLoader}. */
 public final class QemuHypervisor implements Hypervisor {
@@ -22,11 +24,17 @@ public final class QemuHypervisor implements Hypervisor {
         requireColdplugFits(spec);
         Accelerator accel = AcceleratorProbe.resolve(spec.config(), spec.hostCache());
         RunFiles files = new RunFiles(spec.runDir());
-        List<String> argv = QemuCommandLine.forSandbox(spec, accel, files, VsockCids.allocate());
+        OptionalLong vsockCid = VsockCids.allocate(spec.config().vsock());
+        List<String> argv = QemuCommandLine.forSandbox(spec, accel, files, vsockCid);
+        // the virtio-serial port is always there; with a vsock device the agent is reached over vsock
+        AgentChannel agentChannel = vsockCid.isPresent()
+                ? AgentChannel.vsock(vsockCid.getAsLong(), AgentChannel.AGENT_VSOCK_PORT)
+                : AgentChannel.virtioSerial(files.agentSocket());
         long launched = System.nanoTime();
         QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
         try {
-            return connect(qemu, files, accel, spec.config().startTimeoutFor(accel), launched);
+            return connect(qemu, files, new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel),
+                    spec.config().startTimeoutFor(accel), launched);
         } catch (RuntimeException e) {
             if (qemu.isAlive()) {
                 qemu.kill();
@@ -53,11 +61,11 @@ public final class QemuHypervisor implements Hypervisor {
         RunFiles files = new RunFiles(runDir);
         QemuProcess qemu = QemuProcess.attach(record.pid(), record.startTime(), files.qemuLog(), files.consoleLog())
                 .orElseThrow(() -> new HypervisorException("QEMU (pid " + record.pid() + ") is no longer running"));
-        return connect(qemu, files, record.accelerator(), timeout, System.nanoTime());
+        return connect(qemu, files, record, timeout, System.nanoTime());
     }
 
     /** Opens the control and the monitor QMP connections; gives up at once if QEMU ends meanwhile. */
-    private static QemuVm connect(QemuProcess qemu, RunFiles files, Accelerator accel, Duration timeout, long since) {
+    private static QemuVm connect(QemuProcess qemu, RunFiles files, VmRecord record, Duration timeout, long since) {
         Runnable alive = () -> {
             if (!qemu.isAlive()) {
                 throw new HypervisorException("QEMU failed to start: " + qemu.exitDescription());
@@ -67,8 +75,7 @@ public final class QemuHypervisor implements Hypervisor {
         try {
             Duration controlReady = Duration.ofNanos(System.nanoTime() - since);
             QmpClient monitor = QmpClient.connect(files.monitorSocket(), timeout, alive);
-            return new QemuVm(qemu, files, new VmRecord(qemu.pid(), qemu.startTime(), accel), controlReady,
-                    control, monitor);
+            return new QemuVm(qemu, files, record, controlReady, control, monitor);
         } catch (RuntimeException e) {
             control.close();
             throw e;

@@ -3,12 +3,12 @@ package dev.vc4j.qemu;
 import dev.vc4j.Drive;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.VcException;
+import dev.vc4j.spi.AgentChannel;
 import dev.vc4j.spi.HotpluggedDrive;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
 import dev.vc4j.spi.VmResources;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -64,8 +64,9 @@ final class QemuVm implements Vm {
     }
 
     @Override
-    public Path agentSocket() {
-        return files.agentSocket();
+    public AgentChannel agentChannel() {
+        // a record from before the channel was recorded: such VMs have virtio-serial only
+        return record.agentChannel() != null ? record.agentChannel() : AgentChannel.virtioSerial(files.agentSocket());
     }
 
     @Override

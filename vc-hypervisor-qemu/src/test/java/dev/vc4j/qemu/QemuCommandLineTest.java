@@ -91,11 +91,14 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void vsockDeviceOnlyWithAGuestCid() {
-        assertTrue(values(argv(config().build(), Accelerator.TCG, OptionalLong.of(1234)), "-device")
-                .contains("vhost-vsock-pci,id=vsock0,guest-cid=1234"));
-        assertTrue(values(argv(config().build(), Accelerator.TCG, OptionalLong.empty()), "-device").stream()
-                .noneMatch(d -> d.contains("vsock")));
+    void vsockDeviceOnlyWithAGuestCidAndTheSerialPortEitherWay() {
+        List<String> withVsock = values(argv(config().build(), Accelerator.TCG, OptionalLong.of(1234)), "-device");
+        assertTrue(withVsock.contains("vhost-vsock-pci,id=vsock0,guest-cid=1234"), withVsock.toString());
+        List<String> without = values(argv(config().build(), Accelerator.TCG, OptionalLong.empty()), "-device");
+        assertTrue(without.stream().noneMatch(d -> d.contains("vsock")), without.toString());
+        for (List<String> devices : List.of(withVsock, without)) {
+            assertTrue(devices.contains("virtserialport,bus=vser0.0,chardev=agent,name=agent.0"), devices.toString());
+        }
     }
 
     @Test

@@ -45,7 +45,7 @@ final class GuestVm implements AutoCloseable {
         Vm vm = new QemuHypervisor().start(new VmSpec(id, "guest", config, List.of(), runDir, TestStore.ROOTS.hostCache(),
                 volumes, drives));
         try {
-            AgentSession agent = new GrpcAgent().connect(vm.agentSocket(), AgentConfig.defaults(),
+            AgentSession agent = new GrpcAgent().connect(vm.agentChannel(), AgentConfig.defaults(),
                     config.startTimeoutFor(vm.record().accelerator()), () -> { });
             return new GuestVm(vm, agent, runDir);
         } catch (RuntimeException e) {
