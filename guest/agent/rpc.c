@@ -214,6 +214,7 @@ static const struct
   { "CloseStdin", rpc_close_stdin },
   { "TtyWinResize", rpc_tty_win_resize },
   { "GetOOMEvent", rpc_get_oom_event },
+  { "ProcessStatus", rpc_process_status },
 };
 
 static rpc_handler

@@ -73,7 +73,9 @@ public final class Sandbox implements AutoCloseable {
         return timings;
     }
 
+    /** Containers' exits that nobody here watched are looked up in the agent first (see {@link ContainerRuns}). */
     public SandboxStatus status() {
+        runs.recordUnseenExits();
         try (var lock = lock(false)) {
             SandboxRecord record = load();
             boolean alive = record.vm() != null && vc.hypervisor().isRunning(record.vm());
@@ -87,6 +89,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** The sandbox's containers, in id order. */
     public List<Container> containers() {
+        runs.recordUnseenExits();
         try (var lock = lock(false)) {
             return vc.store().listContainers(id()).stream()
                     .map(cid -> new Container(this, vc.store().readContainerConfig(id(), cid))).toList();
@@ -96,6 +99,7 @@ public final class Sandbox implements AutoCloseable {
     /** Throws {@link NotFoundException} when the sandbox has no container {@code containerId}. */
     public Container container(String containerId) {
         SandboxIds.check("containerId", containerId);
+        runs.recordUnseenExits();
         try (var lock = lock(false)) {
             return new Container(this, vc.store().readContainerConfig(id(), containerId));
         }
