@@ -72,6 +72,24 @@ final class ContainerRuns {
     }
 
     /**
+     * Starts the given containers of the sandbox (its config's) that are ready or stopped, each after its
+     * dependencies; one deleted since is left out. The caller holds the sandbox's exclusive lock.
+     */
+    void startAll(List<ContainerConfig> containers, SandboxRecord sandboxRecord) {
+        List<String> existing = sandbox.vc().store().listContainers(sandbox.id());
+        for (String id : StartOrder.of(containers)) {
+            if (!existing.contains(id)) {
+                continue;
+            }
+            ContainerRecord record = Container.load(sandbox.vc(), sandbox.id(), id);
+            ContainerState state = record.status().state();
+            if (state == ContainerState.READY || state == ContainerState.STOPPED) {
+                start(sandbox.vc().store().readContainerConfig(sandbox.id(), id), sandboxRecord, record, 0);
+            }
+        }
+    }
+
+    /**
      * Records how the run of {@code id} begun at {@code startedAt} ended, once (whoever saw the exit first),
      * and starts it again when its policy says so. The caller holds the sandbox's exclusive lock.
      */

@@ -38,14 +38,16 @@ public final class Sandbox implements AutoCloseable {
     private final GuestLink link;
     private final ContainerLauncher launcher;
     private final ContainerRuns runs;
+    private final OciHooks hooks;
     private volatile BootTimings timings;
 
     private Sandbox(VirtContainers vc, SandboxConfig config) {
         this.vc = vc;
         this.config = config;
         this.link = new GuestLink(vc, config);
-        this.launcher = new ContainerLauncher(config);
+        this.launcher = new ContainerLauncher(this);
         this.runs = new ContainerRuns(this);
+        this.hooks = new OciHooks(this);
     }
 
     /** Boots the VM and connects to its agent, registering each step's undo; the caller holds the lock. */
@@ -106,69 +108,52 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Creates a container in the guest, ready to start: its config and state are persisted, its rootfs
-     * (one of the sandbox's volumes, or a block device, plugged and given a block index) mounted for it.
-     * Every step is undone when a later one fails. Needs the sandbox ready or running.
+     * Creates a container in the guest, ready to start (see {@link ContainerLauncher}); every step is undone
+     * when a later one fails. Needs the sandbox ready or running.
      */
     public Container createContainer(ContainerConfig containerConfig) {
         Objects.requireNonNull(containerConfig, "containerConfig").validate();
-        String cid = containerConfig.id();
         try (var lock = lock(true)) {
             SandboxRecord record = load();
             requireState(record, "create a container", EXEC_STATES);
-            List<ContainerConfig> all = new ArrayList<>();
-            vc.store().listContainers(id()).forEach(c -> all.add(vc.store().readContainerConfig(id(), c)));
-            all.add(containerConfig);
-            StartOrder.of(all);
-            launcher.checkRootfs(containerConfig);
-            Undo undo = new Undo();
-            try {
-                vc.store().createContainerConfig(id(), containerConfig);
-                undo.push("remove the container's files", () -> vc.store().deleteContainer(id(), cid));
-                Integer blockIndex = null;
-                if (launcher.plugRootfs(containerConfig, () -> link.vm(record), undo) != null) {
-                    blockIndex = record.freeBlockIndex();
-                    vc.store().writeState(record.withBlockIndex(blockIndex));
-                    undo.push("free the block index", () -> vc.store().writeState(record));
-                }
-                AgentSession agent = link.session(record);
-                launcher.create(containerConfig, agent);
-                undo.push("remove the container from the guest", () -> agent.removeContainer(cid));
-                vc.store().writeContainerState(id(), ContainerRecord.created(cid, blockIndex));
-            } catch (RuntimeException | Error e) {
-                undo.runAll(e);
-                throw e;
-            }
-            publish(SandboxEvent.Type.CREATE, cid, null);
+            launcher.createRecorded(containerConfig, record);
+            publish(SandboxEvent.Type.CREATE, containerConfig.id(), null);
             return new Container(this, containerConfig);
         }
     }
 
-    /** Ready -> running; stopped -> running boots a new VM from the stored config. */
+    /**
+     * Ready -> running; stopped -> running boots a new VM from the stored config. The prestart hooks run once
+     * the VM and agent are up (a failure undoes the start), then the config's containers start, dependencies
+     * first, then the poststart hooks run. A container that fails to start fails the call, the sandbox
+     * running with the containers started before it.
+     */
     public void start() {
         try (var lock = lock(true)) {
             SandboxRecord record = load();
             record.state().moveTo(SandboxState.RUNNING, id());
-            if (record.state() == SandboxState.STOPPED) {
-                bootAgain(record);
-            } else {
-                vc.store().writeState(record.withState(SandboxState.RUNNING, record.vm()));
+            Undo undo = new Undo();
+            SandboxRecord running;
+            try {
+                running = record.withState(SandboxState.RUNNING,
+                        record.state() == SandboxState.STOPPED ? bootAgain(undo) : record.vm());
+                hooks.prestart(running);
+            } catch (RuntimeException | Error e) {
+                undo.runAll(e);
+                throw e;
             }
+            vc.store().writeState(running);
             publish(SandboxEvent.Type.START);
+            runs.startAll(config.containers(), running);
+            hooks.poststart(running);
         }
     }
 
     /** The binary or the image may have gone since the sandbox was created: checked before anything starts. */
-    private void bootAgain(SandboxRecord record) {
+    private VmRecord bootAgain(Undo undo) {
         config.validate();
-        Undo undo = new Undo();
-        try {
-            timings = link.boot(undo, System.nanoTime());
-            vc.store().writeState(record.withState(SandboxState.RUNNING, link.vmRecord()));
-        } catch (RuntimeException | Error e) {
-            undo.runAll(e);
-            throw e;
-        }
+        timings = link.boot(undo, System.nanoTime());
+        return link.vmRecord();
     }
 
     /** Runs a command in the guest (outside any container) to completion. */
@@ -251,18 +236,22 @@ public final class Sandbox implements AutoCloseable {
             containersEnded(true);
             vc.store().writeState(record.withState(next, null));
             publish(SandboxEvent.Type.STOP);
+            hooks.poststop(record);
         }
     }
 
     /**
-     * Destroys the sandbox: its VM if one still runs, then its state, config and every file under its
-     * run directory. Needs ready, paused or stopped.
+     * Destroys the sandbox: its VM if one still runs (then the poststop hooks run), then its state, config and
+     * every file under its run directory. Needs ready, paused or stopped.
      */
     public void delete() {
         try (var lock = lock(true)) {
             SandboxRecord record = load();
             requireState(record, "delete", DELETE_STATES);
             link.endVm(record, Duration.ZERO);
+            if (record.vm() != null) {
+                hooks.poststop(record);
+            }
             vc.store().delete(id());
             publish(SandboxEvent.Type.DELETE);
         }

@@ -10,7 +10,9 @@ import java.util.Objects;
 public record SandboxEvent(String sandboxId, Type type, String containerId, Integer exitCode, Instant time) {
 
     public enum Type {
-        CREATE, START, EXEC_ADDED, PAUSE, RESUME, STOP, EXIT, OOM, DELETE
+        CREATE, START, EXEC_ADDED, PAUSE, RESUME, STOP, EXIT, OOM, DELETE,
+        /** A poststart or poststop hook failed; the log has its output. */
+        HOOK_FAILED
     }
 
     public SandboxEvent {
