@@ -73,12 +73,20 @@ public record SandboxConfig(
             if (container == null) {
                 throw new InvalidConfigException("containers[" + i + "]", null, "must not be null");
             }
-            container.validate();
+            try {
+                container.validate();
+            } catch (InvalidConfigException e) {
+                throw e.within("containers[" + i + "]");
+            }
             if (!containerIds.add(container.id())) {
                 throw new InvalidConfigException("containers[" + i + "].id", container.id(), "is used twice");
             }
         }
-        StartOrder.of(containers);
+        try {
+            StartOrder.of(containers);
+        } catch (InvalidConfigException e) {
+            throw e.within("containers");
+        }
         hooks.validate("hooks");
     }
 
