@@ -72,19 +72,19 @@ final class ContainerRuns {
     }
 
     /**
-     * Starts the given containers of the sandbox (its config's) that are ready or stopped, each after its
-     * dependencies; one deleted since is left out. The caller holds the sandbox's exclusive lock.
+     * Starts the containers of the sandbox's config that are ready or stopped, each after its dependencies;
+     * one deleted since is left out. The caller holds the sandbox's exclusive lock.
      */
-    void startAll(List<ContainerConfig> containers, SandboxRecord sandboxRecord) {
+    void startAll(SandboxRecord sandboxRecord) {
         List<String> existing = sandbox.vc().store().listContainers(sandbox.id());
-        for (String id : StartOrder.of(containers)) {
-            if (!existing.contains(id)) {
+        for (ContainerConfig config : sandbox.config().containersInStartOrder()) {
+            if (!existing.contains(config.id())) {
                 continue;
             }
-            ContainerRecord record = Container.load(sandbox.vc(), sandbox.id(), id);
+            ContainerRecord record = Container.load(sandbox.vc(), sandbox.id(), config.id());
             ContainerState state = record.status().state();
             if (state == ContainerState.READY || state == ContainerState.STOPPED) {
-                start(sandbox.vc().store().readContainerConfig(sandbox.id(), id), sandboxRecord, record, 0);
+                start(config, sandboxRecord, record, 0);
             }
         }
     }

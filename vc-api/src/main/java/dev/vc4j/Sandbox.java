@@ -144,7 +144,7 @@ public final class Sandbox implements AutoCloseable {
             }
             vc.store().writeState(running);
             publish(SandboxEvent.Type.START);
-            runs.startAll(config.containers(), running);
+            runs.startAll(running);
             hooks.poststart(running);
         }
     }

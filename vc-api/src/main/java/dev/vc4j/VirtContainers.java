@@ -62,7 +62,7 @@ public final class VirtContainers {
         config.containers().forEach(c -> ContainerLauncher.checkRootfs(c, config.volumes()));
         Sandbox sandbox = createVm(config);
         try {
-            config.containers().forEach(sandbox::createContainer);
+            config.containersInStartOrder().forEach(sandbox::createContainer); // one's dependencies must exist
             return sandbox;
         } catch (RuntimeException | Error e) {
             deleteAfterFailure(sandbox, e);
