@@ -28,6 +28,7 @@ import java.util.Set;
  * {@link #delete()}.
  */
 public final class Sandbox implements AutoCloseable {
+    private static final Set<SandboxState> START_STATES = EnumSet.of(SandboxState.READY, SandboxState.STOPPED);
     private static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
     private static final Set<SandboxState> DELETE_STATES =
             EnumSet.of(SandboxState.READY, SandboxState.PAUSED, SandboxState.STOPPED);
@@ -78,6 +79,11 @@ public final class Sandbox implements AutoCloseable {
     /** Containers' exits that nobody here watched are looked up in the agent first (see {@link ContainerRuns}). */
     public SandboxStatus status() {
         runs.recordUnseenExits();
+        return storedStatus();
+    }
+
+    /** The status as stored, without asking the guest: for listings, which must not connect to every VM. */
+    SandboxStatus storedStatus() {
         try (var lock = lock(false)) {
             SandboxRecord record = load();
             boolean alive = record.vm() != null && vc.hypervisor().isRunning(record.vm());
@@ -126,12 +132,12 @@ public final class Sandbox implements AutoCloseable {
      * Ready -> running; stopped -> running boots a new VM from the stored config. The prestart hooks run once
      * the VM and agent are up (a failure undoes the start), then the config's containers start, dependencies
      * first, then the poststart hooks run. A container that fails to start fails the call, the sandbox
-     * running with the containers started before it.
+     * running with the containers started before it. A paused sandbox is resumed, not started.
      */
     public void start() {
         try (var lock = lock(true)) {
             SandboxRecord record = load();
-            record.state().moveTo(SandboxState.RUNNING, id());
+            requireState(record, "start", START_STATES);
             Undo undo = new Undo();
             SandboxRecord running;
             try {

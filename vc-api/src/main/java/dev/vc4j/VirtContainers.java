@@ -130,12 +130,15 @@ public final class VirtContainers {
         }
     }
 
-    /** The status of every stored sandbox, by id; sandboxes deleted while listing are left out. */
+    /**
+     * The status of every stored sandbox, by id, as stored: containers' exits that no process watched show once
+     * a sandbox's own status is read. Sandboxes deleted while listing are left out.
+     */
     public List<SandboxStatus> listSandboxes() {
         List<SandboxStatus> statuses = new ArrayList<>();
         for (String id : store.list()) {
             try {
-                statuses.add(fetchSandbox(id).status());
+                statuses.add(fetchSandbox(id).storedStatus());
             } catch (NotFoundException deletedMeanwhile) {
                 // listing is a snapshot; a sandbox gone since store.list() is not part of it
             }
