@@ -49,9 +49,17 @@ public final class Container {
         return config;
     }
 
-    /** An exit that nobody here watched is looked up in the agent first. */
+    /** An exit that nobody here watched is looked up in the agent. */
     public ContainerStatus status() {
-        sandbox.runs().recordUnseenExits();
+        ContainerStatus status = storedStatus();
+        if (sandbox.runs().unwatched(status)) {
+            sandbox.runs().recordUnseenExits();
+            return storedStatus();
+        }
+        return status;
+    }
+
+    private ContainerStatus storedStatus() {
         try (var lock = sandbox.lock(false)) {
             return load(sandbox.vc(), sandbox.id(), id()).status();
         }

@@ -119,10 +119,7 @@ final class ContainerRuns {
             SandboxRecord sandboxRecord = sandbox.load();
             List<ContainerRecord> unwatched = sandbox.vc().store().listContainers(sandbox.id()).stream()
                     .map(cid -> Container.load(sandbox.vc(), sandbox.id(), cid))
-                    .filter(c -> c.status().state() == ContainerState.RUNNING
-                            || c.status().state() == ContainerState.PAUSED)
-                    .filter(c -> !watched.contains(run(c.id(), c.status().startedAt())))
-                    .toList();
+                    .filter(c -> unwatched(c.status())).toList();
             if (unwatched.isEmpty() || sandboxRecord.vm() == null
                     || !sandbox.vc().hypervisor().isRunning(sandboxRecord.vm())) {
                 return; // a VM that is gone is cleanup()'s: every container ended with it
@@ -143,6 +140,12 @@ final class ContainerRuns {
                 records.forEach(Runnable::run);
             }
         }
+    }
+
+    /** Whether {@code status} is of a run that may have ended with nobody here to notice. */
+    boolean unwatched(ContainerStatus status) {
+        return (status.state() == ContainerState.RUNNING || status.state() == ContainerState.PAUSED)
+                && !watched.contains(run(status.id(), status.startedAt()));
     }
 
     /** The stopped record, or empty when the container was deleted or this run's end was recorded already. */

@@ -76,10 +76,14 @@ public final class Sandbox implements AutoCloseable {
         return timings;
     }
 
-    /** Containers' exits that nobody here watched are looked up in the agent first (see {@link ContainerRuns}). */
+    /** Containers' exits that nobody here watched are looked up in the agent (see {@link ContainerRuns}). */
     public SandboxStatus status() {
-        runs.recordUnseenExits();
-        return storedStatus();
+        SandboxStatus status = storedStatus();
+        if (status.hypervisorAlive() && status.containers().stream().anyMatch(runs::unwatched)) {
+            runs.recordUnseenExits();
+            return storedStatus();
+        }
+        return status;
     }
 
     /** The status as stored, without asking the guest: for listings, which must not connect to every VM. */
