@@ -6,8 +6,8 @@ import java.util.List;
  * The host-side hooks of a sandbox, run in list order (see {@link Hook}): {@code prestart} once the VM and
  * its agent are up and before any container starts (a failure fails the start, which is undone);
  * {@code poststart} once the sandbox is running (a failure is logged and published as
- * {@link SandboxEvent.Type#HOOK_FAILED}); {@code poststop} once its VM has ended, by stop or delete (a failure
- * is logged and published likewise, and the clean-up goes on).
+ * {@link SandboxEvent.Type#HOOK_FAILED}); {@code poststop} once its VM has ended, by stop, delete, or a death
+ * found by cleanup (a failure is logged and published likewise, and the clean-up goes on).
  */
 public record Hooks(List<Hook> prestart, List<Hook> poststart, List<Hook> poststop) {
     public static final Hooks NONE = new Hooks(List.of(), List.of(), List.of());

@@ -8,7 +8,6 @@ import dev.vc4j.spi.VmRecord;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -292,6 +291,7 @@ public final class Sandbox implements AutoCloseable {
             containersEnded(false);
             vc.store().writeState(record.withState(record.state().moveTo(SandboxState.STOPPED, id()), null));
             publish(SandboxEvent.Type.EXIT);
+            hooks.poststop(record);
             return true;
         }
     }
