@@ -217,6 +217,7 @@ static const struct
   { "UpdateInterface", rpc_update_interface },
   { "UpdateRoutes", rpc_update_routes },
   { "AddARPNeighbors", rpc_add_arp_neighbors },
+  { "ProcessStatus", rpc_process_status },
 };
 
 static rpc_handler

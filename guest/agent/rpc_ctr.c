@@ -165,6 +165,27 @@ rpc_wait_process (const struct rpc_call *call, const uint8_t *msg, size_t len, a
 }
 
 int
+rpc_process_status (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  REQUEST (ProcessRequest, process_request);
+  WITH_PROCESS (req->container_id, req->exec_id);
+  Vc4j__Agent__V1__ProcessStatusResponse resp = VC4J__AGENT__V1__PROCESS_STATUS_RESPONSE__INIT;
+  Vc4j__Agent__V1__WaitProcessResponse exit = VC4J__AGENT__V1__WAIT_PROCESS_RESPONSE__INIT;
+
+  resp.pid = p->pid > 0 ? (uint32_t) p->pid : 0;
+  resp.exited = p->exited;
+  if (p->exited)
+    {
+      exit.exit_code = p->exit_code;
+      exit.signal = p->signal;
+      exit.oom_killed = p->oom_killed;
+      resp.exit = &exit;
+    }
+  rpc_reply (call, &resp.base);
+  return 0;
+}
+
+int
 rpc_write_stdin (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
   REQUEST (WriteStdinRequest, write_stdin_request);

@@ -3,8 +3,6 @@ package dev.vc4j;
 import dev.vc4j.ContainerState.Operation;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
-import dev.vc4j.spi.ContainerStats;
-import dev.vc4j.spi.GuestProcess;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.SandboxRecord;
 
@@ -51,7 +49,17 @@ public final class Container {
         return config;
     }
 
+    /** An exit that nobody here watched is looked up in the agent. */
     public ContainerStatus status() {
+        ContainerStatus status = storedStatus();
+        if (sandbox.runs().unwatched(status)) {
+            sandbox.runs().recordUnseenExits();
+            return storedStatus();
+        }
+        return status;
+    }
+
+    private ContainerStatus storedStatus() {
         try (var lock = sandbox.lock(false)) {
             return load(sandbox.vc(), sandbox.id(), id()).status();
         }

@@ -1,22 +1,26 @@
 package dev.vc4j;
 
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.HotpluggedDrive;
-import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.SandboxRecord;
+import dev.vc4j.spi.SandboxSetup;
+import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.Vm;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Turns a {@link ContainerConfig} into what the guest agent creates: the OCI spec and where the root comes
- * from. A directory rootfs must be one of the sandbox's volumes or a directory in one (shared over virtio-9p);
+ * Creates a sandbox's containers: checks a {@link ContainerConfig} against the others, records it, and turns it
+ * into what the guest agent creates: the OCI spec and where the root comes from. A directory rootfs must be one of the sandbox's volumes or a directory in one (shared over virtio-9p);
  * a block device is hot-plugged and found in the guest by its serial. Callers hold the sandbox's exclusive lock.
  *
  * <p>A virtio-9p share can be mounted once per guest (a second mount is EBUSY), so the volume is mounted
@@ -32,24 +36,58 @@ final class ContainerLauncher {
     private static final Duration DEVICE_WAIT = Duration.ofSeconds(30);
     private static final long DEVICE_POLL_MILLIS = 100;
 
-    private final SandboxConfig sandbox;
+    private final Sandbox sandbox;
     private final Map<String, HotpluggedDrive> drives = new ConcurrentHashMap<>();
 
-    ContainerLauncher(SandboxConfig sandbox) {
+    ContainerLauncher(Sandbox sandbox) {
         this.sandbox = sandbox;
     }
 
+    /**
+     * Creates the container in the guest, ready to start, and persists its config and state: its rootfs
+     * (one of the sandbox's volumes, or a block device, plugged and given a block index) mounted for it.
+     * Every step is undone when a later one fails. The caller holds the exclusive lock and checked the state.
+     */
+    void createRecorded(ContainerConfig config, SandboxRecord record) {
+        SandboxStore store = sandbox.vc().store();
+        String sid = sandbox.id();
+        String cid = config.id();
+        List<ContainerConfig> all = new ArrayList<>();
+        store.listContainers(sid).forEach(c -> all.add(store.readContainerConfig(sid, c)));
+        all.add(config);
+        StartOrder.of(all);
+        checkRootfs(config, sandbox.config().volumes());
+        Undo undo = new Undo();
+        try {
+            store.createContainerConfig(sid, config);
+            undo.push("remove the container's files", () -> store.deleteContainer(sid, cid));
+            Integer blockIndex = null;
+            if (plugRootfs(config, () -> sandbox.link().vm(record), undo) != null) {
+                blockIndex = record.freeBlockIndex();
+                store.writeState(record.withBlockIndex(blockIndex));
+                undo.push("free the block index", () -> store.writeState(record));
+            }
+            AgentSession agent = sandbox.link().session(record);
+            create(config, agent);
+            undo.push("remove the container from the guest", () -> agent.removeContainer(cid));
+            store.writeContainerState(sid, ContainerRecord.created(cid, blockIndex));
+        } catch (RuntimeException | Error e) {
+            undo.runAll(e);
+            throw e;
+        }
+    }
+
     /** Checks on the host what the guest would fail on later: a directory outside the volumes, a missing device. */
-    void checkRootfs(ContainerConfig config) {
+    static void checkRootfs(ContainerConfig config, List<Volume> volumes) {
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Drive.raw(config.rootfs().source()).validate("rootfs");
         } else {
-            volumeOf(config.rootfs().source());
+            volumeOf(config.rootfs().source(), volumes);
         }
     }
 
     /** Plugs a block rootfs into {@code vm}, registering the unplug; null for a directory rootfs. */
-    HotpluggedDrive plugRootfs(ContainerConfig config, Supplier<Vm> vm, Undo undo) {
+    private HotpluggedDrive plugRootfs(ContainerConfig config, Supplier<Vm> vm, Undo undo) {
         if (config.rootfs().kind() != Rootfs.Kind.BLOCK_DEVICE) {
             return null;
         }
@@ -75,7 +113,7 @@ final class ContainerLauncher {
             spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs"));
         } else {
             Path dir = config.rootfs().source().normalize();
-            Volume volume = volumeOf(dir);
+            Volume volume = volumeOf(dir, sandbox.config().volumes());
             String mounted = GUEST_SANDBOX_DIR + "/" + volume.mountTag();
             if (agent.runProcess(GuestCommand.of("grep", "-q", " " + mounted + " ", "/proc/mounts")).exitCode() != 0) {
                 agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
@@ -115,9 +153,9 @@ final class ContainerLauncher {
         }
     }
 
-    private Volume volumeOf(Path dir) {
+    private static Volume volumeOf(Path dir, List<Volume> volumes) {
         Path wanted = dir.normalize();
-        return sandbox.volumes().stream().filter(v -> wanted.startsWith(v.hostPath().normalize())).findFirst()
+        return volumes.stream().filter(v -> wanted.startsWith(v.hostPath().normalize())).findFirst()
                 .orElseThrow(() -> new InvalidConfigException("rootfs.source", dir,
                         "a directory rootfs must be in one of the sandbox's volumes (mountTag:hostPath)"));
     }

@@ -3,18 +3,25 @@ package dev.vc4j;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.ProcessExit;
+import dev.vc4j.spi.ProcessStatus;
 import dev.vc4j.spi.SandboxRecord;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs of the containers of one {@link Sandbox} object: starting (and starting again) in the guest, and
  * noticing the end of a run nobody asked for. Each started container gets a waiter thread in this process
  * that waits for its init process in bounded slices until it exits or the agent session closes; the exit is
  * recorded (stopped, exit code, finish time, OOM kill), events go out, and the restart policy is applied.
+ * A run that nobody here watches (started by a closed Sandbox object or another process) is looked up in
+ * the agent, which keeps exit statuses, when its status is read.
  */
 final class ContainerRuns {
     private static final System.Logger LOG = System.getLogger(ContainerRuns.class.getName());
@@ -23,6 +30,8 @@ final class ContainerRuns {
     private static final String INIT = "";
 
     private final Sandbox sandbox;
+    /** The runs (container id and start time) a waiter of this object watches. */
+    private final Set<String> watched = ConcurrentHashMap.newKeySet();
 
     ContainerRuns(Sandbox sandbox) {
         this.sandbox = sandbox;
@@ -46,11 +55,38 @@ final class ContainerRuns {
         agent.startContainer(id);
         // millisecond precision survives the store's round trip, so a waiter can tell its run from a later one
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        sandbox.vc().store().writeContainerState(sandbox.id(), record.started(startedAt, restartCount));
+        long pid = agent.processStatus(id, INIT).pid();
+        sandbox.vc().store().writeContainerState(sandbox.id(), record.started(startedAt, restartCount, pid));
         sandbox.publish(SandboxEvent.Type.START, id, null);
-        Thread waiter = new Thread(() -> awaitExit(agent, id, startedAt), "vc4j-exit-" + sandbox.id() + "-" + id);
+        String run = run(id, startedAt);
+        watched.add(run);
+        Thread waiter = new Thread(() -> {
+            try {
+                awaitExit(agent, id, startedAt);
+            } finally {
+                watched.remove(run);
+            }
+        }, "vc4j-exit-" + sandbox.id() + "-" + id);
         waiter.setDaemon(true);
         waiter.start();
+    }
+
+    /**
+     * Starts the containers of the sandbox's config that are ready or stopped, each after its dependencies;
+     * one deleted since is left out. The caller holds the sandbox's exclusive lock.
+     */
+    void startAll(SandboxRecord sandboxRecord) {
+        List<String> existing = sandbox.vc().store().listContainers(sandbox.id());
+        for (ContainerConfig config : sandbox.config().containersInStartOrder()) {
+            if (!existing.contains(config.id())) {
+                continue;
+            }
+            ContainerRecord record = Container.load(sandbox.vc(), sandbox.id(), config.id());
+            ContainerState state = record.status().state();
+            if (state == ContainerState.READY || state == ContainerState.STOPPED) {
+                start(config, sandboxRecord, record, 0);
+            }
+        }
     }
 
     /**
@@ -58,23 +94,74 @@ final class ContainerRuns {
      * and starts it again when its policy says so. The caller holds the sandbox's exclusive lock.
      */
     void ended(String id, Instant startedAt, ProcessExit exit) {
+        Optional<ContainerRecord> recorded = record(id, startedAt, exit);
+        if (recorded.isEmpty()) {
+            return;
+        }
+        ContainerRecord record = recorded.get();
+        ContainerConfig config = sandbox.vc().store().readContainerConfig(sandbox.id(), id);
+        int restarts = record.status().restartCount();
+        if (config.restartPolicy().restarts(record.stoppedByUser(), exit.exitCode(), restarts)) {
+            start(config, sandbox.load(), record, restarts + 1);
+        }
+    }
+
+    /**
+     * Records the exits the agent knows of and the store does not: runs that ended while no waiter watched
+     * them. Only the record and its events: the restart policy is the business of a waiter, so a status read
+     * never starts a container. Takes the sandbox's lock itself (shared to look, exclusive to record), so
+     * the caller must not hold it. Best effort: a VM or agent that cannot be reached leaves the records as
+     * they are.
+     */
+    void recordUnseenExits() {
+        List<Runnable> records = new ArrayList<>();
+        try (var lock = sandbox.lock(false)) {
+            SandboxRecord sandboxRecord = sandbox.load();
+            List<ContainerRecord> unwatched = sandbox.vc().store().listContainers(sandbox.id()).stream()
+                    .map(cid -> Container.load(sandbox.vc(), sandbox.id(), cid))
+                    .filter(c -> unwatched(c.status())).toList();
+            if (unwatched.isEmpty() || sandboxRecord.vm() == null
+                    || !sandbox.vc().hypervisor().isRunning(sandboxRecord.vm())) {
+                return; // a VM that is gone is cleanup()'s: every container ended with it
+            }
+            AgentSession agent = sandbox.link().session(sandboxRecord);
+            for (ContainerRecord c : unwatched) {
+                ProcessStatus status = agent.processStatus(c.id(), INIT);
+                if (status.exited()) {
+                    records.add(() -> record(c.id(), c.status().startedAt(), status.exit()));
+                }
+            }
+        } catch (AgentException | HypervisorException | VcTimeoutException e) {
+            LOG.log(System.Logger.Level.DEBUG, "the exits of sandbox " + sandbox.id() + " could not be looked up", e);
+            return;
+        }
+        if (!records.isEmpty()) {
+            try (var lock = sandbox.lock(true)) {
+                records.forEach(Runnable::run);
+            }
+        }
+    }
+
+    /** Whether {@code status} is of a run that may have ended with nobody here to notice. */
+    boolean unwatched(ContainerStatus status) {
+        return (status.state() == ContainerState.RUNNING || status.state() == ContainerState.PAUSED)
+                && !watched.contains(run(status.id(), status.startedAt()));
+    }
+
+    /** The stopped record, or empty when the container was deleted or this run's end was recorded already. */
+    private Optional<ContainerRecord> record(String id, Instant startedAt, ProcessExit exit) {
         Optional<ContainerRecord> stored = sandbox.vc().store().readContainerState(sandbox.id(), id);
         if (stored.isEmpty() || stored.get().status().state() == ContainerState.STOPPED
                 || !startedAt.equals(stored.get().status().startedAt())) {
-            return; // deleted, or this run's end was recorded already
+            return Optional.empty();
         }
-        ContainerRecord record = stored.get();
-        ContainerRecord stopped = record.exited(exit, Instant.now());
+        ContainerRecord stopped = stored.get().exited(exit, Instant.now());
         sandbox.vc().store().writeContainerState(sandbox.id(), stopped);
         if (exit.oomKilled()) {
             sandbox.publish(SandboxEvent.Type.OOM, id, null);
         }
         sandbox.publish(SandboxEvent.Type.EXIT, id, exit.exitCode());
-        ContainerConfig config = sandbox.vc().store().readContainerConfig(sandbox.id(), id);
-        int restarts = record.status().restartCount();
-        if (config.restartPolicy().restarts(record.stoppedByUser(), exit.exitCode(), restarts)) {
-            start(config, sandbox.load(), stopped, restarts + 1);
-        }
+        return Optional.of(stopped);
     }
 
     private void awaitExit(AgentSession agent, String id, Instant startedAt) {
@@ -93,5 +180,9 @@ final class ContainerRuns {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "recording the exit of container " + id + " failed", e);
         }
+    }
+
+    private static String run(String id, Instant startedAt) {
+        return id + "@" + startedAt;
     }
 }

@@ -3,8 +3,9 @@ package dev.vc4j;
 import java.time.Instant;
 
 /**
- * A snapshot of a container. {@code pidInGuest} is 0 before the first start; {@code exitCode},
- * {@code startedAt} and {@code finishedAt} are null until known.
+ * A snapshot of a container. {@code pidInGuest} (its init process in the guest) is 0 while it does not run
+ * (before the first start, once stopped); {@code exitCode}, {@code startedAt} and {@code finishedAt} are
+ * null until known.
  */
 public record ContainerStatus(
         String id,

@@ -9,5 +9,6 @@ public enum ErrorCode {
     TIMEOUT,
     HYPERVISOR_FAILED,
     AGENT_FAILED,
-    STORAGE_FAILED
+    STORAGE_FAILED,
+    HOOK_FAILED
 }

@@ -4,11 +4,17 @@ package dev.vc4j;
 public final class InvalidConfigException extends VcException {
     private final String field;
     private final String value;
+    private final String reason;
 
     public InvalidConfigException(String field, Object value, String reason) {
-        super(ErrorCode.INVALID_CONFIG, "invalid " + field + " `" + value + "`: " + reason, null);
+        this(field, value, reason, null);
+    }
+
+    private InvalidConfigException(String field, Object value, String reason, Throwable cause) {
+        super(ErrorCode.INVALID_CONFIG, "invalid " + field + " `" + value + "`: " + reason, cause);
         this.field = field;
         this.value = String.valueOf(value);
+        this.reason = reason;
     }
 
     /** The config field at fault, in dotted form, e.g. {@code hypervisor.kernel}. */
@@ -18,5 +24,10 @@ public final class InvalidConfigException extends VcException {
 
     public String value() {
         return value;
+    }
+
+    /** The same error for a config nested in another one under {@code prefix}, e.g. {@code containers[1]}. */
+    InvalidConfigException within(String prefix) {
+        return new InvalidConfigException(prefix + "." + field, value, reason, this);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vc4j;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the OCI runtime spec (config.json) of a container and the process object of an exec from a
- * {@link ContainerConfig} and a {@link Cmd}. The root is always {@code rootfs}, where the guest agent mounts
+ * {@link ContainerConfig} and a {@link Cmd}, and the OCI state a hook reads. The root is always {@code rootfs}, where the guest agent mounts
  * the container's root; the cgroup is {@code /vc4j/<id>}, where the agent reads stats, processes and OOM kills.
  */
 final class OciSpec {
@@ -62,6 +63,18 @@ final class OciSpec {
                 + ",\"cwd\":" + quote(cmd.workdir() == null ? "/" : cmd.workdir().toString())
                 + ",\"capabilities\":{\"bounding\":" + caps + ",\"effective\":" + caps + ",\"permitted\":" + caps + "}"
                 + ",\"noNewPrivileges\":" + cmd.noNewPrivileges() + "}";
+    }
+
+    /**
+     * The OCI state of a sandbox, as its hooks get it on stdin: {@code status} one of creating, created,
+     * running, stopped; {@code pid} the VM's process (0 when none runs); {@code bundle} the sandbox's run
+     * directory.
+     */
+    static String state(String id, String status, long pid, Path bundle, Map<String, String> annotations) {
+        String notes = annotations.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> quote(e.getKey()) + ":" + quote(e.getValue())).collect(Collectors.joining(",", "{", "}"));
+        return "{\"ociVersion\":\"1.0.2\",\"id\":" + quote(id) + ",\"status\":" + quote(status)
+                + ",\"pid\":" + pid + ",\"bundle\":" + quote(bundle.toString()) + ",\"annotations\":" + notes + "}";
     }
 
     private static long number(String field, String value) {

@@ -8,7 +8,6 @@ import dev.vc4j.spi.VmRecord;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +27,7 @@ import java.util.Set;
  * {@link #delete()}.
  */
 public final class Sandbox implements AutoCloseable {
+    private static final Set<SandboxState> START_STATES = EnumSet.of(SandboxState.READY, SandboxState.STOPPED);
     static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
     private static final Set<SandboxState> DELETE_STATES =
             EnumSet.of(SandboxState.READY, SandboxState.PAUSED, SandboxState.STOPPED);
@@ -40,14 +40,16 @@ public final class Sandbox implements AutoCloseable {
     private final SandboxResizer resizer = new SandboxResizer(this);
     private final ContainerLauncher launcher;
     private final ContainerRuns runs;
+    private final OciHooks hooks;
     private volatile BootTimings timings;
 
     private Sandbox(VirtContainers vc, SandboxConfig config) {
         this.vc = vc;
         this.config = config;
         this.link = new GuestLink(vc, config, endWatch::watch);
-        this.launcher = new ContainerLauncher(config);
+        this.launcher = new ContainerLauncher(this);
         this.runs = new ContainerRuns(this);
+        this.hooks = new OciHooks(this);
     }
 
     /** Boots the VM and connects to its agent, registering each step's undo; the caller holds the lock. */
@@ -76,10 +78,23 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * The persisted state, with the containers'. A recorded VM found dead (one this object does not hold, or
-     * whose end it has not handled yet) is first recorded as ended, as {@link VirtContainers#cleanup()} does.
+     * The persisted state, with the containers'. Containers' exits that nobody here watched are looked up in the
+     * agent (see {@link ContainerRuns}); a recorded VM found dead is first recorded as ended (see {@link VmEndWatch}).
      */
     public SandboxStatus status() {
+        SandboxStatus status = storedStatus();
+        if (status.hypervisorAlive() && status.containers().stream().anyMatch(runs::unwatched)) {
+            runs.recordUnseenExits();
+            return storedStatus();
+        }
+        return status;
+    }
+
+    /**
+     * The status as stored, without asking the guest: for listings, which must not connect to every VM. A dead
+     * VM is still recorded as ended: that needs no guest.
+     */
+    SandboxStatus storedStatus() {
         try (var lock = lock(false)) {
             SandboxRecord record = load();
             if (record.vm() == null || vc.hypervisor().isRunning(record.vm())) {
@@ -91,11 +106,12 @@ public final class Sandbox implements AutoCloseable {
             }
         }
         reclaim(); // takes the exclusive lock and looks again
-        return status();
+        return storedStatus();
     }
 
     /** The sandbox's containers, in id order. */
     public List<Container> containers() {
+        runs.recordUnseenExits();
         try (var lock = lock(false)) {
             return vc.store().listContainers(id()).stream()
                     .map(cid -> new Container(this, vc.store().readContainerConfig(id(), cid))).toList();
@@ -105,75 +121,59 @@ public final class Sandbox implements AutoCloseable {
     /** Throws {@link NotFoundException} when the sandbox has no container {@code containerId}. */
     public Container container(String containerId) {
         SandboxIds.check("containerId", containerId);
+        runs.recordUnseenExits();
         try (var lock = lock(false)) {
             return new Container(this, vc.store().readContainerConfig(id(), containerId));
         }
     }
 
     /**
-     * Creates a container in the guest, ready to start: its config and state are persisted, its rootfs
-     * (one of the sandbox's volumes, or a block device, plugged and given a block index) mounted for it.
-     * Every step is undone when a later one fails. Needs the sandbox ready or running.
+     * Creates a container in the guest, ready to start (see {@link ContainerLauncher}); every step is undone
+     * when a later one fails. Needs the sandbox ready or running.
      */
     public Container createContainer(ContainerConfig containerConfig) {
         Objects.requireNonNull(containerConfig, "containerConfig").validate();
-        String cid = containerConfig.id();
         try (var lock = lock(true)) {
             SandboxRecord record = load();
             requireState(record, "create a container", EXEC_STATES);
-            List<ContainerConfig> all = new ArrayList<>();
-            vc.store().listContainers(id()).forEach(c -> all.add(vc.store().readContainerConfig(id(), c)));
-            all.add(containerConfig);
-            StartOrder.of(all);
-            launcher.checkRootfs(containerConfig);
-            Undo undo = new Undo();
-            try {
-                vc.store().createContainerConfig(id(), containerConfig);
-                undo.push("remove the container's files", () -> vc.store().deleteContainer(id(), cid));
-                Integer blockIndex = null;
-                if (launcher.plugRootfs(containerConfig, () -> link.vm(record), undo) != null) {
-                    blockIndex = record.freeBlockIndex();
-                    vc.store().writeState(record.withBlockIndex(blockIndex));
-                    undo.push("free the block index", () -> vc.store().writeState(record));
-                }
-                AgentSession agent = link.session(record);
-                launcher.create(containerConfig, agent);
-                undo.push("remove the container from the guest", () -> agent.removeContainer(cid));
-                vc.store().writeContainerState(id(), ContainerRecord.created(cid, blockIndex));
-            } catch (RuntimeException | Error e) {
-                undo.runAll(e);
-                throw e;
-            }
-            publish(SandboxEvent.Type.CREATE, cid, null);
+            launcher.createRecorded(containerConfig, record);
+            publish(SandboxEvent.Type.CREATE, containerConfig.id(), null);
             return new Container(this, containerConfig);
         }
     }
 
-    /** Ready -> running; stopped -> running boots a new VM from the stored config. */
+    /**
+     * Ready -> running; stopped -> running boots a new VM from the stored config. The prestart hooks run once
+     * the VM and agent are up (a failure undoes the start), then the config's containers start, dependencies
+     * first, then the poststart hooks run. A container that fails to start fails the call, the sandbox
+     * running with the containers started before it. A paused sandbox is resumed, not started.
+     */
     public void start() {
         try (var lock = lock(true)) {
             SandboxRecord record = load();
-            record.state().moveTo(SandboxState.RUNNING, id());
-            if (record.state() == SandboxState.STOPPED) {
-                bootAgain(record);
-            } else {
-                vc.store().writeState(record.withState(SandboxState.RUNNING, record.vm()));
+            requireState(record, "start", START_STATES);
+            Undo undo = new Undo();
+            SandboxRecord running;
+            try {
+                running = record.withState(SandboxState.RUNNING,
+                        record.state() == SandboxState.STOPPED ? bootAgain(undo) : record.vm());
+                hooks.prestart(running);
+            } catch (RuntimeException | Error e) {
+                undo.runAll(e);
+                throw e;
             }
+            vc.store().writeState(running);
             publish(SandboxEvent.Type.START);
+            runs.startAll(running);
+            hooks.poststart(running);
         }
     }
 
     /** The binary or the image may have gone since the sandbox was created: checked before anything starts. */
-    private void bootAgain(SandboxRecord record) {
+    private VmRecord bootAgain(Undo undo) {
         config.validate();
-        Undo undo = new Undo();
-        try {
-            timings = link.boot(undo, System.nanoTime());
-            vc.store().writeState(record.withState(SandboxState.RUNNING, link.vmRecord()));
-        } catch (RuntimeException | Error e) {
-            undo.runAll(e);
-            throw e;
-        }
+        timings = link.boot(undo, System.nanoTime());
+        return link.vmRecord();
     }
 
     /** Runs a command in the guest (outside any container) to completion. */
@@ -274,18 +274,22 @@ public final class Sandbox implements AutoCloseable {
             containersEnded(true);
             vc.store().writeState(record.withState(next, null));
             publish(SandboxEvent.Type.STOP);
+            hooks.poststop(record);
         }
     }
 
     /**
-     * Destroys the sandbox: its VM if one still runs, then its state, config and every file under its
-     * run directory. Needs ready, paused or stopped.
+     * Destroys the sandbox: its VM if one still runs (then the poststop hooks run), then its state, config and
+     * every file under its run directory. Needs ready, paused or stopped.
      */
     public void delete() {
         try (var lock = lock(true)) {
             SandboxRecord record = load();
             requireState(record, "delete", DELETE_STATES);
             link.endVm(record, Duration.ZERO);
+            if (record.vm() != null) {
+                hooks.poststop(record);
+            }
             vc.store().delete(id());
             publish(SandboxEvent.Type.DELETE);
         }
@@ -361,6 +365,10 @@ public final class Sandbox implements AutoCloseable {
 
     ContainerRuns runs() {
         return runs;
+    }
+
+    OciHooks hooks() {
+        return hooks;
     }
 
     SandboxLock lock(boolean exclusive) {

@@ -7,8 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
-/** Everything needed to create a sandbox. Immutable; build one with {@link #builder()}. */
+/**
+ * Everything needed to create a sandbox. Immutable; build one with {@link #builder()}. A null
+ * {@code hypervisor} is filled in by {@link VirtContainers#createSandbox} with its default; {@code resources}
+ * size the VM within the hypervisor config's bounds; {@code containers} are created with the sandbox and
+ * started, dependencies first, by {@link Sandbox#start()}; {@code hooks} run on the host (see {@link Hooks}).
+ * Fields added after the first release read as empty from files written before them.
+ */
 public record SandboxConfig(
         String id,
         String hostname,
@@ -16,11 +23,17 @@ public record SandboxConfig(
         AgentConfig agent,
         NetworkConfig network,
         Map<String, String> annotations,
-        List<Volume> volumes) {
+        List<Volume> volumes,
+        SandboxResources resources,
+        List<ContainerConfig> containers,
+        Hooks hooks) {
 
     public SandboxConfig {
         annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
         volumes = List.copyOf(volumes == null ? List.of() : volumes);
+        resources = resources == null ? SandboxResources.HYPERVISOR_DEFAULTS : resources;
+        containers = List.copyOf(containers == null ? List.of() : containers);
+        hooks = hooks == null ? Hooks.NONE : hooks;
     }
 
     public static Builder builder() {
@@ -34,9 +47,10 @@ public record SandboxConfig(
             throw new InvalidConfigException("hostname", hostname, "must be a host name label of 1 to 63 letters, digits or '-'");
         }
         if (hypervisor == null) {
-            throw new InvalidConfigException("hypervisor", null, "is required");
+            throw new InvalidConfigException("hypervisor", null, "is required (createSandbox sets its default)");
         }
         hypervisor.validate("hypervisor");
+        resources.validate(hypervisor);
         if (agent == null) {
             throw new InvalidConfigException("agent", null, "is required");
         }
@@ -53,6 +67,48 @@ public record SandboxConfig(
                 throw new InvalidConfigException("volumes[" + i + "].mountTag", volume.mountTag(), "is used twice");
             }
         }
+        Set<String> containerIds = new HashSet<>();
+        for (int i = 0; i < containers.size(); i++) {
+            ContainerConfig container = containers.get(i);
+            if (container == null) {
+                throw new InvalidConfigException("containers[" + i + "]", null, "must not be null");
+            }
+            try {
+                container.validate();
+            } catch (InvalidConfigException e) {
+                throw e.within("containers[" + i + "]");
+            }
+            if (!containerIds.add(container.id())) {
+                throw new InvalidConfigException("containers[" + i + "].id", container.id(), "is used twice");
+            }
+        }
+        try {
+            StartOrder.of(containers);
+        } catch (InvalidConfigException e) {
+            throw e.within("containers");
+        }
+        hooks.validate("hooks");
+    }
+
+    /** The containers, each after its dependencies; among independent ones the listed order is kept. */
+    List<ContainerConfig> containersInStartOrder() {
+        Map<String, ContainerConfig> byId = new LinkedHashMap<>();
+        containers.forEach(c -> byId.put(c.id(), c));
+        return StartOrder.of(containers).stream().map(byId::get).toList();
+    }
+
+    /**
+     * This config as a sandbox runs it, validated: {@code fallback} as the hypervisor config when none is set,
+     * and the resources applied to it.
+     */
+    SandboxConfig resolve(Supplier<HypervisorConfig> fallback) {
+        SandboxConfig c = hypervisor != null ? this : withHypervisor(fallback.get());
+        c.validate();
+        return c.withHypervisor(c.resources.applyTo(c.hypervisor));
+    }
+
+    private SandboxConfig withHypervisor(HypervisorConfig h) {
+        return new SandboxConfig(id, hostname, h, agent, network, annotations, volumes, resources, containers, hooks);
     }
 
     /** Annotation keys end up in logs and files: non-empty, no control characters. */
@@ -75,6 +131,9 @@ public record SandboxConfig(
         private NetworkConfig network = NetworkConfig.none();
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private final List<Volume> volumes = new ArrayList<>();
+        private SandboxResources resources = SandboxResources.HYPERVISOR_DEFAULTS;
+        private final List<ContainerConfig> containers = new ArrayList<>();
+        private Hooks hooks = Hooks.NONE;
 
         private Builder() {
         }
@@ -90,6 +149,7 @@ public record SandboxConfig(
             return this;
         }
 
+        /** Defaults to the {@link VirtContainers}' default hypervisor config. */
         public Builder hypervisor(HypervisorConfig hypervisor) {
             this.hypervisor = hypervisor;
             return this;
@@ -117,13 +177,30 @@ public record SandboxConfig(
             return this;
         }
 
+        /** The VM's vCPUs and memory, in place of the hypervisor config's. */
+        public Builder resources(SandboxResources resources) {
+            this.resources = Objects.requireNonNull(resources, "resources");
+            return this;
+        }
+
+        /** A container created with the sandbox and started with it, after its dependencies. */
+        public Builder container(ContainerConfig container) {
+            containers.add(Objects.requireNonNull(container, "container"));
+            return this;
+        }
+
+        public Builder hooks(Hooks hooks) {
+            this.hooks = Objects.requireNonNull(hooks, "hooks");
+            return this;
+        }
+
         public SandboxConfig build() {
             String host = hostname;
             if (host == null) {
                 host = id != null && id.matches("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?") ? id : "sandbox";
             }
-            return new SandboxConfig(id, host, hypervisor == null ? HypervisorConfig.defaults() : hypervisor, agent,
-                    network, annotations, volumes);
+            return new SandboxConfig(id, host, hypervisor, agent, network, annotations, volumes, resources, containers,
+                    hooks);
         }
     }
 }

@@ -26,6 +26,7 @@ public final class VirtContainers {
     private final Hypervisor hypervisor;
     private final Agent agent;
     private final Network network;
+    private final HypervisorConfig defaultHypervisor;
     private final Events events = new Events();
 
     private VirtContainers(Builder b) {
@@ -34,6 +35,7 @@ public final class VirtContainers {
         this.hypervisor = b.hypervisor != null ? b.hypervisor : load(Hypervisor.class);
         this.agent = b.agent != null ? b.agent : load(Agent.class);
         this.network = b.network != null ? b.network : load(Network.class);
+        this.defaultHypervisor = b.defaultHypervisor;
     }
 
     public static VirtContainers create() {
@@ -49,13 +51,26 @@ public final class VirtContainers {
     }
 
     /**
-     * Creates a sandbox: validates the config, persists it, boots the VM and connects to its agent.
-     * Returns a sandbox in state READY. On any failure every step taken is undone: no process, socket or
-     * directory is left behind.
+     * Creates a sandbox: validates the config, persists it, boots the VM and connects to its agent, then
+     * creates the config's containers. Returns a sandbox in state READY. On any failure every step taken is
+     * undone: no process, socket or directory is left behind. The sandbox's {@link Sandbox#config()} is the
+     * one it runs: with this object's default hypervisor config when it had none, and its resources applied.
      */
-    public Sandbox createSandbox(SandboxConfig config) {
-        Objects.requireNonNull(config, "config");
-        config.validate();
+    public Sandbox createSandbox(SandboxConfig requested) {
+        SandboxConfig config = Objects.requireNonNull(requested, "config")
+                .resolve(() -> defaultHypervisor != null ? defaultHypervisor : HypervisorConfig.defaults());
+        config.containers().forEach(c -> ContainerLauncher.checkRootfs(c, config.volumes()));
+        Sandbox sandbox = createVm(config);
+        try {
+            config.containersInStartOrder().forEach(sandbox::createContainer); // one's dependencies must exist
+            return sandbox;
+        } catch (RuntimeException | Error e) {
+            deleteAfterFailure(sandbox, e);
+            throw e;
+        }
+    }
+
+    private Sandbox createVm(SandboxConfig config) {
         long started = System.nanoTime();
         String id = config.id();
         checkSocketPathLength(id);
@@ -79,19 +94,27 @@ public final class VirtContainers {
         }
     }
 
-    /** Creates a sandbox and starts it; a sandbox that fails to start is deleted again. */
+    /** Creates a sandbox and starts it with its containers; a sandbox that fails to start is deleted again. */
     public Sandbox runSandbox(SandboxConfig config) {
         Sandbox sandbox = createSandbox(config);
         try {
             sandbox.start();
             return sandbox;
         } catch (RuntimeException | Error e) {
-            try {
-                sandbox.delete();
-            } catch (RuntimeException undo) {
-                e.addSuppressed(undo);
-            }
+            deleteAfterFailure(sandbox, e);
             throw e;
+        }
+    }
+
+    /** A start that failed with a container may have left the sandbox running: it is stopped first. */
+    private static void deleteAfterFailure(Sandbox sandbox, Throwable failure) {
+        try {
+            if (sandbox.status().state() == SandboxState.RUNNING) {
+                sandbox.stop(true);
+            }
+            sandbox.delete();
+        } catch (RuntimeException undo) {
+            failure.addSuppressed(undo);
         }
     }
 
@@ -107,12 +130,15 @@ public final class VirtContainers {
         }
     }
 
-    /** The status of every stored sandbox, by id; sandboxes deleted while listing are left out. */
+    /**
+     * The status of every stored sandbox, by id, as stored: containers' exits that no process watched show once
+     * a sandbox's own status is read. Sandboxes deleted while listing are left out.
+     */
     public List<SandboxStatus> listSandboxes() {
         List<SandboxStatus> statuses = new ArrayList<>();
         for (String id : store.list()) {
             try {
-                statuses.add(fetchSandbox(id).status());
+                statuses.add(fetchSandbox(id).storedStatus());
             } catch (NotFoundException deletedMeanwhile) {
                 // listing is a snapshot; a sandbox gone since store.list() is not part of it
             }
@@ -201,8 +227,15 @@ public final class VirtContainers {
         private Hypervisor hypervisor;
         private Agent agent;
         private Network network;
+        private HypervisorConfig defaultHypervisor;
 
         private Builder() {
+        }
+
+        /** The hypervisor config of sandboxes whose config sets none; else {@link HypervisorConfig#defaults()}. */
+        public Builder defaultHypervisor(HypervisorConfig defaultHypervisor) {
+            this.defaultHypervisor = defaultHypervisor;
+            return this;
         }
 
         public Builder roots(StoreRoots roots) {

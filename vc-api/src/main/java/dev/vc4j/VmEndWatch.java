@@ -12,7 +12,8 @@ import java.util.Optional;
  * {@link Sandbox} object holds (the VM's monitor connection breaks within milliseconds of QEMU's death), or
  * found later by {@link Sandbox#status()} and {@link VirtContainers#cleanup()} in any process. Either way the
  * same steps run under the sandbox's exclusive lock: the VM's leftover run files are removed, its running
- * containers are stopped (exit code 137, as killed with the VM), STOPPED is persisted and the events go out.
+ * containers are stopped (exit code 137, as killed with the VM), STOPPED is persisted, the events go out and
+ * the poststop hooks run.
  */
 final class VmEndWatch {
     private static final System.Logger LOG = System.getLogger(VmEndWatch.class.getName());
@@ -60,5 +61,6 @@ final class VmEndWatch {
         sandbox.containersEnded(false);
         sandbox.vc().store().writeState(record.withState(record.state().moveTo(SandboxState.STOPPED, sandbox.id()), null));
         sandbox.vc().events().publish(SandboxEvent.of(sandbox.id(), SandboxEvent.Type.EXIT));
+        sandbox.hooks().poststop(record);
     }
 }

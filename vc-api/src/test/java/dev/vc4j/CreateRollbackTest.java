@@ -18,11 +18,15 @@ import org.mockito.InOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
@@ -35,7 +39,10 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-/** Each step of createSandbox (and of a start that boots) that fails undoes the steps before it, in reverse order. */
+/**
+ * Each step of createSandbox (and of a start: its boot, its prestart hooks) that fails undoes the steps before it,
+ * in reverse order.
+ */
 class CreateRollbackTest {
     private final SandboxStore store = mock(SandboxStore.class);
     private final Hypervisor hypervisor = mock(Hypervisor.class);
@@ -45,9 +52,11 @@ class CreateRollbackTest {
     private final SandboxLock lock = mock(SandboxLock.class);
     private SandboxConfig config;
     private VirtContainers vc;
+    @TempDir
+    Path dir;
 
     @BeforeEach
-    void setUp(@TempDir Path dir) throws IOException {
+    void setUp() throws IOException {
         Path kernel = Files.createFile(dir.resolve("vmlinux"));
         Path initrd = Files.createFile(dir.resolve("initrd.img"));
         config = SandboxConfig.builder().id("sb").hypervisor(
@@ -167,6 +176,54 @@ class CreateRollbackTest {
         verify(vm).stop(Duration.ZERO);
         verify(store, never()).writeState(any());
         verify(store, never()).delete(any());
+    }
+
+    @Test
+    void restartWhosePrestartHookFailsStopsTheNewVmStaysStoppedAndRunsNoLaterHook() throws IOException {
+        Path ran = dir.resolve("poststart-ran");
+        SandboxConfig hooked = withHooks(script("prestart", "exit 1"), script("poststart", "touch " + ran));
+        when(store.exists("sb")).thenReturn(true);
+        when(store.lock(any(), anyBoolean())).thenReturn(lock);
+        when(store.readConfig("sb")).thenReturn(hooked);
+        when(store.readState("sb")).thenReturn(Optional.of(
+                new SandboxRecord("sb", SandboxState.STOPPED, Instant.now(), null, Map.of())));
+        AgentSession session = bootSucceeds();
+
+        assertThrows(HookException.class, () -> vc.fetchSandbox("sb").start());
+
+        InOrder order = inOrder(session, vm);
+        order.verify(session).close();
+        order.verify(vm).stop(Duration.ZERO);
+        verify(store, never()).writeState(any());
+        assertFalse(Files.exists(ran), "the poststart hook ran");
+    }
+
+    @Test
+    void aReadySandboxWhosePrestartHookFailsStaysReadyWithItsVm() throws IOException {
+        SandboxConfig hooked = withHooks(script("prestart", "exit 1"), script("poststart", "exit 0"));
+        when(store.lock(any(), anyBoolean())).thenReturn(lock);
+        when(store.readConfig("sb")).thenReturn(hooked);
+        SandboxRecord ready = new SandboxRecord("sb", SandboxState.READY, Instant.now(), vm.record(), Map.of());
+        when(store.readState("sb")).thenReturn(Optional.of(ready));
+
+        HookException e = assertThrows(HookException.class, () -> vc.fetchSandbox("sb").start());
+
+        assertEquals(dir.resolve("prestart"), e.hook());
+        verify(store, never()).writeState(any());
+        verify(vm, never()).stop(any());
+        verify(hypervisor, never()).start(any());
+    }
+
+    private Path script(String name, String body) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        return file;
+    }
+
+    private SandboxConfig withHooks(Path prestart, Path poststart) {
+        return SandboxConfig.builder().id("sb").hypervisor(config.hypervisor())
+                .hooks(new Hooks(List.of(Hook.of(prestart)), List.of(Hook.of(poststart)), List.of())).build();
     }
 
     @Test

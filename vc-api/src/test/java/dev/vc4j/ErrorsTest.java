@@ -24,7 +24,8 @@ class ErrorsTest {
         HypervisorException hypervisor = new HypervisorException("QEMU exited with status 1");
         AgentException agent = new AgentException("RunProcess", "no answer", null);
         StorageException storage = new StorageException("cannot write", Path.of("/run/vc4j/sbs/sb1/state.json"), null);
-        List<VcException> all = List.of(notFound, exists, config, state, timeout, hypervisor, agent, storage);
+        HookException hook = new HookException(Path.of("/etc/hooks/net"), "exited with status 2", null);
+        List<VcException> all = List.of(notFound, exists, config, state, timeout, hypervisor, agent, storage, hook);
 
         Set<ErrorCode> codes = EnumSet.noneOf(ErrorCode.class);
         all.forEach(e -> codes.add(e.code()));
@@ -42,5 +43,6 @@ class ErrorsTest {
         assertEquals("RunProcess", agent.rpc());
         assertEquals(Path.of("/run/vc4j/sbs/sb1/state.json"), storage.path());
         assertTrue(storage.getMessage().contains("/run/vc4j/sbs/sb1/state.json"), storage.getMessage());
+        assertEquals(Path.of("/etc/hooks/net"), hook.hook());
     }
 }

@@ -2,6 +2,8 @@ package dev.vc4j.agent;
 
 import com.google.protobuf.ByteString;
 import dev.vc4j.AgentConfig;
+import dev.vc4j.ContainerStats;
+import dev.vc4j.GuestProcess;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.AgentCalls.Retry;
@@ -16,6 +18,7 @@ import dev.vc4j.agent.proto.GetOOMEventRequest;
 import dev.vc4j.agent.proto.OnlineCPUMemRequest;
 import dev.vc4j.agent.proto.OnlineCPUMemResponse;
 import dev.vc4j.agent.proto.ProcessRequest;
+import dev.vc4j.agent.proto.ProcessStatusResponse;
 import dev.vc4j.agent.proto.ReadStreamRequest;
 import dev.vc4j.agent.proto.ReadStreamResponse;
 import dev.vc4j.agent.proto.SetGuestDateTimeRequest;
@@ -27,11 +30,10 @@ import dev.vc4j.agent.proto.UpdateContainerRequest;
 import dev.vc4j.agent.proto.WaitProcessResponse;
 import dev.vc4j.agent.proto.WriteStdinRequest;
 import dev.vc4j.spi.ContainerSpec;
-import dev.vc4j.spi.ContainerStats;
-import dev.vc4j.spi.GuestProcess;
 import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessSpec;
+import dev.vc4j.spi.ProcessStatus;
 import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.StreamChunk;
@@ -208,6 +210,10 @@ final class ContainerRpcs {
     ProcessExit waitProcess(String containerId, String execId, Duration timeout) {
         WaitProcessResponse r = calls.call("WaitProcess", process(containerId, execId), timeout, Retry.IDEMPOTENT,
                 s -> s.waitProcess(processRequest(containerId, execId)));
+        return exitOf(r);
+    }
+
+    private static ProcessExit exitOf(WaitProcessResponse r) {
         return new ProcessExit(r.getExitCode(), r.getSignal(), r.getOomKilled());
     }
 
@@ -251,5 +257,11 @@ final class ContainerRpcs {
         } catch (VcTimeoutException e) {
             return Optional.empty();
         }
+    }
+
+    ProcessStatus processStatus(String containerId, String execId) {
+        ProcessStatusResponse r = calls.call("ProcessStatus", process(containerId, execId), config.callTimeout(),
+                Retry.IDEMPOTENT, s -> s.processStatus(processRequest(containerId, execId)));
+        return new ProcessStatus(r.getPid(), r.getExited() ? exitOf(r.getExit()) : null);
     }
 }

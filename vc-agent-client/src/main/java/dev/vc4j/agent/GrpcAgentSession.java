@@ -3,9 +3,11 @@ package dev.vc4j.agent;
 import com.google.protobuf.ByteString;
 import dev.vc4j.AgentConfig;
 import dev.vc4j.AgentException;
+import dev.vc4j.ContainerStats;
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.GuestDetails;
+import dev.vc4j.GuestProcess;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.agent.AgentCalls.Retry;
 import dev.vc4j.agent.AgentCalls.Subject;
@@ -18,16 +20,15 @@ import dev.vc4j.agent.proto.RunProcessRequest;
 import dev.vc4j.agent.proto.RunProcessResponse;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
-import dev.vc4j.spi.ContainerStats;
 import dev.vc4j.spi.GuestInterface;
 import dev.vc4j.spi.GuestNeighbor;
-import dev.vc4j.spi.GuestProcess;
 import dev.vc4j.spi.GuestRoute;
 import dev.vc4j.spi.InterfaceUpdate;
 import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessIo;
 import dev.vc4j.spi.ProcessSpec;
+import dev.vc4j.spi.ProcessStatus;
 import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StreamChunk;
 import io.grpc.ManagedChannel;
@@ -310,6 +311,11 @@ final class GrpcAgentSession implements AgentSession {
     @Override
     public ProcessIo processIo(String containerId, String execId, Duration timeout) {
         return new GrpcProcessIo(containers, containerId, execId, timeout);
+    }
+
+    @Override
+    public ProcessStatus processStatus(String containerId, String execId) {
+        return containers.processStatus(containerId, execId);
     }
 
     /** Fails calls in flight at once; then releases the relay, its sockets, threads and event loop. */

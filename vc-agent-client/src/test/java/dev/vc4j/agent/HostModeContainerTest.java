@@ -7,6 +7,7 @@ import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessIo;
 import dev.vc4j.spi.ProcessSpec;
+import dev.vc4j.spi.ProcessStatus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,21 @@ class HostModeContainerTest extends HostModeFixture {
         // read after the exit: the output waited in the agent
         assertEquals("oops\n", new String(session.readStderr(id, "", 100, WAIT).data(), StandardCharsets.UTF_8));
         assertEquals(7, session.waitProcess(id, "", WAIT).exitCode());
+        session.removeContainer(id);
+    }
+
+    @Test
+    void processStatusHasTheInitPidAtOnceAndItsExitOnceItEnded() throws IOException {
+        run("sh", "-c", "read line; exit 9");
+        ProcessStatus running = session.processStatus(id, "");
+        assertTrue(running.pid() > 0, running.toString());
+        assertFalse(running.exited(), running.toString());
+        String cmdline = Files.readString(Path.of("/proc", Integer.toString(running.pid()), "cmdline"));
+        assertTrue(cmdline.startsWith("sh\0-c\0read line"), cmdline);
+        session.closeStdin(id, "");
+        assertEquals(9, session.waitProcess(id, "", WAIT).exitCode());
+        ProcessStatus ended = session.processStatus(id, "");
+        assertEquals(new ProcessStatus(running.pid(), new ProcessExit(9, 0, false)), ended);
         session.removeContainer(id);
     }
 

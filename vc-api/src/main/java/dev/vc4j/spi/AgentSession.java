@@ -1,8 +1,10 @@
 package dev.vc4j.spi;
 
+import dev.vc4j.ContainerStats;
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.GuestDetails;
+import dev.vc4j.GuestProcess;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -107,4 +109,7 @@ public interface AgentSession extends AutoCloseable {
 
     @Override
     void close();
+
+    /** The process's pid and, once it has exited, its exit; answers at once, unlike {@link #waitProcess}. */
+    ProcessStatus processStatus(String containerId, String execId);
 }

@@ -24,11 +24,14 @@ public record ContainerRecord(ContainerStatus status, boolean stoppedByUser, Int
         return status.id();
     }
 
-    /** Started at {@code at} (a restart by policy counts {@code restartCount}); a new run is not stopped by anyone. */
-    public ContainerRecord started(Instant at, int restartCount) {
+    /**
+     * Started at {@code at} as process {@code pidInGuest} of the guest (a restart by policy counts
+     * {@code restartCount}); a new run is not stopped by anyone.
+     */
+    public ContainerRecord started(Instant at, int restartCount, long pidInGuest) {
         ContainerStatus s = status;
         return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(ContainerState.RUNNING, s.id()),
-                s.pidInGuest(), null, at, null, false, restartCount), false, blockIndex);
+                pidInGuest, null, at, null, false, restartCount), false, blockIndex);
     }
 
     public ContainerRecord withState(ContainerState state) {
@@ -43,11 +46,11 @@ public record ContainerRecord(ContainerStatus status, boolean stoppedByUser, Int
         return new ContainerRecord(status, true, blockIndex);
     }
 
-    /** Its init process ended at {@code at} as {@code exit} tells. */
+    /** Its init process ended at {@code at} as {@code exit} tells; it has no pid any more. */
     public ContainerRecord exited(ProcessExit exit, Instant at) {
         ContainerStatus s = status;
         return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(ContainerState.STOPPED, s.id()),
-                s.pidInGuest(), exit.exitCode(), s.startedAt(), at, exit.oomKilled(), s.restartCount()), stoppedByUser,
+                0, exit.exitCode(), s.startedAt(), at, exit.oomKilled(), s.restartCount()), stoppedByUser,
                 blockIndex);
     }
 
@@ -55,6 +58,6 @@ public record ContainerRecord(ContainerStatus status, boolean stoppedByUser, Int
     public ContainerRecord killedWithVm(Instant at) {
         ContainerStatus s = status;
         return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(ContainerState.STOPPED, s.id()),
-                s.pidInGuest(), KILLED_WITH_VM, s.startedAt(), at, false, s.restartCount()), false, blockIndex);
+                0, KILLED_WITH_VM, s.startedAt(), at, false, s.restartCount()), false, blockIndex);
     }
 }

@@ -1,7 +1,9 @@
 package dev.vc4j.it;
 
+import dev.vc4j.ContainerStats;
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
+import dev.vc4j.GuestProcess;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NotFoundException;
 import dev.vc4j.Sandbox;
@@ -11,8 +13,6 @@ import dev.vc4j.VirtContainers;
 import dev.vc4j.agent.OciSpecs;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
-import dev.vc4j.spi.ContainerStats;
-import dev.vc4j.spi.GuestProcess;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessIo;
 import dev.vc4j.spi.ProcessSpec;

@@ -4,7 +4,9 @@ import dev.vc4j.Cmd;
 import dev.vc4j.Container;
 import dev.vc4j.ContainerConfig;
 import dev.vc4j.ContainerState;
+import dev.vc4j.ContainerStats;
 import dev.vc4j.ContainerStatus;
+import dev.vc4j.GuestProcess;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.InvalidStateException;
 import dev.vc4j.NotFoundException;
@@ -15,8 +17,6 @@ import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxEvent;
 import dev.vc4j.VirtContainers;
 import dev.vc4j.Volume;
-import dev.vc4j.spi.ContainerStats;
-import dev.vc4j.spi.GuestProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,6 +160,42 @@ class ContainersIT {
         plainSleep.start();
         assertEquals(137, plainSleep.stop(Duration.ofSeconds(1)));
         assertEquals(ContainerState.STOPPED, plainSleep.status().state());
+    }
+
+    @Test
+    void pidInGuestIsTheRunningProcessPsShowsAndZeroOnceStopped() {
+        Container c = create("sleep", "3131");
+        assertEquals(0, c.status().pidInGuest(), "not started yet");
+        c.start();
+        long pid = c.status().pidInGuest();
+        assertTrue(pid > 0, c.status().toString());
+        String ps = sandbox.exec("ps", "-o", "pid,args").stdoutText();
+        assertTrue(ps.lines().anyMatch(l -> l.strip().equals(pid + " sleep 3131")), pid + " in\n" + ps);
+        assertTrue(c.processes().stream().anyMatch(p -> p.pid() == pid), c.processes().toString());
+        c.stop(Duration.ofSeconds(1));
+        assertEquals(0, c.status().pidInGuest());
+    }
+
+    @Test
+    void anExitWhileNoSandboxObjectWatchesIsRecordedByTheNextStatus() throws Exception {
+        Container sameJvm = create("sh", "-c", "sleep 2; exit 3");
+        Container otherJvm = create("sh", "-c", "sleep 7; exit 4");
+        sameJvm.start();
+        otherJvm.start();
+        sandbox.close(); // its waiters end with its agent session: nobody watches the two any more
+        Thread.sleep(4000);
+        try (Sandbox fetched = vc.fetchSandbox(sandbox.id())) {
+            ContainerStatus s = fetched.container(sameJvm.id()).status();
+            assertEquals(ContainerState.STOPPED, s.state(), s.toString());
+            assertEquals(3, s.exitCode());
+            assertNotNull(s.finishedAt());
+            assertEquals(ContainerState.RUNNING, fetched.container(otherJvm.id()).status().state());
+        }
+        assertEquals(List.of("CREATE", "START", "EXIT(3)"), eventsOf(sameJvm));
+        // the fetched object has closed its agent connection: the other JVM can open its own
+        Thread.sleep(4000);
+        assertEquals("STOPPED 4\n", OtherJvm.run(ContainerStatusJvm.class, sandbox.id(), otherJvm.id()));
+        assertEquals(4, otherJvm.status().exitCode());
     }
 
     @Test

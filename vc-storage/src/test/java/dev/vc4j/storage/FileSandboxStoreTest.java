@@ -1,10 +1,18 @@
 package dev.vc4j.storage;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.Accelerator;
 import dev.vc4j.AlreadyExistsException;
+import dev.vc4j.Cmd;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.Hook;
+import dev.vc4j.Hooks;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.NotFoundException;
+import dev.vc4j.Rootfs;
 import dev.vc4j.SandboxConfig;
+import dev.vc4j.SandboxResources;
 import dev.vc4j.SandboxState;
 import dev.vc4j.StorageException;
 import dev.vc4j.StoreRoots;
@@ -56,6 +64,37 @@ class FileSandboxStoreTest {
             store.writeState(record);
             assertEquals(config, store.readConfig("sb1"));
             assertEquals(record, store.readState("sb1").orElseThrow());
+        }
+    }
+
+    @Test
+    void resourcesContainersAndHooksRoundTripAndAFileWrittenBeforeThemStillLoads() throws IOException {
+        ContainerConfig web = ContainerConfig.builder().id("web").cmd(Cmd.builder().args("httpd").build())
+                .rootfs(Rootfs.directory(Path.of("/srv/web"))).dependsOn("db").build();
+        ContainerConfig db = ContainerConfig.builder().id("db").cmd(Cmd.builder().args("db").build())
+                .rootfs(Rootfs.directory(Path.of("/srv/db"))).build();
+        Hook hook = new Hook(Path.of("/usr/libexec/net-hook"), List.of("net-hook", "up"), List.of("A=1"),
+                Duration.ofSeconds(5));
+        SandboxConfig full = SandboxConfig.builder().id("sb1").hypervisor(config.hypervisor())
+                .resources(new SandboxResources(2, 768)).container(db).container(web)
+                .hooks(new Hooks(List.of(hook), List.of(), List.of(Hook.of(Path.of("/bin/true"))))).build();
+        Path file = dir.resolve("config/sbs/sb1/config.json");
+        try (SandboxLock lock = store.lockNew("sb1")) {
+            store.createConfig(full);
+            assertEquals(full, store.readConfig("sb1"));
+
+            // as the version before these fields wrote it: the same format version, the fields absent
+            String written = Files.readString(file);
+            assertTrue(written.contains("\"hooks\""), written);
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode root = (ObjectNode) json.readTree(written);
+            ((ObjectNode) root.get("data")).remove(List.of("resources", "containers", "hooks"));
+            Files.writeString(file, json.writeValueAsString(root));
+            SandboxConfig old = store.readConfig("sb1");
+            assertEquals(SandboxResources.HYPERVISOR_DEFAULTS, old.resources());
+            assertEquals(List.of(), old.containers());
+            assertEquals(Hooks.NONE, old.hooks());
+            assertEquals(full.hypervisor(), old.hypervisor());
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.vc4j.spi;
+package dev.vc4j;
 
 /** A container cgroup's counters, as the guest kernel reports them; a counter the guest lacks reads 0. */
 public record ContainerStats(

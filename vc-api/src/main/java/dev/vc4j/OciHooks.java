@@ -1,0 +1,153 @@
+package dev.vc4j;
+
+import dev.vc4j.spi.SandboxRecord;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs a sandbox's host-side hooks (see {@link Hooks}) as an OCI runtime does: each one in turn, with the
+ * sandbox's OCI state as JSON on its stdin, its configured environment only, and killed when its timeout
+ * expires. A hook fails when it cannot be run, exits with a status other than 0, or times out. Callers hold
+ * the sandbox's exclusive lock.
+ */
+final class OciHooks {
+    private static final System.Logger LOG = System.getLogger(OciHooks.class.getName());
+    /** How much of a failed hook's output its error carries. */
+    private static final int OUTPUT_TAIL = 2000;
+
+    private final Sandbox sandbox;
+
+    OciHooks(Sandbox sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    /** Once the VM and agent of {@code running} are up, before any container starts: the first failure is thrown. */
+    void prestart(SandboxRecord running) {
+        runAll(sandbox.config().hooks().prestart(), state(running, "created"));
+    }
+
+    /** Once the sandbox runs: a failure is a warning and a {@link SandboxEvent.Type#HOOK_FAILED} event. */
+    void poststart(SandboxRecord running) {
+        runEach("poststart", sandbox.config().hooks().poststart(), state(running, "running"), this::failed);
+    }
+
+    /** Once the VM of {@code record} has ended: like poststart, a failure does not hold up the clean-up. */
+    void poststop(SandboxRecord record) {
+        runEach("poststop", sandbox.config().hooks().poststop(), state(record.withState(SandboxState.STOPPED, null),
+                "stopped"), this::failed);
+    }
+
+    private void failed(VcException e) {
+        sandbox.publish(SandboxEvent.Type.HOOK_FAILED, null, null);
+    }
+
+    /** The pid is the VM's, the bundle the sandbox's run directory. */
+    private String state(SandboxRecord record, String status) {
+        return OciSpec.state(sandbox.id(), status, record.vm() == null ? 0 : record.vm().pid(),
+                sandbox.vc().store().runDir(sandbox.id()), record.annotations());
+    }
+
+    /** Runs {@code hooks} in order; the first failure ends the run and is thrown. */
+    static void runAll(List<Hook> hooks, String stateJson) {
+        for (Hook hook : hooks) {
+            run(hook, stateJson);
+        }
+    }
+
+    /**
+     * Runs every one of {@code hooks} whatever the others do: a failure is logged as a warning and handed
+     * to {@code onFailure}.
+     */
+    static void runEach(String stage, List<Hook> hooks, String stateJson, Consumer<VcException> onFailure) {
+        for (Hook hook : hooks) {
+            try {
+                run(hook, stateJson);
+            } catch (HookException | VcTimeoutException e) {
+                LOG.log(System.Logger.Level.WARNING, stage + " " + e.getMessage());
+                onFailure.accept(e);
+            }
+        }
+    }
+
+    static void run(Hook hook, String stateJson) {
+        List<String> command = new ArrayList<>();
+        command.add(hook.path().toString());
+        if (hook.args().size() > 1) {
+            command.addAll(hook.args().subList(1, hook.args().size())); // args[0] is argv[0]: the JDK passes the path
+        }
+        Path output = null;
+        try {
+            output = Files.createTempFile("vc4j-hook", ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().clear();
+            for (String entry : hook.env()) {
+                int eq = entry.indexOf('=');
+                builder.environment().put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+            java.lang.Process process = builder.start();
+            try {
+                feed(process, stateJson);
+                if (!process.waitFor(hook.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw new VcTimeoutException("hook " + hook.path(), hook.timeout(), null);
+                }
+            } finally {
+                if (process.isAlive()) { // timed out or interrupted: it goes, and what it started with it
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    process.waitFor();
+                }
+            }
+            if (process.exitValue() != 0) {
+                throw new HookException(hook.path(), "exited with status " + process.exitValue() + ": "
+                        + tail(output), null);
+            }
+        } catch (IOException e) {
+            throw new HookException(hook.path(), "cannot be run: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HookException(hook.path(), "interrupted", e);
+        } finally {
+            deleteQuietly(output);
+        }
+    }
+
+    /**
+     * On its own thread, so that a hook that never reads cannot hold the caller past the timeout; a hook may
+     * also exit without reading: the broken pipe is no failure of its own.
+     */
+    private static void feed(java.lang.Process process, String stateJson) {
+        Thread writer = new Thread(() -> {
+            try (OutputStream stdin = process.getOutputStream()) {
+                stdin.write(stateJson.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "a hook did not read its state: " + e.getMessage());
+            }
+        }, "vc4j-hook-stdin");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    private static String tail(Path output) throws IOException {
+        String text = Files.readString(output, StandardCharsets.UTF_8).strip();
+        return text.length() <= OUTPUT_TAIL ? text : "..." + text.substring(text.length() - OUTPUT_TAIL);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "cannot remove " + file + ": " + e.getMessage());
+            }
+        }
+    }
+}

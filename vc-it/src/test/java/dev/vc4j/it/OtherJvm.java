@@ -1,0 +1,42 @@
+package dev.vc4j.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs a main class of these tests in another JVM process on this run's store, as a second user would. */
+final class OtherJvm {
+    private static final long TIMEOUT_SECONDS = 180;
+
+    private OtherJvm() {
+    }
+
+    /** Its output (stdout and stderr); fails unless it ends with status 0 within the timeout. */
+    static String run(Class<?> main, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-D" + TestStore.ROOT_PROPERTY + "=" + TestStore.ROOT,
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile("vc4j-other-jvm", ".log");
+        try {
+            Process other = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            other.getOutputStream().close();
+            boolean ended = other.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!ended) {
+                other.destroyForcibly().waitFor();
+            }
+            String output = Files.readString(log);
+            assertTrue(ended, "the other JVM did not finish: " + output);
+            assertEquals(0, other.exitValue(), output);
+            return output;
+        } finally {
+            Files.delete(log);
+        }
+    }
+}
