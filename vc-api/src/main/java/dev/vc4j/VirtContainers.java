@@ -114,7 +114,9 @@ public final class VirtContainers {
             }
             sandbox.delete();
         } catch (RuntimeException undo) {
-            failure.addSuppressed(undo);
+            if (undo != failure) { // the same failure again, when its cause is still there
+                failure.addSuppressed(undo);
+            }
         }
     }
 

@@ -240,6 +240,7 @@ class CreateRollbackTest {
     private AgentSession bootSucceeds() {
         AgentSession session = mock(AgentSession.class);
         when(hypervisor.start(any())).thenReturn(vm);
+        when(hypervisor.isRunning(any())).thenReturn(true);
         when(agent.connect(any(), any(), any(), any())).thenReturn(session);
         return session;
     }
