@@ -185,4 +185,20 @@ final class ContainerRuns {
     private static String run(String id, Instant startedAt) {
         return id + "@" + startedAt;
     }
+
+    /**
+     * Their processes ended with the VM. {@code byUser}: the sandbox was stopped, so no restart policy
+     * applies; else the VM died, which a user did not ask for.
+     */
+    void endedWithVm(boolean byUser) {
+        Instant now = Instant.now();
+        for (String cid : sandbox.vc().store().listContainers(sandbox.id())) {
+            ContainerRecord c = Container.load(sandbox.vc(), sandbox.id(), cid);
+            if (c.status().state() != ContainerState.STOPPED) {
+                ContainerRecord ended = c.killedWithVm(now);
+                sandbox.vc().store().writeContainerState(sandbox.id(), byUser ? ended.askedToStop() : ended);
+                sandbox.publish(SandboxEvent.Type.EXIT, cid, ended.status().exitCode());
+            }
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.vc4j;
 
 import dev.vc4j.spi.AgentSession;
-import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.SandboxLock;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.VmRecord;
@@ -271,7 +270,7 @@ public final class Sandbox implements AutoCloseable {
             SandboxRecord record = load();
             SandboxState next = record.state().moveTo(SandboxState.STOPPED, id());
             link.endVm(record, force ? Duration.ZERO : STOP_GRACE);
-            containersEnded(true);
+            runs.endedWithVm(true);
             vc.store().writeState(record.withState(next, null));
             publish(SandboxEvent.Type.STOP);
             hooks.poststop(record);
@@ -318,22 +317,6 @@ public final class Sandbox implements AutoCloseable {
             }
             endWatch.recordStopped(record);
             return true;
-        }
-    }
-
-    /**
-     * Their processes ended with the VM. {@code byUser}: the sandbox was stopped, so no restart policy
-     * applies; else the VM died, which a user did not ask for.
-     */
-    void containersEnded(boolean byUser) {
-        Instant now = Instant.now();
-        for (String cid : vc.store().listContainers(id())) {
-            ContainerRecord c = Container.load(vc, id(), cid);
-            if (c.status().state() != ContainerState.STOPPED) {
-                ContainerRecord ended = c.killedWithVm(now);
-                vc.store().writeContainerState(id(), byUser ? ended.askedToStop() : ended);
-                vc.events().publish(new SandboxEvent(id(), SandboxEvent.Type.EXIT, cid, ended.status().exitCode(), now));
-            }
         }
     }
 

@@ -58,7 +58,7 @@ final class VmEndWatch {
      */
     void recordStopped(SandboxRecord record) {
         sandbox.link().endVm(record, Duration.ZERO);
-        sandbox.containersEnded(false);
+        sandbox.runs().endedWithVm(false);
         sandbox.vc().store().writeState(record.withState(record.state().moveTo(SandboxState.STOPPED, sandbox.id()), null));
         sandbox.vc().events().publish(SandboxEvent.of(sandbox.id(), SandboxEvent.Type.EXIT));
         sandbox.hooks().poststop(record);
