@@ -28,6 +28,11 @@ final class ContainerRuns {
     /** One wait of a waiter; a long-running container costs one call per slice. */
     private static final Duration WAIT_SLICE = Duration.ofSeconds(30);
     private static final String INIT = "";
+    /**
+     * A free control socket and agent channel answer within milliseconds; longer means another process holds
+     * them, and a status read then shows the stored state rather than wait for them.
+     */
+    private static final Duration LOOKUP_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final Sandbox sandbox;
     /** The runs (container id and start time) a waiter of this object watches. */
@@ -124,9 +129,11 @@ final class ContainerRuns {
                     || !sandbox.vc().hypervisor().isRunning(sandboxRecord.vm())) {
                 return; // a VM that is gone is cleanup()'s: every container ended with it
             }
-            AgentSession agent = sandbox.link().session(sandboxRecord);
-            for (ContainerRecord c : unwatched) {
-                ProcessStatus status = agent.processStatus(c.id(), INIT);
+            List<ProcessStatus> statuses = sandbox.link().call(sandboxRecord, LOOKUP_CONNECT_TIMEOUT,
+                    agent -> unwatched.stream().map(c -> agent.processStatus(c.id(), INIT)).toList());
+            for (int i = 0; i < unwatched.size(); i++) {
+                ContainerRecord c = unwatched.get(i);
+                ProcessStatus status = statuses.get(i);
                 if (status.exited()) {
                     records.add(() -> record(c.id(), c.status().startedAt(), status.exit()));
                 }

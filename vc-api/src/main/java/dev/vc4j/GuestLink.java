@@ -78,6 +78,10 @@ final class GuestLink {
 
     /** The VM of {@code record}, attaching to it when this object holds no handle or a stale one. */
     synchronized Vm vm(SandboxRecord record) {
+        return vm(record, config.agent().callTimeout());
+    }
+
+    private Vm vm(SandboxRecord record, Duration connectTimeout) {
         if (vm != null && !vm.record().equals(record.vm())) {
             close(); // another process replaced or removed the VM since we last looked
         }
@@ -85,7 +89,7 @@ final class GuestLink {
             if (record.vm() == null) {
                 throw new HypervisorException("sandbox `" + config.id() + "` has no VM recorded");
             }
-            vm = vc.hypervisor().attach(record.vm(), vc.store().runDir(config.id()), config.agent().callTimeout());
+            vm = vc.hypervisor().attach(record.vm(), vc.store().runDir(config.id()), connectTimeout);
             held.accept(vm);
         }
         return vm;
@@ -93,10 +97,20 @@ final class GuestLink {
 
     /** Calls the agent; a failure caused by a dead VM is reported as what it is. */
     synchronized <T> T call(SandboxRecord record, Function<AgentSession, T> rpc) {
-        Vm current = vm(record);
+        return call(record, config.agent().callTimeout(), rpc);
+    }
+
+    /**
+     * As {@link #call(SandboxRecord, Function)}, waiting at most {@code connectTimeout} for the VM's control
+     * socket and the agent's channel when this object is not connected yet. Each serves one client at a time,
+     * so while another process holds them a connection waits: a lookup with a stored answer to fall back on
+     * gives up early.
+     */
+    synchronized <T> T call(SandboxRecord record, Duration connectTimeout, Function<AgentSession, T> rpc) {
+        Vm current = vm(record, connectTimeout);
         if (agent == null) {
             // each connection starts with a fresh handshake, so stale bytes of an earlier one are discarded
-            agent = vc.agent().connect(current.agentChannel(), config.agent(), config.agent().callTimeout(),
+            agent = vc.agent().connect(current.agentChannel(), config.agent(), connectTimeout,
                     () -> requireAlive(current));
             current.onExit(agent::close);
         }

@@ -177,6 +177,19 @@ class ContainersIT {
     }
 
     @Test
+    void aStatusReadWhileAnotherProcessHoldsTheAgentShowsTheStoredStateWithoutWaitingForIt() throws Exception {
+        Container c = create("sleep", "3132");
+        c.start();
+        sandbox.exec("true"); // this JVM holds the VM's control socket and agent channel
+        long started = System.nanoTime();
+        assertEquals("RUNNING null\n", OtherJvm.run(ContainerStatusJvm.class, sandbox.id(), c.id()));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        // waiting for the held channels would take the agent's call timeout (30 s) per lookup
+        assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "the other JVM took " + took);
+        c.stop(Duration.ofSeconds(1));
+    }
+
+    @Test
     void anExitWhileNoSandboxObjectWatchesIsRecordedByTheNextStatus() throws Exception {
         Container sameJvm = create("sh", "-c", "sleep 2; exit 3");
         Container otherJvm = create("sh", "-c", "sleep 7; exit 4");
