@@ -55,11 +55,11 @@ parse_counters (const char *p, uint64_t counters[NETDEV_COUNTERS], const char **
 
 /* line: a NUL-terminated copy of one interface line. */
 static int
-parse_line (char *line, struct netdev_stats *st, const char **why)
+parse_line (const char *line, struct netdev_stats *st, const char **why)
 {
   uint64_t c[NETDEV_COUNTERS];
-  char *colon = strchr (line, ':');
-  char *name = line;
+  const char *colon = strchr (line, ':');
+  const char *name = line;
   size_t len;
 
   if (colon == NULL)
