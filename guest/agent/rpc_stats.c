@@ -1,4 +1,5 @@
-/* The RPCs that read a container's cgroup: stats and its processes. */
+/* The RPCs that read a container's cgroup: stats (with its network's
+   counters) and its processes. */
 #define _GNU_SOURCE
 #include "rpc_internal.h"
 
@@ -7,6 +8,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "netdev.h"
 
 #define CMDLINE_MAX 4096
 
@@ -23,19 +25,66 @@ with_cgroup (const char *id, agent_error_t *err)
   return c;
 }
 
+typedef Vc4j__Agent__V1__StatsContainerResponse__InterfaceStats interface_stats_msg;
+
+/* The interfaces of the network namespace the init process is in (the
+   container's own or the guest's); none before it starts or once it ended. */
+static int
+read_network (struct container *c, struct netdev_stats **list, size_t *n, agent_error_t *err)
+{
+  struct cproc *init = cproc_find (c, "", err);
+
+  *list = NULL;
+  *n = 0;
+  if (init == NULL)
+    return -1;
+  if (init->pid <= 0 || init->exited)
+    return 0;
+  return netdev_of_pid ("/proc", init->pid, list, n, err);
+}
+
+/* Messages pointing into list, which must outlive them. */
+static interface_stats_msg *
+network_messages (const struct netdev_stats *list, size_t n, interface_stats_msg ***ptrs)
+{
+  interface_stats_msg *msgs = xzalloc ((n + 1) * sizeof (*msgs));
+
+  *ptrs = xzalloc ((n + 1) * sizeof (**ptrs));
+  for (size_t i = 0; i < n; i++)
+    {
+      vc4j__agent__v1__stats_container_response__interface_stats__init (&msgs[i]);
+      msgs[i].name = (char *) list[i].name;
+      msgs[i].rx_bytes = list[i].rx_bytes;
+      msgs[i].rx_packets = list[i].rx_packets;
+      msgs[i].rx_errors = list[i].rx_errors;
+      msgs[i].rx_dropped = list[i].rx_dropped;
+      msgs[i].tx_bytes = list[i].tx_bytes;
+      msgs[i].tx_packets = list[i].tx_packets;
+      msgs[i].tx_errors = list[i].tx_errors;
+      msgs[i].tx_dropped = list[i].tx_dropped;
+      (*ptrs)[i] = &msgs[i];
+    }
+  return msgs;
+}
+
 int
 rpc_stats_container (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
   cleanup_pbmsg Vc4j__Agent__V1__ContainerRequest *req
       = rpc_unpack (&vc4j__agent__v1__container_request__descriptor, msg, len, err);
   Vc4j__Agent__V1__StatsContainerResponse resp = VC4J__AGENT__V1__STATS_CONTAINER_RESPONSE__INIT;
+  cleanup_free struct netdev_stats *network = NULL;
+  cleanup_free interface_stats_msg *msgs = NULL;
+  cleanup_free interface_stats_msg **ptrs = NULL;
   struct container *c;
   struct cgroup_stats st;
 
   if (req == NULL || (c = with_cgroup (req->container_id, err)) == NULL)
     return -1;
-  if (cgroup_read_stats (c->cgroup, &st, err) < 0)
+  if (cgroup_read_stats (c->cgroup, &st, err) < 0 || read_network (c, &network, &resp.n_network, err) < 0)
     return -1;
+  msgs = network_messages (network, resp.n_network, &ptrs);
+  resp.network = ptrs;
   resp.memory_usage_bytes = st.memory_current;
   resp.memory_limit_bytes = st.memory_max;
   resp.oom_kills = st.oom_kills;

@@ -1,5 +1,6 @@
 /* Unit tests of the agent's pieces that need neither a host nor a loop: the
-   hello scanner, gRPC framing, /proc parsing and port lookup. */
+   hello scanner, gRPC framing, /proc parsing (meminfo, uptime, net/dev) and
+   port lookup. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include "guest_info.h"
 #include "handshake.h"
 #include "loop.h"
+#include "netdev.h"
 #include "process.h"
 #include "reaper.h"
 #include "transport.h"
@@ -224,6 +226,100 @@ test_guest_info_read (void)
   return true;
 }
 
+#define NETDEV_HEADER                                                                                        \
+  "Inter-|   Receive                                                |  Transmit\n"                         \
+  " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls " \
+  "carrier compressed\n"
+
+static bool
+test_netdev_parse (void)
+{
+  /* As Linux prints it ("%6s:%8llu ..."): short names padded, long ones and
+     large counters touching the colon. */
+  const char *text = NETDEV_HEADER
+      "    lo:    4200      42    0    0    0     0          0         0     4200      42    0    0    0     0       0          0\n"
+      "  eth0:1540088432   37717    1    2    3     4          5         6  1819904   23695    7    8    9    10      11         12\n"
+      "vc4j-long-name0:       0       0    0    0    0     0          0         0 18446744073709551615 0 0 0 0 0 0 0\n";
+  cleanup_free struct netdev_stats *list = NULL;
+  agent_error_t err = NULL;
+  size_t n = 0;
+
+  CHECK (netdev_parse ("sample", text, &list, &n, &err) == 0 && n == 3);
+  CHECK (strcmp (list[0].name, "lo") == 0 && list[0].rx_bytes == 4200 && list[0].tx_packets == 42);
+  CHECK (strcmp (list[1].name, "eth0") == 0 && list[1].rx_bytes == 1540088432 && list[1].rx_packets == 37717);
+  CHECK (list[1].rx_errors == 1 && list[1].rx_dropped == 2);
+  CHECK (list[1].tx_bytes == 1819904 && list[1].tx_packets == 23695 && list[1].tx_errors == 7 && list[1].tx_dropped == 8);
+  CHECK (strcmp (list[2].name, "vc4j-long-name0") == 0 && list[2].tx_bytes == UINT64_MAX);
+  free (steal_ptr (&list));
+  /* Headers only: a namespace without interfaces. */
+  CHECK (netdev_parse ("sample", NETDEV_HEADER, &list, &n, &err) == 0 && n == 0 && list == NULL);
+  return true;
+}
+
+/* netdev_parse fails on text, with exactly message. */
+static bool
+netdev_rejects (const char *text, const char *message)
+{
+  struct netdev_stats *list = NULL;
+  agent_error_t err = NULL;
+  size_t n = 7;
+  bool ok;
+
+  ok = netdev_parse ("/proc/9/net/dev", text, &list, &n, &err) < 0 && list == NULL && n == 0 && err
+       && err->code == GRPC_INTERNAL && strcmp (err->msg, message) == 0;
+  if (! ok && err)
+    fprintf (stderr, "message: %s\n", err->msg);
+  agent_error_release (&err);
+  return ok;
+}
+
+static bool
+test_netdev_malformed (void)
+{
+  CHECK (netdev_rejects ("", "/proc/9/net/dev: no header lines"));
+  CHECK (netdev_rejects ("lo: 1 2 3\n", "/proc/9/net/dev line 1 `lo: 1 2 3`: not a header line"));
+  CHECK (netdev_rejects (NETDEV_HEADER "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n",
+                         "/proc/9/net/dev line 3 `  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15`: fewer than 16 counters"));
+  CHECK (netdev_rejects (NETDEV_HEADER "lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n",
+                         "/proc/9/net/dev line 3 `lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17`: more than 16 counters"));
+  CHECK (netdev_rejects (NETDEV_HEADER "lo: 1 2 3 4 5 6 7 8 -9 10 11 12 13 14 15 16\n",
+                         "/proc/9/net/dev line 3 `lo: 1 2 3 4 5 6 7 8 -9 10 11 12 13 14 15 16`: "
+                         "a counter is not a decimal number"));
+  CHECK (netdev_rejects (NETDEV_HEADER "lo 1 2\n", "/proc/9/net/dev line 3 `lo 1 2`: no `:` after an interface name"));
+  CHECK (netdev_rejects (NETDEV_HEADER "   : 1\n", "/proc/9/net/dev line 3 `   : 1`: no interface name before `:`"));
+  CHECK (netdev_rejects (NETDEV_HEADER "a b: 1\n", "/proc/9/net/dev line 3 `a b: 1`: the interface name has a blank"));
+  CHECK (netdev_rejects (NETDEV_HEADER "sixteen-chars-xx: 1\n",
+                         "/proc/9/net/dev line 3 `sixteen-chars-xx: 1`: the interface name is over 15 characters"));
+  CHECK (netdev_rejects (NETDEV_HEADER "lo: 18446744073709551616 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n",
+                         "/proc/9/net/dev line 3 `lo: 18446744073709551616 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16`: "
+                         "a counter is over 2^64-1"));
+  return true;
+}
+
+/* This host's own /proc: lo is in every network namespace; a reaped pid has
+   no namespace any more. */
+static bool
+test_netdev_of_pid (void)
+{
+  cleanup_free struct netdev_stats *list = NULL;
+  agent_error_t err = NULL;
+  bool has_lo = false;
+  size_t n = 0;
+  pid_t gone;
+
+  CHECK (netdev_of_pid ("/proc", getpid (), &list, &n, &err) == 0 && n >= 1);
+  for (size_t i = 0; i < n; i++)
+    has_lo |= strcmp (list[i].name, "lo") == 0;
+  CHECK (has_lo);
+  free (steal_ptr (&list));
+  gone = fork ();
+  if (gone == 0)
+    _exit (0);
+  CHECK (gone > 0 && waitpid (gone, NULL, 0) == gone);
+  CHECK (netdev_of_pid ("/proc", gone, &list, &n, &err) == 0 && n == 0 && list == NULL && err == NULL);
+  return true;
+}
+
 static bool
 write_file (const char *path, const char *content)
 {
@@ -275,6 +371,9 @@ static const struct unit_test tests[] = {
   { "percent_encode", test_percent_encode },
   { "meminfo_and_uptime", test_meminfo_and_uptime },
   { "guest_info_read", test_guest_info_read },
+  { "netdev_parse", test_netdev_parse },
+  { "netdev_malformed", test_netdev_malformed },
+  { "netdev_of_pid", test_netdev_of_pid },
   { "find_port", test_find_port },
 };
 

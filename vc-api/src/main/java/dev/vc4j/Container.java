@@ -180,7 +180,7 @@ public final class Container {
         });
     }
 
-    /** The container cgroup's counters (memory, CPU, pids, I/O). */
+    /** The container's counters: its cgroup's (memory, CPU, pids, I/O) and its network interfaces'. */
     public ContainerStats stats() {
         return inState(Operation.STATS, agent -> agent.containerStats(id()));
     }

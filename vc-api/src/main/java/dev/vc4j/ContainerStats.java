@@ -1,6 +1,12 @@
 package dev.vc4j;
 
-/** A container cgroup's counters, as the guest kernel reports them; a counter the guest lacks reads 0. */
+import java.util.List;
+
+/**
+ * A container's counters, as the guest kernel reports them: its cgroup's (a counter the guest lacks reads 0)
+ * and, in {@code network}, every interface of the network namespace its init process is in, loopback included
+ * (empty before the container starts and once its init process has exited).
+ */
 public record ContainerStats(
         long memoryUsageBytes,
         long memoryLimitBytes,
@@ -10,5 +16,9 @@ public record ContainerStats(
         long cpuSystemMicros,
         long pids,
         long ioReadBytes,
-        long ioWriteBytes) {
+        long ioWriteBytes,
+        List<InterfaceStats> network) {
+    public ContainerStats {
+        network = List.copyOf(network);
+    }
 }

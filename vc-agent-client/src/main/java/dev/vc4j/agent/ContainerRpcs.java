@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.vc4j.AgentConfig;
 import dev.vc4j.ContainerStats;
 import dev.vc4j.GuestProcess;
+import dev.vc4j.InterfaceStats;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.AgentCalls.Retry;
@@ -174,7 +175,13 @@ final class ContainerRpcs {
                 Retry.IDEMPOTENT, s -> s.statsContainer(containerRequest(id)));
         return new ContainerStats(r.getMemoryUsageBytes(), r.getMemoryLimitBytes(), r.getOomKills(),
                 r.getCpuUsageUsec(), r.getCpuUserUsec(), r.getCpuSystemUsec(), r.getPidsCurrent(),
-                r.getIoReadBytes(), r.getIoWriteBytes());
+                r.getIoReadBytes(), r.getIoWriteBytes(),
+                r.getNetworkList().stream().map(ContainerRpcs::interfaceStats).toList());
+    }
+
+    private static InterfaceStats interfaceStats(StatsContainerResponse.InterfaceStats i) {
+        return new InterfaceStats(i.getName(), i.getRxBytes(), i.getRxPackets(), i.getRxErrors(), i.getRxDropped(),
+                i.getTxBytes(), i.getTxPackets(), i.getTxErrors(), i.getTxDropped());
     }
 
     List<GuestProcess> listProcesses(String id) {

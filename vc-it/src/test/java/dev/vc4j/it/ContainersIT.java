@@ -8,6 +8,7 @@ import dev.vc4j.ContainerStats;
 import dev.vc4j.ContainerStatus;
 import dev.vc4j.GuestProcess;
 import dev.vc4j.HypervisorConfig;
+import dev.vc4j.InterfaceStats;
 import dev.vc4j.InvalidStateException;
 import dev.vc4j.NotFoundException;
 import dev.vc4j.Process;
@@ -240,6 +241,29 @@ class ContainersIT {
         assertTrue(stats.memoryUsageBytes() > 0, stats.toString());
         c.update("{\"memory\":{\"limit\":67108864}}");
         assertEquals(64L << 20, c.stats().memoryLimitBytes());
+    }
+
+    @Test
+    void statsCountTheTrafficOfTheContainersNetwork() throws Exception {
+        Container c = create("sleep", "1000");
+        c.start();
+        InterfaceStats before = loopback(c.stats());
+        // busybox httpd serves a page on loopback; wget retries until the daemon listens
+        String fetch = "echo served > /tmp/netstats-page && httpd -p 127.0.0.1:8080 -h /tmp && for i in $(seq 50); do "
+                + "wget -q -O - http://127.0.0.1:8080/netstats-page && exit 0; sleep 0.1; done; exit 1";
+        try (Process p = c.exec(Cmd.builder().args("sh", "-c", fetch).build())) {
+            assertEquals("served\n", text(p.stdout()));
+            assertEquals(0, p.waitFor(WAIT));
+        }
+        InterfaceStats after = loopback(c.stats());
+        // the guest's loopback may have carried nothing before: growth is what the page's traffic shows
+        assertTrue(after.rxBytes() > before.rxBytes() && after.txBytes() > before.txBytes()
+                && after.rxPackets() > before.rxPackets(), before + " -> " + after);
+    }
+
+    private static InterfaceStats loopback(ContainerStats stats) {
+        return stats.network().stream().filter(i -> i.name().equals("lo")).findFirst()
+                .orElseThrow(() -> new AssertionError("no lo in " + stats.network()));
     }
 
     @Test
