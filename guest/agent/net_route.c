@@ -6,18 +6,9 @@
 #include <string.h>
 
 #include "net_link.h"
+#include "net_route_internal.h"
 #include "netlink.h"
 #include "util.h"
-
-struct route_dump
-{
-  struct net_route *routes;
-  size_t n;
-  /* For replace: the messages of routes to remove. */
-  bool keep_removable;
-  struct nlmsghdr **remove;
-  size_t n_remove;
-};
 
 static const char *
 field_of (char *buf, size_t size, const char *prefix, const char *name)
@@ -169,51 +160,52 @@ collect_route (const struct nlmsghdr *msg, void *arg, agent_error_t *err)
   struct rtattr *tb[RTA_MAX + 1];
   unsigned table;
 
-  (void) err;
   if (msg->nlmsg_type != RTM_NEWROUTE || rtm->rtm_type != RTN_UNICAST)
     return 0;
   nl_attrs (msg, sizeof (*rtm), tb, RTA_MAX);
   table = tb[RTA_TABLE] ? *(unsigned *) RTA_DATA (tb[RTA_TABLE]) : rtm->rtm_table;
   if (table != RT_TABLE_MAIN)
     return 0;
+  if (d->keep && d->kept_bytes + msg->nlmsg_len > NET_ROUTES_KEPT_MAX)
+    return agent_make_rpc_error (err, GRPC_RESOURCE_EXHAUSTED, 0,
+                                 "main table `%zu routes and more`: over the %u MiB of routes an update keeps to "
+                                 "put them back if it fails",
+                                 d->n, NET_ROUTES_KEPT_MAX >> 20);
   d->routes = xrealloc (d->routes, (d->n + 1) * sizeof (*d->routes));
-  describe_route (rtm, tb, &d->routes[d->n++]);
-  /* A route is removed by sending its own message back; one larger than a
-     request (a long multipath route) stays, which ListRoutes then shows. */
-  if (d->keep_removable && rtm->rtm_protocol != RTPROT_KERNEL && msg->nlmsg_len <= NL_REQUEST_MAX)
+  describe_route (rtm, tb, &d->routes[d->n]);
+  if (d->keep)
     {
-      d->remove = xrealloc (d->remove, (d->n_remove + 1) * sizeof (*d->remove));
-      d->remove[d->n_remove] = xmalloc (msg->nlmsg_len);
-      memcpy (d->remove[d->n_remove++], msg, msg->nlmsg_len);
+      /* A route is removed or put back by sending its own message. */
+      d->msgs = xrealloc (d->msgs, (d->n + 1) * sizeof (*d->msgs));
+      d->msgs[d->n] = xmalloc (msg->nlmsg_len);
+      memcpy (d->msgs[d->n], msg, msg->nlmsg_len);
+      d->kept_bytes += msg->nlmsg_len;
     }
+  d->n++;
   return 0;
 }
 
-static void
-dump_free (struct route_dump *d)
+void
+route_dump_free (struct route_dump *d)
 {
-  for (size_t i = 0; i < d->n_remove; i++)
-    free (d->remove[i]);
-  free (d->remove);
+  for (size_t i = 0; d->msgs && i < d->n; i++)
+    free (d->msgs[i]);
+  free (d->msgs);
   free (d->routes);
+  memset (d, 0, sizeof (*d));
 }
 
-static int
-dump_routes (struct route_dump *d, bool keep_removable, agent_error_t *err)
+int
+route_dump_read (struct route_dump *d, bool keep, agent_error_t *err)
 {
   struct nl_request req;
   struct rtmsg *rtm = nl_start (&req, RTM_GETROUTE, 0, sizeof (*rtm));
 
   memset (d, 0, sizeof (*d));
-  d->keep_removable = keep_removable;
+  d->keep = keep;
   d->routes = xzalloc (sizeof (*d->routes));
   rtm->rtm_family = AF_UNSPEC;
-  if (nl_dump (&req, collect_route, d, err) < 0)
-    {
-      dump_free (d);
-      return -1;
-    }
-  return 0;
+  return nl_dump (&req, collect_route, d, err);
 }
 
 struct net_route *
@@ -221,35 +213,22 @@ net_routes_list (size_t *n, agent_error_t *err)
 {
   struct route_dump d;
 
-  if (dump_routes (&d, false, err) < 0)
-    return NULL;
+  if (route_dump_read (&d, false, err) < 0)
+    {
+      route_dump_free (&d);
+      return NULL;
+    }
   *n = d.n;
   return d.routes;
 }
 
-/* Sends a dumped route back as its own deletion. */
-static int
-remove_route (const struct nlmsghdr *dumped, const struct net_route *r, agent_error_t *err)
+/* The request for r as type, and its text: "routes[2] `0.0.0.0/0 via 10.0.2.2`". */
+static char *
+route_request (struct nl_request *req, int type, int flags, const char *prefix, const struct net_route_req *r)
 {
-  cleanup_free char *what = NULL;
-  struct nl_request req;
-  size_t body = dumped->nlmsg_len - NLMSG_LENGTH (0);
-
-  nl_start (&req, RTM_DELROUTE, 0, 0);
-  memcpy (NLMSG_DATA (req.hdr), NLMSG_DATA (dumped), body);
-  req.hdr->nlmsg_len = dumped->nlmsg_len;
-  xasprintf (&what, "route `%s`: cannot remove it", r->destination);
-  return nl_call (&req, what, err);
-}
-
-static int
-add_route (const char *prefix, const struct net_route_req *r, agent_error_t *err)
-{
-  cleanup_free char *what = NULL;
-  struct nl_request req;
-  struct rtmsg *rtm = nl_start (&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, sizeof (*rtm));
+  struct rtmsg *rtm = nl_start (req, type, flags, sizeof (*rtm));
   unsigned len = net_ip_len (&r->dst);
-  char dst[64], gw[48] = "";
+  char dst[64], gw[48] = "", *text;
 
   rtm->rtm_family = (unsigned char) r->dst.family;
   rtm->rtm_dst_len = (unsigned char) r->dst.prefix;
@@ -258,64 +237,40 @@ add_route (const char *prefix, const struct net_route_req *r, agent_error_t *err
   rtm->rtm_scope = r->scope;
   rtm->rtm_type = RTN_UNICAST;
   if (r->dst.prefix)
-    nl_put (&req, RTA_DST, r->dst.bytes, len);
+    nl_put (req, RTA_DST, r->dst.bytes, len);
   if (r->gateway.family)
-    nl_put (&req, RTA_GATEWAY, r->gateway.bytes, len);
+    nl_put (req, RTA_GATEWAY, r->gateway.bytes, len);
   if (r->source.family)
-    nl_put (&req, RTA_PREFSRC, r->source.bytes, len);
+    nl_put (req, RTA_PREFSRC, r->source.bytes, len);
   if (r->oif)
-    nl_put (&req, RTA_OIF, &r->oif, sizeof (r->oif));
+    nl_put (req, RTA_OIF, &r->oif, sizeof (r->oif));
   if (r->metric)
-    nl_put (&req, RTA_PRIORITY, &r->metric, sizeof (r->metric));
+    nl_put (req, RTA_PRIORITY, &r->metric, sizeof (r->metric));
   net_format_ip (&r->dst, true, dst, sizeof (dst));
   if (r->gateway.family)
     net_format_ip (&r->gateway, false, gw, sizeof (gw));
-  xasprintf (&what, "%s `%s%s%s`: the kernel refused it", prefix, dst, gw[0] ? " via " : "", gw);
-  return nl_call (&req, what, err);
-}
-
-static void
-route_prefix (char *buf, size_t size, size_t i)
-{
-  snprintf (buf, size, "routes[%zu]", i);
+  xasprintf (&text, "%s `%s%s%s`", prefix, dst, gw[0] ? " via " : "", gw);
+  return text;
 }
 
 int
-net_routes_replace (const struct net_route_spec *specs, size_t n, agent_error_t *err)
+route_add (const char *prefix, const struct net_route_req *r, agent_error_t *err)
 {
-  cleanup_free struct net_route_req *reqs = xzalloc ((n + 1) * sizeof (*reqs));
-  struct route_dump d;
-  char prefix[32];
-  int ret = -1;
+  struct nl_request req;
+  cleanup_free char *text = route_request (&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, prefix, r);
+  cleanup_free char *what = NULL;
 
-  for (size_t i = 0; i < n; i++)
-    {
-      route_prefix (prefix, sizeof (prefix), i);
-      if (net_route_parse (prefix, &specs[i], &reqs[i], err) < 0)
-        return -1;
-    }
-  if (dump_routes (&d, true, err) < 0)
-    return -1;
-  for (size_t i = 0; i < d.n_remove; i++)
-    {
-      struct net_route r;
-      struct rtattr *tb[RTA_MAX + 1];
-      nl_attrs (d.remove[i], sizeof (struct rtmsg), tb, RTA_MAX);
-      describe_route (NLMSG_DATA (d.remove[i]), tb, &r);
-      if (remove_route (d.remove[i], &r, err) < 0)
-        goto out;
-    }
-  /* Gateways must be reachable when their routes go in: the routes on the link first. */
-  for (int pass = 0; pass < 2; pass++)
-    for (size_t i = 0; i < n; i++)
-      if ((reqs[i].gateway.family == 0) == (pass == 0))
-        {
-          route_prefix (prefix, sizeof (prefix), i);
-          if (add_route (prefix, &reqs[i], err) < 0)
-            goto out;
-        }
-  ret = 0;
-out:
-  dump_free (&d);
-  return ret;
+  xasprintf (&what, "%s: the kernel refused it", text);
+  return nl_call (&req, what, err);
+}
+
+int
+route_delete (const char *prefix, const struct net_route_req *r, agent_error_t *err)
+{
+  struct nl_request req;
+  cleanup_free char *text = route_request (&req, RTM_DELROUTE, 0, prefix, r);
+  cleanup_free char *what = NULL;
+
+  xasprintf (&what, "%s: cannot delete it again", text);
+  return nl_call (&req, what, err);
 }

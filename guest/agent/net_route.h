@@ -57,7 +57,10 @@ int net_route_parse (const char *prefix, const struct net_route_spec *spec, stru
 /* The main table's unicast routes; *n of them. */
 struct net_route *net_routes_list (size_t *n, agent_error_t *err);
 /* Checks every route, then removes the main table's routes the kernel did
-   not make for an address and adds these (directly connected ones first). */
+   not make for an address and adds these (directly connected ones first).
+   All or nothing: when the kernel refuses one, the routes added are deleted
+   and the ones before put back (net_route_swap.c); err is the refusal, and
+   names what could not be put back, if anything. */
 int net_routes_replace (const struct net_route_spec *specs, size_t n, agent_error_t *err);
 
 struct net_neighbor_spec

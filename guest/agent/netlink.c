@@ -49,14 +49,18 @@ nl_attrs (const struct nlmsghdr *msg, size_t hdr_len, struct rtattr **tb, int ma
 }
 
 static int
-nl_open_send (struct nl_request *req, agent_error_t *err)
+nl_open_send (const struct nlmsghdr *msg, agent_error_t *err)
 {
   struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
   int fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  int one = 1;
 
   if (fd < 0)
     return agent_make_error (err, errno, "cannot open an rtnetlink socket");
-  if (sendto (fd, req->hdr, req->hdr->nlmsg_len, 0, (struct sockaddr *) &kernel, sizeof (kernel)) < 0)
+  /* An error's ACK then carries the request's header only, never a copy of
+     a large resent route that would not fit the answer buffer. */
+  if (setsockopt (fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof (one)) < 0
+      || sendto (fd, msg, msg->nlmsg_len, 0, (struct sockaddr *) &kernel, sizeof (kernel)) < 0)
     {
       agent_make_error (err, errno, "cannot send an rtnetlink request");
       close (fd);
@@ -108,9 +112,9 @@ nl_handle (const struct nlmsghdr *m, const char *what, nl_each_fn each, void *ar
 }
 
 static int
-nl_exchange (struct nl_request *req, const char *what, nl_each_fn each, void *arg, agent_error_t *err)
+nl_exchange (const struct nlmsghdr *msg, const char *what, nl_each_fn each, void *arg, agent_error_t *err)
 {
-  cleanup_close int fd = nl_open_send (req, err);
+  cleanup_close int fd = nl_open_send (msg, err);
   cleanup_free char *answer = NULL;
 
   if (fd < 0)
@@ -140,12 +144,25 @@ int
 nl_call (struct nl_request *req, const char *what, agent_error_t *err)
 {
   req->hdr->nlmsg_flags |= NLM_F_ACK;
-  return nl_exchange (req, what, NULL, NULL, err);
+  return nl_exchange (req->hdr, what, NULL, NULL, err);
+}
+
+int
+nl_resend (const struct nlmsghdr *dumped, int type, int flags, const char *what, agent_error_t *err)
+{
+  cleanup_free struct nlmsghdr *msg = xmalloc (dumped->nlmsg_len);
+
+  memcpy (msg, dumped, dumped->nlmsg_len);
+  msg->nlmsg_type = (unsigned short) type;
+  msg->nlmsg_flags = (unsigned short) (NLM_F_REQUEST | NLM_F_ACK | flags);
+  msg->nlmsg_seq = 1;
+  msg->nlmsg_pid = 0;
+  return nl_exchange (msg, what, NULL, NULL, err);
 }
 
 int
 nl_dump (struct nl_request *req, nl_each_fn each, void *arg, agent_error_t *err)
 {
   req->hdr->nlmsg_flags |= NLM_F_DUMP;
-  return nl_exchange (req, "cannot read rtnetlink's table", each, arg, err);
+  return nl_exchange (req->hdr, "cannot read rtnetlink's table", each, arg, err);
 }

@@ -32,6 +32,10 @@ void nl_put (struct nl_request *req, int type, const void *data, size_t len);
    (e.g. "cannot add address 10.0.0.1/24 to eth0") as context. */
 int nl_call (struct nl_request *req, const char *what, agent_error_t *err);
 
+/* Sends a copy of dumped (a message the kernel dumped, whatever its size)
+   as a request of type with flags, and waits for its ACK as nl_call does. */
+int nl_resend (const struct nlmsghdr *dumped, int type, int flags, const char *what, agent_error_t *err);
+
 /* Sends a dump request and calls each for every answer message, until the
    dump ends or each returns < 0 (then err is set by each). */
 typedef int (*nl_each_fn) (const struct nlmsghdr *msg, void *arg, agent_error_t *err);
