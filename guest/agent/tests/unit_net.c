@@ -13,17 +13,15 @@
 #include <sys/ioctl.h>
 
 #include "tests/check.h"
+#include "tests/unit_net.h"
 #include "net_link.h"
 #include "net_parse.h"
 #include "net_route.h"
 #include "netinfo.h"
 #include "util.h"
 
-#define TAP "vc4jt0"
-#define TAP_MAC "02:00:00:00:aa:01"
-
 /* The error's code, when its message is exactly message (NULL: any). */
-static int
+int
 error_is (agent_error_t *err, const char *message)
 {
   int code = -1;
@@ -105,44 +103,6 @@ test_validate_interface_update (void)
   return true;
 }
 
-static bool
-test_parse_route (void)
-{
-  struct net_route_spec s = { .destination = "", .gateway = "10.0.2.2", .device = "", .source = "" };
-  struct net_route_req r;
-  agent_error_t err = NULL;
-
-  CHECK (net_route_parse ("routes[0]", &s, &r, &err) == 0);
-  CHECK (r.dst.family == AF_INET && r.dst.prefix == 0 && r.gateway.family == AF_INET && r.scope == RT_SCOPE_UNIVERSE);
-  s.gateway = "fd00::1";
-  CHECK (net_route_parse ("routes[0]", &s, &r, &err) == 0 && r.dst.family == AF_INET6);
-  s.destination = "10.1.0.0/16";
-  CHECK (net_route_parse ("routes[0]", &s, &r, &err) < 0
-         && error_is (&err, "routes[0].gateway `fd00::1`: not of the destination's address family")
-                == GRPC_INVALID_ARGUMENT);
-  s.gateway = "";
-  s.device = "lo";
-  CHECK (net_route_parse ("routes[1]", &s, &r, &err) == 0 && r.scope == RT_SCOPE_LINK && r.oif > 0);
-  s.destination = "10.1.0.1/16";
-  CHECK (net_route_parse ("routes[1]", &s, &r, &err) < 0
-         && error_is (&err, "routes[1].destination `10.1.0.1/16`: has bits set beyond its prefix length")
-                == GRPC_INVALID_ARGUMENT);
-  s.destination = "10.1.0.0/16";
-  s.scope = 7;
-  CHECK (net_route_parse ("routes[1]", &s, &r, &err) < 0 && error_is (&err, NULL) == GRPC_INVALID_ARGUMENT);
-  s.scope = NET_SCOPE_HOST;
-  s.source = "fd00::9";
-  CHECK (net_route_parse ("routes[1]", &s, &r, &err) < 0 && error_is (&err, NULL) == GRPC_INVALID_ARGUMENT);
-  s.source = "";
-  s.device = "nosuch0";
-  CHECK (net_route_parse ("routes[1]", &s, &r, &err) < 0
-         && error_is (&err, "interface `nosuch0`: no such interface") == GRPC_NOT_FOUND);
-  s.device = "";
-  CHECK (net_route_parse ("routes[1]", &s, &r, &err) < 0
-         && error_is (&err, "routes[1].device ``: a route needs a device or a gateway") == GRPC_INVALID_ARGUMENT);
-  return true;
-}
-
 static const struct net_interface *
 interface_named (const struct net_interface *list, size_t n, const char *name)
 {
@@ -195,50 +155,6 @@ test_update_interface (void)
   u.mac = "";
   u.name = "nosuch0";
   CHECK (net_link_apply (&u, name, &err) < 0 && error_is (&err, NULL) == GRPC_NOT_FOUND);
-  return true;
-}
-
-static const struct net_route *
-route_to (const struct net_route *routes, size_t n, const char *destination)
-{
-  for (size_t i = 0; i < n; i++)
-    if (strcmp (routes[i].destination, destination) == 0)
-      return &routes[i];
-  return NULL;
-}
-
-static bool
-test_replace_routes (void)
-{
-  struct net_route_spec specs[] = {
-    { .destination = "default", .gateway = "10.9.0.1", .device = "", .source = "", .metric = 5 },
-    { .destination = "10.10.0.0/16", .gateway = "", .device = TAP, .source = "10.9.0.3" },
-  };
-  cleanup_free struct net_route *routes = NULL;
-  const struct net_route *r;
-  agent_error_t err = NULL;
-  size_t n;
-
-  CHECK (net_routes_replace (specs, 2, &err) == 0);
-  routes = net_routes_list (&n, &err);
-  CHECK (routes != NULL);
-  r = route_to (routes, n, "0.0.0.0/0");
-  CHECK (r && strcmp (r->gateway, "10.9.0.1") == 0 && strcmp (r->device, TAP) == 0 && r->metric == 5
-         && r->scope == NET_SCOPE_UNIVERSE);
-  r = route_to (routes, n, "10.10.0.0/16");
-  CHECK (r && r->gateway[0] == '\0' && strcmp (r->source, "10.9.0.3") == 0 && r->scope == NET_SCOPE_LINK);
-  /* The kernel's route for the address stays. */
-  CHECK (route_to (routes, n, "10.9.0.0/24") != NULL);
-  free (steal_ptr (&routes));
-
-  CHECK (net_routes_replace (specs + 1, 1, &err) == 0);
-  routes = net_routes_list (&n, &err);
-  CHECK (routes && route_to (routes, n, "0.0.0.0/0") == NULL && route_to (routes, n, "10.10.0.0/16") != NULL);
-
-  specs[0].gateway = "10.77.0.1";
-  CHECK (net_routes_replace (specs, 1, &err) < 0
-         && error_is (&err, "routes[0] `0.0.0.0/0 via 10.77.0.1`: the kernel refused it: Network is unreachable")
-                == GRPC_INVALID_ARGUMENT);
   return true;
 }
 
@@ -318,6 +234,8 @@ static const struct unit_test tests[] = {
   { "parse_route", test_parse_route },
   { "update_interface", test_update_interface },
   { "replace_routes", test_replace_routes },
+  { "replace_routes_all_or_nothing", test_replace_routes_all_or_nothing },
+  { "large_route_removed", test_large_route_removed },
   { "add_neighbors", test_add_neighbors },
 };
 
