@@ -190,6 +190,7 @@ test_replace_routes_all_or_nothing (void)
   struct net_route_spec good[] = {
     { .destination = "default", .gateway = "10.9.0.1", .device = "", .source = "", .metric = 5 },
     { .destination = "10.10.0.0/16", .gateway = "", .device = TAP, .source = "10.9.0.3" },
+    { .destination = "fd00:30::/64", .gateway = "", .device = TAP, .source = "", .metric = 7 },
   };
   /* routes[0] replaces the kernel's route for 10.9.0.3/24, routes[2] goes in
      with it, then routes[1]'s gateway is on no link. */
@@ -202,10 +203,11 @@ test_replace_routes_all_or_nothing (void)
   agent_error_t err = NULL;
   bool same;
 
-  CHECK (net_routes_replace (good, 2, &err) == 0);
+  CHECK (net_routes_replace (good, 3, &err) == 0);
   CHECK (add_multipath_route ());
   CHECK (route_dump_read (&before, true, &err) == 0);
-  CHECK (dumped_route (&before, "10.20.0.0/16") >= 0 && dumped_route (&before, "0.0.0.0/0") >= 0);
+  CHECK (dumped_route (&before, "10.20.0.0/16") >= 0 && dumped_route (&before, "0.0.0.0/0") >= 0
+         && dumped_route (&before, "fd00:30::/64") >= 0);
   CHECK (before.msgs[dumped_route (&before, "10.20.0.0/16")]->nlmsg_len > NL_REQUEST_MAX);
 
   CHECK (net_routes_replace (refused, 3, &err) < 0
