@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -136,6 +137,22 @@ class NetworkIT {
                     || r.destination().startsWith("192.168.88.")), replaced.toString());
             assertTrue(replaced.stream().anyMatch(r -> r.destination().equals("10.0.2.0/24")),
                     "the kernel's route for the address stays: " + replaced);
+        } finally {
+            restoreBootNetwork();
+        }
+    }
+
+    @Test
+    void aRefusedRouteLeavesTheRoutesAsTheyWere() {
+        String dev = booted.name();
+        try {
+            session.updateRoutes(List.of(GuestRoute.via("", GATEWAY, dev), GuestRoute.onLink("192.168.88.0/24", dev)));
+            List<GuestRoute> before = session.listRoutes();
+            InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> session.updateRoutes(
+                    List.of(GuestRoute.onLink("192.168.99.0/24", dev), GuestRoute.via("172.31.0.0/16", "10.77.0.1", dev))));
+            assertEquals("routes[1]", refused.field());
+            assertEquals("172.31.0.0/16 via 10.77.0.1", refused.value());
+            assertEquals(Set.copyOf(before), Set.copyOf(session.listRoutes()), "a refused update changed the routes");
         } finally {
             restoreBootNetwork();
         }
