@@ -26,15 +26,19 @@ final class GuestLink {
     private final SandboxConfig config;
     /** Told of every VM this link takes hold of (booted or attached), to watch for its end. */
     private final Consumer<Vm> held;
+    /** Told of each container with an OOM kill, while this link holds an agent session. */
+    private final Consumer<String> oomKilled;
     private Vm vm;
     private AgentSession agent;
+    private OomWatcher oomWatcher;
     /** The VM this link last ended ({@link #endVm}, or a failed boot's undo): its end was asked for, not noticed. */
     private volatile VmRecord ended;
 
-    GuestLink(VirtContainers vc, SandboxConfig config, Consumer<Vm> held) {
+    GuestLink(VirtContainers vc, SandboxConfig config, Consumer<Vm> held, Consumer<String> oomKilled) {
         this.vc = vc;
         this.config = config;
         this.held = held;
+        this.oomKilled = oomKilled;
     }
 
     /**
@@ -63,7 +67,7 @@ final class GuestLink {
         // A VM that dies mid-call must fail the call now, not at its deadline.
         started.onExit(session::close);
         vm = started;
-        agent = session;
+        useAgent(session);
         held.accept(started);
         GuestSetup.apply(session, network, config.agent());
 
@@ -110,9 +114,10 @@ final class GuestLink {
         Vm current = vm(record, connectTimeout);
         if (agent == null) {
             // each connection starts with a fresh handshake, so stale bytes of an earlier one are discarded
-            agent = vc.agent().connect(current.agentChannel(), config.agent(), connectTimeout,
+            AgentSession session = vc.agent().connect(current.agentChannel(), config.agent(), connectTimeout,
                     () -> requireAlive(current));
-            current.onExit(agent::close);
+            current.onExit(session::close);
+            useAgent(session);
         }
         try {
             requireAlive(current);
@@ -177,10 +182,17 @@ final class GuestLink {
         }
     }
 
+    private void useAgent(AgentSession session) {
+        agent = session;
+        oomWatcher = OomWatcher.start(config.id(), session, oomKilled);
+    }
+
     private void closeAgent() {
         if (agent != null) {
             agent.close();
             agent = null;
+            oomWatcher.stop();
+            oomWatcher = null;
         }
     }
 
