@@ -278,7 +278,7 @@ class ContainersIT {
         while (!eventsOf(c).contains("OOM") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertEquals(List.of("CREATE", "START", "OOM"), eventsOf(c));
+        assertEquals(List.of("CREATE", "START", "EXEC_ADDED", "OOM"), eventsOf(c));
         assertEquals(ContainerState.RUNNING, c.status().state());
         assertEquals(137, c.stop(Duration.ofSeconds(1)));
         assertTrue(c.status().oomKilled(), "the status keeps the kill");
