@@ -163,8 +163,8 @@ final class ContainerRuns {
             return Optional.empty();
         }
         ContainerRecord stopped = stored.get().exited(exit, Instant.now());
-        // an OOM kill was published as it happened (oomKilled): the status keeps it, no second event
         sandbox.vc().store().writeContainerState(sandbox.id(), stopped);
+        // an OOM kill was published as it happened (oomKilled): the status keeps it, no second event
         sandbox.publish(SandboxEvent.Type.EXIT, id, exit.exitCode());
         return Optional.of(stopped);
     }

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * What one {@link Sandbox} object holds in memory: its handle on the VM and its session with the agent.
+ * What one {@link Sandbox} object holds in memory: its handle on the VM and its session with the agent, with
+ * the session's {@link OomWatcher}.
  * Either may be missing (after close(), or in a process that fetched the sandbox) or stale (the VM was
  * replaced by another process); each call checks against the persisted record and connects again.
  * Callers hold the sandbox's lock.
