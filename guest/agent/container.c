@@ -12,6 +12,7 @@
 #include "console.h"
 #include "crun.h"
 #include "guest_hooks.h"
+#include "oom_watch.h"
 #include "rpc.h"
 #include "sandbox.h"
 
@@ -101,6 +102,7 @@ container_free (struct container *c)
         log_warning ("cannot unmount %s: %s", m, strerror (errno));
       free (m);
     }
+  oom_watch_remove (c->oom_watch);
   bundle_remove_tree (c->dir);
   free (c->mounts);
   free (c->cgroup);
@@ -181,6 +183,12 @@ op_free (struct ctr_op *op)
   free (op);
 }
 
+static void
+on_oom_kill (void *ctr)
+{
+  container_oom_event (ctr);
+}
+
 static int
 init_attach (struct ctr_op *op, agent_error_t *err)
 {
@@ -203,6 +211,12 @@ init_attach (struct ctr_op *op, agent_error_t *err)
       agent_error_release (err);
     }
   c->oom_kills_seen = cgroup_oom_kills (c->cgroup);
+  if (c->cgroup && (c->oom_watch = oom_watch_add (c->cgroup, on_oom_kill, c, err)) == NULL)
+    {
+      /* Kills still show in exit statuses and stats. */
+      log_warning ("container %s: %s", c->id, (*err)->msg);
+      agent_error_release (err);
+    }
   if (op->console_fd >= 0 && (op->parent[1] = console_receive (op->console_fd, err)) < 0)
     return -1;
   return cproc_attach_stdio (init, op->parent, op->console_fd >= 0, err);

@@ -49,7 +49,8 @@ struct container
   enum container_state state;
   int busy; /* crun commands running for it */
   struct cproc *procs;
-  uint64_t oom_kills_seen;
+  uint64_t oom_kills_seen; /* exit attribution's; the watch keeps its own */
+  struct oom_watch *oom_watch;
   char **mounts; /* mounted under dir, in mount order */
   size_t n_mounts;
 };
@@ -95,7 +96,10 @@ void reply_error_release (const struct rpc_call *call, agent_error_t *err);
 
 /* Parks call until a container records an OOM kill. */
 void container_oom_wait (const struct rpc_call *call);
-/* A process of c ended: records an OOM kill its cgroup shows. */
+/* The OOM watch of c saw a kill: answers a parked GetOOMEvent or queues. */
+void container_oom_event (struct container *c);
+/* A process of c ended: marks it OOM-killed when c's cgroup recorded a kill
+   since the last exit (the event itself comes from the watch). */
 void container_note_exit (struct container *c, struct cproc *p);
 
 /* Processes (cproc.c). */

@@ -223,16 +223,11 @@ container_oom_wait (const struct rpc_call *call)
 }
 
 void
-container_note_exit (struct container *c, struct cproc *p)
+container_oom_event (struct container *c)
 {
-  uint64_t kills = cgroup_oom_kills (c->cgroup);
   cleanup_free struct parked_call *w = NULL;
 
-  if (kills <= c->oom_kills_seen)
-    return;
-  c->oom_kills_seen = kills;
-  p->oom_killed = true;
-  log_info ("container %s: OOM kill recorded", c->id);
+  log_info ("container %s: OOM kill", c->id);
   /* A waiter whose client gave up must not swallow the event. */
   while ((w = oom_waiters) && ! h2session_call_alive (&w->call))
     {
@@ -246,4 +241,15 @@ container_note_exit (struct container *c, struct cproc *p)
     }
   else if (oom_queued < OOM_QUEUE_MAX)
     oom_queue[oom_queued++] = xstrdup (c->id);
+}
+
+void
+container_note_exit (struct container *c, struct cproc *p)
+{
+  uint64_t kills = cgroup_oom_kills (c->cgroup);
+
+  if (kills <= c->oom_kills_seen)
+    return;
+  c->oom_kills_seen = kills;
+  p->oom_killed = true;
 }

@@ -21,6 +21,7 @@
 #include "guest_info.h"
 #include "handshake.h"
 #include "loop.h"
+#include "oom_watch.h"
 #include "process.h"
 #include "reaper.h"
 #include "transport.h"
@@ -306,6 +307,51 @@ test_reaper_collects_orphans (void)
   return true;
 }
 
+static void
+count_oom_kill (void *arg)
+{
+  (*(int *) arg)++;
+}
+
+static bool
+write_events (const char *path, const char *text)
+{
+  FILE *f = fopen (path, "w");
+
+  return f && fputs (text, f) >= 0 && fclose (f) == 0;
+}
+
+/* A regular file stands in for memory.events: writing it raises IN_MODIFY
+   as the kernel does for the cgroup file. */
+static bool
+test_oom_watch_tells_growing_kills (void)
+{
+  char dir[] = "/tmp/vc4j-oom.XXXXXX";
+  cleanup_free char *path = NULL;
+  agent_error_t err = NULL;
+  struct oom_watch *w;
+  int kills = 0;
+
+  CHECK (mkdtemp (dir) != NULL);
+  xasprintf (&path, "%s/memory.events", dir);
+  CHECK (write_events (path, "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n"));
+  CHECK ((w = oom_watch_add (dir, count_oom_kill, &kills, &err)) != NULL);
+  CHECK (write_events (path, "low 0\nhigh 0\nmax 5\noom 2\noom_kill 2\n"));
+  loop_until (NULL, 0.3);
+  CHECK (kills == 1);
+  /* Other counters move, oom_kill does not: no event. */
+  CHECK (write_events (path, "low 0\nhigh 0\nmax 9\noom 3\noom_kill 2\n"));
+  loop_until (NULL, 0.3);
+  CHECK (kills == 1);
+  oom_watch_remove (w);
+  CHECK (write_events (path, "low 0\nhigh 0\nmax 9\noom 4\noom_kill 3\n"));
+  loop_until (NULL, 0.3);
+  CHECK (kills == 1);
+  unlink (path);
+  rmdir (dir);
+  return true;
+}
+
 static const struct unit_test tests[] = {
   { "process_echo", test_process_echo },
   { "process_stderr_and_exit_code", test_process_stderr_and_exit_code },
@@ -320,6 +366,7 @@ static const struct unit_test tests[] = {
   { "process_clean_signal_state", test_process_clean_signal_state },
   { "process_lingering_grandchild", test_process_lingering_grandchild },
   { "reaper_collects_orphans", test_reaper_collects_orphans },
+  { "oom_watch_tells_growing_kills", test_oom_watch_tells_growing_kills },
 };
 
 int

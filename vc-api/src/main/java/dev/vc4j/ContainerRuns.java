@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Runs of the containers of one {@link Sandbox} object: starting (and starting again) in the guest, and
  * noticing the end of a run nobody asked for. Each started container gets a waiter thread in this process
  * that waits for its init process in bounded slices until it exits or the agent session closes; the exit is
- * recorded (stopped, exit code, finish time, OOM kill), events go out, and the restart policy is applied.
+ * recorded (stopped, exit code, finish time, OOM kill), the exit event goes out, and the restart policy is applied.
  * A run that nobody here watches (started by a closed Sandbox object or another process) is looked up in
  * the agent, which keeps exit statuses, when its status is read.
  */
@@ -164,11 +164,20 @@ final class ContainerRuns {
         }
         ContainerRecord stopped = stored.get().exited(exit, Instant.now());
         sandbox.vc().store().writeContainerState(sandbox.id(), stopped);
-        if (exit.oomKilled()) {
-            sandbox.publish(SandboxEvent.Type.OOM, id, null);
-        }
+        // an OOM kill was published as it happened (oomKilled): the status keeps it, no second event
         sandbox.publish(SandboxEvent.Type.EXIT, id, exit.exitCode());
         return Optional.of(stopped);
+    }
+
+    /**
+     * The agent saw an OOM kill in the cgroup of {@code id} (its init or another of its processes, which may keep
+     * running): the OOM event goes out, for a container the store still has. Called by the {@link OomWatcher}
+     * of the sandbox's agent session, without the sandbox's lock.
+     */
+    void oomKilled(String id) {
+        if (sandbox.vc().store().readContainerState(sandbox.id(), id).isPresent()) {
+            sandbox.publish(SandboxEvent.Type.OOM, id, null);
+        }
     }
 
     private void awaitExit(AgentSession agent, String id, Instant startedAt) {

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * What one {@link Sandbox} object holds in memory: its handle on the VM and its session with the agent.
+ * What one {@link Sandbox} object holds in memory: its handle on the VM and its session with the agent, with
+ * the session's {@link OomWatcher}.
  * Either may be missing (after close(), or in a process that fetched the sandbox) or stale (the VM was
  * replaced by another process); each call checks against the persisted record and connects again.
  * Callers hold the sandbox's lock.
@@ -26,15 +27,19 @@ final class GuestLink {
     private final SandboxConfig config;
     /** Told of every VM this link takes hold of (booted or attached), to watch for its end. */
     private final Consumer<Vm> held;
+    /** Told of each container with an OOM kill, while this link holds an agent session. */
+    private final Consumer<String> oomKilled;
     private Vm vm;
     private AgentSession agent;
+    private OomWatcher oomWatcher;
     /** The VM this link last ended ({@link #endVm}, or a failed boot's undo): its end was asked for, not noticed. */
     private volatile VmRecord ended;
 
-    GuestLink(VirtContainers vc, SandboxConfig config, Consumer<Vm> held) {
+    GuestLink(VirtContainers vc, SandboxConfig config, Consumer<Vm> held, Consumer<String> oomKilled) {
         this.vc = vc;
         this.config = config;
         this.held = held;
+        this.oomKilled = oomKilled;
     }
 
     /**
@@ -63,7 +68,7 @@ final class GuestLink {
         // A VM that dies mid-call must fail the call now, not at its deadline.
         started.onExit(session::close);
         vm = started;
-        agent = session;
+        useAgent(session);
         held.accept(started);
         GuestSetup.apply(session, network, config.agent());
 
@@ -110,9 +115,10 @@ final class GuestLink {
         Vm current = vm(record, connectTimeout);
         if (agent == null) {
             // each connection starts with a fresh handshake, so stale bytes of an earlier one are discarded
-            agent = vc.agent().connect(current.agentChannel(), config.agent(), connectTimeout,
+            AgentSession session = vc.agent().connect(current.agentChannel(), config.agent(), connectTimeout,
                     () -> requireAlive(current));
-            current.onExit(agent::close);
+            current.onExit(session::close);
+            useAgent(session);
         }
         try {
             requireAlive(current);
@@ -177,10 +183,17 @@ final class GuestLink {
         }
     }
 
+    private void useAgent(AgentSession session) {
+        agent = session;
+        oomWatcher = OomWatcher.start(config.id(), session, oomKilled);
+    }
+
     private void closeAgent() {
         if (agent != null) {
             agent.close();
             agent = null;
+            oomWatcher.stop();
+            oomWatcher = null;
         }
     }
 

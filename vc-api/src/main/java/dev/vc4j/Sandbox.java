@@ -45,9 +45,9 @@ public final class Sandbox implements AutoCloseable {
     private Sandbox(VirtContainers vc, SandboxConfig config) {
         this.vc = vc;
         this.config = config;
-        this.link = new GuestLink(vc, config, endWatch::watch);
-        this.launcher = new ContainerLauncher(this);
         this.runs = new ContainerRuns(this);
+        this.link = new GuestLink(vc, config, endWatch::watch, runs::oomKilled);
+        this.launcher = new ContainerLauncher(this);
         this.hooks = new OciHooks(this);
     }
 

@@ -71,6 +71,8 @@ class ContainerCreateRollbackTest {
         when(vm.agentChannel()).thenReturn(AgentChannel.virtioSerial(dir.resolve("agent.sock")));
         when(hypervisor.start(any())).thenReturn(vm);
         when(agent.connect(any(), any(), any(), any())).thenReturn(session);
+        // the OOM watch's poll fails at once, as on a closed session: no thread polls the mock forever
+        when(session.awaitOomEvent(any())).thenThrow(new AgentException("GetOOMEvent", "closed", null));
         VirtContainers vc = VirtContainers.builder().store(store).hypervisor(hypervisor).agent(agent)
                 .network(mock(Network.class)).build();
         sandbox = vc.createSandbox(config);

@@ -242,6 +242,8 @@ class CreateRollbackTest {
         when(hypervisor.start(any())).thenReturn(vm);
         when(hypervisor.isRunning(any())).thenReturn(true);
         when(agent.connect(any(), any(), any(), any())).thenReturn(session);
+        // the OOM watch's poll fails at once, as on a closed session: no thread polls the mock forever
+        when(session.awaitOomEvent(any())).thenThrow(new AgentException("GetOOMEvent", "closed", null));
         return session;
     }
 

@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -218,6 +219,15 @@ class AgentContainersIT {
         ProcessExit exit = session.waitProcess(id, "", WAIT);
         assertEquals(new ProcessExit(137, 9, true), exit);
         assertEquals(Optional.of(id), session.awaitOomEvent(Duration.ofSeconds(5)));
+        assertTrue(session.containerStats(id).oomKills() >= 1);
+        session.removeContainer(id);
+    }
+
+    @Test
+    void aChildKilledForMemoryIsReportedAsItHappensWhileItsContainerRuns() {
+        run(32L << 20, "sh", "-c", "dd if=/dev/zero of=/dev/null bs=128M count=1; exec sleep 1000");
+        assertEquals(Optional.of(id), session.awaitOomEvent(Duration.ofSeconds(10)));
+        assertFalse(session.processStatus(id, "").exited(), "the container's init ended with its child");
         assertTrue(session.containerStats(id).oomKills() >= 1);
         session.removeContainer(id);
     }

@@ -267,6 +267,28 @@ class ContainersIT {
     }
 
     @Test
+    void aChildKilledForMemoryIsAnOomEventAtOnceWhileTheContainerKeepsRunning() throws Exception {
+        String go = "/tmp/" + TestStore.uniqueId("oom-go");
+        Container c = create("sh", "-c", "until [ -e " + go + " ]; do sleep 0.1; done;"
+                + " dd if=/dev/zero of=/dev/null bs=128M count=1; exec sleep 1000");
+        c.start();
+        c.update("{\"memory\":{\"limit\":" + (32L << 20) + "}}");
+        c.exec(Cmd.builder().args("touch", go).build()).close(); // the limit is set: the child may allocate
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!eventsOf(c).contains("OOM") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(List.of("CREATE", "START", "EXEC_ADDED", "OOM"), eventsOf(c));
+        assertEquals(ContainerState.RUNNING, c.status().state());
+        assertEquals(137, c.stop(Duration.ofSeconds(1)));
+        assertTrue(c.status().oomKilled(), "the status keeps the kill");
+        assertEquals(1, eventsOf(c).stream().filter("OOM"::equals).count(), "one event per kill: " + eventsOf(c));
+        sandbox.close();
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().equals("vc4j-oom-" + sandbox.id())), "OOM watch left");
+    }
+
+    @Test
     void aPausedContainerRefusesExecUntilResumed() throws Exception {
         Container c = create("sleep", "1000");
         c.start();

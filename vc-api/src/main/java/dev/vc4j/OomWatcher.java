@@ -1,0 +1,75 @@
+package dev.vc4j;
+
+import dev.vc4j.spi.AgentSession;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Tells of OOM kills in a sandbox's containers as the agent sees them in their cgroups, whether or not the
+ * container survives (a child killed, its init still running), as containerd's TaskOOM does. One daemon thread
+ * per agent session long-polls the agent's OOM events in bounded slices and hands each container id on; it ends
+ * when the session fails (closed, or its VM gone) or at {@link #stop()}.
+ */
+final class OomWatcher {
+    private static final System.Logger LOG = System.getLogger(OomWatcher.class.getName());
+    /** One poll; an idle sandbox costs one call per slice. */
+    private static final Duration POLL_SLICE = Duration.ofSeconds(30);
+    /** A closed session fails its pending poll within milliseconds; this only bounds a stuck one. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    private OomWatcher(String sandboxId, AgentSession agent, Consumer<String> oomKilled) {
+        thread = new Thread(() -> poll(agent, oomKilled), "vc4j-oom-" + sandboxId);
+        thread.setDaemon(true);
+    }
+
+    /** Starts watching {@code agent}: {@code oomKilled} gets the id of each container with an OOM kill. */
+    static OomWatcher start(String sandboxId, AgentSession agent, Consumer<String> oomKilled) {
+        OomWatcher watcher = new OomWatcher(sandboxId, agent, oomKilled);
+        watcher.thread.start();
+        return watcher;
+    }
+
+    private void poll(AgentSession agent, Consumer<String> oomKilled) {
+        while (!stopped) {
+            String containerId;
+            try {
+                containerId = agent.awaitOomEvent(POLL_SLICE).orElse(null);
+            } catch (RuntimeException e) {
+                if (!stopped) {
+                    LOG.log(System.Logger.Level.DEBUG, "OOM watch of " + thread.getName() + " ended", e);
+                }
+                return; // the session closed or its VM is gone: a new session gets a new watcher
+            }
+            if (containerId != null && !stopped) {
+                try {
+                    oomKilled.accept(containerId);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "publishing the OOM kill of container " + containerId
+                            + " failed", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops the thread and waits for it to end. Called after the session is closed, which fails the pending
+     * poll; the interrupt cancels it should the session still be open.
+     */
+    void stop() {
+        stopped = true;
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        thread.interrupt();
+        try {
+            thread.join(STOP_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}
