@@ -71,5 +71,4 @@ final class OomWatcher {
             Thread.currentThread().interrupt();
         }
     }
-
 }
