@@ -2,11 +2,16 @@
 #ifndef VC4J_TEST_LOOP_WAIT_H
 #define VC4J_TEST_LOOP_WAIT_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <time.h>
 
+#include "tests/check.h"
 #include "error.h"
 #include "loop.h"
+#include "reaper.h"
 
 static inline double
 now (void)
@@ -30,6 +35,23 @@ loop_until (const bool *flag, double seconds)
         return false;
       }
   return flag == NULL || *flag;
+}
+
+/* Runs the tests in the process state of the agent (SIGPIPE ignored, child
+   subreaper, the loop and the reaper set up), which children must not see. */
+static inline int
+run_unit_tests_as_agent (const struct unit_test *tests, size_t n)
+{
+  agent_error_t err = NULL;
+
+  signal (SIGPIPE, SIG_IGN);
+  prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  if (loop_init (&err) < 0 || reaper_init (&err) < 0)
+    {
+      agent_error_log_release (&err);
+      return EXIT_FAILURE;
+    }
+  return run_unit_tests (tests, n);
 }
 
 #endif

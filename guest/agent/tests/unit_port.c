@@ -196,16 +196,5 @@ static const struct unit_test tests[] = {
 int
 main (void)
 {
-  agent_error_t err = NULL;
-
-  /* The same process state as the agent's, which children must not see. */
-  signal (SIGPIPE, SIG_IGN);
-  prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-  if (loop_init (&err) < 0 || reaper_init (&err) < 0)
-    {
-      agent_error_log_release (&err);
-      return EXIT_FAILURE;
-    }
-
-  return run_unit_tests (tests, ARRAY_SIZE (tests));
+  return run_unit_tests_as_agent (tests, ARRAY_SIZE (tests));
 }
