@@ -90,12 +90,14 @@ public final class Container {
         try (var lock = sandbox.lock(true)) {
             ContainerRecord record = load();
             Operation.STOP.require(id(), record.status().state());
-            sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
             AgentSession agent = sandbox.link().session(sandbox.load());
             if (record.status().state() == ContainerState.PAUSED) {
                 agent.resumeContainer(id()); // a frozen process would take the signal only after a resume
             }
             agent.signalProcess(id(), INIT, SIGTERM, false);
+            // only once the signal is sent, so that a failed stop leaves the restart policy in force; the
+            // waiter cannot record the exit before: it needs the lock held here
+            sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
             ProcessExit exit;
             try {
                 exit = agent.waitProcess(id(), INIT, timeout);
@@ -113,10 +115,10 @@ public final class Container {
         try (var lock = sandbox.lock(true)) {
             ContainerRecord record = load();
             Operation.SIGNAL.require(id(), record.status().state());
-            if (STOPPING_SIGNALS.contains(signal)) {
+            agent().signalProcess(id(), INIT, signal, all);
+            if (STOPPING_SIGNALS.contains(signal)) { // after the signal, as in stop()
                 sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
             }
-            agent().signalProcess(id(), INIT, signal, all);
         }
     }
 

@@ -110,7 +110,6 @@ public final class Sandbox implements AutoCloseable {
 
     /** The sandbox's containers, in id order. */
     public List<Container> containers() {
-        runs.recordUnseenExits();
         try (var lock = lock(false)) {
             return vc.store().listContainers(id()).stream()
                     .map(cid -> new Container(this, vc.store().readContainerConfig(id(), cid))).toList();
@@ -120,7 +119,6 @@ public final class Sandbox implements AutoCloseable {
     /** Throws {@link NotFoundException} when the sandbox has no container {@code containerId}. */
     public Container container(String containerId) {
         SandboxIds.check("containerId", containerId);
-        runs.recordUnseenExits();
         try (var lock = lock(false)) {
             return new Container(this, vc.store().readContainerConfig(id(), containerId));
         }

@@ -109,7 +109,7 @@ public final class VirtContainers {
     /** A start that failed with a container may have left the sandbox running: it is stopped first. */
     private static void deleteAfterFailure(Sandbox sandbox, Throwable failure) {
         try {
-            if (sandbox.status().state() == SandboxState.RUNNING) {
+            if (sandbox.storedStatus().state() == SandboxState.RUNNING) { // no call into the guest while undoing
                 sandbox.stop(true);
             }
             sandbox.delete();

@@ -70,7 +70,7 @@ final class ContainerRpcs {
     }
 
     private static String checkExecId(String execId) {
-        return execId.isEmpty() ? execId : checkId("execId", execId);
+        return "".equals(execId) ? execId : checkId("execId", execId);
     }
 
     private static Subject container(String id) {

@@ -30,7 +30,6 @@ final class VsockNative {
     static final int SOCKADDR_VM_SIZE = 16;
 
     static final int EINTR = 4;
-    static final int EAGAIN = 11;
     static final int EINPROGRESS = 115;
 
     static {

@@ -8,6 +8,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -27,7 +28,8 @@ final class VsockStream implements AgentStream {
     private final Memory readBuffer = new Memory(CHUNK);
     private final Memory writeBuffer = new Memory(CHUNK);
     private final Memory pollFd = new Memory(VsockNative.POLLFD_SIZE);
-    private volatile boolean open = true;
+    /** Cleared by the one close() that closes the descriptor: two closers must not close a reused number. */
+    private final AtomicBoolean open = new AtomicBoolean(true);
 
     VsockStream(int fd, String address) {
         this.fd = fd;
@@ -98,15 +100,14 @@ final class VsockStream implements AgentStream {
 
     @Override
     public boolean isOpen() {
-        return open;
+        return open.get();
     }
 
     @Override
     public void close() {
-        if (!open) {
+        if (!open.compareAndSet(true, false)) {
             return;
         }
-        open = false;
         try {
             VsockNative.shutdown(fd, VsockNative.SHUT_RDWR);
         } catch (LastErrorException e) {
@@ -122,7 +123,7 @@ final class VsockStream implements AgentStream {
 
     private void enter() throws ClosedChannelException {
         inUse.readLock().lock();
-        if (!open) {
+        if (!open.get()) {
             inUse.readLock().unlock();
             throw new ClosedChannelException();
         }

@@ -46,7 +46,8 @@ public interface Vm extends AutoCloseable {
     List<String> blockNodes();
 
     /**
-     * Adds {@code count} vCPUs, within the config's maxVcpus, all or none; returns the VM's vCPU count after.
+     * Adds {@code count} vCPUs, within the config's maxVcpus (checked before any is added); returns the VM's
+     * vCPU count after.
      * The guest has to bring them online.
      */
     int hotplugVcpus(int count);

@@ -34,7 +34,6 @@ final class QemuVm implements Vm {
     private final List<String> lastEvents = new CopyOnWriteArrayList<>();
     /** Completed when the VM ends; cancelled by {@link #close()}, which drops the actions of {@link #onExit}. */
     private final CompletableFuture<Object> ended = new CompletableFuture<>();
-    private volatile boolean monitorLost;
     private boolean stopped;
 
     QemuVm(QemuProcess process, RunFiles files, VmRecord record, Duration timeToControlReady,
@@ -47,7 +46,6 @@ final class QemuVm implements Vm {
         this.monitor = monitor;
         this.blocks = new BlockHotplug(control, BlockIndices.inMemory());
         this.resources = new ResourceHotplug(control, record.accelerator());
-        monitor.onConnectionLost(reason -> monitorLost = true);
         // the monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process
         // is reaped (and without polling when QEMU is not this JVM's child), so whichever comes first counts
         monitor.onConnectionLost(ended::complete);
@@ -76,7 +74,7 @@ final class QemuVm implements Vm {
 
     @Override
     public boolean isAlive() {
-        return !monitorLost && process.isAlive();
+        return !monitor.isLost() && process.isAlive();
     }
 
     @Override

@@ -205,6 +205,11 @@ final class QmpClient implements AutoCloseable {
         lost.thenAcceptAsync(action);
     }
 
+    /** Whether the connection has ended: at once, unlike the actions of {@link #onConnectionLost}. */
+    boolean isLost() {
+        return lost.isDone();
+    }
+
     private synchronized void send(ObjectNode message) {
         try {
             ByteBuffer buf = ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8));

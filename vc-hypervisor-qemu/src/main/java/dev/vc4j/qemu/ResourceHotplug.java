@@ -40,7 +40,10 @@ final class ResourceHotplug {
         this.accel = accel;
     }
 
-    /** Adds {@code count} vCPUs; all or none: the free CPU slots are counted first. Returns the new total. */
+    /**
+     * Adds {@code count} vCPUs, refused before any is added when there is no room for all; a device_add QEMU refuses
+     * midway leaves the earlier ones in, which its error says. Returns the new total.
+     */
     synchronized int addVcpus(int count) {
         JsonNode cpus = hotpluggableCpus();
         int present = present(cpus);
@@ -61,7 +64,14 @@ final class ResourceHotplug {
                     .put("driver", slot.path("type").asText())
                     .put("id", CPU_PREFIX + UUID.randomUUID().toString().substring(0, 8));
             slot.path("props").fields().forEachRemaining(prop -> args.set(prop.getKey(), prop.getValue()));
-            qmp.execute("device_add", args, COMMAND_TIMEOUT);
+            try {
+                qmp.execute("device_add", args, COMMAND_TIMEOUT);
+            } catch (VcException e) {
+                // the room was counted first, so this is QEMU refusing: say how many got in
+                e.addSuppressed(new HypervisorException("added " + i + " of " + count + " vCPUs before QEMU refused;"
+                        + " the VM has " + (present + i)));
+                throw e;
+            }
         }
         return present + count;
     }
