@@ -206,7 +206,7 @@ public final class Container {
             SandboxRecord sandboxRecord = sandbox.load();
             if (sandboxRecord.vm() != null) {
                 sandbox.link().session(sandboxRecord).removeContainer(id());
-                sandbox.launcher().unplugRootfs(id(), sandboxRecord, sandbox.link());
+                sandbox.launcher().unplugRootfs(config, sandboxRecord);
             }
             if (record.blockIndex() != null) {
                 sandbox.vc().store().writeState(sandboxRecord.withoutBlockIndex(record.blockIndex()));

@@ -14,9 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.Optional;
 
 /**
  * Creates a sandbox's containers: checks a {@link ContainerConfig} against the others, records it, and turns it
@@ -37,7 +35,6 @@ final class ContainerLauncher {
     private static final long DEVICE_POLL_MILLIS = 100;
 
     private final Sandbox sandbox;
-    private final Map<String, HotpluggedDrive> drives = new ConcurrentHashMap<>();
 
     ContainerLauncher(Sandbox sandbox) {
         this.sandbox = sandbox;
@@ -62,13 +59,13 @@ final class ContainerLauncher {
             store.createContainerConfig(sid, config);
             undo.push("remove the container's files", () -> store.deleteContainer(sid, cid));
             Integer blockIndex = null;
-            if (plugRootfs(config, () -> sandbox.link().vm(record), undo) != null) {
+            if (plugRootfs(config, record, undo) != null) {
                 blockIndex = record.freeBlockIndex();
                 store.writeState(record.withBlockIndex(blockIndex));
                 undo.push("free the block index", () -> store.writeState(record));
             }
             AgentSession agent = sandbox.link().session(record);
-            create(config, agent);
+            create(config, record, agent);
             undo.push("remove the container from the guest", () -> agent.removeContainer(cid));
             store.writeContainerState(sid, ContainerRecord.created(cid, blockIndex));
         } catch (RuntimeException | Error e) {
@@ -87,28 +84,35 @@ final class ContainerLauncher {
     }
 
     /** Plugs a block rootfs into {@code vm}, registering the unplug; null for a directory rootfs. */
-    private HotpluggedDrive plugRootfs(ContainerConfig config, Supplier<Vm> vm, Undo undo) {
+    private HotpluggedDrive plugRootfs(ContainerConfig config, SandboxRecord record, Undo undo) {
         if (config.rootfs().kind() != Rootfs.Kind.BLOCK_DEVICE) {
             return null;
         }
-        Vm target = vm.get();
+        Vm target = sandbox.link().vm(record);
         HotpluggedDrive plugged = target.hotplugDrive(Drive.raw(config.rootfs().source()));
         undo.push("unplug the rootfs drive of " + config.id(), () -> target.unplugDrive(plugged));
-        drives.put(config.id(), plugged);
-        undo.push("forget the rootfs drive of " + config.id(), () -> drives.remove(config.id()));
         return plugged;
     }
 
-    /** Creates the container in the guest, its init process not started yet. */
-    void create(ContainerConfig config, AgentSession agent) {
+    /**
+     * The drive of a block rootfs as the VM lists it: the VM is the one record of what is plugged, so any
+     * process or Sandbox object finds it.
+     */
+    private static Optional<HotpluggedDrive> pluggedRootfs(Vm vm, ContainerConfig config) {
+        return vm.drives().stream().filter(d -> d.drive().path().equals(config.rootfs().source())).findFirst();
+    }
+
+    /**
+     * Creates the container in the guest, its init process not started yet. A block rootfs missing from the
+     * VM (a stopped container of a sandbox restarted with a new VM) is plugged again.
+     */
+    void create(ContainerConfig config, SandboxRecord record, AgentSession agent) {
         ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), OciSpec.container(config))
                 .terminal(config.cmd().tty());
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
-            HotpluggedDrive drive = drives.get(config.id());
-            if (drive == null) {
-                throw new HypervisorException("container `" + config.id()
-                        + "`: its rootfs drive was plugged by another process, which alone can run it again");
-            }
+            Vm vm = sandbox.link().vm(record);
+            HotpluggedDrive drive = pluggedRootfs(vm, config)
+                    .orElseGet(() -> vm.hotplugDrive(Drive.raw(config.rootfs().source())));
             awaitDevice(agent, drive.serial());
             spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs"));
         } else {
@@ -125,11 +129,11 @@ final class ContainerLauncher {
         agent.createContainer(spec.build());
     }
 
-    /** Unplugs the container's rootfs drive if this object plugged one. */
-    void unplugRootfs(String containerId, SandboxRecord record, GuestLink link) {
-        HotpluggedDrive drive = drives.remove(containerId);
-        if (drive != null && record.vm() != null) {
-            link.vm(record).unplugDrive(drive);
+    /** Unplugs the container's rootfs drive, whoever plugged it; the caller checked that a VM is recorded. */
+    void unplugRootfs(ContainerConfig config, SandboxRecord record) {
+        if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
+            Vm vm = sandbox.link().vm(record);
+            pluggedRootfs(vm, config).ifPresent(vm::unplugDrive);
         }
     }
 

@@ -55,7 +55,7 @@ final class ContainerRuns {
             } catch (AgentException e) {
                 // not in the guest any more (its VM was restarted): it is created afresh below either way
             }
-            sandbox.launcher().create(config, agent);
+            sandbox.launcher().create(config, sandboxRecord, agent);
         }
         agent.startContainer(id);
         // millisecond precision survives the store's round trip, so a waiter can tell its run from a later one
