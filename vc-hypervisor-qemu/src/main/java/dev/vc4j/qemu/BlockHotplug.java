@@ -36,12 +36,13 @@ final class BlockHotplug {
     private static final String DISK_PREFIX = "vc4j-disk";
     private static final String NODE_PREFIX = "vc4j-node";
 
-    private final QmpClient qmp;
-    private final BlockIndices indices;
+    /** SCSI addresses 256 targets of 256 LUNs; virtio-blk drives are bounded far lower by their root ports. */
+    private static final int INDEX_LIMIT = 256 * 256;
 
-    BlockHotplug(QmpClient qmp, BlockIndices indices) {
+    private final QmpClient qmp;
+
+    BlockHotplug(QmpClient qmp) {
         this.qmp = qmp;
-        this.indices = indices;
     }
 
     /** Serialised: two plugs at once could pick the same free port. */
@@ -50,17 +51,8 @@ final class BlockHotplug {
         Layout layout = layout();
         BlockDriver driver = layout.hasScsi() ? BlockDriver.VIRTIO_SCSI : BlockDriver.VIRTIO_BLK;
         String port = driver == BlockDriver.VIRTIO_BLK ? layout.freeRootPort(drive) : null;
-        int index = indices.allocate();
-        while (layout.diskIndices().contains(index)) {
-            index = indices.allocate(); // plugged by another process: stays taken here too
-        }
-        HotpluggedDrive plugged = named(drive, index);
-        try {
-            qmp.execute("blockdev-add", blockdev(plugged), COMMAND_TIMEOUT);
-        } catch (RuntimeException e) {
-            indices.release(index);
-            throw e;
-        }
+        HotpluggedDrive plugged = named(drive, freeIndex(layout.diskIndices()));
+        qmp.execute("blockdev-add", blockdev(plugged), COMMAND_TIMEOUT);
         try {
             qmp.execute("device_add", device(plugged, driver, port), COMMAND_TIMEOUT);
             return plugged;
@@ -119,7 +111,27 @@ final class BlockHotplug {
 
     private void deleteNode(HotpluggedDrive drive) {
         qmp.execute("blockdev-del", JSON.createObjectNode().put("node-name", drive.nodeName()), COMMAND_TIMEOUT);
-        indices.release(drive.index());
+    }
+
+    /**
+     * The lowest index that neither a device nor a block node of the VM uses. QEMU's own lists are the record,
+     * so every process attached to the VM agrees, and a node left by an unplug that timed out stays taken.
+     */
+    private int freeIndex(Set<Integer> diskIndices) {
+        Set<Integer> taken = new HashSet<>(diskIndices);
+        for (String node : blockNodes()) {
+            if (node.startsWith(NODE_PREFIX)) {
+                taken.add(Integer.parseInt(node.substring(NODE_PREFIX.length())));
+            }
+        }
+        int index = 0;
+        while (taken.contains(index)) {
+            index++;
+        }
+        if (index >= INDEX_LIMIT) {
+            throw new HypervisorException("all " + INDEX_LIMIT + " drive indices of this VM are in use");
+        }
+        return index;
     }
 
     /**

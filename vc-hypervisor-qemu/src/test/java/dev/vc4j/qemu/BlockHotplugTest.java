@@ -45,7 +45,7 @@ class BlockHotplugTest {
         }
         qemu = QemuProcess.launch(argv, dir.resolve("qemu.log"), dir.resolve("console.log"));
         qmp = QmpClient.connect(socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
-        blocks = new BlockHotplug(qmp, BlockIndices.inMemory());
+        blocks = new BlockHotplug(qmp);
     }
 
     private void startWithRootPorts(int count) {
