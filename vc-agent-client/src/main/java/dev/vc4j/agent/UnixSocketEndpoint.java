@@ -16,12 +16,21 @@ record UnixSocketEndpoint(Path socket) implements AgentEndpoint {
 
     @Override
     public AgentStream connect(Duration timeout) throws IOException {
-        // a unix connect either succeeds or fails at once: the timeout has nothing to bound
+        // Non-blocking, so that it succeeds or fails at once: a blocking connect to a listener whose backlog is
+        // full (QEMU takes one client at a time) waits with no deadline, while a failed attempt is retried by
+        // the caller until its own. The timeout has nothing left to bound.
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.configureBlocking(false);
+            if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
+                throw new IOException("it accepts no connection now (its backlog is full)");
+            }
+            channel.configureBlocking(true);
             return new Stream(channel);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("cannot connect to " + socket + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
             channel.close();
             throw e;
         }
