@@ -2,7 +2,6 @@
    a host: storage descriptions, cgroup files, output bounds, CPU and memory
    onlining, copied files. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,7 +12,6 @@
 
 #include "tests/check.h"
 #include "cgroup.h"
-#include "container.h"
 #include "guest_ops.h"
 #include "loop.h"
 #include "pstream.h"
@@ -227,68 +225,6 @@ test_output_eof (void)
   return true;
 }
 
-extern struct container *containers;
-
-static int
-count_open_fds (void)
-{
-  DIR *d = opendir ("/proc/self/fd");
-  int n = 0;
-
-  if (d == NULL)
-    return -1;
-  while (readdir (d))
-    n++;
-  closedir (d);
-  return n;
-}
-
-/* A process that ended keeps no descriptor in the agent, even before it is
-   removed: containers with periodic execs (health checks) would otherwise
-   run the agent out of fds. */
-static bool
-test_ended_processes_keep_no_fds (void)
-{
-  struct container c = { .id = (char *) "fds", .dir = tmp_root, .state = CTR_RUNNING };
-  agent_error_t err = NULL;
-  int baseline = count_open_fds ();
-
-  CHECK (baseline > 0);
-  containers = &c;
-  for (int i = 0; i < 20; i++)
-    {
-      char id[16];
-      int in[2], out[2], errs[2];
-      struct cproc *p;
-
-      snprintf (id, sizeof (id), "exec%d", i);
-      p = cproc_new (&c, id);
-      CHECK (pipe2 (in, O_NONBLOCK | O_CLOEXEC) == 0 && pipe2 (out, O_NONBLOCK | O_CLOEXEC) == 0
-             && pipe2 (errs, O_NONBLOCK | O_CLOEXEC) == 0);
-      int parent[3] = { in[1], out[0], errs[0] };
-      CHECK (cproc_attach_stdio (p, parent, false, &err) == 0);
-      /* The process ends: its ends of the pipes close, the reaper reports it. */
-      close (in[0]);
-      close (out[1]);
-      close (errs[1]);
-      p->pid = 4000000 + i;
-      CHECK (cproc_exited (p->pid, 0));
-      for (int j = 0; j < 20 && ! (p->out.eof && p->err.eof); j++)
-        loop_run_once (10, &err);
-      CHECK (p->exited && p->out.eof && p->err.eof);
-      CHECK (count_open_fds () == baseline);
-    }
-  while (c.procs)
-    {
-      struct cproc *p = c.procs;
-
-      c.procs = p->next;
-      cproc_free (p);
-    }
-  containers = NULL;
-  return true;
-}
-
 static bool
 read_text (const char *path, char *out, size_t size)
 {
@@ -411,7 +347,6 @@ static const struct unit_test tests[] = {
   { "cgroup_stats_and_procs", test_cgroup_stats_and_procs },
   { "output_is_bounded", test_output_is_bounded },
   { "output_eof", test_output_eof },
-  { "ended_processes_keep_no_fds", test_ended_processes_keep_no_fds },
   { "online_cpus_and_memory", test_online_cpus_and_memory },
   { "copy_file", test_copy_file },
   { "sandbox_setup", test_sandbox_setup },
