@@ -15,8 +15,6 @@
 #include "reaper.h"
 #include "rpc.h"
 
-extern struct container *containers;
-
 struct cproc *
 cproc_new (struct container *c, const char *exec_id)
 {

@@ -13,8 +13,6 @@
 #include "crun.h"
 #include "util.h"
 
-extern struct container *containers;
-
 static char tmp_root[] = "/tmp/vc4j-unit-ctr-ops.XXXXXX";
 
 static int
