@@ -24,7 +24,6 @@ struct ctr_op
 {
   struct rpc_call call;
   struct container *ctr;
-  enum container_state next_state;
   int console_fd;
   int parent[3];
 };

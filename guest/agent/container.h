@@ -55,6 +55,9 @@ struct container
   size_t n_mounts;
 };
 
+/* Every container of the sandbox, newest first (container.c). */
+extern struct container *containers;
+
 struct container_create
 {
   const char *id;

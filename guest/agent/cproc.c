@@ -15,8 +15,6 @@
 #include "reaper.h"
 #include "rpc.h"
 
-extern struct container *containers;
-
 struct cproc *
 cproc_new (struct container *c, const char *exec_id)
 {
@@ -78,6 +76,8 @@ record_exit (struct cproc *p, int status)
   struct parked_call *w;
 
   p->exited = true;
+  /* Nobody reads this stdin any more: its descriptor goes with the process. */
+  in_stream_release (&p->in);
   if (WIFSIGNALED (status))
     {
       p->signal = WTERMSIG (status);
@@ -166,6 +166,22 @@ exec_op_free (struct exec_op *op)
   free (op);
 }
 
+/* crun exec has returned: its process file, pid file, console socket and
+   log are not read again, and would pile up with every exec. */
+static void
+unlink_exec_files (const struct container *c, const char *exec_id)
+{
+  static const char *const suffixes[] = { "json", "pid", "console", "log" };
+
+  for (size_t i = 0; i < ARRAY_SIZE (suffixes); i++)
+    {
+      cleanup_free char *path = NULL;
+
+      xasprintf (&path, "%s/exec-%s.%s", c->dir, exec_id, suffixes[i]);
+      unlink (path);
+    }
+}
+
 static void
 unlink_proc (struct container *c, struct cproc *p)
 {
@@ -176,7 +192,6 @@ unlink_proc (struct container *c, struct cproc *p)
         break;
       }
 }
-
 
 static void
 on_exec_done (void *arg, int exit_code, const char *error)
@@ -198,6 +213,7 @@ on_exec_done (void *arg, int exit_code, const char *error)
           Vc4j__Agent__V1__Empty resp = VC4J__AGENT__V1__EMPTY__INIT;
           cproc_started (op->proc, pid);
           rpc_reply (&op->call, &resp.base);
+          unlink_exec_files (op->ctr, op->proc->exec_id);
           exec_op_free (op);
           return;
         }
@@ -207,6 +223,7 @@ on_exec_done (void *arg, int exit_code, const char *error)
     }
   h2session_reply_error (&op->call, err->code, err->msg);
   agent_error_release (&err);
+  unlink_exec_files (op->ctr, op->proc->exec_id);
   unlink_proc (op->ctr, op->proc);
   cproc_free (op->proc);
   exec_op_free (op);
@@ -243,6 +260,7 @@ cproc_exec (struct container *c, const char *exec_id, const uint8_t *process_jso
   xasprintf (&op->pid_file, "%s/exec-%s.pid", c->dir, exec_id);
   if (bundle_stdio (tty, console_path, child, op->parent, &op->console_fd, err) < 0)
     {
+      unlink_exec_files (c, exec_id);
       op->console_fd = -1;
       exec_op_free (op);
       return -1;
@@ -254,6 +272,7 @@ cproc_exec (struct container *c, const char *exec_id, const uint8_t *process_jso
   bundle_close_fds (child);
   if (rv < 0)
     {
+      unlink_exec_files (c, exec_id);
       exec_op_free (op);
       return -1;
     }

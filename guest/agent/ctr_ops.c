@@ -16,8 +16,9 @@ struct simple_op
 {
   struct rpc_call call;
   struct container *ctr;
+  bool sets_state; /* false: crun changes no state (update, kill), so concurrent ops' states stand */
   enum container_state on_success;
-  enum container_state on_failure;
+  enum container_state on_failure; /* also delete's: the state it had before */
   const char *what;
   enum grpc_code code; /* delete: what to answer once done */
   char *message;
@@ -36,7 +37,8 @@ on_simple_done (void *arg, int exit_code, const char *error)
   agent_error_t err = NULL;
 
   op->ctr->busy--;
-  op->ctr->state = exit_code == 0 ? op->on_success : op->on_failure;
+  if (op->sets_state)
+    op->ctr->state = exit_code == 0 ? op->on_success : op->on_failure;
   if (exit_code == 0)
     reply_empty (&op->call);
   else
@@ -47,14 +49,14 @@ on_simple_done (void *arg, int exit_code, const char *error)
 }
 
 static int
-run_simple (struct container *c, const char *const *args, enum container_state on_success,
+run_simple (struct container *c, const char *const *args, bool sets_state, enum container_state on_success,
             const struct rpc_call *call, agent_error_t *err)
 {
   cleanup_free char *log_path = NULL;
   struct simple_op *op = xzalloc (sizeof (*op));
 
-  *op = (struct simple_op){ .call = *call, .ctr = c, .on_success = on_success, .on_failure = c->state,
-                            .what = args[0] };
+  *op = (struct simple_op){ .call = *call, .ctr = c, .sets_state = sets_state, .on_success = on_success,
+                            .on_failure = c->state, .what = args[0] };
   xasprintf (&log_path, "%s/crun.log", c->dir);
   if (crun_run (log_path, args, NULL, on_simple_done, op, err) < 0)
     {
@@ -83,7 +85,7 @@ container_start (struct container *c, const struct rpc_call *call, agent_error_t
 
   if (require_state (c, CTR_CREATED, "start", err) < 0)
     return -1;
-  return run_simple (c, args, CTR_RUNNING, call, err);
+  return run_simple (c, args, true, CTR_RUNNING, call, err);
 }
 
 int
@@ -93,7 +95,7 @@ container_pause (struct container *c, bool pause, const struct rpc_call *call, a
 
   if (require_state (c, pause ? CTR_RUNNING : CTR_PAUSED, args[0], err) < 0)
     return -1;
-  return run_simple (c, args, pause ? CTR_PAUSED : CTR_RUNNING, call, err);
+  return run_simple (c, args, true, pause ? CTR_PAUSED : CTR_RUNNING, call, err);
 }
 
 int
@@ -109,7 +111,7 @@ container_update (struct container *c, const uint8_t *resources, size_t len, con
   if (bundle_write_file (path, resources, len, err) < 0)
     return -1;
   args[2] = path;
-  return run_simple (c, args, c->state, call, err);
+  return run_simple (c, args, false, c->state, call, err);
 }
 
 int
@@ -121,7 +123,7 @@ container_signal_all (struct container *c, int sig, const struct rpc_call *call,
   snprintf (signame, sizeof (signame), "%d", sig);
   if (c->state != CTR_RUNNING && c->state != CTR_PAUSED && c->state != CTR_CREATED)
     return require_state (c, CTR_RUNNING, "signal", err);
-  return run_simple (c, args, c->state, call, err);
+  return run_simple (c, args, false, c->state, call, err);
 }
 
 static void
@@ -134,8 +136,8 @@ on_delete_done (void *arg, int exit_code, const char *error)
   op->ctr->busy--;
   if (exit_code != 0)
     {
-      /* Still crun's: keep it, so that a later remove can try again. */
-      op->ctr->state = CTR_RUNNING;
+      /* Still crun's: keep it as it was, so that a later remove can try again. */
+      op->ctr->state = op->on_failure;
       agent_make_rpc_error (&err, GRPC_INTERNAL, 0, "crun delete %s failed: %s", op->ctr->id, error);
       if (op->then)
         {
@@ -168,6 +170,7 @@ start_delete (struct container *c, struct simple_op *op, agent_error_t *err)
       free (op);
       return -1;
     }
+  op->on_failure = c->state;
   c->state = CTR_REMOVING;
   c->busy++;
   return 0;

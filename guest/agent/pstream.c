@@ -97,8 +97,11 @@ on_output (struct watch *w, uint32_t events)
       /* 0 on a pipe, EIO on a pty master whose other side is gone. */
       if (n <= 0)
         {
+          /* Nothing more can come: the descriptor goes now, not when the
+             process is removed (periodic execs would run out of fds). */
           s->eof = true;
           set_watched (w, &s->watched, false, 0);
+          close_and_reset (&w->fd);
           break;
         }
       buf_append (&s->data, chunk, (size_t) n);

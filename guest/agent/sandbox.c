@@ -189,7 +189,6 @@ destroy_step (void *arg, const char *error)
 int
 sandbox_destroy (const struct rpc_call *call, agent_error_t *err)
 {
-  extern struct container *containers;
   struct destroy_op *op;
 
   for (struct container *c = containers; c; c = c->next)
