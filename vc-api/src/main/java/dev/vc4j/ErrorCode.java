@@ -9,6 +9,8 @@ public enum ErrorCode {
     TIMEOUT,
     HYPERVISOR_FAILED,
     AGENT_FAILED,
+    /** The connection to the guest agent was lost or could not be made; the agent did not refuse anything. */
+    AGENT_UNREACHABLE,
     STORAGE_FAILED,
     HOOK_FAILED
 }

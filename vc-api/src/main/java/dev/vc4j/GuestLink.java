@@ -22,6 +22,11 @@ import java.util.function.Function;
 final class GuestLink {
     /** A free control socket greets within milliseconds; waiting longer only delays the kill. */
     private static final Duration ATTACH_TO_END = Duration.ofSeconds(2);
+    /**
+     * How long a call whose agent connection broke waits for the VM's end to be confirmed. A killed QEMU's
+     * sockets close together, so its monitor's EOF follows the agent's within milliseconds.
+     */
+    private static final Duration DEATH_NOTICE = Duration.ofSeconds(1);
 
     private final VirtContainers vc;
     private final SandboxConfig config;
@@ -124,7 +129,8 @@ final class GuestLink {
             requireAlive(current);
             return rpc.apply(agent);
         } catch (AgentException | VcTimeoutException e) {
-            if (!current.isAlive()) {
+            Duration notice = e.code() == ErrorCode.AGENT_UNREACHABLE ? DEATH_NOTICE : Duration.ZERO;
+            if (current.awaitEnd(notice)) {
                 throw new HypervisorException(deadMessage(current), e);
             }
             throw e;

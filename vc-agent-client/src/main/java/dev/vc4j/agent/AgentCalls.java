@@ -110,6 +110,11 @@ final class AgentCalls {
             default:
                 break;
         }
-        return new AgentException(rpc, status.getCode() + (description.isEmpty() ? "" : ": " + description), e);
+        String message = status.getCode() + (description.isEmpty() ? "" : ": " + description);
+        return switch (status.getCode()) {
+            // the transport gave up, or the channel was shut down under the call: nothing was refused
+            case UNAVAILABLE, CANCELLED -> AgentException.unreachable(rpc, message, e);
+            default -> new AgentException(rpc, message, e);
+        };
     }
 }

@@ -23,6 +23,13 @@ public interface Vm extends AutoCloseable {
 
     boolean isAlive();
 
+    /**
+     * Waits at most {@code timeout} for the VM to end and returns whether it has. When QEMU dies its agent
+     * channel and its monitor socket close at once, but each is noticed on a thread of its own: a caller whose
+     * agent connection broke asks this to learn whether the VM is why, whichever side noticed first.
+     */
+    boolean awaitEnd(Duration timeout);
+
     /** Freezes the guest's CPUs; returns once QEMU reports the VM paused. */
     void pause();
 

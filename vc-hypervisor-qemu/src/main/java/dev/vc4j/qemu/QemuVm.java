@@ -12,7 +12,11 @@ import dev.vc4j.spi.VmResources;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -75,6 +79,18 @@ final class QemuVm implements Vm {
     @Override
     public boolean isAlive() {
         return !monitor.isLost() && process.isAlive();
+    }
+
+    @Override
+    public boolean awaitEnd(Duration timeout) {
+        try {
+            ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | CancellationException | ExecutionException e) {
+            // not ended within the timeout, or this handle was closed: isAlive() below answers
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !isAlive();
     }
 
     @Override
