@@ -10,7 +10,9 @@
 #include "tests/check.h"
 #include "tests/loop_wait.h"
 #include "container.h"
+#include "cproc.h"
 #include "crun.h"
+#include "ctr_ops.h"
 #include "util.h"
 
 static char tmp_root[] = "/tmp/vc4j-unit-ctr-ops.XXXXXX";
