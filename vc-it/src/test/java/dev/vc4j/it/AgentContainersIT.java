@@ -63,11 +63,7 @@ class AgentContainersIT implements AgentContainerContract {
         if (session != null) {
             session.close();
         }
-        if (sandbox != null) {
-            String sandboxId = sandbox.id();
-            sandbox.delete();
-            assertEquals(0, TestStore.filesOf(sandboxId), "files left behind by delete");
-        }
+        TestStore.deleteLeavingNothing(sandbox);
     }
 
     @BeforeEach
