@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "container.h"
+#include "bundle.h"
 
 #include <errno.h>
 #include <fcntl.h>

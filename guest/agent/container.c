@@ -8,10 +8,14 @@
 #include <sys/stat.h>
 
 #include "agent.pb-c.h"
+#include "bundle.h"
 #include "cgroup.h"
 #include "console.h"
+#include "cproc.h"
 #include "crun.h"
+#include "ctr_ops.h"
 #include "guest_hooks.h"
+#include "oom_events.h"
 #include "oom_watch.h"
 #include "rpc.h"
 #include "sandbox.h"
@@ -185,7 +189,7 @@ op_free (struct ctr_op *op)
 static void
 on_oom_kill (void *ctr)
 {
-  container_oom_event (ctr);
+  oom_events_add (((struct container *) ctr)->id);
 }
 
 static int

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "container.h"
+#include "cproc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,9 +9,10 @@
 #include <sys/wait.h>
 
 #include "agent.pb-c.h"
+#include "bundle.h"
 #include "console.h"
-#include "cproc.h"
 #include "crun.h"
+#include "ctr_ops.h"
 #include "reaper.h"
 #include "rpc.h"
 

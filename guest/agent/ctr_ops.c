@@ -1,16 +1,13 @@
 /* The container operations that are one crun command each. */
 #define _GNU_SOURCE
-#include "container.h"
+#include "ctr_ops.h"
 
 #include <stdio.h>
-#include <string.h>
 
-#include "agent.pb-c.h"
+#include "bundle.h"
 #include "cgroup.h"
+#include "cproc.h"
 #include "crun.h"
-#include "rpc.h"
-
-#define OOM_QUEUE_MAX 64
 
 struct simple_op
 {
@@ -25,10 +22,6 @@ struct simple_op
   container_deleted_cb then; /* delete: called instead of answering */
   void *then_arg;
 };
-
-static char *oom_queue[OOM_QUEUE_MAX];
-static size_t oom_queued;
-static struct parked_call *oom_waiters;
 
 static void
 on_simple_done (void *arg, int exit_code, const char *error)
@@ -201,49 +194,6 @@ container_remove (struct container *c, const struct rpc_call *call, agent_error_
   if (c->busy || c->state == CTR_REMOVING)
     return require_state (c, CTR_RUNNING, "remove", err);
   return container_delete (c, call, GRPC_OK, NULL, err);
-}
-
-static void
-reply_oom (const struct rpc_call *call, const char *id)
-{
-  Vc4j__Agent__V1__OOMEvent resp = VC4J__AGENT__V1__OOMEVENT__INIT;
-
-  resp.container_id = (char *) id;
-  rpc_reply (call, &resp.base);
-}
-
-void
-container_oom_wait (const struct rpc_call *call)
-{
-  if (oom_queued)
-    {
-      cleanup_free char *id = oom_queue[0];
-      memmove (oom_queue, oom_queue + 1, --oom_queued * sizeof (*oom_queue));
-      reply_oom (call, id);
-      return;
-    }
-  parked_append (&oom_waiters, call, 0);
-}
-
-void
-container_oom_event (struct container *c)
-{
-  cleanup_free struct parked_call *w = NULL;
-
-  log_info ("container %s: OOM kill", c->id);
-  /* A waiter whose client gave up must not swallow the event. */
-  while ((w = oom_waiters) && ! h2session_call_alive (&w->call))
-    {
-      oom_waiters = w->next;
-      free (steal_ptr (&w));
-    }
-  if (w)
-    {
-      oom_waiters = w->next;
-      reply_oom (&w->call, c->id);
-    }
-  else if (oom_queued < OOM_QUEUE_MAX)
-    oom_queue[oom_queued++] = xstrdup (c->id);
 }
 
 void

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "container.h"
+#include "bundle.h"
 #include "json_edit.h"
 
 static const char *const kinds[GUEST_HOOK_KINDS] = { "prestart", "poststart", "poststop" };

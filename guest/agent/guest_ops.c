@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "container.h"
+#include "bundle.h"
 #include "storage.h"
 #include "util.h"
 

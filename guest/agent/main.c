@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 
 #include "container.h"
+#include "cproc.h"
 #include "crun.h"
 #include "error.h"
 #include "loop.h"
@@ -114,6 +115,7 @@ setup_process (agent_error_t *err)
     return agent_make_error (err, errno, "cannot become a child subreaper");
   if (loop_init (err) < 0)
     return -1;
+  reaper_set_exit_cb (cproc_exited);
   return reaper_init (err);
 }
 

@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 
 #include "loop.h"
-#include "cproc.h"
 #include "process_internal.h"
 
 /* Enough for every process crun can start between two RPCs. */
@@ -20,6 +19,7 @@ static struct
   int status;
 } unclaimed[UNCLAIMED_MAX];
 static unsigned unclaimed_next;
+static reaper_exit_cb exit_cb;
 
 static void
 keep_unclaimed (pid_t pid, int status)
@@ -27,6 +27,12 @@ keep_unclaimed (pid_t pid, int status)
   unclaimed[unclaimed_next % UNCLAIMED_MAX].pid = pid;
   unclaimed[unclaimed_next % UNCLAIMED_MAX].status = status;
   unclaimed_next++;
+}
+
+void
+reaper_set_exit_cb (reaper_exit_cb cb)
+{
+  exit_cb = cb;
 }
 
 bool
@@ -49,7 +55,7 @@ reap_children (void)
   int status;
 
   while ((pid = waitpid (-1, &status, WNOHANG)) > 0)
-    if (! process_exited (pid, status) && ! cproc_exited (pid, status))
+    if (! process_exited (pid, status) && ! (exit_cb && exit_cb (pid, status)))
       {
         log_debug ("reaped pid %d", pid);
         keep_unclaimed (pid, status);

@@ -11,6 +11,13 @@
 /* Blocks SIGCHLD and reaps through a signalfd in the loop. */
 int reaper_init (agent_error_t *err);
 
+/* Told of each reaped child that is no helper process (process.h): true
+   when it was one of the owner's (a container process), else the status is
+   kept for reaper_claim. */
+typedef bool (*reaper_exit_cb) (pid_t pid, int status);
+/* One owner; set before reaper_init, so that no exit goes unseen. */
+void reaper_set_exit_cb (reaper_exit_cb cb);
+
 /* Container processes are started by crun, which exits before the agent
    learns their pid: one may be reaped before anybody claims it. The last
    statuses nobody claimed are kept; this hands one out (true) once. */

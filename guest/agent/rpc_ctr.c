@@ -10,6 +10,9 @@
 #include <time.h>
 
 #include "container.h"
+#include "cproc.h"
+#include "ctr_ops.h"
+#include "oom_events.h"
 #include "sandbox.h"
 
 #define REQUEST(type, name)                                                                          \
@@ -246,7 +249,7 @@ int
 rpc_get_oom_event (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
   REQUEST (GetOOMEventRequest, get_oomevent_request);
-  container_oom_wait (call);
+  oom_events_wait (call);
   return 0;
 }
 

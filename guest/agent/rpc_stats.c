@@ -8,6 +8,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "cproc.h"
 #include "netdev.h"
 
 #define CMDLINE_MAX 4096

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "container.h"
+#include "ctr_ops.h"
 #include "guest_hooks.h"
 #include "process.h"
 #include "util.h"

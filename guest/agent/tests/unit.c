@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "tests/check.h"
+#include "bundle.h"
 #include "channel.h"
 #include "error.h"
 #include "grpc.h"
@@ -353,8 +354,7 @@ test_find_port (void)
   CHECK (transport_find_port (dir, "agent.1", dev, sizeof (dev), &err) == 0);
   CHECK (transport_find_port ("/nonexistent/virtio-ports", "agent.0", dev, sizeof (dev), &err) == 0);
 
-  snprintf (path, sizeof (path), "rm -rf '%s'", dir);
-  CHECK (system (path) == 0);
+  bundle_remove_tree (dir);
   return true;
 }
 

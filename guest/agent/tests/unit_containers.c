@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "tests/check.h"
+#include "bundle.h"
 #include "cgroup.h"
 #include "guest_ops.h"
 #include "loop.h"
@@ -356,7 +357,6 @@ int
 main (void)
 {
   agent_error_t err = NULL;
-  cleanup_free char *cleanup = NULL;
   int ret;
 
   signal (SIGPIPE, SIG_IGN);
@@ -366,8 +366,6 @@ main (void)
       return EXIT_FAILURE;
     }
   ret = run_unit_tests (tests, ARRAY_SIZE (tests));
-  xasprintf (&cleanup, "rm -rf '%s'", tmp_root);
-  if (system (cleanup) != 0)
-    fprintf (stderr, "cannot remove %s\n", tmp_root);
+  bundle_remove_tree (tmp_root);
   return ret;
 }

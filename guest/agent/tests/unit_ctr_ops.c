@@ -9,8 +9,11 @@
 
 #include "tests/check.h"
 #include "tests/loop_wait.h"
+#include "bundle.h"
 #include "container.h"
+#include "cproc.h"
 #include "crun.h"
+#include "ctr_ops.h"
 #include "util.h"
 
 static char tmp_root[] = "/tmp/vc4j-unit-ctr-ops.XXXXXX";
@@ -153,14 +156,11 @@ static const struct unit_test tests[] = {
 int
 main (void)
 {
-  cleanup_free char *cleanup = NULL;
   int ret;
 
   if (mkdtemp (tmp_root) == NULL || ! install_fake_crun ())
     return EXIT_FAILURE;
   ret = run_unit_tests_as_agent (tests, ARRAY_SIZE (tests));
-  xasprintf (&cleanup, "rm -rf '%s'", tmp_root);
-  if (system (cleanup) != 0)
-    fprintf (stderr, "cannot remove %s\n", tmp_root);
+  bundle_remove_tree (tmp_root);
   return ret;
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "tests/check.h"
+#include "bundle.h"
 #include "guest_hooks.h"
 #include "json_edit.h"
 #include "util.h"
@@ -172,14 +173,11 @@ static const struct unit_test tests[] = {
 int
 main (void)
 {
-  cleanup_free char *cleanup = NULL;
   int ret;
 
   if (mkdtemp (tmp_root) == NULL || ! make_hook_tree ())
     return EXIT_FAILURE;
   ret = run_unit_tests (tests, ARRAY_SIZE (tests));
-  xasprintf (&cleanup, "rm -rf '%s'", tmp_root);
-  if (system (cleanup) != 0)
-    fprintf (stderr, "cannot remove %s\n", tmp_root);
+  bundle_remove_tree (tmp_root);
   return ret;
 }

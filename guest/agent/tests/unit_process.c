@@ -307,6 +307,53 @@ test_reaper_collects_orphans (void)
   return true;
 }
 
+static pid_t owned_pid;
+static int owned_status;
+static bool owner_told;
+
+static bool
+own_one_pid (pid_t pid, int status)
+{
+  if (pid != owned_pid)
+    return false;
+  owned_status = status;
+  owner_told = true;
+  return true;
+}
+
+static pid_t
+fork_exit (int code)
+{
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    _exit (code);
+  return pid;
+}
+
+/* A child that is no helper process goes to the registered owner when the
+   owner knows it, and is kept for reaper_claim when not. */
+static bool
+test_reaper_tells_its_owner (void)
+{
+  pid_t other;
+  int status = -1;
+  bool claimed = false;
+
+  reaper_set_exit_cb (own_one_pid);
+  owned_pid = fork_exit (3);
+  other = fork_exit (4);
+  CHECK (owned_pid > 0 && other > 0);
+  CHECK (loop_until (&owner_told, 5));
+  for (double deadline = now () + 5; ! (claimed = reaper_claim (other, &status)) && now () < deadline;)
+    loop_until (NULL, 0.05);
+  reaper_set_exit_cb (NULL);
+  CHECK (WIFEXITED (owned_status) && WEXITSTATUS (owned_status) == 3);
+  CHECK (claimed && WIFEXITED (status) && WEXITSTATUS (status) == 4);
+  CHECK (! reaper_claim (owned_pid, &status));
+  return true;
+}
+
 static void
 count_oom_kill (void *arg)
 {
@@ -366,6 +413,7 @@ static const struct unit_test tests[] = {
   { "process_clean_signal_state", test_process_clean_signal_state },
   { "process_lingering_grandchild", test_process_lingering_grandchild },
   { "reaper_collects_orphans", test_reaper_collects_orphans },
+  { "reaper_tells_its_owner", test_reaper_tells_its_owner },
   { "oom_watch_tells_growing_kills", test_oom_watch_tells_growing_kills },
 };
 

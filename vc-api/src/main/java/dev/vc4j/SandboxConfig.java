@@ -27,6 +27,7 @@ public record SandboxConfig(
         SandboxResources resources,
         List<ContainerConfig> containers,
         Hooks hooks) {
+    private static final String HOSTNAME_LABEL = "[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?";
 
     public SandboxConfig {
         annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
@@ -43,7 +44,7 @@ public record SandboxConfig(
     /** Checks every field; throws {@link InvalidConfigException} naming the first bad one. Touches nothing. */
     public void validate() {
         SandboxIds.check("id", id);
-        if (hostname == null || !hostname.matches("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")) {
+        if (hostname == null || !hostname.matches(HOSTNAME_LABEL)) {
             throw new InvalidConfigException("hostname", hostname, "must be a host name label of 1 to 63 letters, digits or '-'");
         }
         if (hypervisor == null) {
@@ -197,7 +198,7 @@ public record SandboxConfig(
         public SandboxConfig build() {
             String host = hostname;
             if (host == null) {
-                host = id != null && id.matches("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?") ? id : "sandbox";
+                host = id != null && id.matches(HOSTNAME_LABEL) ? id : "sandbox";
             }
             return new SandboxConfig(id, host, hypervisor, agent, network, annotations, volumes, resources, containers,
                     hooks);

@@ -6,6 +6,7 @@ import dev.vc4j.ContainerStats;
 import dev.vc4j.GuestProcess;
 import dev.vc4j.InterfaceStats;
 import dev.vc4j.InvalidConfigException;
+import dev.vc4j.SandboxIds;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.AgentCalls.Retry;
 import dev.vc4j.agent.AgentCalls.Subject;
@@ -44,7 +45,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** The RPCs of a session beyond health and guest commands, typed: no protobuf type leaves this class. */
 final class ContainerRpcs {
@@ -52,7 +52,6 @@ final class ContainerRpcs {
     static final Duration CRUN_DEADLINE = Duration.ofSeconds(40);
     /** The agent's bound on one message; stdin is sent in pieces below it. */
     static final int MAX_STDIN_CHUNK = 1 << 20;
-    private static final Pattern ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
     private final AgentCalls calls;
     private final AgentConfig config;
@@ -62,15 +61,8 @@ final class ContainerRpcs {
         this.config = config;
     }
 
-    static String checkId(String field, String id) {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new InvalidConfigException(field, id, "must match " + ID.pattern());
-        }
-        return id;
-    }
-
     private static String checkExecId(String execId) {
-        return "".equals(execId) ? execId : checkId("execId", execId);
+        return "".equals(execId) ? execId : SandboxIds.check("execId", execId);
     }
 
     private static Subject container(String id) {
@@ -126,7 +118,7 @@ final class ContainerRpcs {
     }
 
     void createContainer(ContainerSpec spec) {
-        checkId("container.id", spec.id());
+        SandboxIds.check("container.id", spec.id());
         CreateContainerRequest.Builder request = CreateContainerRequest.newBuilder()
                 .setContainerId(spec.id())
                 .setOciSpec(ByteString.copyFrom(spec.ociSpecJson(), StandardCharsets.UTF_8))
@@ -140,7 +132,7 @@ final class ContainerRpcs {
     }
 
     private ContainerRequest containerRequest(String id) {
-        return ContainerRequest.newBuilder().setContainerId(checkId("containerId", id)).build();
+        return ContainerRequest.newBuilder().setContainerId(SandboxIds.check("containerId", id)).build();
     }
 
     void startContainer(String id) {
@@ -155,7 +147,7 @@ final class ContainerRpcs {
 
     void updateContainer(String id, String resourcesJson) {
         UpdateContainerRequest request = UpdateContainerRequest.newBuilder()
-                .setContainerId(checkId("containerId", id))
+                .setContainerId(SandboxIds.check("containerId", id))
                 .setResources(ByteString.copyFrom(resourcesJson, StandardCharsets.UTF_8)).build();
         calls.call("UpdateContainer", container(id), CRUN_DEADLINE, Retry.IDEMPOTENT, s -> s.updateContainer(request));
     }
@@ -192,8 +184,8 @@ final class ContainerRpcs {
 
     void execProcess(String containerId, ProcessSpec process) {
         ExecProcessRequest request = ExecProcessRequest.newBuilder()
-                .setContainerId(checkId("containerId", containerId))
-                .setExecId(checkId("execId", process.execId()))
+                .setContainerId(SandboxIds.check("containerId", containerId))
+                .setExecId(SandboxIds.check("execId", process.execId()))
                 .setProcess(ByteString.copyFrom(process.processJson(), StandardCharsets.UTF_8))
                 .setTerminal(process.terminal()).build();
         calls.call("ExecProcess", process(containerId, process.execId()), CRUN_DEADLINE, Retry.ONCE,
@@ -202,7 +194,7 @@ final class ContainerRpcs {
 
     void signalProcess(String containerId, String execId, int signal, boolean all) {
         SignalProcessRequest request = SignalProcessRequest.newBuilder()
-                .setContainerId(checkId("containerId", containerId)).setExecId(checkExecId(execId))
+                .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
                 .setSignal(signal).setAll(all).build();
         // One process: a kill(2) in the agent. All: a crun command.
         calls.call("SignalProcess", process(containerId, execId), all ? CRUN_DEADLINE : config.callTimeout(),
@@ -210,7 +202,7 @@ final class ContainerRpcs {
     }
 
     private ProcessRequest processRequest(String containerId, String execId) {
-        return ProcessRequest.newBuilder().setContainerId(checkId("containerId", containerId))
+        return ProcessRequest.newBuilder().setContainerId(SandboxIds.check("containerId", containerId))
                 .setExecId(checkExecId(execId)).build();
     }
 
@@ -228,7 +220,7 @@ final class ContainerRpcs {
         for (int done = 0; done < length; ) {
             int n = Math.min(MAX_STDIN_CHUNK, length - done);
             WriteStdinRequest request = WriteStdinRequest.newBuilder()
-                    .setContainerId(checkId("containerId", containerId)).setExecId(checkExecId(execId))
+                    .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
                     .setData(ByteString.copyFrom(data, offset + done, n)).build();
             calls.call("WriteStdin", process(containerId, execId), timeout, Retry.ONCE, s -> s.writeStdin(request));
             done += n;
@@ -242,7 +234,7 @@ final class ContainerRpcs {
 
     StreamChunk read(boolean stderr, String containerId, String execId, int maxBytes, Duration timeout) {
         ReadStreamRequest request = ReadStreamRequest.newBuilder()
-                .setContainerId(checkId("containerId", containerId)).setExecId(checkExecId(execId))
+                .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
                 .setMaxBytes(maxBytes).build();
         ReadStreamResponse r = calls.call(stderr ? "ReadStderr" : "ReadStdout", process(containerId, execId),
                 timeout, Retry.ONCE, s -> stderr ? s.readStderr(request) : s.readStdout(request));
@@ -251,7 +243,7 @@ final class ContainerRpcs {
 
     void resizeTty(String containerId, String execId, int rows, int columns) {
         TtyWinResizeRequest request = TtyWinResizeRequest.newBuilder()
-                .setContainerId(checkId("containerId", containerId)).setExecId(checkExecId(execId))
+                .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
                 .setRows(rows).setColumns(columns).build();
         calls.call("TtyWinResize", process(containerId, execId), config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.ttyWinResize(request));

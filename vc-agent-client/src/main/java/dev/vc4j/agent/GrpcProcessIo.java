@@ -1,5 +1,6 @@
 package dev.vc4j.agent;
 
+import dev.vc4j.SandboxIds;
 import dev.vc4j.VcException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.ProcessExit;
@@ -28,7 +29,7 @@ final class GrpcProcessIo implements ProcessIo {
 
     GrpcProcessIo(ContainerRpcs rpcs, String containerId, String execId, Duration timeout) {
         this.rpcs = rpcs;
-        this.containerId = ContainerRpcs.checkId("containerId", containerId);
+        this.containerId = SandboxIds.check("containerId", containerId);
         this.execId = execId;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.stdout = new Output(false);

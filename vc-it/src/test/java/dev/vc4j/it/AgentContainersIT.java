@@ -10,11 +10,11 @@ import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.VirtContainers;
+import dev.vc4j.agent.AgentContainerContract;
 import dev.vc4j.agent.OciSpecs;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ProcessExit;
-import dev.vc4j.spi.ProcessIo;
 import dev.vc4j.spi.ProcessSpec;
 import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StreamChunk;
@@ -24,26 +24,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Containers run by crun inside one real VM, through the agent's container RPCs (the SPI, below the lifecycle API). */
-class AgentContainersIT {
-    static final String ROOTFS = GuestContainers.ROOTFS;
-    static final Duration WAIT = Duration.ofSeconds(60);
+/**
+ * Containers run by crun inside one real VM, through the agent's container RPCs (the SPI, below the lifecycle
+ * API): {@link AgentContainerContract}, which the host-mode agent passes too, and what needs the guest's cgroups,
+ * sandbox set-up and network.
+ */
+class AgentContainersIT implements AgentContainerContract {
     private static VirtContainers vc;
     private static Sandbox sandbox;
     static AgentSession session;
@@ -67,16 +63,27 @@ class AgentContainersIT {
         if (session != null) {
             session.close();
         }
-        if (sandbox != null) {
-            String sandboxId = sandbox.id();
-            sandbox.delete();
-            assertEquals(0, TestStore.filesOf(sandboxId), "files left behind by delete");
-        }
+        TestStore.deleteLeavingNothing(sandbox);
     }
 
     @BeforeEach
     void name() {
         id = TestStore.uniqueId("c");
+    }
+
+    @Override
+    public AgentSession session() {
+        return session;
+    }
+
+    @Override
+    public String rootfsPath() {
+        return GuestContainers.ROOTFS;
+    }
+
+    @Override
+    public String containerId() {
+        return id;
     }
 
     @AfterEach
@@ -87,90 +94,19 @@ class AgentContainersIT {
 
     private void run(long memoryLimit, String... args) {
         session.createContainer(ContainerSpec.builder(id, OciSpecs.container(id, false, memoryLimit, List.of(args)))
-                .rootfsPath(ROOTFS).build());
+                .rootfsPath(GuestContainers.ROOTFS).build());
         session.startContainer(id);
     }
 
-    private String exec(boolean terminal, String... args) {
+    private void exec(String... args) {
         String execId = "e" + serial++;
-        session.execProcess(id, new ProcessSpec(execId, OciSpecs.process(terminal, List.of(args)), terminal));
-        return execId;
-    }
-
-    private static String text(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-
-    @Test
-    void echoHello() throws IOException {
-        run(0, "echo", "hello");
-        try (ProcessIo io = session.processIo(id, "", WAIT)) {
-            assertEquals("hello\n", text(io.stdout()));
-            assertEquals(new ProcessExit(0, 0, false), io.waitFor(WAIT));
-        }
-        session.removeContainer(id);
-    }
-
-    @Test
-    void exitSevenIsTheExitCode() {
-        run(0, "sh", "-c", "exit 7");
-        assertEquals(7, session.waitProcess(id, "", WAIT).exitCode());
-        session.removeContainer(id);
-    }
-
-    @Test
-    void sigtermEndsSleepWith143AndAnExecHasItsOwnExitCode() {
-        run(0, "sleep", "100000");
-        String sleeper = exec(false, "sleep", "1000");
-        String failing = exec(false, "sh", "-c", "exit 5");
-        assertEquals(5, session.waitProcess(id, failing, WAIT).exitCode());
-        session.signalProcess(id, sleeper, 15, false);
-        assertEquals(new ProcessExit(143, 15, false), session.waitProcess(id, sleeper, WAIT));
-        session.removeContainer(id);
-    }
-
-    @Test
-    void oneMebibyteOfStdinComesBackThroughCat() throws Exception {
-        run(0, "cat");
-        byte[] data = new byte[1 << 20];
-        new Random(7).nextBytes(data);
-        try (ProcessIo io = session.processIo(id, "", WAIT)) {
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return io.stdout().readAllBytes();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            io.stdin().write(data);
-            io.stdin().close();
-            byte[] back = out.get();
-            assertEquals(data.length, back.length);
-            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data),
-                    MessageDigest.getInstance("SHA-256").digest(back));
-            assertEquals(0, io.waitFor(WAIT).exitCode());
-        }
-        session.removeContainer(id);
-    }
-
-    @Test
-    void aTtyProcessSeesTheWindowSizeChange() throws IOException {
-        run(0, "sleep", "100000");
-        String shell = exec(true, "sh", "-c", "stty size; read line; stty size");
-        try (ProcessIo io = session.processIo(id, shell, WAIT)) {
-            io.resizeTty(33, 111);
-            io.stdin().write("\n".getBytes(StandardCharsets.UTF_8));
-            String out = text(io.stdout());
-            assertTrue(out.contains("33 111"), out);
-            assertEquals(0, io.waitFor(WAIT).exitCode());
-        }
-        session.removeContainer(id);
+        session.execProcess(id, new ProcessSpec(execId, OciSpecs.process(false, List.of(args)), false));
     }
 
     @Test
     void psListsTheProcessesAndStatsShowMemoryInUse() {
         run(0, "sleep", "100000");
-        exec(false, "sleep", "4242");
+        exec("sleep", "4242");
         // ExecProcess answers once crun exec runs, which replaces itself with the program a moment later
         List<GuestProcess> ps = session.listProcesses(id);
         for (long deadline = System.nanoTime() + 10_000_000_000L;
@@ -281,7 +217,7 @@ class AgentContainersIT {
 
     @Test
     void execIntoAMissingContainerIsNotFound() {
-        assertThrows(NotFoundException.class, () -> exec(false, "true"));
+        assertThrows(NotFoundException.class, () -> exec("true"));
     }
 
     private static void sleepQuietly(long millis) {

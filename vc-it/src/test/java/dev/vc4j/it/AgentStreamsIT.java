@@ -49,11 +49,7 @@ class AgentStreamsIT {
 
     @AfterAll
     static void delete() throws Exception {
-        if (sandbox != null) {
-            String id = sandbox.id();
-            sandbox.delete();
-            assertEquals(0, TestStore.filesOf(id), "files left behind by delete");
-        }
+        TestStore.deleteLeavingNothing(sandbox);
     }
 
     private static AgentSession connect() {

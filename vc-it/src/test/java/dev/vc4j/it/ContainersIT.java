@@ -61,11 +61,7 @@ class ContainersIT {
     @AfterAll
     static void delete() throws Exception {
         try {
-            if (sandbox != null) {
-                String id = sandbox.id();
-                sandbox.delete();
-                assertEquals(0, TestStore.filesOf(id), "files left behind by delete");
-            }
+            TestStore.deleteLeavingNothing(sandbox);
         } finally {
             HostRootfs.remove(rootfs);
         }

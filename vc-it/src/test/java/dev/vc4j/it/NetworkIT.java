@@ -61,11 +61,7 @@ class NetworkIT {
         if (session != null) {
             session.close();
         }
-        if (sandbox != null) {
-            String id = sandbox.id();
-            sandbox.delete();
-            assertEquals(0, TestStore.filesOf(id), "files left behind by delete");
-        }
+        TestStore.deleteLeavingNothing(sandbox);
     }
 
     private static String guest(String... args) {

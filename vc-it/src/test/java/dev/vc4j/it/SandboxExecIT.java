@@ -41,11 +41,7 @@ class SandboxExecIT {
 
     @AfterAll
     static void delete() throws Exception {
-        if (sandbox != null) {
-            String id = sandbox.id();
-            sandbox.delete();
-            assertEquals(0, TestStore.filesOf(id), "files left behind by delete");
-        }
+        TestStore.deleteLeavingNothing(sandbox);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.vc4j.it;
 
+import dev.vc4j.Sandbox;
 import dev.vc4j.StoreRoots;
 import dev.vc4j.VirtContainers;
 
@@ -8,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Store roots for tests: short paths under /tmp (unix socket paths are limited to 107 bytes), one pair of
@@ -29,6 +32,15 @@ final class TestStore {
 
     static String uniqueId(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Deletes {@code sandbox} (null: none was made) and checks that the store kept nothing of it. */
+    static void deleteLeavingNothing(Sandbox sandbox) throws IOException {
+        if (sandbox != null) {
+            String id = sandbox.id();
+            sandbox.delete();
+            assertEquals(0, filesOf(id), "files left behind by delete");
+        }
     }
 
     /** Every file and directory the store has for {@code sandboxId}, under both roots. */

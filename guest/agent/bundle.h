@@ -1,0 +1,19 @@
+/* Bundle files and stdio wiring shared by container create and exec. */
+#ifndef VC4J_BUNDLE_H
+#define VC4J_BUNDLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+int bundle_write_file (const char *path, const uint8_t *data, size_t len, agent_error_t *err);
+/* Pipes (child ends in child[], parent's in parent[]) or, for a tty, a
+   console socket at console_path (its listening fd in *console_fd). */
+int bundle_stdio (bool tty, const char *console_path, int child[3], int parent[3], int *console_fd,
+                  agent_error_t *err);
+void bundle_close_fds (int fds[3]);
+void bundle_remove_tree (const char *dir);
+
+#endif
