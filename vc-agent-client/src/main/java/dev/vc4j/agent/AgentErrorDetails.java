@@ -43,8 +43,8 @@ record AgentErrorDetails(AgentError error, Optional<BadRequest.FieldViolation> f
                     resource = detail.unpack(ResourceInfo.class);
                 }
             }
-            return error == null ? Optional.empty()
-                    : Optional.of(new AgentErrorDetails(error, Optional.ofNullable(field), Optional.ofNullable(resource)));
+            return error == null ? Optional.empty() : Optional.of(
+                    new AgentErrorDetails(error, Optional.ofNullable(field), Optional.ofNullable(resource)));
         } catch (InvalidProtocolBufferException malformed) {
             return Optional.empty();
         }

@@ -34,7 +34,8 @@ class AgentCallsTest {
         return AgentCalls.translate("Test", DEADLINE, e);
     }
 
-    private static StatusRuntimeException withDetails(Code code, String message, com.google.protobuf.Message... details) {
+    private static StatusRuntimeException withDetails(Code code, String message,
+            com.google.protobuf.Message... details) {
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
                 .setMessage(message);
         for (com.google.protobuf.Message detail : details) {

@@ -202,7 +202,8 @@ class HostModeContainerTest extends HostModeFixture {
                 new ProcessSpec(execId, OciSpecs.process(false, List.of("true")), false)));
         assertEquals("process", execExists.kind());
         assertEquals(execId, execExists.id());
-        NotFoundException noProcess = assertThrows(NotFoundException.class, () -> session.waitProcess(id, "e-none", WAIT));
+        NotFoundException noProcess = assertThrows(NotFoundException.class,
+                () -> session.waitProcess(id, "e-none", WAIT));
         assertEquals("process", noProcess.kind());
         assertEquals("e-none", noProcess.id());
         InvalidConfigException noRoot = assertThrows(InvalidConfigException.class,
