@@ -50,7 +50,7 @@ container_find (const char *id, agent_error_t *err)
   for (struct container *c = containers; c; c = c->next)
     if (strcmp (c->id, id) == 0)
       return c;
-  agent_make_rpc_error (err, GRPC_NOT_FOUND, 0, "no container `%s`", id);
+  agent_make_resource_error (err, GRPC_NOT_FOUND, "container", id, "no container `%s`", id);
   return NULL;
 }
 
@@ -79,7 +79,7 @@ reply_empty (const struct rpc_call *call)
 void
 reply_error_release (const struct rpc_call *call, agent_error_t *err)
 {
-  h2session_reply_error (call, (*err)->code, (*err)->msg);
+  h2session_reply_failure (call, *err);
   agent_error_release (err);
 }
 
@@ -127,12 +127,13 @@ validate_create (const struct container_create *req, agent_error_t *err)
   size_t rootfs_storages = 0;
 
   if (! storage_valid_name (req->id))
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "container id `%s` is not valid", req->id);
+    return agent_make_field_error (err, 0, "container_id", req->id, "not a valid id");
   for (struct container *c = containers; c; c = c->next)
     if (strcmp (c->id, req->id) == 0)
-      return agent_make_rpc_error (err, GRPC_ALREADY_EXISTS, 0, "container `%s` exists", req->id);
+      return agent_make_resource_error (err, GRPC_ALREADY_EXISTS, "container", req->id, "container `%s` exists",
+                                        req->id);
   if (req->spec_len == 0)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "oci_spec of `%s` is empty", req->id);
+    return agent_make_field_error (err, 0, "oci_spec", "", "empty for container `%s`", req->id);
   for (size_t i = 0; i < req->n_storages; i++)
     {
       if (storage_validate (&req->storages[i], err) < 0)
@@ -140,12 +141,11 @@ validate_create (const struct container_create *req, agent_error_t *err)
       rootfs_storages += strcmp (req->storages[i].mount_point, "rootfs") == 0;
     }
   if (req->rootfs_path[0] && (req->rootfs_path[0] != '/' || strstr (req->rootfs_path, "..")))
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "rootfs_path `%s` is not an absolute plain path",
-                                 req->rootfs_path);
+    return agent_make_field_error (err, 0, "rootfs_path", req->rootfs_path, "not an absolute plain path");
   if ((req->rootfs_path[0] != '\0') + rootfs_storages != 1)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0,
-                                 "container `%s` needs exactly one root: rootfs_path or a storage at `rootfs`",
-                                 req->id);
+    return agent_make_field_error (err, 0, "rootfs_path", req->rootfs_path,
+                                   "container `%s` needs exactly one root: rootfs_path or a storage at `rootfs`",
+                                   req->id);
   return 0;
 }
 
@@ -169,8 +169,7 @@ prepare_bundle (struct container *c, const struct container_create *req, agent_e
     {
       xasprintf (&path, "%s/rootfs", c->dir);
       if (mkdir (path, 0755) < 0 || mount (req->rootfs_path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-        return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, errno, "cannot bind rootfs_path `%s`",
-                                     req->rootfs_path);
+        return agent_make_field_error (err, errno, "rootfs_path", req->rootfs_path, "cannot bind it");
       note_mount (c, "rootfs");
       free (steal_ptr (&path));
     }

@@ -37,7 +37,8 @@ cproc_find (struct container *c, const char *exec_id, agent_error_t *err)
   for (struct cproc *p = c->procs; p; p = p->next)
     if (strcmp (p->exec_id, exec_id) == 0)
       return p;
-  agent_make_rpc_error (err, GRPC_NOT_FOUND, 0, "container `%s` has no process `%s`", c->id, exec_id);
+  agent_make_resource_error (err, GRPC_NOT_FOUND, "process", exec_id, "container `%s` has no process `%s`", c->id,
+                             exec_id);
   return NULL;
 }
 
@@ -136,8 +137,12 @@ cproc_free (struct cproc *p)
 
   while ((w = p->waiters))
     {
+      agent_error_t err = NULL;
+
       p->waiters = w->next;
-      h2session_reply_error (&w->call, GRPC_NOT_FOUND, "the container was removed");
+      agent_make_resource_error (&err, GRPC_NOT_FOUND, "container", p->ctr->id, "container `%s` was removed",
+                                 p->ctr->id);
+      reply_error_release (&w->call, &err);
       free (w);
     }
   in_stream_release (&p->in);
@@ -222,7 +227,7 @@ on_exec_done (void *arg, int exit_code, const char *error)
       kill (pid, SIGKILL);
       cproc_started (op->proc, pid);
     }
-  h2session_reply_error (&op->call, err->code, err->msg);
+  h2session_reply_failure (&op->call, err);
   agent_error_release (&err);
   unlink_exec_files (op->ctr, op->proc->exec_id);
   unlink_proc (op->ctr, op->proc);
@@ -242,13 +247,13 @@ cproc_exec (struct container *c, const char *exec_id, const uint8_t *process_jso
   int rv;
 
   if (! storage_valid_name (exec_id))
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "exec id `%s` is not valid", exec_id);
+    return agent_make_field_error (err, 0, "exec_id", exec_id, "not a valid id");
   if (c->state != CTR_RUNNING)
     return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "container `%s` is not running", c->id);
   for (struct cproc *p = c->procs; p; p = p->next)
     if (strcmp (p->exec_id, exec_id) == 0)
-      return agent_make_rpc_error (err, GRPC_ALREADY_EXISTS, 0, "process `%s` exists in container `%s`", exec_id,
-                                   c->id);
+      return agent_make_resource_error (err, GRPC_ALREADY_EXISTS, "process", exec_id,
+                                        "process `%s` exists in container `%s`", exec_id, c->id);
   xasprintf (&process_file, "%s/exec-%s.json", c->dir, exec_id);
   xasprintf (&console_path, "%s/exec-%s.console", c->dir, exec_id);
   xasprintf (&log_path, "%s/exec-%s.log", c->dir, exec_id);

@@ -103,6 +103,7 @@ crun_run (const char *log_path, const char *const *args, const int *stdio, crun_
   c->arg = arg;
   if (process_spawn (&spec, on_crun_exit, c, err) < 0)
     {
+      agent_error_blame_agent (*err);
       free (c->log_path);
       free (c);
       return -1;

@@ -53,11 +53,61 @@ agent_make_rpc_error (agent_error_t *err, enum grpc_code code, int errno_, const
   return -1;
 }
 
+int
+agent_make_field_error (agent_error_t *err, int errno_, const char *field, const char *value, const char *fmt, ...)
+{
+  cleanup_free char *reason = NULL;
+  va_list ap;
+
+  va_start (ap, fmt);
+  make_error (err, GRPC_INVALID_ARGUMENT, errno_, fmt, ap);
+  va_end (ap);
+  reason = steal_ptr (&(*err)->msg);
+  xasprintf (&(*err)->msg, "%s `%s`: %s", field, value, reason);
+  (*err)->field = xstrdup (field);
+  (*err)->value = xstrdup (value);
+  (*err)->reason = steal_ptr (&reason);
+  return -1;
+}
+
+int
+agent_make_resource_error (agent_error_t *err, enum grpc_code code, const char *type, const char *name,
+                           const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  make_error (err, code, 0, fmt, ap);
+  va_end (ap);
+  (*err)->resource_type = xstrdup (type);
+  (*err)->resource_name = xstrdup (name);
+  return -1;
+}
+
+static void
+clear_subject (agent_error_t e)
+{
+  free (e->field);
+  free (e->value);
+  free (e->reason);
+  free (e->resource_type);
+  free (e->resource_name);
+  e->field = e->value = e->reason = e->resource_type = e->resource_name = NULL;
+}
+
+void
+agent_error_blame_agent (agent_error_t err)
+{
+  err->code = GRPC_INTERNAL;
+  clear_subject (err);
+}
+
 void
 agent_error_release (agent_error_t *err)
 {
   if (*err == NULL)
     return;
+  clear_subject (*err);
   free ((*err)->msg);
   free (*err);
   *err = NULL;

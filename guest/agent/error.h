@@ -12,15 +12,35 @@ struct agent_error_s
   int errno_;
   enum grpc_code code;
   char *msg;
+  /* What the host gets as structure besides code and message (see
+     AgentError in agent.proto); NULL when the error names no such thing. */
+  char *field;         /* a rejected field of the request, with */
+  char *value;         /* the value it held and */
+  char *reason;        /* why it was rejected */
+  char *resource_type; /* a missing or existing resource: "container"... */
+  char *resource_name;
 };
 typedef struct agent_error_s *agent_error_t;
 
-/* Both return -1 so that callers can write `return agent_make_error (...)`.
+/* All return -1 so that callers can write `return agent_make_error (...)`.
    errno_ (when not 0) appends ": strerror(errno_)" to the message. */
 int agent_make_error (agent_error_t *err, int errno_, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 int agent_make_rpc_error (agent_error_t *err, enum grpc_code code, int errno_, const char *fmt, ...)
     __attribute__ ((format (printf, 4, 5)));
+/* INVALID_ARGUMENT naming the request's field (its path: "routes[1].gateway"),
+   the value it held and the reason (fmt); the message reads
+   "<field> `<value>`: <reason>". */
+int agent_make_field_error (agent_error_t *err, int errno_, const char *field, const char *value, const char *fmt,
+                            ...) __attribute__ ((format (printf, 5, 6)));
+/* NOT_FOUND or ALREADY_EXISTS naming the resource, e.g. "container" "web-1";
+   fmt is the message. */
+int agent_make_resource_error (agent_error_t *err, enum grpc_code code, const char *type, const char *name,
+                               const char *fmt, ...) __attribute__ ((format (printf, 5, 6)));
+/* Makes err the agent's own failure (INTERNAL, naming no field or resource):
+   for a program the agent runs for itself (crun, modprobe), failing to start
+   it is not the caller's mistake. */
+void agent_error_blame_agent (agent_error_t err);
 
 void agent_error_release (agent_error_t *err);
 /* Logs the error at error level and releases it. */

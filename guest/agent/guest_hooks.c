@@ -25,8 +25,7 @@ guest_hooks_check_dir (const char *dir, agent_error_t *err)
   size_t len = strlen (dir);
 
   if (dir[0] != '/' || len >= GUEST_HOOK_PATH_MAX || strstr (dir, "/../") || (len >= 3 && strcmp (dir + len - 3, "/..") == 0))
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "guest_hook_path `%s`: not an absolute plain path",
-                                 dir);
+    return agent_make_field_error (err, 0, "guest_hook_path", dir, "not an absolute plain path");
   return 0;
 }
 

@@ -93,11 +93,10 @@ validate_relative_path (const char *path, agent_error_t *err)
   char *save = NULL;
 
   if (path[0] == '/' || strstr (path, "//") || path[0] == '\0' || path[strlen (path) - 1] == '/')
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "path `%s` is not a relative plain path", path);
+    return agent_make_field_error (err, 0, "path", path, "not a relative plain path");
   for (char *c = strtok_r (copy, "/", &save); c; c = strtok_r (NULL, "/", &save))
     if (! storage_valid_name (c))
-      return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "path `%s` has an invalid component `%s`",
-                                   path, c);
+      return agent_make_field_error (err, 0, "path", path, "has an invalid component `%s`", c);
   return 0;
 }
 
@@ -112,7 +111,12 @@ guest_copy_file (const char *dir, const char *path, const uint8_t *data, size_t 
     return agent_make_rpc_error (err, GRPC_RESOURCE_EXHAUSTED, 0, "file `%s` of %zu bytes exceeds %u", path, len,
                                  COPY_FILE_MAX);
   if (mode > 07777)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "mode %o of `%s` is not a permission", mode, path);
+    {
+      char text[16];
+
+      snprintf (text, sizeof (text), "%o", mode);
+      return agent_make_field_error (err, 0, "mode", text, "not a permission (octal, at most 7777) for `%s`", path);
+    }
   if (validate_relative_path (path, err) < 0)
     return -1;
   xasprintf (&full, "%s/%s", dir, path);

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "error_details.h"
+
 static nghttp2_nv
 nv (const char *name, const char *value)
 {
@@ -93,10 +95,12 @@ h2session_reply (const struct rpc_call *call, const uint8_t *msg, size_t len)
 }
 
 void
-h2session_reply_error (const struct rpc_call *call, enum grpc_code code, const char *message)
+h2session_reply_failure (const struct rpc_call *call, const struct agent_error_s *err)
 {
   struct h2stream *st = claim_stream (call);
+  cleanup_free char *message = NULL;
   cleanup_free char *encoded = NULL;
+  cleanup_free char *details = NULL;
   char status[16];
   int rv;
 
@@ -106,9 +110,11 @@ h2session_reply_error (const struct rpc_call *call, enum grpc_code code, const c
                  (unsigned long long) call->session_id);
       return;
     }
-  log_debug ("stream %d fails with status %d: %s", st->id, code, message);
-  snprintf (status, sizeof (status), "%d", code);
+  log_debug ("stream %d fails with status %d: %s", st->id, err->code, err->msg);
+  snprintf (status, sizeof (status), "%d", err->code);
+  message = error_text_bounded (err->msg, ERROR_TEXT_MAX);
   encoded = grpc_percent_encode (message);
+  details = error_details_encode (err);
 
   /* Trailers-only: one HEADERS frame that also ends the stream. */
   const nghttp2_nv headers[] = {
@@ -116,8 +122,17 @@ h2session_reply_error (const struct rpc_call *call, enum grpc_code code, const c
     nv ("content-type", "application/grpc"),
     nv ("grpc-status", status),
     nv ("grpc-message", encoded),
+    nv ("grpc-status-details-bin", details),
   };
   rv = nghttp2_submit_response (st->session->ng, st->id, headers, ARRAY_SIZE (headers), NULL);
   if (rv != 0)
     log_warning ("cannot submit error on stream %d: %s", st->id, nghttp2_strerror (rv));
+}
+
+void
+h2session_reply_error (const struct rpc_call *call, enum grpc_code code, const char *message)
+{
+  const struct agent_error_s err = { .code = code, .msg = (char *) message };
+
+  h2session_reply_failure (call, &err);
 }

@@ -119,7 +119,7 @@ stream_dispatch (struct h2stream *st)
     }
   if (grpc_parse_unary (st->body.data, st->body.len, &msg, &msg_len, &err) < 0)
     {
-      h2session_reply_error (&call, err->code, err->msg);
+      h2session_reply_failure (&call, err);
       agent_error_release (&err);
       return;
     }

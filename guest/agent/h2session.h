@@ -37,6 +37,9 @@ bool h2session_done (struct h2session *s);
    gone): a parked call must not take data it cannot deliver. */
 bool h2session_call_alive (const struct rpc_call *call);
 void h2session_reply (const struct rpc_call *call, const uint8_t *msg, size_t len);
+/* Fails the call with err's code, message and details (grpc-status-details-bin). */
+void h2session_reply_failure (const struct rpc_call *call, const struct agent_error_s *err);
+/* The same for an error that names no field or resource. */
 void h2session_reply_error (const struct rpc_call *call, enum grpc_code code, const char *message);
 
 #endif

@@ -62,7 +62,8 @@ net_link_index (const char *field, const char *name, unsigned *index, agent_erro
     return net_bad_value (err, field, name, "not an interface name");
   *index = if_nametoindex (name);
   if (*index == 0)
-    return agent_make_rpc_error (err, GRPC_NOT_FOUND, 0, "interface `%s`: no such interface", name);
+    return agent_make_resource_error (err, GRPC_NOT_FOUND, "interface", name, "interface `%s`: no such interface",
+                                      name);
   return 0;
 }
 
@@ -99,7 +100,8 @@ net_link_find (const struct net_link_update *u, unsigned *index, agent_error_t *
   if (nl_dump (&req, match_mac, &s, err) < 0)
     return -1;
   if (s.index == 0)
-    return agent_make_rpc_error (err, GRPC_NOT_FOUND, 0, "interface `%s`: no interface has this MAC", u->mac);
+    return agent_make_resource_error (err, GRPC_NOT_FOUND, "interface", u->mac,
+                                      "interface `%s`: no interface has this MAC", u->mac);
   *index = s.index;
   return 0;
 }
@@ -107,7 +109,7 @@ net_link_find (const struct net_link_update *u, unsigned *index, agent_error_t *
 static int
 set_link (unsigned index, const char *name, uint32_t mtu, bool up, agent_error_t *err)
 {
-  cleanup_free char *what = NULL;
+  cleanup_free char *action = NULL;
   struct nl_request req;
   struct ifinfomsg *ifi = nl_start (&req, RTM_NEWLINK, 0, sizeof (*ifi));
 
@@ -118,17 +120,17 @@ set_link (unsigned index, const char *name, uint32_t mtu, bool up, agent_error_t
   if (mtu)
     nl_put (&req, IFLA_MTU, &mtu, sizeof (mtu));
   if (mtu)
-    xasprintf (&what, "interface `%s`: cannot set its MTU to %u and bring it %s", name, mtu, up ? "up" : "down");
+    xasprintf (&action, "cannot set its MTU to %u and bring it %s", mtu, up ? "up" : "down");
   else
-    xasprintf (&what, "interface `%s`: cannot bring it %s", name, up ? "up" : "down");
-  return nl_call (&req, what, err);
+    xasprintf (&action, "cannot bring it %s", up ? "up" : "down");
+  return nl_call (&req, &(struct nl_about){ "interface", name, action }, err);
 }
 
 /* RTM_NEWADDR or RTM_DELADDR of ip on the interface. */
 static int
 change_address (int type, unsigned index, const char *name, const struct net_ip *ip, agent_error_t *err)
 {
-  cleanup_free char *what = NULL;
+  cleanup_free char *action = NULL;
   struct nl_request req;
   struct ifaddrmsg *ifa = nl_start (&req, type, type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_REPLACE : 0,
                                     sizeof (*ifa));
@@ -141,8 +143,8 @@ change_address (int type, unsigned index, const char *name, const struct net_ip 
     nl_put (&req, IFA_LOCAL, ip->bytes, 4);
   nl_put (&req, IFA_ADDRESS, ip->bytes, net_ip_len (ip));
   net_format_ip (ip, true, text, sizeof (text));
-  xasprintf (&what, "address `%s` on `%s`: cannot %s it", text, name, type == RTM_NEWADDR ? "add" : "remove");
-  return nl_call (&req, what, err);
+  xasprintf (&action, "cannot %s it on `%s`", type == RTM_NEWADDR ? "add" : "remove", name);
+  return nl_call (&req, &(struct nl_about){ "addresses", text, action }, err);
 }
 
 static int

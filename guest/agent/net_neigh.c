@@ -35,7 +35,7 @@ parse_neighbor (size_t i, const struct net_neighbor_spec *spec, struct neighbor 
 static int
 add_neighbor (size_t i, const struct net_neighbor_spec *spec, const struct neighbor *n, agent_error_t *err)
 {
-  cleanup_free char *what = NULL;
+  char field[32];
   struct nl_request req;
   struct ndmsg *ndm = nl_start (&req, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, sizeof (*ndm));
 
@@ -44,8 +44,8 @@ add_neighbor (size_t i, const struct net_neighbor_spec *spec, const struct neigh
   ndm->ndm_state = NUD_PERMANENT;
   nl_put (&req, NDA_DST, n->ip.bytes, net_ip_len (&n->ip));
   nl_put (&req, NDA_LLADDR, n->mac, NET_MAC_LEN);
-  xasprintf (&what, "neighbors[%zu] `%s`: the kernel refused it", i, spec->ip);
-  return nl_call (&req, what, err);
+  snprintf (field, sizeof (field), "neighbors[%zu]", i);
+  return nl_call (&req, &(struct nl_about){ field, spec->ip, "the kernel refused it" }, err);
 }
 
 int

@@ -10,7 +10,7 @@
 int
 net_bad_value (agent_error_t *err, const char *field, const char *value, const char *reason)
 {
-  return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "%s `%s`: %s", field, value, reason);
+  return agent_make_field_error (err, 0, field, value, "%s", reason);
 }
 
 int

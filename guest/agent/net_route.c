@@ -222,9 +222,9 @@ net_routes_list (size_t *n, agent_error_t *err)
   return d.routes;
 }
 
-/* The request for r as type, and its text: "routes[2] `0.0.0.0/0 via 10.0.2.2`". */
+/* The request for r as type, and its text: "0.0.0.0/0 via 10.0.2.2". */
 static char *
-route_request (struct nl_request *req, int type, int flags, const char *prefix, const struct net_route_req *r)
+route_request (struct nl_request *req, int type, int flags, const struct net_route_req *r)
 {
   struct rtmsg *rtm = nl_start (req, type, flags, sizeof (*rtm));
   unsigned len = net_ip_len (&r->dst);
@@ -249,7 +249,7 @@ route_request (struct nl_request *req, int type, int flags, const char *prefix, 
   net_format_ip (&r->dst, true, dst, sizeof (dst));
   if (r->gateway.family)
     net_format_ip (&r->gateway, false, gw, sizeof (gw));
-  xasprintf (&text, "%s `%s%s%s`", prefix, dst, gw[0] ? " via " : "", gw);
+  xasprintf (&text, "%s%s%s", dst, gw[0] ? " via " : "", gw);
   return text;
 }
 
@@ -257,20 +257,16 @@ int
 route_add (const char *prefix, const struct net_route_req *r, agent_error_t *err)
 {
   struct nl_request req;
-  cleanup_free char *text = route_request (&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, prefix, r);
-  cleanup_free char *what = NULL;
+  cleanup_free char *text = route_request (&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, r);
 
-  xasprintf (&what, "%s: the kernel refused it", text);
-  return nl_call (&req, what, err);
+  return nl_call (&req, &(struct nl_about){ prefix, text, "the kernel refused it" }, err);
 }
 
 int
 route_delete (const char *prefix, const struct net_route_req *r, agent_error_t *err)
 {
   struct nl_request req;
-  cleanup_free char *text = route_request (&req, RTM_DELROUTE, 0, prefix, r);
-  cleanup_free char *what = NULL;
+  cleanup_free char *text = route_request (&req, RTM_DELROUTE, 0, r);
 
-  xasprintf (&what, "%s: cannot delete it again", text);
-  return nl_call (&req, what, err);
+  return nl_call (&req, &(struct nl_about){ prefix, text, "cannot delete it again" }, err);
 }

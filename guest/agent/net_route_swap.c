@@ -40,10 +40,11 @@ route_prefix (char *buf, size_t size, size_t i)
 static int
 resend_old (struct swap *s, size_t i, int type, int flags, const char *verb, agent_error_t *err)
 {
-  cleanup_free char *what = NULL;
+  cleanup_free char *action = NULL;
 
-  xasprintf (&what, "route `%s`: cannot %s it", s->old.routes[i].destination, verb);
-  return nl_resend (s->old.msgs[i], type, flags, what, err);
+  xasprintf (&action, "cannot %s it", verb);
+  return nl_resend (s->old.msgs[i], type, flags, &(struct nl_about){ "route", s->old.routes[i].destination, action },
+                    err);
 }
 
 static int

@@ -95,9 +95,20 @@ code_for_errno (int e)
     }
 }
 
+static int
+kernel_error (const struct nl_about *about, const char *what, int e, agent_error_t *err)
+{
+  enum grpc_code code = code_for_errno (e);
+
+  if (code == GRPC_INVALID_ARGUMENT && about->field)
+    return agent_make_field_error (err, e, about->field, about->value, "%s", about->action);
+  return agent_make_rpc_error (err, code, e, "%s", what);
+}
+
 /* 1 at the end (ACK or NLMSG_DONE), 0 for more, -1 on error. */
 static int
-nl_handle (const struct nlmsghdr *m, const char *what, nl_each_fn each, void *arg, agent_error_t *err)
+nl_handle (const struct nlmsghdr *m, const struct nl_about *about, const char *what, nl_each_fn each, void *arg,
+           agent_error_t *err)
 {
   if (m->nlmsg_type == NLMSG_DONE)
     return 1;
@@ -106,16 +117,23 @@ nl_handle (const struct nlmsghdr *m, const char *what, nl_each_fn each, void *ar
       const struct nlmsgerr *e = NLMSG_DATA (m);
       if (e->error == 0)
         return 1;
-      return agent_make_rpc_error (err, code_for_errno (-e->error), -e->error, "%s", what);
+      return kernel_error (about, what, -e->error, err);
     }
   return each ? (each (m, arg, err) < 0 ? -1 : 0) : 0;
 }
 
 static int
-nl_exchange (const struct nlmsghdr *msg, const char *what, nl_each_fn each, void *arg, agent_error_t *err)
+nl_exchange (const struct nlmsghdr *msg, const struct nl_about *about, nl_each_fn each, void *arg,
+             agent_error_t *err)
 {
   cleanup_close int fd = nl_open_send (msg, err);
   cleanup_free char *answer = NULL;
+  cleanup_free char *what = NULL;
+
+  if (about->field)
+    xasprintf (&what, "%s `%s`: %s", about->field, about->value, about->action);
+  else
+    what = xstrdup (about->action);
 
   if (fd < 0)
     return -1;
@@ -133,7 +151,7 @@ nl_exchange (const struct nlmsghdr *msg, const char *what, nl_each_fn each, void
         return agent_make_error (err, 0, "%s: rtnetlink answered %zd bytes at once", what, n);
       for (struct nlmsghdr *m = (struct nlmsghdr *) answer; NLMSG_OK (m, len); m = NLMSG_NEXT (m, len))
         {
-          int r = nl_handle (m, what, each, arg, err);
+          int r = nl_handle (m, about, what, each, arg, err);
           if (r != 0)
             return r < 0 ? -1 : 0;
         }
@@ -141,14 +159,14 @@ nl_exchange (const struct nlmsghdr *msg, const char *what, nl_each_fn each, void
 }
 
 int
-nl_call (struct nl_request *req, const char *what, agent_error_t *err)
+nl_call (struct nl_request *req, const struct nl_about *about, agent_error_t *err)
 {
   req->hdr->nlmsg_flags |= NLM_F_ACK;
-  return nl_exchange (req->hdr, what, NULL, NULL, err);
+  return nl_exchange (req->hdr, about, NULL, NULL, err);
 }
 
 int
-nl_resend (const struct nlmsghdr *dumped, int type, int flags, const char *what, agent_error_t *err)
+nl_resend (const struct nlmsghdr *dumped, int type, int flags, const struct nl_about *about, agent_error_t *err)
 {
   cleanup_free struct nlmsghdr *msg = xmalloc (dumped->nlmsg_len);
 
@@ -157,12 +175,14 @@ nl_resend (const struct nlmsghdr *dumped, int type, int flags, const char *what,
   msg->nlmsg_flags = (unsigned short) (NLM_F_REQUEST | NLM_F_ACK | flags);
   msg->nlmsg_seq = 1;
   msg->nlmsg_pid = 0;
-  return nl_exchange (msg, what, NULL, NULL, err);
+  return nl_exchange (msg, about, NULL, NULL, err);
 }
 
 int
 nl_dump (struct nl_request *req, nl_each_fn each, void *arg, agent_error_t *err)
 {
+  const struct nl_about about = { .action = "cannot read rtnetlink's table" };
+
   req->hdr->nlmsg_flags |= NLM_F_DUMP;
-  return nl_exchange (req->hdr, "cannot read rtnetlink's table", each, arg, err);
+  return nl_exchange (req->hdr, &about, each, arg, err);
 }

@@ -28,13 +28,24 @@ void *nl_start (struct nl_request *req, int type, int flags, size_t hdr_len);
 /* Appends an attribute; the buffer is large enough for the agent's requests. */
 void nl_put (struct nl_request *req, int type, const void *data, size_t len);
 
-/* Sends req and waits for its ACK; a kernel error becomes err with what
-   (e.g. "cannot add address 10.0.0.1/24 to eth0") as context. */
-int nl_call (struct nl_request *req, const char *what, agent_error_t *err);
+/* What a request is about, for its errors: the request's field and its
+   value (e.g. "routes[1]" "10.1.0.0/16 via 10.0.2.2") and what the kernel was
+   asked, as a reason ("the kernel refused it"). The kernel's refusals of a
+   value (EINVAL...) name the field: they are the host's to fix. */
+struct nl_about
+{
+  const char *field;
+  const char *value;
+  const char *action;
+};
+
+/* Sends req and waits for its ACK; a kernel error becomes err about it. */
+int nl_call (struct nl_request *req, const struct nl_about *about, agent_error_t *err);
 
 /* Sends a copy of dumped (a message the kernel dumped, whatever its size)
    as a request of type with flags, and waits for its ACK as nl_call does. */
-int nl_resend (const struct nlmsghdr *dumped, int type, int flags, const char *what, agent_error_t *err);
+int nl_resend (const struct nlmsghdr *dumped, int type, int flags, const struct nl_about *about,
+               agent_error_t *err);
 
 /* Sends a dump request and calls each for every answer message, until the
    dump ends or each returns < 0 (then err is set by each). */

@@ -248,6 +248,6 @@ rpc_dispatch (const struct rpc_call *call, const char *path, const uint8_t *msg,
   /* Client mistakes are the client's to report; agent failures are ours. */
   if (err->code == GRPC_INTERNAL)
     log_warning ("%s: %s", path, err->msg);
-  h2session_reply_error (call, err->code, err->msg);
+  h2session_reply_failure (call, err);
   agent_error_release (&err);
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <sys/ioctl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -117,7 +118,7 @@ rpc_update_container (const struct rpc_call *call, const uint8_t *msg, size_t le
   REQUEST (UpdateContainerRequest, update_container_request);
   WITH_CONTAINER (req->container_id);
   if (req->resources.len == 0)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "resources of `%s` are empty", c->id);
+    return agent_make_field_error (err, 0, "resources", "", "empty for container `%s`", c->id);
   return container_update (c, req->resources.data, req->resources.len, call, err);
 }
 
@@ -127,7 +128,7 @@ rpc_exec_process (const struct rpc_call *call, const uint8_t *msg, size_t len, a
   REQUEST (ExecProcessRequest, exec_process_request);
   WITH_CONTAINER (req->container_id);
   if (req->process.len == 0)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "process of exec `%s` is empty", req->exec_id);
+    return agent_make_field_error (err, 0, "process", "", "empty for exec `%s`", req->exec_id);
   return cproc_exec (c, req->exec_id, req->process.data, req->process.len, req->terminal, call, err);
 }
 
@@ -144,7 +145,12 @@ rpc_signal_process (const struct rpc_call *call, const uint8_t *msg, size_t len,
   REQUEST (SignalProcessRequest, signal_process_request);
   WITH_CONTAINER (req->container_id);
   if (req->signal == 0 || req->signal >= NSIG)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "signal %u is not valid", req->signal);
+    {
+      char text[16];
+
+      snprintf (text, sizeof (text), "%u", req->signal);
+      return agent_make_field_error (err, 0, "signal", text, "not a signal number");
+    }
   if (req->all)
     return container_signal_all (c, (int) req->signal, call, err);
   struct cproc *p = cproc_find (c, req->exec_id, err);
@@ -238,8 +244,12 @@ rpc_tty_win_resize (const struct rpc_call *call, const uint8_t *msg, size_t len,
     return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "process `%s` of `%s` has no terminal",
                                  req->exec_id, c->id);
   if (req->rows > 0xffff || req->columns > 0xffff)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "window size %ux%u is out of range", req->rows,
-                                 req->columns);
+    {
+      char text[16];
+
+      snprintf (text, sizeof (text), "%u", req->rows > 0xffff ? req->rows : req->columns);
+      return agent_make_field_error (err, 0, req->rows > 0xffff ? "rows" : "columns", text, "over 65535");
+    }
   if (ioctl (p->out.w.fd, TIOCSWINSZ, &ws) < 0)
     return agent_make_error (err, errno, "cannot resize the terminal");
   return reply_empty_now (call);
@@ -260,8 +270,12 @@ rpc_set_guest_date_time (const struct rpc_call *call, const uint8_t *msg, size_t
   struct timespec ts = { .tv_sec = (time_t) req->unix_seconds, .tv_nsec = req->nanos };
 
   if (req->nanos >= 1000000000u || req->unix_seconds < 0)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "time %lld.%09u is not valid",
-                                 (long long) req->unix_seconds, req->nanos);
+    {
+      char text[40];
+
+      snprintf (text, sizeof (text), "%lld.%09u", (long long) req->unix_seconds, req->nanos);
+      return agent_make_field_error (err, 0, "unix_seconds", text, "not a time since 1970 (nanos under 1e9)");
+    }
   if (clock_settime (CLOCK_REALTIME, &ts) < 0)
     return agent_make_error (err, errno, "cannot set the clock");
   return reply_empty_now (call);

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "rpc_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "net_link.h"
@@ -108,8 +109,12 @@ rpc_update_interface (const struct rpc_call *call, const uint8_t *msg, size_t le
   if (req == NULL)
     return -1;
   if (req->n_addresses > NET_MAX_ADDRESSES)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "addresses `%zu of them`: at most %d", req->n_addresses,
-                                 NET_MAX_ADDRESSES);
+    {
+      char count[40];
+
+      snprintf (count, sizeof (count), "%zu addresses", req->n_addresses);
+      return agent_make_field_error (err, 0, "addresses", count, "at most %d", NET_MAX_ADDRESSES);
+    }
   struct net_link_update u = {
     .mac = req->mac, .name = req->name, .addresses = req->addresses, .n_addresses = req->n_addresses,
     .mtu = req->mtu, .up = req->up,
@@ -123,7 +128,8 @@ rpc_update_interface (const struct rpc_call *call, const uint8_t *msg, size_t le
         rpc_reply (call, &out.base);
         return 0;
       }
-  return agent_make_rpc_error (err, GRPC_NOT_FOUND, 0, "interface `%s`: gone after its update", name);
+  return agent_make_resource_error (err, GRPC_NOT_FOUND, "interface", name, "interface `%s`: gone after its update",
+                                    name);
 }
 
 int

@@ -31,24 +31,31 @@ struct destroy_op
   char *first_error;
 };
 
+static int
+bad_entry (agent_error_t *err, const char *list, size_t i, const char *value, const char *reason)
+{
+  char field[48];
+
+  snprintf (field, sizeof (field), "%s[%zu]", list, i);
+  return agent_make_field_error (err, 0, field, value, "%s", reason);
+}
+
 int
 sandbox_validate (const struct sandbox_setup *s, agent_error_t *err)
 {
   struct in6_addr addr;
 
   if (strlen (s->hostname) > 64 || (s->hostname[0] && ! storage_valid_name (s->hostname)))
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "hostname `%s` is not valid", s->hostname);
+    return agent_make_field_error (err, 0, "hostname", s->hostname, "not a valid host name");
   for (size_t i = 0; i < s->n_dns_servers; i++)
     if (inet_pton (AF_INET, s->dns_servers[i], &addr) != 1 && inet_pton (AF_INET6, s->dns_servers[i], &addr) != 1)
-      return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "DNS server `%s` is not an IP address",
-                                   s->dns_servers[i]);
+      return bad_entry (err, "dns_servers", i, s->dns_servers[i], "not an IP address");
   for (size_t i = 0; i < s->n_dns_search; i++)
     if (! storage_valid_name (s->dns_search[i]))
-      return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "DNS search domain `%s` is not valid",
-                                   s->dns_search[i]);
+      return bad_entry (err, "dns_search", i, s->dns_search[i], "not a valid domain");
   for (size_t i = 0; i < s->n_modules; i++)
     if (! storage_valid_name (s->modules[i]))
-      return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "kernel module `%s` is not valid", s->modules[i]);
+      return bad_entry (err, "kernel_modules", i, s->modules[i], "not a valid module name");
   for (size_t i = 0; i < s->n_storages; i++)
     if (storage_validate (&s->storages[i], err) < 0)
       return -1;
@@ -122,7 +129,10 @@ load_modules (const struct sandbox_setup *s, const struct rpc_call *call, agent_
   memcpy (argv + 2, s->modules, s->n_modules * sizeof (*argv));
   *pending = *call;
   if (process_spawn (&spec, on_modprobe_done, pending, err) < 0)
-    return -1;
+    {
+      agent_error_blame_agent (*err);
+      return -1;
+    }
   steal_ptr (&pending);
   return 0;
 }

@@ -126,18 +126,11 @@ child_exec (const struct pipes *p, const char *workdir, char **argv, char **envp
 static int
 failure_error (const struct child_failure *f, const struct process_spec *spec, agent_error_t *err)
 {
-  enum grpc_code code = GRPC_INTERNAL;
-
   if (f->stage == STAGE_CHDIR)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, f->errnum, "cannot chdir to `%s`", spec->workdir);
+    return agent_make_field_error (err, f->errnum, "workdir", spec->workdir, "cannot chdir to it");
   if (f->stage != STAGE_EXEC)
     return agent_make_error (err, f->errnum, "cannot set up the child for `%s`", spec->argv[0]);
-
-  if (f->errnum == ENOENT)
-    code = GRPC_NOT_FOUND;
-  else if (f->errnum == EACCES || f->errnum == EPERM)
-    code = GRPC_PERMISSION_DENIED;
-  return agent_make_rpc_error (err, code, f->errnum, "cannot exec `%s`", spec->argv[0]);
+  return agent_make_field_error (err, f->errnum, "argv", spec->argv[0], "cannot exec it");
 }
 
 /* The status pipe is close-on-exec: EOF means exec succeeded, a record
@@ -190,7 +183,7 @@ process_spawn (const struct process_spec *spec, process_done_cb done, void *arg,
   pid_t pid;
 
   if (spec->argc == 0)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "argv is empty");
+    return agent_make_field_error (err, 0, "argv", "", "empty");
   /* Built before fork: the child may only make async-signal-safe calls. */
   argv = strv_terminate (spec->argv, spec->argc);
   envp = strv_terminate (spec->env, spec->envc);

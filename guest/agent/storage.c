@@ -44,21 +44,20 @@ storage_valid_name (const char *name)
 int
 storage_validate (const struct storage_desc *d, agent_error_t *err)
 {
+  char driver[16];
+
+  snprintf (driver, sizeof (driver), "%d", d->driver);
   if (d->driver != STORAGE_9P && d->driver != STORAGE_BLOCK)
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "storage driver %d is not 9p (1) or block (2)",
-                                 d->driver);
+    return agent_make_field_error (err, 0, "storage.driver", driver, "not 9p (1) or block (2)");
   if (! storage_valid_name (d->mount_point))
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "storage mount_point `%s` is not a plain name",
-                                 d->mount_point);
+    return agent_make_field_error (err, 0, "storage.mount_point", d->mount_point, "not a plain name");
   if (! storage_valid_name (d->source))
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "storage source `%s` is not a valid tag or serial",
-                                 d->source);
+    return agent_make_field_error (err, 0, "storage.source", d->source, "not a valid tag or serial");
   if (d->driver == STORAGE_BLOCK && ! storage_valid_name (d->fstype))
-    return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "storage fstype `%s` is not valid", d->fstype);
+    return agent_make_field_error (err, 0, "storage.fstype", d->fstype, "not a valid file system type");
   for (size_t i = 0; i < d->n_options; i++)
     if (strchr (d->options[i], ',') || d->options[i][0] == '\0')
-      return agent_make_rpc_error (err, GRPC_INVALID_ARGUMENT, 0, "storage option `%s` is not one option",
-                                   d->options[i]);
+      return agent_make_field_error (err, 0, "storage.options", d->options[i], "not one option");
   return 0;
 }
 
@@ -100,7 +99,8 @@ storage_find_block (const char *sys_block, const char *serial, agent_error_t *er
       xasprintf (&ret, "/dev/%s", de->d_name);
   closedir (d);
   if (ret == NULL)
-    agent_make_rpc_error (err, GRPC_NOT_FOUND, 0, "no block device with serial `%s`", serial);
+    agent_make_resource_error (err, GRPC_NOT_FOUND, "block device", serial, "no block device with serial `%s`",
+                               serial);
   return ret;
 }
 

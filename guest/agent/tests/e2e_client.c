@@ -145,8 +145,9 @@ test_run_not_found (void)
   Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
   cleanup_call struct h2call *cl = run_argv (&shared, &req, (char *[]){ "nosuchcmd", NULL });
 
-  CHECK (cl && cl->closed && cl->http_status == 200 && cl->grpc_status == 5);
-  CHECK (strcmp (cl->grpc_message, "cannot exec `nosuchcmd`: No such file or directory") == 0);
+  CHECK (cl && cl->closed && cl->http_status == 200 && cl->grpc_status == 3);
+  CHECK (strcmp (cl->grpc_message, "argv `nosuchcmd`: cannot exec it: No such file or directory") == 0);
+  CHECK (cl->details_len > 0);
   return true;
 }
 
@@ -156,7 +157,7 @@ test_run_empty_argv (void)
   Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
   cleanup_call struct h2call *cl = run_argv (&shared, &req, (char *[]){ NULL });
 
-  CHECK (cl && cl->grpc_status == 3 && strcmp (cl->grpc_message, "argv is empty") == 0);
+  CHECK (cl && cl->grpc_status == 3 && strcmp (cl->grpc_message, "argv ``: empty") == 0);
   return true;
 }
 

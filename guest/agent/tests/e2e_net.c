@@ -13,7 +13,7 @@ fails_with (const char *method, const ProtobufCMessage *req, int status, const c
   cleanup_call struct h2call *cl = call (&shared, method, req);
 
   CHECK (cl && cl->closed && cl->http_status == 200 && cl->grpc_status == status);
-  CHECK (strcmp (cl->grpc_message, message) == 0);
+  CHECK (strcmp (cl->grpc_message, message) == 0 && cl->details_len > 0);
   return true;
 }
 

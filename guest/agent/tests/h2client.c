@@ -132,6 +132,8 @@ on_header (nghttp2_session *ng, const nghttp2_frame *frame, const uint8_t *name,
     call->grpc_status = atoi (v);
   else if (is (name, namelen, "grpc-message"))
     percent_decode (call->grpc_message, sizeof (call->grpc_message), value, valuelen);
+  else if (is (name, namelen, "grpc-status-details-bin"))
+    call->details_len = valuelen;
   return 0;
 }
 

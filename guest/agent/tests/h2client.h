@@ -17,6 +17,7 @@ struct h2call
   int http_status;
   int grpc_status;
   char grpc_message[512];
+  size_t details_len; /* of grpc-status-details-bin (unit_errors decodes it) */
   struct buf body;
   uint8_t *req;
   size_t req_len;

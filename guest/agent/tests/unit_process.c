@@ -140,8 +140,8 @@ test_process_not_found (void)
   struct process_spec spec = spec_for (argv);
   char msg[256];
 
-  CHECK (spawn_error (&spec, msg, sizeof (msg)) == GRPC_NOT_FOUND);
-  CHECK (strcmp (msg, "cannot exec `nosuchcmd`: No such file or directory") == 0);
+  CHECK (spawn_error (&spec, msg, sizeof (msg)) == GRPC_INVALID_ARGUMENT);
+  CHECK (strcmp (msg, "argv `nosuchcmd`: cannot exec it: No such file or directory") == 0);
   return true;
 }
 
@@ -159,7 +159,7 @@ test_process_not_executable (void)
   close (fd);
   code = spawn_error (&spec, msg, sizeof (msg));
   unlink (path);
-  CHECK (code == GRPC_PERMISSION_DENIED);
+  CHECK (code == GRPC_INVALID_ARGUMENT);
   CHECK (strstr (msg, "Permission denied") != NULL);
   return true;
 }
@@ -176,13 +176,14 @@ test_process_bad_arguments (void)
 
   spec.workdir = "/nonexistent";
   CHECK (spawn_error (&spec, msg, sizeof (msg)) == GRPC_INVALID_ARGUMENT);
-  CHECK (strcmp (msg, "cannot chdir to `/nonexistent`: No such file or directory") == 0);
+  CHECK (strcmp (msg, "workdir `/nonexistent`: cannot chdir to it: No such file or directory") == 0);
   spec.workdir = "/";
   spec.env = bad_path_env;
-  CHECK (spawn_error (&spec, msg, sizeof (msg)) == GRPC_NOT_FOUND);
+  CHECK (spawn_error (&spec, msg, sizeof (msg)) == GRPC_INVALID_ARGUMENT);
+  CHECK (strcmp (msg, "argv `true`: cannot exec it: No such file or directory") == 0);
   spec.argc = 0;
   CHECK (spawn_error (&spec, msg, sizeof (msg)) == GRPC_INVALID_ARGUMENT);
-  CHECK (strcmp (msg, "argv is empty") == 0);
+  CHECK (strcmp (msg, "argv ``: empty") == 0);
   return true;
 }
 

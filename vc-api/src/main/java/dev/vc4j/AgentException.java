@@ -1,6 +1,9 @@
 package dev.vc4j;
 
-/** The guest agent could not be reached or answered an RPC with an error. */
+/**
+ * The guest agent refused an RPC or could not be talked to ({@link ErrorCode#AGENT_FAILED}), or the connection to it
+ * is gone ({@link ErrorCode#AGENT_UNREACHABLE}: no answer came, the agent did not refuse anything).
+ */
 public final class AgentException extends VcException {
     private final String rpc;
 
@@ -13,10 +16,7 @@ public final class AgentException extends VcException {
         this.rpc = rpc;
     }
 
-    /**
-     * The connection to the agent broke or could not be made ({@link ErrorCode#AGENT_UNREACHABLE}): the VM may
-     * have died, which the core then reports as a {@link HypervisorException}.
-     */
+    /** The call failed because the connection to the agent is gone, not because the agent refused it. */
     public static AgentException unreachable(String rpc, String message, Throwable cause) {
         return new AgentException(ErrorCode.AGENT_UNREACHABLE, rpc, message, cause);
     }

@@ -8,8 +8,9 @@ public enum ErrorCode {
     ILLEGAL_STATE,
     TIMEOUT,
     HYPERVISOR_FAILED,
+    /** The agent refused a call, or failed in a way other than {@link #AGENT_UNREACHABLE}. */
     AGENT_FAILED,
-    /** The connection to the guest agent was lost or could not be made; the agent did not refuse anything. */
+    /** The call failed because the connection to the agent is gone (closed or broken): no answer came. */
     AGENT_UNREACHABLE,
     STORAGE_FAILED,
     HOOK_FAILED

@@ -23,7 +23,7 @@ class ErrorsTest {
         VcTimeoutException timeout = new VcTimeoutException("agent RPC CreateContainer", Duration.ofSeconds(30), null);
         HypervisorException hypervisor = new HypervisorException("QEMU exited with status 1");
         AgentException agent = new AgentException("RunProcess", "no answer", null);
-        AgentException unreachable = AgentException.unreachable("Check", "UNAVAILABLE: connection closed", null);
+        AgentException unreachable = AgentException.unreachable("WaitProcess", "UNAVAILABLE: connection closed", null);
         StorageException storage = new StorageException("cannot write", Path.of("/run/vc4j/sbs/sb1/state.json"), null);
         HookException hook = new HookException(Path.of("/etc/hooks/net"), "exited with status 2", null);
         List<VcException> all = List.of(notFound, exists, config, state, timeout, hypervisor, agent, unreachable,
@@ -43,7 +43,8 @@ class ErrorsTest {
         assertEquals("paused", state.wanted());
         assertEquals("agent RPC CreateContainer", timeout.operation());
         assertEquals("RunProcess", agent.rpc());
-        assertEquals("Check", unreachable.rpc());
+        assertEquals("WaitProcess", unreachable.rpc());
+        assertEquals("agent WaitProcess: UNAVAILABLE: connection closed", unreachable.getMessage());
         assertEquals(Path.of("/run/vc4j/sbs/sb1/state.json"), storage.path());
         assertTrue(storage.getMessage().contains("/run/vc4j/sbs/sb1/state.json"), storage.getMessage());
         assertEquals(Path.of("/etc/hooks/net"), hook.hook());

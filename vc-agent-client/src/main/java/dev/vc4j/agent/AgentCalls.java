@@ -11,14 +11,14 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Unary calls on one channel: a deadline on each, retries on UNAVAILABLE for the calls that may run twice,
- * and the agent's status codes turned into vc-api's exceptions.
+ * and the agent's errors turned into vc-api's exceptions from their structure (agent.proto's AgentError and the
+ * google.rpc details beside it), never from their text.
  */
 final class AgentCalls {
     /** Whether a call may run twice without harm; only those are retried. */
@@ -26,17 +26,6 @@ final class AgentCalls {
 
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(20);
     private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
-    /**
-     * How the agent names what it rejects, when it can: {@code <field> `<value>`: <reason>}, e.g.
-     * {@code addresses[0] `10.0.0.1/33`: the prefix length is over 32} or {@code interface `eth9`: no such interface}.
-     */
-    private static final Pattern NAMED_VALUE = Pattern.compile("([A-Za-z_][A-Za-z0-9_.\\[\\]]*) `([^`]*)`: (.+)",
-            Pattern.DOTALL);
-
-    /** What a call is about, for the exceptions: e.g. {@code container} {@code web-1}. */
-    record Subject(String what, String id) {
-        static final Subject NONE = new Subject("", "");
-    }
 
     private final ManagedChannel channel;
 
@@ -44,7 +33,7 @@ final class AgentCalls {
         this.channel = channel;
     }
 
-    <T> T call(String rpc, Subject subject, Duration deadline, Retry retry,
+    <T> T call(String rpc, Duration deadline, Retry retry,
             Function<AgentServiceGrpc.AgentServiceBlockingStub, T> call) {
         long end = System.nanoTime() + deadline.toNanos();
         Duration backoff = FIRST_BACKOFF;
@@ -56,7 +45,7 @@ final class AgentCalls {
                 boolean again = retry == Retry.IDEMPOTENT && e.getStatus().getCode() == Status.Code.UNAVAILABLE
                         && end - System.nanoTime() > backoff.toNanos();
                 if (!again) {
-                    throw translate(rpc, subject, deadline, e);
+                    throw translate(rpc, deadline, e);
                 }
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
@@ -78,43 +67,37 @@ final class AgentCalls {
         }
     }
 
-    /** The vc-api exception for a failed RPC. */
-    static RuntimeException translate(String rpc, Subject subject, Duration deadline, Throwable e) {
+    /**
+     * The vc-api exception for a failed RPC: a rejected field is an {@link InvalidConfigException} naming it and its
+     * value, a missing or existing resource a {@link NotFoundException} or {@link AlreadyExistsException}, a failure
+     * without the agent's details on UNAVAILABLE or CANCELLED a lost connection ({@link AgentException#unreachable}).
+     * Every string from the guest goes through {@link GuestText}.
+     */
+    static RuntimeException translate(String rpc, Duration deadline, Throwable e) {
         Status status = Status.fromThrowable(e);
-        String description = status.getDescription() != null ? status.getDescription() : "";
-        Matcher named = NAMED_VALUE.matcher(description);
-        if (named.matches() && status.getCode() == Status.Code.INVALID_ARGUMENT) {
-            return new InvalidConfigException(named.group(1), named.group(2), named.group(3));
+        String description = GuestText.bounded(status.getDescription(), GuestText.TEXT_MAX);
+        Optional<AgentErrorDetails> details = AgentErrorDetails.of(e);
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return new VcTimeoutException("agent " + rpc, deadline, e);
         }
-        if (named.matches() && status.getCode() == Status.Code.NOT_FOUND) {
-            return new NotFoundException(named.group(1), named.group(2));
+        if (details.isEmpty()) {
+            String message = status.getCode() + (description.isEmpty() ? "" : ": " + description);
+            boolean lost = status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.CANCELLED;
+            return lost ? AgentException.unreachable(rpc, message, e) : new AgentException(rpc, message, e);
         }
-        switch (status.getCode()) {
-            case DEADLINE_EXCEEDED:
-                return new VcTimeoutException("agent " + rpc, deadline, e);
-            case NOT_FOUND:
-                if (!subject.what().isEmpty()) {
-                    return new NotFoundException(subject.what(), subject.id());
-                }
-                break;
-            case ALREADY_EXISTS:
-                if (!subject.what().isEmpty()) {
-                    return new AlreadyExistsException(subject.what(), subject.id());
-                }
-                break;
-            case INVALID_ARGUMENT:
-                if (!subject.what().isEmpty()) {
-                    return new InvalidConfigException(subject.what(), subject.id(), description);
-                }
-                break;
-            default:
-                break;
+        AgentErrorDetails agent = details.get();
+        if (status.getCode() == Status.Code.INVALID_ARGUMENT && agent.field().isPresent()) {
+            return new InvalidConfigException(GuestText.bounded(agent.field().get().getField(), GuestText.NAME_MAX),
+                    GuestText.bounded(agent.error().getValue(), GuestText.TEXT_MAX),
+                    GuestText.bounded(agent.field().get().getDescription(), GuestText.TEXT_MAX));
         }
-        String message = status.getCode() + (description.isEmpty() ? "" : ": " + description);
-        return switch (status.getCode()) {
-            // the transport gave up, or the channel was shut down under the call: nothing was refused
-            case UNAVAILABLE, CANCELLED -> AgentException.unreachable(rpc, message, e);
-            default -> new AgentException(rpc, message, e);
-        };
+        if (agent.resource().isPresent()
+                && (status.getCode() == Status.Code.NOT_FOUND || status.getCode() == Status.Code.ALREADY_EXISTS)) {
+            String kind = GuestText.bounded(agent.resource().get().getResourceType(), GuestText.NAME_MAX);
+            String name = GuestText.bounded(agent.resource().get().getResourceName(), GuestText.NAME_MAX);
+            return status.getCode() == Status.Code.NOT_FOUND ? new NotFoundException(kind, name)
+                    : new AlreadyExistsException(kind, name);
+        }
+        return new AgentException(rpc, agent.error().getKind() + ": " + description, e);
     }
 }

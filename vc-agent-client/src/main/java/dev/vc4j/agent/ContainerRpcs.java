@@ -9,7 +9,6 @@ import dev.vc4j.InvalidConfigException;
 import dev.vc4j.SandboxIds;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.AgentCalls.Retry;
-import dev.vc4j.agent.AgentCalls.Subject;
 import dev.vc4j.agent.proto.ContainerRequest;
 import dev.vc4j.agent.proto.CopyFileRequest;
 import dev.vc4j.agent.proto.CreateContainerRequest;
@@ -65,18 +64,10 @@ final class ContainerRpcs {
         return "".equals(execId) ? execId : SandboxIds.check("execId", execId);
     }
 
-    private static Subject container(String id) {
-        return new Subject("container", id);
-    }
-
-    private static Subject process(String containerId, String execId) {
-        return new Subject("process", containerId + "/" + execId);
-    }
-
     void setGuestDateTime(Instant now) {
         SetGuestDateTimeRequest request = SetGuestDateTimeRequest.newBuilder()
                 .setUnixSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
-        calls.call("SetGuestDateTime", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+        calls.call("SetGuestDateTime", config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.setGuestDateTime(request));
     }
 
@@ -84,7 +75,7 @@ final class ContainerRpcs {
         if (cpus < 0) {
             throw new InvalidConfigException("cpus", cpus, "must be 0 (all) or more");
         }
-        OnlineCPUMemResponse r = calls.call("OnlineCPUMem", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+        OnlineCPUMemResponse r = calls.call("OnlineCPUMem", config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.onlineCPUMem(OnlineCPUMemRequest.newBuilder().setCpus(cpus).setMemory(memory).build()));
         return new OnlinedResources(r.getCpusOnlined(), r.getMemoryBlocksOnlined());
     }
@@ -92,7 +83,7 @@ final class ContainerRpcs {
     void copyFile(String path, byte[] data, int mode) {
         CopyFileRequest request = CopyFileRequest.newBuilder().setPath(path).setData(ByteString.copyFrom(data))
                 .setMode(mode).build();
-        calls.call("CopyFile", new Subject("path", path), config.callTimeout(), Retry.IDEMPOTENT,
+        calls.call("CopyFile", config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.copyFile(request));
     }
 
@@ -101,12 +92,12 @@ final class ContainerRpcs {
                 .addAllDnsServers(setup.dnsServers()).addAllDnsSearch(setup.dnsSearch())
                 .addAllKernelModules(setup.kernelModules()).setGuestHookPath(setup.guestHookPath());
         setup.storages().forEach(s -> request.addStorages(storage(s)));
-        calls.call("CreateSandbox", new Subject("sandbox setup", setup.toString()), CRUN_DEADLINE, Retry.IDEMPOTENT,
+        calls.call("CreateSandbox", CRUN_DEADLINE, Retry.IDEMPOTENT,
                 s -> s.createSandbox(request.build()));
     }
 
     void destroySandbox() {
-        calls.call("DestroySandbox", Subject.NONE, CRUN_DEADLINE, Retry.IDEMPOTENT,
+        calls.call("DestroySandbox", CRUN_DEADLINE, Retry.IDEMPOTENT,
                 s -> s.destroySandbox(DestroySandboxRequest.getDefaultInstance()));
     }
 
@@ -127,7 +118,7 @@ final class ContainerRpcs {
             request.setRootfsPath(spec.rootfsPath());
         }
         spec.storages().forEach(s -> request.addStorages(storage(s)));
-        calls.call("CreateContainer", container(spec.id()), CRUN_DEADLINE, Retry.ONCE,
+        calls.call("CreateContainer", CRUN_DEADLINE, Retry.ONCE,
                 s -> s.createContainer(request.build()));
     }
 
@@ -136,12 +127,12 @@ final class ContainerRpcs {
     }
 
     void startContainer(String id) {
-        calls.call("StartContainer", container(id), CRUN_DEADLINE, Retry.ONCE,
+        calls.call("StartContainer", CRUN_DEADLINE, Retry.ONCE,
                 s -> s.startContainer(containerRequest(id)));
     }
 
     void removeContainer(String id) {
-        calls.call("RemoveContainer", container(id), CRUN_DEADLINE, Retry.ONCE,
+        calls.call("RemoveContainer", CRUN_DEADLINE, Retry.ONCE,
                 s -> s.removeContainer(containerRequest(id)));
     }
 
@@ -149,21 +140,21 @@ final class ContainerRpcs {
         UpdateContainerRequest request = UpdateContainerRequest.newBuilder()
                 .setContainerId(SandboxIds.check("containerId", id))
                 .setResources(ByteString.copyFrom(resourcesJson, StandardCharsets.UTF_8)).build();
-        calls.call("UpdateContainer", container(id), CRUN_DEADLINE, Retry.IDEMPOTENT, s -> s.updateContainer(request));
+        calls.call("UpdateContainer", CRUN_DEADLINE, Retry.IDEMPOTENT, s -> s.updateContainer(request));
     }
 
     void pauseContainer(String id) {
-        calls.call("PauseContainer", container(id), CRUN_DEADLINE, Retry.ONCE,
+        calls.call("PauseContainer", CRUN_DEADLINE, Retry.ONCE,
                 s -> s.pauseContainer(containerRequest(id)));
     }
 
     void resumeContainer(String id) {
-        calls.call("ResumeContainer", container(id), CRUN_DEADLINE, Retry.ONCE,
+        calls.call("ResumeContainer", CRUN_DEADLINE, Retry.ONCE,
                 s -> s.resumeContainer(containerRequest(id)));
     }
 
     ContainerStats containerStats(String id) {
-        StatsContainerResponse r = calls.call("StatsContainer", container(id), config.callTimeout(),
+        StatsContainerResponse r = calls.call("StatsContainer", config.callTimeout(),
                 Retry.IDEMPOTENT, s -> s.statsContainer(containerRequest(id)));
         return new ContainerStats(r.getMemoryUsageBytes(), r.getMemoryLimitBytes(), r.getOomKills(),
                 r.getCpuUsageUsec(), r.getCpuUserUsec(), r.getCpuSystemUsec(), r.getPidsCurrent(),
@@ -177,7 +168,7 @@ final class ContainerRpcs {
     }
 
     List<GuestProcess> listProcesses(String id) {
-        return calls.call("ListProcesses", container(id), config.callTimeout(), Retry.IDEMPOTENT,
+        return calls.call("ListProcesses", config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.listProcesses(containerRequest(id))).getProcessesList().stream()
                 .map(p -> new GuestProcess(p.getPid(), p.getCommand())).toList();
     }
@@ -188,7 +179,7 @@ final class ContainerRpcs {
                 .setExecId(SandboxIds.check("execId", process.execId()))
                 .setProcess(ByteString.copyFrom(process.processJson(), StandardCharsets.UTF_8))
                 .setTerminal(process.terminal()).build();
-        calls.call("ExecProcess", process(containerId, process.execId()), CRUN_DEADLINE, Retry.ONCE,
+        calls.call("ExecProcess", CRUN_DEADLINE, Retry.ONCE,
                 s -> s.execProcess(request));
     }
 
@@ -197,7 +188,7 @@ final class ContainerRpcs {
                 .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
                 .setSignal(signal).setAll(all).build();
         // One process: a kill(2) in the agent. All: a crun command.
-        calls.call("SignalProcess", process(containerId, execId), all ? CRUN_DEADLINE : config.callTimeout(),
+        calls.call("SignalProcess", all ? CRUN_DEADLINE : config.callTimeout(),
                 Retry.ONCE, s -> s.signalProcess(request));
     }
 
@@ -207,7 +198,7 @@ final class ContainerRpcs {
     }
 
     ProcessExit waitProcess(String containerId, String execId, Duration timeout) {
-        WaitProcessResponse r = calls.call("WaitProcess", process(containerId, execId), timeout, Retry.IDEMPOTENT,
+        WaitProcessResponse r = calls.call("WaitProcess", timeout, Retry.IDEMPOTENT,
                 s -> s.waitProcess(processRequest(containerId, execId)));
         return exitOf(r);
     }
@@ -222,13 +213,13 @@ final class ContainerRpcs {
             WriteStdinRequest request = WriteStdinRequest.newBuilder()
                     .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
                     .setData(ByteString.copyFrom(data, offset + done, n)).build();
-            calls.call("WriteStdin", process(containerId, execId), timeout, Retry.ONCE, s -> s.writeStdin(request));
+            calls.call("WriteStdin", timeout, Retry.ONCE, s -> s.writeStdin(request));
             done += n;
         }
     }
 
     void closeStdin(String containerId, String execId) {
-        calls.call("CloseStdin", process(containerId, execId), config.callTimeout(), Retry.ONCE,
+        calls.call("CloseStdin", config.callTimeout(), Retry.ONCE,
                 s -> s.closeStdin(processRequest(containerId, execId)));
     }
 
@@ -236,7 +227,7 @@ final class ContainerRpcs {
         ReadStreamRequest request = ReadStreamRequest.newBuilder()
                 .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
                 .setMaxBytes(maxBytes).build();
-        ReadStreamResponse r = calls.call(stderr ? "ReadStderr" : "ReadStdout", process(containerId, execId),
+        ReadStreamResponse r = calls.call(stderr ? "ReadStderr" : "ReadStdout",
                 timeout, Retry.ONCE, s -> stderr ? s.readStderr(request) : s.readStdout(request));
         return new StreamChunk(r.getData().toByteArray(), r.getEof());
     }
@@ -245,13 +236,13 @@ final class ContainerRpcs {
         TtyWinResizeRequest request = TtyWinResizeRequest.newBuilder()
                 .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
                 .setRows(rows).setColumns(columns).build();
-        calls.call("TtyWinResize", process(containerId, execId), config.callTimeout(), Retry.IDEMPOTENT,
+        calls.call("TtyWinResize", config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.ttyWinResize(request));
     }
 
     Optional<String> awaitOomEvent(Duration timeout) {
         try {
-            return Optional.of(calls.call("GetOOMEvent", Subject.NONE, timeout, Retry.ONCE,
+            return Optional.of(calls.call("GetOOMEvent", timeout, Retry.ONCE,
                     s -> s.getOOMEvent(GetOOMEventRequest.getDefaultInstance())).getContainerId());
         } catch (VcTimeoutException e) {
             return Optional.empty();
@@ -259,7 +250,7 @@ final class ContainerRpcs {
     }
 
     ProcessStatus processStatus(String containerId, String execId) {
-        ProcessStatusResponse r = calls.call("ProcessStatus", process(containerId, execId), config.callTimeout(),
+        ProcessStatusResponse r = calls.call("ProcessStatus", config.callTimeout(),
                 Retry.IDEMPOTENT, s -> s.processStatus(processRequest(containerId, execId)));
         return new ProcessStatus(r.getPid(), r.getExited() ? exitOf(r.getExit()) : null);
     }

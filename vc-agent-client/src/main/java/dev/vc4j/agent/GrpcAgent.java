@@ -66,7 +66,7 @@ public final class GrpcAgent implements Agent {
                 }
                 lastCause = new AgentException("Check", "the agent answered " + response.getStatus(), null);
             } catch (ExecutionException e) {
-                RuntimeException failure = AgentCalls.translate("Check", AgentCalls.Subject.NONE, Duration.ofNanos(left), e.getCause());
+                RuntimeException failure = AgentCalls.translate("Check", Duration.ofNanos(left), e.getCause());
                 Status.Code code = Status.fromThrowable(e.getCause()).getCode();
                 // UNAVAILABLE: the connection broke and will be retried; DEADLINE_EXCEEDED: the loop's deadline.
                 if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {

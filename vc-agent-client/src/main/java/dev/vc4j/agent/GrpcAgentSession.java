@@ -8,9 +8,7 @@ import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.GuestDetails;
 import dev.vc4j.GuestProcess;
-import dev.vc4j.InvalidConfigException;
 import dev.vc4j.agent.AgentCalls.Retry;
-import dev.vc4j.agent.AgentCalls.Subject;
 import dev.vc4j.agent.proto.AgentServiceGrpc;
 import dev.vc4j.agent.proto.CheckRequest;
 import dev.vc4j.agent.proto.CheckResponse;
@@ -32,7 +30,6 @@ import dev.vc4j.spi.ProcessStatus;
 import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StreamChunk;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.ChannelOption;
@@ -125,7 +122,7 @@ final class GrpcAgentSession implements AgentSession {
 
     @Override
     public void check() {
-        CheckResponse response = calls.call("Check", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+        CheckResponse response = calls.call("Check", config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.check(CheckRequest.getDefaultInstance()));
         if (response.getStatus() != CheckResponse.ServingStatus.SERVING) {
             throw new AgentException("Check", "the agent at " + socket + " answered " + response.getStatus(), null);
@@ -134,7 +131,7 @@ final class GrpcAgentSession implements AgentSession {
 
     @Override
     public GuestDetails guestDetails() {
-        GuestDetailsResponse r = calls.call("GetGuestDetails", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+        GuestDetailsResponse r = calls.call("GetGuestDetails", config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.getGuestDetails(GuestDetailsRequest.getDefaultInstance()));
         return new GuestDetails(r.getAgentVersion(), r.getKernelRelease(), r.getKernelVersion(), r.getMachine(),
                 r.getMemTotalKib(), r.getMemAvailableKib(), r.getOnlineCpus(), Duration.ofMillis(r.getUptimeMs()));
@@ -162,12 +159,7 @@ final class GrpcAgentSession implements AgentSession {
         try {
             r = calls.stub(deadline).runProcess(request.build());
         } catch (StatusRuntimeException e) {
-            Status.Code code = e.getStatus().getCode();
-            // Only a failed exec of argv[0] yields these: a mistake in the command, not an agent failure.
-            if (code == Status.Code.NOT_FOUND || code == Status.Code.PERMISSION_DENIED) {
-                throw new InvalidConfigException("argv", command.argv().get(0), e.getStatus().getDescription());
-            }
-            throw AgentCalls.translate("RunProcess", Subject.NONE, deadline, e);
+            throw AgentCalls.translate("RunProcess", deadline, e);
         }
         return new ExecResult(r.getExitCode(), r.getSignal(), r.getStdout().toByteArray(), r.getStderr().toByteArray(),
                 r.getTimedOut(), r.getStdoutTruncated(), r.getStderrTruncated());

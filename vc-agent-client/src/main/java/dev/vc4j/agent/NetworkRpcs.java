@@ -2,7 +2,6 @@ package dev.vc4j.agent;
 
 import dev.vc4j.AgentConfig;
 import dev.vc4j.agent.AgentCalls.Retry;
-import dev.vc4j.agent.AgentCalls.Subject;
 import dev.vc4j.agent.proto.ARPNeighbor;
 import dev.vc4j.agent.proto.AddARPNeighborsRequest;
 import dev.vc4j.agent.proto.ListInterfacesRequest;
@@ -34,27 +33,27 @@ final class NetworkRpcs {
     }
 
     List<GuestInterface> listInterfaces() {
-        return calls.call("ListInterfaces", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+        return calls.call("ListInterfaces", config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.listInterfaces(ListInterfacesRequest.getDefaultInstance())).getInterfacesList().stream()
                 .map(NetworkRpcs::guestInterface).toList();
     }
 
     List<GuestRoute> listRoutes() {
-        return guestRoutes(calls.call("ListRoutes", Subject.NONE, config.callTimeout(), Retry.IDEMPOTENT,
+        return guestRoutes(calls.call("ListRoutes", config.callTimeout(), Retry.IDEMPOTENT,
                 s -> s.listRoutes(ListRoutesRequest.getDefaultInstance())));
     }
 
     GuestInterface updateInterface(InterfaceUpdate update) {
         UpdateInterfaceRequest request = UpdateInterfaceRequest.newBuilder().setMac(update.mac()).setName(update.name())
                 .addAllAddresses(update.addresses()).setMtu(update.mtu()).setUp(update.up()).build();
-        return guestInterface(calls.call("UpdateInterface", new Subject("interface", update.target()),
+        return guestInterface(calls.call("UpdateInterface",
                 config.callTimeout(), Retry.IDEMPOTENT, s -> s.updateInterface(request)));
     }
 
     List<GuestRoute> updateRoutes(List<GuestRoute> routes) {
         UpdateRoutesRequest request = UpdateRoutesRequest.newBuilder()
                 .addAllRoutes(routes.stream().map(NetworkRpcs::route).toList()).build();
-        return guestRoutes(calls.call("UpdateRoutes", new Subject("routes", routes.toString()), config.callTimeout(),
+        return guestRoutes(calls.call("UpdateRoutes", config.callTimeout(),
                 Retry.IDEMPOTENT, s -> s.updateRoutes(request)));
     }
 
@@ -62,7 +61,7 @@ final class NetworkRpcs {
         AddARPNeighborsRequest request = AddARPNeighborsRequest.newBuilder().addAllNeighbors(neighbors.stream()
                 .map(n -> ARPNeighbor.newBuilder().setIp(n.ip()).setMac(n.mac()).setDevice(n.device()).build())
                 .toList()).build();
-        calls.call("AddARPNeighbors", new Subject("neighbors", neighbors.toString()), config.callTimeout(),
+        calls.call("AddARPNeighbors", config.callTimeout(),
                 Retry.IDEMPOTENT, s -> s.addARPNeighbors(request));
     }
 

@@ -2,6 +2,7 @@ package dev.vc4j.agent;
 
 import dev.vc4j.AgentConfig;
 import dev.vc4j.AgentException;
+import dev.vc4j.ErrorCode;
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.GuestDetails;
@@ -130,7 +131,7 @@ class HostModeAgentTest extends HostModeFixture {
         long started = System.nanoTime();
         session.close();
         Throwable e = assertThrows(Exception.class, () -> call.get(2, TimeUnit.SECONDS)).getCause();
-        assertInstanceOf(AgentException.class, e);
+        assertEquals(ErrorCode.AGENT_UNREACHABLE, assertInstanceOf(AgentException.class, e).code());
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(tookMillis < 1000, "the call failed " + tookMillis + " ms after close");
     }

@@ -122,7 +122,19 @@ class HostModeContainerTest extends HostModeFixture implements AgentContainerCon
                 () -> session.createContainer(ContainerSpec.builder("../escape", "{}").rootfsPath("/").build()));
         assertEquals("container.id", bad.field());
         run("sleep", "1000");
-        assertThrows(AlreadyExistsException.class, () -> create("true"));
+        AlreadyExistsException exists = assertThrows(AlreadyExistsException.class, () -> create("true"));
+        assertEquals("container", exists.kind());
+        assertEquals(id, exists.id());
+        String execId = "sleeper";
+        session.execProcess(id, new ProcessSpec(execId, OciSpecs.process(false, List.of("sleep", "1000")), false));
+        AlreadyExistsException execExists = assertThrows(AlreadyExistsException.class, () -> session.execProcess(id,
+                new ProcessSpec(execId, OciSpecs.process(false, List.of("true")), false)));
+        assertEquals("process", execExists.kind());
+        assertEquals(execId, execExists.id());
+        NotFoundException noProcess = assertThrows(NotFoundException.class,
+                () -> session.waitProcess(id, "e-none", WAIT));
+        assertEquals("process", noProcess.kind());
+        assertEquals("e-none", noProcess.id());
         InvalidConfigException noRoot = assertThrows(InvalidConfigException.class,
                 () -> session.createContainer(ContainerSpec.builder("other", "{}").build()));
         assertTrue(noRoot.getMessage().contains("rootfs"), noRoot.getMessage());
