@@ -52,6 +52,8 @@ count "$work/unit_ctr_ops.out"
 count "$work/unit_net.out"
 "$build/tests/unit_hooks" | tee "$work/unit_hooks.out"
 count "$work/unit_hooks.out"
+"$build/tests/unit_devices" | tee "$work/unit_devices.out"
+count "$work/unit_devices.out"
 
 echo "== end-to-end tests"
 "$build/vc4j-agent" --listen "$sock" --verbose 2>"$work/agent.log" &

@@ -100,22 +100,6 @@ test_storage_validate (void)
 }
 
 static bool
-test_find_block_by_serial (void)
-{
-  cleanup_free char *sys = make_dir ("block");
-  cleanup_free char *vda = make_dir ("block/vda");
-  cleanup_free char *vdb = make_dir ("block/vdb");
-  cleanup_free char *dev = NULL;
-  agent_error_t err = NULL;
-
-  CHECK (write_text (vda, "serial", "root-disk\n") && write_text (vdb, "serial", "data-disk\n"));
-  dev = storage_find_block (sys, "data-disk", &err);
-  CHECK (dev && strcmp (dev, "/dev/vdb") == 0);
-  CHECK (storage_find_block (sys, "data", &err) == NULL && error_code (&err) == GRPC_NOT_FOUND);
-  return true;
-}
-
-static bool
 test_mount_options (void)
 {
   char *opts[] = { (char *) "ro", (char *) "nodev", (char *) "size=1m", (char *) "rw", (char *) "noexec",
@@ -341,7 +325,6 @@ test_sandbox_setup (void)
 static const struct unit_test tests[] = {
   { "valid_names", test_valid_names },
   { "storage_validate", test_storage_validate },
-  { "find_block_by_serial", test_find_block_by_serial },
   { "mount_options", test_mount_options },
   { "cgroup_of_pid", test_cgroup_of_pid },
   { "cgroup_stats_and_procs", test_cgroup_stats_and_procs },
