@@ -9,6 +9,7 @@ import dev.vc4j.InvalidConfigException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.AgentCalls.Retry;
 import dev.vc4j.agent.AgentCalls.Subject;
+import dev.vc4j.agent.proto.AgentServiceGrpc;
 import dev.vc4j.agent.proto.ContainerRequest;
 import dev.vc4j.agent.proto.CopyFileRequest;
 import dev.vc4j.agent.proto.CreateContainerRequest;
@@ -38,18 +39,23 @@ import dev.vc4j.spi.ProcessStatus;
 import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.StreamChunk;
+import io.grpc.Status;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The RPCs of a session beyond health and guest commands, typed: no protobuf type leaves this class. */
 final class ContainerRpcs {
     /** The agent kills a crun command at 30 s; the margin covers the answer's trip. */
     static final Duration CRUN_DEADLINE = Duration.ofSeconds(40);
+    /** The agent's cap on how long it waits for a storage's drive to appear. */
+    static final Duration MAX_DEVICE_WAIT = Duration.ofSeconds(120);
     /** The agent's bound on one message; stdin is sent in pieces below it. */
     static final int MAX_STDIN_CHUNK = 1 << 20;
     private static final Pattern ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
@@ -109,8 +115,8 @@ final class ContainerRpcs {
                 .addAllDnsServers(setup.dnsServers()).addAllDnsSearch(setup.dnsSearch())
                 .addAllKernelModules(setup.kernelModules()).setGuestHookPath(setup.guestHookPath());
         setup.storages().forEach(s -> request.addStorages(storage(s)));
-        calls.call("CreateSandbox", new Subject("sandbox setup", setup.toString()), CRUN_DEADLINE, Retry.IDEMPOTENT,
-                s -> s.createSandbox(request.build()));
+        callWaitingForDrives("CreateSandbox", new Subject("sandbox setup", setup.toString()), setup.storages(),
+                Retry.IDEMPOTENT, s -> s.createSandbox(request.build()));
     }
 
     void destroySandbox() {
@@ -122,7 +128,36 @@ final class ContainerRpcs {
         return Storage.newBuilder()
                 .setDriver(s.driver() == StorageSpec.Driver.NINE_P ? Storage.Driver.NINE_P : Storage.Driver.BLOCK)
                 .setSource(s.source()).setFstype(s.fstype()).addAllOptions(s.options())
-                .setMountPoint(s.mountPoint()).build();
+                .setMountPoint(s.mountPoint()).setDeviceTimeoutMs((int) deviceWait(s).toMillis()).build();
+    }
+
+    private static Duration deviceWait(StorageSpec s) {
+        return s.deviceWait().compareTo(MAX_DEVICE_WAIT) > 0 ? MAX_DEVICE_WAIT : s.deviceWait();
+    }
+
+    /**
+     * A call whose storages the agent may wait for: its deadline covers the longest wait, and the agent's own
+     * timeout, which names the drive that did not appear ({@code drive `<serial>`: ...}), becomes a timeout of
+     * that drive's wait.
+     */
+    private void callWaitingForDrives(String rpc, Subject subject, List<StorageSpec> storages, Retry retry,
+            Function<AgentServiceGrpc.AgentServiceBlockingStub, ?> call) {
+        Duration longest = storages.stream().map(ContainerRpcs::deviceWait).max(Comparator.naturalOrder())
+                .orElse(Duration.ZERO);
+        try {
+            calls.call(rpc, subject, CRUN_DEADLINE.plus(longest), retry, call);
+        } catch (VcTimeoutException e) {
+            Status status = Status.fromThrowable(e);
+            String said = status.getCode() == Status.Code.DEADLINE_EXCEEDED && status.getDescription() != null
+                    ? status.getDescription() : "";
+            for (StorageSpec s : storages) {
+                if (s.driver() == StorageSpec.Driver.BLOCK && said.startsWith("drive `" + s.source() + "`:")) {
+                    throw new VcTimeoutException("waiting for the guest to see the drive `" + s.source() + "`",
+                            deviceWait(s), e.getCause());
+                }
+            }
+            throw e;
+        }
     }
 
     void createContainer(ContainerSpec spec) {
@@ -135,7 +170,7 @@ final class ContainerRpcs {
             request.setRootfsPath(spec.rootfsPath());
         }
         spec.storages().forEach(s -> request.addStorages(storage(s)));
-        calls.call("CreateContainer", container(spec.id()), CRUN_DEADLINE, Retry.ONCE,
+        callWaitingForDrives("CreateContainer", container(spec.id()), spec.storages(), Retry.ONCE,
                 s -> s.createContainer(request.build()));
     }
 

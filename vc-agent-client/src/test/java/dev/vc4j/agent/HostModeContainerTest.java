@@ -3,11 +3,13 @@ package dev.vc4j.agent;
 import dev.vc4j.AlreadyExistsException;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NotFoundException;
+import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessIo;
 import dev.vc4j.spi.ProcessSpec;
 import dev.vc4j.spi.ProcessStatus;
+import dev.vc4j.spi.StorageSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,6 +188,21 @@ class HostModeContainerTest extends HostModeFixture {
                 () -> session.copyFile("../outside", new byte[1], 0));
         assertEquals("path", escape.field());
         assertFalse(Files.exists(dir.resolve("agent-state/outside")));
+    }
+
+    @Test
+    void aDriveThatNeverAppearsIsATimeoutNamingItsSerialAtTheEndOfItsWait() {
+        Duration wait = Duration.ofMillis(1500);
+        ContainerSpec spec = ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of("true")))
+                .storage(StorageSpec.block("vc4j-never-plugged", "ext4", "rootfs", wait)).build();
+        long start = System.nanoTime();
+        VcTimeoutException timeout = assertThrows(VcTimeoutException.class, () -> session.createContainer(spec));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(timeout.getMessage().contains("drive `vc4j-never-plugged`"), timeout.getMessage());
+        assertEquals(wait, timeout.deadline());
+        assertTrue(took.compareTo(wait) >= 0 && took.compareTo(wait.plusSeconds(5)) < 0, took.toString());
+        assertThrows(NotFoundException.class, () -> session.removeContainer(id));
+        assertFalse(Files.exists(dir.resolve("agent-state/" + id)), "a container that never was left its directory");
     }
 
     @Test
