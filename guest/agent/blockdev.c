@@ -9,7 +9,6 @@
 #include <linux/netlink.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
 
 #include "loop.h"
 #include "util.h"
@@ -277,23 +276,6 @@ on_timeout (struct watch *tw, uint32_t events)
   finish (w, &err);
 }
 
-static int
-arm_timer (struct blockdev_wait *w, agent_error_t *err)
-{
-  /* A zero it_value would disarm the timer. */
-  uint32_t ms = w->timeout_ms ? w->timeout_ms : 1;
-  struct itimerspec its = {
-    .it_value = { .tv_sec = ms / 1000, .tv_nsec = (long) (ms % 1000) * 1000000L },
-  };
-
-  w->timer.fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (w->timer.fd < 0)
-    return agent_make_error (err, errno, "cannot create timerfd");
-  if (timerfd_settime (w->timer.fd, 0, &its, NULL) < 0)
-    return agent_make_error (err, errno, "cannot arm timerfd");
-  return loop_add (&w->timer, EPOLLIN, err);
-}
-
 int
 blockdev_wait (int uevent_fd, const char *sys_block, char *const *serials, size_t n, uint32_t timeout_ms,
                blockdev_wait_cb cb, void *arg, agent_error_t *err)
@@ -316,7 +298,9 @@ blockdev_wait (int uevent_fd, const char *sys_block, char *const *serials, size_
     w->serials[i] = xstrdup (serials[i]);
   /* The socket is subscribed already: a disk that appears from now on is in one or the other. */
   found = scan (w, err);
-  if (found == 0 && (loop_add (&w->uevents, EPOLLIN, err) < 0 || arm_timer (w, err) < 0))
+  /* A zero timer would never fire. */
+  if (found == 0
+      && (loop_add (&w->uevents, EPOLLIN, err) < 0 || loop_add_timer (&w->timer, w->timeout_ms ? w->timeout_ms : 1, err) < 0))
     found = -1;
   if (found != 0)
     wait_free (w);

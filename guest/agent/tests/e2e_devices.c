@@ -9,27 +9,44 @@
 
 static const char spec[] = "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"}}";
 
+/* A CreateContainer whose one storage is an ext4 disk no one plugs. */
+struct never_plugged
+{
+  Vc4j__Agent__V1__CreateContainerRequest req;
+  Vc4j__Agent__V1__Storage storage;
+  Vc4j__Agent__V1__Storage *storages[1];
+};
+
+static void
+never_plugged_init (struct never_plugged *n, const char *mount_point, uint32_t timeout_ms)
+{
+  *n = (struct never_plugged){
+    .req = VC4J__AGENT__V1__CREATE_CONTAINER_REQUEST__INIT,
+    .storage = VC4J__AGENT__V1__STORAGE__INIT,
+  };
+  n->storage.driver = VC4J__AGENT__V1__STORAGE__DRIVER__BLOCK;
+  n->storage.source = (char *) "vc4j-never-plugged";
+  n->storage.fstype = (char *) "ext4";
+  n->storage.mount_point = (char *) mount_point;
+  n->storage.device_timeout_ms = timeout_ms;
+  n->storages[0] = &n->storage;
+  n->req.container_id = (char *) "waits";
+  n->req.oci_spec = (ProtobufCBinaryData){ .data = (uint8_t *) spec, .len = sizeof (spec) - 1 };
+  n->req.storages = n->storages;
+  n->req.n_storages = 1;
+}
+
 /* Others are served meanwhile, and the wait ends at its deadline with the
    drive named. */
 bool
 test_a_drive_that_never_appears (void)
 {
-  Vc4j__Agent__V1__CreateContainerRequest req = VC4J__AGENT__V1__CREATE_CONTAINER_REQUEST__INIT;
-  Vc4j__Agent__V1__Storage storage = VC4J__AGENT__V1__STORAGE__INIT;
-  Vc4j__Agent__V1__Storage *storages[] = { &storage };
+  struct never_plugged n;
   cleanup_call struct h2call *waiting = NULL;
   double start = now_s ();
 
-  storage.driver = VC4J__AGENT__V1__STORAGE__DRIVER__BLOCK;
-  storage.source = (char *) "vc4j-never-plugged";
-  storage.fstype = (char *) "ext4";
-  storage.mount_point = (char *) "rootfs";
-  storage.device_timeout_ms = 700;
-  req.container_id = (char *) "waits";
-  req.oci_spec = (ProtobufCBinaryData){ .data = (uint8_t *) spec, .len = sizeof (spec) - 1 };
-  req.storages = storages;
-  req.n_storages = 1;
-  waiting = h2client_start (&shared, "CreateContainer", &req.base);
+  never_plugged_init (&n, "rootfs", 700);
+  waiting = h2client_start (&shared, "CreateContainer", &n.req.base);
   CHECK (waiting && check_serving (&shared) && ! waiting->closed);
   CHECK (h2client_wait (&shared, waiting, 5) && waiting->grpc_status == 4);
   CHECK (strcmp (waiting->grpc_message, "drive `vc4j-never-plugged`: did not appear within 700 ms") == 0);
@@ -41,21 +58,13 @@ test_a_drive_that_never_appears (void)
 bool
 test_a_bad_storage_is_refused_before_any_wait (void)
 {
-  Vc4j__Agent__V1__CreateSandboxRequest req = VC4J__AGENT__V1__CREATE_SANDBOX_REQUEST__INIT;
-  Vc4j__Agent__V1__Storage storage = VC4J__AGENT__V1__STORAGE__INIT;
-  Vc4j__Agent__V1__Storage *storages[] = { &storage };
-  cleanup_call struct h2call *cl = NULL;
+  struct never_plugged n;
+  cleanup_call struct h2call *refused = NULL;
   double start = now_s ();
 
-  storage.driver = VC4J__AGENT__V1__STORAGE__DRIVER__BLOCK;
-  storage.source = (char *) "vc4j-never-plugged";
-  storage.fstype = (char *) "ext4";
-  storage.mount_point = (char *) "../etc";
-  storage.device_timeout_ms = 60000;
-  req.storages = storages;
-  req.n_storages = 1;
-  cl = call (&shared, "CreateSandbox", &req.base);
-  CHECK (cl && cl->closed && cl->grpc_status == 3 && strstr (cl->grpc_message, "../etc"));
+  never_plugged_init (&n, "../etc", 60000);
+  refused = call (&shared, "CreateContainer", &n.req.base);
+  CHECK (refused && refused->closed && refused->grpc_status == 3 && strstr (refused->grpc_message, "../etc"));
   CHECK (now_s () - start < 1);
   return true;
 }

@@ -45,15 +45,6 @@ make_dir (const char *name)
   return path;
 }
 
-static int
-error_code (agent_error_t *err)
-{
-  int code = *err ? (int) (*err)->code : -1;
-
-  agent_error_release (err);
-  return code;
-}
-
 static bool
 test_valid_names (void)
 {

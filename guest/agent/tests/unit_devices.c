@@ -2,8 +2,6 @@
    sysfs directory, with uevents sent through a socketpair in the kernel's
    format; and of reading a mount table. */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -56,15 +54,6 @@ add_disk (const char *rel, const void *data, size_t len)
   cleanup_free char *path = make_path (rel);
 
   return write_file (path, data, len);
-}
-
-static int
-error_code (agent_error_t *err)
-{
-  int code = *err ? (int) (*err)->code : -1;
-
-  agent_error_release (err);
-  return code;
 }
 
 static bool
@@ -259,14 +248,5 @@ static const struct unit_test tests[] = {
 int
 main (void)
 {
-  cleanup_free char *cleanup = NULL;
-  int ret;
-
-  if (mkdtemp (tmp_root) == NULL)
-    return EXIT_FAILURE;
-  ret = run_unit_tests_as_agent (tests, ARRAY_SIZE (tests));
-  xasprintf (&cleanup, "rm -rf '%s'", tmp_root);
-  if (system (cleanup) != 0)
-    fprintf (stderr, "cannot remove %s\n", tmp_root);
-  return ret;
+  return run_unit_tests_as_agent_in (tmp_root, tests, ARRAY_SIZE (tests));
 }
