@@ -65,7 +65,8 @@ on_devices (void *arg, agent_error_t *err)
 /* Runs the request now when every disk its block storages wait for
    (device_timeout_ms) is there, else as if it came once they are, or fails
    it with DEADLINE_EXCEEDED naming the one missing. Storages are checked
-   first: a bad one is refused at once, not after a wait. */
+   first: a bad one is refused at once, not after a wait. run decodes the
+   request again: a kept request needs only its bytes. */
 static int
 run_with_devices (rpc_handler run, const struct rpc_call *call, const uint8_t *msg, size_t len,
                   Vc4j__Agent__V1__Storage **storages, size_t n, agent_error_t *err)
