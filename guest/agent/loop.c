@@ -1,6 +1,7 @@
 #include "loop.h"
 
 #include <errno.h>
+#include <sys/timerfd.h>
 
 #include "util.h"
 
@@ -40,6 +41,21 @@ int
 loop_mod (struct watch *w, uint32_t events, agent_error_t *err)
 {
   return ctl (EPOLL_CTL_MOD, w, events, err);
+}
+
+int
+loop_add_timer (struct watch *w, uint32_t ms, agent_error_t *err)
+{
+  struct itimerspec its = {
+    .it_value = { .tv_sec = ms / 1000, .tv_nsec = (long) (ms % 1000) * 1000000L },
+  };
+
+  w->fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (w->fd < 0)
+    return agent_make_error (err, errno, "cannot create timerfd");
+  if (timerfd_settime (w->fd, 0, &its, NULL) < 0)
+    return agent_make_error (err, errno, "cannot arm timerfd");
+  return loop_add (w, EPOLLIN, err);
 }
 
 void

@@ -20,6 +20,9 @@ struct watch
 int loop_init (agent_error_t *err);
 int loop_add (struct watch *w, uint32_t events, agent_error_t *err);
 int loop_mod (struct watch *w, uint32_t events, agent_error_t *err);
+/* Makes w (fd -1, cb set) a one-shot CLOCK_MONOTONIC timer of ms (0: it
+   never fires) and adds it; on failure w->fd may need watch_close. */
+int loop_add_timer (struct watch *w, uint32_t ms, agent_error_t *err);
 /* Safe to call from a callback for a watch whose events are still pending
    in the current batch: they are dropped. */
 void loop_del (struct watch *w);

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
 
 #include "loop.h"
@@ -139,21 +138,6 @@ capture_init (struct capture *c, int fd, size_t limit)
 }
 
 static int
-start_timer (struct process *p, uint32_t timeout_ms, agent_error_t *err)
-{
-  struct itimerspec its = {
-    .it_value = { .tv_sec = timeout_ms / 1000, .tv_nsec = (long) (timeout_ms % 1000) * 1000000L },
-  };
-
-  p->timer.fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (p->timer.fd < 0)
-    return agent_make_error (err, errno, "cannot create timerfd");
-  if (timerfd_settime (p->timer.fd, 0, &its, NULL) < 0)
-    return agent_make_error (err, errno, "cannot arm timerfd");
-  return loop_add (&p->timer, EPOLLIN, err);
-}
-
-static int
 watch_process (struct process *p, uint32_t timeout_ms, agent_error_t *err)
 {
   /* A child reading an empty stdin must see EOF at once. */
@@ -164,7 +148,7 @@ watch_process (struct process *p, uint32_t timeout_ms, agent_error_t *err)
   /* No descriptors at all when the caller gave the child its stdio. */
   if (p->out.w.fd >= 0 && (loop_add (&p->out.w, EPOLLIN, err) < 0 || loop_add (&p->err.w, EPOLLIN, err) < 0))
     return -1;
-  return start_timer (p, timeout_ms, err);
+  return loop_add_timer (&p->timer, timeout_ms, err);
 }
 
 int

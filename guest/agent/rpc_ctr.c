@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "blockdev.h"
 #include "container.h"
 #include "cproc.h"
 #include "ctr_ops.h"
@@ -40,8 +41,77 @@ storages_of (Vc4j__Agent__V1__Storage **in, size_t n)
   return out;
 }
 
-int
-rpc_create_container (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+/* A request waiting for the disks its storages name, with its own bytes. */
+struct parked_request
+{
+  struct rpc_call call;
+  rpc_handler run;
+  uint8_t *msg;
+  size_t len;
+};
+
+static void
+on_devices (void *arg, agent_error_t *err)
+{
+  cleanup_free struct parked_request *p = arg;
+  cleanup_free uint8_t *msg = p->msg;
+  agent_error_t failed = NULL;
+
+  /* A host that gave up undoes its side (the drive goes): nothing may start here. */
+  if (! h2session_call_alive (&p->call))
+    return;
+  if (*err == NULL && p->run (&p->call, msg, p->len, &failed) < 0)
+    err = &failed;
+  if (*err)
+    reply_error_release (&p->call, err);
+}
+
+/* Runs the request now when every disk its block storages wait for
+   (device_timeout_ms) is there, else as if it came once they are, or fails
+   it with DEADLINE_EXCEEDED naming the one missing. Storages are checked
+   first: a bad one is refused at once, not after a wait. run decodes the
+   request again: a kept request needs only its bytes. */
+static int
+run_with_devices (rpc_handler run, const struct rpc_call *call, const uint8_t *msg, size_t len,
+                  Vc4j__Agent__V1__Storage **storages, size_t n, agent_error_t *err)
+{
+  cleanup_free struct storage_desc *descs = storages_of (storages, n);
+  cleanup_free char **serials = xzalloc ((n + 1) * sizeof (*serials));
+  cleanup_free struct parked_request *parked = NULL;
+  uint32_t timeout_ms = UINT32_MAX;
+  size_t waits = 0;
+  int uevents, present;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      if (storage_validate (&descs[i], err) < 0)
+        return -1;
+      if (descs[i].driver != STORAGE_BLOCK || storages[i]->device_timeout_ms == 0)
+        continue;
+      serials[waits++] = storages[i]->source;
+      if (storages[i]->device_timeout_ms < timeout_ms)
+        timeout_ms = storages[i]->device_timeout_ms;
+    }
+  if (waits == 0)
+    return run (call, msg, len, err);
+  uevents = blockdev_uevent_open (err);
+  if (uevents < 0)
+    return -1;
+  parked = xmalloc (sizeof (*parked));
+  *parked = (struct parked_request){ .call = *call, .run = run, .msg = xmalloc (len), .len = len };
+  memcpy (parked->msg, msg, len);
+  present = blockdev_wait (uevents, "/sys/block", serials, waits, timeout_ms, on_devices, parked, err);
+  if (present == 0)
+    {
+      steal_ptr (&parked);
+      return 0;
+    }
+  free (parked->msg);
+  return present < 0 ? -1 : run (call, msg, len, err);
+}
+
+static int
+create_container (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
   REQUEST (CreateContainerRequest, create_container_request);
   cleanup_free struct storage_desc *storages = storages_of (req->storages, req->n_storages);
@@ -53,13 +123,20 @@ rpc_create_container (const struct rpc_call *call, const uint8_t *msg, size_t le
   return container_create (&create, call, err);
 }
 
+int
+rpc_create_container (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  REQUEST (CreateContainerRequest, create_container_request);
+  return run_with_devices (create_container, call, msg, len, req->storages, req->n_storages, err);
+}
+
 #define WITH_CONTAINER(id)                     \
   struct container *c = container_find (id, err); \
   if (c == NULL)                               \
     return -1
 
-int
-rpc_create_sandbox (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+static int
+create_sandbox (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
   REQUEST (CreateSandboxRequest, create_sandbox_request);
   cleanup_free struct storage_desc *storages = storages_of (req->storages, req->n_storages);
@@ -71,6 +148,13 @@ rpc_create_sandbox (const struct rpc_call *call, const uint8_t *msg, size_t len,
   };
 
   return sandbox_create (&setup, call, err);
+}
+
+int
+rpc_create_sandbox (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
+{
+  REQUEST (CreateSandboxRequest, create_sandbox_request);
+  return run_with_devices (create_sandbox, call, msg, len, req->storages, req->n_storages, err);
 }
 
 int

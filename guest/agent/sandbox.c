@@ -137,6 +137,20 @@ load_modules (const struct sandbox_setup *s, const struct rpc_call *call, agent_
   return 0;
 }
 
+/* Once each: a share listed again was left mounted by storage_mount. */
+static void
+note_sandbox_mount (const char *dir, const char *mount_point)
+{
+  cleanup_free char *path = NULL;
+
+  xasprintf (&path, "%s/%s", dir, mount_point);
+  for (size_t i = 0; i < n_sandbox_mounts; i++)
+    if (strcmp (sandbox_mounts[i], path) == 0)
+      return;
+  sandbox_mounts = xrealloc (sandbox_mounts, (n_sandbox_mounts + 1) * sizeof (*sandbox_mounts));
+  sandbox_mounts[n_sandbox_mounts++] = steal_ptr (&path);
+}
+
 int
 sandbox_create (const struct sandbox_setup *s, const struct rpc_call *call, agent_error_t *err)
 {
@@ -160,8 +174,7 @@ sandbox_create (const struct sandbox_setup *s, const struct rpc_call *call, agen
     {
       if (storage_mount (&s->storages[i], dir, err) < 0)
         return -1;
-      sandbox_mounts = xrealloc (sandbox_mounts, (n_sandbox_mounts + 1) * sizeof (*sandbox_mounts));
-      xasprintf (&sandbox_mounts[n_sandbox_mounts++], "%s/%s", dir, s->storages[i].mount_point);
+      note_sandbox_mount (dir, s->storages[i].mount_point);
     }
   if (s->n_modules)
     return load_modules (s, call, err);

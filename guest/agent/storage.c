@@ -1,13 +1,14 @@
 #define _GNU_SOURCE
 #include "storage.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "blockdev.h"
+#include "mountinfo.h"
 #include "util.h"
 
 #define NAME_MAX_LEN 128
@@ -61,49 +62,6 @@ storage_validate (const struct storage_desc *d, agent_error_t *err)
   return 0;
 }
 
-static bool
-serial_matches (const char *sys_block, const char *dev, const char *serial)
-{
-  cleanup_free char *path = NULL;
-  char buf[NAME_MAX_LEN + 2];
-  FILE *f;
-  bool match = false;
-
-  xasprintf (&path, "%s/%s/serial", sys_block, dev);
-  f = fopen (path, "re");
-  if (f == NULL)
-    return false;
-  if (fgets (buf, sizeof (buf), f))
-    {
-      buf[strcspn (buf, "\n")] = '\0';
-      match = strcmp (buf, serial) == 0;
-    }
-  fclose (f);
-  return match;
-}
-
-char *
-storage_find_block (const char *sys_block, const char *serial, agent_error_t *err)
-{
-  DIR *d = opendir (sys_block);
-  struct dirent *de;
-  char *ret = NULL;
-
-  if (d == NULL)
-    {
-      agent_make_error (err, errno, "cannot list %s", sys_block);
-      return NULL;
-    }
-  while ((de = readdir (d)) && ret == NULL)
-    if (de->d_name[0] != '.' && serial_matches (sys_block, de->d_name, serial))
-      xasprintf (&ret, "/dev/%s", de->d_name);
-  closedir (d);
-  if (ret == NULL)
-    agent_make_resource_error (err, GRPC_NOT_FOUND, "block device", serial, "no block device with serial `%s`",
-                               serial);
-  return ret;
-}
-
 int
 storage_parse_options (char *const *options, size_t n, unsigned long *flags, char **data, agent_error_t *err)
 {
@@ -131,13 +89,39 @@ storage_parse_options (char *const *options, size_t n, unsigned long *flags, cha
   return 0;
 }
 
+/* A share mounted at target from the same tag is an earlier call's: a
+   second mount of a share is EBUSY, so it stays as it is. */
+static int
+mount_9p (const struct storage_desc *d, const char *target, unsigned long flags, const char *data, agent_error_t *err)
+{
+  cleanup_free char *real = realpath (target, NULL);
+  cleanup_free char *fstype = NULL;
+  cleanup_free char *source = NULL;
+  cleanup_free char *ninep_data = NULL;
+  int mounted;
+
+  if (real == NULL)
+    return agent_make_error (err, errno, "cannot resolve %s", target);
+  mounted = mountinfo_find ("/proc/self/mountinfo", real, &fstype, &source, err);
+  if (mounted < 0)
+    return -1;
+  if (mounted && strcmp (fstype, "9p") == 0 && strcmp (source, d->source) == 0)
+    return 0;
+  if (mounted)
+    return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "storage mount_point `%s`: %s `%s` is mounted there",
+                                 d->mount_point, fstype, source);
+  xasprintf (&ninep_data, "trans=virtio,version=9p2000.L%s%s", data[0] ? "," : "", data);
+  if (mount (d->source, target, "9p", flags, ninep_data) < 0)
+    return agent_make_error (err, errno, "cannot mount 9p share `%s` on %s", d->source, target);
+  return 0;
+}
+
 int
 storage_mount (const struct storage_desc *d, const char *dir, agent_error_t *err)
 {
   cleanup_free char *target = NULL;
   cleanup_free char *data = NULL;
   cleanup_free char *device = NULL;
-  cleanup_free char *ninep_data = NULL;
   unsigned long flags;
 
   if (storage_validate (d, err) < 0 || storage_parse_options (d->options, d->n_options, &flags, &data, err) < 0)
@@ -146,13 +130,8 @@ storage_mount (const struct storage_desc *d, const char *dir, agent_error_t *err
   if (mkdir (target, 0755) < 0 && errno != EEXIST)
     return agent_make_error (err, errno, "cannot create %s", target);
   if (d->driver == STORAGE_9P)
-    {
-      xasprintf (&ninep_data, "trans=virtio,version=9p2000.L%s%s", data[0] ? "," : "", data);
-      if (mount (d->source, target, "9p", flags, ninep_data) < 0)
-        return agent_make_error (err, errno, "cannot mount 9p share `%s` on %s", d->source, target);
-      return 0;
-    }
-  device = storage_find_block ("/sys/block", d->source, err);
+    return mount_9p (d, target, flags, data, err);
+  device = blockdev_find ("/sys/block", d->source, err);
   if (device == NULL)
     return -1;
   if (mount (device, target, d->fstype, flags, data) < 0)

@@ -27,12 +27,10 @@ struct storage_desc
 /* [a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}: ids and names the host gives. */
 bool storage_valid_name (const char *name);
 int storage_validate (const struct storage_desc *d, agent_error_t *err);
-/* The /dev node of the block device whose serial is serial, looked up under
-   sys_block (normally /sys/block). */
-char *storage_find_block (const char *sys_block, const char *serial, agent_error_t *err);
 /* Splits mount options into MS_* flags and the data string (malloc'd). */
 int storage_parse_options (char *const *options, size_t n, unsigned long *flags, char **data, agent_error_t *err);
-/* Mounts d at dir/mount_point (created). */
+/* Mounts d at dir/mount_point (created); a 9p share mounted there from the
+   same tag already is left as it is. A block device must be there. */
 int storage_mount (const struct storage_desc *d, const char *dir, agent_error_t *err);
 
 #endif

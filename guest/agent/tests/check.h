@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "error.h"
+
 #define CHECK(cond)                                                                    \
   do                                                                                   \
     {                                                                                  \
@@ -15,6 +17,16 @@
         }                                                                              \
     }                                                                                  \
   while (0)
+
+/* The code of an error (-1: none), which it releases. */
+static inline int
+error_code (agent_error_t *err)
+{
+  int code = *err ? (int) (*err)->code : -1;
+
+  agent_error_release (err);
+  return code;
+}
 
 struct unit_test
 {

@@ -12,6 +12,7 @@
 #include "error.h"
 #include "loop.h"
 #include "reaper.h"
+#include "util.h"
 
 static inline double
 now (void)
@@ -52,6 +53,24 @@ run_unit_tests_as_agent (const struct unit_test *tests, size_t n)
       return EXIT_FAILURE;
     }
   return run_unit_tests (tests, n);
+}
+
+/* The same in a fresh directory made from root (a mkdtemp template, which
+   becomes its name), removed with what the tests left in it. */
+static inline int
+run_unit_tests_as_agent_in (char *root, const struct unit_test *tests, size_t n)
+{
+  char *cleanup = NULL;
+  int ret;
+
+  if (mkdtemp (root) == NULL)
+    return EXIT_FAILURE;
+  ret = run_unit_tests_as_agent (tests, n);
+  xasprintf (&cleanup, "rm -rf '%s'", root);
+  if (system (cleanup) != 0)
+    fprintf (stderr, "cannot remove %s\n", root);
+  free (cleanup);
+  return ret;
 }
 
 #endif

@@ -54,6 +54,8 @@ count "$work/unit_net.out"
 count "$work/unit_hooks.out"
 "$build/tests/unit_errors" | tee "$work/unit_errors.out"
 count "$work/unit_errors.out"
+"$build/tests/unit_devices" | tee "$work/unit_devices.out"
+count "$work/unit_devices.out"
 
 echo "== end-to-end tests"
 "$build/vc4j-agent" --listen "$sock" --verbose 2>"$work/agent.log" &

@@ -46,15 +46,6 @@ make_dir (const char *name)
   return path;
 }
 
-static int
-error_code (agent_error_t *err)
-{
-  int code = *err ? (int) (*err)->code : -1;
-
-  agent_error_release (err);
-  return code;
-}
-
 static bool
 test_valid_names (void)
 {
@@ -97,22 +88,6 @@ test_storage_validate (void)
   CHECK (storage_validate (&d, &err) < 0 && strstr (err->msg, "a,b") && error_code (&err) == GRPC_INVALID_ARGUMENT);
   d.n_options = 1;
   CHECK (storage_validate (&d, &err) == 0);
-  return true;
-}
-
-static bool
-test_find_block_by_serial (void)
-{
-  cleanup_free char *sys = make_dir ("block");
-  cleanup_free char *vda = make_dir ("block/vda");
-  cleanup_free char *vdb = make_dir ("block/vdb");
-  cleanup_free char *dev = NULL;
-  agent_error_t err = NULL;
-
-  CHECK (write_text (vda, "serial", "root-disk\n") && write_text (vdb, "serial", "data-disk\n"));
-  dev = storage_find_block (sys, "data-disk", &err);
-  CHECK (dev && strcmp (dev, "/dev/vdb") == 0);
-  CHECK (storage_find_block (sys, "data", &err) == NULL && error_code (&err) == GRPC_NOT_FOUND);
   return true;
 }
 
@@ -342,7 +317,6 @@ test_sandbox_setup (void)
 static const struct unit_test tests[] = {
   { "valid_names", test_valid_names },
   { "storage_validate", test_storage_validate },
-  { "find_block_by_serial", test_find_block_by_serial },
   { "mount_options", test_mount_options },
   { "cgroup_of_pid", test_cgroup_of_pid },
   { "cgroup_stats_and_procs", test_cgroup_stats_and_procs },

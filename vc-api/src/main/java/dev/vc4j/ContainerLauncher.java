@@ -22,7 +22,8 @@ import java.util.Optional;
  * a block device is hot-plugged and found in the guest by its serial. Callers hold the sandbox's exclusive lock.
  *
  * <p>A virtio-9p share can be mounted once per guest (a second mount is EBUSY), so the volume is mounted
- * once for the sandbox, on first use, and each container's root is bound from a directory in it.
+ * once for the sandbox, by the agent on first use, and each container's root is bound from a directory in it.
+ * The agent also waits for a plugged drive to appear, up to a deadline given here.
  *
  * <p>The plugged drives are known to the {@link Sandbox} object that plugged them (one owner per drive);
  * they leave with their container's delete, or with the VM.
@@ -31,8 +32,11 @@ final class ContainerLauncher {
     /** Where the guest agent mounts the sandbox's storages (its state directory's {@code sandbox}). */
     private static final String GUEST_SANDBOX_DIR = "/run/vc4j-agent/sandbox";
 
+    /**
+     * How long the agent waits for a plugged drive: QEMU reports a plug done before the guest has probed the
+     * device, which under TCG takes a second or more.
+     */
     private static final Duration DEVICE_WAIT = Duration.ofSeconds(30);
-    private static final long DEVICE_POLL_MILLIS = 100;
 
     private final Sandbox sandbox;
 
@@ -113,16 +117,14 @@ final class ContainerLauncher {
             Vm vm = sandbox.link().vm(record);
             HotpluggedDrive drive = pluggedRootfs(vm, config)
                     .orElseGet(() -> vm.hotplugDrive(Drive.raw(config.rootfs().source())));
-            awaitDevice(agent, drive.serial());
-            spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs"));
+            spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs", DEVICE_WAIT));
         } else {
             Path dir = config.rootfs().source().normalize();
             Volume volume = volumeOf(dir, sandbox.config().volumes());
             String mounted = GUEST_SANDBOX_DIR + "/" + volume.mountTag();
-            if (agent.runProcess(GuestCommand.of("grep", "-q", " " + mounted + " ", "/proc/mounts")).exitCode() != 0) {
-                agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
-                        .build());
-            }
+            // the agent leaves a share it mounted before as it is
+            agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
+                    .build());
             Path inVolume = volume.hostPath().normalize().relativize(dir);
             spec.rootfsPath(inVolume.toString().isEmpty() ? mounted : mounted + "/" + inVolume);
         }
@@ -134,26 +136,6 @@ final class ContainerLauncher {
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Vm vm = sandbox.link().vm(record);
             pluggedRootfs(vm, config).ifPresent(vm::unplugDrive);
-        }
-    }
-
-    /**
-     * QEMU reports a plug done before the guest has probed the device (under TCG that takes a second or
-     * more), and the agent looks a device up only once.
-     */
-    private static void awaitDevice(AgentSession agent, String serial) {
-        long deadline = System.nanoTime() + DEVICE_WAIT.toNanos();
-        GuestCommand present = GuestCommand.of("sh", "-c", "grep -qx '" + serial + "' /sys/block/*/serial");
-        while (agent.runProcess(present).exitCode() != 0) {
-            if (System.nanoTime() > deadline) {
-                throw new VcTimeoutException("waiting for the guest to see the drive `" + serial + "`", DEVICE_WAIT, null);
-            }
-            try {
-                Thread.sleep(DEVICE_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new VcTimeoutException("waiting for the guest to see the drive `" + serial + "`", DEVICE_WAIT, e);
-            }
         }
     }
 

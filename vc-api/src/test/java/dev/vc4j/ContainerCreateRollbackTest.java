@@ -4,17 +4,21 @@ import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentChannel;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
+import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.HotpluggedDrive;
 import dev.vc4j.spi.Hypervisor;
 import dev.vc4j.spi.Network;
 import dev.vc4j.spi.SandboxLock;
 import dev.vc4j.spi.SandboxRecord;
+import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.SandboxStore;
+import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
 
 import java.io.IOException;
@@ -22,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -87,9 +92,39 @@ class ContainerCreateRollbackTest {
     private HotpluggedDrive plugSucceeds() {
         HotpluggedDrive plugged = new HotpluggedDrive(Drive.raw(image), 3, "vc4j-drive-3", "vc4j-disk3", "vc4j-node3");
         when(vm.hotplugDrive(any())).thenReturn(plugged);
-        // the guest has probed the drive: its serial is found at once
-        when(session.runProcess(any())).thenReturn(new ExecResult(0, 0, new byte[0], new byte[0], false, false, false));
         return plugged;
+    }
+
+    @Test
+    void theAgentWaitsForThePluggedDriveAndADriveThatNeverAppearsIsUnplugged() {
+        HotpluggedDrive plugged = plugSucceeds();
+        VcTimeoutException neverSeen = new VcTimeoutException("waiting for the guest to see the drive `vc4j-drive-3`",
+                Duration.ofSeconds(30), null);
+        doThrow(neverSeen).when(session).createContainer(any());
+
+        assertSame(neverSeen, assertThrows(VcTimeoutException.class, () -> sandbox.createContainer(blockContainer())));
+
+        ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
+        verify(session).createContainer(spec.capture());
+        assertEquals(List.of(StorageSpec.block("vc4j-drive-3", "ext4", "rootfs", Duration.ofSeconds(30))),
+                spec.getValue().storages());
+        verify(session, never()).runProcess(any());
+        verify(vm).unplugDrive(plugged);
+        verify(store).deleteContainer("sb", "c1");
+    }
+
+    @Test
+    void aVolumeIsHandedToTheAgentForEachContainerWithoutLookingInTheGuest() {
+        ContainerConfig inVolume = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.directory(volume)).build();
+
+        sandbox.createContainer(inVolume);
+
+        verify(session).createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep("share", "share")).build());
+        verify(session, never()).runProcess(any());
+        ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
+        verify(session).createContainer(spec.capture());
+        assertEquals("/run/vc4j-agent/sandbox/share", spec.getValue().rootfsPath());
     }
 
     @Test

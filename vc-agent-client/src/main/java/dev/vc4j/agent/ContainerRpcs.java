@@ -9,6 +9,7 @@ import dev.vc4j.InvalidConfigException;
 import dev.vc4j.SandboxIds;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.AgentCalls.Retry;
+import dev.vc4j.agent.proto.AgentServiceGrpc;
 import dev.vc4j.agent.proto.ContainerRequest;
 import dev.vc4j.agent.proto.CopyFileRequest;
 import dev.vc4j.agent.proto.CreateContainerRequest;
@@ -38,17 +39,22 @@ import dev.vc4j.spi.ProcessStatus;
 import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.StreamChunk;
+import io.grpc.Status;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The RPCs of a session beyond health and guest commands, typed: no protobuf type leaves this class. */
 final class ContainerRpcs {
     /** The agent kills a crun command at 30 s; the margin covers the answer's trip. */
     static final Duration CRUN_DEADLINE = Duration.ofSeconds(40);
+    /** The agent's cap on how long it waits for a storage's drive to appear. */
+    static final Duration MAX_DEVICE_WAIT = Duration.ofSeconds(120);
     /** The agent's bound on one message; stdin is sent in pieces below it. */
     static final int MAX_STDIN_CHUNK = 1 << 20;
 
@@ -92,7 +98,7 @@ final class ContainerRpcs {
                 .addAllDnsServers(setup.dnsServers()).addAllDnsSearch(setup.dnsSearch())
                 .addAllKernelModules(setup.kernelModules()).setGuestHookPath(setup.guestHookPath());
         setup.storages().forEach(s -> request.addStorages(storage(s)));
-        calls.call("CreateSandbox", CRUN_DEADLINE, Retry.IDEMPOTENT,
+        callWaitingForDrives("CreateSandbox", setup.storages(), Retry.IDEMPOTENT,
                 s -> s.createSandbox(request.build()));
     }
 
@@ -105,7 +111,34 @@ final class ContainerRpcs {
         return Storage.newBuilder()
                 .setDriver(s.driver() == StorageSpec.Driver.NINE_P ? Storage.Driver.NINE_P : Storage.Driver.BLOCK)
                 .setSource(s.source()).setFstype(s.fstype()).addAllOptions(s.options())
-                .setMountPoint(s.mountPoint()).build();
+                .setMountPoint(s.mountPoint()).setDeviceTimeoutMs((int) deviceWait(s).toMillis()).build();
+    }
+
+    private static Duration deviceWait(StorageSpec s) {
+        return s.deviceWait().compareTo(MAX_DEVICE_WAIT) > 0 ? MAX_DEVICE_WAIT : s.deviceWait();
+    }
+
+    /**
+     * A call whose storages the agent may wait for: its deadline covers the longest wait, and the agent's own
+     * timeout, whose details name the drive that did not appear, becomes a timeout of that drive's wait.
+     */
+    private void callWaitingForDrives(String rpc, List<StorageSpec> storages, Retry retry,
+            Function<AgentServiceGrpc.AgentServiceBlockingStub, ?> call) {
+        Duration longest = storages.stream().map(ContainerRpcs::deviceWait).max(Comparator.naturalOrder())
+                .orElse(Duration.ZERO);
+        try {
+            calls.call(rpc, CRUN_DEADLINE.plus(longest), retry, call);
+        } catch (VcTimeoutException e) {
+            Optional<String> drive = AgentErrorDetails.of(e.getCause()).flatMap(AgentErrorDetails::resource)
+                    .filter(r -> r.getResourceType().equals("drive")).map(r -> r.getResourceName());
+            for (StorageSpec s : storages) {
+                if (s.driver() == StorageSpec.Driver.BLOCK && drive.equals(Optional.of(s.source()))) {
+                    throw new VcTimeoutException("waiting for the guest to see the drive `" + s.source() + "`",
+                            deviceWait(s), e.getCause());
+                }
+            }
+            throw e;
+        }
     }
 
     void createContainer(ContainerSpec spec) {
@@ -118,7 +151,7 @@ final class ContainerRpcs {
             request.setRootfsPath(spec.rootfsPath());
         }
         spec.storages().forEach(s -> request.addStorages(storage(s)));
-        calls.call("CreateContainer", CRUN_DEADLINE, Retry.ONCE,
+        callWaitingForDrives("CreateContainer", spec.storages(), Retry.ONCE,
                 s -> s.createContainer(request.build()));
     }
 

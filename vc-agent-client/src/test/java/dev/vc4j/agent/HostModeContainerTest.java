@@ -4,10 +4,12 @@ import dev.vc4j.AlreadyExistsException;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NotFoundException;
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessSpec;
 import dev.vc4j.spi.ProcessStatus;
+import dev.vc4j.spi.StorageSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,6 +117,21 @@ class HostModeContainerTest extends HostModeFixture implements AgentContainerCon
                 () -> session.copyFile("../outside", new byte[1], 0));
         assertEquals("path", escape.field());
         assertFalse(Files.exists(dir.resolve("agent-state/outside")));
+    }
+
+    @Test
+    void aDriveThatNeverAppearsIsATimeoutNamingItsSerialAtTheEndOfItsWait() {
+        Duration wait = Duration.ofMillis(1500);
+        ContainerSpec spec = ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of("true")))
+                .storage(StorageSpec.block("vc4j-never-plugged", "ext4", "rootfs", wait)).build();
+        long start = System.nanoTime();
+        VcTimeoutException timeout = assertThrows(VcTimeoutException.class, () -> session.createContainer(spec));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(timeout.getMessage().contains("drive `vc4j-never-plugged`"), timeout.getMessage());
+        assertEquals(wait, timeout.deadline());
+        assertTrue(took.compareTo(wait) >= 0 && took.compareTo(wait.plusSeconds(5)) < 0, took.toString());
+        assertThrows(NotFoundException.class, () -> session.removeContainer(id));
+        assertFalse(Files.exists(dir.resolve("agent-state/" + id)), "a container that never was left its directory");
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.List;
  * agent's sandbox directory as resolv.conf, for containers to bind-mount), kernel modules to load, storages to
  * mount under the sandbox directory, the guest hook directory (empty: unchanged; see
  * {@link dev.vc4j.AgentConfig#guestHookPath()}). A later call may add storages: without DNS entries it keeps the
- * DNS set before.
+ * DNS set before, and a 9p share it lists again stays mounted as it is.
  */
 public record SandboxSetup(String hostname, List<String> dnsServers, List<String> dnsSearch,
         List<String> kernelModules, List<StorageSpec> storages, String guestHookPath) {

@@ -17,6 +17,7 @@ import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessSpec;
 import dev.vc4j.spi.SandboxSetup;
+import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.StreamChunk;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -213,6 +217,24 @@ class AgentContainersIT implements AgentContainerContract {
         // IPv4: the kernel routes IPv6's ::1 through lo in the main table
         assertEquals(List.of(), session.listRoutes().stream()
                 .filter(r -> r.device().equals("lo") && !r.destination().contains(":")).toList());
+    }
+
+    @Test
+    void aDriveThatNeverAppearsFailsAtTheEndOfItsWaitNamingItsSerialWhileOtherCallsAreServed() throws Exception {
+        Duration wait = Duration.ofSeconds(3);
+        ContainerSpec spec = ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of("true")))
+                .storage(StorageSpec.block("vc4j-never-plugged", "ext4", "rootfs", wait)).build();
+        long start = System.nanoTime();
+        CompletableFuture<VcTimeoutException> create = CompletableFuture.supplyAsync(
+                () -> assertThrows(VcTimeoutException.class, () -> session.createContainer(spec)));
+        assertEquals("served\n", guest("echo", "served").stdoutText());
+        assertFalse(create.isDone(), "the agent answered nothing else while it waited for the drive");
+        VcTimeoutException timeout = create.get(60, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(timeout.getMessage().contains("drive `vc4j-never-plugged`"), timeout.getMessage());
+        assertEquals(wait, timeout.deadline());
+        assertTrue(took.compareTo(wait) >= 0 && took.compareTo(wait.plusSeconds(10)) < 0, took.toString());
+        assertThrows(NotFoundException.class, () -> session.removeContainer(id));
     }
 
     @Test

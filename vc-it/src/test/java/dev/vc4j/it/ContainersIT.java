@@ -346,11 +346,7 @@ class ContainersIT {
         Path image = dir.resolve("rootfs.ext4");
         try {
             Files.writeString(HostRootfs.make(Files.createDirectory(dir.resolve("tree"))).resolve("marker"), "on ext4\n");
-            java.lang.Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", dir.resolve("tree").toString(),
-                    image.toString(), "32M").redirectErrorStream(true).start();
-            String mkfsOutput = text(mkfs.getInputStream());
-            assertTrue(mkfs.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "mkfs.ext4 did not end");
-            assertEquals(0, mkfs.exitValue(), mkfsOutput);
+            HostRootfs.ext4Image(dir.resolve("tree"), image);
             // each plug needs the root port the delete before freed; the second container is deleted by another
             // Sandbox object, which did not plug its drive: the VM's list of drives tells it which to unplug
             for (int round = 0; round < 3; round++) {

@@ -36,6 +36,16 @@ final class HostRootfs {
         return dir;
     }
 
+    /** Writes {@code tree} into a 32 MiB ext4 file system image at {@code image}. */
+    static Path ext4Image(Path tree, Path image) throws IOException, InterruptedException {
+        java.lang.Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", tree.toString(), image.toString(),
+                "32M").redirectErrorStream(true).start();
+        String output = new String(mkfs.getInputStream().readAllBytes());
+        assertEquals(true, mkfs.waitFor(60, TimeUnit.SECONDS), "mkfs.ext4 did not end");
+        assertEquals(0, mkfs.exitValue(), output);
+        return image;
+    }
+
     /** Removes what {@link #make} made (and anything the containers wrote into it). */
     static void remove(Path dir) throws IOException {
         if (dir != null && Files.exists(dir)) {
