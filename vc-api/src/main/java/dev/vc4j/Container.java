@@ -1,5 +1,7 @@
 package dev.vc4j;
 
+import dev.vc4j.internal.OciSpec;
+import dev.vc4j.internal.StartOrder;
 import dev.vc4j.ContainerState.Operation;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
@@ -249,7 +251,7 @@ public final class Container {
     }
 
     /** The stored state; a container whose state did not survive a reboot is stopped. Caller holds the lock. */
-    static ContainerRecord load(VirtContainers vc, String sandboxId, String containerId) {
+    public static ContainerRecord load(VirtContainers vc, String sandboxId, String containerId) {
         return vc.store().readContainerState(sandboxId, containerId).orElseGet(() -> new ContainerRecord(
                 new ContainerStatus(containerId, ContainerState.STOPPED, 0, null, null, null, false, 0), false, null));
     }

@@ -1,5 +1,12 @@
 package dev.vc4j;
 
+import dev.vc4j.internal.ContainerLauncher;
+import dev.vc4j.internal.ContainerRuns;
+import dev.vc4j.internal.GuestLink;
+import dev.vc4j.internal.OciHooks;
+import dev.vc4j.internal.SandboxResizer;
+import dev.vc4j.internal.Undo;
+import dev.vc4j.internal.VmEndWatch;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.SandboxLock;
 import dev.vc4j.spi.SandboxRecord;
@@ -27,7 +34,7 @@ import java.util.Set;
  */
 public final class Sandbox implements AutoCloseable {
     private static final Set<SandboxState> START_STATES = EnumSet.of(SandboxState.READY, SandboxState.STOPPED);
-    static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
+    public static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
     private static final Set<SandboxState> DELETE_STATES =
             EnumSet.of(SandboxState.READY, SandboxState.PAUSED, SandboxState.STOPPED);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -332,32 +339,32 @@ public final class Sandbox implements AutoCloseable {
         return link.vmRecord();
     }
 
-    VirtContainers vc() {
+    public VirtContainers vc() {
         return vc;
     }
 
-    GuestLink link() {
+    public GuestLink link() {
         return link;
     }
 
-    ContainerLauncher launcher() {
+    public ContainerLauncher launcher() {
         return launcher;
     }
 
-    ContainerRuns runs() {
+    public ContainerRuns runs() {
         return runs;
     }
 
-    OciHooks hooks() {
+    public OciHooks hooks() {
         return hooks;
     }
 
-    SandboxLock lock(boolean exclusive) {
+    public SandboxLock lock(boolean exclusive) {
         return vc.store().lock(id(), exclusive);
     }
 
     /** The stored state; a sandbox whose state did not survive a reboot is stopped. */
-    SandboxRecord load() {
+    public SandboxRecord load() {
         return vc.store().readState(id()).orElseGet(this::afterReboot);
     }
 
@@ -366,7 +373,7 @@ public final class Sandbox implements AutoCloseable {
         return new SandboxRecord(id(), SandboxState.STOPPED, null, null, config.annotations());
     }
 
-    void requireState(SandboxRecord record, String operation, Set<SandboxState> allowed) {
+    public void requireState(SandboxRecord record, String operation, Set<SandboxState> allowed) {
         if (!allowed.contains(record.state())) {
             throw InvalidStateException.operation("sandbox", id(), record.state(), operation, allowed);
         }
@@ -378,7 +385,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** An event of container {@code containerId}; under the sandbox's lock, like the sandbox's own. */
-    void publish(SandboxEvent.Type type, String containerId, Integer exitCode) {
+    public void publish(SandboxEvent.Type type, String containerId, Integer exitCode) {
         vc.events().publish(new SandboxEvent(id(), type, containerId, exitCode, Instant.now()));
     }
 }

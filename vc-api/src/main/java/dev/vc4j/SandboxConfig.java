@@ -1,5 +1,7 @@
 package dev.vc4j;
 
+import dev.vc4j.internal.StartOrder;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -91,7 +93,7 @@ public record SandboxConfig(
     }
 
     /** The containers, each after its dependencies; among independent ones the listed order is kept. */
-    List<ContainerConfig> containersInStartOrder() {
+    public List<ContainerConfig> containersInStartOrder() {
         Map<String, ContainerConfig> byId = new LinkedHashMap<>();
         containers.forEach(c -> byId.put(c.id(), c));
         return StartOrder.of(containers).stream().map(byId::get).toList();

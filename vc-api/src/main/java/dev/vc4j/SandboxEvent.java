@@ -26,7 +26,7 @@ public record SandboxEvent(String sandboxId, Type type, String containerId, Inte
         Objects.requireNonNull(time, "time");
     }
 
-    static SandboxEvent of(String sandboxId, Type type) {
+    public static SandboxEvent of(String sandboxId, Type type) {
         return new SandboxEvent(sandboxId, type, null, null, Instant.now());
     }
 }

@@ -1,5 +1,8 @@
 package dev.vc4j;
 
+import dev.vc4j.internal.ContainerLauncher;
+import dev.vc4j.internal.Events;
+import dev.vc4j.internal.Undo;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.Hypervisor;
 import dev.vc4j.spi.Network;
@@ -196,23 +199,23 @@ public final class VirtContainers {
         }
     }
 
-    SandboxStore store() {
+    public SandboxStore store() {
         return store;
     }
 
-    Hypervisor hypervisor() {
+    public Hypervisor hypervisor() {
         return hypervisor;
     }
 
-    Agent agent() {
+    public Agent agent() {
         return agent;
     }
 
-    Network network() {
+    public Network network() {
         return network;
     }
 
-    Events events() {
+    public Events events() {
         return events;
     }
 

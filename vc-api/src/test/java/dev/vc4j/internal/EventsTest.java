@@ -1,5 +1,7 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.SandboxEvent;
+import dev.vc4j.SandboxEventListener;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

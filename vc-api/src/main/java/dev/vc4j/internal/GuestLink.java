@@ -1,5 +1,13 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.AgentException;
+import dev.vc4j.BootTimings;
+import dev.vc4j.HypervisorException;
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxConfig;
+import dev.vc4j.VcException;
+import dev.vc4j.VcTimeoutException;
+import dev.vc4j.VirtContainers;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.SandboxRecord;
@@ -19,7 +27,7 @@ import java.util.function.Function;
  * replaced by another process); each call checks against the persisted record and connects again.
  * Callers hold the sandbox's lock.
  */
-final class GuestLink {
+public final class GuestLink {
     /** A free control socket greets within milliseconds; waiting longer only delays the kill. */
     private static final Duration ATTACH_TO_END = Duration.ofSeconds(2);
 
@@ -35,7 +43,7 @@ final class GuestLink {
     /** The VM this link last ended ({@link #endVm}, or a failed boot's undo): its end was asked for, not noticed. */
     private volatile VmRecord ended;
 
-    GuestLink(VirtContainers vc, SandboxConfig config, Consumer<Vm> held, Consumer<String> oomKilled) {
+    public GuestLink(VirtContainers vc, SandboxConfig config, Consumer<Vm> held, Consumer<String> oomKilled) {
         this.vc = vc;
         this.config = config;
         this.held = held;
@@ -46,7 +54,7 @@ final class GuestLink {
      * Wires the network, boots a VM, connects to its agent and has it set the guest up (interfaces, routes, DNS,
      * hooks), registering each step's undo. Returns the timings.
      */
-    synchronized BootTimings boot(Undo undo, long startedNanos) {
+    public synchronized BootTimings boot(Undo undo, long startedNanos) {
         close(); // a handle on an earlier VM, ended since by another process
         String id = config.id();
         List<NetworkEndpoint> network = vc.network().attach(id, config.network());
@@ -77,12 +85,12 @@ final class GuestLink {
         return new BootTimings(started.timeToControlReady(), agentReady, Duration.ofNanos(now - startedNanos));
     }
 
-    synchronized VmRecord vmRecord() {
+    public synchronized VmRecord vmRecord() {
         return vm.record();
     }
 
     /** The VM of {@code record}, attaching to it when this object holds no handle or a stale one. */
-    synchronized Vm vm(SandboxRecord record) {
+    public synchronized Vm vm(SandboxRecord record) {
         return vm(record, config.agent().callTimeout());
     }
 
@@ -101,7 +109,7 @@ final class GuestLink {
     }
 
     /** Calls the agent; a failure caused by a dead VM is reported as what it is. */
-    synchronized <T> T call(SandboxRecord record, Function<AgentSession, T> rpc) {
+    public synchronized <T> T call(SandboxRecord record, Function<AgentSession, T> rpc) {
         return call(record, config.agent().callTimeout(), rpc);
     }
 
@@ -111,7 +119,7 @@ final class GuestLink {
      * so while another process holds them a connection waits: a lookup with a stored answer to fall back on
      * gives up early.
      */
-    synchronized <T> T call(SandboxRecord record, Duration connectTimeout, Function<AgentSession, T> rpc) {
+    public synchronized <T> T call(SandboxRecord record, Duration connectTimeout, Function<AgentSession, T> rpc) {
         Vm current = vm(record, connectTimeout);
         if (agent == null) {
             // each connection starts with a fresh handshake, so stale bytes of an earlier one are discarded
@@ -135,7 +143,7 @@ final class GuestLink {
      * The agent session for {@code record}'s VM, for calls that wait long (a process's exit): made outside this
      * object's monitor, they do not hold up the sandbox's other calls.
      */
-    synchronized AgentSession session(SandboxRecord record) {
+    public synchronized AgentSession session(SandboxRecord record) {
         return call(record, session -> session);
     }
 
@@ -144,7 +152,7 @@ final class GuestLink {
      * process started it, or it is already gone (then only its files are removed); then takes back the
      * network, which any process can do.
      */
-    synchronized void endVm(SandboxRecord record, Duration grace) {
+    public synchronized void endVm(SandboxRecord record, Duration grace) {
         ended = record.vm();
         if (vm != null && !vm.record().equals(record.vm())) {
             close();
@@ -170,12 +178,12 @@ final class GuestLink {
     }
 
     /** Whether {@code record}'s VM was ended by this link (a stop, a delete, an undone boot), not found dead. */
-    boolean endedHere(VmRecord record) {
+    public boolean endedHere(VmRecord record) {
         return record.equals(ended);
     }
 
     /** Releases the agent connection and the VM's control connections; the VM keeps running. */
-    synchronized void close() {
+    public synchronized void close() {
         closeAgent();
         if (vm != null) {
             vm.close();

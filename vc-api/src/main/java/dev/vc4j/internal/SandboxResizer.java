@@ -1,5 +1,10 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.GuestDetails;
+import dev.vc4j.HypervisorConfig;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.Sandbox;
+import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.Vm;
@@ -12,18 +17,18 @@ import java.util.function.Predicate;
  * online in the guest by the agent (OnlineCPUMem). The guest learns of a plugged device through ACPI a
  * moment after QEMU added it, so the agent is asked again until the guest reports what was asked for.
  */
-final class SandboxResizer {
+public final class SandboxResizer {
     /** A guest under TCG takes up to a few seconds to probe a hot-added device. */
     private static final Duration GUEST_WAIT = Duration.ofSeconds(30);
     private static final long POLL_MILLIS = 100;
 
     private final Sandbox sandbox;
 
-    SandboxResizer(Sandbox sandbox) {
+    public SandboxResizer(Sandbox sandbox) {
         this.sandbox = sandbox;
     }
 
-    GuestDetails vcpus(int vcpus) {
+    public GuestDetails vcpus(int vcpus) {
         HypervisorConfig hv = sandbox.config().hypervisor();
         if (vcpus < 1 || vcpus > hv.maxVcpus()) {
             throw new InvalidConfigException("vcpus", vcpus, "must be 1 to hypervisor.maxVcpus (" + hv.maxVcpus() + ")");
@@ -41,7 +46,7 @@ final class SandboxResizer {
         }
     }
 
-    GuestDetails memory(int memoryMib) {
+    public GuestDetails memory(int memoryMib) {
         HypervisorConfig hv = sandbox.config().hypervisor();
         int block = HypervisorConfig.MEMORY_BLOCK_MIB;
         if (memoryMib < hv.memoryMib() || memoryMib > hv.maxMemoryMib() || (memoryMib - hv.memoryMib()) % block != 0) {

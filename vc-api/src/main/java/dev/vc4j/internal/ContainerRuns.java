@@ -1,5 +1,14 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.AgentException;
+import dev.vc4j.Container;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerState;
+import dev.vc4j.ContainerStatus;
+import dev.vc4j.HypervisorException;
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxEvent;
+import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.ProcessExit;
@@ -23,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A run that nobody here watches (started by a closed Sandbox object or another process) is looked up in
  * the agent, which keeps exit statuses, when its status is read.
  */
-final class ContainerRuns {
+public final class ContainerRuns {
     private static final System.Logger LOG = System.getLogger(ContainerRuns.class.getName());
     /** One wait of a waiter; a long-running container costs one call per slice. */
     private static final Duration WAIT_SLICE = Duration.ofSeconds(30);
@@ -38,7 +47,7 @@ final class ContainerRuns {
     /** The runs (container id and start time) a waiter of this object watches. */
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
 
-    ContainerRuns(Sandbox sandbox) {
+    public ContainerRuns(Sandbox sandbox) {
         this.sandbox = sandbox;
     }
 
@@ -46,7 +55,7 @@ final class ContainerRuns {
      * Starts a ready container, or creates a stopped one again in the guest and starts it. The caller holds
      * the sandbox's exclusive lock and has checked the state and the dependencies.
      */
-    void start(ContainerConfig config, SandboxRecord sandboxRecord, ContainerRecord record, int restartCount) {
+    public void start(ContainerConfig config, SandboxRecord sandboxRecord, ContainerRecord record, int restartCount) {
         String id = config.id();
         AgentSession agent = sandbox.link().session(sandboxRecord);
         if (record.status().state() == ContainerState.STOPPED) {
@@ -80,7 +89,7 @@ final class ContainerRuns {
      * Starts the containers of the sandbox's config that are ready or stopped, each after its dependencies;
      * one deleted since is left out. The caller holds the sandbox's exclusive lock.
      */
-    void startAll(SandboxRecord sandboxRecord) {
+    public void startAll(SandboxRecord sandboxRecord) {
         List<String> existing = sandbox.vc().store().listContainers(sandbox.id());
         for (ContainerConfig config : sandbox.config().containersInStartOrder()) {
             if (!existing.contains(config.id())) {
@@ -98,7 +107,7 @@ final class ContainerRuns {
      * Records how the run of {@code id} begun at {@code startedAt} ended, once (whoever saw the exit first),
      * and starts it again when its policy says so. The caller holds the sandbox's exclusive lock.
      */
-    void ended(String id, Instant startedAt, ProcessExit exit) {
+    public void ended(String id, Instant startedAt, ProcessExit exit) {
         Optional<ContainerRecord> recorded = record(id, startedAt, exit);
         if (recorded.isEmpty()) {
             return;
@@ -118,7 +127,7 @@ final class ContainerRuns {
      * the caller must not hold it. Best effort: a VM or agent that cannot be reached leaves the records as
      * they are.
      */
-    void recordUnseenExits() {
+    public void recordUnseenExits() {
         List<Runnable> records = new ArrayList<>();
         try (var lock = sandbox.lock(false)) {
             SandboxRecord sandboxRecord = sandbox.load();
@@ -150,7 +159,7 @@ final class ContainerRuns {
     }
 
     /** Whether {@code status} is of a run that may have ended with nobody here to notice. */
-    boolean unwatched(ContainerStatus status) {
+    public boolean unwatched(ContainerStatus status) {
         return (status.state() == ContainerState.RUNNING || status.state() == ContainerState.PAUSED)
                 && !watched.contains(run(status.id(), status.startedAt()));
     }
@@ -174,7 +183,7 @@ final class ContainerRuns {
      * running): the OOM event goes out, for a container the store still has. Called by the {@link OomWatcher}
      * of the sandbox's agent session, without the sandbox's lock.
      */
-    void oomKilled(String id) {
+    public void oomKilled(String id) {
         if (sandbox.vc().store().readContainerState(sandbox.id(), id).isPresent()) {
             sandbox.publish(SandboxEvent.Type.OOM, id, null);
         }
@@ -206,7 +215,7 @@ final class ContainerRuns {
      * Their processes ended with the VM. {@code byUser}: the sandbox was stopped, so no restart policy
      * applies; else the VM died, which a user did not ask for.
      */
-    void endedWithVm(boolean byUser) {
+    public void endedWithVm(boolean byUser) {
         Instant now = Instant.now();
         for (String cid : sandbox.vc().store().listContainers(sandbox.id())) {
             ContainerRecord c = Container.load(sandbox.vc(), sandbox.id(), cid);

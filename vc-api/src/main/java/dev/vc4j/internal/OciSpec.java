@@ -1,4 +1,9 @@
-package dev.vc4j;
+package dev.vc4j.internal;
+
+import dev.vc4j.Cmd;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.Mount;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,14 +16,14 @@ import java.util.stream.Collectors;
  * {@link ContainerConfig} and a {@link Cmd}, and the OCI state a hook reads. The root is always {@code rootfs}, where the guest agent mounts
  * the container's root; the cgroup is {@code /vc4j/<id>}, where the agent reads stats, processes and OOM kills.
  */
-final class OciSpec {
+public final class OciSpec {
     private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private OciSpec() {
     }
 
     /** The config's own spec when it has one, else one made from its cmd and mounts. */
-    static String container(ContainerConfig config) {
+    public static String container(ContainerConfig config) {
         if (config.ociSpec() != null) {
             return config.ociSpec();
         }
@@ -42,7 +47,7 @@ final class OciSpec {
      * The OCI process object of {@code cmd}. Users and groups must be numbers: names would have to be looked
      * up in the container's image, which only the guest sees.
      */
-    static String process(Cmd cmd, String field) {
+    public static String process(Cmd cmd, String field) {
         long uid = number(field + ".user", cmd.user());
         long gid = number(field + ".primaryGroup", cmd.primaryGroup());
         List<String> groups = new ArrayList<>();
@@ -70,7 +75,7 @@ final class OciSpec {
      * running, stopped; {@code pid} the VM's process (0 when none runs); {@code bundle} the sandbox's run
      * directory.
      */
-    static String state(String id, String status, long pid, Path bundle, Map<String, String> annotations) {
+    public static String state(String id, String status, long pid, Path bundle, Map<String, String> annotations) {
         String notes = annotations.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> quote(e.getKey()) + ":" + quote(e.getValue())).collect(Collectors.joining(",", "{", "}"));
         return "{\"ociVersion\":\"1.0.2\",\"id\":" + quote(id) + ",\"status\":" + quote(status)
@@ -97,7 +102,7 @@ final class OciSpec {
     }
 
     /** A JSON string: quotes, backslashes and control characters escaped, the rest as it is. */
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2).append('"');
         text.chars().forEach(c -> {
             if (c == '"' || c == '\\') {

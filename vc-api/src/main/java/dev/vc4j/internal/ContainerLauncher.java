@@ -1,5 +1,13 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.Drive;
+import dev.vc4j.GuestCommand;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.Rootfs;
+import dev.vc4j.Sandbox;
+import dev.vc4j.VcTimeoutException;
+import dev.vc4j.Volume;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.ContainerSpec;
@@ -27,7 +35,7 @@ import java.util.Optional;
  * <p>The plugged drives are known to the {@link Sandbox} object that plugged them (one owner per drive);
  * they leave with their container's delete, or with the VM.
  */
-final class ContainerLauncher {
+public final class ContainerLauncher {
     /** Where the guest agent mounts the sandbox's storages (its state directory's {@code sandbox}). */
     private static final String GUEST_SANDBOX_DIR = "/run/vc4j-agent/sandbox";
 
@@ -36,7 +44,7 @@ final class ContainerLauncher {
 
     private final Sandbox sandbox;
 
-    ContainerLauncher(Sandbox sandbox) {
+    public ContainerLauncher(Sandbox sandbox) {
         this.sandbox = sandbox;
     }
 
@@ -45,7 +53,7 @@ final class ContainerLauncher {
      * (one of the sandbox's volumes, or a block device, plugged and given a block index) mounted for it.
      * Every step is undone when a later one fails. The caller holds the exclusive lock and checked the state.
      */
-    void createRecorded(ContainerConfig config, SandboxRecord record) {
+    public void createRecorded(ContainerConfig config, SandboxRecord record) {
         SandboxStore store = sandbox.vc().store();
         String sid = sandbox.id();
         String cid = config.id();
@@ -75,7 +83,7 @@ final class ContainerLauncher {
     }
 
     /** Checks on the host what the guest would fail on later: a directory outside the volumes, a missing device. */
-    static void checkRootfs(ContainerConfig config, List<Volume> volumes) {
+    public static void checkRootfs(ContainerConfig config, List<Volume> volumes) {
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Drive.raw(config.rootfs().source()).validate("rootfs");
         } else {
@@ -106,7 +114,7 @@ final class ContainerLauncher {
      * Creates the container in the guest, its init process not started yet. A block rootfs missing from the
      * VM (a stopped container of a sandbox restarted with a new VM) is plugged again.
      */
-    void create(ContainerConfig config, SandboxRecord record, AgentSession agent) {
+    public void create(ContainerConfig config, SandboxRecord record, AgentSession agent) {
         ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), OciSpec.container(config))
                 .terminal(config.cmd().tty());
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
@@ -130,7 +138,7 @@ final class ContainerLauncher {
     }
 
     /** Unplugs the container's rootfs drive, whoever plugged it; the caller checked that a VM is recorded. */
-    void unplugRootfs(ContainerConfig config, SandboxRecord record) {
+    public void unplugRootfs(ContainerConfig config, SandboxRecord record) {
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Vm vm = sandbox.link().vm(record);
             pluggedRootfs(vm, config).ifPresent(vm::unplugDrive);

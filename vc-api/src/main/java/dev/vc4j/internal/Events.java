@@ -1,4 +1,8 @@
-package dev.vc4j;
+package dev.vc4j.internal;
+
+import dev.vc4j.SandboxEvent;
+import dev.vc4j.SandboxEventListener;
+import dev.vc4j.VirtContainers;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +15,7 @@ import java.util.concurrent.Executors;
  * their sandbox's exclusive lock, and a single thread delivers, so the events of a sandbox arrive in the
  * order its changes were made. Events of changes made by other processes are not seen here.
  */
-final class Events {
+public final class Events {
     private static final System.Logger LOG = System.getLogger(Events.class.getName());
 
     /** {@code sandboxId} null: every sandbox. */
@@ -25,7 +29,7 @@ final class Events {
         return thread;
     });
 
-    SandboxEventListener.Registration subscribe(String sandboxId, SandboxEventListener listener) {
+    public SandboxEventListener.Registration subscribe(String sandboxId, SandboxEventListener listener) {
         Subscription subscription = new Subscription(sandboxId, listener);
         subscriptions.add(subscription);
         return () -> subscriptions.remove(subscription);
@@ -35,7 +39,7 @@ final class Events {
      * The listeners are chosen now, not at delivery: a listener hears exactly the events published while it
      * was subscribed, however late the delivery thread gets to them.
      */
-    void publish(SandboxEvent event) {
+    public void publish(SandboxEvent event) {
         List<SandboxEventListener> targets = new ArrayList<>();
         for (Subscription s : subscriptions) {
             if (s.sandboxId() == null || s.sandboxId().equals(event.sandboxId())) {

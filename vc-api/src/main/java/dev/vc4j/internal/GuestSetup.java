@@ -1,5 +1,6 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.AgentConfig;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.GuestInterface;
 import dev.vc4j.spi.GuestRoute;
@@ -17,11 +18,11 @@ import java.util.Set;
  * the guest's probe order) with its address and MTU, the default route through the first gateway, and through
  * CreateSandbox the DNS servers and the guest hook directory.
  */
-final class GuestSetup {
+public final class GuestSetup {
     private GuestSetup() {
     }
 
-    static void apply(AgentSession agent, List<NetworkEndpoint> network, AgentConfig config) {
+    public static void apply(AgentSession agent, List<NetworkEndpoint> network, AgentConfig config) {
         List<GuestRoute> routes = new ArrayList<>();
         Set<String> dns = new LinkedHashSet<>();
         for (NetworkEndpoint nic : network) {

@@ -1,5 +1,14 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.Hook;
+import dev.vc4j.HookException;
+import dev.vc4j.Hooks;
+import dev.vc4j.Process;
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxEvent;
+import dev.vc4j.SandboxState;
+import dev.vc4j.VcException;
+import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.SandboxRecord;
 
 import java.io.IOException;
@@ -18,29 +27,29 @@ import java.util.function.Consumer;
  * expires. A hook fails when it cannot be run, exits with a status other than 0, or times out. Callers hold
  * the sandbox's exclusive lock.
  */
-final class OciHooks {
+public final class OciHooks {
     private static final System.Logger LOG = System.getLogger(OciHooks.class.getName());
     /** How much of a failed hook's output its error carries. */
     private static final int OUTPUT_TAIL = 2000;
 
     private final Sandbox sandbox;
 
-    OciHooks(Sandbox sandbox) {
+    public OciHooks(Sandbox sandbox) {
         this.sandbox = sandbox;
     }
 
     /** Once the VM and agent of {@code running} are up, before any container starts: the first failure is thrown. */
-    void prestart(SandboxRecord running) {
+    public void prestart(SandboxRecord running) {
         runAll(sandbox.config().hooks().prestart(), state(running, "created"));
     }
 
     /** Once the sandbox runs: a failure is a warning and a {@link SandboxEvent.Type#HOOK_FAILED} event. */
-    void poststart(SandboxRecord running) {
+    public void poststart(SandboxRecord running) {
         runEach("poststart", sandbox.config().hooks().poststart(), state(running, "running"), this::failed);
     }
 
     /** Once the VM of {@code record} has ended: like poststart, a failure does not hold up the clean-up. */
-    void poststop(SandboxRecord record) {
+    public void poststop(SandboxRecord record) {
         runEach("poststop", sandbox.config().hooks().poststop(), state(record.withState(SandboxState.STOPPED, null),
                 "stopped"), this::failed);
     }
@@ -56,7 +65,7 @@ final class OciHooks {
     }
 
     /** Runs {@code hooks} in order; the first failure ends the run and is thrown. */
-    static void runAll(List<Hook> hooks, String stateJson) {
+    public static void runAll(List<Hook> hooks, String stateJson) {
         for (Hook hook : hooks) {
             run(hook, stateJson);
         }
@@ -66,7 +75,7 @@ final class OciHooks {
      * Runs every one of {@code hooks} whatever the others do: a failure is logged as a warning and handed
      * to {@code onFailure}.
      */
-    static void runEach(String stage, List<Hook> hooks, String stateJson, Consumer<VcException> onFailure) {
+    public static void runEach(String stage, List<Hook> hooks, String stateJson, Consumer<VcException> onFailure) {
         for (Hook hook : hooks) {
             try {
                 run(hook, stateJson);
@@ -77,7 +86,7 @@ final class OciHooks {
         }
     }
 
-    static void run(Hook hook, String stateJson) {
+    public static void run(Hook hook, String stateJson) {
         List<String> command = new ArrayList<>();
         command.add(hook.path().toString());
         if (hook.args().size() > 1) {

@@ -1,4 +1,9 @@
-package dev.vc4j;
+package dev.vc4j.internal;
+
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerState;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.InvalidStateException;
 
 import java.util.ArrayList;
 import java.util.Collection;

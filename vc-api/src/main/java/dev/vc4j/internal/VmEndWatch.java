@@ -1,5 +1,10 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.NotFoundException;
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxEvent;
+import dev.vc4j.SandboxState;
+import dev.vc4j.VirtContainers;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
@@ -15,17 +20,17 @@ import java.util.Optional;
  * containers are stopped (exit code 137, as killed with the VM), STOPPED is persisted, the events go out and
  * the poststop hooks run.
  */
-final class VmEndWatch {
+public final class VmEndWatch {
     private static final System.Logger LOG = System.getLogger(VmEndWatch.class.getName());
 
     private final Sandbox sandbox;
 
-    VmEndWatch(Sandbox sandbox) {
+    public VmEndWatch(Sandbox sandbox) {
         this.sandbox = sandbox;
     }
 
     /** Watches a VM the sandbox's link has taken hold of, until it ends or the link lets go of it. */
-    void watch(Vm vm) {
+    public void watch(Vm vm) {
         VmRecord watched = vm.record();
         vm.onExit(() -> ended(watched));
     }
@@ -56,7 +61,7 @@ final class VmEndWatch {
      * and the sandbox moved to stopped, and the containers' exit events published before the sandbox's. The
      * caller holds the sandbox's exclusive lock.
      */
-    void recordStopped(SandboxRecord record) {
+    public void recordStopped(SandboxRecord record) {
         sandbox.link().endVm(record, Duration.ZERO);
         sandbox.runs().endedWithVm(false);
         sandbox.vc().store().writeState(record.withState(record.state().moveTo(SandboxState.STOPPED, sandbox.id()), null));
