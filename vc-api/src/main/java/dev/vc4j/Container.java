@@ -195,8 +195,8 @@ public final class Container {
     }
 
     /**
-     * Removes the container from the guest (killing what runs, with {@code force}), unplugs its rootfs drive,
-     * frees its block index and removes its files. Without force it needs ready or stopped.
+     * Removes the container from the guest (killing what runs, with {@code force}), unplugs its rootfs drive
+     * and removes its files. Without force it needs ready or stopped.
      */
     public void delete(boolean force) {
         try (var lock = sandbox.lock(true)) {
@@ -209,9 +209,6 @@ public final class Container {
             if (sandboxRecord.vm() != null) {
                 sandbox.link().session(sandboxRecord).removeContainer(id());
                 sandbox.launcher().unplugRootfs(config, sandboxRecord);
-            }
-            if (record.blockIndex() != null) {
-                sandbox.vc().store().writeState(sandboxRecord.withoutBlockIndex(record.blockIndex()));
             }
             sandbox.vc().store().deleteContainer(sandbox.id(), id());
             sandbox.publish(SandboxEvent.Type.DELETE, id(), null);
@@ -253,6 +250,6 @@ public final class Container {
     /** The stored state; a container whose state did not survive a reboot is stopped. Caller holds the lock. */
     public static ContainerRecord load(VirtContainers vc, String sandboxId, String containerId) {
         return vc.store().readContainerState(sandboxId, containerId).orElseGet(() -> new ContainerRecord(
-                new ContainerStatus(containerId, ContainerState.STOPPED, 0, null, null, null, false, 0), false, null));
+                new ContainerStatus(containerId, ContainerState.STOPPED, 0, null, null, null, false, 0), false));
     }
 }

@@ -32,8 +32,8 @@ import java.util.Optional;
  * <p>A virtio-9p share can be mounted once per guest (a second mount is EBUSY), so the volume is mounted
  * once for the sandbox, on first use, and each container's root is bound from a directory in it.
  *
- * <p>The plugged drives are known to the {@link Sandbox} object that plugged them (one owner per drive);
- * they leave with their container's delete, or with the VM.
+ * <p>A plugged drive is found again in the VM's own list of drives, by any process; it leaves with its
+ * container's delete, or with the VM.
  */
 public final class ContainerLauncher {
     /** Where the guest agent mounts the sandbox's storages (its state directory's {@code sandbox}). */
@@ -50,7 +50,7 @@ public final class ContainerLauncher {
 
     /**
      * Creates the container in the guest, ready to start, and persists its config and state: its rootfs
-     * (one of the sandbox's volumes, or a block device, plugged and given a block index) mounted for it.
+     * (one of the sandbox's volumes, or a block device, plugged) mounted for it.
      * Every step is undone when a later one fails. The caller holds the exclusive lock and checked the state.
      */
     public void createRecorded(ContainerConfig config, SandboxRecord record) {
@@ -66,16 +66,11 @@ public final class ContainerLauncher {
         try {
             store.createContainerConfig(sid, config);
             undo.push("remove the container's files", () -> store.deleteContainer(sid, cid));
-            Integer blockIndex = null;
-            if (plugRootfs(config, record, undo) != null) {
-                blockIndex = record.freeBlockIndex();
-                store.writeState(record.withBlockIndex(blockIndex));
-                undo.push("free the block index", () -> store.writeState(record));
-            }
+            plugRootfs(config, record, undo);
             AgentSession agent = sandbox.link().session(record);
             create(config, record, agent);
             undo.push("remove the container from the guest", () -> agent.removeContainer(cid));
-            store.writeContainerState(sid, ContainerRecord.created(cid, blockIndex));
+            store.writeContainerState(sid, ContainerRecord.created(cid));
         } catch (RuntimeException | Error e) {
             undo.runAll(e);
             throw e;
@@ -91,15 +86,14 @@ public final class ContainerLauncher {
         }
     }
 
-    /** Plugs a block rootfs into {@code vm}, registering the unplug; null for a directory rootfs. */
-    private HotpluggedDrive plugRootfs(ContainerConfig config, SandboxRecord record, Undo undo) {
+    /** Plugs a block rootfs into the VM, registering the unplug; nothing for a directory rootfs. */
+    private void plugRootfs(ContainerConfig config, SandboxRecord record, Undo undo) {
         if (config.rootfs().kind() != Rootfs.Kind.BLOCK_DEVICE) {
-            return null;
+            return;
         }
         Vm target = sandbox.link().vm(record);
         HotpluggedDrive plugged = target.hotplugDrive(Drive.raw(config.rootfs().source()));
         undo.push("unplug the rootfs drive of " + config.id(), () -> target.unplugDrive(plugged));
-        return plugged;
     }
 
     /**
