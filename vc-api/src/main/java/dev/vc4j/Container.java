@@ -1,8 +1,14 @@
 package dev.vc4j;
 
+import dev.vc4j.ContainerState.Operation;
+import dev.vc4j.internal.ContainerLauncher;
+import dev.vc4j.internal.ContainerRecords;
+import dev.vc4j.internal.ContainerRuns;
+import dev.vc4j.internal.Events;
+import dev.vc4j.internal.GuestLink;
 import dev.vc4j.internal.OciSpec;
 import dev.vc4j.internal.StartOrder;
-import dev.vc4j.ContainerState.Operation;
+import dev.vc4j.internal.StoredSandbox;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.ProcessExit;
@@ -31,12 +37,24 @@ public final class Container {
     private static final Duration IO_TIMEOUT = Duration.ofMinutes(10);
     private static final String INIT = "";
 
-    private final Sandbox sandbox;
     private final ContainerConfig config;
+    private final StoredSandbox stored;
+    private final GuestLink link;
+    private final ContainerRuns runs;
+    private final ContainerLauncher launcher;
+    private final Events events;
+    /** How long the agent has to report the end of a process killed by {@link #stop}. */
+    private final Duration callTimeout;
 
-    Container(Sandbox sandbox, ContainerConfig config) {
-        this.sandbox = sandbox;
+    Container(ContainerConfig config, StoredSandbox stored, GuestLink link, ContainerRuns runs,
+            ContainerLauncher launcher, Events events, Duration callTimeout) {
         this.config = config;
+        this.stored = stored;
+        this.link = link;
+        this.runs = runs;
+        this.launcher = launcher;
+        this.events = events;
+        this.callTimeout = callTimeout;
     }
 
     public String id() {
@@ -44,7 +62,7 @@ public final class Container {
     }
 
     public String sandboxId() {
-        return sandbox.id();
+        return stored.id();
     }
 
     public ContainerConfig config() {
@@ -54,31 +72,30 @@ public final class Container {
     /** An exit that nobody here watched is looked up in the agent. */
     public ContainerStatus status() {
         ContainerStatus status = storedStatus();
-        if (sandbox.runs().unwatched(status)) {
-            sandbox.runs().recordUnseenExits();
+        if (runs.unwatched(status)) {
+            runs.recordUnseenExits();
             return storedStatus();
         }
         return status;
     }
 
     private ContainerStatus storedStatus() {
-        try (var lock = sandbox.lock(false)) {
-            return load(sandbox.vc(), sandbox.id(), id()).status();
+        try (var lock = stored.lock(false)) {
+            return stored.container(id()).status();
         }
     }
 
     /** Ready or stopped -> running, once every dependency runs; a stopped one is created again in the guest. */
     public void start() {
-        try (var lock = sandbox.lock(true)) {
+        try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.START.require(id(), record.status().state());
             Map<String, ContainerState> states = new HashMap<>();
             for (String dependency : config.dependencies()) {
-                sandbox.vc().store().readContainerState(sandbox.id(), dependency)
-                        .ifPresent(d -> states.put(dependency, d.status().state()));
+                stored.readContainer(dependency).ifPresent(d -> states.put(dependency, d.status().state()));
             }
             StartOrder.requireDependenciesRunning(config, record.status().state(), states);
-            sandbox.runs().start(config, sandbox.load(), record, 0);
+            runs.start(config, stored.load(), record, 0);
         }
     }
 
@@ -89,37 +106,37 @@ public final class Container {
      */
     public int stop(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        try (var lock = sandbox.lock(true)) {
+        try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.STOP.require(id(), record.status().state());
-            AgentSession agent = sandbox.link().session(sandbox.load());
+            AgentSession agent = agent();
             if (record.status().state() == ContainerState.PAUSED) {
                 agent.resumeContainer(id()); // a frozen process would take the signal only after a resume
             }
             agent.signalProcess(id(), INIT, SIGTERM, false);
             // only once the signal is sent, so that a failed stop leaves the restart policy in force; the
             // waiter cannot record the exit before: it needs the lock held here
-            sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
+            stored.writeContainer(ContainerRecords.askedToStop(record));
             ProcessExit exit;
             try {
                 exit = agent.waitProcess(id(), INIT, timeout);
             } catch (VcTimeoutException e) {
                 agent.signalProcess(id(), INIT, SIGKILL, true);
-                exit = agent.waitProcess(id(), INIT, sandbox.config().agent().callTimeout());
+                exit = agent.waitProcess(id(), INIT, callTimeout);
             }
-            sandbox.runs().ended(id(), record.status().startedAt(), exit);
+            runs.ended(id(), record.status().startedAt(), exit);
             return exit.exitCode();
         }
     }
 
     /** Signals the container's process, or with {@code all} every process in it; allowed while paused too. */
     public void kill(int signal, boolean all) {
-        try (var lock = sandbox.lock(true)) {
+        try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.SIGNAL.require(id(), record.status().state());
             agent().signalProcess(id(), INIT, signal, all);
             if (STOPPING_SIGNALS.contains(signal)) { // after the signal, as in stop()
-                sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
+                stored.writeContainer(ContainerRecords.askedToStop(record));
             }
         }
     }
@@ -131,7 +148,7 @@ public final class Container {
     public int waitForExit(Duration timeout) {
         ContainerRecord record;
         AgentSession agent;
-        try (var lock = sandbox.lock(false)) {
+        try (var lock = stored.lock(false)) {
             record = load();
             if (record.status().state() == ContainerState.STOPPED && record.status().exitCode() != null) {
                 return record.status().exitCode();
@@ -140,8 +157,8 @@ public final class Container {
             agent = agent();
         }
         ProcessExit exit = agent.waitProcess(id(), INIT, timeout);
-        try (var lock = sandbox.lock(true)) {
-            sandbox.runs().ended(id(), record.status().startedAt(), exit);
+        try (var lock = stored.lock(true)) {
+            runs.ended(id(), record.status().startedAt(), exit);
         }
         return exit.exitCode();
     }
@@ -152,14 +169,14 @@ public final class Container {
         String execId = "exec-" + UUID.randomUUID().toString().substring(0, 13);
         return inState(Operation.EXEC, agent -> {
             agent.execProcess(id(), new dev.vc4j.spi.ProcessSpec(execId, OciSpec.process(cmd, "cmd"), cmd.tty()));
-            sandbox.publish(SandboxEvent.Type.EXEC_ADDED, id(), null);
+            events.publish(stored.id(), SandboxEvent.Type.EXEC_ADDED, id(), null);
             return new Process(id(), execId, agent.processIo(id(), execId, IO_TIMEOUT));
         });
     }
 
     /** The container's own process: its stdio (kept by the guest from creation on) and exit. */
     public Process process() {
-        try (var lock = sandbox.lock(false)) {
+        try (var lock = stored.lock(false)) {
             load();
             return new Process(id(), INIT, agent().processIo(id(), INIT, IO_TIMEOUT));
         }
@@ -199,19 +216,19 @@ public final class Container {
      * and removes its files. Without force it needs ready or stopped.
      */
     public void delete(boolean force) {
-        try (var lock = sandbox.lock(true)) {
+        try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
             if (!force) {
                 Operation.DELETE.require(id(), record.status().state());
             }
-            sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
-            SandboxRecord sandboxRecord = sandbox.load();
+            stored.writeContainer(ContainerRecords.askedToStop(record));
+            SandboxRecord sandboxRecord = stored.load();
             if (sandboxRecord.vm() != null) {
-                sandbox.link().session(sandboxRecord).removeContainer(id());
-                sandbox.launcher().unplugRootfs(config, sandboxRecord);
+                link.session(sandboxRecord).removeContainer(id());
+                launcher.unplugRootfs(config, sandboxRecord);
             }
-            sandbox.vc().store().deleteContainer(sandbox.id(), id());
-            sandbox.publish(SandboxEvent.Type.DELETE, id(), null);
+            stored.deleteContainer(id());
+            events.publish(stored.id(), SandboxEvent.Type.DELETE, id(), null);
         }
     }
 
@@ -221,35 +238,32 @@ public final class Container {
 
     private void move(Operation operation, ContainerState target, SandboxEvent.Type event,
             java.util.function.BiConsumer<AgentSession, String> rpc) {
-        try (var lock = sandbox.lock(true)) {
+        try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
             operation.require(id(), record.status().state());
             rpc.accept(agent(), id());
-            sandbox.vc().store().writeContainerState(sandbox.id(), record.withState(target));
-            sandbox.publish(event, id(), null);
+            stored.writeContainer(ContainerRecords.withState(record, target));
+            events.publish(stored.id(), event, id(), null);
         }
     }
 
     private <T> T inState(Operation operation, Function<AgentSession, T> rpc) {
-        try (var lock = sandbox.lock(false)) {
+        try (var lock = stored.lock(false)) {
             operation.require(id(), load().status().state());
             return rpc.apply(agent());
         }
     }
 
     private AgentSession agent() {
-        return sandbox.link().session(sandbox.load());
+        return link.session(stored.load());
     }
 
-    /** Throws {@link NotFoundException} once the container is deleted. Caller holds the lock. */
+    /**
+     * The stored state; a container whose state did not survive a reboot is stopped. Throws
+     * {@link NotFoundException} once the container is deleted. Caller holds the lock.
+     */
     private ContainerRecord load() {
-        sandbox.vc().store().readContainerConfig(sandbox.id(), id());
-        return load(sandbox.vc(), sandbox.id(), id());
-    }
-
-    /** The stored state; a container whose state did not survive a reboot is stopped. Caller holds the lock. */
-    public static ContainerRecord load(VirtContainers vc, String sandboxId, String containerId) {
-        return vc.store().readContainerState(sandboxId, containerId).orElseGet(() -> new ContainerRecord(
-                new ContainerStatus(containerId, ContainerState.STOPPED, 0, null, null, null, false, 0), false));
+        stored.containerConfig(id());
+        return stored.container(id());
     }
 }

@@ -92,13 +92,6 @@ public record SandboxConfig(
         hooks.validate("hooks");
     }
 
-    /** The containers, each after its dependencies; among independent ones the listed order is kept. */
-    public List<ContainerConfig> containersInStartOrder() {
-        Map<String, ContainerConfig> byId = new LinkedHashMap<>();
-        containers.forEach(c -> byId.put(c.id(), c));
-        return StartOrder.of(containers).stream().map(byId::get).toList();
-    }
-
     /**
      * This config as a sandbox runs it, validated: {@code fallback} as the hypervisor config when none is set,
      * and the resources applied to it.

@@ -5,16 +5,13 @@ import dev.vc4j.Drive;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.Rootfs;
-import dev.vc4j.Sandbox;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.Volume;
 import dev.vc4j.spi.AgentSession;
-import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.HotpluggedDrive;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.SandboxSetup;
-import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.Vm;
 
@@ -42,10 +39,14 @@ public final class ContainerLauncher {
     private static final Duration DEVICE_WAIT = Duration.ofSeconds(30);
     private static final long DEVICE_POLL_MILLIS = 100;
 
-    private final Sandbox sandbox;
+    private final StoredSandbox stored;
+    private final List<Volume> volumes;
+    private final GuestLink link;
 
-    public ContainerLauncher(Sandbox sandbox) {
-        this.sandbox = sandbox;
+    public ContainerLauncher(StoredSandbox stored, List<Volume> volumes, GuestLink link) {
+        this.stored = stored;
+        this.volumes = volumes;
+        this.link = link;
     }
 
     /**
@@ -54,23 +55,21 @@ public final class ContainerLauncher {
      * Every step is undone when a later one fails. The caller holds the exclusive lock and checked the state.
      */
     public void createRecorded(ContainerConfig config, SandboxRecord record) {
-        SandboxStore store = sandbox.vc().store();
-        String sid = sandbox.id();
         String cid = config.id();
         List<ContainerConfig> all = new ArrayList<>();
-        store.listContainers(sid).forEach(c -> all.add(store.readContainerConfig(sid, c)));
+        stored.containerIds().forEach(c -> all.add(stored.containerConfig(c)));
         all.add(config);
         StartOrder.of(all);
-        checkRootfs(config, sandbox.config().volumes());
+        checkRootfs(config, volumes);
         Undo undo = new Undo();
         try {
-            store.createContainerConfig(sid, config);
-            undo.push("remove the container's files", () -> store.deleteContainer(sid, cid));
+            stored.createContainerConfig(config);
+            undo.push("remove the container's files", () -> stored.deleteContainer(cid));
             plugRootfs(config, record, undo);
-            AgentSession agent = sandbox.link().session(record);
+            AgentSession agent = link.session(record);
             create(config, record, agent);
             undo.push("remove the container from the guest", () -> agent.removeContainer(cid));
-            store.writeContainerState(sid, ContainerRecord.created(cid));
+            stored.writeContainer(ContainerRecords.created(cid));
         } catch (RuntimeException | Error e) {
             undo.runAll(e);
             throw e;
@@ -91,7 +90,7 @@ public final class ContainerLauncher {
         if (config.rootfs().kind() != Rootfs.Kind.BLOCK_DEVICE) {
             return;
         }
-        Vm target = sandbox.link().vm(record);
+        Vm target = link.vm(record);
         HotpluggedDrive plugged = target.hotplugDrive(Drive.raw(config.rootfs().source()));
         undo.push("unplug the rootfs drive of " + config.id(), () -> target.unplugDrive(plugged));
     }
@@ -108,18 +107,18 @@ public final class ContainerLauncher {
      * Creates the container in the guest, its init process not started yet. A block rootfs missing from the
      * VM (a stopped container of a sandbox restarted with a new VM) is plugged again.
      */
-    public void create(ContainerConfig config, SandboxRecord record, AgentSession agent) {
+    void create(ContainerConfig config, SandboxRecord record, AgentSession agent) {
         ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), OciSpec.container(config))
                 .terminal(config.cmd().tty());
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
-            Vm vm = sandbox.link().vm(record);
+            Vm vm = link.vm(record);
             HotpluggedDrive drive = pluggedRootfs(vm, config)
                     .orElseGet(() -> vm.hotplugDrive(Drive.raw(config.rootfs().source())));
             awaitDevice(agent, drive.serial());
             spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs"));
         } else {
             Path dir = config.rootfs().source().normalize();
-            Volume volume = volumeOf(dir, sandbox.config().volumes());
+            Volume volume = volumeOf(dir, volumes);
             String mounted = GUEST_SANDBOX_DIR + "/" + volume.mountTag();
             if (agent.runProcess(GuestCommand.of("grep", "-q", " " + mounted + " ", "/proc/mounts")).exitCode() != 0) {
                 agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
@@ -134,7 +133,7 @@ public final class ContainerLauncher {
     /** Unplugs the container's rootfs drive, whoever plugged it; the caller checked that a VM is recorded. */
     public void unplugRootfs(ContainerConfig config, SandboxRecord record) {
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
-            Vm vm = sandbox.link().vm(record);
+            Vm vm = link.vm(record);
             pluggedRootfs(vm, config).ifPresent(vm::unplugDrive);
         }
     }

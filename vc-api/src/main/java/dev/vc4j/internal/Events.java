@@ -4,6 +4,7 @@ import dev.vc4j.SandboxEvent;
 import dev.vc4j.SandboxEventListener;
 import dev.vc4j.VirtContainers;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,11 +36,21 @@ public final class Events {
         return () -> subscriptions.remove(subscription);
     }
 
+    /** An event of sandbox {@code sandboxId} itself. */
+    public void publish(String sandboxId, SandboxEvent.Type type) {
+        publish(sandboxId, type, null, null);
+    }
+
+    /** An event of container {@code containerId} ({@code exitCode}: its exit's, for {@code EXIT}). */
+    public void publish(String sandboxId, SandboxEvent.Type type, String containerId, Integer exitCode) {
+        publish(new SandboxEvent(sandboxId, type, containerId, exitCode, Instant.now()));
+    }
+
     /**
      * The listeners are chosen now, not at delivery: a listener hears exactly the events published while it
      * was subscribed, however late the delivery thread gets to them.
      */
-    public void publish(SandboxEvent event) {
+    private void publish(SandboxEvent event) {
         List<SandboxEventListener> targets = new ArrayList<>();
         for (Subscription s : subscriptions) {
             if (s.sandboxId() == null || s.sandboxId().equals(event.sandboxId())) {

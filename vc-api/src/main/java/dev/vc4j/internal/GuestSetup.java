@@ -18,11 +18,11 @@ import java.util.Set;
  * the guest's probe order) with its address and MTU, the default route through the first gateway, and through
  * CreateSandbox the DNS servers and the guest hook directory.
  */
-public final class GuestSetup {
+final class GuestSetup {
     private GuestSetup() {
     }
 
-    public static void apply(AgentSession agent, List<NetworkEndpoint> network, AgentConfig config) {
+    static void apply(AgentSession agent, List<NetworkEndpoint> network, AgentConfig config) {
         List<GuestRoute> routes = new ArrayList<>();
         Set<String> dns = new LinkedHashSet<>();
         for (NetworkEndpoint nic : network) {

@@ -3,8 +3,6 @@ package dev.vc4j.internal;
 import dev.vc4j.Hook;
 import dev.vc4j.HookException;
 import dev.vc4j.Hooks;
-import dev.vc4j.Process;
-import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxEvent;
 import dev.vc4j.SandboxState;
 import dev.vc4j.VcException;
@@ -32,40 +30,47 @@ public final class OciHooks {
     /** How much of a failed hook's output its error carries. */
     private static final int OUTPUT_TAIL = 2000;
 
-    private final Sandbox sandbox;
+    private final String sandboxId;
+    private final Hooks hooks;
+    /** The sandbox's run directory, which the OCI state names as its bundle. */
+    private final Path bundle;
+    private final Events events;
 
-    public OciHooks(Sandbox sandbox) {
-        this.sandbox = sandbox;
+    public OciHooks(String sandboxId, Hooks hooks, Path bundle, Events events) {
+        this.sandboxId = sandboxId;
+        this.hooks = hooks;
+        this.bundle = bundle;
+        this.events = events;
     }
 
     /** Once the VM and agent of {@code running} are up, before any container starts: the first failure is thrown. */
     public void prestart(SandboxRecord running) {
-        runAll(sandbox.config().hooks().prestart(), state(running, "created"));
+        runAll(hooks.prestart(), state(running, "created"));
     }
 
     /** Once the sandbox runs: a failure is a warning and a {@link SandboxEvent.Type#HOOK_FAILED} event. */
     public void poststart(SandboxRecord running) {
-        runEach("poststart", sandbox.config().hooks().poststart(), state(running, "running"), this::failed);
+        runEach("poststart", hooks.poststart(), state(running, "running"), this::failed);
     }
 
     /** Once the VM of {@code record} has ended: like poststart, a failure does not hold up the clean-up. */
     public void poststop(SandboxRecord record) {
-        runEach("poststop", sandbox.config().hooks().poststop(), state(record.withState(SandboxState.STOPPED, null),
-                "stopped"), this::failed);
+        runEach("poststop", hooks.poststop(), state(record.withState(SandboxState.STOPPED, null), "stopped"),
+                this::failed);
     }
 
     private void failed(VcException e) {
-        sandbox.publish(SandboxEvent.Type.HOOK_FAILED, null, null);
+        events.publish(sandboxId, SandboxEvent.Type.HOOK_FAILED);
     }
 
-    /** The pid is the VM's, the bundle the sandbox's run directory. */
+    /** The pid is the VM's. */
     private String state(SandboxRecord record, String status) {
-        return OciSpec.state(sandbox.id(), status, record.vm() == null ? 0 : record.vm().pid(),
-                sandbox.vc().store().runDir(sandbox.id()), record.annotations());
+        return OciSpec.state(sandboxId, status, record.vm() == null ? 0 : record.vm().pid(), bundle,
+                record.annotations());
     }
 
     /** Runs {@code hooks} in order; the first failure ends the run and is thrown. */
-    public static void runAll(List<Hook> hooks, String stateJson) {
+    static void runAll(List<Hook> hooks, String stateJson) {
         for (Hook hook : hooks) {
             run(hook, stateJson);
         }
@@ -75,7 +80,7 @@ public final class OciHooks {
      * Runs every one of {@code hooks} whatever the others do: a failure is logged as a warning and handed
      * to {@code onFailure}.
      */
-    public static void runEach(String stage, List<Hook> hooks, String stateJson, Consumer<VcException> onFailure) {
+    static void runEach(String stage, List<Hook> hooks, String stateJson, Consumer<VcException> onFailure) {
         for (Hook hook : hooks) {
             try {
                 run(hook, stateJson);
@@ -86,7 +91,7 @@ public final class OciHooks {
         }
     }
 
-    public static void run(Hook hook, String stateJson) {
+    static void run(Hook hook, String stateJson) {
         List<String> command = new ArrayList<>();
         command.add(hook.path().toString());
         if (hook.args().size() > 1) {

@@ -23,7 +23,7 @@ public final class OciSpec {
     }
 
     /** The config's own spec when it has one, else one made from its cmd and mounts. */
-    public static String container(ContainerConfig config) {
+    static String container(ContainerConfig config) {
         if (config.ociSpec() != null) {
             return config.ociSpec();
         }
@@ -75,7 +75,7 @@ public final class OciSpec {
      * running, stopped; {@code pid} the VM's process (0 when none runs); {@code bundle} the sandbox's run
      * directory.
      */
-    public static String state(String id, String status, long pid, Path bundle, Map<String, String> annotations) {
+    static String state(String id, String status, long pid, Path bundle, Map<String, String> annotations) {
         String notes = annotations.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> quote(e.getKey()) + ":" + quote(e.getValue())).collect(Collectors.joining(",", "{", "}"));
         return "{\"ociVersion\":\"1.0.2\",\"id\":" + quote(id) + ",\"status\":" + quote(status)
@@ -102,7 +102,7 @@ public final class OciSpec {
     }
 
     /** A JSON string: quotes, backslashes and control characters escaped, the rest as it is. */
-    public static String quote(String text) {
+    static String quote(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2).append('"');
         text.chars().forEach(c -> {
             if (c == '"' || c == '\\') {

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * per agent session long-polls the agent's OOM events in bounded slices and hands each container id on; it ends
  * when the session fails (closed, or its VM gone) or at {@link #stop()}.
  */
-public final class OomWatcher {
+final class OomWatcher {
     private static final System.Logger LOG = System.getLogger(OomWatcher.class.getName());
     /** One poll; an idle sandbox costs one call per slice. */
     private static final Duration POLL_SLICE = Duration.ofSeconds(30);
@@ -27,7 +27,7 @@ public final class OomWatcher {
     }
 
     /** Starts watching {@code agent}: {@code oomKilled} gets the id of each container with an OOM kill. */
-    public static OomWatcher start(String sandboxId, AgentSession agent, Consumer<String> oomKilled) {
+    static OomWatcher start(String sandboxId, AgentSession agent, Consumer<String> oomKilled) {
         OomWatcher watcher = new OomWatcher(sandboxId, agent, oomKilled);
         watcher.thread.start();
         return watcher;
@@ -59,7 +59,7 @@ public final class OomWatcher {
      * Stops the thread and waits for it to end. Called after the session is closed, which fails the pending
      * poll; the interrupt cancels it should the session still be open.
      */
-    public void stop() {
+    void stop() {
         stopped = true;
         if (Thread.currentThread() == thread) {
             return;

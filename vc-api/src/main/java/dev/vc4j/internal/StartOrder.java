@@ -37,6 +37,13 @@ public final class StartOrder {
         return order;
     }
 
+    /** {@code containers}, each after its dependencies; among independent ones the given order is kept. */
+    public static List<ContainerConfig> sorted(List<ContainerConfig> containers) {
+        Map<String, ContainerConfig> byId = new LinkedHashMap<>();
+        containers.forEach(c -> byId.put(c.id(), c));
+        return of(containers).stream().map(byId::get).toList();
+    }
+
     private static void visit(String id, Map<String, ContainerConfig> byId, Map<String, Boolean> done,
             List<String> path, List<String> order) {
         Boolean state = done.get(id);

@@ -2,70 +2,45 @@ package dev.vc4j.internal;
 
 import dev.vc4j.NotFoundException;
 import dev.vc4j.Sandbox;
-import dev.vc4j.SandboxEvent;
-import dev.vc4j.SandboxState;
 import dev.vc4j.VirtContainers;
 import dev.vc4j.spi.SandboxRecord;
-import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
 
-import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Moves a sandbox to stopped when its VM ends without anyone asking: noticed at once for a VM that its
- * {@link Sandbox} object holds (the VM's monitor connection breaks within milliseconds of QEMU's death), or
- * found later by {@link Sandbox#status()} and {@link VirtContainers#cleanup()} in any process. Either way the
- * same steps run under the sandbox's exclusive lock: the VM's leftover run files are removed, its running
- * containers are stopped (exit code 137, as killed with the VM), STOPPED is persisted, the events go out and
- * the poststop hooks run.
+ * {@link Sandbox} object holds (the VM's monitor connection breaks within milliseconds of QEMU's death, and
+ * its {@link GuestLink} tells), or found later by {@link Sandbox#status()} and {@link VirtContainers#cleanup()}
+ * in any process. Either way the sandbox records the end under its exclusive lock.
  */
 public final class VmEndWatch {
     private static final System.Logger LOG = System.getLogger(VmEndWatch.class.getName());
 
-    private final Sandbox sandbox;
+    private final StoredSandbox stored;
+    /** Records the end of the VM of the record it gets; called with the exclusive lock held. */
+    private final Consumer<SandboxRecord> recordEnded;
 
-    public VmEndWatch(Sandbox sandbox) {
-        this.sandbox = sandbox;
-    }
-
-    /** Watches a VM the sandbox's link has taken hold of, until it ends or the link lets go of it. */
-    public void watch(Vm vm) {
-        VmRecord watched = vm.record();
-        vm.onExit(() -> ended(watched));
+    public VmEndWatch(StoredSandbox stored, Consumer<SandboxRecord> recordEnded) {
+        this.stored = stored;
+        this.recordEnded = recordEnded;
     }
 
     /**
-     * The VM {@code watched} has ended. Nothing is done when a stop or delete through this object ended it, or
-     * when the record names no VM or another one: the sandbox was stopped, deleted or started again meanwhile,
-     * perhaps by another process.
+     * The VM {@code watched} has ended unasked. Nothing is done when the record names no VM or another one: the
+     * sandbox was stopped, deleted or started again meanwhile, perhaps by another process.
      */
-    private void ended(VmRecord watched) {
-        if (sandbox.link().endedHere(watched)) {
-            return;
-        }
-        try (var lock = sandbox.lock(true)) {
-            Optional<SandboxRecord> stored = sandbox.vc().store().readState(sandbox.id());
-            if (stored.isPresent() && watched.equals(stored.get().vm())) {
-                recordStopped(stored.get());
+    public void ended(VmRecord watched) {
+        try (var lock = stored.lock(true)) {
+            Optional<SandboxRecord> record = stored.read();
+            if (record.isPresent() && watched.equals(record.get().vm())) {
+                recordEnded.accept(record.get());
             }
         } catch (NotFoundException deleted) {
             // deleted meanwhile: nothing left to record
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "recording the end of the VM of sandbox " + sandbox.id() + " failed", e);
+            LOG.log(System.Logger.Level.WARNING, "recording the end of the VM of sandbox " + stored.id() + " failed", e);
         }
-    }
-
-    /**
-     * Records that the VM of {@code record}, known to be gone, has ended: its files are removed, its containers
-     * and the sandbox moved to stopped, and the containers' exit events published before the sandbox's. The
-     * caller holds the sandbox's exclusive lock.
-     */
-    public void recordStopped(SandboxRecord record) {
-        sandbox.link().endVm(record, Duration.ZERO);
-        sandbox.runs().endedWithVm(false);
-        sandbox.vc().store().writeState(record.withState(record.state().moveTo(SandboxState.STOPPED, sandbox.id()), null));
-        sandbox.vc().events().publish(SandboxEvent.of(sandbox.id(), SandboxEvent.Type.EXIT));
-        sandbox.hooks().poststop(record);
     }
 }

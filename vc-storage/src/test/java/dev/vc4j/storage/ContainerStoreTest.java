@@ -65,6 +65,10 @@ class ContainerStoreTest {
                 .build();
     }
 
+    private static ContainerRecord ready(String id) {
+        return new ContainerRecord(new ContainerStatus(id, ContainerState.READY, 0, null, null, null, false, 0), false);
+    }
+
     @Test
     void configAndStateRoundTripNextToTheSandboxs() {
         ContainerConfig config = container("web");
@@ -84,7 +88,7 @@ class ContainerStoreTest {
     void containersNamedLikeTheSandboxsFilesDoNotCollideWithThem() {
         for (String id : new String[] {"lock", "state.json", "config.json"}) {
             store.createContainerConfig("sb", container(id));
-            store.writeContainerState("sb", ContainerRecord.created(id));
+            store.writeContainerState("sb", ready(id));
         }
         assertEquals(List.of("config.json", "lock", "state.json"), store.listContainers("sb"));
         assertEquals(SandboxState.READY, store.readState("sb").orElseThrow().state());
@@ -95,7 +99,7 @@ class ContainerStoreTest {
     void deletingAContainerKeepsTheSandboxAndItsOtherContainers() {
         store.createContainerConfig("sb", container("a"));
         store.createContainerConfig("sb", container("b"));
-        store.writeContainerState("sb", ContainerRecord.created("a"));
+        store.writeContainerState("sb", ready("a"));
 
         store.deleteContainer("sb", "a");
         store.deleteContainer("sb", "a");
