@@ -164,21 +164,21 @@ public final class Container {
     }
 
     /** Runs {@code cmd} in the running container; its stdio and exit are the returned process's. */
-    public Process exec(Cmd cmd) {
+    public ContainerProcess exec(Cmd cmd) {
         Objects.requireNonNull(cmd, "cmd").validate("cmd");
         String execId = "exec-" + UUID.randomUUID().toString().substring(0, 13);
         return inState(Operation.EXEC, agent -> {
             agent.execProcess(id(), new dev.vc4j.spi.ProcessSpec(execId, OciSpec.process(cmd, "cmd"), cmd.tty()));
             events.publish(stored.id(), SandboxEvent.Type.EXEC_ADDED, id(), null);
-            return new Process(id(), execId, agent.processIo(id(), execId, IO_TIMEOUT));
+            return new ContainerProcess(id(), execId, agent.processIo(id(), execId, IO_TIMEOUT));
         });
     }
 
     /** The container's own process: its stdio (kept by the guest from creation on) and exit. */
-    public Process process() {
+    public ContainerProcess process() {
         try (var lock = stored.lock(false)) {
             load();
-            return new Process(id(), INIT, agent().processIo(id(), INIT, IO_TIMEOUT));
+            return new ContainerProcess(id(), INIT, agent().processIo(id(), INIT, IO_TIMEOUT));
         }
     }
 

@@ -107,7 +107,7 @@ public final class OciHooks {
                 int eq = entry.indexOf('=');
                 builder.environment().put(entry.substring(0, eq), entry.substring(eq + 1));
             }
-            java.lang.Process process = builder.start();
+            Process process = builder.start();
             try {
                 feed(process, stateJson);
                 if (!process.waitFor(hook.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
@@ -138,7 +138,7 @@ public final class OciHooks {
      * On its own thread, so that a hook that never reads cannot hold the caller past the timeout; a hook may
      * also exit without reading: the broken pipe is no failure of its own.
      */
-    private static void feed(java.lang.Process process, String stateJson) {
+    private static void feed(Process process, String stateJson) {
         Thread writer = new Thread(() -> {
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(stateJson.getBytes(StandardCharsets.UTF_8));

@@ -11,7 +11,7 @@ import dev.vc4j.HypervisorConfig;
 import dev.vc4j.InterfaceStats;
 import dev.vc4j.InvalidStateException;
 import dev.vc4j.NotFoundException;
-import dev.vc4j.Process;
+import dev.vc4j.ContainerProcess;
 import dev.vc4j.Rootfs;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The public Container and Process API on one real VM, with a busybox rootfs the host shares over virtio-9p. */
+/** The public Container and ContainerProcess API on one real VM, with a busybox rootfs the host shares over virtio-9p. */
 class ContainersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static Path rootfs;
@@ -118,7 +118,7 @@ class ContainersIT {
     @Test
     void echoHelloComesOutOfTheContainersStdout() throws Exception {
         Container c = create("echo", "hello");
-        try (Process p = c.process()) {
+        try (ContainerProcess p = c.process()) {
             c.start();
             assertEquals("hello\n", text(p.stdout()));
             assertEquals(0, p.waitFor(WAIT));
@@ -150,7 +150,7 @@ class ContainersIT {
     @Test
     void stopEndsSleepWithSigtermWhenItListensElseWithSigkill() throws IOException {
         Container handles = create("sh", "-c", "trap 'exit 143' TERM; echo trapped; sleep 1000 & wait");
-        try (Process p = handles.process()) {
+        try (ContainerProcess p = handles.process()) {
             handles.start();
             assertEquals('t', p.stdout().read(), "the trap is set before the signal comes");
         }
@@ -216,7 +216,7 @@ class ContainersIT {
     void execInARunningContainerHasItsOwnOutputAndExitCode() throws Exception {
         Container c = create("sleep", "1000");
         c.start();
-        try (Process p = c.exec(Cmd.builder().args("sh", "-c", "echo in-$((6*7)); exit 5").build())) {
+        try (ContainerProcess p = c.exec(Cmd.builder().args("sh", "-c", "echo in-$((6*7)); exit 5").build())) {
             assertEquals("in-42\n", text(p.stdout()));
             assertEquals(5, p.waitFor(WAIT));
         }
@@ -251,7 +251,7 @@ class ContainersIT {
         // busybox httpd serves a page on loopback; wget retries until the daemon listens
         String fetch = "echo served > /tmp/netstats-page && httpd -p 127.0.0.1:8080 -h /tmp && for i in $(seq 50); do "
                 + "wget -q -O - http://127.0.0.1:8080/netstats-page && exit 0; sleep 0.1; done; exit 1";
-        try (Process p = c.exec(Cmd.builder().args("sh", "-c", fetch).build())) {
+        try (ContainerProcess p = c.exec(Cmd.builder().args("sh", "-c", fetch).build())) {
             assertEquals("served\n", text(p.stdout()));
             assertEquals(0, p.waitFor(WAIT));
         }
@@ -299,7 +299,7 @@ class ContainersIT {
         assertTrue(refused.getMessage().contains("paused"), refused.getMessage());
         c.resume();
         assertEquals(ContainerState.RUNNING, c.status().state());
-        try (Process p = c.exec(echo)) {
+        try (ContainerProcess p = c.exec(echo)) {
             assertEquals("awake\n", text(p.stdout()));
         }
         assertEquals(List.of("CREATE", "START", "PAUSE", "RESUME", "EXEC_ADDED"), eventsOf(c));
@@ -350,7 +350,7 @@ class ContainersIT {
         Path image = dir.resolve("rootfs.ext4");
         try {
             Files.writeString(HostRootfs.make(Files.createDirectory(dir.resolve("tree"))).resolve("marker"), "on ext4\n");
-            java.lang.Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", dir.resolve("tree").toString(),
+            Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", dir.resolve("tree").toString(),
                     image.toString(), "32M").redirectErrorStream(true).start();
             String mkfsOutput = text(mkfs.getInputStream());
             assertTrue(mkfs.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "mkfs.ext4 did not end");
@@ -361,7 +361,7 @@ class ContainersIT {
                 Container c = sandbox.createContainer(ContainerConfig.builder().id(TestStore.uniqueId("blk"))
                         .cmd(Cmd.builder().args("cat", "/marker").build()).rootfs(Rootfs.blockDevice(image, "ext4")).build());
                 made.add(c);
-                try (Process p = c.process()) {
+                try (ContainerProcess p = c.process()) {
                     c.start();
                     assertEquals("on ext4\n", text(p.stdout()));
                 }

@@ -11,12 +11,12 @@ import java.time.Duration;
  * stdio are plain Java streams; each read blocks until output comes or the stream ends, bounded by the
  * timeout the process was opened with. Closing it releases nothing in the guest: the process runs on.
  */
-public final class Process implements AutoCloseable {
+public final class ContainerProcess implements AutoCloseable {
     private final String containerId;
     private final String id;
     private final ProcessIo io;
 
-    Process(String containerId, String id, ProcessIo io) {
+    ContainerProcess(String containerId, String id, ProcessIo io) {
         this.containerId = containerId;
         this.id = id;
         this.io = io;
