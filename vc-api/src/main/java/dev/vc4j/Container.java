@@ -29,10 +29,8 @@ import java.util.function.Function;
  * each operation needs are {@link ContainerState.Operation}'s.
  */
 public final class Container {
-    private static final int SIGKILL = 9;
-    private static final int SIGTERM = 15;
     /** Signals that end a process unless it handles them: sent by a user, they count as a stop. */
-    private static final Set<Integer> STOPPING_SIGNALS = Set.of(2, 3, SIGKILL, SIGTERM);
+    private static final Set<Signal> STOPPING_SIGNALS = Set.of(Signal.INT, Signal.QUIT, Signal.KILL, Signal.TERM);
     /** How long one read of a process's output, or its wait, may block. */
     private static final Duration IO_TIMEOUT = Duration.ofMinutes(10);
     private static final String INIT = "";
@@ -113,7 +111,7 @@ public final class Container {
             if (record.status().state() == ContainerState.PAUSED) {
                 agent.resumeContainer(id()); // a frozen process would take the signal only after a resume
             }
-            agent.signalProcess(id(), INIT, SIGTERM, false);
+            agent.signalProcess(id(), INIT, Signal.TERM.number(), false);
             // only once the signal is sent, so that a failed stop leaves the restart policy in force; the
             // waiter cannot record the exit before: it needs the lock held here
             stored.writeContainer(ContainerRecords.askedToStop(record));
@@ -121,7 +119,7 @@ public final class Container {
             try {
                 exit = agent.waitProcess(id(), INIT, timeout);
             } catch (VcTimeoutException e) {
-                agent.signalProcess(id(), INIT, SIGKILL, true);
+                agent.signalProcess(id(), INIT, Signal.KILL.number(), true);
                 exit = agent.waitProcess(id(), INIT, callTimeout);
             }
             runs.ended(id(), record.status().startedAt(), exit);
@@ -129,12 +127,19 @@ public final class Container {
         }
     }
 
-    /** Signals the container's process, or with {@code all} every process in it; allowed while paused too. */
-    public void kill(int signal, boolean all) {
+    /** Signals the container's own process; allowed while paused too (it gets the signal when resumed). */
+    public void kill(Signal signal) {
+        kill(signal, KillScope.MAIN_PROCESS);
+    }
+
+    /** Signals the container's own process or every process in it; allowed while paused too. */
+    public void kill(Signal signal, KillScope scope) {
+        Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(scope, "scope");
         try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.SIGNAL.require(id(), record.status().state());
-            agent().signalProcess(id(), INIT, signal, all);
+            agent().signalProcess(id(), INIT, signal.number(), scope == KillScope.ALL_PROCESSES);
             if (STOPPING_SIGNALS.contains(signal)) { // after the signal, as in stop()
                 stored.writeContainer(ContainerRecords.askedToStop(record));
             }
@@ -211,14 +216,20 @@ public final class Container {
         return inState(Operation.PROCESSES, agent -> agent.listProcesses(id()));
     }
 
+    /** Deletes a container that is ready or stopped: {@link #delete(DeleteMode)} with REQUIRE_STOPPED. */
+    public void delete() {
+        delete(DeleteMode.REQUIRE_STOPPED);
+    }
+
     /**
-     * Removes the container from the guest (killing what runs, with {@code force}), unplugs its rootfs drive
-     * and removes its files. Without force it needs ready or stopped.
+     * Removes the container from the guest (with {@link DeleteMode#FORCE}, killing what runs), unplugs its rootfs
+     * drive and removes its files.
      */
-    public void delete(boolean force) {
+    public void delete(DeleteMode mode) {
+        Objects.requireNonNull(mode, "mode");
         try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
-            if (!force) {
+            if (mode == DeleteMode.REQUIRE_STOPPED) {
                 Operation.DELETE.require(id(), record.status().state());
             }
             stored.writeContainer(ContainerRecords.askedToStop(record));
@@ -230,10 +241,6 @@ public final class Container {
             stored.deleteContainer(id());
             events.publish(stored.id(), SandboxEvent.Type.DELETE, id(), null);
         }
-    }
-
-    public void delete() {
-        delete(false);
     }
 
     private void move(Operation operation, ContainerState target, SandboxEvent.Type event,

@@ -5,6 +5,7 @@ import dev.vc4j.spi.ProcessIo;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A process in a container: the container's own (id {@code ""}) or one added by {@link Container#exec}. Its
@@ -53,8 +54,8 @@ public final class ContainerProcess implements AutoCloseable {
         return io.waitFor(timeout).exitCode();
     }
 
-    public void signal(int signal) {
-        io.signal(signal);
+    public void signal(Signal signal) {
+        io.signal(Objects.requireNonNull(signal, "signal").number());
     }
 
     /** For a process with a tty: the window size its programs see. */

@@ -278,15 +278,16 @@ public final class Sandbox implements AutoCloseable {
 
     /** Stops the VM gracefully (power button, then quit, then kill) and persists STOPPED. */
     public void stop() {
-        stop(false);
+        stop(StopMode.GRACEFUL);
     }
 
-    /** {@code force}: no graceful power-down, QEMU is ended at once. */
-    public void stop(boolean force) {
+    /** Stops the VM as {@code mode} says (with {@link StopMode#IMMEDIATE}, QEMU is ended at once). */
+    public void stop(StopMode mode) {
+        Objects.requireNonNull(mode, "mode");
         try (var lock = stored.lock(true)) {
             SandboxRecord record = stored.load();
             SandboxState next = record.state().moveTo(SandboxState.STOPPED, id());
-            link.endVm(record, force ? Duration.ZERO : STOP_GRACE);
+            link.endVm(record, mode == StopMode.IMMEDIATE ? Duration.ZERO : STOP_GRACE);
             runs.endedWithVm(true);
             stored.write(record.withState(next, null));
             events.publish(id(), SandboxEvent.Type.STOP);

@@ -111,7 +111,7 @@ public final class VirtContainers {
     private static void deleteAfterFailure(Sandbox sandbox, Throwable failure) {
         try {
             if (sandbox.storedStatus().state() == SandboxState.RUNNING) { // no call into the guest while undoing
-                sandbox.stop(true);
+                sandbox.stop(StopMode.IMMEDIATE);
             }
             sandbox.delete();
         } catch (RuntimeException undo) {

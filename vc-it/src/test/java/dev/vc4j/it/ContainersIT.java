@@ -3,15 +3,16 @@ package dev.vc4j.it;
 import dev.vc4j.Cmd;
 import dev.vc4j.Container;
 import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerProcess;
 import dev.vc4j.ContainerState;
 import dev.vc4j.ContainerStats;
 import dev.vc4j.ContainerStatus;
+import dev.vc4j.DeleteMode;
 import dev.vc4j.GuestProcess;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.InterfaceStats;
 import dev.vc4j.InvalidStateException;
 import dev.vc4j.NotFoundException;
-import dev.vc4j.ContainerProcess;
 import dev.vc4j.Rootfs;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
@@ -75,7 +76,7 @@ class ContainersIT {
     void deleteContainers() throws IOException {
         for (Container c : made) {
             try {
-                c.delete(true);
+                c.delete(DeleteMode.FORCE);
             } catch (NotFoundException alreadyDeleted) {
                 // the test deleted it itself
             }
@@ -338,7 +339,7 @@ class ContainersIT {
         c.start();
         InvalidStateException refused = assertThrows(InvalidStateException.class, c::delete);
         assertTrue(refused.getMessage().contains("running"), refused.getMessage());
-        c.delete(true);
+        c.delete(DeleteMode.FORCE);
         assertThrows(NotFoundException.class, () -> sandbox.container(c.id()));
         assertFalse(sandbox.containers().stream().anyMatch(x -> x.id().equals(c.id())));
         assertEquals("DELETE", eventsOf(c).get(eventsOf(c).size() - 1));
