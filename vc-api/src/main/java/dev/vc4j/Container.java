@@ -195,13 +195,12 @@ public final class Container {
         move(Operation.RESUME, ContainerState.RUNNING, SandboxEvent.Type.RESUME, AgentSession::resumeContainer);
     }
 
-    /** Changes the container's cgroup limits: {@code ociLinuxResources} is an OCI LinuxResources object as JSON. */
-    public void update(String ociLinuxResources) {
-        if (ociLinuxResources == null || !ociLinuxResources.strip().startsWith("{")) {
-            throw new InvalidConfigException("resources", ociLinuxResources, "must be an OCI LinuxResources JSON object");
-        }
+    /** Changes the container's cgroup limits; what {@code resources} leaves null stays as it is. Needs running. */
+    public void update(ContainerResources resources) {
+        Objects.requireNonNull(resources, "resources").validate();
+        String linuxResources = OciSpec.resources(resources);
         inState(Operation.UPDATE, agent -> {
-            agent.updateContainer(id(), ociLinuxResources);
+            agent.updateContainer(id(), linuxResources);
             return null;
         });
     }

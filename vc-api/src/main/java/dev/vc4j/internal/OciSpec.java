@@ -2,18 +2,21 @@ package dev.vc4j.internal;
 
 import dev.vc4j.Cmd;
 import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerResources;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.Mount;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
  * Writes the OCI runtime spec (config.json) of a container and the process object of an exec from a
- * {@link ContainerConfig} and a {@link Cmd}, and the OCI state a hook reads. The root is always {@code rootfs}, where the guest agent mounts
+ * {@link ContainerConfig} and a {@link Cmd}, the LinuxResources of an update, and the OCI state a hook reads. The root is always {@code rootfs}, where the guest agent mounts
  * the container's root; the cgroup is {@code /vc4j/<id>}, where the agent reads stats, processes and OOM kills.
  */
 public final class OciSpec {
@@ -80,6 +83,36 @@ public final class OciSpec {
                 .map(e -> quote(e.getKey()) + ":" + quote(e.getValue())).collect(Collectors.joining(",", "{", "}"));
         return "{\"ociVersion\":\"1.0.2\",\"id\":" + quote(id) + ",\"status\":" + quote(status)
                 + ",\"pid\":" + pid + ",\"bundle\":" + quote(bundle.toString()) + ",\"annotations\":" + notes + "}";
+    }
+
+    /** The OCI LinuxResources object of {@code r}, with the fields it sets only. */
+    public static String resources(ContainerResources r) {
+        return object(
+                nested("memory", number("limit", r.memoryLimitBytes()),
+                        number("reservation", r.memoryReservationBytes()), number("swap", r.memorySwapBytes())),
+                nested("cpu", number("shares", r.cpuShares()), number("quota", r.cpuQuotaMicros()),
+                        number("period", r.cpuPeriodMicros()), string("cpus", r.cpusetCpus()),
+                        string("mems", r.cpusetMems())),
+                nested("pids", number("limit", r.pidsLimit())));
+    }
+
+    /** The members that are not null, as an object. */
+    private static String object(String... members) {
+        return Arrays.stream(members).filter(Objects::nonNull).collect(Collectors.joining(",", "{", "}"));
+    }
+
+    /** {@code "name":{members}}; null, to be left out, when no member is set. */
+    private static String nested(String name, String... members) {
+        String value = object(members);
+        return value.equals("{}") ? null : quote(name) + ":" + value;
+    }
+
+    private static String number(String name, Long value) {
+        return value == null ? null : quote(name) + ":" + value;
+    }
+
+    private static String string(String name, String value) {
+        return value == null ? null : quote(name) + ":" + quote(value);
     }
 
     private static long number(String field, String value) {

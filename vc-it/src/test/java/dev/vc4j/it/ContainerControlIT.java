@@ -4,8 +4,10 @@ import dev.vc4j.Cmd;
 import dev.vc4j.Container;
 import dev.vc4j.ContainerConfig;
 import dev.vc4j.ContainerProcess;
+import dev.vc4j.ContainerResources;
 import dev.vc4j.ContainerState;
 import dev.vc4j.DeleteMode;
+import dev.vc4j.ExecResult;
 import dev.vc4j.KillScope;
 import dev.vc4j.Rootfs;
 import dev.vc4j.Sandbox;
@@ -27,7 +29,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Signals sent to a container's processes, on one real VM with a busybox rootfs the host shares. */
+/** Signals and limits sent to a container, on one real VM with a busybox rootfs the host shares. */
 class ContainerControlIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Prints "ready" once the trap is set, then idles in short sleeps, so that the trap runs at once. */
@@ -104,5 +106,23 @@ class ContainerControlIT {
             exec.signal(Signal.HUP);
             assertEquals(9, exec.waitFor(WAIT));
         }
+    }
+
+    @Test
+    void anUpdateSetsTheLimitsInTheContainersCgroup() {
+        Container c = started("sleep", "1000");
+        c.update(ContainerResources.builder().memoryLimitBytes(64L << 20).memoryReservationBytes(16L << 20)
+                .memorySwapBytes(96L << 20).cpuShares(1024).cpuQuota(50_000, 100_000).cpusetCpus("0")
+                .cpusetMems("0").pidsLimit(50).build());
+        String cgroup = "/sys/fs/cgroup/vc4j/" + c.id() + "/";
+        List<String> files = List.of("memory.max", "memory.low", "memory.swap.max", "cpu.max", "cpu.weight",
+                "cpuset.cpus", "cpuset.mems", "pids.max");
+        List<String> values = files.stream().map(f -> {
+            ExecResult cat = sandbox.exec("cat", cgroup + f);
+            return cat.stdoutText().strip() + cat.stderrText().strip();
+        }).toList();
+        assertEquals(List.of("67108864", "16777216", "33554432", "50000 100000", "39", "0", "0", "50"), values,
+                files.toString());
+        assertEquals(64L << 20, c.stats().memoryLimitBytes());
     }
 }

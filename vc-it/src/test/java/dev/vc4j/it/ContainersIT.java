@@ -4,6 +4,7 @@ import dev.vc4j.Cmd;
 import dev.vc4j.Container;
 import dev.vc4j.ContainerConfig;
 import dev.vc4j.ContainerProcess;
+import dev.vc4j.ContainerResources;
 import dev.vc4j.ContainerState;
 import dev.vc4j.ContainerStats;
 import dev.vc4j.ContainerStatus;
@@ -240,7 +241,7 @@ class ContainersIT {
         assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 4242")), ps.toString());
         ContainerStats stats = c.stats();
         assertTrue(stats.memoryUsageBytes() > 0, stats.toString());
-        c.update("{\"memory\":{\"limit\":67108864}}");
+        c.update(ContainerResources.builder().memoryLimitBytes(64L << 20).build());
         assertEquals(64L << 20, c.stats().memoryLimitBytes());
     }
 
@@ -273,7 +274,7 @@ class ContainersIT {
         Container c = create("sh", "-c", "until [ -e " + go + " ]; do sleep 0.1; done;"
                 + " dd if=/dev/zero of=/dev/null bs=128M count=1; exec sleep 1000");
         c.start();
-        c.update("{\"memory\":{\"limit\":" + (32L << 20) + "}}");
+        c.update(ContainerResources.builder().memoryLimitBytes(32L << 20).build());
         c.exec(Cmd.builder().args("touch", go).build()).close(); // the limit is set: the child may allocate
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!eventsOf(c).contains("OOM") && System.nanoTime() < deadline) {
