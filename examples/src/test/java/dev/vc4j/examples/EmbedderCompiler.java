@@ -21,8 +21,16 @@ final class EmbedderCompiler {
     private EmbedderCompiler() {
     }
 
-    /** The compiler's errors for {@code sources}, each as {@code file:line: message}; none when they compile. */
-    static List<String> errors(List<Path> sources, List<String> options) {
+    /** One error of the compiler, at {@code line} of {@code file}. */
+    record CompileError(Path file, long line, String message) {
+        @Override
+        public String toString() {
+            return file.getFileName() + ":" + line + ": " + message;
+        }
+    }
+
+    /** The compiler's errors for {@code sources}; none when they compile. */
+    static List<CompileError> errors(List<Path> sources, List<String> options) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT,
@@ -32,8 +40,7 @@ final class EmbedderCompiler {
             throw new UncheckedIOException(e);
         }
         return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
-                .map(d -> Path.of(d.getSource().toUri()).getFileName() + ":" + d.getLineNumber() + ": "
-                        + d.getMessage(Locale.ROOT))
+                .map(d -> new CompileError(Path.of(d.getSource().toUri()), d.getLineNumber(), d.getMessage(Locale.ROOT)))
                 .toList();
     }
 

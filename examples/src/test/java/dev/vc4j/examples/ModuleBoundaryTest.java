@@ -1,5 +1,6 @@
 package dev.vc4j.examples;
 
+import dev.vc4j.examples.EmbedderCompiler.CompileError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ class ModuleBoundaryTest {
 
     @Test
     void anEmbeddersModuleCompilesAgainstTheApiAndTheSpi() throws IOException {
-        List<String> errors = compileEmbedderModule("""
+        List<CompileError> errors = compileEmbedderModule("""
                 import dev.vc4j.Sandbox;
                 import dev.vc4j.VirtContainers;
                 import dev.vc4j.spi.SandboxStore;
@@ -37,19 +38,19 @@ class ModuleBoundaryTest {
 
     @Test
     void theModuleSystemRefusesAnEmbedderTheEngine() throws IOException {
-        List<String> errors = compileEmbedderModule("""
+        List<CompileError> errors = compileEmbedderModule("""
                 import dev.vc4j.internal.Undo;
 
                 class Embedder {
                     Undo undo = new Undo();
                 }
                 """);
-        assertTrue(errors.stream().anyMatch(e -> e.contains("package dev.vc4j.internal is not visible")
-                && e.contains("does not export")), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.message().contains("package dev.vc4j.internal is not visible")
+                && e.message().contains("does not export")), errors.toString());
     }
 
     /** Module {@code embedder}, which requires dev.vc4j, with {@code source} as its one class. */
-    private List<String> compileEmbedderModule(String source) throws IOException {
+    private List<CompileError> compileEmbedderModule(String source) throws IOException {
         Path src = Files.createDirectories(dir.resolve("src/embedder"));
         Path moduleInfo = Files.writeString(dir.resolve("src/module-info.java"), "module embedder { requires dev.vc4j; }");
         Path embedder = Files.writeString(src.resolve("Embedder.java"), "package embedder;\n" + source);
