@@ -56,7 +56,10 @@ class ModuleBoundaryTest {
         Path embedder = Files.writeString(src.resolve("Embedder.java"), "package embedder;\n" + source);
         assertTrue(Files.exists(EmbedderCompiler.vcApi().resolve("module-info.class"))
                 || EmbedderCompiler.vcApi().toString().endsWith(".jar"), EmbedderCompiler.vcApi() + " is not vc-api");
+        // an empty class path: the compiler in this JVM would take this JVM's, where vc-api is too
+        Path noClasses = Files.createDirectories(dir.resolve("no-classes"));
         return EmbedderCompiler.errors(List.of(moduleInfo, embedder), List.of("--release", "17",
-                "--module-path", EmbedderCompiler.vcApi().toString(), "-d", dir.resolve("out").toString()));
+                "--module-path", EmbedderCompiler.vcApi().toString(), "--class-path", noClasses.toString(),
+                "-d", dir.resolve("out").toString()));
     }
 }
