@@ -1,6 +1,14 @@
 package dev.vc4j;
 
 import dev.vc4j.ContainerState.Operation;
+import dev.vc4j.internal.ContainerLauncher;
+import dev.vc4j.internal.ContainerRecords;
+import dev.vc4j.internal.ContainerRuns;
+import dev.vc4j.internal.Events;
+import dev.vc4j.internal.GuestLink;
+import dev.vc4j.internal.OciSpec;
+import dev.vc4j.internal.StartOrder;
+import dev.vc4j.internal.StoredSandbox;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.ProcessExit;
@@ -21,20 +29,30 @@ import java.util.function.Function;
  * each operation needs are {@link ContainerState.Operation}'s.
  */
 public final class Container {
-    private static final int SIGKILL = 9;
-    private static final int SIGTERM = 15;
     /** Signals that end a process unless it handles them: sent by a user, they count as a stop. */
-    private static final Set<Integer> STOPPING_SIGNALS = Set.of(2, 3, SIGKILL, SIGTERM);
+    private static final Set<Signal> STOPPING_SIGNALS = Set.of(Signal.INT, Signal.QUIT, Signal.KILL, Signal.TERM);
     /** How long one read of a process's output, or its wait, may block. */
     private static final Duration IO_TIMEOUT = Duration.ofMinutes(10);
     private static final String INIT = "";
 
-    private final Sandbox sandbox;
     private final ContainerConfig config;
+    private final StoredSandbox stored;
+    private final GuestLink link;
+    private final ContainerRuns runs;
+    private final ContainerLauncher launcher;
+    private final Events events;
+    /** How long the agent has to report the end of a process killed by {@link #stop}. */
+    private final Duration callTimeout;
 
-    Container(Sandbox sandbox, ContainerConfig config) {
-        this.sandbox = sandbox;
+    Container(ContainerConfig config, StoredSandbox stored, GuestLink link, ContainerRuns runs,
+            ContainerLauncher launcher, Events events, Duration callTimeout) {
         this.config = config;
+        this.stored = stored;
+        this.link = link;
+        this.runs = runs;
+        this.launcher = launcher;
+        this.events = events;
+        this.callTimeout = callTimeout;
     }
 
     public String id() {
@@ -42,7 +60,7 @@ public final class Container {
     }
 
     public String sandboxId() {
-        return sandbox.id();
+        return stored.id();
     }
 
     public ContainerConfig config() {
@@ -52,31 +70,30 @@ public final class Container {
     /** An exit that nobody here watched is looked up in the agent. */
     public ContainerStatus status() {
         ContainerStatus status = storedStatus();
-        if (sandbox.runs().unwatched(status)) {
-            sandbox.runs().recordUnseenExits();
+        if (runs.unwatched(status)) {
+            runs.recordUnseenExits();
             return storedStatus();
         }
         return status;
     }
 
     private ContainerStatus storedStatus() {
-        try (var lock = sandbox.lock(false)) {
-            return load(sandbox.vc(), sandbox.id(), id()).status();
+        try (var lock = stored.lock(false)) {
+            return stored.container(id()).status();
         }
     }
 
     /** Ready or stopped -> running, once every dependency runs; a stopped one is created again in the guest. */
     public void start() {
-        try (var lock = sandbox.lock(true)) {
+        try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.START.require(id(), record.status().state());
             Map<String, ContainerState> states = new HashMap<>();
             for (String dependency : config.dependencies()) {
-                sandbox.vc().store().readContainerState(sandbox.id(), dependency)
-                        .ifPresent(d -> states.put(dependency, d.status().state()));
+                stored.readContainer(dependency).ifPresent(d -> states.put(dependency, d.status().state()));
             }
             StartOrder.requireDependenciesRunning(config, record.status().state(), states);
-            sandbox.runs().start(config, sandbox.load(), record, 0);
+            runs.start(config, stored.load(), record, 0);
         }
     }
 
@@ -87,37 +104,44 @@ public final class Container {
      */
     public int stop(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        try (var lock = sandbox.lock(true)) {
+        try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.STOP.require(id(), record.status().state());
-            AgentSession agent = sandbox.link().session(sandbox.load());
+            AgentSession agent = agent();
             if (record.status().state() == ContainerState.PAUSED) {
                 agent.resumeContainer(id()); // a frozen process would take the signal only after a resume
             }
-            agent.signalProcess(id(), INIT, SIGTERM, false);
+            agent.signalProcess(id(), INIT, Signal.TERM.number(), false);
             // only once the signal is sent, so that a failed stop leaves the restart policy in force; the
             // waiter cannot record the exit before: it needs the lock held here
-            sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
+            stored.writeContainer(ContainerRecords.askedToStop(record));
             ProcessExit exit;
             try {
                 exit = agent.waitProcess(id(), INIT, timeout);
             } catch (VcTimeoutException e) {
-                agent.signalProcess(id(), INIT, SIGKILL, true);
-                exit = agent.waitProcess(id(), INIT, sandbox.config().agent().callTimeout());
+                agent.signalProcess(id(), INIT, Signal.KILL.number(), true);
+                exit = agent.waitProcess(id(), INIT, callTimeout);
             }
-            sandbox.runs().ended(id(), record.status().startedAt(), exit);
+            runs.ended(id(), record.status().startedAt(), exit);
             return exit.exitCode();
         }
     }
 
-    /** Signals the container's process, or with {@code all} every process in it; allowed while paused too. */
-    public void kill(int signal, boolean all) {
-        try (var lock = sandbox.lock(true)) {
+    /** Signals the container's own process; allowed while paused too (it gets the signal when resumed). */
+    public void kill(Signal signal) {
+        kill(signal, KillScope.MAIN_PROCESS);
+    }
+
+    /** Signals the container's own process or every process in it; allowed while paused too. */
+    public void kill(Signal signal, KillScope scope) {
+        Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(scope, "scope");
+        try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.SIGNAL.require(id(), record.status().state());
-            agent().signalProcess(id(), INIT, signal, all);
+            agent().signalProcess(id(), INIT, signal.number(), scope == KillScope.ALL_PROCESSES);
             if (STOPPING_SIGNALS.contains(signal)) { // after the signal, as in stop()
-                sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
+                stored.writeContainer(ContainerRecords.askedToStop(record));
             }
         }
     }
@@ -129,7 +153,7 @@ public final class Container {
     public int waitForExit(Duration timeout) {
         ContainerRecord record;
         AgentSession agent;
-        try (var lock = sandbox.lock(false)) {
+        try (var lock = stored.lock(false)) {
             record = load();
             if (record.status().state() == ContainerState.STOPPED && record.status().exitCode() != null) {
                 return record.status().exitCode();
@@ -138,28 +162,28 @@ public final class Container {
             agent = agent();
         }
         ProcessExit exit = agent.waitProcess(id(), INIT, timeout);
-        try (var lock = sandbox.lock(true)) {
-            sandbox.runs().ended(id(), record.status().startedAt(), exit);
+        try (var lock = stored.lock(true)) {
+            runs.ended(id(), record.status().startedAt(), exit);
         }
         return exit.exitCode();
     }
 
     /** Runs {@code cmd} in the running container; its stdio and exit are the returned process's. */
-    public Process exec(Cmd cmd) {
+    public ContainerProcess exec(Cmd cmd) {
         Objects.requireNonNull(cmd, "cmd").validate("cmd");
         String execId = "exec-" + UUID.randomUUID().toString().substring(0, 13);
         return inState(Operation.EXEC, agent -> {
             agent.execProcess(id(), new dev.vc4j.spi.ProcessSpec(execId, OciSpec.process(cmd, "cmd"), cmd.tty()));
-            sandbox.publish(SandboxEvent.Type.EXEC_ADDED, id(), null);
-            return new Process(id(), execId, agent.processIo(id(), execId, IO_TIMEOUT));
+            events.publish(stored.id(), SandboxEvent.Type.EXEC_ADDED, id(), null);
+            return new ContainerProcess(id(), execId, agent.processIo(id(), execId, IO_TIMEOUT));
         });
     }
 
     /** The container's own process: its stdio (kept by the guest from creation on) and exit. */
-    public Process process() {
-        try (var lock = sandbox.lock(false)) {
+    public ContainerProcess process() {
+        try (var lock = stored.lock(false)) {
             load();
-            return new Process(id(), INIT, agent().processIo(id(), INIT, IO_TIMEOUT));
+            return new ContainerProcess(id(), INIT, agent().processIo(id(), INIT, IO_TIMEOUT));
         }
     }
 
@@ -171,13 +195,12 @@ public final class Container {
         move(Operation.RESUME, ContainerState.RUNNING, SandboxEvent.Type.RESUME, AgentSession::resumeContainer);
     }
 
-    /** Changes the container's cgroup limits: {@code ociLinuxResources} is an OCI LinuxResources object as JSON. */
-    public void update(String ociLinuxResources) {
-        if (ociLinuxResources == null || !ociLinuxResources.strip().startsWith("{")) {
-            throw new InvalidConfigException("resources", ociLinuxResources, "must be an OCI LinuxResources JSON object");
-        }
+    /** Changes the container's cgroup limits; what {@code resources} leaves null stays as it is. Needs running. */
+    public void update(ContainerResources resources) {
+        Objects.requireNonNull(resources, "resources").validate();
+        String linuxResources = OciSpec.resources(resources);
         inState(Operation.UPDATE, agent -> {
-            agent.updateContainer(id(), ociLinuxResources);
+            agent.updateContainer(id(), linuxResources);
             return null;
         });
     }
@@ -192,65 +215,61 @@ public final class Container {
         return inState(Operation.PROCESSES, agent -> agent.listProcesses(id()));
     }
 
-    /**
-     * Removes the container from the guest (killing what runs, with {@code force}), unplugs its rootfs drive,
-     * frees its block index and removes its files. Without force it needs ready or stopped.
-     */
-    public void delete(boolean force) {
-        try (var lock = sandbox.lock(true)) {
-            ContainerRecord record = load();
-            if (!force) {
-                Operation.DELETE.require(id(), record.status().state());
-            }
-            sandbox.vc().store().writeContainerState(sandbox.id(), record.askedToStop());
-            SandboxRecord sandboxRecord = sandbox.load();
-            if (sandboxRecord.vm() != null) {
-                sandbox.link().session(sandboxRecord).removeContainer(id());
-                sandbox.launcher().unplugRootfs(config, sandboxRecord);
-            }
-            if (record.blockIndex() != null) {
-                sandbox.vc().store().writeState(sandboxRecord.withoutBlockIndex(record.blockIndex()));
-            }
-            sandbox.vc().store().deleteContainer(sandbox.id(), id());
-            sandbox.publish(SandboxEvent.Type.DELETE, id(), null);
-        }
+    /** Deletes a container that is ready or stopped: {@link #delete(DeleteMode)} with REQUIRE_STOPPED. */
+    public void delete() {
+        delete(DeleteMode.REQUIRE_STOPPED);
     }
 
-    public void delete() {
-        delete(false);
+    /**
+     * Removes the container from the guest (with {@link DeleteMode#FORCE}, killing what runs), unplugs its rootfs
+     * drive and removes its files.
+     */
+    public void delete(DeleteMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        try (var lock = stored.lock(true)) {
+            ContainerRecord record = load();
+            if (mode == DeleteMode.REQUIRE_STOPPED) {
+                Operation.DELETE.require(id(), record.status().state());
+            }
+            stored.writeContainer(ContainerRecords.askedToStop(record));
+            SandboxRecord sandboxRecord = stored.load();
+            if (sandboxRecord.vm() != null) {
+                link.session(sandboxRecord).removeContainer(id());
+                launcher.unplugRootfs(config, sandboxRecord);
+            }
+            stored.deleteContainer(id());
+            events.publish(stored.id(), SandboxEvent.Type.DELETE, id(), null);
+        }
     }
 
     private void move(Operation operation, ContainerState target, SandboxEvent.Type event,
             java.util.function.BiConsumer<AgentSession, String> rpc) {
-        try (var lock = sandbox.lock(true)) {
+        try (var lock = stored.lock(true)) {
             ContainerRecord record = load();
             operation.require(id(), record.status().state());
             rpc.accept(agent(), id());
-            sandbox.vc().store().writeContainerState(sandbox.id(), record.withState(target));
-            sandbox.publish(event, id(), null);
+            stored.writeContainer(ContainerRecords.withState(record, target));
+            events.publish(stored.id(), event, id(), null);
         }
     }
 
     private <T> T inState(Operation operation, Function<AgentSession, T> rpc) {
-        try (var lock = sandbox.lock(false)) {
+        try (var lock = stored.lock(false)) {
             operation.require(id(), load().status().state());
             return rpc.apply(agent());
         }
     }
 
     private AgentSession agent() {
-        return sandbox.link().session(sandbox.load());
+        return link.session(stored.load());
     }
 
-    /** Throws {@link NotFoundException} once the container is deleted. Caller holds the lock. */
+    /**
+     * The stored state; a container whose state did not survive a reboot is stopped. Throws
+     * {@link NotFoundException} once the container is deleted. Caller holds the lock.
+     */
     private ContainerRecord load() {
-        sandbox.vc().store().readContainerConfig(sandbox.id(), id());
-        return load(sandbox.vc(), sandbox.id(), id());
-    }
-
-    /** The stored state; a container whose state did not survive a reboot is stopped. Caller holds the lock. */
-    static ContainerRecord load(VirtContainers vc, String sandboxId, String containerId) {
-        return vc.store().readContainerState(sandboxId, containerId).orElseGet(() -> new ContainerRecord(
-                new ContainerStatus(containerId, ContainerState.STOPPED, 0, null, null, null, false, 0), false, null));
+        stored.containerConfig(id());
+        return stored.container(id());
     }
 }

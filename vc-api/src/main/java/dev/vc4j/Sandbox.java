@@ -1,8 +1,21 @@
 package dev.vc4j;
 
+import dev.vc4j.internal.ContainerLauncher;
+import dev.vc4j.internal.ContainerRuns;
+import dev.vc4j.internal.Events;
+import dev.vc4j.internal.GuestLink;
+import dev.vc4j.internal.OciHooks;
+import dev.vc4j.internal.SandboxResizer;
+import dev.vc4j.internal.StartOrder;
+import dev.vc4j.internal.StoredSandbox;
+import dev.vc4j.internal.Undo;
+import dev.vc4j.internal.VmEndWatch;
+import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentSession;
-import dev.vc4j.spi.SandboxLock;
+import dev.vc4j.spi.Hypervisor;
+import dev.vc4j.spi.Network;
 import dev.vc4j.spi.SandboxRecord;
+import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.VmRecord;
 
 import java.time.Duration;
@@ -27,40 +40,46 @@ import java.util.Set;
  */
 public final class Sandbox implements AutoCloseable {
     private static final Set<SandboxState> START_STATES = EnumSet.of(SandboxState.READY, SandboxState.STOPPED);
-    static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
+    private static final Set<SandboxState> EXEC_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
     private static final Set<SandboxState> DELETE_STATES =
             EnumSet.of(SandboxState.READY, SandboxState.PAUSED, SandboxState.STOPPED);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
-    private final VirtContainers vc;
     private final SandboxConfig config;
+    private final StoredSandbox stored;
+    private final Events events;
     private final GuestLink link;
-    private final VmEndWatch endWatch = new VmEndWatch(this);
-    private final SandboxResizer resizer = new SandboxResizer(this);
     private final ContainerLauncher launcher;
     private final ContainerRuns runs;
     private final OciHooks hooks;
+    private final SandboxResizer resizer;
     private volatile BootTimings timings;
 
-    private Sandbox(VirtContainers vc, SandboxConfig config) {
-        this.vc = vc;
+    /**
+     * The engine of one sandbox, wired from its {@link VirtContainers}' store, drivers and events. Nothing is
+     * created: a sandbox known from the store connects to its VM and agent on first use.
+     */
+    Sandbox(SandboxConfig config, SandboxStore store, Hypervisor hypervisor, Agent agent, Network network,
+            Events events) {
         this.config = config;
-        this.runs = new ContainerRuns(this);
-        this.link = new GuestLink(vc, config, endWatch::watch, runs::oomKilled);
-        this.launcher = new ContainerLauncher(this);
-        this.hooks = new OciHooks(this);
+        this.stored = new StoredSandbox(store, config);
+        this.events = events;
+        VmEndWatch endWatch = new VmEndWatch(stored, this::recordVmEnded);
+        this.link = new GuestLink(config, stored.runDir(), stored.hostCache(), hypervisor, agent, network,
+                endWatch::ended, this::oomKilled);
+        this.launcher = new ContainerLauncher(stored, config.volumes(), link);
+        this.runs = new ContainerRuns(stored, link, launcher, events);
+        this.hooks = new OciHooks(config.id(), config.hooks(), stored.runDir(), events);
+        this.resizer = new SandboxResizer(config.hypervisor(), link);
     }
 
-    /** Boots the VM and connects to its agent, registering each step's undo; the caller holds the lock. */
-    static Sandbox boot(VirtContainers vc, SandboxConfig config, Undo undo, long startedNanos) {
-        Sandbox sandbox = new Sandbox(vc, config);
-        sandbox.timings = sandbox.link.boot(undo, startedNanos);
-        return sandbox;
-    }
-
-    /** A sandbox known from the store: nothing is created, the VM and agent are connected on first use. */
-    static Sandbox fetched(VirtContainers vc, SandboxConfig config) {
-        return new Sandbox(vc, config);
+    /**
+     * Boots the VM, connects to its agent and persists READY, registering each step's undo; the caller holds the
+     * new sandbox's lock.
+     */
+    void boot(Undo undo, long startedNanos) {
+        timings = link.boot(undo, startedNanos);
+        stored.write(new SandboxRecord(id(), SandboxState.READY, Instant.now(), link.vmRecord(), config.annotations()));
     }
 
     public String id() {
@@ -94,11 +113,11 @@ public final class Sandbox implements AutoCloseable {
      * VM is still recorded as ended: that needs no guest.
      */
     SandboxStatus storedStatus() {
-        try (var lock = lock(false)) {
-            SandboxRecord record = load();
-            if (record.vm() == null || vc.hypervisor().isRunning(record.vm())) {
-                List<ContainerStatus> containers = vc.store().listContainers(id()).stream()
-                        .map(cid -> Container.load(vc, id(), cid).status()).toList();
+        try (var lock = stored.lock(false)) {
+            SandboxRecord record = stored.load();
+            if (record.vm() == null || link.isRunning(record.vm())) {
+                List<ContainerStatus> containers = stored.containerIds().stream()
+                        .map(cid -> stored.container(cid).status()).toList();
                 return new SandboxStatus(id(), record.state(), record.vm() == null ? 0 : record.vm().pid(),
                         record.vm() != null, record.vm() == null ? null : record.vm().accelerator(),
                         record.createdAt(), record.annotations(), containers);
@@ -110,17 +129,16 @@ public final class Sandbox implements AutoCloseable {
 
     /** The sandbox's containers, in id order. */
     public List<Container> containers() {
-        try (var lock = lock(false)) {
-            return vc.store().listContainers(id()).stream()
-                    .map(cid -> new Container(this, vc.store().readContainerConfig(id(), cid))).toList();
+        try (var lock = stored.lock(false)) {
+            return stored.containerIds().stream().map(cid -> container(stored.containerConfig(cid))).toList();
         }
     }
 
     /** Throws {@link NotFoundException} when the sandbox has no container {@code containerId}. */
     public Container container(String containerId) {
         SandboxIds.check("containerId", containerId);
-        try (var lock = lock(false)) {
-            return new Container(this, vc.store().readContainerConfig(id(), containerId));
+        try (var lock = stored.lock(false)) {
+            return container(stored.containerConfig(containerId));
         }
     }
 
@@ -130,12 +148,11 @@ public final class Sandbox implements AutoCloseable {
      */
     public Container createContainer(ContainerConfig containerConfig) {
         Objects.requireNonNull(containerConfig, "containerConfig").validate();
-        try (var lock = lock(true)) {
-            SandboxRecord record = load();
-            requireState(record, "create a container", EXEC_STATES);
+        try (var lock = stored.lock(true)) {
+            SandboxRecord record = loadIn("create a container", EXEC_STATES);
             launcher.createRecorded(containerConfig, record);
-            publish(SandboxEvent.Type.CREATE, containerConfig.id(), null);
-            return new Container(this, containerConfig);
+            events.publish(id(), SandboxEvent.Type.CREATE, containerConfig.id(), null);
+            return container(containerConfig);
         }
     }
 
@@ -146,9 +163,8 @@ public final class Sandbox implements AutoCloseable {
      * running with the containers started before it. A paused sandbox is resumed, not started.
      */
     public void start() {
-        try (var lock = lock(true)) {
-            SandboxRecord record = load();
-            requireState(record, "start", START_STATES);
+        try (var lock = stored.lock(true)) {
+            SandboxRecord record = loadIn("start", START_STATES);
             Undo undo = new Undo();
             SandboxRecord running;
             try {
@@ -159,9 +175,9 @@ public final class Sandbox implements AutoCloseable {
                 undo.runAll(e);
                 throw e;
             }
-            vc.store().writeState(running);
-            publish(SandboxEvent.Type.START);
-            runs.startAll(running);
+            stored.write(running);
+            events.publish(id(), SandboxEvent.Type.START);
+            runs.startAll(running, StartOrder.sorted(config.containers()));
             hooks.poststart(running);
         }
     }
@@ -176,10 +192,9 @@ public final class Sandbox implements AutoCloseable {
     /** Runs a command in the guest (outside any container) to completion. */
     public ExecResult exec(GuestCommand command) {
         Objects.requireNonNull(command, "command").validate();
-        try (var lock = lock(false)) {
-            SandboxRecord record = load();
-            requireState(record, "exec", EXEC_STATES);
-            publish(SandboxEvent.Type.EXEC_ADDED);
+        try (var lock = stored.lock(false)) {
+            SandboxRecord record = loadIn("exec", EXEC_STATES);
+            events.publish(id(), SandboxEvent.Type.EXEC_ADDED);
             return link.call(record, session -> session.runProcess(command));
         }
     }
@@ -189,9 +204,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public GuestDetails guestDetails() {
-        try (var lock = lock(false)) {
-            SandboxRecord record = load();
-            requireState(record, "read guest details", EXEC_STATES);
+        try (var lock = stored.lock(false)) {
+            SandboxRecord record = loadIn("read guest details", EXEC_STATES);
             return link.call(record, AgentSession::guestDetails);
         }
     }
@@ -202,7 +216,10 @@ public final class Sandbox implements AutoCloseable {
      * running. A vCPU the guest does not give up stays, with an error; removing vCPUs needs KVM.
      */
     public GuestDetails resizeVcpus(int vcpus) {
-        return resizer.vcpus(vcpus);
+        resizer.checkVcpus(vcpus);
+        try (var lock = stored.lock(true)) {
+            return resizer.vcpus(loadIn("resize vCPUs", EXEC_STATES), vcpus);
+        }
     }
 
     /**
@@ -211,24 +228,27 @@ public final class Sandbox implements AutoCloseable {
      * guest's MemTotal shows it. Needs ready or running. Memory the guest cannot give up stays, with an error.
      */
     public GuestDetails resizeMemory(int memoryMib) {
-        return resizer.memory(memoryMib);
+        resizer.checkMemory(memoryMib);
+        try (var lock = stored.lock(true)) {
+            return resizer.memory(loadIn("resize memory", EXEC_STATES), memoryMib);
+        }
     }
 
     /** The current annotations: the config's, changed by {@link #setAnnotations}. */
     public Map<String, String> annotations() {
-        try (var lock = lock(false)) {
-            return load().annotations();
+        try (var lock = stored.lock(false)) {
+            return stored.load().annotations();
         }
     }
 
     /** Adds or replaces the given annotations (the others stay) and persists them, in any state. */
     public void setAnnotations(Map<String, String> changes) {
         SandboxConfig.checkAnnotations(Objects.requireNonNull(changes, "changes"));
-        try (var lock = lock(true)) {
-            SandboxRecord record = load();
+        try (var lock = stored.lock(true)) {
+            SandboxRecord record = stored.load();
             Map<String, String> merged = new LinkedHashMap<>(record.annotations());
             merged.putAll(changes);
-            vc.store().writeState(record.withAnnotations(merged));
+            stored.write(record.withAnnotations(merged));
         }
     }
 
@@ -243,36 +263,49 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void changeVmState(String operation, SandboxState from, SandboxState target, SandboxEvent.Type event) {
-        try (var lock = lock(true)) {
-            SandboxRecord record = load();
-            requireState(record, operation, EnumSet.of(from));
+        try (var lock = stored.lock(true)) {
+            SandboxRecord record = loadIn(operation, EnumSet.of(from));
             record.state().moveTo(target, id());
             if (target == SandboxState.PAUSED) {
                 link.vm(record).pause();
             } else {
                 link.vm(record).resume();
             }
-            vc.store().writeState(record.withState(target, record.vm()));
-            publish(event);
+            stored.write(record.withState(target, record.vm()));
+            events.publish(id(), event);
         }
     }
 
     /** Stops the VM gracefully (power button, then quit, then kill) and persists STOPPED. */
     public void stop() {
-        stop(false);
+        stop(StopMode.GRACEFUL);
     }
 
-    /** {@code force}: no graceful power-down, QEMU is ended at once. */
-    public void stop(boolean force) {
-        try (var lock = lock(true)) {
-            SandboxRecord record = load();
+    /** Stops the VM as {@code mode} says (with {@link StopMode#IMMEDIATE}, QEMU is ended at once). */
+    public void stop(StopMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        try (var lock = stored.lock(true)) {
+            SandboxRecord record = stored.load();
             SandboxState next = record.state().moveTo(SandboxState.STOPPED, id());
-            link.endVm(record, force ? Duration.ZERO : STOP_GRACE);
+            link.endVm(record, mode == StopMode.IMMEDIATE ? Duration.ZERO : STOP_GRACE);
             runs.endedWithVm(true);
-            vc.store().writeState(record.withState(next, null));
-            publish(SandboxEvent.Type.STOP);
+            stored.write(record.withState(next, null));
+            events.publish(id(), SandboxEvent.Type.STOP);
             hooks.poststop(record);
         }
+    }
+
+    /**
+     * The VM of {@code record}, known to be gone, ended without a stop (see {@link VmEndWatch}): as a stop does,
+     * its files are removed, its containers and the sandbox moved to stopped (the containers' exit events before
+     * the sandbox's), and the poststop hooks run. The caller holds the exclusive lock.
+     */
+    private void recordVmEnded(SandboxRecord record) {
+        link.endVm(record, Duration.ZERO);
+        runs.endedWithVm(false);
+        stored.write(record.withState(record.state().moveTo(SandboxState.STOPPED, id()), null));
+        events.publish(id(), SandboxEvent.Type.EXIT);
+        hooks.poststop(record);
     }
 
     /**
@@ -280,21 +313,20 @@ public final class Sandbox implements AutoCloseable {
      * every file under its run directory. Needs ready, paused or stopped.
      */
     public void delete() {
-        try (var lock = lock(true)) {
-            SandboxRecord record = load();
-            requireState(record, "delete", DELETE_STATES);
+        try (var lock = stored.lock(true)) {
+            SandboxRecord record = loadIn("delete", DELETE_STATES);
             link.endVm(record, Duration.ZERO);
             if (record.vm() != null) {
                 hooks.poststop(record);
             }
-            vc.store().delete(id());
-            publish(SandboxEvent.Type.DELETE);
+            stored.delete();
+            events.publish(id(), SandboxEvent.Type.DELETE);
         }
     }
 
     /** Events of this sandbox caused through this process's {@link VirtContainers}, in order. */
     public SandboxEventListener.Registration onEvent(SandboxEventListener listener) {
-        return vc.events().subscribe(id(), Objects.requireNonNull(listener, "listener"));
+        return events.subscribe(id(), Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -303,17 +335,17 @@ public final class Sandbox implements AutoCloseable {
      * whether anything changed.
      */
     boolean reclaim() {
-        try (var lock = lock(true)) {
-            Optional<SandboxRecord> stored = vc.store().readState(id());
-            if (stored.isEmpty()) {
-                vc.store().writeState(afterReboot());
+        try (var lock = stored.lock(true)) {
+            Optional<SandboxRecord> current = stored.read();
+            if (current.isEmpty()) {
+                stored.write(stored.afterReboot());
                 return true;
             }
-            SandboxRecord record = stored.get();
-            if (record.vm() == null || vc.hypervisor().isRunning(record.vm())) {
+            SandboxRecord record = current.get();
+            if (record.vm() == null || link.isRunning(record.vm())) {
                 return false;
             }
-            endWatch.recordStopped(record);
+            recordVmEnded(record);
             return true;
         }
     }
@@ -328,57 +360,28 @@ public final class Sandbox implements AutoCloseable {
         link.close();
     }
 
-    VmRecord vmRecord() {
-        return link.vmRecord();
+    /** A handle on a container of this sandbox, wired to this sandbox's engine. */
+    private Container container(ContainerConfig containerConfig) {
+        return new Container(containerConfig, stored, link, runs, launcher, events, config.agent().callTimeout());
     }
 
-    VirtContainers vc() {
-        return vc;
-    }
-
-    GuestLink link() {
-        return link;
-    }
-
-    ContainerLauncher launcher() {
-        return launcher;
-    }
-
-    ContainerRuns runs() {
-        return runs;
-    }
-
-    OciHooks hooks() {
-        return hooks;
-    }
-
-    SandboxLock lock(boolean exclusive) {
-        return vc.store().lock(id(), exclusive);
-    }
-
-    /** The stored state; a sandbox whose state did not survive a reboot is stopped. */
-    SandboxRecord load() {
-        return vc.store().readState(id()).orElseGet(this::afterReboot);
-    }
-
-    /** The creation time lived in the run path too: unknown after a reboot. */
-    private SandboxRecord afterReboot() {
-        return new SandboxRecord(id(), SandboxState.STOPPED, null, null, config.annotations());
-    }
-
-    void requireState(SandboxRecord record, String operation, Set<SandboxState> allowed) {
+    /** The stored state, which must be one of {@code allowed} for {@code operation}. The caller holds the lock. */
+    private SandboxRecord loadIn(String operation, Set<SandboxState> allowed) {
+        SandboxRecord record = stored.load();
         if (!allowed.contains(record.state())) {
             throw InvalidStateException.operation("sandbox", id(), record.state(), operation, allowed);
         }
+        return record;
     }
 
-    /** Called under the sandbox's lock, so events are queued in the order of the changes. */
-    private void publish(SandboxEvent.Type type) {
-        vc.events().publish(SandboxEvent.of(id(), type));
-    }
-
-    /** An event of container {@code containerId}; under the sandbox's lock, like the sandbox's own. */
-    void publish(SandboxEvent.Type type, String containerId, Integer exitCode) {
-        vc.events().publish(new SandboxEvent(id(), type, containerId, exitCode, Instant.now()));
+    /**
+     * The agent saw an OOM kill in the cgroup of {@code containerId} (its init or another of its processes, which
+     * may keep running): the OOM event goes out, for a container the store still has. Called by the OOM watch of
+     * this object's agent session, without the lock.
+     */
+    private void oomKilled(String containerId) {
+        if (stored.readContainer(containerId).isPresent()) {
+            events.publish(id(), SandboxEvent.Type.OOM, containerId, null);
+        }
     }
 }

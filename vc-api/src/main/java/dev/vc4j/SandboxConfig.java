@@ -1,5 +1,7 @@
 package dev.vc4j;
 
+import dev.vc4j.internal.StartOrder;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,13 +91,6 @@ public record SandboxConfig(
             throw e.within("containers");
         }
         hooks.validate("hooks");
-    }
-
-    /** The containers, each after its dependencies; among independent ones the listed order is kept. */
-    List<ContainerConfig> containersInStartOrder() {
-        Map<String, ContainerConfig> byId = new LinkedHashMap<>();
-        containers.forEach(c -> byId.put(c.id(), c));
-        return StartOrder.of(containers).stream().map(byId::get).toList();
     }
 
     /**

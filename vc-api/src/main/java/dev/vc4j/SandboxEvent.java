@@ -25,8 +25,4 @@ public record SandboxEvent(String sandboxId, Type type, String containerId, Inte
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(time, "time");
     }
-
-    static SandboxEvent of(String sandboxId, Type type) {
-        return new SandboxEvent(sandboxId, type, null, null, Instant.now());
-    }
 }

@@ -1,14 +1,16 @@
 package dev.vc4j;
 
+import dev.vc4j.internal.ContainerLauncher;
+import dev.vc4j.internal.Events;
+import dev.vc4j.internal.StartOrder;
+import dev.vc4j.internal.Undo;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.Hypervisor;
 import dev.vc4j.spi.Network;
-import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.SandboxStoreFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -62,7 +64,7 @@ public final class VirtContainers {
         config.containers().forEach(c -> ContainerLauncher.checkRootfs(c, config.volumes()));
         Sandbox sandbox = createVm(config);
         try {
-            config.containersInStartOrder().forEach(sandbox::createContainer); // one's dependencies must exist
+            StartOrder.sorted(config.containers()).forEach(sandbox::createContainer); // one's dependencies must exist
             return sandbox;
         } catch (RuntimeException | Error e) {
             deleteAfterFailure(sandbox, e);
@@ -82,10 +84,9 @@ public final class VirtContainers {
             Undo undo = new Undo();
             undo.push("remove the sandbox's directories", () -> store.delete(id));
             try {
-                Sandbox sandbox = Sandbox.boot(this, config, undo, started);
-                store.writeState(new SandboxRecord(id, SandboxState.READY, Instant.now(), sandbox.vmRecord(),
-                        config.annotations()));
-                events.publish(SandboxEvent.of(id, SandboxEvent.Type.CREATE));
+                Sandbox sandbox = sandbox(config);
+                sandbox.boot(undo, started);
+                events.publish(id, SandboxEvent.Type.CREATE);
                 return sandbox;
             } catch (RuntimeException | Error e) {
                 undo.runAll(e);
@@ -110,7 +111,7 @@ public final class VirtContainers {
     private static void deleteAfterFailure(Sandbox sandbox, Throwable failure) {
         try {
             if (sandbox.storedStatus().state() == SandboxState.RUNNING) { // no call into the guest while undoing
-                sandbox.stop(true);
+                sandbox.stop(StopMode.IMMEDIATE);
             }
             sandbox.delete();
         } catch (RuntimeException undo) {
@@ -128,7 +129,7 @@ public final class VirtContainers {
     public Sandbox fetchSandbox(String id) {
         SandboxIds.check("id", id);
         try (var lock = store.lock(id, false)) {
-            return Sandbox.fetched(this, store.readConfig(id));
+            return sandbox(store.readConfig(id));
         }
     }
 
@@ -196,24 +197,9 @@ public final class VirtContainers {
         }
     }
 
-    SandboxStore store() {
-        return store;
-    }
-
-    Hypervisor hypervisor() {
-        return hypervisor;
-    }
-
-    Agent agent() {
-        return agent;
-    }
-
-    Network network() {
-        return network;
-    }
-
-    Events events() {
-        return events;
+    /** A sandbox's object, wired to this object's store, drivers and events. */
+    private Sandbox sandbox(SandboxConfig config) {
+        return new Sandbox(config, store, hypervisor, agent, network, events);
     }
 
     private static <T> T load(Class<T> type) {

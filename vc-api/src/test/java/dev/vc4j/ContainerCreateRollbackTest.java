@@ -128,7 +128,7 @@ class ContainerCreateRollbackTest {
     }
 
     @Test
-    void agentFailureUnplugsTheDriveFreesTheBlockIndexAndRemovesTheFiles() {
+    void agentFailureUnplugsTheDriveAndRemovesTheFiles() {
         HotpluggedDrive plugged = plugSucceeds();
         AgentException refused = new AgentException("CreateContainer", "no crun", null);
         doThrow(refused).when(session).createContainer(any());
@@ -138,15 +138,14 @@ class ContainerCreateRollbackTest {
         InOrder order = inOrder(store, vm);
         order.verify(store).createContainerConfig("sb", blockContainer());
         order.verify(vm).hotplugDrive(Drive.raw(image));
-        order.verify(store).writeState(running.withBlockIndex(0));
-        order.verify(store).writeState(running);
         order.verify(vm).unplugDrive(plugged);
         order.verify(store).deleteContainer("sb", "c1");
         verify(store, never()).writeContainerState(any(), any());
+        verify(store, never()).writeState(any());
     }
 
     @Test
-    void hotplugFailureRemovesTheFilesAndTakesNoBlockIndex() {
+    void hotplugFailureRemovesTheFilesAndLeavesTheSandboxsStateAlone() {
         HypervisorException noPort = new HypervisorException("no free root port");
         when(vm.hotplugDrive(any())).thenThrow(noPort);
 

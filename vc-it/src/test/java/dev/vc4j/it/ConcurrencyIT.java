@@ -3,6 +3,7 @@ package dev.vc4j.it;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxState;
+import dev.vc4j.StopMode;
 import dev.vc4j.StorageException;
 import dev.vc4j.storage.FileSandboxStore;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class ConcurrencyIT {
             reader.stopAndJoin();
             Files.deleteIfExists(log);
             if (sandbox.status().state() == SandboxState.RUNNING) {
-                sandbox.stop(true);
+                sandbox.stop(StopMode.IMMEDIATE);
             }
             sandbox.delete();
         }

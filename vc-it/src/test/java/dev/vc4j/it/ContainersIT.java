@@ -3,15 +3,17 @@ package dev.vc4j.it;
 import dev.vc4j.Cmd;
 import dev.vc4j.Container;
 import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerProcess;
+import dev.vc4j.ContainerResources;
 import dev.vc4j.ContainerState;
 import dev.vc4j.ContainerStats;
 import dev.vc4j.ContainerStatus;
+import dev.vc4j.DeleteMode;
 import dev.vc4j.GuestProcess;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.InterfaceStats;
 import dev.vc4j.InvalidStateException;
 import dev.vc4j.NotFoundException;
-import dev.vc4j.Process;
 import dev.vc4j.Rootfs;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
@@ -38,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The public Container and Process API on one real VM, with a busybox rootfs the host shares over virtio-9p. */
+/** The public Container and ContainerProcess API on one real VM, with a busybox rootfs the host shares over virtio-9p. */
 class ContainersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static Path rootfs;
@@ -71,7 +73,7 @@ class ContainersIT {
     void deleteContainers() throws IOException {
         for (Container c : made) {
             try {
-                c.delete(true);
+                c.delete(DeleteMode.FORCE);
             } catch (NotFoundException alreadyDeleted) {
                 // the test deleted it itself
             }
@@ -114,7 +116,7 @@ class ContainersIT {
     @Test
     void echoHelloComesOutOfTheContainersStdout() throws Exception {
         Container c = create("echo", "hello");
-        try (Process p = c.process()) {
+        try (ContainerProcess p = c.process()) {
             c.start();
             assertEquals("hello\n", text(p.stdout()));
             assertEquals(0, p.waitFor(WAIT));
@@ -146,7 +148,7 @@ class ContainersIT {
     @Test
     void stopEndsSleepWithSigtermWhenItListensElseWithSigkill() throws IOException {
         Container handles = create("sh", "-c", "trap 'exit 143' TERM; echo trapped; sleep 1000 & wait");
-        try (Process p = handles.process()) {
+        try (ContainerProcess p = handles.process()) {
             handles.start();
             assertEquals('t', p.stdout().read(), "the trap is set before the signal comes");
         }
@@ -212,7 +214,7 @@ class ContainersIT {
     void execInARunningContainerHasItsOwnOutputAndExitCode() throws Exception {
         Container c = create("sleep", "1000");
         c.start();
-        try (Process p = c.exec(Cmd.builder().args("sh", "-c", "echo in-$((6*7)); exit 5").build())) {
+        try (ContainerProcess p = c.exec(Cmd.builder().args("sh", "-c", "echo in-$((6*7)); exit 5").build())) {
             assertEquals("in-42\n", text(p.stdout()));
             assertEquals(5, p.waitFor(WAIT));
         }
@@ -235,7 +237,7 @@ class ContainersIT {
         assertTrue(ps.stream().anyMatch(p -> p.command().equals("sleep 4242")), ps.toString());
         ContainerStats stats = c.stats();
         assertTrue(stats.memoryUsageBytes() > 0, stats.toString());
-        c.update("{\"memory\":{\"limit\":67108864}}");
+        c.update(ContainerResources.builder().memoryLimitBytes(64L << 20).build());
         assertEquals(64L << 20, c.stats().memoryLimitBytes());
     }
 
@@ -247,7 +249,7 @@ class ContainersIT {
         // busybox httpd serves a page on loopback; wget retries until the daemon listens
         String fetch = "echo served > /tmp/netstats-page && httpd -p 127.0.0.1:8080 -h /tmp && for i in $(seq 50); do "
                 + "wget -q -O - http://127.0.0.1:8080/netstats-page && exit 0; sleep 0.1; done; exit 1";
-        try (Process p = c.exec(Cmd.builder().args("sh", "-c", fetch).build())) {
+        try (ContainerProcess p = c.exec(Cmd.builder().args("sh", "-c", fetch).build())) {
             assertEquals("served\n", text(p.stdout()));
             assertEquals(0, p.waitFor(WAIT));
         }
@@ -268,7 +270,7 @@ class ContainersIT {
         Container c = create("sh", "-c", "until [ -e " + go + " ]; do sleep 0.1; done;"
                 + " dd if=/dev/zero of=/dev/null bs=128M count=1; exec sleep 1000");
         c.start();
-        c.update("{\"memory\":{\"limit\":" + (32L << 20) + "}}");
+        c.update(ContainerResources.builder().memoryLimitBytes(32L << 20).build());
         c.exec(Cmd.builder().args("touch", go).build()).close(); // the limit is set: the child may allocate
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!eventsOf(c).contains("OOM") && System.nanoTime() < deadline) {
@@ -295,7 +297,7 @@ class ContainersIT {
         assertTrue(refused.getMessage().contains("paused"), refused.getMessage());
         c.resume();
         assertEquals(ContainerState.RUNNING, c.status().state());
-        try (Process p = c.exec(echo)) {
+        try (ContainerProcess p = c.exec(echo)) {
             assertEquals("awake\n", text(p.stdout()));
         }
         assertEquals(List.of("CREATE", "START", "PAUSE", "RESUME", "EXEC_ADDED"), eventsOf(c));
@@ -334,7 +336,7 @@ class ContainersIT {
         c.start();
         InvalidStateException refused = assertThrows(InvalidStateException.class, c::delete);
         assertTrue(refused.getMessage().contains("running"), refused.getMessage());
-        c.delete(true);
+        c.delete(DeleteMode.FORCE);
         assertThrows(NotFoundException.class, () -> sandbox.container(c.id()));
         assertFalse(sandbox.containers().stream().anyMatch(x -> x.id().equals(c.id())));
         assertEquals("DELETE", eventsOf(c).get(eventsOf(c).size() - 1));
@@ -353,7 +355,7 @@ class ContainersIT {
                 Container c = sandbox.createContainer(ContainerConfig.builder().id(TestStore.uniqueId("blk"))
                         .cmd(Cmd.builder().args("cat", "/marker").build()).rootfs(Rootfs.blockDevice(image, "ext4")).build());
                 made.add(c);
-                try (Process p = c.process()) {
+                try (ContainerProcess p = c.process()) {
                     c.start();
                     assertEquals("on ext4\n", text(p.stdout()));
                 }

@@ -2,6 +2,7 @@ package dev.vc4j.it;
 
 import dev.vc4j.InvalidStateException;
 import dev.vc4j.Sandbox;
+import dev.vc4j.StopMode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ final class MixedOperations {
                     sandbox.start();
                     lifecycleChanges++;
                 } else {
-                    sandbox.stop(random.nextBoolean());
+                    sandbox.stop(random.nextBoolean() ? StopMode.IMMEDIATE : StopMode.GRACEFUL);
                     lifecycleChanges++;
                 }
             } catch (InvalidStateException e) {

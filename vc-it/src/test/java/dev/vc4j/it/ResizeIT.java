@@ -8,6 +8,7 @@ import dev.vc4j.InvalidStateException;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxState;
+import dev.vc4j.StopMode;
 import dev.vc4j.VirtContainers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +44,7 @@ class ResizeIT {
     static void delete() throws IOException {
         if (sandbox != null) {
             String id = sandbox.id();
-            sandbox.stop(true);
+            sandbox.stop(StopMode.IMMEDIATE);
             sandbox.delete();
             assertEquals(0, TestStore.filesOf(id), "files left behind by delete");
         }

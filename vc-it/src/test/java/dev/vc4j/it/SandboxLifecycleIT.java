@@ -6,6 +6,7 @@ import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxEvent;
 import dev.vc4j.SandboxState;
 import dev.vc4j.SandboxStatus;
+import dev.vc4j.StopMode;
 import dev.vc4j.VirtContainers;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +61,7 @@ class SandboxLifecycleIT {
             assertThrows(InvalidStateException.class, sandbox::resume);
 
             long firstPid = sandbox.status().hypervisorPid();
-            sandbox.stop(true);
+            sandbox.stop(StopMode.IMMEDIATE);
             assertEquals(SandboxState.STOPPED, sandbox.status().state());
             assertFalse(alive(firstPid));
 

@@ -105,7 +105,7 @@ class StoredSandboxTest {
                     new VmRecord(99_999_999, 1, Accelerator.TCG), Map.of()));
             store.createContainerConfig(id, web);
             store.writeContainerState(id, new ContainerRecord(new ContainerStatus("web", ContainerState.RUNNING, 7, null,
-                    Instant.now(), null, false, 0), false, null));
+                    Instant.now(), null, false, 0), false));
         }
         return id;
     }
@@ -194,7 +194,7 @@ class StoredSandboxTest {
         Files.writeString(state, switch (damage) {
             case "truncated" -> good.substring(0, good.length() / 2);
             case "garbage" -> "\u0000\u00ff not json";
-            default -> good.replace("\"formatVersion\" : 1", "\"formatVersion\" : 99");
+            default -> good.replaceFirst("\"formatVersion\" : \\d+", "\"formatVersion\" : 99");
         });
         try {
             StorageException e = assertThrows(StorageException.class, () -> vc.fetchSandbox(id).status());

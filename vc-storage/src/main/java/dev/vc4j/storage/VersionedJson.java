@@ -18,13 +18,20 @@ import dev.vc4j.StorageException;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The on-disk form of every stored file: {@code {"formatVersion": N, "data": {...}}}. A file written by a
- * newer vc4j (a higher version) is refused rather than half understood.
+ * newer vc4j (a higher version) is refused rather than half understood; one of an older version is read as
+ * it is brought up to this one.
+ *
+ * <p>Version 2 dropped the block indices of version 1 (a sandbox state's {@code blockIndices}, a container
+ * state's {@code blockIndex}): a drive's index comes from the VM's own lists.
  */
 final class VersionedJson {
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    private static final int OLDEST_READ = 1;
+    private static final List<String> DROPPED_IN_2 = List.of("blockIndices", "blockIndex");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -61,12 +68,16 @@ final class VersionedJson {
             throw new StorageException("not a vc4j file (no formatVersion and data)", file, null);
         }
         int version = root.get("formatVersion").intValue();
-        if (version != FORMAT_VERSION) {
-            throw new StorageException("unsupported format version " + version + " (this vc4j reads version "
-                    + FORMAT_VERSION + ") in", file, null);
+        if (version < OLDEST_READ || version > FORMAT_VERSION) {
+            throw new StorageException("unsupported format version " + version + " (this vc4j reads versions "
+                    + OLDEST_READ + " to " + FORMAT_VERSION + ") in", file, null);
+        }
+        JsonNode data = root.get("data");
+        if (version < 2 && data.isObject()) {
+            ((ObjectNode) data).remove(DROPPED_IN_2);
         }
         try {
-            return MAPPER.treeToValue(root.get("data"), type);
+            return MAPPER.treeToValue(data, type);
         } catch (IOException | IllegalArgumentException e) {
             throw new StorageException("invalid content in", file, e);
         }

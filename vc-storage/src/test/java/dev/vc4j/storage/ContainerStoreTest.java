@@ -22,19 +22,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Containers' configs and states under their sandbox, and the sandbox's block index allocation. */
+/** Containers' configs and states under their sandbox, and states written by an older vc4j. */
 class ContainerStoreTest {
     @TempDir
     Path dir;
@@ -64,12 +65,16 @@ class ContainerStoreTest {
                 .build();
     }
 
+    private static ContainerRecord ready(String id) {
+        return new ContainerRecord(new ContainerStatus(id, ContainerState.READY, 0, null, null, null, false, 0), false);
+    }
+
     @Test
     void configAndStateRoundTripNextToTheSandboxs() {
         ContainerConfig config = container("web");
         store.createContainerConfig("sb", config);
         ContainerRecord record = new ContainerRecord(new ContainerStatus("web", ContainerState.STOPPED, 42, 137,
-                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:01:00Z"), true, 2), true, 0);
+                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:01:00Z"), true, 2), true);
         store.writeContainerState("sb", record);
 
         assertEquals(config, store.readContainerConfig("sb", "web"));
@@ -83,7 +88,7 @@ class ContainerStoreTest {
     void containersNamedLikeTheSandboxsFilesDoNotCollideWithThem() {
         for (String id : new String[] {"lock", "state.json", "config.json"}) {
             store.createContainerConfig("sb", container(id));
-            store.writeContainerState("sb", ContainerRecord.created(id, null));
+            store.writeContainerState("sb", ready(id));
         }
         assertEquals(List.of("config.json", "lock", "state.json"), store.listContainers("sb"));
         assertEquals(SandboxState.READY, store.readState("sb").orElseThrow().state());
@@ -94,7 +99,7 @@ class ContainerStoreTest {
     void deletingAContainerKeepsTheSandboxAndItsOtherContainers() {
         store.createContainerConfig("sb", container("a"));
         store.createContainerConfig("sb", container("b"));
-        store.writeContainerState("sb", ContainerRecord.created("a", null));
+        store.writeContainerState("sb", ready("a"));
 
         store.deleteContainer("sb", "a");
         store.deleteContainer("sb", "a");
@@ -122,17 +127,34 @@ class ContainerStoreTest {
     }
 
     @Test
-    void blockIndicesArePersistedAndFreedOnesAreReused() {
-        SandboxRecord record = store.readState("sb").orElseThrow();
-        for (int i = 0; i < 3; i++) {
-            record = record.withBlockIndex(record.freeBlockIndex());
-            store.writeState(record);
-        }
-        assertEquals(Set.of(0, 1, 2), store.readState("sb").orElseThrow().blockIndices());
+    void statesOfFormatVersion1WithBlockIndicesLoadAndAreWrittenBackWithout() throws IOException {
+        store.createContainerConfig("sb", container("web"));
+        Path sandboxState = dir.resolve("run/sbs/sb/state.json");
+        Path containerState = dir.resolve("run/sbs/sb/containers/web/state.json");
+        Files.createDirectories(containerState.getParent());
+        // as vc4j wrote them before version 2: the sandbox's block indices and the container's own
+        Files.writeString(sandboxState, """
+                {"formatVersion": 1, "data": {"id": "sb", "state": "RUNNING", "createdAt": "2026-01-02T03:04:05Z",
+                 "vm": null, "annotations": {"k": "v"}, "blockIndices": [0, 2]}}
+                """, StandardCharsets.UTF_8);
+        Files.writeString(containerState, """
+                {"formatVersion": 1, "data": {"status": {"id": "web", "state": "RUNNING", "pidInGuest": 7,
+                 "exitCode": null, "startedAt": "2026-01-02T03:04:06Z", "finishedAt": null, "oomKilled": false,
+                 "restartCount": 1}, "stoppedByUser": false, "blockIndex": 2}}
+                """, StandardCharsets.UTF_8);
 
-        store.writeState(store.readState("sb").orElseThrow().withoutBlockIndex(1));
-        SandboxRecord reread = store.readState("sb").orElseThrow();
-        assertEquals(1, reread.freeBlockIndex(), "the freed index is given out first");
-        assertEquals(3, reread.withBlockIndex(1).freeBlockIndex());
+        SandboxRecord sandbox = store.readState("sb").orElseThrow();
+        ContainerRecord web = store.readContainerState("sb", "web").orElseThrow();
+
+        assertEquals(new SandboxRecord("sb", SandboxState.RUNNING, Instant.parse("2026-01-02T03:04:05Z"), null,
+                Map.of("k", "v")), sandbox);
+        assertEquals(new ContainerRecord(new ContainerStatus("web", ContainerState.RUNNING, 7, null,
+                Instant.parse("2026-01-02T03:04:06Z"), null, false, 1), false), web);
+        store.writeState(sandbox);
+        store.writeContainerState("sb", web);
+        for (Path file : List.of(sandboxState, containerState)) {
+            String written = Files.readString(file);
+            assertTrue(written.contains("\"formatVersion\" : 2") && !written.contains("blockInd"), written);
+        }
     }
 }

@@ -1,5 +1,10 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.GuestDetails;
+import dev.vc4j.HypervisorConfig;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.Sandbox;
+import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.Vm;
@@ -12,62 +17,61 @@ import java.util.function.Predicate;
  * online in the guest by the agent (OnlineCPUMem). The guest learns of a plugged device through ACPI a
  * moment after QEMU added it, so the agent is asked again until the guest reports what was asked for.
  */
-final class SandboxResizer {
+public final class SandboxResizer {
     /** A guest under TCG takes up to a few seconds to probe a hot-added device. */
     private static final Duration GUEST_WAIT = Duration.ofSeconds(30);
     private static final long POLL_MILLIS = 100;
 
-    private final Sandbox sandbox;
+    private final HypervisorConfig hv;
+    private final GuestLink link;
 
-    SandboxResizer(Sandbox sandbox) {
-        this.sandbox = sandbox;
+    public SandboxResizer(HypervisorConfig hypervisor, GuestLink link) {
+        this.hv = hypervisor;
+        this.link = link;
     }
 
-    GuestDetails vcpus(int vcpus) {
-        HypervisorConfig hv = sandbox.config().hypervisor();
+    /** Throws {@link InvalidConfigException} unless {@code vcpus} is 1 to hypervisor.maxVcpus. */
+    public void checkVcpus(int vcpus) {
         if (vcpus < 1 || vcpus > hv.maxVcpus()) {
             throw new InvalidConfigException("vcpus", vcpus, "must be 1 to hypervisor.maxVcpus (" + hv.maxVcpus() + ")");
         }
-        try (var lock = sandbox.lock(true)) {
-            SandboxRecord record = runningRecord("resize vCPUs");
-            Vm vm = sandbox.link().vm(record);
-            int now = vm.resources().vcpus();
-            if (vcpus > now) {
-                vm.hotplugVcpus(vcpus - now);
-            } else if (vcpus < now) {
-                vm.unplugVcpus(now - vcpus);
-            }
-            return guestHas(record, vcpus > now, d -> d.onlineCpus() == vcpus, vcpus + " vCPUs online");
-        }
     }
 
-    GuestDetails memory(int memoryMib) {
-        HypervisorConfig hv = sandbox.config().hypervisor();
+    /** Brings the VM of {@code record} to {@code vcpus} (checked); the caller holds the exclusive lock. */
+    public GuestDetails vcpus(SandboxRecord record, int vcpus) {
+        Vm vm = link.vm(record);
+        int now = vm.resources().vcpus();
+        if (vcpus > now) {
+            vm.hotplugVcpus(vcpus - now);
+        } else if (vcpus < now) {
+            vm.unplugVcpus(now - vcpus);
+        }
+        return guestHas(record, vcpus > now, d -> d.onlineCpus() == vcpus, vcpus + " vCPUs online");
+    }
+
+    /**
+     * Throws {@link InvalidConfigException} unless {@code memoryMib} is the boot memory plus whole blocks,
+     * within hypervisor.maxMemoryMib.
+     */
+    public void checkMemory(int memoryMib) {
         int block = HypervisorConfig.MEMORY_BLOCK_MIB;
         if (memoryMib < hv.memoryMib() || memoryMib > hv.maxMemoryMib() || (memoryMib - hv.memoryMib()) % block != 0) {
             throw new InvalidConfigException("memoryMib", memoryMib, "must be hypervisor.memoryMib (" + hv.memoryMib()
                     + ") plus a multiple of " + block + ", at most hypervisor.maxMemoryMib (" + hv.maxMemoryMib() + ")");
         }
-        try (var lock = sandbox.lock(true)) {
-            SandboxRecord record = runningRecord("resize memory");
-            Vm vm = sandbox.link().vm(record);
-            int now = vm.resources().memoryMib();
-            long wantedKib = sandbox.link().call(record, AgentSession::guestDetails).memTotalKib()
-                    + (memoryMib - now) * 1024L;
-            if (memoryMib > now) {
-                vm.hotplugMemory(memoryMib - now);
-            } else if (memoryMib < now) {
-                vm.unplugMemory(now - memoryMib);
-            }
-            return guestHas(record, memoryMib > now, d -> d.memTotalKib() == wantedKib,
-                    "MemTotal " + wantedKib + " KiB");
-        }
     }
 
-    private SandboxRecord runningRecord(String operation) {
-        SandboxRecord record = sandbox.load();
-        sandbox.requireState(record, operation, Sandbox.EXEC_STATES);
-        return record;
+    /** Brings the VM of {@code record} to {@code memoryMib} (checked); the caller holds the exclusive lock. */
+    public GuestDetails memory(SandboxRecord record, int memoryMib) {
+        Vm vm = link.vm(record);
+        int now = vm.resources().memoryMib();
+        long wantedKib = link.call(record, AgentSession::guestDetails).memTotalKib() + (memoryMib - now) * 1024L;
+        if (memoryMib > now) {
+            vm.hotplugMemory(memoryMib - now);
+        } else if (memoryMib < now) {
+            vm.unplugMemory(now - memoryMib);
+        }
+        return guestHas(record, memoryMib > now, d -> d.memTotalKib() == wantedKib, "MemTotal " + wantedKib + " KiB");
     }
 
     /**
@@ -78,9 +82,9 @@ final class SandboxResizer {
         long deadline = System.nanoTime() + GUEST_WAIT.toNanos();
         while (true) {
             if (added) {
-                sandbox.link().call(record, agent -> agent.onlineCpuMem(0, true));
+                link.call(record, agent -> agent.onlineCpuMem(0, true));
             }
-            GuestDetails details = sandbox.link().call(record, AgentSession::guestDetails);
+            GuestDetails details = link.call(record, AgentSession::guestDetails);
             if (done.test(details)) {
                 return details;
             }

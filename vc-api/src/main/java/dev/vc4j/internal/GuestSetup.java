@@ -1,5 +1,6 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.AgentConfig;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.GuestInterface;
 import dev.vc4j.spi.GuestRoute;

@@ -1,5 +1,7 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.AgentException;
+import dev.vc4j.StorageException;
 import dev.vc4j.spi.AgentSession;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,9 @@
-package dev.vc4j;
+package dev.vc4j.internal;
+
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerState;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.InvalidStateException;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,6 +35,13 @@ public final class StartOrder {
             visit(id, byId, done, new ArrayList<>(), order);
         }
         return order;
+    }
+
+    /** {@code containers}, each after its dependencies; among independent ones the given order is kept. */
+    public static List<ContainerConfig> sorted(List<ContainerConfig> containers) {
+        Map<String, ContainerConfig> byId = new LinkedHashMap<>();
+        containers.forEach(c -> byId.put(c.id(), c));
+        return of(containers).stream().map(byId::get).toList();
     }
 
     private static void visit(String id, Map<String, ContainerConfig> byId, Map<String, Boolean> done,

@@ -1,12 +1,17 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.Drive;
+import dev.vc4j.GuestCommand;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.Rootfs;
+import dev.vc4j.VcTimeoutException;
+import dev.vc4j.Volume;
 import dev.vc4j.spi.AgentSession;
-import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.HotpluggedDrive;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.SandboxSetup;
-import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.Vm;
 
@@ -25,10 +30,10 @@ import java.util.Optional;
  * once for the sandbox, by the agent on first use, and each container's root is bound from a directory in it.
  * The agent also waits for a plugged drive to appear, up to a deadline given here.
  *
- * <p>The plugged drives are known to the {@link Sandbox} object that plugged them (one owner per drive);
- * they leave with their container's delete, or with the VM.
+ * <p>A plugged drive is found again in the VM's own list of drives, by any process; it leaves with its
+ * container's delete, or with the VM.
  */
-final class ContainerLauncher {
+public final class ContainerLauncher {
     /** Where the guest agent mounts the sandbox's storages (its state directory's {@code sandbox}). */
     private static final String GUEST_SANDBOX_DIR = "/run/vc4j-agent/sandbox";
 
@@ -38,40 +43,37 @@ final class ContainerLauncher {
      */
     private static final Duration DEVICE_WAIT = Duration.ofSeconds(30);
 
-    private final Sandbox sandbox;
+    private final StoredSandbox stored;
+    private final List<Volume> volumes;
+    private final GuestLink link;
 
-    ContainerLauncher(Sandbox sandbox) {
-        this.sandbox = sandbox;
+    public ContainerLauncher(StoredSandbox stored, List<Volume> volumes, GuestLink link) {
+        this.stored = stored;
+        this.volumes = volumes;
+        this.link = link;
     }
 
     /**
      * Creates the container in the guest, ready to start, and persists its config and state: its rootfs
-     * (one of the sandbox's volumes, or a block device, plugged and given a block index) mounted for it.
+     * (one of the sandbox's volumes, or a block device, plugged) mounted for it.
      * Every step is undone when a later one fails. The caller holds the exclusive lock and checked the state.
      */
-    void createRecorded(ContainerConfig config, SandboxRecord record) {
-        SandboxStore store = sandbox.vc().store();
-        String sid = sandbox.id();
+    public void createRecorded(ContainerConfig config, SandboxRecord record) {
         String cid = config.id();
         List<ContainerConfig> all = new ArrayList<>();
-        store.listContainers(sid).forEach(c -> all.add(store.readContainerConfig(sid, c)));
+        stored.containerIds().forEach(c -> all.add(stored.containerConfig(c)));
         all.add(config);
         StartOrder.of(all);
-        checkRootfs(config, sandbox.config().volumes());
+        checkRootfs(config, volumes);
         Undo undo = new Undo();
         try {
-            store.createContainerConfig(sid, config);
-            undo.push("remove the container's files", () -> store.deleteContainer(sid, cid));
-            Integer blockIndex = null;
-            if (plugRootfs(config, record, undo) != null) {
-                blockIndex = record.freeBlockIndex();
-                store.writeState(record.withBlockIndex(blockIndex));
-                undo.push("free the block index", () -> store.writeState(record));
-            }
-            AgentSession agent = sandbox.link().session(record);
+            stored.createContainerConfig(config);
+            undo.push("remove the container's files", () -> stored.deleteContainer(cid));
+            plugRootfs(config, record, undo);
+            AgentSession agent = link.session(record);
             create(config, record, agent);
             undo.push("remove the container from the guest", () -> agent.removeContainer(cid));
-            store.writeContainerState(sid, ContainerRecord.created(cid, blockIndex));
+            stored.writeContainer(ContainerRecords.created(cid));
         } catch (RuntimeException | Error e) {
             undo.runAll(e);
             throw e;
@@ -79,7 +81,7 @@ final class ContainerLauncher {
     }
 
     /** Checks on the host what the guest would fail on later: a directory outside the volumes, a missing device. */
-    static void checkRootfs(ContainerConfig config, List<Volume> volumes) {
+    public static void checkRootfs(ContainerConfig config, List<Volume> volumes) {
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Drive.raw(config.rootfs().source()).validate("rootfs");
         } else {
@@ -87,15 +89,14 @@ final class ContainerLauncher {
         }
     }
 
-    /** Plugs a block rootfs into {@code vm}, registering the unplug; null for a directory rootfs. */
-    private HotpluggedDrive plugRootfs(ContainerConfig config, SandboxRecord record, Undo undo) {
+    /** Plugs a block rootfs into the VM, registering the unplug; nothing for a directory rootfs. */
+    private void plugRootfs(ContainerConfig config, SandboxRecord record, Undo undo) {
         if (config.rootfs().kind() != Rootfs.Kind.BLOCK_DEVICE) {
-            return null;
+            return;
         }
-        Vm target = sandbox.link().vm(record);
+        Vm target = link.vm(record);
         HotpluggedDrive plugged = target.hotplugDrive(Drive.raw(config.rootfs().source()));
         undo.push("unplug the rootfs drive of " + config.id(), () -> target.unplugDrive(plugged));
-        return plugged;
     }
 
     /**
@@ -114,13 +115,13 @@ final class ContainerLauncher {
         ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), OciSpec.container(config))
                 .terminal(config.cmd().tty());
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
-            Vm vm = sandbox.link().vm(record);
+            Vm vm = link.vm(record);
             HotpluggedDrive drive = pluggedRootfs(vm, config)
                     .orElseGet(() -> vm.hotplugDrive(Drive.raw(config.rootfs().source())));
             spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs", DEVICE_WAIT));
         } else {
             Path dir = config.rootfs().source().normalize();
-            Volume volume = volumeOf(dir, sandbox.config().volumes());
+            Volume volume = volumeOf(dir, volumes);
             String mounted = GUEST_SANDBOX_DIR + "/" + volume.mountTag();
             // the agent leaves a share it mounted before as it is
             agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
@@ -132,9 +133,9 @@ final class ContainerLauncher {
     }
 
     /** Unplugs the container's rootfs drive, whoever plugged it; the caller checked that a VM is recorded. */
-    void unplugRootfs(ContainerConfig config, SandboxRecord record) {
+    public void unplugRootfs(ContainerConfig config, SandboxRecord record) {
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
-            Vm vm = sandbox.link().vm(record);
+            Vm vm = link.vm(record);
             pluggedRootfs(vm, config).ifPresent(vm::unplugDrive);
         }
     }

@@ -1,12 +1,24 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.AgentException;
+import dev.vc4j.ErrorCode;
+import dev.vc4j.BootTimings;
+import dev.vc4j.HypervisorException;
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxConfig;
+import dev.vc4j.VcException;
+import dev.vc4j.VcTimeoutException;
+import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.Hypervisor;
+import dev.vc4j.spi.Network;
 import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
 import dev.vc4j.spi.VmSpec;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,8 +30,11 @@ import java.util.function.Function;
  * Either may be missing (after close(), or in a process that fetched the sandbox) or stale (the VM was
  * replaced by another process); each call checks against the persisted record and connects again.
  * Callers hold the sandbox's lock.
+ *
+ * <p>A VM it holds is watched: the moment it ends without this link ending it (killed, crashed, powered off
+ * from inside), it is told, so that the sandbox is recorded stopped at once.
  */
-final class GuestLink {
+public final class GuestLink {
     /** A free control socket greets within milliseconds; waiting longer only delays the kill. */
     private static final Duration ATTACH_TO_END = Duration.ofSeconds(2);
     /**
@@ -28,10 +43,14 @@ final class GuestLink {
      */
     private static final Duration DEATH_NOTICE = Duration.ofSeconds(1);
 
-    private final VirtContainers vc;
     private final SandboxConfig config;
-    /** Told of every VM this link takes hold of (booted or attached), to watch for its end. */
-    private final Consumer<Vm> held;
+    private final Path runDir;
+    private final Path hostCache;
+    private final Hypervisor hypervisor;
+    private final Agent agentDriver;
+    private final Network networkDriver;
+    /** Told of a VM this link held (booted or attached) that ended without this link ending it. */
+    private final Consumer<VmRecord> endedUnasked;
     /** Told of each container with an OOM kill, while this link holds an agent session. */
     private final Consumer<String> oomKilled;
     private Vm vm;
@@ -40,10 +59,15 @@ final class GuestLink {
     /** The VM this link last ended ({@link #endVm}, or a failed boot's undo): its end was asked for, not noticed. */
     private volatile VmRecord ended;
 
-    GuestLink(VirtContainers vc, SandboxConfig config, Consumer<Vm> held, Consumer<String> oomKilled) {
-        this.vc = vc;
+    public GuestLink(SandboxConfig config, Path runDir, Path hostCache, Hypervisor hypervisor, Agent agentDriver,
+            Network networkDriver, Consumer<VmRecord> endedUnasked, Consumer<String> oomKilled) {
         this.config = config;
-        this.held = held;
+        this.runDir = runDir;
+        this.hostCache = hostCache;
+        this.hypervisor = hypervisor;
+        this.agentDriver = agentDriver;
+        this.networkDriver = networkDriver;
+        this.endedUnasked = endedUnasked;
         this.oomKilled = oomKilled;
     }
 
@@ -51,14 +75,14 @@ final class GuestLink {
      * Wires the network, boots a VM, connects to its agent and has it set the guest up (interfaces, routes, DNS,
      * hooks), registering each step's undo. Returns the timings.
      */
-    synchronized BootTimings boot(Undo undo, long startedNanos) {
+    public synchronized BootTimings boot(Undo undo, long startedNanos) {
         close(); // a handle on an earlier VM, ended since by another process
         String id = config.id();
-        List<NetworkEndpoint> network = vc.network().attach(id, config.network());
-        undo.push("take back the network", () -> vc.network().detach(id));
+        List<NetworkEndpoint> network = networkDriver.attach(id, config.network());
+        undo.push("take back the network", () -> networkDriver.detach(id));
 
-        Vm started = vc.hypervisor().start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
-                vc.store().runDir(id), vc.store().roots().hostCache(), config.volumes(), List.of()));
+        Vm started = hypervisor.start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
+                runDir, hostCache, config.volumes(), List.of()));
         undo.push("stop the VM", () -> {
             ended = started.record();
             started.stop(Duration.ZERO);
@@ -67,14 +91,14 @@ final class GuestLink {
         long agentWaitStarted = System.nanoTime();
         Duration startTimeout = config.hypervisor().startTimeoutFor(started.record().accelerator());
         Duration left = startTimeout.minus(started.timeToControlReady());
-        AgentSession session = vc.agent().connect(started.agentChannel(), config.agent(),
+        AgentSession session = agentDriver.connect(started.agentChannel(), config.agent(),
                 left.isNegative() ? Duration.ZERO : left, () -> requireAlive(started));
         undo.push("close the agent connection", session::close);
         // A VM that dies mid-call must fail the call now, not at its deadline.
         started.onExit(session::close);
         vm = started;
         useAgent(session);
-        held.accept(started);
+        watch(started);
         GuestSetup.apply(session, network, config.agent());
 
         long now = System.nanoTime();
@@ -82,12 +106,12 @@ final class GuestLink {
         return new BootTimings(started.timeToControlReady(), agentReady, Duration.ofNanos(now - startedNanos));
     }
 
-    synchronized VmRecord vmRecord() {
+    public synchronized VmRecord vmRecord() {
         return vm.record();
     }
 
     /** The VM of {@code record}, attaching to it when this object holds no handle or a stale one. */
-    synchronized Vm vm(SandboxRecord record) {
+    public synchronized Vm vm(SandboxRecord record) {
         return vm(record, config.agent().callTimeout());
     }
 
@@ -99,14 +123,14 @@ final class GuestLink {
             if (record.vm() == null) {
                 throw new HypervisorException("sandbox `" + config.id() + "` has no VM recorded");
             }
-            vm = vc.hypervisor().attach(record.vm(), vc.store().runDir(config.id()), connectTimeout);
-            held.accept(vm);
+            vm = hypervisor.attach(record.vm(), runDir, connectTimeout);
+            watch(vm);
         }
         return vm;
     }
 
     /** Calls the agent; a failure caused by a dead VM is reported as what it is. */
-    synchronized <T> T call(SandboxRecord record, Function<AgentSession, T> rpc) {
+    public synchronized <T> T call(SandboxRecord record, Function<AgentSession, T> rpc) {
         return call(record, config.agent().callTimeout(), rpc);
     }
 
@@ -120,7 +144,7 @@ final class GuestLink {
         Vm current = vm(record, connectTimeout);
         if (agent == null) {
             // each connection starts with a fresh handshake, so stale bytes of an earlier one are discarded
-            AgentSession session = vc.agent().connect(current.agentChannel(), config.agent(), connectTimeout,
+            AgentSession session = agentDriver.connect(current.agentChannel(), config.agent(), connectTimeout,
                     () -> requireAlive(current));
             current.onExit(session::close);
             useAgent(session);
@@ -141,7 +165,7 @@ final class GuestLink {
      * The agent session for {@code record}'s VM, for calls that wait long (a process's exit): made outside this
      * object's monitor, they do not hold up the sandbox's other calls.
      */
-    synchronized AgentSession session(SandboxRecord record) {
+    public synchronized AgentSession session(SandboxRecord record) {
         return call(record, session -> session);
     }
 
@@ -150,7 +174,7 @@ final class GuestLink {
      * process started it, or it is already gone (then only its files are removed); then takes back the
      * network, which any process can do.
      */
-    synchronized void endVm(SandboxRecord record, Duration grace) {
+    public synchronized void endVm(SandboxRecord record, Duration grace) {
         ended = record.vm();
         if (vm != null && !vm.record().equals(record.vm())) {
             close();
@@ -158,9 +182,9 @@ final class GuestLink {
         Vm current = vm;
         closeAgent();
         vm = null;
-        if (current == null && record.vm() != null && vc.hypervisor().isRunning(record.vm())) {
+        if (current == null && record.vm() != null && hypervisor.isRunning(record.vm())) {
             try {
-                current = vc.hypervisor().attach(record.vm(), vc.store().runDir(config.id()), ATTACH_TO_END);
+                current = hypervisor.attach(record.vm(), runDir, ATTACH_TO_END);
             } catch (VcException e) {
                 // QEMU serves one QMP client at a time: while another process holds the VM's control
                 // connection it never greets us. destroy() ends the VM without QMP.
@@ -170,23 +194,33 @@ final class GuestLink {
         if (current != null) {
             current.stop(grace);
         } else if (record.vm() != null) {
-            vc.hypervisor().destroy(record.vm(), vc.store().runDir(config.id()));
+            hypervisor.destroy(record.vm(), runDir);
         }
-        vc.network().detach(config.id());
+        networkDriver.detach(config.id());
     }
 
-    /** Whether {@code record}'s VM was ended by this link (a stop, a delete, an undone boot), not found dead. */
-    boolean endedHere(VmRecord record) {
-        return record.equals(ended);
+    /** Whether {@code vm} runs: a VM ended by any process, or found dead, does not. */
+    public boolean isRunning(VmRecord vm) {
+        return hypervisor.isRunning(vm);
     }
 
     /** Releases the agent connection and the VM's control connections; the VM keeps running. */
-    synchronized void close() {
+    public synchronized void close() {
         closeAgent();
         if (vm != null) {
             vm.close();
             vm = null;
         }
+    }
+
+    /** Tells {@link #endedUnasked} when {@code held} ends, unless this link ended it (stop, delete, undone boot). */
+    private void watch(Vm held) {
+        VmRecord watched = held.record();
+        held.onExit(() -> {
+            if (!watched.equals(ended)) {
+                endedUnasked.accept(watched);
+            }
+        });
     }
 
     private void useAgent(AgentSession session) {

@@ -1,4 +1,4 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
 import org.junit.jupiter.api.Test;
 

@@ -5,18 +5,19 @@ import dev.vc4j.spi.ProcessIo;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A process in a container: the container's own (id {@code ""}) or one added by {@link Container#exec}. Its
  * stdio are plain Java streams; each read blocks until output comes or the stream ends, bounded by the
  * timeout the process was opened with. Closing it releases nothing in the guest: the process runs on.
  */
-public final class Process implements AutoCloseable {
+public final class ContainerProcess implements AutoCloseable {
     private final String containerId;
     private final String id;
     private final ProcessIo io;
 
-    Process(String containerId, String id, ProcessIo io) {
+    ContainerProcess(String containerId, String id, ProcessIo io) {
         this.containerId = containerId;
         this.id = id;
         this.io = io;
@@ -53,8 +54,8 @@ public final class Process implements AutoCloseable {
         return io.waitFor(timeout).exitCode();
     }
 
-    public void signal(int signal) {
-        io.signal(signal);
+    public void signal(Signal signal) {
+        io.signal(Objects.requireNonNull(signal, "signal").number());
     }
 
     /** For a process with a tty: the window size its programs see. */

@@ -1,5 +1,12 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.Hook;
+import dev.vc4j.HookException;
+import dev.vc4j.Hooks;
+import dev.vc4j.SandboxEvent;
+import dev.vc4j.SandboxState;
+import dev.vc4j.VcException;
+import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.SandboxRecord;
 
 import java.io.IOException;
@@ -18,41 +25,48 @@ import java.util.function.Consumer;
  * expires. A hook fails when it cannot be run, exits with a status other than 0, or times out. Callers hold
  * the sandbox's exclusive lock.
  */
-final class OciHooks {
+public final class OciHooks {
     private static final System.Logger LOG = System.getLogger(OciHooks.class.getName());
     /** How much of a failed hook's output its error carries. */
     private static final int OUTPUT_TAIL = 2000;
 
-    private final Sandbox sandbox;
+    private final String sandboxId;
+    private final Hooks hooks;
+    /** The sandbox's run directory, which the OCI state names as its bundle. */
+    private final Path bundle;
+    private final Events events;
 
-    OciHooks(Sandbox sandbox) {
-        this.sandbox = sandbox;
+    public OciHooks(String sandboxId, Hooks hooks, Path bundle, Events events) {
+        this.sandboxId = sandboxId;
+        this.hooks = hooks;
+        this.bundle = bundle;
+        this.events = events;
     }
 
     /** Once the VM and agent of {@code running} are up, before any container starts: the first failure is thrown. */
-    void prestart(SandboxRecord running) {
-        runAll(sandbox.config().hooks().prestart(), state(running, "created"));
+    public void prestart(SandboxRecord running) {
+        runAll(hooks.prestart(), state(running, "created"));
     }
 
     /** Once the sandbox runs: a failure is a warning and a {@link SandboxEvent.Type#HOOK_FAILED} event. */
-    void poststart(SandboxRecord running) {
-        runEach("poststart", sandbox.config().hooks().poststart(), state(running, "running"), this::failed);
+    public void poststart(SandboxRecord running) {
+        runEach("poststart", hooks.poststart(), state(running, "running"), this::failed);
     }
 
     /** Once the VM of {@code record} has ended: like poststart, a failure does not hold up the clean-up. */
-    void poststop(SandboxRecord record) {
-        runEach("poststop", sandbox.config().hooks().poststop(), state(record.withState(SandboxState.STOPPED, null),
-                "stopped"), this::failed);
+    public void poststop(SandboxRecord record) {
+        runEach("poststop", hooks.poststop(), state(record.withState(SandboxState.STOPPED, null), "stopped"),
+                this::failed);
     }
 
     private void failed(VcException e) {
-        sandbox.publish(SandboxEvent.Type.HOOK_FAILED, null, null);
+        events.publish(sandboxId, SandboxEvent.Type.HOOK_FAILED);
     }
 
-    /** The pid is the VM's, the bundle the sandbox's run directory. */
+    /** The pid is the VM's. */
     private String state(SandboxRecord record, String status) {
-        return OciSpec.state(sandbox.id(), status, record.vm() == null ? 0 : record.vm().pid(),
-                sandbox.vc().store().runDir(sandbox.id()), record.annotations());
+        return OciSpec.state(sandboxId, status, record.vm() == null ? 0 : record.vm().pid(), bundle,
+                record.annotations());
     }
 
     /** Runs {@code hooks} in order; the first failure ends the run and is thrown. */
@@ -93,7 +107,7 @@ final class OciHooks {
                 int eq = entry.indexOf('=');
                 builder.environment().put(entry.substring(0, eq), entry.substring(eq + 1));
             }
-            java.lang.Process process = builder.start();
+            Process process = builder.start();
             try {
                 feed(process, stateJson);
                 if (!process.waitFor(hook.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
@@ -124,7 +138,7 @@ final class OciHooks {
      * On its own thread, so that a hook that never reads cannot hold the caller past the timeout; a hook may
      * also exit without reading: the broken pipe is no failure of its own.
      */
-    private static void feed(java.lang.Process process, String stateJson) {
+    private static void feed(Process process, String stateJson) {
         Thread writer = new Thread(() -> {
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(stateJson.getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,11 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.Cmd;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerState;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.InvalidStateException;
+import dev.vc4j.Rootfs;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

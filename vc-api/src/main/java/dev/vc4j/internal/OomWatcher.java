@@ -1,4 +1,4 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
 import dev.vc4j.spi.AgentSession;
 

@@ -1,5 +1,7 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.SandboxEvent;
+import dev.vc4j.SandboxEventListener;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -28,8 +30,8 @@ class EventsTest {
             }
         });
         for (SandboxEvent.Type type : SandboxEvent.Type.values()) {
-            events.publish(SandboxEvent.of("b", type));
-            events.publish(SandboxEvent.of("a", type));
+            events.publish("b", type);
+            events.publish("a", type);
         }
         assertTrue(done.await(10, TimeUnit.SECONDS));
         List<String> expected = new ArrayList<>();
@@ -44,11 +46,11 @@ class EventsTest {
         List<SandboxEvent> heard = new ArrayList<>();
         CountDownLatch last = new CountDownLatch(1);
         SandboxEventListener.Registration registration = events.subscribe(null, heard::add);
-        events.publish(SandboxEvent.of("a", SandboxEvent.Type.CREATE));
+        events.publish("a", SandboxEvent.Type.CREATE);
         registration.close();
-        events.publish(SandboxEvent.of("a", SandboxEvent.Type.START));
+        events.publish("a", SandboxEvent.Type.START);
         events.subscribe(null, e -> last.countDown());
-        events.publish(SandboxEvent.of("a", SandboxEvent.Type.STOP));
+        events.publish("a", SandboxEvent.Type.STOP);
         assertTrue(last.await(10, TimeUnit.SECONDS));
         assertEquals(1, heard.size());
         assertEquals(SandboxEvent.Type.CREATE, heard.get(0).type());

@@ -1,5 +1,10 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.SandboxEvent;
+import dev.vc4j.SandboxEventListener;
+import dev.vc4j.VirtContainers;
+
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +16,7 @@ import java.util.concurrent.Executors;
  * their sandbox's exclusive lock, and a single thread delivers, so the events of a sandbox arrive in the
  * order its changes were made. Events of changes made by other processes are not seen here.
  */
-final class Events {
+public final class Events {
     private static final System.Logger LOG = System.getLogger(Events.class.getName());
 
     /** {@code sandboxId} null: every sandbox. */
@@ -25,17 +30,27 @@ final class Events {
         return thread;
     });
 
-    SandboxEventListener.Registration subscribe(String sandboxId, SandboxEventListener listener) {
+    public SandboxEventListener.Registration subscribe(String sandboxId, SandboxEventListener listener) {
         Subscription subscription = new Subscription(sandboxId, listener);
         subscriptions.add(subscription);
         return () -> subscriptions.remove(subscription);
+    }
+
+    /** An event of sandbox {@code sandboxId} itself. */
+    public void publish(String sandboxId, SandboxEvent.Type type) {
+        publish(sandboxId, type, null, null);
+    }
+
+    /** An event of container {@code containerId} ({@code exitCode}: its exit's, for {@code EXIT}). */
+    public void publish(String sandboxId, SandboxEvent.Type type, String containerId, Integer exitCode) {
+        publish(new SandboxEvent(sandboxId, type, containerId, exitCode, Instant.now()));
     }
 
     /**
      * The listeners are chosen now, not at delivery: a listener hears exactly the events published while it
      * was subscribed, however late the delivery thread gets to them.
      */
-    void publish(SandboxEvent event) {
+    private void publish(SandboxEvent event) {
         List<SandboxEventListener> targets = new ArrayList<>();
         for (Subscription s : subscriptions) {
             if (s.sandboxId() == null || s.sandboxId().equals(event.sandboxId())) {

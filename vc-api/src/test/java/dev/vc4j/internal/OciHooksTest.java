@@ -1,5 +1,10 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
+import dev.vc4j.ErrorCode;
+import dev.vc4j.Hook;
+import dev.vc4j.HookException;
+import dev.vc4j.VcException;
+import dev.vc4j.VcTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

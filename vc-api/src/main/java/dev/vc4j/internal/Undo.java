@@ -1,4 +1,4 @@
-package dev.vc4j;
+package dev.vc4j.internal;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -7,17 +7,17 @@ import java.util.Deque;
  * The undo steps of a multi-step operation. Each step registers how to take itself back; on failure
  * {@link #runAll(Throwable)} runs them in reverse, keeping the first error and attaching the others to it.
  */
-final class Undo {
+public final class Undo {
     private record Step(String what, Runnable action) {
     }
 
     private final Deque<Step> steps = new ArrayDeque<>();
 
-    void push(String what, Runnable action) {
+    public void push(String what, Runnable action) {
         steps.push(new Step(what, action));
     }
 
-    void runAll(Throwable failure) {
+    public void runAll(Throwable failure) {
         while (!steps.isEmpty()) {
             Step step = steps.pop();
             try {

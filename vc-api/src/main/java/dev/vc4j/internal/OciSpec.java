@@ -1,17 +1,25 @@
-package dev.vc4j;
+package dev.vc4j.internal;
+
+import dev.vc4j.Cmd;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerResources;
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.Mount;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
  * Writes the OCI runtime spec (config.json) of a container and the process object of an exec from a
- * {@link ContainerConfig} and a {@link Cmd}, and the OCI state a hook reads. The root is always {@code rootfs}, where the guest agent mounts
+ * {@link ContainerConfig} and a {@link Cmd}, the LinuxResources of an update, and the OCI state a hook reads. The root is always {@code rootfs}, where the guest agent mounts
  * the container's root; the cgroup is {@code /vc4j/<id>}, where the agent reads stats, processes and OOM kills.
  */
-final class OciSpec {
+public final class OciSpec {
     private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private OciSpec() {
@@ -42,7 +50,7 @@ final class OciSpec {
      * The OCI process object of {@code cmd}. Users and groups must be numbers: names would have to be looked
      * up in the container's image, which only the guest sees.
      */
-    static String process(Cmd cmd, String field) {
+    public static String process(Cmd cmd, String field) {
         long uid = number(field + ".user", cmd.user());
         long gid = number(field + ".primaryGroup", cmd.primaryGroup());
         List<String> groups = new ArrayList<>();
@@ -75,6 +83,36 @@ final class OciSpec {
                 .map(e -> quote(e.getKey()) + ":" + quote(e.getValue())).collect(Collectors.joining(",", "{", "}"));
         return "{\"ociVersion\":\"1.0.2\",\"id\":" + quote(id) + ",\"status\":" + quote(status)
                 + ",\"pid\":" + pid + ",\"bundle\":" + quote(bundle.toString()) + ",\"annotations\":" + notes + "}";
+    }
+
+    /** The OCI LinuxResources object of {@code r}, with the fields it sets only. */
+    public static String resources(ContainerResources r) {
+        return object(
+                nested("memory", number("limit", r.memoryLimitBytes()),
+                        number("reservation", r.memoryReservationBytes()), number("swap", r.memorySwapBytes())),
+                nested("cpu", number("shares", r.cpuShares()), number("quota", r.cpuQuotaMicros()),
+                        number("period", r.cpuPeriodMicros()), string("cpus", r.cpusetCpus()),
+                        string("mems", r.cpusetMems())),
+                nested("pids", number("limit", r.pidsLimit())));
+    }
+
+    /** The members that are not null, as an object. */
+    private static String object(String... members) {
+        return Arrays.stream(members).filter(Objects::nonNull).collect(Collectors.joining(",", "{", "}"));
+    }
+
+    /** {@code "name":{members}}; null, to be left out, when no member is set. */
+    private static String nested(String name, String... members) {
+        String value = object(members);
+        return value.equals("{}") ? null : quote(name) + ":" + value;
+    }
+
+    private static String number(String name, Long value) {
+        return value == null ? null : quote(name) + ":" + value;
+    }
+
+    private static String string(String name, String value) {
+        return value == null ? null : quote(name) + ":" + quote(value);
     }
 
     private static long number(String field, String value) {

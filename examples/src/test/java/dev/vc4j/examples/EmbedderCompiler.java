@@ -1,0 +1,60 @@
+package dev.vc4j.examples;
+
+import dev.vc4j.Sandbox;
+
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Compiles code as an embedder's build would: with the JDK's compiler, against vc4j's built artifacts. */
+final class EmbedderCompiler {
+    private EmbedderCompiler() {
+    }
+
+    /** One error of the compiler, at {@code line} of {@code file}. */
+    record CompileError(Path file, long line, String message) {
+        @Override
+        public String toString() {
+            return file.getFileName() + ":" + line + ": " + message;
+        }
+    }
+
+    /** The compiler's errors for {@code sources}; none when they compile. */
+    static List<CompileError> errors(List<Path> sources, List<String> options) {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT,
+                StandardCharsets.UTF_8)) {
+            javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources)).call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                .map(d -> new CompileError(Path.of(d.getSource().toUri()), d.getLineNumber(), d.getMessage(Locale.ROOT)))
+                .toList();
+    }
+
+    /** vc-api as this build resolved it: its classes directory or its jar, module-info.class included. */
+    static Path vcApi() {
+        try {
+            return Path.of(Sandbox.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The class path of these tests: vc4j's modules and what they depend on. */
+    static String classPath() {
+        return System.getProperty("java.class.path");
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * vc4j's API ({@code dev.vc4j}) and SPI ({@code dev.vc4j.spi}); the engine ({@code dev.vc4j.internal}) is not
+ * exported. The drivers (store, hypervisor, agent, network) are found with {@link java.util.ServiceLoader}, on
+ * the class path or the module path.
+ */
+module dev.vc4j {
+    exports dev.vc4j;
+    exports dev.vc4j.spi;
+
+    uses dev.vc4j.spi.Agent;
+    uses dev.vc4j.spi.Hypervisor;
+    uses dev.vc4j.spi.Network;
+    uses dev.vc4j.spi.SandboxStoreFactory;
+}
