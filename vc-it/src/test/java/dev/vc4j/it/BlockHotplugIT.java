@@ -84,7 +84,11 @@ class BlockHotplugIT {
                 qemuFds = openFds(Long.toString(guest.vm.record().pid()));
             }
         }
-        assertEquals(jvmFds, openFds("self"), "JVM file descriptors after " + ROUNDS + " rounds");
+        // the whole JVM's count: resources of earlier test classes may still be closing in the background
+        // (fewer fds), while a leak of the hotplug path would add at least one per round
+        long jvmFdsAfter = openFds("self");
+        assertTrue(jvmFdsAfter <= jvmFds, "JVM file descriptors after " + ROUNDS + " rounds: " + jvmFdsAfter
+                + ", after the first: " + jvmFds);
         assertEquals(qemuFds, openFds(Long.toString(guest.vm.record().pid())), "QEMU file descriptors");
     }
 
