@@ -150,9 +150,15 @@ final class AgentConnection {
         }
         report(null);
         LOG.log(System.Logger.Level.DEBUG, "agent {0} at {1} answered the handshake", agentVersion, endpoint);
-        local.pipeline().addLast(new Splice(agent));
-        // The gRPC client's preface has been waiting in the local channel since it connected.
-        local.config().setAutoRead(true);
+        Channel spliced = agent;
+        // On the local channel's own loop, in a task after its registration: the handler is in place at once, and
+        // the first read can come no sooner. From here, the handler would only be pending on that loop for a
+        // while, and a read there (the channel becoming active sees autoRead) would pass it by: the gRPC client's
+        // preface, sent once it is active, would be lost.
+        local.eventLoop().execute(() -> {
+            local.pipeline().addLast(new Splice(spliced));
+            local.config().setAutoRead(true);
+        });
     }
 
     private static long ceilMillis(long nanos) {

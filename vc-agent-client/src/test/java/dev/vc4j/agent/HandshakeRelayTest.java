@@ -4,6 +4,8 @@ import dev.vc4j.AgentException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.local.LocalChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HandshakeRelayTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final int CONNECTIONS = 300;
 
     @TempDir
     Path dir;
@@ -102,6 +105,36 @@ class HandshakeRelayTest {
         Channel client = connectLocal(received);
         client.writeAndFlush(Unpooled.copiedBuffer("preface", StandardCharsets.US_ASCII));
         assertTrue(received.complete.await(5, TimeUnit.SECONDS), "the agent's answer came through");
+    }
+
+    /**
+     * A READY that comes before the gRPC side is even active (here: at once, from a peer in this JVM) must lose
+     * none of the bytes the gRPC side then writes first, as its HTTP/2 preface. Many connections, as it is a race.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void theFirstBytesOfTheGrpcSideSurviveAnEarlyReady(String transport) throws Exception {
+        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> {
+            FakeAgentPeer.write(p, ascii("VC4J-READY " + nonce + " 1\n"));
+            FakeAgentPeer.write(p, FakeAgentPeer.read(p, 7));
+            FakeAgentPeer.read(p, 1);
+        });
+        relay = openRelay(transport);
+        for (int i = 0; i < CONNECTIONS; i++) {
+            Collector received = new Collector(7);
+            Channel client = new Bootstrap().group(loops.local()).channel(LocalChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelActive(ChannelHandlerContext ctx) {
+                            ctx.writeAndFlush(Unpooled.copiedBuffer("preface", StandardCharsets.US_ASCII));
+                            ctx.pipeline().addLast(received);
+                        }
+                    })
+                    .connect(relay.address()).syncUninterruptibly().channel();
+            assertTrue(received.complete.await(5, TimeUnit.SECONDS), "connection " + i + ": no echo");
+            assertEquals("preface", new String(received.bytes(), StandardCharsets.US_ASCII));
+            client.close().syncUninterruptibly();
+        }
     }
 
     @ParameterizedTest
