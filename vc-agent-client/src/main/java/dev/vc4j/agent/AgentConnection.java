@@ -34,7 +34,7 @@ final class AgentConnection {
     private final long deadline;
     private final Consumer<Throwable> onObstacle;
     private final Promise<Void> ended;
-    // The fields below are used on {@code loop} only.
+    // The fields below are used on the loop only.
     private Channel agent;
     private boolean closed;
 
