@@ -22,6 +22,7 @@ bench: setup image java
 	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.QmpBench
 	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.AgentFootprintBench
 	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.StoreBench
+	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.TransportBench
 
 test: setup agent-test image-test
 	mvn -B -ntp -Dvc4j.guest.dir=$(GUEST_DIR) verify

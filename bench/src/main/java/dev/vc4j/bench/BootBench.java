@@ -1,7 +1,6 @@
 package dev.vc4j.bench;
 
 import dev.vc4j.Accelerator;
-import dev.vc4j.GuestImage;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
@@ -10,7 +9,6 @@ import dev.vc4j.VirtContainers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -54,15 +52,7 @@ public final class BootBench {
     private static double bareBootMillis(HypervisorConfig hv, Accelerator accel) throws IOException, InterruptedException {
         Path console = Files.createTempFile("vc4j-bench-", ".log");
         try {
-            List<String> argv = new ArrayList<>(List.of(hv.qemuBinary().toString(), "-machine", "q35",
-                    "-accel", accel == Accelerator.KVM ? "kvm" : "tcg,thread=multi",
-                    "-cpu", accel == Accelerator.KVM ? "host" : "max", "-m", hv.memoryMib() + "M", "-smp", "1",
-                    "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-                    "-kernel", GuestImage.locate().kernel().toString(), "-initrd", GuestImage.locate().initrd().toString(),
-                    "-append", "console=ttyS0 quiet panic=1 vc4j.probe=1", "-serial", "file:" + console));
-            if (hv.bios() != null) {
-                argv.addAll(List.of("-bios", hv.bios().toString()));
-            }
+            List<String> argv = BareQemu.argv(hv, accel, 1, "vc4j.probe=1", console);
             long start = System.nanoTime();
             Process qemu = new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
 
@@ -40,7 +39,7 @@ public final class QmpBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path work = Files.createTempDirectory(Path.of("/tmp"), "vc4j-qmp-bench");
+        Path work = TempDirs.create("vc4j-qmp-bench");
         try {
             Stats raw = Stats.of(rawRoundTrips(work.resolve("echo.sock")));
             Hypervisor hypervisor = ServiceLoader.load(Hypervisor.class).findFirst().orElseThrow();
@@ -69,11 +68,7 @@ public final class QmpBench {
                 vm.stop(Duration.ZERO);
             }
         } finally {
-            try (var files = Files.walk(work)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            TempDirs.remove(work);
         }
     }
 

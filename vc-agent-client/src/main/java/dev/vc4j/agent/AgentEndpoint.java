@@ -1,21 +1,29 @@
 package dev.vc4j.agent;
 
+import dev.vc4j.VcException;
 import dev.vc4j.spi.AgentChannel;
+import io.netty.channel.Channel;
 
-import java.io.IOException;
+import java.net.SocketAddress;
 import java.time.Duration;
 
-/** Where the agent listens, and how to open one connection to it. {@code toString()} names it in messages. */
+/** Where the agent listens, and how a channel reaches it. {@code toString()} names it in messages. */
 interface AgentEndpoint {
 
+    /** A new, unconnected channel for this endpoint on {@code transport}. */
+    Channel newChannel(SocketTransport transport);
+
+    /** The address that channel connects to. */
+    SocketAddress address(SocketTransport transport);
+
     /**
-     * One attempt to connect, for at most {@code timeout}. A failure that may pass (the VM still booting, the
-     * agent not listening yet) is an {@link IOException} or a {@link dev.vc4j.VcException}; callers retry those.
+     * What a failed connect attempt means, naming this endpoint. A failure that may pass (the VM still booting,
+     * the agent not listening yet) is retried by the caller until its deadline, {@code timeout} after it began.
      */
-    AgentStream connect(Duration timeout) throws IOException;
+    VcException connectFailure(Throwable failure, Duration timeout);
 
     /** Fails at once, with the reason, when this host cannot reach such an endpoint at all. */
-    void requireUsable();
+    void requireUsable(SocketTransport transport);
 
     /** The endpoint for a VM's recorded channel: the transport is chosen by what the VM was given. */
     static AgentEndpoint of(AgentChannel channel) {

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The default {@link Agent}: gRPC to the vc4j guest agent over the VM's recorded channel (vsock, or the unix
- * socket of its virtio-serial port), each connection opened with the nonce handshake.
+ * socket of its virtio-serial port), each connection opened with the nonce handshake. All sessions, of every
+ * instance, run on the same two event loop threads ({@link AgentEventLoops}): a session or reconnect adds none.
  */
 public final class GrpcAgent implements Agent {
     // How often the VM's liveness is checked while the agent has not answered yet.
@@ -29,11 +30,11 @@ public final class GrpcAgent implements Agent {
         config.validate("agent");
         AgentEndpoint socket = AgentEndpoint.of(channel);
         // a host without AF_VSOCK fails now, not after the whole timeout of retries
-        socket.requireUsable();
+        socket.requireUsable(SocketTransport.detected());
         long deadline = System.nanoTime() + timeout.toNanos();
         // The same budget serves reconnects later on, when a short connect timeout would be too tight.
         Duration attemptTimeout = timeout.compareTo(config.callTimeout()) > 0 ? timeout : config.callTimeout();
-        GrpcAgentSession session = GrpcAgentSession.open(socket, config, attemptTimeout);
+        GrpcAgentSession session = GrpcAgentSession.open(socket, config, attemptTimeout, AgentEventLoops.acquire());
         try {
             awaitServing(session, socket, deadline, timeout, vmLiveness);
             return session;

@@ -44,7 +44,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** One gRPC channel to one agent, through a {@link HandshakeRelay}. Every call waits for ready, with a deadline. */
+/**
+ * One gRPC channel to one agent, through a {@link HandshakeRelay} on the shared {@link AgentEventLoops}, which
+ * the session holds until it is closed. Every call waits for ready, with a deadline.
+ */
 final class GrpcAgentSession implements AgentSession {
     /** Output kept per stream of a guest command; the rest is dropped by the agent and flagged. */
     static final int MAX_OUTPUT_BYTES = 1 << 20;
@@ -61,6 +64,7 @@ final class GrpcAgentSession implements AgentSession {
 
     private final AgentEndpoint socket;
     private final AgentConfig config;
+    private final AgentEventLoops loops;
     private final HandshakeRelay relay;
     private final ManagedChannel channel;
     private final AgentCalls calls;
@@ -68,9 +72,11 @@ final class GrpcAgentSession implements AgentSession {
     private final NetworkRpcs network;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GrpcAgentSession(AgentEndpoint socket, AgentConfig config, HandshakeRelay relay, ManagedChannel channel) {
+    private GrpcAgentSession(AgentEndpoint socket, AgentConfig config, AgentEventLoops loops, HandshakeRelay relay,
+                             ManagedChannel channel) {
         this.socket = socket;
         this.config = config;
+        this.loops = loops;
         this.relay = relay;
         this.channel = channel;
         this.calls = new AgentCalls(channel);
@@ -79,15 +85,18 @@ final class GrpcAgentSession implements AgentSession {
     }
 
     /**
-     * Opens the relay and the channel; nothing is connected until the first call. {@code attemptTimeout}
-     * bounds each attempt to reach the agent (connect and handshake).
+     * Opens the relay and the channel on {@code loops}, which the session holds from now on (and releases when
+     * closed, or when this fails); nothing is connected until the first call. {@code attemptTimeout} bounds each
+     * attempt to reach the agent (connect and handshake).
      */
-    static GrpcAgentSession open(AgentEndpoint socket, AgentConfig config, Duration attemptTimeout) {
-        HandshakeRelay relay = new HandshakeRelay(socket, attemptTimeout);
+    static GrpcAgentSession open(AgentEndpoint socket, AgentConfig config, Duration attemptTimeout,
+                                 AgentEventLoops loops) {
+        HandshakeRelay relay = null;
         try {
+            relay = new HandshakeRelay(socket, loops, attemptTimeout);
             ManagedChannel channel = NettyChannelBuilder.forAddress(relay.address())
                     .channelType(LocalChannel.class, LocalAddress.class)
-                    .eventLoopGroup(relay.eventLoopGroup())
+                    .eventLoopGroup(loops.local())
                     .directExecutor()
                     .usePlaintext()
                     // nghttp2 rejects a socket path as :authority
@@ -101,9 +110,12 @@ final class GrpcAgentSession implements AgentSession {
                     // warning per connection that a local channel has no such option.
                     .withOption(ChannelOption.SO_KEEPALIVE, null)
                     .build();
-            return new GrpcAgentSession(socket, config, relay, channel);
+            return new GrpcAgentSession(socket, config, loops, relay, channel);
         } catch (RuntimeException | Error e) {
-            relay.close();
+            if (relay != null) {
+                relay.close();
+            }
+            loops.release();
             throw e;
         }
     }
@@ -310,7 +322,7 @@ final class GrpcAgentSession implements AgentSession {
         return containers.processStatus(containerId, execId);
     }
 
-    /** Fails calls in flight at once; then releases the relay, its sockets, threads and event loop. */
+    /** Fails calls in flight at once; then closes the relay and its sockets, and lets go of the event loops. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -322,7 +334,11 @@ final class GrpcAgentSession implements AgentSession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            relay.close();
+            try {
+                relay.close();
+            } finally {
+                loops.release();
+            }
         }
     }
 }

@@ -2,14 +2,16 @@ package dev.vc4j.agent;
 
 import dev.vc4j.AgentException;
 import dev.vc4j.VcTimeoutException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -19,10 +21,12 @@ import static dev.vc4j.agent.FakeAgentPeer.ascii;
 import static dev.vc4j.agent.FakeAgentPeer.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The handshake handler on a real unix socket against a fake agent that sends what a stale stream may hold. */
 class AgentHandshakeTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final byte[] H2_START = ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\4\0\0\0\0\0");
@@ -30,9 +34,21 @@ class AgentHandshakeTest {
     @TempDir
     Path dir;
     private FakeAgentPeer peer;
+    private AgentEventLoops loops;
+    private Channel channel;
+    private Promise<String> ready;
+
+    @BeforeEach
+    void holdLoops() {
+        loops = AgentEventLoops.acquire();
+    }
 
     @AfterEach
-    void closePeer() throws IOException {
+    void closeAll() throws IOException {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        loops.release();
         if (peer != null) {
             peer.close();
             peer.assertNoErrors();
@@ -48,30 +64,30 @@ class AgentHandshakeTest {
 
     @Test
     void staleBytesBeforeReadyAreDiscarded() throws Exception {
-        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> {
+        peer = new FakeAgentPeer(socket(), (p, nonce) -> {
             write(p, new byte[]{0, 0, 4, 1, 0, 0, 0, 0, 0}, ascii("\nVC4J-READY half"), ascii("garbage\n"),
                     ascii("VC4J-READY " + nonce + " 1.2.3\n"));
             FakeAgentPeer.read(p, 1);
         });
-        AgentHandshake.Ready ready = handshake();
-        assertEquals("1.2.3", ready.agentVersion());
-        assertEquals(0, ready.leftover().length);
+        Collector after = new Collector(1);
+        assertEquals("1.2.3", handshake(after, TIMEOUT).get(5, TimeUnit.SECONDS));
+        assertArrayEquals(new byte[0], after.bytes());
     }
 
     @Test
     void readyLinesWithAnotherNonceAreIgnored() throws Exception {
-        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> {
+        peer = new FakeAgentPeer(socket(), (p, nonce) -> {
             write(p, ascii("VC4J-READY " + AgentHandshake.newNonce() + " old\n"));
             Thread.sleep(50);
             write(p, ascii("VC4J-READY " + nonce + " new\n"));
             FakeAgentPeer.read(p, 1);
         });
-        assertEquals("new", handshake().agentVersion());
+        assertEquals("new", handshake(new Collector(1), TIMEOUT).get(5, TimeUnit.SECONDS));
     }
 
     @Test
     void readyLineSplitAcrossReadsIsFound() throws Exception {
-        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> {
+        peer = new FakeAgentPeer(socket(), (p, nonce) -> {
             String line = "VC4J-READY " + nonce + " 9.9\n";
             for (int i = 0; i < line.length(); i += 7) {
                 write(p, ascii(line.substring(i, Math.min(line.length(), i + 7))));
@@ -79,82 +95,89 @@ class AgentHandshakeTest {
             }
             FakeAgentPeer.read(p, 1);
         });
-        assertEquals("9.9", handshake().agentVersion());
+        assertEquals("9.9", handshake(new Collector(1), TIMEOUT).get(5, TimeUnit.SECONDS));
     }
 
     @Test
-    void http2BytesInTheReadyChunkAreHandedOnAndTheRestStaysUnread() throws Exception {
+    void bytesAfterTheReadyLineGoOnToTheNextHandlerAndTheHandshakeLeavesThePipeline() throws Exception {
         byte[] more = ascii("rest of the stream");
         CountDownLatch handshakeDone = new CountDownLatch(1);
-        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> {
+        peer = new FakeAgentPeer(socket(), (p, nonce) -> {
             write(p, ascii("stale VC4J-READY " + nonce + " 0.1.0\n"), H2_START);
             assertTrue(handshakeDone.await(5, TimeUnit.SECONDS));
             write(p, more);
+            FakeAgentPeer.read(p, 1);
         });
-        try (SocketChannel channel = connect()) {
-            AgentHandshake.Ready ready = AgentHandshake.perform(new UnixSocketEndpoint.Stream(channel), AgentHandshake.newNonce(), TIMEOUT,
-                    new UnixSocketEndpoint(socket()));
-            assertEquals("0.1.0", ready.agentVersion());
-            assertTrue(channel.isBlocking());
-            handshakeDone.countDown();
-            byte[] after = FakeAgentPeer.read(channel, H2_START.length + more.length - ready.leftover().length);
-            byte[] all = new byte[ready.leftover().length + after.length];
-            System.arraycopy(ready.leftover(), 0, all, 0, ready.leftover().length);
-            System.arraycopy(after, 0, all, ready.leftover().length, after.length);
-            byte[] expected = new byte[H2_START.length + more.length];
-            System.arraycopy(H2_START, 0, expected, 0, H2_START.length);
-            System.arraycopy(more, 0, expected, H2_START.length, more.length);
-            assertArrayEquals(expected, all);
-        }
+        Collector after = new Collector(H2_START.length + more.length);
+        assertEquals("0.1.0", handshake(after, TIMEOUT).get(5, TimeUnit.SECONDS));
+        handshakeDone.countDown();
+        assertTrue(after.complete.await(5, TimeUnit.SECONDS), "received " + after.bytes().length);
+        byte[] expected = new byte[H2_START.length + more.length];
+        System.arraycopy(H2_START, 0, expected, 0, H2_START.length);
+        System.arraycopy(more, 0, expected, H2_START.length, more.length);
+        assertArrayEquals(expected, after.bytes());
+        assertNull(channel.pipeline().get(AgentHandshake.class));
     }
 
     @Test
     void noReadyBeforeTheDeadlineIsATimeout() throws Exception {
-        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> FakeAgentPeer.read(p, 1));
-        try (SocketChannel channel = connect()) {
-            long started = System.nanoTime();
-            VcTimeoutException e = assertThrows(VcTimeoutException.class,
-                    () -> AgentHandshake.perform(new UnixSocketEndpoint.Stream(channel), AgentHandshake.newNonce(), Duration.ofMillis(300),
-                    new UnixSocketEndpoint(socket())));
-            long tookMillis = (System.nanoTime() - started) / 1_000_000;
-            assertTrue(tookMillis >= 290 && tookMillis < 2000, "took " + tookMillis + " ms");
-            assertEquals(Duration.ofMillis(300), e.deadline());
-            assertTrue(e.getMessage().contains(socket().toString()), e.getMessage());
-        }
+        peer = new FakeAgentPeer(socket(), (p, nonce) -> FakeAgentPeer.read(p, 1));
+        long started = System.nanoTime();
+        handshake(new Collector(1), Duration.ofMillis(300)).await(5, TimeUnit.SECONDS);
+        VcTimeoutException timeout = assertInstanceOf(VcTimeoutException.class, failure());
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(tookMillis >= 290 && tookMillis < 2000, "took " + tookMillis + " ms");
+        assertTrue(timeout.deadline().compareTo(Duration.ofMillis(300)) <= 0, timeout.deadline().toString());
+        assertTrue(timeout.getMessage().contains(socket().toString()), timeout.getMessage());
+        assertTrue(channel.closeFuture().await(2, TimeUnit.SECONDS), "a failed handshake closes the channel");
     }
 
     @Test
     void peerEofDuringTheHandshakeIsAnAgentError() throws Exception {
-        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> write(p, ascii("VC4J-READY " + nonce)));
-        AgentException e = assertThrows(AgentException.class, this::handshake);
+        peer = new FakeAgentPeer(socket(), (p, nonce) -> write(p, ascii("VC4J-READY " + nonce)));
+        handshake(new Collector(1), TIMEOUT).await(5, TimeUnit.SECONDS);
+        AgentException e = assertInstanceOf(AgentException.class, failure());
         assertEquals("handshake", e.rpc());
         assertTrue(e.getMessage().contains("closed the connection"), e.getMessage());
     }
 
     @Test
     void aReadyLineWithoutEndIsRejected() throws Exception {
-        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> {
+        peer = new FakeAgentPeer(socket(), (p, nonce) -> {
             write(p, ascii("VC4J-READY " + nonce + " " + "x".repeat(300)));
             FakeAgentPeer.read(p, 1);
         });
-        AgentException e = assertThrows(AgentException.class, this::handshake);
+        handshake(new Collector(1), TIMEOUT).await(5, TimeUnit.SECONDS);
+        AgentException e = assertInstanceOf(AgentException.class, failure());
         assertTrue(e.getMessage().contains("no end"), e.getMessage());
+        assertTrue(channel.closeFuture().await(2, TimeUnit.SECONDS), "a failed handshake closes the channel");
     }
 
-    private AgentHandshake.Ready handshake() throws IOException {
-        try (SocketChannel channel = connect()) {
-            return AgentHandshake.perform(new UnixSocketEndpoint.Stream(channel), AgentHandshake.newNonce(), TIMEOUT,
-                    new UnixSocketEndpoint(socket()));
-        }
+    /** Connects a channel on this JVM's transport whose pipeline is the handshake, then {@code after}. */
+    private Promise<String> handshake(Collector after, Duration timeout) {
+        UnixSocketEndpoint endpoint = new UnixSocketEndpoint(socket());
+        SocketTransport transport = loops.transport();
+        ready = loops.sockets().next().newPromise();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        channel = new Bootstrap().group(loops.sockets())
+                .channelFactory(() -> endpoint.newChannel(transport))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new AgentHandshake(endpoint, AgentHandshake.newNonce(), deadline, ready),
+                                after);
+                    }
+                })
+                .connect(endpoint.address(transport)).syncUninterruptibly().channel();
+        return ready;
+    }
+
+    private Throwable failure() {
+        assertTrue(ready.isDone(), "the handshake has not ended");
+        return ready.cause();
     }
 
     private Path socket() {
         return dir.resolve("a.sock");
-    }
-
-    private SocketChannel connect() throws IOException {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.connect(UnixDomainSocketAddress.of(socket()));
-        return channel;
     }
 }

@@ -30,8 +30,8 @@ class GrpcAgentTest {
     Path dir;
 
     @AfterEach
-    void nothingLeft() {
-        RelayThreads.assertNoneLeft();
+    void noThreadOfItsOwn() throws InterruptedException {
+        AgentThreads.assertOnlyTheSharedLoops();
     }
 
     @Test
@@ -43,7 +43,9 @@ class GrpcAgentTest {
         assertElapsedAbout(started, TIMEOUT);
         assertEquals("connect to the agent at " + socket, e.operation());
         assertEquals(TIMEOUT, e.deadline());
-        assertTrue(causes(e).anyMatch(IOException.class::isInstance), "the connect error is the cause");
+        AgentException refused = assertInstanceOf(AgentException.class, e.getCause(), "the connect error is the cause");
+        assertTrue(refused.getMessage().contains(socket + ": there is no such socket (ENOENT)"), refused.getMessage());
+        assertTrue(causes(e).anyMatch(IOException.class::isInstance), "the socket's own error is kept");
     }
 
     @Test

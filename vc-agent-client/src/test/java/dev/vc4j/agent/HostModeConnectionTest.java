@@ -9,29 +9,44 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import static dev.vc4j.agent.FakeAgentPeer.ascii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Connections to the real agent in host mode: many in a row, to a socket that appears late, behind stale bytes,
  * and after a failed handshake. The timings printed here are the numbers to compare across changes.
  */
 class HostModeConnectionTest extends HostModeFixture {
+    /** No thread per connection: every reconnect runs on the same event loop threads, and the JVM's count stays flat. */
     @Test
-    void reconnectsAHundredTimes() {
+    void reconnectsAHundredTimesOnTheSameThreads() throws InterruptedException {
+        AgentThreads.assertOnlyTheSharedLoops(); // the loops of other tests have ended
         int ok = 0;
+        Set<Thread> agentThreads = new HashSet<>();
+        int[] jvmThreads = new int[100];
         long started = System.nanoTime();
         for (int i = 0; i < 100; i++) {
             try (AgentSession s = connect()) {
                 s.check();
+                agentThreads.addAll(AgentThreads.alive());
+                jvmThreads[i] = Thread.activeCount();
                 ok++;
             }
         }
-        System.out.printf("100 x (connect + Check + close): %.0f ms%n", (System.nanoTime() - started) / 1e6);
+        System.out.printf("100 x (connect + Check + close): %.0f ms; threads in the JVM: %d after the first,"
+                + " %d after the last%n", (System.nanoTime() - started) / 1e6, jvmThreads[0], jvmThreads[99]);
         assertEquals(100, ok);
+        assertEquals(AgentThreads.SHARED_LOOP_THREADS, agentThreads.size(), agentThreads.toString());
+        assertTrue(IntStream.of(jvmThreads).max().orElseThrow() <= jvmThreads[0] + 2,
+                "threads in the JVM per reconnect: " + Arrays.toString(jvmThreads));
     }
 
     @Test

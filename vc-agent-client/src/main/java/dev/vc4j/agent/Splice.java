@@ -1,0 +1,56 @@
+package dev.vc4j.agent;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * One direction of the relay between the gRPC side and the agent, in Netty's proxy pattern: what this channel
+ * reads is written to the other one, and while the other one cannot take more (not writable) this one stops
+ * reading, so a slow side holds the fast one back without a buffer growing in between and without a thread.
+ * Each of the two channels has one, pointing at the other; the two may run on different event loops.
+ */
+final class Splice extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(Splice.class.getName());
+
+    private final Channel other;
+
+    Splice(Channel other) {
+        this.other = other;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        other.write(msg, other.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        other.flush();
+    }
+
+    /**
+     * This channel's writability decides whether the other side may read more for it. Only these events, in
+     * their order on this channel's loop, set the other side's autoRead, so its last setting is the last state.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        other.config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Whatever this side sent before it closed still goes out; then the other side closes too. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, "the relay channel " + ctx.channel() + " failed", cause);
+        ctx.close();
+    }
+}
