@@ -89,7 +89,14 @@ class HostModeContainerTest extends HostModeFixture implements AgentContainerCon
         ProcessStatus running = session.processStatus(id, "");
         assertTrue(running.pid() > 0, running.toString());
         assertFalse(running.exited(), running.toString());
-        String cmdline = Files.readString(Path.of("/proc", Integer.toString(running.pid()), "cmdline"));
+        // crun start returns once it has told the container's init to exec: the exec itself may follow it
+        Path proc = Path.of("/proc", Integer.toString(running.pid()), "cmdline");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        String cmdline = Files.readString(proc);
+        while (!cmdline.startsWith("sh\0-c\0read line") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            cmdline = Files.readString(proc);
+        }
         assertTrue(cmdline.startsWith("sh\0-c\0read line"), cmdline);
         session.closeStdin(id, "");
         assertEquals(9, session.waitProcess(id, "", WAIT).exitCode());
