@@ -223,7 +223,8 @@ class ContainerCreateRollbackTest {
         ContainerConfig readOnly = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
                 .rootfs(Rootfs.directory(volume).readOnly()).build();
 
-        InvalidConfigException bad = assertThrows(InvalidConfigException.class, () -> sandbox.createContainer(readOnly));
+        InvalidConfigException bad = assertThrows(InvalidConfigException.class,
+                () -> sandbox.createContainer(readOnly));
 
         assertEquals("rootfs.access", bad.field());
         verify(store).deleteContainer("sb", "c1");

@@ -150,9 +150,9 @@ public final class ContainerLauncher {
         Volume volume = volumes.stream().filter(v -> dir.startsWith(v.hostPath().normalize())).findFirst()
                 .orElseThrow(() -> new InvalidConfigException("rootfs.source", dir, "is in none of the sandbox's"
                         + " volumes, and sharing it with the guest needs a bind mount, which needs root"));
-        if (config.rootfs().access() == Rootfs.Access.READ_ONLY) { // the volume is the guest's to write: only a bind mount makes it read-only
-            throw new InvalidConfigException("rootfs.access", Rootfs.Access.READ_ONLY, "a read-only directory rootfs is shared"
-                    + " with the guest by a read-only bind mount, which needs root");
+        if (config.rootfs().access() == Rootfs.Access.READ_ONLY) { // only a bind mount makes the volume read-only
+            throw new InvalidConfigException("rootfs.access", Rootfs.Access.READ_ONLY, "a read-only directory"
+                    + " rootfs is shared with the guest by a read-only bind mount, which needs root");
         }
         agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
                 .build());
