@@ -8,6 +8,8 @@ import dev.vc4j.ContainerState;
 import dev.vc4j.Rootfs;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
+import dev.vc4j.SandboxState;
+import dev.vc4j.StopMode;
 import dev.vc4j.VirtContainers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,19 +34,21 @@ class SharedRootfsIT {
     private static Path rootfs;
     private static VirtContainers vc;
     private static Sandbox sandbox;
-    private static long qemuPid;
 
     @BeforeAll
     static void boot() throws Exception {
         rootfs = HostRootfs.make(Files.createTempDirectory("vc4j-it-shared-rootfs"));
         vc = TestStore.virtContainers();
         sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("shared")).build());
-        qemuPid = sandbox.status().hypervisorPid();
     }
 
     @AfterAll
     static void deleteTheSandboxLeavingNoMountQemuOrDirectory() throws Exception {
         try {
+            long qemuPid = sandbox.status().hypervisorPid();
+            if (sandbox.status().state() == SandboxState.RUNNING) { // started again by a test
+                sandbox.stop(StopMode.IMMEDIATE);
+            }
             TestStore.deleteLeavingNothing(sandbox);
             assertEquals(List.of(), TestStore.mountsUnder(TestStore.ROOT), "mounts under the store roots");
             assertFalse(ProcessHandle.of(qemuPid).map(ProcessHandle::isAlive).orElse(false), "QEMU still runs");
@@ -109,5 +113,25 @@ class SharedRootfsIT {
 
         assertEquals(List.of(), TestStore.mountsUnder(sharedDir().resolve(c.id())));
         assertFalse(Files.exists(sharedDir().resolve(c.id())));
+    }
+
+    @Test
+    void aStoppedSandboxKeepsTheRootfsMountedAndItsNewVmRunsTheContainerAgain() throws Exception {
+        Container c = create(Rootfs.directory(rootfs), "sh", "-c", "echo run; exit 5");
+        c.start();
+        assertEquals(5, c.waitForExit(WAIT));
+        Path inShare = sharedDir().resolve(c.id()).resolve("rootfs");
+
+        sandbox.stop(StopMode.IMMEDIATE);
+        assertEquals(List.of(inShare.toRealPath().toString()), TestStore.mountsUnder(inShare));
+        sandbox.start();
+        c.start(); // creates it again in the new VM, which keeps its output from then on
+        try (ContainerProcess p = c.process()) {
+            assertEquals("run\n", new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8));
+        }
+
+        assertEquals(5, c.waitForExit(WAIT));
+        c.delete();
+        assertEquals(List.of(), TestStore.mountsUnder(sharedDir().resolve(c.id())));
     }
 }
