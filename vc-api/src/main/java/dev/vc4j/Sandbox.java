@@ -310,7 +310,7 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * Destroys the sandbox: its VM if one still runs (then the poststop hooks run), then its state, config and
-     * every file under its run directory. Needs ready, paused or stopped.
+     * every mount and file under its run directory. Needs ready, paused or stopped.
      */
     public void delete() {
         try (var lock = stored.lock(true)) {
