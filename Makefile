@@ -1,5 +1,5 @@
 # vc4j: the two commands of the README.
-#   make demo   set up the host, build everything, boot a sandbox and run uname -a in it
+#   make demo   set up the host, build everything, run a container from an OCI bundle in a sandbox
 #   make test   set up the host, build everything, run all tests (C agent, Java unit and VM tests)
 #   make bench  the benchmarks
 #   make format, make format-check   apply or check the Java (Spotless) and C (clang-format) formatting

@@ -222,7 +222,7 @@ public final class Container {
 
     /**
      * Removes the container from the guest (with {@link DeleteMode#FORCE}, killing what runs), unplugs its rootfs
-     * drive and removes its files.
+     * drive or unmounts its directory rootfs from the shared directory, and removes its files.
      */
     public void delete(DeleteMode mode) {
         Objects.requireNonNull(mode, "mode");

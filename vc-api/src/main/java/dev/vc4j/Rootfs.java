@@ -5,21 +5,35 @@ import java.util.regex.Pattern;
 
 /**
  * A container's root filesystem on the host: a directory (shared into the guest) or a block device
- * (hot-plugged into the VM and mounted there with {@code fsType}).
+ * (hot-plugged into the VM and mounted there with {@code fsType}), which the container may write to or not.
+ * A null {@code access} (a config written before it existed) is read-write.
  */
-public record Rootfs(Kind kind, Path source, String fsType) {
+public record Rootfs(Kind kind, Path source, String fsType, Access access) {
     private static final Pattern FS_TYPE = Pattern.compile("[a-z0-9]{1,16}");
 
     public enum Kind {
         DIRECTORY, BLOCK_DEVICE
     }
 
+    public enum Access {
+        READ_WRITE, READ_ONLY
+    }
+
+    public Rootfs {
+        access = access == null ? Access.READ_WRITE : access;
+    }
+
     public static Rootfs directory(Path dir) {
-        return new Rootfs(Kind.DIRECTORY, dir, null);
+        return new Rootfs(Kind.DIRECTORY, dir, null, Access.READ_WRITE);
     }
 
     public static Rootfs blockDevice(Path device, String fsType) {
-        return new Rootfs(Kind.BLOCK_DEVICE, device, fsType);
+        return new Rootfs(Kind.BLOCK_DEVICE, device, fsType, Access.READ_WRITE);
+    }
+
+    /** The same root file system, which the container cannot write to. */
+    public Rootfs readOnly() {
+        return new Rootfs(kind, source, fsType, Access.READ_ONLY);
     }
 
     public void validate(String prefix) {

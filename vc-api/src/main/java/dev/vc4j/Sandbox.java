@@ -65,8 +65,8 @@ public final class Sandbox implements AutoCloseable {
         this.stored = new StoredSandbox(store, config);
         this.events = events;
         VmEndWatch endWatch = new VmEndWatch(stored, this::recordVmEnded);
-        this.link = new GuestLink(config, stored.runDir(), stored.hostCache(), hypervisor, agent, network,
-                endWatch::ended, this::oomKilled);
+        this.link = new GuestLink(config, stored.runDir(), stored.hostCache(), stored::sharedDir, hypervisor, agent,
+                network, endWatch::ended, this::oomKilled);
         this.launcher = new ContainerLauncher(stored, config.volumes(), link);
         this.runs = new ContainerRuns(stored, link, launcher, events);
         this.hooks = new OciHooks(config.id(), config.hooks(), stored.runDir(), events);
@@ -310,7 +310,7 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * Destroys the sandbox: its VM if one still runs (then the poststop hooks run), then its state, config and
-     * every file under its run directory. Needs ready, paused or stopped.
+     * every mount and file under its run directory. Needs ready, paused or stopped.
      */
     public void delete() {
         try (var lock = stored.lock(true)) {

@@ -1,6 +1,7 @@
 package dev.vc4j;
 
 import dev.vc4j.internal.StartOrder;
+import dev.vc4j.spi.VmSpec;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -66,6 +67,10 @@ public record SandboxConfig(
         for (int i = 0; i < volumes.size(); i++) {
             Volume volume = volumes.get(i);
             volume.validate("volumes[" + i + "]");
+            if (volume.mountTag().equals(VmSpec.SHARED_DIR_TAG)) {
+                throw new InvalidConfigException("volumes[" + i + "].mountTag", volume.mountTag(),
+                        "is the tag of the sandbox's shared directory (containers' rootfs)");
+            }
             if (!tags.add(volume.mountTag())) {
                 throw new InvalidConfigException("volumes[" + i + "].mountTag", volume.mountTag(), "is used twice");
             }

@@ -2,6 +2,7 @@ package dev.vc4j;
 
 import dev.vc4j.internal.ContainerLauncher;
 import dev.vc4j.internal.Events;
+import dev.vc4j.internal.LeftoverMounts;
 import dev.vc4j.internal.StartOrder;
 import dev.vc4j.internal.Undo;
 import dev.vc4j.spi.Agent;
@@ -61,7 +62,7 @@ public final class VirtContainers {
     public Sandbox createSandbox(SandboxConfig requested) {
         SandboxConfig config = Objects.requireNonNull(requested, "config")
                 .resolve(() -> defaultHypervisor != null ? defaultHypervisor : HypervisorConfig.defaults());
-        config.containers().forEach(c -> ContainerLauncher.checkRootfs(c, config.volumes()));
+        config.containers().forEach(ContainerLauncher::checkRootfs);
         Sandbox sandbox = createVm(config);
         try {
             StartOrder.sorted(config.containers()).forEach(sandbox::createContainer); // one's dependencies must exist
@@ -152,13 +153,14 @@ public final class VirtContainers {
     /**
      * Brings the store in line with the host: sandboxes whose QEMU is gone are moved to stopped and the
      * VM's sockets and pid file removed; sandboxes whose run path did not survive a reboot are recorded as
-     * stopped (they can be started again or deleted). Returns the ids of the sandboxes it changed.
+     * stopped (they can be started again or deleted); what a crash left mounted for a deleted container or
+     * sandbox is unmounted and removed. Returns the ids of the sandboxes it changed.
      */
     public List<String> cleanup() {
-        List<String> changed = new ArrayList<>();
+        List<String> changed = new ArrayList<>(LeftoverMounts.reap(store));
         for (String id : store.list()) {
             try {
-                if (fetchSandbox(id).reclaim()) {
+                if (fetchSandbox(id).reclaim() && !changed.contains(id)) {
                     changed.add(id);
                 }
             } catch (NotFoundException deletedMeanwhile) {

@@ -15,6 +15,7 @@ import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
+import dev.vc4j.spi.VmSpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.Mockito.clearInvocations;
@@ -43,7 +45,10 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-/** Each step of createContainer that fails undoes the steps before it, in reverse order, and nothing stays. */
+/**
+ * Each step of createContainer that fails undoes the steps before it, in reverse order, and nothing stays; where
+ * a container's rootfs comes from in the guest.
+ */
 class ContainerCreateRollbackTest {
     private static final VmRecord VM = new VmRecord(1, 1, Accelerator.TCG);
     private final SandboxStore store = mock(SandboxStore.class);
@@ -55,6 +60,7 @@ class ContainerCreateRollbackTest {
     private Sandbox sandbox;
     private Path image;
     private Path volume;
+    private Path shared;
 
     @BeforeEach
     void createSandbox(@TempDir Path dir) throws IOException {
@@ -67,6 +73,8 @@ class ContainerCreateRollbackTest {
         SandboxLock lock = mock(SandboxLock.class);
         when(store.roots()).thenReturn(new StoreRoots(dir.resolve("run"), dir.resolve("config")));
         when(store.runDir("sb")).thenReturn(dir.resolve("run/sbs/sb"));
+        shared = dir.resolve("run/sbs/sb/shared");
+        when(store.sharedDir("sb")).thenReturn(shared);
         when(store.lockNew("sb")).thenReturn(lock);
         when(store.lock(any(), anyBoolean())).thenReturn(lock);
         when(store.readState("sb")).thenReturn(Optional.of(running));
@@ -114,7 +122,32 @@ class ContainerCreateRollbackTest {
     }
 
     @Test
-    void aVolumeIsHandedToTheAgentForEachContainerWithoutLookingInTheGuest() {
+    void theVmExportsTheSharedDirectoryFromBootOnAndTheAgentMountsItOnce() {
+        ArgumentCaptor<VmSpec> vmSpec = ArgumentCaptor.forClass(VmSpec.class);
+        verify(hypervisor).start(vmSpec.capture());
+        assertEquals(shared, vmSpec.getValue().sharedDir());
+        ArgumentCaptor<SandboxSetup> setup = ArgumentCaptor.forClass(SandboxSetup.class);
+        verify(session).createSandbox(setup.capture());
+        assertEquals(List.of(StorageSpec.ninep("vc4j-shared", "vc4j-shared")), setup.getValue().storages());
+    }
+
+    @Test
+    void aDirectoryRootfsOutsideTheVolumesIsMountedInTheSharedDirectoryWhereTheGuestFindsIt(@TempDir Path elsewhere) {
+        when(store.shareRootfs("sb", "c1", elsewhere, Rootfs.Access.READ_ONLY)).thenReturn(true);
+        ContainerConfig outside = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.directory(elsewhere).readOnly()).build();
+
+        sandbox.createContainer(outside);
+
+        ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
+        verify(session).createContainer(spec.capture());
+        assertEquals("/run/vc4j-agent/sandbox/vc4j-shared/c1/rootfs", spec.getValue().rootfsPath());
+        verify(session, never()).createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep("share", "share"))
+                .build());
+    }
+
+    @Test
+    void whereTheHostCannotMountARootfsInAVolumeIsHandedToTheAgentWithoutLookingInTheGuest() {
         ContainerConfig inVolume = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
                 .rootfs(Rootfs.directory(volume)).build();
 
@@ -171,14 +204,45 @@ class ContainerCreateRollbackTest {
     }
 
     @Test
-    void aDirectoryOutsideTheVolumesIsRefusedBeforeAnythingIsWritten(@TempDir Path elsewhere) {
+    void whereTheHostCannotMountARootfsOutsideTheVolumesIsRefusedSayingSoAndNothingStays(@TempDir Path elsewhere) {
         ContainerConfig outside = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
                 .rootfs(Rootfs.directory(elsewhere)).build();
 
         InvalidConfigException bad = assertThrows(InvalidConfigException.class, () -> sandbox.createContainer(outside));
 
         assertEquals("rootfs.source", bad.field());
+        assertEquals(elsewhere.toString(), bad.value());
+        assertTrue(bad.getMessage().contains("bind mount, which needs root"), bad.getMessage());
+        verify(store).shareRootfs("sb", "c1", elsewhere, Rootfs.Access.READ_WRITE);
+        verify(store).deleteContainer("sb", "c1");
+        verify(session, never()).createContainer(any());
+    }
+
+    @Test
+    void whereTheHostCannotMountAReadOnlyRootfsInAVolumeIsRefusedTheVolumeIsTheGuestsToWrite() {
+        ContainerConfig readOnly = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.directory(volume).readOnly()).build();
+
+        InvalidConfigException bad = assertThrows(InvalidConfigException.class,
+                () -> sandbox.createContainer(readOnly));
+
+        assertEquals("rootfs.access", bad.field());
+        verify(store).deleteContainer("sb", "c1");
+        verify(session, never()).createContainer(any());
+    }
+
+    @Test
+    void aMissingDirectoryIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
+        Path missing = dir.resolve("no-such-rootfs");
+        ContainerConfig config = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.directory(missing)).build();
+
+        InvalidConfigException bad = assertThrows(InvalidConfigException.class, () -> sandbox.createContainer(config));
+
+        assertEquals("rootfs.source", bad.field());
+        assertEquals(missing.toString(), bad.value());
         verify(store, never()).createContainerConfig(any(), any());
+        verify(store, never()).shareRootfs(any(), any(), any(), any());
         verify(session, never()).createContainer(any());
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Resources, containers and hooks of a sandbox config: checked naming the field, and resolved for the VM. */
+/** Resources, volumes, containers and hooks of a sandbox config: checked naming the field, and resolved for the VM. */
 class SandboxConfigTest {
     @TempDir
     Path dir;
@@ -42,7 +42,7 @@ class SandboxConfigTest {
     }
 
     @Test
-    void badResourcesContainersAndHooksAreRejectedNamingTheField() throws IOException {
+    void badResourcesVolumesContainersAndHooksAreRejectedNamingTheField() throws IOException {
         Path sh = Path.of("/bin/sh");
         assertRejected("resources.vcpus", "5", b -> b.resources(new SandboxResources(5, 0)));
         assertRejected("resources.memoryMib", "2048", b -> b.resources(new SandboxResources(0, 2048)));
@@ -53,6 +53,7 @@ class SandboxConfigTest {
         assertRejected("containers.dependencies", "db", b -> b.container(container("web", "db")));
         assertRejected("containers.dependencies", "a -> b -> a",
                 b -> b.container(container("a", "b")).container(container("b", "a")));
+        assertRejected("volumes[0].mountTag", "vc4j-shared", b -> b.volume(new Volume("vc4j-shared", dir)));
         assertRejected("hooks.prestart[0].path", "relative/hook", b -> b.hooks(new Hooks(
                 List.of(Hook.of(Path.of("relative/hook"))), null, null)));
         assertRejected("hooks.poststart[0].path", "/no/such/hook", b -> b.hooks(new Hooks(

@@ -15,6 +15,7 @@ import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.Vm;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,20 +24,20 @@ import java.util.Optional;
 
 /**
  * Creates a sandbox's containers: checks a {@link ContainerConfig} against the others, records it, and turns it
- * into what the guest agent creates: the OCI spec and where the root comes from. A directory rootfs must be one of the sandbox's volumes or a directory in one (shared over virtio-9p);
- * a block device is hot-plugged and found in the guest by its serial. Callers hold the sandbox's exclusive lock.
+ * into what the guest agent creates: the OCI spec and where the root comes from. Callers hold the sandbox's
+ * exclusive lock.
  *
- * <p>A virtio-9p share can be mounted once per guest (a second mount is EBUSY), so the volume is mounted
- * once for the sandbox, by the agent on first use, and each container's root is bound from a directory in it.
- * The agent also waits for a plugged drive to appear, up to a deadline given here.
+ * <p>A directory rootfs is bind-mounted into the sandbox's shared directory, which the guest has mounted since
+ * boot, and leaves with the container's files (see {@link dev.vc4j.spi.SandboxStore#shareRootfs}). Where this
+ * process may not mount (not root), a rootfs in one of the sandbox's volumes is taken from there instead: a
+ * virtio-9p share can be mounted once per guest (a second mount is EBUSY), so the volume is mounted once for the
+ * sandbox, by the agent on first use, and each container's root is bound from a directory in it.
  *
- * <p>A plugged drive is found again in the VM's own list of drives, by any process; it leaves with its
- * container's delete, or with the VM.
+ * <p>A block device is hot-plugged and found in the guest by its serial; the agent waits for it to appear, up to
+ * a deadline given here. A plugged drive is found again in the VM's own list of drives, by any process; it
+ * leaves with its container's delete, or with the VM.
  */
 public final class ContainerLauncher {
-    /** Where the guest agent mounts the sandbox's storages (its state directory's {@code sandbox}). */
-    private static final String GUEST_SANDBOX_DIR = "/run/vc4j-agent/sandbox";
-
     /**
      * How long the agent waits for a plugged drive: QEMU reports a plug done before the guest has probed the
      * device, which under TCG takes a second or more.
@@ -55,7 +56,7 @@ public final class ContainerLauncher {
 
     /**
      * Creates the container in the guest, ready to start, and persists its config and state: its rootfs
-     * (one of the sandbox's volumes, or a block device, plugged) mounted for it.
+     * (a directory, shared, or a block device, plugged) mounted for it.
      * Every step is undone when a later one fails. The caller holds the exclusive lock and checked the state.
      */
     public void createRecorded(ContainerConfig config, SandboxRecord record) {
@@ -64,11 +65,11 @@ public final class ContainerLauncher {
         stored.containerIds().forEach(c -> all.add(stored.containerConfig(c)));
         all.add(config);
         StartOrder.of(all);
-        checkRootfs(config, volumes);
+        checkRootfs(config);
         Undo undo = new Undo();
         try {
             stored.createContainerConfig(config);
-            undo.push("remove the container's files", () -> stored.deleteContainer(cid));
+            undo.push("remove the container's files and shared rootfs", () -> stored.deleteContainer(cid));
             plugRootfs(config, record, undo);
             AgentSession agent = link.session(record);
             create(config, record, agent);
@@ -80,12 +81,13 @@ public final class ContainerLauncher {
         }
     }
 
-    /** Checks on the host what the guest would fail on later: a directory outside the volumes, a missing device. */
-    public static void checkRootfs(ContainerConfig config, List<Volume> volumes) {
+    /** Checks on the host what the guest would fail on later: a missing directory or device. */
+    public static void checkRootfs(ContainerConfig config) {
+        Path source = config.rootfs().source();
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
-            Drive.raw(config.rootfs().source()).validate("rootfs");
-        } else {
-            volumeOf(config.rootfs().source(), volumes);
+            Drive.raw(source).validate("rootfs");
+        } else if (!Files.isDirectory(source)) {
+            throw new InvalidConfigException("rootfs.source", source, "no such directory");
         }
     }
 
@@ -118,16 +120,11 @@ public final class ContainerLauncher {
             Vm vm = link.vm(record);
             HotpluggedDrive drive = pluggedRootfs(vm, config)
                     .orElseGet(() -> vm.hotplugDrive(Drive.raw(config.rootfs().source())));
-            spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs", DEVICE_WAIT));
+            String[] options = config.rootfs().access() == Rootfs.Access.READ_ONLY ? new String[] {"ro"}
+                    : new String[0];
+            spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs", DEVICE_WAIT, options));
         } else {
-            Path dir = config.rootfs().source().normalize();
-            Volume volume = volumeOf(dir, volumes);
-            String mounted = GUEST_SANDBOX_DIR + "/" + volume.mountTag();
-            // the agent leaves a share it mounted before as it is
-            agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
-                    .build());
-            Path inVolume = volume.hostPath().normalize().relativize(dir);
-            spec.rootfsPath(inVolume.toString().isEmpty() ? mounted : mounted + "/" + inVolume);
+            spec.rootfsPath(sharedRootfs(config, agent));
         }
         agent.createContainer(spec.build());
     }
@@ -140,10 +137,27 @@ public final class ContainerLauncher {
         }
     }
 
-    private static Volume volumeOf(Path dir, List<Volume> volumes) {
-        Path wanted = dir.normalize();
-        return volumes.stream().filter(v -> wanted.startsWith(v.hostPath().normalize())).findFirst()
-                .orElseThrow(() -> new InvalidConfigException("rootfs.source", dir,
-                        "a directory rootfs must be in one of the sandbox's volumes (mountTag:hostPath)"));
+    /**
+     * Where the guest finds a directory rootfs: in the shared directory, or where this process may not mount, in
+     * the volume that holds it (mounted for the sandbox by the agent; it leaves a share it mounted before as it is).
+     * The caller's undo removes the share with the container's files.
+     */
+    private String sharedRootfs(ContainerConfig config, AgentSession agent) {
+        Path dir = config.rootfs().source().normalize();
+        if (stored.shareRootfs(config.id(), dir, config.rootfs().access())) {
+            return GuestSetup.SHARED_DIR + "/" + config.id() + "/rootfs";
+        }
+        Volume volume = volumes.stream().filter(v -> dir.startsWith(v.hostPath().normalize())).findFirst()
+                .orElseThrow(() -> new InvalidConfigException("rootfs.source", dir, "is in none of the sandbox's"
+                        + " volumes, and sharing it with the guest needs a bind mount, which needs root"));
+        if (config.rootfs().access() == Rootfs.Access.READ_ONLY) { // only a bind mount makes the volume read-only
+            throw new InvalidConfigException("rootfs.access", Rootfs.Access.READ_ONLY, "a read-only directory"
+                    + " rootfs is shared with the guest by a read-only bind mount, which needs root");
+        }
+        agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
+                .build());
+        String mounted = GuestSetup.GUEST_SANDBOX_DIR + "/" + volume.mountTag();
+        Path inVolume = volume.hostPath().normalize().relativize(dir);
+        return inVolume.toString().isEmpty() ? mounted : mounted + "/" + inVolume;
     }
 }

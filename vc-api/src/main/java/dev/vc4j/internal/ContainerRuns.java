@@ -5,6 +5,7 @@ import dev.vc4j.ContainerConfig;
 import dev.vc4j.ContainerState;
 import dev.vc4j.ContainerStatus;
 import dev.vc4j.HypervisorException;
+import dev.vc4j.NotFoundException;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxEvent;
 import dev.vc4j.VcTimeoutException;
@@ -66,7 +67,7 @@ public final class ContainerRuns {
         if (record.status().state() == ContainerState.STOPPED) {
             try {
                 agent.removeContainer(id);
-            } catch (AgentException e) {
+            } catch (NotFoundException | AgentException e) {
                 // not in the guest any more (its VM was restarted): it is created afresh below either way
             }
             launcher.create(config, sandboxRecord, agent);

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What one {@link Sandbox} object holds in memory: its handle on the VM and its session with the agent, with
@@ -46,6 +47,8 @@ public final class GuestLink {
     private final SandboxConfig config;
     private final Path runDir;
     private final Path hostCache;
+    /** Made when a VM boots: a sandbox's object is made without touching anything. */
+    private final Supplier<Path> sharedDir;
     private final Hypervisor hypervisor;
     private final Agent agentDriver;
     private final Network networkDriver;
@@ -59,11 +62,13 @@ public final class GuestLink {
     /** The VM this link last ended ({@link #endVm}, or a failed boot's undo): its end was asked for, not noticed. */
     private volatile VmRecord ended;
 
-    public GuestLink(SandboxConfig config, Path runDir, Path hostCache, Hypervisor hypervisor, Agent agentDriver,
-            Network networkDriver, Consumer<VmRecord> endedUnasked, Consumer<String> oomKilled) {
+    public GuestLink(SandboxConfig config, Path runDir, Path hostCache, Supplier<Path> sharedDir,
+            Hypervisor hypervisor, Agent agentDriver, Network networkDriver, Consumer<VmRecord> endedUnasked,
+            Consumer<String> oomKilled) {
         this.config = config;
         this.runDir = runDir;
         this.hostCache = hostCache;
+        this.sharedDir = sharedDir;
         this.hypervisor = hypervisor;
         this.agentDriver = agentDriver;
         this.networkDriver = networkDriver;
@@ -72,8 +77,9 @@ public final class GuestLink {
     }
 
     /**
-     * Wires the network, boots a VM, connects to its agent and has it set the guest up (interfaces, routes, DNS,
-     * hooks), registering each step's undo. Returns the timings.
+     * Wires the network, boots a VM with the sandbox's shared directory, connects to its agent and has it set the
+     * guest up (interfaces, routes, DNS, hooks, the shared directory), registering each step's undo. Returns the
+     * timings.
      */
     public synchronized BootTimings boot(Undo undo, long startedNanos) {
         close(); // a handle on an earlier VM, ended since by another process
@@ -82,7 +88,7 @@ public final class GuestLink {
         undo.push("take back the network", () -> networkDriver.detach(id));
 
         Vm started = hypervisor.start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
-                runDir, hostCache, config.volumes(), List.of()));
+                runDir, hostCache, config.volumes(), List.of(), sharedDir.get()));
         undo.push("stop the VM", () -> {
             ended = started.record();
             started.stop(Duration.ZERO);

@@ -7,6 +7,8 @@ import dev.vc4j.spi.GuestRoute;
 import dev.vc4j.spi.InterfaceUpdate;
 import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.SandboxSetup;
+import dev.vc4j.spi.StorageSpec;
+import dev.vc4j.spi.VmSpec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,9 +18,15 @@ import java.util.Set;
 /**
  * What the agent sets up in a freshly booted guest: each planned interface (found by its MAC: names depend on
  * the guest's probe order) with its address and MTU, the default route through the first gateway, and through
- * CreateSandbox the DNS servers and the guest hook directory.
+ * CreateSandbox the DNS servers, the guest hook directory and the sandbox's shared directory (mounted once, at
+ * {@link #SHARED_DIR}).
  */
 final class GuestSetup {
+    /** Where the guest agent mounts the sandbox's storages (its state directory's {@code sandbox}). */
+    static final String GUEST_SANDBOX_DIR = "/run/vc4j-agent/sandbox";
+    /** The shared directory in the guest: each container's rootfs is its {@code <id>/rootfs}. */
+    static final String SHARED_DIR = GUEST_SANDBOX_DIR + "/" + VmSpec.SHARED_DIR_TAG;
+
     private GuestSetup() {
     }
 
@@ -36,7 +44,8 @@ final class GuestSetup {
         if (!network.isEmpty()) {
             agent.updateRoutes(routes);
         }
-        SandboxSetup.Builder setup = SandboxSetup.builder().guestHookPath(config.guestHookPath());
+        SandboxSetup.Builder setup = SandboxSetup.builder().guestHookPath(config.guestHookPath())
+                .storage(StorageSpec.ninep(VmSpec.SHARED_DIR_TAG, VmSpec.SHARED_DIR_TAG));
         dns.forEach(setup::dnsServer);
         agent.createSandbox(setup.build());
     }

@@ -1,6 +1,7 @@
 package dev.vc4j.internal;
 
 import dev.vc4j.ContainerConfig;
+import dev.vc4j.Rootfs;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxState;
 import dev.vc4j.spi.ContainerRecord;
@@ -58,6 +59,16 @@ public final class StoredSandbox {
         return store.runDir(id());
     }
 
+    /** The directory the sandbox's VM shares with the guest from boot on, made when missing. */
+    public Path sharedDir() {
+        return store.sharedDir(id());
+    }
+
+    /** Mounts a container's directory rootfs in the shared directory; false when this process may not mount. */
+    boolean shareRootfs(String containerId, Path rootfs, Rootfs.Access access) {
+        return store.shareRootfs(id(), containerId, rootfs, access);
+    }
+
     /** Facts about the host kept until reboot, such as whether KVM works. */
     public Path hostCache() {
         return store.roots().hostCache();
@@ -95,6 +106,7 @@ public final class StoredSandbox {
         store.writeContainerState(id(), record);
     }
 
+    /** Removes the container's files, and its rootfs from the shared directory. */
     public void deleteContainer(String containerId) {
         store.deleteContainer(id(), containerId);
     }

@@ -1,12 +1,15 @@
 package dev.vc4j.spi;
 
 import dev.vc4j.ContainerConfig;
+import dev.vc4j.Rootfs;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.StoreRoots;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Persists sandboxes: the config under the config root, the state under the run root. Every write is
@@ -44,7 +47,10 @@ public interface SandboxStore {
     /** The ids of every sandbox that has a config, sorted; entries that are not valid ids are skipped. */
     List<String> list();
 
-    /** Removes the sandbox's run and config directories and everything in them. Idempotent. */
+    /**
+     * Removes the sandbox's run and config directories and everything in them, unmounting first whatever is
+     * mounted under them (its shared directory, its containers' rootfs). Idempotent.
+     */
     void delete(String sandboxId);
 
     // Containers: under the sandbox's directories, written while the caller holds the sandbox's exclusive lock.
@@ -62,6 +68,31 @@ public interface SandboxStore {
     /** The ids of the sandbox's containers that have a config, sorted. */
     List<String> listContainers(String sandboxId);
 
-    /** Removes the container's run and config directories. Idempotent. */
+    /**
+     * Removes the container's run and config directories, and its rootfs from the shared directory (unmounted,
+     * lazily when busy). Idempotent.
+     */
     void deleteContainer(String sandboxId, String containerId);
+
+    // The shared directory: one per sandbox, in its run directory, which its VM exports to the guest from boot on.
+
+    /**
+     * The sandbox's shared directory, made when missing. Where this process may mount, the guest gets it
+     * read-only (it cannot change where the host mounts), with each container's rootfs mounted in it.
+     */
+    Path sharedDir(String sandboxId);
+
+    /**
+     * Bind-mounts the directory {@code rootfs} at {@code <containerId>/rootfs} in the shared directory, read-only
+     * or not as {@code access} says (a bind already there stays), so that the guest sees it through the share.
+     * Returns false, leaving nothing behind, when this process may not mount (bind mounts need root).
+     */
+    boolean shareRootfs(String sandboxId, String containerId, Path rootfs, Rootfs.Access access);
+
+    /**
+     * What is mounted under the run root, by sandbox: the ids of the containers whose rootfs is mounted (empty
+     * when only the shared directory is). {@link #deleteContainer} and {@link #delete} unmount them; this finds
+     * those a crash left behind.
+     */
+    Map<String, Set<String>> mountsBySandbox();
 }

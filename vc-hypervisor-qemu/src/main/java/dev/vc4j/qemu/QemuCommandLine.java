@@ -59,11 +59,11 @@ final class QemuCommandLine {
         }
         vsockCid.ifPresent(cid -> argv.addAll(List.of("-device", "vhost-vsock-pci,id=vsock0,guest-cid=" + cid)));
         for (Volume volume : spec.volumes()) {
-            String fsdev = "vc4j-fs-" + volume.mountTag();
-            // remap: inode numbers from different host file systems under one share must not collide in the guest
-            argv.addAll(List.of(
-                    "-fsdev", "local,id=" + fsdev + ",path=" + option(volume.hostPath()) + ",security_model=none,multidevs=remap",
-                    "-device", "virtio-9p-pci,fsdev=" + fsdev + ",mount_tag=" + volume.mountTag()));
+            argv.addAll(ninePShare("vc4j-fs-" + volume.mountTag(), volume.hostPath(), volume.mountTag()));
+        }
+        if (spec.sharedDir() != null) {
+            // its own device, apart from the volumes: no volume may take its tag
+            argv.addAll(ninePShare("vc4j-shared", spec.sharedDir(), VmSpec.SHARED_DIR_TAG));
         }
         if (config.blockDriver() == BlockDriver.VIRTIO_SCSI) {
             argv.addAll(List.of("-device", "virtio-scsi-pci,id=" + SCSI_CONTROLLER_ID));
@@ -74,6 +74,16 @@ final class QemuCommandLine {
         }
         argv.addAll(BlockHotplug.coldplugArgs(spec.drives(), config.blockDriver()));
         return argv;
+    }
+
+    /**
+     * A host directory on a virtio-9p device. remap: inode numbers from different host file systems under one
+     * share (each container's rootfs in the shared directory) must not collide in the guest.
+     */
+    private static List<String> ninePShare(String fsdev, Path dir, String tag) {
+        return List.of(
+                "-fsdev", "local,id=" + fsdev + ",path=" + option(dir) + ",security_model=none,multidevs=remap",
+                "-device", "virtio-9p-pci,fsdev=" + fsdev + ",mount_tag=" + tag);
     }
 
     private static String netdev(NetworkEndpoint nic, String id) {

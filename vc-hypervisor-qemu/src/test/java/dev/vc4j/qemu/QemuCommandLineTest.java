@@ -91,6 +91,21 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void theSharedDirectoryIsA9pShareOfItsOwnBesideTheVolumes() {
+        VmSpec spec = new VmSpec("sb1", "host1", config().build(), List.of(), FILES.dir(), Path.of("/cache"),
+                List.of(Volume.parse("data:/srv/data")), List.of(), Path.of("/run/vc4j/sbs/sb1/shared"));
+        List<String> argv = QemuCommandLine.forSandbox(spec, Accelerator.TCG, FILES, OptionalLong.empty());
+        assertEquals(List.of(
+                "local,id=vc4j-fs-data,path=/srv/data,security_model=none,multidevs=remap",
+                "local,id=vc4j-shared,path=/run/vc4j/sbs/sb1/shared,security_model=none,multidevs=remap"),
+                values(argv, "-fsdev"));
+        List<String> devices = values(argv, "-device");
+        assertTrue(devices.contains("virtio-9p-pci,fsdev=vc4j-shared,mount_tag=vc4j-shared"), devices.toString());
+        assertTrue(values(argv(config().build(), Accelerator.TCG, OptionalLong.empty()), "-fsdev").isEmpty(),
+                "a VM that runs no container has none");
+    }
+
+    @Test
     void vsockDeviceOnlyWithAGuestCidAndTheSerialPortEitherWay() {
         List<String> withVsock = values(argv(config().build(), Accelerator.TCG, OptionalLong.of(1234)), "-device");
         assertTrue(withVsock.contains("vhost-vsock-pci,id=vsock0,guest-cid=1234"), withVsock.toString());

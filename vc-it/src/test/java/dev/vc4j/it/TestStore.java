@@ -7,6 +7,8 @@ import dev.vc4j.VirtContainers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -39,8 +41,28 @@ final class TestStore {
         if (sandbox != null) {
             String id = sandbox.id();
             sandbox.delete();
+            assertEquals(List.of(), mountsUnder(ROOT.resolve("run/sbs").resolve(id)), "mounts left behind by delete");
             assertEquals(0, filesOf(id), "files left behind by delete");
         }
+    }
+
+    /** The mount points at or under {@code dir}, as /proc/mounts lists them (real paths). */
+    static List<String> mountsUnder(Path dir) throws IOException {
+        Path real = dir.toAbsolutePath().normalize();
+        for (Path existing = real; existing != null; existing = existing.getParent()) {
+            if (Files.exists(existing)) { // the kernel lists real paths: resolve what exists of dir
+                real = existing.toRealPath().resolve(existing.relativize(real));
+                break;
+            }
+        }
+        List<String> points = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+            String point = line.split(" ")[1].replace("\\040", " ");
+            if (Path.of(point).startsWith(real)) {
+                points.add(point);
+            }
+        }
+        return points;
     }
 
     /** Every file and directory the store has for {@code sandboxId}, under both roots. */

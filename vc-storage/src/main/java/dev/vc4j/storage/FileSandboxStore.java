@@ -3,6 +3,7 @@ package dev.vc4j.storage;
 import dev.vc4j.AlreadyExistsException;
 import dev.vc4j.ContainerConfig;
 import dev.vc4j.NotFoundException;
+import dev.vc4j.Rootfs;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxIds;
 import dev.vc4j.StorageException;
@@ -18,17 +19,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Sandboxes on the filesystem:
  * <pre>
- *   run root:    sbs/&lt;id&gt;/state.json, lock, sockets and logs of the VM, containers/&lt;cid&gt;/state.json
+ *   run root:    sbs/&lt;id&gt;/state.json, lock, sockets and logs of the VM, containers/&lt;cid&gt;/state.json,
+ *                the shared directory with each container's rootfs mounted in it (see {@link RootfsShares})
  *   config root: sbs/&lt;id&gt;/config.json, containers/&lt;cid&gt;/config.json
  * </pre>
  * Directories are 0700 and files 0600; ids are validated before they become paths, so nothing outside
- * the roots is ever touched.
+ * the roots is ever touched. What is mounted under a directory is unmounted before it is removed.
  */
 public final class FileSandboxStore implements SandboxStore {
     static final String STATE_FILE = "state.json";
@@ -38,9 +42,15 @@ public final class FileSandboxStore implements SandboxStore {
     private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
 
     private final StoreRoots roots;
+    private final RootfsShares shares;
 
     public FileSandboxStore(StoreRoots roots) {
+        this(roots, new RootfsShares(MountCalls.LINUX, MountTable.PROC_SELF));
+    }
+
+    FileSandboxStore(StoreRoots roots, RootfsShares shares) {
         this.roots = roots;
+        this.shares = shares;
     }
 
     @Override
@@ -173,6 +183,7 @@ public final class FileSandboxStore implements SandboxStore {
 
     @Override
     public void deleteContainer(String sandboxId, String containerId) {
+        shares.unshare(runDir(sandboxId), SandboxIds.check("containerId", containerId));
         AtomicFiles.deleteTree(containerDir(configDir(sandboxId), containerId));
         AtomicFiles.deleteTree(containerDir(runDir(sandboxId), containerId));
     }
@@ -185,12 +196,32 @@ public final class FileSandboxStore implements SandboxStore {
         return sandboxDir.resolve(CONTAINERS_DIR).resolve(SandboxIds.check("containerId", containerId));
     }
 
-    /** Config first: once it is gone the sandbox no longer exists for any other caller. */
+    /**
+     * Mounts first: a sandbox whose unmount failed still exists, to be deleted again. Then the config: once it is
+     * gone the sandbox no longer exists for any other caller.
+     */
     @Override
     public void delete(String sandboxId) {
+        shares.unmountAll(runDir(sandboxId));
         AtomicFiles.deleteTree(configDir(sandboxId));
         AtomicFiles.deleteTree(runDir(sandboxId));
         SandboxFileLock.forget(runDir(sandboxId).resolve(LOCK_FILE));
+    }
+
+    @Override
+    public Path sharedDir(String sandboxId) {
+        return shares.sharedDir(runDir(sandboxId));
+    }
+
+    @Override
+    public boolean shareRootfs(String sandboxId, String containerId, Path rootfs, Rootfs.Access access) {
+        return shares.share(runDir(sandboxId), SandboxIds.check("containerId", containerId), rootfs,
+                access == Rootfs.Access.READ_ONLY);
+    }
+
+    @Override
+    public Map<String, Set<String>> mountsBySandbox() {
+        return shares.mountsBySandbox(roots.run());
     }
 
     private static <T> Optional<T> read(Path file, Class<T> type) {

@@ -3,7 +3,7 @@ package dev.vc4j.storage;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 
-/** The few libc calls the JDK does not offer: flock(2) on a raw descriptor. */
+/** The few libc calls the JDK does not offer: flock(2) on a raw descriptor, mount(2) and umount2(2). */
 final class LibC {
     static final int O_RDWR = 0x2;
     static final int O_CREAT = 0x40;
@@ -27,4 +27,9 @@ final class LibC {
     static native int flock(int fd, int operation) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    static native int mount(String source, String target, String fsType, long flags, String data)
+            throws LastErrorException;
+
+    static native int umount2(String target, int flags) throws LastErrorException;
 }

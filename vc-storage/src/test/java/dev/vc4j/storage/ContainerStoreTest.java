@@ -1,5 +1,7 @@
 package dev.vc4j.storage;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.AlreadyExistsException;
 import dev.vc4j.Cmd;
 import dev.vc4j.ContainerConfig;
@@ -156,5 +158,19 @@ class ContainerStoreTest {
             String written = Files.readString(file);
             assertTrue(written.contains("\"formatVersion\" : 2") && !written.contains("blockInd"), written);
         }
+    }
+
+    @Test
+    void aConfigWrittenBeforeARootfsCouldBeReadOnlyLoadsWithAWritableOne() throws IOException {
+        ContainerConfig web = ContainerConfig.builder().id("web").rootfs(Rootfs.directory(Path.of("/srv/web")))
+                .cmd(Cmd.builder().args("true").build()).build();
+        store.createContainerConfig("sb", web);
+        Path file = dir.resolve("config/sbs/sb/containers/web/config.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode written = (ObjectNode) json.readTree(file.toFile());
+        ((ObjectNode) written.get("data").get("rootfs")).remove("access");
+        json.writeValue(file.toFile(), written);
+
+        assertEquals(web, store.readContainerConfig("sb", "web"));
     }
 }
