@@ -7,6 +7,7 @@ import dev.vc4j.InvalidConfigException;
 import dev.vc4j.Rootfs;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.Volume;
+import dev.vc4j.oci.Spec;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.HotpluggedDrive;
@@ -46,11 +47,18 @@ public final class ContainerLauncher {
     private final StoredSandbox stored;
     private final List<Volume> volumes;
     private final GuestLink link;
+    private final SpecHooks hooks;
 
-    public ContainerLauncher(StoredSandbox stored, List<Volume> volumes, GuestLink link) {
+    public ContainerLauncher(StoredSandbox stored, List<Volume> volumes, GuestLink link, SpecHooks hooks) {
         this.stored = stored;
         this.volumes = volumes;
         this.link = link;
+        this.hooks = hooks;
+    }
+
+    /** The hooks of the containers' specs that run on the host. */
+    public SpecHooks hooks() {
+        return hooks;
     }
 
     /**
@@ -80,13 +88,17 @@ public final class ContainerLauncher {
         }
     }
 
-    /** Checks on the host what the guest would fail on later: a directory outside the volumes, a missing device. */
+    /**
+     * Checks on the host what the guest would fail on later: a directory outside the volumes, a missing device, a
+     * bind mount's source that cannot reach the guest.
+     */
     public static void checkRootfs(ContainerConfig config, List<Volume> volumes) {
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Drive.raw(config.rootfs().source()).validate("rootfs");
         } else {
-            volumeOf(config.rootfs().source(), volumes);
+            volumeOf("rootfs.source", config.rootfs().source(), volumes);
         }
+        HostMounts.check(config, (field, dir) -> volumeOf(field, dir, volumes));
     }
 
     /** Plugs a block rootfs into the VM, registering the unplug; nothing for a directory rootfs. */
@@ -112,24 +124,32 @@ public final class ContainerLauncher {
      * VM (a stopped container of a sandbox restarted with a new VM) is plugged again.
      */
     void create(ContainerConfig config, SandboxRecord record, AgentSession agent) {
-        ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), OciSpec.container(config))
-                .terminal(config.cmd().tty());
+        hooks.created(config, record.vm().pid());
+        Spec guest = OciSpec.container(config, HostMounts.deliver(config, agent, dir -> guestDir(dir, agent)),
+                SpecHooks.forGuest(config, agent));
+        ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), guest)
+                .terminal(Boolean.TRUE.equals(guest.process().terminal()));
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Vm vm = link.vm(record);
             HotpluggedDrive drive = pluggedRootfs(vm, config)
                     .orElseGet(() -> vm.hotplugDrive(Drive.raw(config.rootfs().source())));
             spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs", DEVICE_WAIT));
         } else {
-            Path dir = config.rootfs().source().normalize();
-            Volume volume = volumeOf(dir, volumes);
-            String mounted = GUEST_SANDBOX_DIR + "/" + volume.mountTag();
-            // the agent leaves a share it mounted before as it is
-            agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
-                    .build());
-            Path inVolume = volume.hostPath().normalize().relativize(dir);
-            spec.rootfsPath(inVolume.toString().isEmpty() ? mounted : mounted + "/" + inVolume);
+            spec.rootfsPath(guestDir(config.rootfs().source(), agent));
         }
         agent.createContainer(spec.build());
+    }
+
+    /** Where the guest sees the host directory {@code hostDir}: in its volume, which the agent mounts on first use. */
+    private String guestDir(Path hostDir, AgentSession agent) {
+        Path dir = hostDir.normalize();
+        Volume volume = volumeOf("rootfs.source", dir, volumes);
+        String mounted = GUEST_SANDBOX_DIR + "/" + volume.mountTag();
+        // the agent leaves a share it mounted before as it is
+        agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
+                .build());
+        Path inVolume = volume.hostPath().normalize().relativize(dir);
+        return inVolume.toString().isEmpty() ? mounted : mounted + "/" + inVolume;
     }
 
     /** Unplugs the container's rootfs drive, whoever plugged it; the caller checked that a VM is recorded. */
@@ -140,10 +160,10 @@ public final class ContainerLauncher {
         }
     }
 
-    private static Volume volumeOf(Path dir, List<Volume> volumes) {
+    private static Volume volumeOf(String field, Path dir, List<Volume> volumes) {
         Path wanted = dir.normalize();
         return volumes.stream().filter(v -> wanted.startsWith(v.hostPath().normalize())).findFirst()
-                .orElseThrow(() -> new InvalidConfigException("rootfs.source", dir,
-                        "a directory rootfs must be in one of the sandbox's volumes (mountTag:hostPath)"));
+                .orElseThrow(() -> new InvalidConfigException(field, dir,
+                        "a directory must be in one of the sandbox's volumes (mountTag:hostPath)"));
     }
 }
