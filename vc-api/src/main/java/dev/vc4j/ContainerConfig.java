@@ -19,9 +19,10 @@ import java.util.Objects;
  * new pid, mount, ipc and uts namespaces, the id as hostname). The guest runs it with the process of {@code cmd}
  * when that is set (else the spec's own process), its root where the agent mounts the rootfs and its cgroup
  * where vc4j reads stats and OOM kills: a spec that sets another {@code root.path} or
- * {@code linux.cgroupsPath} is refused. {@code mounts} follow the spec's own; {@code annotations} are added to
- * its annotations. Its hooks run as {@link Bundle} says. {@code bundle} is the bundle directory the hooks'
- * OCI state names, null when the config did not come from one.
+ * {@code linux.cgroupsPath} is refused. The spec's own mounts go to the guest as they are (a bind source there
+ * is a path in the guest); {@code mounts}, whose bind sources are host paths (see {@link Mount}), follow them.
+ * {@code annotations} are added to the spec's. Its hooks run as {@link Bundle} says. {@code bundle} is the
+ * bundle directory the hooks' OCI state names, null when the config did not come from one.
  */
 public record ContainerConfig(
         String id,

@@ -19,19 +19,12 @@ public record Hook(
         List<String> args,
         List<String> env,
         Integer timeout,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public Hook {
         args = OciJson.list(args, "args");
         env = OciJson.list(env, "env");
         otherFields = OciJson.others(otherFields);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

@@ -21,7 +21,7 @@ public record Hooks(
         List<Hook> startContainer,
         List<Hook> poststart,
         List<Hook> poststop,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public Hooks {
         prestart = OciJson.list(prestart, "prestart");
@@ -31,13 +31,6 @@ public record Hooks(
         poststart = OciJson.list(poststart, "poststart");
         poststop = OciJson.list(poststop, "poststop");
         otherFields = OciJson.others(otherFields);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

@@ -27,7 +27,7 @@ public record Linux(
         List<String> readonlyPaths,
         String rootfsPropagation,
         String mountLabel,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public Linux {
         namespaces = OciJson.list(namespaces, "namespaces");
@@ -38,13 +38,6 @@ public record Linux(
         maskedPaths = OciJson.list(maskedPaths, "maskedPaths");
         readonlyPaths = OciJson.list(readonlyPaths, "readonlyPaths");
         otherFields = OciJson.others(otherFields);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

@@ -20,7 +20,7 @@ public record LinuxCapabilities(
         List<String> inheritable,
         List<String> permitted,
         List<String> ambient,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public LinuxCapabilities {
         bounding = OciJson.list(bounding, "bounding");
@@ -29,13 +29,6 @@ public record LinuxCapabilities(
         permitted = OciJson.list(permitted, "permitted");
         ambient = OciJson.list(ambient, "ambient");
         otherFields = OciJson.others(otherFields);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

@@ -23,17 +23,10 @@ public record LinuxCpu(
         String cpus,
         String mems,
         Long idle,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public LinuxCpu {
         otherFields = OciJson.others(otherFields);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

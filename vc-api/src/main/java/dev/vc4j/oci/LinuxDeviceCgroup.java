@@ -19,17 +19,10 @@ public record LinuxDeviceCgroup(
         Long major,
         Long minor,
         String access,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public LinuxDeviceCgroup {
         otherFields = OciJson.others(otherFields);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

@@ -17,7 +17,7 @@ import java.util.Set;
 public record LinuxNamespace(
         String type,
         String path,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public LinuxNamespace {
         otherFields = OciJson.others(otherFields);
@@ -37,13 +37,6 @@ public record LinuxNamespace(
     /** A new namespace of {@code type}. */
     public static LinuxNamespace of(String type) {
         return new LinuxNamespace(type, null, null);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

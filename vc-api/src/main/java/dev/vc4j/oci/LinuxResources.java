@@ -20,7 +20,7 @@ public record LinuxResources(
         LinuxCpu cpu,
         LinuxPids pids,
         Map<String, String> unified,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public LinuxResources {
         devices = OciJson.list(devices, "devices");
@@ -35,13 +35,6 @@ public record LinuxResources(
 
     public String toJson() {
         return OciJson.write(this);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

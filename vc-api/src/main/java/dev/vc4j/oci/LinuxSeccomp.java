@@ -22,20 +22,13 @@ public record LinuxSeccomp(
         String listenerPath,
         String listenerMetadata,
         List<LinuxSyscall> syscalls,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public LinuxSeccomp {
         architectures = OciJson.list(architectures, "architectures");
         flags = OciJson.list(flags, "flags");
         syscalls = OciJson.list(syscalls, "syscalls");
         otherFields = OciJson.others(otherFields);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

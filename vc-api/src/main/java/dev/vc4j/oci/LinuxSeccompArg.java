@@ -19,17 +19,10 @@ public record LinuxSeccompArg(
         BigInteger value,
         BigInteger valueTwo,
         String op,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public LinuxSeccompArg {
         otherFields = OciJson.others(otherFields);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

@@ -19,19 +19,12 @@ public record LinuxSyscall(
         String action,
         Long errnoRet,
         List<LinuxSeccompArg> args,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public LinuxSyscall {
         names = OciJson.list(names, "names");
         args = OciJson.list(args, "args");
         otherFields = OciJson.others(otherFields);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

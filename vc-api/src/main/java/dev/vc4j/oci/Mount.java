@@ -22,7 +22,7 @@ public record Mount(
         List<String> options,
         List<LinuxIdMapping> uidMappings,
         List<LinuxIdMapping> gidMappings,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public Mount {
         options = OciJson.list(options, "options");
@@ -44,13 +44,6 @@ public record Mount(
             return false;
         }
         return options.lastIndexOf("ro") > options.lastIndexOf("rw");
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

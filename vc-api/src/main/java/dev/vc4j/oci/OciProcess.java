@@ -27,7 +27,7 @@ public record OciProcess(
         String apparmorProfile,
         Integer oomScoreAdj,
         String selinuxLabel,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public OciProcess {
         args = OciJson.list(args, "args");
@@ -43,13 +43,6 @@ public record OciProcess(
 
     public String toJson() {
         return OciJson.write(this);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

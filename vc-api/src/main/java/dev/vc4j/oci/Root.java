@@ -16,17 +16,10 @@ import java.util.Map;
 public record Root(
         String path,
         Boolean readonly,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public Root {
         otherFields = OciJson.others(otherFields);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

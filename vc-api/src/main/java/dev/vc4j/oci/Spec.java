@@ -24,7 +24,7 @@ public record Spec(
         Hooks hooks,
         Map<String, String> annotations,
         Linux linux,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public Spec {
         mounts = OciJson.list(mounts, "mounts");
@@ -58,13 +58,6 @@ public record Spec(
      */
     public void validate() {
         SpecChecks.check(this);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {

@@ -20,7 +20,7 @@ public record State(
         Long pid,
         String bundle,
         Map<String, String> annotations,
-        @JsonAnySetter Map<String, Object> otherFields) {
+        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public State {
         annotations = OciJson.map(annotations, "annotations");
@@ -39,13 +39,6 @@ public record State(
 
     public String toJson() {
         return OciJson.write(this);
-    }
-
-    /** The members of the JSON object that this record does not model. */
-    @Override
-    @JsonAnyGetter
-    public Map<String, Object> otherFields() {
-        return otherFields;
     }
 
     public static Builder builder() {
