@@ -9,7 +9,6 @@ import dev.vc4j.oci.Linux;
 import dev.vc4j.oci.LinuxCapabilities;
 import dev.vc4j.oci.LinuxCpu;
 import dev.vc4j.oci.LinuxMemory;
-import dev.vc4j.oci.LinuxNamespace;
 import dev.vc4j.oci.LinuxPids;
 import dev.vc4j.oci.LinuxResources;
 import dev.vc4j.oci.Mount;
@@ -32,6 +31,7 @@ import java.util.Map;
  * agent reads stats, processes and OOM kills.
  */
 public final class OciSpec {
+    /** The runtime-spec version of the state vc4j writes. */
     static final String VERSION = "1.0.2";
     /** Where the agent mounts a container's root, relative to its bundle in the guest. */
     public static final String GUEST_ROOT = "rootfs";
@@ -52,7 +52,7 @@ public final class OciSpec {
      * the spec's own mounts, and {@code hooks} (those the guest runs) in place of the spec's.
      */
     static Spec container(ContainerConfig config, List<Mount> delivered, Hooks hooks) {
-        Spec base = config.ociSpec() != null ? config.ociSpec() : defaults(config.id());
+        Spec base = config.ociSpec() != null ? config.ociSpec() : Spec.defaults(config.id());
         List<Mount> mounts = new ArrayList<>(base.mounts() == null ? List.of() : base.mounts());
         mounts.addAll(delivered);
         Map<String, String> annotations = annotations(config);
@@ -76,23 +76,6 @@ public final class OciSpec {
         }
         all.putAll(config.annotations());
         return all;
-    }
-
-    private static Spec defaults(String id) {
-        return Spec.builder().ociVersion(VERSION).hostname(id)
-                .mounts(mount("/proc", "proc", "proc", "nosuid", "noexec", "nodev"),
-                        mount("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
-                        mount("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666",
-                                "mode=0620"),
-                        mount("/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777"))
-                .linux(Linux.builder().namespaces(LinuxNamespace.of(LinuxNamespace.PID),
-                        LinuxNamespace.of(LinuxNamespace.MOUNT), LinuxNamespace.of(LinuxNamespace.IPC),
-                        LinuxNamespace.of(LinuxNamespace.UTS)).build())
-                .build();
-    }
-
-    private static Mount mount(String destination, String type, String source, String... options) {
-        return Mount.builder().destination(destination).type(type).source(source).options(options).build();
     }
 
     /**

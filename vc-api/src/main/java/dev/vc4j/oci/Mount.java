@@ -31,6 +31,11 @@ public record Mount(
         otherFields = OciJson.others(otherFields);
     }
 
+    /** A mount of {@code source} of {@code type} at {@code destination}. */
+    public static Mount of(String destination, String type, String source, String... options) {
+        return builder().destination(destination).type(type).source(source).options(options).build();
+    }
+
     /** Whether this is a bind mount: of type {@code bind}, or with the option {@code bind} or {@code rbind}. */
     @JsonIgnore
     public boolean isBind() {

@@ -46,6 +46,24 @@ public record Spec(
         return OciJson.read(json, Spec.class, field, field);
     }
 
+    /**
+     * A spec with what a Linux container needs at the least, as vc4j runs one without a spec of its own:
+     * runtime-spec 1.0.2, /proc, /dev, /dev/pts and /dev/shm mounted, new pid, mount, ipc and uts namespaces,
+     * {@code hostname}. No process and no root: the caller's, or vc4j's.
+     */
+    public static Spec defaults(String hostname) {
+        return builder().ociVersion("1.0.2").hostname(hostname)
+                .mounts(Mount.of("/proc", "proc", "proc", "nosuid", "noexec", "nodev"),
+                        Mount.of("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
+                        Mount.of("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666",
+                                "mode=0620"),
+                        Mount.of("/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777"))
+                .linux(Linux.builder().namespaces(LinuxNamespace.of(LinuxNamespace.PID),
+                        LinuxNamespace.of(LinuxNamespace.MOUNT), LinuxNamespace.of(LinuxNamespace.IPC),
+                        LinuxNamespace.of(LinuxNamespace.UTS)).build())
+                .build();
+    }
+
     /** The spec as config.json: members that are null are left out, unknown members written as read. */
     public String toJson() {
         return OciJson.write(this);
