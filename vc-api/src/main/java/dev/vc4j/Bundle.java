@@ -212,7 +212,7 @@ public final class Bundle {
         return Optional.ofNullable(networkNamespace);
     }
 
-    /** What a VM cannot honour, in the order of the spec; each was left out. */
+    /** What a VM cannot honour: mounts first, then linux, then process; each was left out. */
     public List<Finding> findings() {
         return findings;
     }

@@ -33,6 +33,9 @@ import java.util.Optional;
  *
  * <p>A plugged drive is found again in the VM's own list of drives, by any process; it leaves with its
  * container's delete, or with the VM.
+ *
+ * <p>The container's mounts reach the guest as {@link HostMounts} delivers them, and its spec's hooks run as
+ * {@link SpecHooks} says: prestart and createRuntime before anything of the container is in the guest.
  */
 public final class ContainerLauncher {
     /** Where the guest agent mounts the sandbox's storages (its state directory's {@code sandbox}). */
