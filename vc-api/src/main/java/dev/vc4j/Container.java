@@ -9,6 +9,7 @@ import dev.vc4j.internal.GuestLink;
 import dev.vc4j.internal.OciSpec;
 import dev.vc4j.internal.StartOrder;
 import dev.vc4j.internal.StoredSandbox;
+import dev.vc4j.oci.LinuxResources;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.ProcessExit;
@@ -198,7 +199,7 @@ public final class Container {
     /** Changes the container's cgroup limits; what {@code resources} leaves null stays as it is. Needs running. */
     public void update(ContainerResources resources) {
         Objects.requireNonNull(resources, "resources").validate();
-        String linuxResources = OciSpec.resources(resources);
+        LinuxResources linuxResources = OciSpec.resources(resources);
         inState(Operation.UPDATE, agent -> {
             agent.updateContainer(id(), linuxResources);
             return null;
@@ -239,6 +240,7 @@ public final class Container {
             }
             stored.deleteContainer(id());
             events.publish(stored.id(), SandboxEvent.Type.DELETE, id(), null);
+            launcher.hooks().deleted(config, sandboxRecord.vm() == null ? 0 : sandboxRecord.vm().pid());
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.vc4j;
 
+import dev.vc4j.internal.OciSpec;
+import dev.vc4j.oci.Root;
+import dev.vc4j.oci.Spec;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,20 +12,29 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything needed to create a container in a sandbox. {@code ociSpec} is an OCI runtime spec
- * (config.json) as JSON text, passed to the guest as it is; null lets the guest derive one from
- * {@code cmd}, the rootfs and the mounts. Immutable; build one with {@link #builder()}.
+ * Everything needed to create a container in a sandbox. Immutable; build one with {@link #builder()}, or read
+ * an OCI bundle with {@link #fromBundle(Path)} or {@link Bundle}.
+ *
+ * <p>{@code ociSpec} is the caller's own OCI runtime spec (config.json), null for vc4j's defaults (/proc, /dev,
+ * new pid, mount, ipc and uts namespaces, the id as hostname). The guest runs it with the process of {@code cmd}
+ * when that is set (else the spec's own process), its root where the agent mounts the rootfs and its cgroup
+ * where vc4j reads stats and OOM kills: a spec that sets another {@code root.path} or
+ * {@code linux.cgroupsPath} is refused. The spec's own mounts go to the guest as they are (a bind source there
+ * is a path in the guest); {@code mounts}, whose bind sources are host paths (see {@link Mount}), follow them.
+ * {@code annotations} are added to the spec's. Its hooks run as {@link Bundle} says. {@code bundle} is the
+ * bundle directory the hooks' OCI state names, null when the config did not come from one.
  */
 public record ContainerConfig(
         String id,
         Cmd cmd,
-        String ociSpec,
+        Spec ociSpec,
         Rootfs rootfs,
         List<Mount> mounts,
         List<Device> devices,
         RestartPolicy restartPolicy,
         List<String> dependencies,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        Path bundle) {
 
     public ContainerConfig {
         mounts = List.copyOf(mounts);
@@ -33,13 +47,30 @@ public record ContainerConfig(
         return new Builder();
     }
 
+    /**
+     * A builder filled from the OCI bundle in {@code bundle} (see {@link Bundle#read(Path)}); the container's id
+     * is the caller's to set. What a VM cannot honour is logged; {@link Bundle} returns it, and refuses it in
+     * strict mode.
+     */
+    public static Builder fromBundle(Path bundle) {
+        return Bundle.read(bundle).toConfig();
+    }
+
     /** Checks every field; throws {@link InvalidConfigException} naming the first bad one. Touches nothing. */
     public void validate() {
         SandboxIds.check("id", id);
-        if (cmd == null) {
-            throw new InvalidConfigException("cmd", null, "is required");
+        if (cmd == null && (ociSpec == null || ociSpec.process() == null)) {
+            throw new InvalidConfigException("cmd", null, "is required (or the process of ociSpec)");
         }
-        cmd.validate("cmd");
+        if (cmd != null) {
+            cmd.validate("cmd");
+        }
+        if (ociSpec != null) {
+            validateSpec();
+        }
+        if (bundle != null && !bundle.isAbsolute()) {
+            throw new InvalidConfigException("bundle", bundle, "must be an absolute path");
+        }
         if (rootfs == null) {
             throw new InvalidConfigException("rootfs", null, "is required");
         }
@@ -59,16 +90,41 @@ public record ContainerConfig(
         SandboxConfig.checkAnnotations(annotations);
     }
 
+    /** The caller's spec: valid as OCI, with a process to run, and leaving vc4j its root and cgroup. */
+    private void validateSpec() {
+        try {
+            ociSpec.validate();
+        } catch (InvalidConfigException e) {
+            throw e.within("ociSpec");
+        }
+        if (cmd == null && (ociSpec.process().args() == null || ociSpec.process().args().isEmpty()
+                || ociSpec.process().args().get(0).isEmpty())) {
+            throw new InvalidConfigException("ociSpec.process.args", ociSpec.process().args(),
+                    "needs at least the program to run");
+        }
+        Root root = ociSpec.root();
+        if (root != null && root.path() != null && !root.path().equals(OciSpec.GUEST_ROOT)) {
+            throw new InvalidConfigException("ociSpec.root.path", root.path(), "the guest mounts the container's "
+                    + "root at `" + OciSpec.GUEST_ROOT + "`: leave it out and set the config's rootfs");
+        }
+        String cgroupsPath = ociSpec.linux() == null ? null : ociSpec.linux().cgroupsPath();
+        if (cgroupsPath != null && !cgroupsPath.equals(OciSpec.cgroupsPath(id))) {
+            throw new InvalidConfigException("ociSpec.linux.cgroupsPath", cgroupsPath, "vc4j reads the container's "
+                    + "stats and OOM kills in " + OciSpec.cgroupsPath(id) + ": leave it out");
+        }
+    }
+
     public static final class Builder {
         private String id;
         private Cmd cmd;
-        private String ociSpec;
+        private Spec ociSpec;
         private Rootfs rootfs;
         private final List<Mount> mounts = new ArrayList<>();
         private final List<Device> devices = new ArrayList<>();
         private RestartPolicy restartPolicy = RestartPolicy.NO;
         private final List<String> dependencies = new ArrayList<>();
         private final Map<String, String> annotations = new LinkedHashMap<>();
+        private Path bundle;
 
         private Builder() {
         }
@@ -83,8 +139,20 @@ public record ContainerConfig(
             return this;
         }
 
+        /** The caller's own spec as JSON; malformed JSON or a value of the wrong type is refused here. */
         public Builder ociSpec(String json) {
-            this.ociSpec = json;
+            this.ociSpec = json == null ? null : Spec.parse(json, "ociSpec");
+            return this;
+        }
+
+        public Builder ociSpec(Spec spec) {
+            this.ociSpec = spec;
+            return this;
+        }
+
+        /** The bundle directory the config came from, which the hooks' OCI state names. */
+        public Builder bundle(Path dir) {
+            this.bundle = dir;
             return this;
         }
 
@@ -126,7 +194,7 @@ public record ContainerConfig(
 
         public ContainerConfig build() {
             return new ContainerConfig(id, cmd, ociSpec, rootfs, mounts, devices, restartPolicy, dependencies,
-                    annotations);
+                    annotations, bundle);
         }
     }
 }

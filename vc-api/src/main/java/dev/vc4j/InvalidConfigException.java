@@ -10,7 +10,7 @@ public final class InvalidConfigException extends VcException {
         this(field, value, reason, null);
     }
 
-    private InvalidConfigException(String field, Object value, String reason, Throwable cause) {
+    public InvalidConfigException(String field, Object value, String reason, Throwable cause) {
         super(ErrorCode.INVALID_CONFIG, "invalid " + field + " `" + value + "`: " + reason, cause);
         this.field = field;
         this.value = String.valueOf(value);
@@ -24,6 +24,11 @@ public final class InvalidConfigException extends VcException {
 
     public String value() {
         return value;
+    }
+
+    /** Why the value was rejected, without the field and value. */
+    public String reason() {
+        return reason;
     }
 
     /** The same error for a config nested in another one under {@code prefix}, e.g. {@code containers[1]}. */

@@ -6,6 +6,7 @@ import dev.vc4j.internal.Events;
 import dev.vc4j.internal.GuestLink;
 import dev.vc4j.internal.OciHooks;
 import dev.vc4j.internal.SandboxResizer;
+import dev.vc4j.internal.SpecHooks;
 import dev.vc4j.internal.StartOrder;
 import dev.vc4j.internal.StoredSandbox;
 import dev.vc4j.internal.Undo;
@@ -67,7 +68,7 @@ public final class Sandbox implements AutoCloseable {
         VmEndWatch endWatch = new VmEndWatch(stored, this::recordVmEnded);
         this.link = new GuestLink(config, stored.runDir(), stored.hostCache(), stored::sharedDir, hypervisor, agent,
                 network, endWatch::ended, this::oomKilled);
-        this.launcher = new ContainerLauncher(stored, config.volumes(), link);
+        this.launcher = new ContainerLauncher(stored, config.volumes(), link, new SpecHooks(stored, events));
         this.runs = new ContainerRuns(stored, link, launcher, events);
         this.hooks = new OciHooks(config.id(), config.hooks(), stored.runDir(), events);
         this.resizer = new SandboxResizer(config.hypervisor(), link);
@@ -319,7 +320,9 @@ public final class Sandbox implements AutoCloseable {
             if (record.vm() != null) {
                 hooks.poststop(record);
             }
+            Runnable containersPoststop = launcher.hooks().poststopOfEveryContainer();
             stored.delete();
+            containersPoststop.run();
             events.publish(id(), SandboxEvent.Type.DELETE);
         }
     }

@@ -25,7 +25,7 @@ class ContainerConfigTest {
 
     @Test
     void aCompleteConfigIsValid() {
-        valid().ociSpec("{}").mount(new Mount("tmpfs", "/tmp", "tmpfs", List.of("nosuid")))
+        valid().ociSpec("{\"ociVersion\":\"1.0.2\"}").mount(new Mount("tmpfs", "/tmp", "tmpfs", List.of("nosuid")))
                 .device(new Device(Path.of("/dev/fuse"), "/dev/fuse")).restartPolicy("on-failure:2").dependsOn("db")
                 .cmd(Cmd.builder().args("sh").env("A", "1").user("1000").primaryGroup("1000").supplementaryGroup("10")
                         .workdir(Path.of("/srv")).capability("CAP_NET_BIND_SERVICE").tty(true).build())
@@ -48,5 +48,29 @@ class ContainerConfigTest {
         assertRejected("devices[0].containerPath", "/fuse", b -> b.device(new Device(Path.of("/dev/fuse"), "/fuse")));
         assertRejected("dependencies", "web", b -> b.dependsOn("web"));
         assertRejected("dependencies", "a/b", b -> b.dependsOn("a/b"));
+        assertRejected("mounts[0].destination", "/a/../..", b -> b.mount(new Mount("tmpfs", "/a/../..", "tmpfs", null)));
+        assertRejected("mounts[0].source", "data", b -> b.mount(new Mount("data", "/data", "bind", null)));
+        assertRejected("bundle", "b", b -> b.bundle(Path.of("b")));
+    }
+
+    @Test
+    void theCallersSpecGoesThroughTheModelAndMayNotTakeVc4jsRootOrCgroup() {
+        valid().cmd(null).ociSpec("{\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"sh\"]},"
+                + "\"root\":{\"path\":\"rootfs\"},\"linux\":{\"cgroupsPath\":\"/vc4j/web\"}}").build().validate();
+        assertRejected("ociSpec.root.path", "/srv/rootfs", b -> b.ociSpec("{\"ociVersion\":\"1.0.2\","
+                + "\"root\":{\"path\":\"/srv/rootfs\"}}"));
+        assertRejected("ociSpec.linux.cgroupsPath", "/mine", b -> b.ociSpec("{\"ociVersion\":\"1.0.2\","
+                + "\"linux\":{\"cgroupsPath\":\"/mine\"}}"));
+        assertRejected("ociSpec.ociVersion", "2.0.0", b -> b.ociSpec("{\"ociVersion\":\"2.0.0\"}"));
+        assertRejected("ociSpec.mounts[0].destination", "tmp", b -> b.ociSpec("{\"ociVersion\":\"1.0.2\","
+                + "\"mounts\":[{\"destination\":\"tmp\"}]}"));
+        assertRejected("cmd", "null", b -> b.cmd(null).ociSpec("{\"ociVersion\":\"1.0.2\"}"));
+        assertRejected("ociSpec.process.args", "[]", b -> b.cmd(null).ociSpec("{\"ociVersion\":\"1.0.2\","
+                + "\"process\":{\"args\":[]}}"));
+        InvalidConfigException wrongType = assertThrows(InvalidConfigException.class,
+                () -> valid().ociSpec("{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":\"root\"}}}"));
+        assertEquals("ociSpec.process.user.uid", wrongType.field());
+        InvalidConfigException malformed = assertThrows(InvalidConfigException.class, () -> valid().ociSpec("{"));
+        assertEquals("ociSpec", malformed.field());
     }
 }

@@ -1,5 +1,8 @@
 package dev.vc4j.examples;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.Sandbox;
 
 import javax.tools.Diagnostic;
@@ -8,6 +11,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -15,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Compiles code as an embedder's build would: with the JDK's compiler, against vc4j's built artifacts. */
 final class EmbedderCompiler {
@@ -46,8 +52,18 @@ final class EmbedderCompiler {
 
     /** vc-api as this build resolved it: its classes directory or its jar, module-info.class included. */
     static Path vcApi() {
+        return locationOf(Sandbox.class);
+    }
+
+    /** vc-api and the modules it requires (Jackson's, for the OCI spec model), as an embedder's module path. */
+    static String modulePath() {
+        return Stream.of(Sandbox.class, ObjectMapper.class, JsonParser.class, JsonInclude.class)
+                .map(EmbedderCompiler::locationOf).map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static Path locationOf(Class<?> type) {
         try {
-            return Path.of(Sandbox.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * vc-api's module exports the API and the SPI, not the engine: an embedder's module that requires it is
- * compiled here against vc-api on the module path, as the embedder's build would.
+ * vc-api's module exports the API, the OCI model and the SPI, not the engine: an embedder's module that requires
+ * it is compiled here against vc-api (and the Jackson modules it requires) on the module path, as the embedder's
+ * build would.
  */
 class ModuleBoundaryTest {
     @TempDir
@@ -25,11 +26,16 @@ class ModuleBoundaryTest {
         List<CompileError> errors = compileEmbedderModule("""
                 import dev.vc4j.Sandbox;
                 import dev.vc4j.VirtContainers;
+                import dev.vc4j.oci.Spec;
                 import dev.vc4j.spi.SandboxStore;
 
                 class Embedder {
                     Sandbox fetchFirst(VirtContainers vc, SandboxStore store) {
                         return vc.fetchSandbox(store.list().get(0));
+                    }
+
+                    String hostname(String configJson) {
+                        return Spec.parse(configJson).hostname();
                     }
                 }
                 """);
@@ -59,7 +65,7 @@ class ModuleBoundaryTest {
         // an empty class path: the compiler in this JVM would take this JVM's, where vc-api is too
         Path noClasses = Files.createDirectories(dir.resolve("no-classes"));
         return EmbedderCompiler.errors(List.of(moduleInfo, embedder), List.of("--release", "17",
-                "--module-path", EmbedderCompiler.vcApi().toString(), "--class-path", noClasses.toString(),
+                "--module-path", EmbedderCompiler.modulePath(), "--class-path", noClasses.toString(),
                 "-d", dir.resolve("out").toString()));
     }
 }

@@ -11,8 +11,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The API's names do not collide with java.lang's: a class that imports {@code dev.vc4j.*}, as a new user
- * would, still means the JDK's {@code Process} by {@code Process}.
+ * The API's names do not collide with java.lang's: a class that imports {@code dev.vc4j.*} and the OCI model's
+ * {@code dev.vc4j.oci.*}, as a new user would, still means the JDK's {@code Process} by {@code Process}.
  */
 class WildcardImportTest {
     @TempDir
@@ -22,6 +22,7 @@ class WildcardImportTest {
     void aClassImportingTheWholeApiUsesJavaLangProcessAndAContainersProcess() throws IOException {
         Path source = Files.writeString(dir.resolve("Embedder.java"), """
                 import dev.vc4j.*;
+                import dev.vc4j.oci.*;
 
                 import java.time.Duration;
 

@@ -31,6 +31,7 @@ import dev.vc4j.agent.proto.TtyWinResizeRequest;
 import dev.vc4j.agent.proto.UpdateContainerRequest;
 import dev.vc4j.agent.proto.WaitProcessResponse;
 import dev.vc4j.agent.proto.WriteStdinRequest;
+import dev.vc4j.oci.LinuxResources;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
@@ -145,7 +146,7 @@ final class ContainerRpcs {
         SandboxIds.check("container.id", spec.id());
         CreateContainerRequest.Builder request = CreateContainerRequest.newBuilder()
                 .setContainerId(spec.id())
-                .setOciSpec(ByteString.copyFrom(spec.ociSpecJson(), StandardCharsets.UTF_8))
+                .setOciSpec(ByteString.copyFrom(spec.ociSpec().toJson(), StandardCharsets.UTF_8))
                 .setTerminal(spec.terminal());
         if (spec.rootfsPath() != null) {
             request.setRootfsPath(spec.rootfsPath());
@@ -169,10 +170,10 @@ final class ContainerRpcs {
                 s -> s.removeContainer(containerRequest(id)));
     }
 
-    void updateContainer(String id, String resourcesJson) {
+    void updateContainer(String id, LinuxResources resources) {
         UpdateContainerRequest request = UpdateContainerRequest.newBuilder()
                 .setContainerId(SandboxIds.check("containerId", id))
-                .setResources(ByteString.copyFrom(resourcesJson, StandardCharsets.UTF_8)).build();
+                .setResources(ByteString.copyFrom(resources.toJson(), StandardCharsets.UTF_8)).build();
         calls.call("UpdateContainer", CRUN_DEADLINE, Retry.IDEMPOTENT, s -> s.updateContainer(request));
     }
 
@@ -210,7 +211,7 @@ final class ContainerRpcs {
         ExecProcessRequest request = ExecProcessRequest.newBuilder()
                 .setContainerId(SandboxIds.check("containerId", containerId))
                 .setExecId(SandboxIds.check("execId", process.execId()))
-                .setProcess(ByteString.copyFrom(process.processJson(), StandardCharsets.UTF_8))
+                .setProcess(ByteString.copyFrom(process.process().toJson(), StandardCharsets.UTF_8))
                 .setTerminal(process.terminal()).build();
         calls.call("ExecProcess", CRUN_DEADLINE, Retry.ONCE,
                 s -> s.execProcess(request));

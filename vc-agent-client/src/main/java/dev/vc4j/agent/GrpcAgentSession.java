@@ -16,6 +16,7 @@ import dev.vc4j.agent.proto.GuestDetailsRequest;
 import dev.vc4j.agent.proto.GuestDetailsResponse;
 import dev.vc4j.agent.proto.RunProcessRequest;
 import dev.vc4j.agent.proto.RunProcessResponse;
+import dev.vc4j.oci.LinuxResources;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.GuestInterface;
@@ -243,8 +244,8 @@ final class GrpcAgentSession implements AgentSession {
     }
 
     @Override
-    public void updateContainer(String containerId, String resourcesJson) {
-        containers.updateContainer(containerId, resourcesJson);
+    public void updateContainer(String containerId, LinuxResources resources) {
+        containers.updateContainer(containerId, resources);
     }
 
     @Override

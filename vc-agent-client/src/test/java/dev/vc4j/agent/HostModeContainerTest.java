@@ -3,8 +3,9 @@ package dev.vc4j.agent;
 import dev.vc4j.AlreadyExistsException;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NotFoundException;
-import dev.vc4j.spi.AgentSession;
 import dev.vc4j.VcTimeoutException;
+import dev.vc4j.oci.Spec;
+import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessSpec;
@@ -144,7 +145,7 @@ class HostModeContainerTest extends HostModeFixture implements AgentContainerCon
     @Test
     void badIdsAndDuplicatesAreTypedErrors() {
         InvalidConfigException bad = assertThrows(InvalidConfigException.class,
-                () -> session.createContainer(ContainerSpec.builder("../escape", "{}").rootfsPath("/").build()));
+                () -> session.createContainer(ContainerSpec.builder("../escape", Spec.builder().build()).rootfsPath("/").build()));
         assertEquals("container.id", bad.field());
         run("sleep", "1000");
         AlreadyExistsException exists = assertThrows(AlreadyExistsException.class, () -> create("true"));
@@ -161,7 +162,7 @@ class HostModeContainerTest extends HostModeFixture implements AgentContainerCon
         assertEquals("process", noProcess.kind());
         assertEquals("e-none", noProcess.id());
         InvalidConfigException noRoot = assertThrows(InvalidConfigException.class,
-                () -> session.createContainer(ContainerSpec.builder("other", "{}").build()));
+                () -> session.createContainer(ContainerSpec.builder("other", Spec.builder().build()).build()));
         assertTrue(noRoot.getMessage().contains("rootfs"), noRoot.getMessage());
         assertFalse(Files.exists(dir.resolve("agent-state/other")), "a rejected container left its directory");
         session.removeContainer(id);

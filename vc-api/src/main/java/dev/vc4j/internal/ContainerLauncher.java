@@ -2,11 +2,10 @@ package dev.vc4j.internal;
 
 import dev.vc4j.ContainerConfig;
 import dev.vc4j.Drive;
-import dev.vc4j.GuestCommand;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.Rootfs;
-import dev.vc4j.VcTimeoutException;
 import dev.vc4j.Volume;
+import dev.vc4j.oci.Spec;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.HotpluggedDrive;
@@ -36,6 +35,9 @@ import java.util.Optional;
  * <p>A block device is hot-plugged and found in the guest by its serial; the agent waits for it to appear, up to
  * a deadline given here. A plugged drive is found again in the VM's own list of drives, by any process; it
  * leaves with its container's delete, or with the VM.
+ *
+ * <p>The container's mounts reach the guest as {@link HostMounts} delivers them, and its spec's hooks run as
+ * {@link SpecHooks} says: prestart and createRuntime before anything of the container is in the guest.
  */
 public final class ContainerLauncher {
     /**
@@ -47,11 +49,18 @@ public final class ContainerLauncher {
     private final StoredSandbox stored;
     private final List<Volume> volumes;
     private final GuestLink link;
+    private final SpecHooks hooks;
 
-    public ContainerLauncher(StoredSandbox stored, List<Volume> volumes, GuestLink link) {
+    public ContainerLauncher(StoredSandbox stored, List<Volume> volumes, GuestLink link, SpecHooks hooks) {
         this.stored = stored;
         this.volumes = volumes;
         this.link = link;
+        this.hooks = hooks;
+    }
+
+    /** The hooks of the containers' specs that run on the host. */
+    public SpecHooks hooks() {
+        return hooks;
     }
 
     /**
@@ -65,7 +74,7 @@ public final class ContainerLauncher {
         stored.containerIds().forEach(c -> all.add(stored.containerConfig(c)));
         all.add(config);
         StartOrder.of(all);
-        checkRootfs(config);
+        checkRootfs(config, volumes);
         Undo undo = new Undo();
         try {
             stored.createContainerConfig(config);
@@ -81,14 +90,18 @@ public final class ContainerLauncher {
         }
     }
 
-    /** Checks on the host what the guest would fail on later: a missing directory or device. */
-    public static void checkRootfs(ContainerConfig config) {
+    /**
+     * Checks on the host what the guest would fail on later: a missing directory or device, a bind mount's source
+     * that cannot reach the guest (a directory is shared through its volume).
+     */
+    public static void checkRootfs(ContainerConfig config, List<Volume> volumes) {
         Path source = config.rootfs().source();
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Drive.raw(source).validate("rootfs");
         } else if (!Files.isDirectory(source)) {
             throw new InvalidConfigException("rootfs.source", source, "no such directory");
         }
+        HostMounts.check(config, (field, dir) -> volumeOf(field, dir, volumes));
     }
 
     /** Plugs a block rootfs into the VM, registering the unplug; nothing for a directory rootfs. */
@@ -114,8 +127,12 @@ public final class ContainerLauncher {
      * VM (a stopped container of a sandbox restarted with a new VM) is plugged again.
      */
     void create(ContainerConfig config, SandboxRecord record, AgentSession agent) {
-        ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), OciSpec.container(config))
-                .terminal(config.cmd().tty());
+        hooks.created(config, record.vm().pid());
+        Spec guest = OciSpec.container(config,
+                HostMounts.deliver(config, agent, dir -> guestDir("mounts.source", dir, agent)),
+                SpecHooks.forGuest(config, agent));
+        ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), guest)
+                .terminal(Boolean.TRUE.equals(guest.process().terminal()));
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Vm vm = link.vm(record);
             HotpluggedDrive drive = pluggedRootfs(vm, config)
@@ -147,17 +164,35 @@ public final class ContainerLauncher {
         if (stored.shareRootfs(config.id(), dir, config.rootfs().access())) {
             return GuestSetup.SHARED_DIR + "/" + config.id() + "/rootfs";
         }
-        Volume volume = volumes.stream().filter(v -> dir.startsWith(v.hostPath().normalize())).findFirst()
-                .orElseThrow(() -> new InvalidConfigException("rootfs.source", dir, "is in none of the sandbox's"
-                        + " volumes, and sharing it with the guest needs a bind mount, which needs root"));
+        if (volumes.stream().noneMatch(v -> dir.startsWith(v.hostPath().normalize()))) {
+            throw new InvalidConfigException("rootfs.source", dir, "is in none of the sandbox's volumes, and sharing"
+                    + " it with the guest needs a bind mount, which needs root");
+        }
         if (config.rootfs().access() == Rootfs.Access.READ_ONLY) { // only a bind mount makes the volume read-only
             throw new InvalidConfigException("rootfs.access", Rootfs.Access.READ_ONLY, "a read-only directory"
                     + " rootfs is shared with the guest by a read-only bind mount, which needs root");
         }
+        return guestDir("rootfs.source", dir, agent);
+    }
+
+    /**
+     * Where the guest sees the host directory {@code hostDir}: in its volume, which the agent mounts for the
+     * sandbox on first use (it leaves a share it mounted before as it is).
+     */
+    private String guestDir(String field, Path hostDir, AgentSession agent) {
+        Path dir = hostDir.normalize();
+        Volume volume = volumeOf(field, dir, volumes);
         agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
                 .build());
         String mounted = GuestSetup.GUEST_SANDBOX_DIR + "/" + volume.mountTag();
         Path inVolume = volume.hostPath().normalize().relativize(dir);
         return inVolume.toString().isEmpty() ? mounted : mounted + "/" + inVolume;
+    }
+
+    private static Volume volumeOf(String field, Path dir, List<Volume> volumes) {
+        Path wanted = dir.normalize();
+        return volumes.stream().filter(v -> wanted.startsWith(v.hostPath().normalize())).findFirst()
+                .orElseThrow(() -> new InvalidConfigException(field, dir,
+                        "a directory must be in one of the sandbox's volumes (mountTag:hostPath)"));
     }
 }

@@ -78,6 +78,7 @@ public final class ContainerRuns {
         long pid = agent.processStatus(id, INIT).pid();
         stored.writeContainer(ContainerRecords.started(record, startedAt, restartCount, pid));
         events.publish(stored.id(), SandboxEvent.Type.START, id, null);
+        launcher.hooks().started(config, sandboxRecord.vm().pid());
         String run = run(id, startedAt);
         watched.add(run);
         Thread waiter = new Thread(() -> {

@@ -7,6 +7,7 @@ import dev.vc4j.SandboxEvent;
 import dev.vc4j.SandboxState;
 import dev.vc4j.VcException;
 import dev.vc4j.VcTimeoutException;
+import dev.vc4j.oci.State;
 import dev.vc4j.spi.SandboxRecord;
 
 import java.io.IOException;
@@ -45,17 +46,17 @@ public final class OciHooks {
 
     /** Once the VM and agent of {@code running} are up, before any container starts: the first failure is thrown. */
     public void prestart(SandboxRecord running) {
-        runAll(hooks.prestart(), state(running, "created"));
+        runAll(hooks.prestart(), state(running, State.CREATED));
     }
 
     /** Once the sandbox runs: a failure is a warning and a {@link SandboxEvent.Type#HOOK_FAILED} event. */
     public void poststart(SandboxRecord running) {
-        runEach("poststart", hooks.poststart(), state(running, "running"), this::failed);
+        runEach("poststart", hooks.poststart(), state(running, State.RUNNING), this::failed);
     }
 
     /** Once the VM of {@code record} has ended: like poststart, a failure does not hold up the clean-up. */
     public void poststop(SandboxRecord record) {
-        runEach("poststop", hooks.poststop(), state(record.withState(SandboxState.STOPPED, null), "stopped"),
+        runEach("poststop", hooks.poststop(), state(record.withState(SandboxState.STOPPED, null), State.STOPPED),
                 this::failed);
     }
 
@@ -66,7 +67,7 @@ public final class OciHooks {
     /** The pid is the VM's. */
     private String state(SandboxRecord record, String status) {
         return OciSpec.state(sandboxId, status, record.vm() == null ? 0 : record.vm().pid(), bundle,
-                record.annotations());
+                record.annotations()).toJson();
     }
 
     /** Runs {@code hooks} in order; the first failure ends the run and is thrown. */

@@ -5,6 +5,7 @@ import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.GuestDetails;
 import dev.vc4j.GuestProcess;
+import dev.vc4j.oci.LinuxResources;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -70,8 +71,8 @@ public interface AgentSession extends AutoCloseable {
     /** Kills what is left of the container, deletes it and unmounts its storages. */
     void removeContainer(String containerId);
 
-    /** Changes the container's cgroup resources: {@code resourcesJson} is an OCI LinuxResources object. */
-    void updateContainer(String containerId, String resourcesJson);
+    /** Changes the container's cgroup resources to those {@code resources} sets. */
+    void updateContainer(String containerId, LinuxResources resources);
 
     void pauseContainer(String containerId);
 

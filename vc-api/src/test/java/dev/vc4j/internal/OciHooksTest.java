@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Host-side hooks run as real /bin/sh scripts: order, stdin, environment, failures and the timeout kill. */
 class OciHooksTest {
     private static final String STATE = OciSpec.state("sb", "created", 4242, Path.of("/run/vc4j/sbs/sb"),
-            Map.of("owner", "test"));
+            Map.of("owner", "test")).toJson();
 
     @TempDir
     Path dir;

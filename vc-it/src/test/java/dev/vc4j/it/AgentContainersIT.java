@@ -12,6 +12,8 @@ import dev.vc4j.VcTimeoutException;
 import dev.vc4j.VirtContainers;
 import dev.vc4j.agent.AgentContainerContract;
 import dev.vc4j.agent.OciSpecs;
+import dev.vc4j.oci.LinuxMemory;
+import dev.vc4j.oci.LinuxResources;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerSpec;
 import dev.vc4j.spi.ProcessExit;
@@ -176,7 +178,8 @@ class AgentContainersIT implements AgentContainerContract {
     void updateChangesTheMemoryLimit() {
         run(64L << 20, "sleep", "100000");
         assertEquals(64L << 20, session.containerStats(id).memoryLimitBytes());
-        session.updateContainer(id, "{\"memory\":{\"limit\":" + (48L << 20) + "}}");
+        session.updateContainer(id, LinuxResources.builder().memory(LinuxMemory.builder().limit(48L << 20).build())
+                .build());
         assertEquals(48L << 20, session.containerStats(id).memoryLimitBytes());
         session.removeContainer(id);
     }

@@ -26,10 +26,11 @@ import java.util.List;
  * it is brought up to this one.
  *
  * <p>Version 2 dropped the block indices of version 1 (a sandbox state's {@code blockIndices}, a container
- * state's {@code blockIndex}): a drive's index comes from the VM's own lists.
+ * state's {@code blockIndex}): a drive's index comes from the VM's own lists. Version 3 holds a container
+ * config's {@code ociSpec} as the spec's JSON object, where the versions before held its text.
  */
 final class VersionedJson {
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     private static final int OLDEST_READ = 1;
     private static final List<String> DROPPED_IN_2 = List.of("blockIndices", "blockIndex");
 
@@ -77,9 +78,22 @@ final class VersionedJson {
             ((ObjectNode) data).remove(DROPPED_IN_2);
         }
         try {
+            if (version < 3) {
+                specsAsObjects(data);
+            }
             return MAPPER.treeToValue(data, type);
         } catch (IOException | IllegalArgumentException e) {
             throw new StorageException("invalid content in", file, e);
+        }
+    }
+
+    /** A container config's spec text (in a sandbox config, each of its containers') as the JSON it holds. */
+    private static void specsAsObjects(JsonNode data) throws IOException {
+        if (data.path("ociSpec").isTextual()) {
+            ((ObjectNode) data).set("ociSpec", MAPPER.readTree(data.get("ociSpec").textValue()));
+        }
+        for (JsonNode container : data.path("containers")) {
+            specsAsObjects(container);
         }
     }
 

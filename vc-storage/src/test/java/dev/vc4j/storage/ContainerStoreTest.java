@@ -63,7 +63,8 @@ class ContainerStoreTest {
                 .cmd(Cmd.builder().args("sh", "-c", "sleep 1").env("A", "b").user("1000").workdir(Path.of("/srv"))
                         .capability("CAP_CHOWN").build())
                 .mount(new Mount("tmpfs", "/tmp", "tmpfs", List.of("nosuid"))).device(new Device(Path.of("/dev/fuse"), "/dev/fuse"))
-                .restartPolicy("on-failure:3").dependsOn("db").annotation("k", "v").ociSpec("{\"ociVersion\":\"1.0.2\"}")
+                .restartPolicy("on-failure:3").dependsOn("db").annotation("k", "v").bundle(Path.of("/b/" + id))
+                .ociSpec("{\"ociVersion\":\"1.0.2\",\"hostname\":\"h\",\"vendor\":{\"x\":[1,null]}}")
                 .build();
     }
 
@@ -156,7 +157,7 @@ class ContainerStoreTest {
         store.writeContainerState("sb", web);
         for (Path file : List.of(sandboxState, containerState)) {
             String written = Files.readString(file);
-            assertTrue(written.contains("\"formatVersion\" : 2") && !written.contains("blockInd"), written);
+            assertTrue(written.contains("\"formatVersion\" : 3") && !written.contains("blockInd"), written);
         }
     }
 
@@ -172,5 +173,21 @@ class ContainerStoreTest {
         json.writeValue(file.toFile(), written);
 
         assertEquals(web, store.readContainerConfig("sb", "web"));
+    }
+
+    @Test
+    void aConfigOfFormatVersion2WithItsSpecAsTextLoadsWithTheSpec() throws IOException {
+        ContainerConfig config = container("web");
+        store.createContainerConfig("sb", config);
+        Path file = dir.resolve("config/sbs/sb/containers/web/config.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode written = (ObjectNode) json.readTree(file.toFile());
+        ObjectNode data = (ObjectNode) written.get("data");
+        // as vc4j wrote it before version 3: the spec as the caller's text
+        data.put("ociSpec", json.writeValueAsString(data.get("ociSpec")));
+        written.put("formatVersion", 2);
+        Files.writeString(file, json.writeValueAsString(written), StandardCharsets.UTF_8);
+
+        assertEquals(config, store.readContainerConfig("sb", "web"));
     }
 }
