@@ -9,13 +9,24 @@ import dev.vc4j.VirtContainers;
 
 /**
  * Boots a sandbox, runs {@code uname -a} in the guest, prints its output and where the time went, and
- * deletes the sandbox. {@code make demo} runs it.
+ * deletes the sandbox. {@code make demo} runs it. vc4j's log goes to stderr at INFO, or with {@code --debug}
+ * ({@code make demo DEBUG=1}) at DEBUG: see logback.xml beside it.
  */
 public final class Demo {
+    /** What logback.xml reads for vc4j's level; set before the first logger is made. */
+    private static final String LOG_LEVEL_PROPERTY = "vc4j.log";
+
     private Demo() {
     }
 
     public static void main(String[] args) {
+        for (String arg : args) {
+            if (!arg.equals("--debug")) {
+                System.err.println("usage: Demo [--debug]");
+                System.exit(2);
+            }
+            System.setProperty(LOG_LEVEL_PROPERTY, "DEBUG");
+        }
         VirtContainers vc = VirtContainers.create();
         String id = "demo-" + ProcessHandle.current().pid();
         SandboxConfig config = SandboxConfig.builder().id(id).build();

@@ -1,6 +1,7 @@
 package dev.vc4j.examples;
 
 import dev.vc4j.Sandbox;
+import org.slf4j.LoggerFactory;
 
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -46,8 +47,17 @@ final class EmbedderCompiler {
 
     /** vc-api as this build resolved it: its classes directory or its jar, module-info.class included. */
     static Path vcApi() {
+        return locationOf(Sandbox.class);
+    }
+
+    /** The slf4j API, the one module vc-api requires. */
+    static Path slf4jApi() {
+        return locationOf(LoggerFactory.class);
+    }
+
+    private static Path locationOf(Class<?> type) {
         try {
-            return Path.of(Sandbox.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -4,6 +4,7 @@ import dev.vc4j.examples.EmbedderCompiler.CompileError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * vc-api's module exports the API and the SPI, not the engine: an embedder's module that requires it is
- * compiled here against vc-api on the module path, as the embedder's build would.
+ * compiled here against vc-api on the module path, with the slf4j API it requires, as the embedder's build would.
  */
 class ModuleBoundaryTest {
     @TempDir
@@ -59,7 +60,8 @@ class ModuleBoundaryTest {
         // an empty class path: the compiler in this JVM would take this JVM's, where vc-api is too
         Path noClasses = Files.createDirectories(dir.resolve("no-classes"));
         return EmbedderCompiler.errors(List.of(moduleInfo, embedder), List.of("--release", "17",
-                "--module-path", EmbedderCompiler.vcApi().toString(), "--class-path", noClasses.toString(),
+                "--module-path", EmbedderCompiler.vcApi() + File.pathSeparator + EmbedderCompiler.slf4jApi(),
+                "--class-path", noClasses.toString(),
                 "-d", dir.resolve("out").toString()));
     }
 }

@@ -3,11 +3,14 @@ package dev.vc4j.agent;
 import dev.vc4j.AgentException;
 import dev.vc4j.VcException;
 import dev.vc4j.VcTimeoutException;
+import dev.vc4j.spi.GuestText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,7 +31,7 @@ import java.util.function.Consumer;
  * the gRPC side that would let it make progress.
  */
 final class RelayConnection {
-    private static final System.Logger LOG = System.getLogger(RelayConnection.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent");
     private static final long CONNECT_RETRY_MILLIS = 20;
     /**
      * How long one connection waits for the READY line before it gives up, so that the gRPC channel reconnects
@@ -134,12 +137,13 @@ final class RelayConnection {
             ready = AgentHandshake.perform(channel, AgentHandshake.newNonce(),
                     left.compareTo(HANDSHAKE_ATTEMPT) < 0 ? left : HANDSHAKE_ATTEMPT, socket);
         } catch (IOException | RuntimeException | InterruptedException e) {
-            LOG.log(System.Logger.Level.DEBUG, "no connection to the agent at " + socket, e);
+            LOG.debug("no connection to the agent at {}", socket, e);
             report(e);
             return;
         }
         report(null);
-        LOG.log(System.Logger.Level.DEBUG, "agent {0} at {1} answered the handshake", ready.agentVersion(), socket);
+        LOG.debug("agent {} at {} answered the handshake", GuestText.bounded(ready.agentVersion(), GuestText.NAME_MAX),
+                socket);
         try {
             if (ready.leftover().length > 0) {
                 forward(Unpooled.wrappedBuffer(ready.leftover()));
@@ -150,7 +154,7 @@ final class RelayConnection {
             copyAgentToLocal(channel);
         } catch (IOException | InterruptedException e) {
             if (!closed.get()) {
-                LOG.log(System.Logger.Level.DEBUG, "relay from the agent at " + socket + " ended", e);
+                LOG.debug("relay from the agent at {} ended", socket, e);
             }
         }
     }
@@ -235,7 +239,7 @@ final class RelayConnection {
         } catch (IOException | InterruptedException | RejectedExecutionException e) {
             // RejectedExecutionException: the event loop shut down under us, which also ends the relay
             if (!closed.get()) {
-                LOG.log(System.Logger.Level.DEBUG, "relay to the agent at " + socket + " ended", e);
+                LOG.debug("relay to the agent at {} ended", socket, e);
             }
         } finally {
             close();
@@ -279,7 +283,7 @@ final class RelayConnection {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.log(System.Logger.Level.DEBUG, "local side of the relay to " + socket + " failed", cause);
+            LOG.debug("local side of the relay to {} failed", socket, cause);
             close();
         }
     }
