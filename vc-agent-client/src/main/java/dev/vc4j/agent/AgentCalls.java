@@ -12,6 +12,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -22,7 +23,7 @@ import java.util.function.Function;
  * Unary calls on one channel: a deadline on each, retries on UNAVAILABLE for the calls that may run twice,
  * and the agent's errors turned into vc-api's exceptions from their structure (agent.proto's AgentError and the
  * google.rpc details beside it), never from their text. Each call is a debug line with its name, outcome and
- * duration (never its arguments), each retry a warning.
+ * duration (never its arguments); a call that is retried is a warning.
  */
 final class AgentCalls {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent.rpc");
@@ -51,14 +52,17 @@ final class AgentCalls {
                 LOG.debug("{} answered in {} ms", rpc, millisSince(started));
                 return reply;
             } catch (StatusRuntimeException e) {
+                // a channel this session closed stays closed: its calls fail at once rather than until the deadline
                 boolean again = retry == Retry.IDEMPOTENT && e.getStatus().getCode() == Status.Code.UNAVAILABLE
-                        && end - System.nanoTime() > backoff.toNanos();
+                        && !channel.isShutdown() && end - System.nanoTime() > backoff.toNanos();
                 if (!again) {
                     LOG.debug("{} failed after {} ms: {} {}", rpc, millisSince(started), e.getStatus().getCode(),
                             GuestText.bounded(e.getStatus().getDescription(), GuestText.TEXT_MAX));
                     throw translate(rpc, deadline, e);
                 }
-                LOG.warn("{} found the agent unreachable after {} ms: retrying in {} ms", rpc, millisSince(started),
+                // one warning a call; the retries after the first are the same story
+                LOG.atLevel(backoff.equals(FIRST_BACKOFF) ? Level.WARN : Level.DEBUG).log(
+                        "{} found the agent unreachable after {} ms: retrying in {} ms", rpc, millisSince(started),
                         backoff.toMillis());
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
