@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -83,8 +84,8 @@ class LoggingIT {
         }
 
         List<String> sandboxInfo = messages(events, Level.INFO, "dev.vc4j.sandbox", id, null);
-        for (String line : List.of("sandbox created in ", "sandbox started in ", "guest command sh ended with exit code 0",
-                "sandbox stopped in ", "sandbox deleted in ")) {
+        for (String line : List.of("sandbox created in ", "sandbox started in ",
+                "guest command sh ended with exit code 0", "sandbox stopped in ", "sandbox deleted in ")) {
             assertTrue(sandboxInfo.stream().anyMatch(m -> m.startsWith(line)), line + " in " + sandboxInfo);
         }
         List<String> containerInfo = messages(events, Level.INFO, "dev.vc4j.container", id, "app");
@@ -124,7 +125,7 @@ class LoggingIT {
     /** Lines whose MDC names the sandbox and the container ({@code cid} null: no container). */
     private static Predicate<ILoggingEvent> about(String sandboxId, String cid) {
         return e -> sandboxId.equals(e.getMDCPropertyMap().get(LogContext.SANDBOX))
-                && java.util.Objects.equals(cid, e.getMDCPropertyMap().get(LogContext.CONTAINER));
+                && Objects.equals(cid, e.getMDCPropertyMap().get(LogContext.CONTAINER));
     }
 
     /** The exit code, once the container's waiter has recorded it. */
