@@ -1,5 +1,5 @@
 # vc4j: the two commands of the README.
-#   make demo   set up the host, build everything, run a container from an OCI bundle in a sandbox
+#   make demo   set up the host, build everything, run a container from an OCI bundle in a sandbox (DEBUG=1: vc4j's debug log)
 #   make test   set up the host, build everything, run all tests (C agent, Java unit and VM tests)
 #   make bench  the benchmarks
 #   make format, make format-check   apply or check the Java (Spotless) and C (clang-format) formatting
@@ -12,8 +12,9 @@ export VC4J_GUEST_DIR := $(GUEST_DIR)
 
 .PHONY: demo test bench setup agent image java agent-test image-test format format-check format-check-c clean
 
+# vc4j's log on stderr at INFO; make demo DEBUG=1 shows DEBUG (every QMP command and agent RPC)
 demo: setup image java
-	java -cp "$$(cat examples/target/classpath):examples/target/classes" dev.vc4j.examples.Demo
+	java -cp "$$(cat examples/target/classpath):examples/target/classes" dev.vc4j.examples.Demo $(if $(DEBUG),--debug)
 
 # Not part of test: timings belong in benchmarks, which print ratios against a baseline run alongside.
 bench: setup image java

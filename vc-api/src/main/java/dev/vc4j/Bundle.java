@@ -1,5 +1,6 @@
 package dev.vc4j;
 
+import dev.vc4j.internal.Logs;
 import dev.vc4j.internal.OciSpec;
 import dev.vc4j.oci.Linux;
 import dev.vc4j.oci.LinuxNamespace;
@@ -43,7 +44,6 @@ import java.util.Optional;
  * nothing.
  */
 public final class Bundle {
-    private static final System.Logger LOG = System.getLogger(Bundle.class.getName());
     /** The agent takes requests of at most 4 MiB. */
     private static final long MAX_CONFIG_BYTES = 4L << 20;
 
@@ -118,7 +118,7 @@ public final class Bundle {
             throw new InvalidConfigException(first.field(), first.value(), first.reason() + " (strict mode)");
         }
         for (Finding finding : findings) {
-            LOG.log(System.Logger.Level.WARNING, "bundle " + bundle + ": " + finding);
+            Logs.CONTAINER.warn("bundle {}: {}", bundle, finding);
         }
         return new Bundle(bundle, spec, guestSpec, rootfs, mounts, networkNamespace(spec.linux()), findings);
     }

@@ -6,12 +6,14 @@ import dev.vc4j.internal.ContainerRecords;
 import dev.vc4j.internal.ContainerRuns;
 import dev.vc4j.internal.Events;
 import dev.vc4j.internal.GuestLink;
+import dev.vc4j.internal.Logs;
 import dev.vc4j.internal.OciSpec;
 import dev.vc4j.internal.StartOrder;
 import dev.vc4j.internal.StoredSandbox;
 import dev.vc4j.oci.LinuxResources;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
+import dev.vc4j.spi.LogContext;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.SandboxRecord;
 
@@ -70,12 +72,14 @@ public final class Container {
 
     /** An exit that nobody here watched is looked up in the agent. */
     public ContainerStatus status() {
-        ContainerStatus status = storedStatus();
-        if (runs.unwatched(status)) {
-            runs.recordUnseenExits();
-            return storedStatus();
+        try (var log = logged()) {
+            ContainerStatus status = storedStatus();
+            if (runs.unwatched(status)) {
+                runs.recordUnseenExits();
+                return storedStatus();
+            }
+            return status;
         }
-        return status;
     }
 
     private ContainerStatus storedStatus() {
@@ -86,7 +90,7 @@ public final class Container {
 
     /** Ready or stopped -> running, once every dependency runs; a stopped one is created again in the guest. */
     public void start() {
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.START.require(id(), record.status().state());
             Map<String, ContainerState> states = new HashMap<>();
@@ -105,7 +109,7 @@ public final class Container {
      */
     public int stop(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.STOP.require(id(), record.status().state());
             AgentSession agent = agent();
@@ -124,6 +128,7 @@ public final class Container {
                 exit = agent.waitProcess(id(), INIT, callTimeout);
             }
             runs.ended(id(), record.status().startedAt(), exit);
+            Logs.CONTAINER.info("container stopped in {} ms", log.elapsedMillis());
             return exit.exitCode();
         }
     }
@@ -137,7 +142,7 @@ public final class Container {
     public void kill(Signal signal, KillScope scope) {
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(scope, "scope");
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.SIGNAL.require(id(), record.status().state());
             agent().signalProcess(id(), INIT, signal.number(), scope == KillScope.ALL_PROCESSES);
@@ -152,6 +157,12 @@ public final class Container {
      * stopped container, the exit code of its last run. The lock is not held while waiting.
      */
     public int waitForExit(Duration timeout) {
+        try (var log = logged()) {
+            return awaitExit(timeout);
+        }
+    }
+
+    private int awaitExit(Duration timeout) {
         ContainerRecord record;
         AgentSession agent;
         try (var lock = stored.lock(false)) {
@@ -176,13 +187,14 @@ public final class Container {
         return inState(Operation.EXEC, agent -> {
             agent.execProcess(id(), new dev.vc4j.spi.ProcessSpec(execId, OciSpec.process(cmd, "cmd"), cmd.tty()));
             events.publish(stored.id(), SandboxEvent.Type.EXEC_ADDED, id(), null);
+            Logs.CONTAINER.info("process {} started in the container", execId);
             return new ContainerProcess(id(), execId, agent.processIo(id(), execId, IO_TIMEOUT));
         });
     }
 
     /** The container's own process: its stdio (kept by the guest from creation on) and exit. */
     public ContainerProcess process() {
-        try (var lock = stored.lock(false)) {
+        try (var log = logged(); var lock = stored.lock(false)) {
             load();
             return new ContainerProcess(id(), INIT, agent().processIo(id(), INIT, IO_TIMEOUT));
         }
@@ -227,7 +239,7 @@ public final class Container {
      */
     public void delete(DeleteMode mode) {
         Objects.requireNonNull(mode, "mode");
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             ContainerRecord record = load();
             if (mode == DeleteMode.REQUIRE_STOPPED) {
                 Operation.DELETE.require(id(), record.status().state());
@@ -241,25 +253,33 @@ public final class Container {
             stored.deleteContainer(id());
             events.publish(stored.id(), SandboxEvent.Type.DELETE, id(), null);
             launcher.hooks().deleted(config, sandboxRecord.vm() == null ? 0 : sandboxRecord.vm().pid());
+            Logs.CONTAINER.info("container deleted in {} ms", log.elapsedMillis());
         }
     }
 
     private void move(Operation operation, ContainerState target, SandboxEvent.Type event,
             java.util.function.BiConsumer<AgentSession, String> rpc) {
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             ContainerRecord record = load();
             operation.require(id(), record.status().state());
             rpc.accept(agent(), id());
             stored.writeContainer(ContainerRecords.withState(record, target));
             events.publish(stored.id(), event, id(), null);
+            Logs.CONTAINER.info("container {} in {} ms", operation == Operation.PAUSE ? "paused" : "resumed",
+                    log.elapsedMillis());
         }
     }
 
     private <T> T inState(Operation operation, Function<AgentSession, T> rpc) {
-        try (var lock = stored.lock(false)) {
+        try (var log = logged(); var lock = stored.lock(false)) {
             operation.require(id(), load().status().state());
             return rpc.apply(agent());
         }
+    }
+
+    /** Names this container and its sandbox in the log of the calling thread, and of what it starts. */
+    private LogContext.Scope logged() {
+        return LogContext.container(stored.id(), id());
     }
 
     private AgentSession agent() {

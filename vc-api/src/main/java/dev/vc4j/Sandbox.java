@@ -4,6 +4,7 @@ import dev.vc4j.internal.ContainerLauncher;
 import dev.vc4j.internal.ContainerRuns;
 import dev.vc4j.internal.Events;
 import dev.vc4j.internal.GuestLink;
+import dev.vc4j.internal.Logs;
 import dev.vc4j.internal.OciHooks;
 import dev.vc4j.internal.SandboxResizer;
 import dev.vc4j.internal.SpecHooks;
@@ -14,6 +15,7 @@ import dev.vc4j.internal.VmEndWatch;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.Hypervisor;
+import dev.vc4j.spi.LogContext;
 import dev.vc4j.spi.Network;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.SandboxStore;
@@ -80,7 +82,10 @@ public final class Sandbox implements AutoCloseable {
      */
     void boot(Undo undo, long startedNanos) {
         timings = link.boot(undo, startedNanos);
-        stored.write(new SandboxRecord(id(), SandboxState.READY, Instant.now(), link.vmRecord(), config.annotations()));
+        VmRecord vm = link.vmRecord();
+        stored.write(new SandboxRecord(id(), SandboxState.READY, Instant.now(), vm, config.annotations()));
+        Logs.SANDBOX.info("sandbox created in {} ms: QEMU pid {} on {}, agent ready {} ms after QEMU started",
+                timings.total().toMillis(), vm.pid(), vm.accelerator(), timings.agentReady().toMillis());
     }
 
     public String id() {
@@ -101,12 +106,14 @@ public final class Sandbox implements AutoCloseable {
      * agent (see {@link ContainerRuns}); a recorded VM found dead is first recorded as ended (see {@link VmEndWatch}).
      */
     public SandboxStatus status() {
-        SandboxStatus status = storedStatus();
-        if (status.hypervisorAlive() && status.containers().stream().anyMatch(runs::unwatched)) {
-            runs.recordUnseenExits();
-            return storedStatus();
+        try (var log = logged()) {
+            SandboxStatus status = storedStatus();
+            if (status.hypervisorAlive() && status.containers().stream().anyMatch(runs::unwatched)) {
+                runs.recordUnseenExits();
+                return storedStatus();
+            }
+            return status;
         }
-        return status;
     }
 
     /**
@@ -114,7 +121,7 @@ public final class Sandbox implements AutoCloseable {
      * VM is still recorded as ended: that needs no guest.
      */
     SandboxStatus storedStatus() {
-        try (var lock = stored.lock(false)) {
+        try (var log = logged(); var lock = stored.lock(false)) {
             SandboxRecord record = stored.load();
             if (record.vm() == null || link.isRunning(record.vm())) {
                 List<ContainerStatus> containers = stored.containerIds().stream()
@@ -130,7 +137,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** The sandbox's containers, in id order. */
     public List<Container> containers() {
-        try (var lock = stored.lock(false)) {
+        try (var log = logged(); var lock = stored.lock(false)) {
             return stored.containerIds().stream().map(cid -> container(stored.containerConfig(cid))).toList();
         }
     }
@@ -138,7 +145,7 @@ public final class Sandbox implements AutoCloseable {
     /** Throws {@link NotFoundException} when the sandbox has no container {@code containerId}. */
     public Container container(String containerId) {
         SandboxIds.check("containerId", containerId);
-        try (var lock = stored.lock(false)) {
+        try (var log = logged(); var lock = stored.lock(false)) {
             return container(stored.containerConfig(containerId));
         }
     }
@@ -149,10 +156,11 @@ public final class Sandbox implements AutoCloseable {
      */
     public Container createContainer(ContainerConfig containerConfig) {
         Objects.requireNonNull(containerConfig, "containerConfig").validate();
-        try (var lock = stored.lock(true)) {
+        try (var log = LogContext.container(id(), containerConfig.id()); var lock = stored.lock(true)) {
             SandboxRecord record = loadIn("create a container", EXEC_STATES);
             launcher.createRecorded(containerConfig, record);
             events.publish(id(), SandboxEvent.Type.CREATE, containerConfig.id(), null);
+            Logs.CONTAINER.info("container created in {} ms", log.elapsedMillis());
             return container(containerConfig);
         }
     }
@@ -164,7 +172,7 @@ public final class Sandbox implements AutoCloseable {
      * running with the containers started before it. A paused sandbox is resumed, not started.
      */
     public void start() {
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             SandboxRecord record = loadIn("start", START_STATES);
             Undo undo = new Undo();
             SandboxRecord running;
@@ -180,6 +188,7 @@ public final class Sandbox implements AutoCloseable {
             events.publish(id(), SandboxEvent.Type.START);
             runs.startAll(running, StartOrder.sorted(config.containers()));
             hooks.poststart(running);
+            Logs.SANDBOX.info("sandbox started in {} ms", log.elapsedMillis());
         }
     }
 
@@ -193,10 +202,14 @@ public final class Sandbox implements AutoCloseable {
     /** Runs a command in the guest (outside any container) to completion. */
     public ExecResult exec(GuestCommand command) {
         Objects.requireNonNull(command, "command").validate();
-        try (var lock = stored.lock(false)) {
+        try (var log = logged(); var lock = stored.lock(false)) {
             SandboxRecord record = loadIn("exec", EXEC_STATES);
             events.publish(id(), SandboxEvent.Type.EXEC_ADDED);
-            return link.call(record, session -> session.runProcess(command));
+            ExecResult result = link.call(record, session -> session.runProcess(command));
+            // the program only: its arguments may hold what a log must not
+            Logs.SANDBOX.info("guest command {} ended with exit code {} in {} ms", command.argv().get(0),
+                    result.exitCode(), log.elapsedMillis());
+            return result;
         }
     }
 
@@ -205,7 +218,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public GuestDetails guestDetails() {
-        try (var lock = stored.lock(false)) {
+        try (var log = logged(); var lock = stored.lock(false)) {
             SandboxRecord record = loadIn("read guest details", EXEC_STATES);
             return link.call(record, AgentSession::guestDetails);
         }
@@ -218,7 +231,7 @@ public final class Sandbox implements AutoCloseable {
      */
     public GuestDetails resizeVcpus(int vcpus) {
         resizer.checkVcpus(vcpus);
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             return resizer.vcpus(loadIn("resize vCPUs", EXEC_STATES), vcpus);
         }
     }
@@ -230,14 +243,14 @@ public final class Sandbox implements AutoCloseable {
      */
     public GuestDetails resizeMemory(int memoryMib) {
         resizer.checkMemory(memoryMib);
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             return resizer.memory(loadIn("resize memory", EXEC_STATES), memoryMib);
         }
     }
 
     /** The current annotations: the config's, changed by {@link #setAnnotations}. */
     public Map<String, String> annotations() {
-        try (var lock = stored.lock(false)) {
+        try (var log = logged(); var lock = stored.lock(false)) {
             return stored.load().annotations();
         }
     }
@@ -245,7 +258,7 @@ public final class Sandbox implements AutoCloseable {
     /** Adds or replaces the given annotations (the others stay) and persists them, in any state. */
     public void setAnnotations(Map<String, String> changes) {
         SandboxConfig.checkAnnotations(Objects.requireNonNull(changes, "changes"));
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             SandboxRecord record = stored.load();
             Map<String, String> merged = new LinkedHashMap<>(record.annotations());
             merged.putAll(changes);
@@ -264,7 +277,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void changeVmState(String operation, SandboxState from, SandboxState target, SandboxEvent.Type event) {
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             SandboxRecord record = loadIn(operation, EnumSet.of(from));
             record.state().moveTo(target, id());
             if (target == SandboxState.PAUSED) {
@@ -274,6 +287,8 @@ public final class Sandbox implements AutoCloseable {
             }
             stored.write(record.withState(target, record.vm()));
             events.publish(id(), event);
+            Logs.SANDBOX.info("sandbox {} in {} ms", target == SandboxState.PAUSED ? "paused" : "resumed",
+                    log.elapsedMillis());
         }
     }
 
@@ -285,7 +300,7 @@ public final class Sandbox implements AutoCloseable {
     /** Stops the VM as {@code mode} says (with {@link StopMode#IMMEDIATE}, QEMU is ended at once). */
     public void stop(StopMode mode) {
         Objects.requireNonNull(mode, "mode");
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             SandboxRecord record = stored.load();
             SandboxState next = record.state().moveTo(SandboxState.STOPPED, id());
             link.endVm(record, mode == StopMode.IMMEDIATE ? Duration.ZERO : STOP_GRACE);
@@ -293,6 +308,7 @@ public final class Sandbox implements AutoCloseable {
             stored.write(record.withState(next, null));
             events.publish(id(), SandboxEvent.Type.STOP);
             hooks.poststop(record);
+            Logs.SANDBOX.info("sandbox stopped in {} ms", log.elapsedMillis());
         }
     }
 
@@ -302,6 +318,8 @@ public final class Sandbox implements AutoCloseable {
      * the sandbox's), and the poststop hooks run. The caller holds the exclusive lock.
      */
     private void recordVmEnded(SandboxRecord record) {
+        Logs.SANDBOX.warn("the VM (QEMU pid {}) ended without a stop: the sandbox and its containers are recorded "
+                + "stopped", record.vm().pid());
         link.endVm(record, Duration.ZERO);
         runs.endedWithVm(false);
         stored.write(record.withState(record.state().moveTo(SandboxState.STOPPED, id()), null));
@@ -314,7 +332,7 @@ public final class Sandbox implements AutoCloseable {
      * every mount and file under its run directory. Needs ready, paused or stopped.
      */
     public void delete() {
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             SandboxRecord record = loadIn("delete", DELETE_STATES);
             link.endVm(record, Duration.ZERO);
             if (record.vm() != null) {
@@ -324,6 +342,7 @@ public final class Sandbox implements AutoCloseable {
             stored.delete();
             containersPoststop.run();
             events.publish(id(), SandboxEvent.Type.DELETE);
+            Logs.SANDBOX.info("sandbox deleted in {} ms", log.elapsedMillis());
         }
     }
 
@@ -338,7 +357,7 @@ public final class Sandbox implements AutoCloseable {
      * whether anything changed.
      */
     boolean reclaim() {
-        try (var lock = stored.lock(true)) {
+        try (var log = logged(); var lock = stored.lock(true)) {
             Optional<SandboxRecord> current = stored.read();
             if (current.isEmpty()) {
                 stored.write(stored.afterReboot());
@@ -363,6 +382,11 @@ public final class Sandbox implements AutoCloseable {
         link.close();
     }
 
+    /** Names this sandbox in the log of the calling thread, and of what it starts, until the scope closes. */
+    private LogContext.Scope logged() {
+        return LogContext.sandbox(id());
+    }
+
     /** A handle on a container of this sandbox, wired to this sandbox's engine. */
     private Container container(ContainerConfig containerConfig) {
         return new Container(containerConfig, stored, link, runs, launcher, events, config.agent().callTimeout());
@@ -383,8 +407,11 @@ public final class Sandbox implements AutoCloseable {
      * this object's agent session, without the lock.
      */
     private void oomKilled(String containerId) {
-        if (stored.readContainer(containerId).isPresent()) {
-            events.publish(id(), SandboxEvent.Type.OOM, containerId, null);
+        try (var log = LogContext.container(id(), containerId)) {
+            if (stored.readContainer(containerId).isPresent()) {
+                Logs.CONTAINER.warn("the kernel killed a process of the container: out of memory");
+                events.publish(id(), SandboxEvent.Type.OOM, containerId, null);
+            }
         }
     }
 }

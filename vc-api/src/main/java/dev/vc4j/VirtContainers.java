@@ -7,6 +7,7 @@ import dev.vc4j.internal.StartOrder;
 import dev.vc4j.internal.Undo;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.Hypervisor;
+import dev.vc4j.spi.LogContext;
 import dev.vc4j.spi.Network;
 import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.SandboxStoreFactory;
@@ -80,7 +81,7 @@ public final class VirtContainers {
         if (store.exists(id)) {
             throw new AlreadyExistsException("sandbox", id);
         }
-        try (var lock = store.lockNew(id)) {
+        try (var log = LogContext.sandbox(id); var lock = store.lockNew(id)) {
             createConfig(config);
             Undo undo = new Undo();
             undo.push("remove the sandbox's directories", () -> store.delete(id));

@@ -18,9 +18,12 @@ import java.util.List;
 /**
  * Runs a container from an OCI bundle (a busybox rootfs made on the host, a config.json written by
  * {@code crun spec}) in a sandbox, prints its output and where the time went, and deletes both.
- * {@code make demo} runs it.
+ * {@code make demo} runs it. vc4j's log goes to stderr at INFO, or with {@code --debug} ({@code make demo DEBUG=1})
+ * at DEBUG: see logback.xml beside it.
  */
 public final class Demo {
+    /** What logback.xml reads for vc4j's level; set before the first logger is made. */
+    private static final String LOG_LEVEL_PROPERTY = "vc4j.log";
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** crun spec makes the root read-only: the write fails. */
     private static final List<String> COMMAND = List.of("sh", "-c", "echo hello from container $(hostname), in a VM;"
@@ -30,6 +33,13 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
+        for (String arg : args) {
+            if (!arg.equals("--debug")) {
+                System.err.println("usage: Demo [--debug]");
+                System.exit(2);
+            }
+            System.setProperty(LOG_LEVEL_PROPERTY, "DEBUG");
+        }
         Path bundle = DemoBundle.make(Files.createTempDirectory("vc4j-demo-bundle"), COMMAND);
         try {
             run(bundle);
@@ -41,7 +51,7 @@ public final class Demo {
     private static void run(Path bundle) throws Exception {
         VirtContainers vc = VirtContainers.create();
         String id = "demo-" + ProcessHandle.current().pid();
-        ContainerConfig config = DemoBundle.containerConfig(bundle, "demo");
+        ContainerConfig config = ContainerConfig.fromBundle(bundle).id("demo").build();
 
         long started = System.nanoTime();
         Sandbox sandbox = vc.createSandbox(SandboxConfig.builder().id(id).build());

@@ -54,22 +54,6 @@ final class DemoBundle {
         return bundle;
     }
 
-    /**
-     * The container of the bundle, from its config.json's {@code process.args}, {@code process.env},
-     * {@code root.path} and {@code root.readonly}: what {@code ContainerConfig.fromBundle(bundle)} reads in full.
-     */
-    static ContainerConfig containerConfig(Path bundle, String id) throws IOException {
-        JsonNode spec = JSON.readTree(bundle.resolve("config.json").toFile());
-        Cmd.Builder cmd = Cmd.builder().args(strings(spec.path("process").path("args")).toArray(String[]::new));
-        for (String variable : strings(spec.path("process").path("env"))) {
-            String[] nameAndValue = variable.split("=", 2);
-            cmd.env(nameAndValue[0], nameAndValue.length == 2 ? nameAndValue[1] : "");
-        }
-        Rootfs rootfs = Rootfs.directory(bundle.resolve(spec.path("root").path("path").asText()));
-        return ContainerConfig.builder().id(id).cmd(cmd.build())
-                .rootfs(spec.path("root").path("readonly").asBoolean() ? rootfs.readOnly() : rootfs).build();
-    }
-
     /** Removes the bundle and everything in it. */
     static void remove(Path bundle) throws IOException {
         try (Stream<Path> walk = Files.walk(bundle)) {
@@ -77,12 +61,6 @@ final class DemoBundle {
                 Files.delete(p);
             }
         }
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        array.forEach(v -> values.add(v.asText()));
-        return values;
     }
 
     /** Runs a host tool in {@code dir} and returns its output; it must succeed within {@link #TOOL_TIMEOUT}. */

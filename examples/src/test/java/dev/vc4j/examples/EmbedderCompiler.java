@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.Sandbox;
+import org.slf4j.LoggerFactory;
 
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -55,9 +56,9 @@ final class EmbedderCompiler {
         return locationOf(Sandbox.class);
     }
 
-    /** vc-api and the modules it requires (Jackson's, for the OCI spec model), as an embedder's module path. */
+    /** vc-api and the modules it requires (Jackson's for the OCI spec model, slf4j's), as an embedder's module path. */
     static String modulePath() {
-        return Stream.of(Sandbox.class, ObjectMapper.class, JsonParser.class, JsonInclude.class)
+        return Stream.of(Sandbox.class, ObjectMapper.class, JsonParser.class, JsonInclude.class, LoggerFactory.class)
                 .map(EmbedderCompiler::locationOf).map(Path::toString).collect(Collectors.joining(File.pathSeparator));
     }
 

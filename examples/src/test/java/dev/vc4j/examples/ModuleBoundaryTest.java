@@ -4,6 +4,7 @@ import dev.vc4j.examples.EmbedderCompiler.CompileError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * vc-api's module exports the API, the OCI model and the SPI, not the engine: an embedder's module that requires
- * it is compiled here against vc-api (and the Jackson modules it requires) on the module path, as the embedder's
- * build would.
+ * it is compiled here against vc-api (and the Jackson and slf4j modules it requires) on the module path, as the
+ * embedder's build would.
  */
 class ModuleBoundaryTest {
     @TempDir

@@ -6,9 +6,13 @@ import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NotFoundException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.proto.AgentServiceGrpc;
+import dev.vc4j.spi.GuestText;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -18,9 +22,12 @@ import java.util.function.Function;
 /**
  * Unary calls on one channel: a deadline on each, retries on UNAVAILABLE for the calls that may run twice,
  * and the agent's errors turned into vc-api's exceptions from their structure (agent.proto's AgentError and the
- * google.rpc details beside it), never from their text.
+ * google.rpc details beside it), never from their text. Each call is a debug line with its name, outcome and
+ * duration (never its arguments); a call that is retried is a warning.
  */
 final class AgentCalls {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent.rpc");
+
     /** Whether a call may run twice without harm; only those are retried. */
     enum Retry { IDEMPOTENT, ONCE }
 
@@ -35,27 +42,41 @@ final class AgentCalls {
 
     <T> T call(String rpc, Duration deadline, Retry retry,
             Function<AgentServiceGrpc.AgentServiceBlockingStub, T> call) {
-        long end = System.nanoTime() + deadline.toNanos();
+        long started = System.nanoTime();
+        long end = started + deadline.toNanos();
         Duration backoff = FIRST_BACKOFF;
         while (true) {
             long left = end - System.nanoTime();
             try {
-                return call.apply(stub(Duration.ofNanos(Math.max(1, left))));
+                T reply = call.apply(stub(Duration.ofNanos(Math.max(1, left))));
+                LOG.debug("{} answered in {} ms", rpc, millisSince(started));
+                return reply;
             } catch (StatusRuntimeException e) {
+                // a channel this session closed stays closed: its calls fail at once rather than until the deadline
                 boolean again = retry == Retry.IDEMPOTENT && e.getStatus().getCode() == Status.Code.UNAVAILABLE
-                        && end - System.nanoTime() > backoff.toNanos();
+                        && !channel.isShutdown() && end - System.nanoTime() > backoff.toNanos();
                 if (!again) {
+                    LOG.debug("{} failed after {} ms: {} {}", rpc, millisSince(started), e.getStatus().getCode(),
+                            GuestText.bounded(e.getStatus().getDescription(), GuestText.TEXT_MAX));
                     throw translate(rpc, deadline, e);
                 }
+                // one warning a call; the retries after the first are the same story
+                LOG.atLevel(backoff.equals(FIRST_BACKOFF) ? Level.WARN : Level.DEBUG).log(
+                        "{} found the agent unreachable after {} ms: retrying in {} ms", rpc, millisSince(started),
+                        backoff.toMillis());
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
 
-    AgentServiceGrpc.AgentServiceBlockingStub stub(Duration deadline) {
+    private AgentServiceGrpc.AgentServiceBlockingStub stub(Duration deadline) {
         return AgentServiceGrpc.newBlockingStub(channel).withWaitForReady()
                 .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    static long millisSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     private static void sleep(Duration d) {

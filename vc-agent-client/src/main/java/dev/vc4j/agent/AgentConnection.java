@@ -1,5 +1,8 @@
 package dev.vc4j.agent;
 
+import dev.vc4j.spi.GuestText;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Logger;
 import dev.vc4j.AgentException;
 import dev.vc4j.VcException;
 import dev.vc4j.VcTimeoutException;
@@ -23,7 +26,7 @@ import java.util.function.Consumer;
  * before the handshake has succeeded, so not a byte of gRPC reaches a connection that is not this one's.
  */
 final class AgentConnection {
-    private static final System.Logger LOG = System.getLogger(AgentConnection.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent");
     private static final long CONNECT_RETRY_MILLIS = 20;
 
     private final Channel local;
@@ -119,7 +122,7 @@ final class AgentConnection {
                 spliceWhenReady((String) f.getNow());
             } else if (connected.isSuccess()) {
                 // A failed handshake ends this connection: the gRPC channel reconnects with a fresh hello.
-                LOG.log(System.Logger.Level.DEBUG, "no handshake with the agent at " + endpoint, f.cause());
+                LOG.debug("no handshake with the agent at {}", endpoint, f.cause());
                 report(f.cause());
                 close();
             }
@@ -128,7 +131,7 @@ final class AgentConnection {
 
     private void retry(Throwable failure) {
         VcException obstacle = endpoint.connectFailure(failure, attemptTimeout);
-        LOG.log(System.Logger.Level.DEBUG, "no connection to the agent at " + endpoint, obstacle);
+        LOG.debug("no connection to the agent at {}", endpoint, obstacle);
         if (deadline - System.nanoTime() <= 0) {
             giveUp(obstacle);
             return;
@@ -149,7 +152,7 @@ final class AgentConnection {
             return;
         }
         report(null);
-        LOG.log(System.Logger.Level.DEBUG, "agent {0} at {1} answered the handshake", agentVersion, endpoint);
+        LOG.debug("agent {} at {} answered the handshake", GuestText.bounded(agentVersion, GuestText.NAME_MAX), endpoint);
         Channel spliced = agent;
         // On the local channel's own loop, in a task after its registration: the handler is in place at once, and
         // the first read can come no sooner. From here, the handler would only be pending on that loop for a

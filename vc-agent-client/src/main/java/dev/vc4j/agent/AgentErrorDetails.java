@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ResourceInfo;
 import dev.vc4j.agent.proto.AgentError;
+import dev.vc4j.spi.GuestText;
 import io.grpc.protobuf.StatusProto;
 
 import java.util.Optional;

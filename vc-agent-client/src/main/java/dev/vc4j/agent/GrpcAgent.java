@@ -8,6 +8,8 @@ import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentChannel;
 import dev.vc4j.spi.AgentSession;
 import io.grpc.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeoutException;
  * instance, run on the same two event loop threads ({@link AgentEventLoops}): a session or reconnect adds none.
  */
 public final class GrpcAgent implements Agent {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent.rpc");
     // How often the VM's liveness is checked while the agent has not answered yet.
     private static final long LIVENESS_INTERVAL_MILLIS = 100;
 
@@ -59,9 +62,11 @@ public final class GrpcAgent implements Agent {
                 throw new VcTimeoutException("connect to the agent at " + socket, timeout,
                         session.connectObstacle().orElse(lastCause));
             }
+            long started = System.nanoTime();
             Future<CheckResponse> check = session.checkAsync(Duration.ofNanos(left));
             try {
                 CheckResponse response = await(check, vmLiveness);
+                LOG.debug("Check answered {} in {} ms", response.getStatus(), AgentCalls.millisSince(started));
                 if (response.getStatus() == CheckResponse.ServingStatus.SERVING) {
                     return;
                 }
@@ -69,6 +74,7 @@ public final class GrpcAgent implements Agent {
             } catch (ExecutionException e) {
                 RuntimeException failure = AgentCalls.translate("Check", Duration.ofNanos(left), e.getCause());
                 Status.Code code = Status.fromThrowable(e.getCause()).getCode();
+                LOG.debug("Check failed after {} ms: {}", AgentCalls.millisSince(started), code);
                 // UNAVAILABLE: the connection broke and will be retried; DEADLINE_EXCEEDED: the loop's deadline.
                 if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
                     throw failure;

@@ -31,7 +31,6 @@ import dev.vc4j.spi.ProcessStatus;
 import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StreamChunk;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.local.LocalAddress;
@@ -168,12 +167,7 @@ final class GrpcAgentSession implements AgentSession {
         }
         // The agent answers when it has killed the process at its timeout; the margin covers the answer's trip.
         Duration deadline = processTimeout.plus(config.callTimeout());
-        RunProcessResponse r;
-        try {
-            r = calls.stub(deadline).runProcess(request.build());
-        } catch (StatusRuntimeException e) {
-            throw AgentCalls.translate("RunProcess", deadline, e);
-        }
+        RunProcessResponse r = calls.call("RunProcess", deadline, Retry.ONCE, s -> s.runProcess(request.build()));
         return new ExecResult(r.getExitCode(), r.getSignal(), r.getStdout().toByteArray(), r.getStderr().toByteArray(),
                 r.getTimedOut(), r.getStdoutTruncated(), r.getStderrTruncated());
     }

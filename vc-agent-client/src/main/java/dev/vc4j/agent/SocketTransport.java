@@ -1,5 +1,7 @@
 package dev.vc4j.agent;
 
+import org.slf4j.LoggerFactory;
+import org.slf4j.Logger;
 import dev.vc4j.AgentException;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
@@ -20,7 +22,7 @@ import java.util.Optional;
  * native library cannot load (another architecture), NIO, which has unix sockets but no vsock.
  */
 final class SocketTransport {
-    private static final System.Logger LOG = System.getLogger(SocketTransport.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent");
     private static final SocketTransport DETECTED = detect();
 
     /** Null for epoll; for NIO, why epoll is not used. */
@@ -52,7 +54,7 @@ final class SocketTransport {
         Throwable cause = Epoll.unavailabilityCause();
         String reason = "Netty's native epoll transport does not load on " + System.getProperty("os.name") + "/"
                 + System.getProperty("os.arch") + " (" + cause + ")";
-        LOG.log(System.Logger.Level.WARNING, reason + ": the agent's unix socket goes through NIO, vsock is unavailable");
+        LOG.warn("{}: the agent's unix socket goes through NIO, vsock is unavailable", reason);
         return nio(reason);
     }
 

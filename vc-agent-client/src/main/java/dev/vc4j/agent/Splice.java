@@ -1,5 +1,7 @@
 package dev.vc4j.agent;
 
+import org.slf4j.LoggerFactory;
+import org.slf4j.Logger;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -13,7 +15,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * Each of the two channels has one, pointing at the other; the two may run on different event loops.
  */
 final class Splice extends ChannelInboundHandlerAdapter {
-    private static final System.Logger LOG = System.getLogger(Splice.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent");
 
     private final Channel other;
 
@@ -50,7 +52,7 @@ final class Splice extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, "the relay channel " + ctx.channel() + " failed", cause);
+        LOG.debug("the relay channel {} failed", ctx.channel(), cause);
         ctx.close();
     }
 }

@@ -10,6 +10,7 @@ import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NotFoundException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.proto.AgentError;
+import dev.vc4j.spi.GuestText;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -136,6 +136,19 @@ class HostModeAgentTest extends HostModeFixture {
         assertTrue(tookMillis < 1000, "the call failed " + tookMillis + " ms after close");
     }
 
+    /** A call that may run twice is retried while the agent is unreachable, but never on a closed session. */
+    @Test
+    void aRetriedCallOnAClosedSessionFailsAtOnce() {
+        session = connect();
+        session.close();
+        long started = System.nanoTime();
+        AgentException e = assertThrows(AgentException.class,
+                () -> session.waitProcess("no-such-ctr", "", Duration.ofSeconds(10)));
+        assertEquals(ErrorCode.AGENT_UNREACHABLE, e.code());
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(tookMillis < 1000, "the call failed " + tookMillis + " ms after it began");
+    }
+
     @Test
     void aStalledAgentIsATimeoutNamingTheRpc() throws Exception {
         session = new GrpcAgent().connect(agent.socket(), new AgentConfig(Duration.ofMillis(500)), CONNECT_TIMEOUT, () -> { });

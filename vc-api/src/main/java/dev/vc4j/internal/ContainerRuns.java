@@ -11,6 +11,7 @@ import dev.vc4j.SandboxEvent;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
+import dev.vc4j.spi.LogContext;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessStatus;
 import dev.vc4j.spi.SandboxRecord;
@@ -33,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * the agent, which keeps exit statuses, when its status is read.
  */
 public final class ContainerRuns {
-    private static final System.Logger LOG = System.getLogger(ContainerRuns.class.getName());
     /** One wait of a waiter; a long-running container costs one call per slice. */
     private static final Duration WAIT_SLICE = Duration.ofSeconds(30);
     private static final String INIT = "";
@@ -62,6 +62,20 @@ public final class ContainerRuns {
      * the sandbox's exclusive lock and has checked the state and the dependencies.
      */
     public void start(ContainerConfig config, SandboxRecord sandboxRecord, ContainerRecord record, int restartCount) {
+        try (var log = LogContext.container(stored.id(), config.id())) {
+            startRun(config, sandboxRecord, record, restartCount);
+            if (restartCount == 0) {
+                Logs.CONTAINER.info("container started in {} ms", log.elapsedMillis());
+            } else {
+                Logs.CONTAINER.info("container started again by its restart policy in {} ms (restart {})",
+                        log.elapsedMillis(), restartCount);
+            }
+        }
+    }
+
+    /** The waiter it starts names the container in its log lines. */
+    private void startRun(ContainerConfig config, SandboxRecord sandboxRecord, ContainerRecord record,
+            int restartCount) {
         String id = config.id();
         AgentSession agent = link.session(sandboxRecord);
         if (record.status().state() == ContainerState.STOPPED) {
@@ -81,14 +95,13 @@ public final class ContainerRuns {
         launcher.hooks().started(config, sandboxRecord.vm().pid());
         String run = run(id, startedAt);
         watched.add(run);
-        Thread waiter = new Thread(() -> {
+        Thread waiter = LogContext.daemonThread("vc4j-exit-" + stored.id() + "-" + id, () -> {
             try {
                 awaitExit(agent, id, startedAt);
             } finally {
                 watched.remove(run);
             }
-        }, "vc4j-exit-" + stored.id() + "-" + id);
-        waiter.setDaemon(true);
+        });
         waiter.start();
     }
 
@@ -153,7 +166,7 @@ public final class ContainerRuns {
                 }
             }
         } catch (AgentException | HypervisorException | VcTimeoutException e) {
-            LOG.log(System.Logger.Level.DEBUG, "the exits of sandbox " + stored.id() + " could not be looked up", e);
+            Logs.CONTAINER.debug("the containers' exits could not be looked up: {}", Logs.failure(e));
             return;
         }
         if (!records.isEmpty()) {
@@ -178,6 +191,9 @@ public final class ContainerRuns {
         }
         ContainerRecord stopped = ContainerRecords.exited(current.get(), exit, Instant.now());
         stored.writeContainer(stopped);
+        try (var log = LogContext.container(stored.id(), id)) {
+            Logs.CONTAINER.info("container exited with code {}", exit.exitCode());
+        }
         // an OOM kill was published as it happened (oomKilled): the status keeps it, no second event
         events.publish(stored.id(), SandboxEvent.Type.EXIT, id, exit.exitCode());
         return Optional.of(stopped);
@@ -197,7 +213,7 @@ public final class ContainerRuns {
         try (var lock = stored.lock(true)) {
             ended(id, startedAt, exit);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "recording the exit of container " + id + " failed", e);
+            Logs.CONTAINER.warn("recording the container's exit failed: {}", Logs.failure(e));
         }
     }
 
@@ -216,6 +232,9 @@ public final class ContainerRuns {
             if (c.status().state() != ContainerState.STOPPED) {
                 ContainerRecord ended = ContainerRecords.killedWithVm(c, now);
                 stored.writeContainer(byUser ? ContainerRecords.askedToStop(ended) : ended);
+                try (var log = LogContext.container(stored.id(), cid)) {
+                    Logs.CONTAINER.info("container ended with its VM");
+                }
                 events.publish(stored.id(), SandboxEvent.Type.EXIT, cid, ended.status().exitCode());
             }
         }

@@ -3,6 +3,7 @@ package dev.vc4j.internal;
 import dev.vc4j.SandboxEvent;
 import dev.vc4j.SandboxEventListener;
 import dev.vc4j.VirtContainers;
+import dev.vc4j.spi.LogContext;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +18,6 @@ import java.util.concurrent.Executors;
  * order its changes were made. Events of changes made by other processes are not seen here.
  */
 public final class Events {
-    private static final System.Logger LOG = System.getLogger(Events.class.getName());
-
     /** {@code sandboxId} null: every sandbox. */
     private record Subscription(String sandboxId, SandboxEventListener listener) {
     }
@@ -58,16 +57,16 @@ public final class Events {
             }
         }
         if (!targets.isEmpty()) {
-            deliverer.execute(() -> targets.forEach(listener -> deliver(listener, event)));
+            deliverer.execute(LogContext.carried(() -> targets.forEach(listener -> deliver(listener, event))));
         }
     }
 
-    /** A failing listener must not stop the others from hearing about the event. */
+    /** A failing listener must not stop the others from hearing about the event. Its exception is the embedder's. */
     private static void deliver(SandboxEventListener listener, SandboxEvent event) {
         try {
             listener.onEvent(event);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "event listener failed on " + event, e);
+            Logs.EVENTS.warn("an event listener failed on {}", event, e);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.Hypervisor;
+import dev.vc4j.spi.LogContext;
 import dev.vc4j.spi.Network;
 import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.SandboxRecord;
@@ -101,7 +102,7 @@ public final class GuestLink {
                 left.isNegative() ? Duration.ZERO : left, () -> requireAlive(started));
         undo.push("close the agent connection", session::close);
         // A VM that dies mid-call must fail the call now, not at its deadline.
-        started.onExit(session::close);
+        started.onExit(LogContext.carried(session::close));
         vm = started;
         useAgent(session);
         watch(started);
@@ -152,7 +153,7 @@ public final class GuestLink {
             // each connection starts with a fresh handshake, so stale bytes of an earlier one are discarded
             AgentSession session = agentDriver.connect(current.agentChannel(), config.agent(), connectTimeout,
                     () -> requireAlive(current));
-            current.onExit(session::close);
+            current.onExit(LogContext.carried(session::close));
             useAgent(session);
         }
         try {
@@ -219,14 +220,19 @@ public final class GuestLink {
         }
     }
 
-    /** Tells {@link #endedUnasked} when {@code held} ends, unless this link ended it (stop, delete, undone boot). */
+    /**
+     * Tells {@link #endedUnasked} when {@code held} ends, unless this link ended it (stop, delete, undone boot); on
+     * the driver's thread, which logs for the sandbox.
+     */
     private void watch(Vm held) {
         VmRecord watched = held.record();
-        held.onExit(() -> {
-            if (!watched.equals(ended)) {
-                endedUnasked.accept(watched);
+        held.onExit(LogContext.carried(() -> {
+            try (var log = LogContext.sandbox(config.id())) { // attached by a call that may name a container
+                if (!watched.equals(ended)) {
+                    endedUnasked.accept(watched);
+                }
             }
-        });
+        }));
     }
 
     private void useAgent(AgentSession session) {

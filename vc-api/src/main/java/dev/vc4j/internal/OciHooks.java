@@ -8,6 +8,7 @@ import dev.vc4j.SandboxState;
 import dev.vc4j.VcException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.oci.State;
+import dev.vc4j.spi.LogContext;
 import dev.vc4j.spi.SandboxRecord;
 
 import java.io.IOException;
@@ -24,10 +25,10 @@ import java.util.function.Consumer;
  * Runs a sandbox's host-side hooks (see {@link Hooks}) as an OCI runtime does: each one in turn, with the
  * sandbox's OCI state as JSON on its stdin, its configured environment only, and killed when its timeout
  * expires. A hook fails when it cannot be run, exits with a status other than 0, or times out. Callers hold
- * the sandbox's exclusive lock.
+ * the sandbox's exclusive lock. The log names a hook by its path, with how it ended: never its arguments, its
+ * environment or its output (which may echo the state's annotations).
  */
 public final class OciHooks {
-    private static final System.Logger LOG = System.getLogger(OciHooks.class.getName());
     /** How much of a failed hook's output its error carries. */
     private static final int OUTPUT_TAIL = 2000;
 
@@ -46,7 +47,7 @@ public final class OciHooks {
 
     /** Once the VM and agent of {@code running} are up, before any container starts: the first failure is thrown. */
     public void prestart(SandboxRecord running) {
-        runAll(hooks.prestart(), state(running, State.CREATED));
+        runAll("prestart", hooks.prestart(), state(running, State.CREATED));
     }
 
     /** Once the sandbox runs: a failure is a warning and a {@link SandboxEvent.Type#HOOK_FAILED} event. */
@@ -71,34 +72,32 @@ public final class OciHooks {
     }
 
     /** Runs {@code hooks} in order; the first failure ends the run and is thrown. */
-    static void runAll(List<Hook> hooks, String stateJson) {
+    static void runAll(String stage, List<Hook> hooks, String stateJson) {
         for (Hook hook : hooks) {
-            run(hook, stateJson);
+            run(stage, hook, stateJson);
         }
     }
 
-    /**
-     * Runs every one of {@code hooks} whatever the others do: a failure is logged as a warning and handed
-     * to {@code onFailure}.
-     */
+    /** Runs every one of {@code hooks} whatever the others do: a failure is handed to {@code onFailure}. */
     static void runEach(String stage, List<Hook> hooks, String stateJson, Consumer<VcException> onFailure) {
         for (Hook hook : hooks) {
             try {
-                run(hook, stateJson);
+                run(stage, hook, stateJson);
             } catch (HookException | VcTimeoutException e) {
-                LOG.log(System.Logger.Level.WARNING, stage + " " + e.getMessage());
                 onFailure.accept(e);
             }
         }
     }
 
-    static void run(Hook hook, String stateJson) {
+    /** {@code stage}: prestart, poststart or poststop, for the log. */
+    static void run(String stage, Hook hook, String stateJson) {
         List<String> command = new ArrayList<>();
         command.add(hook.path().toString());
         if (hook.args().size() > 1) {
             command.addAll(hook.args().subList(1, hook.args().size())); // args[0] is argv[0]: the JDK passes the path
         }
         Path output = null;
+        long started = System.nanoTime();
         try {
             output = Files.createTempFile("vc4j-hook", ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -112,6 +111,8 @@ public final class OciHooks {
             try {
                 feed(process, stateJson);
                 if (!process.waitFor(hook.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                    Logs.HOOKS.warn("{} hook {} timed out after {} ms and is killed", stage, hook.path(),
+                            hook.timeout().toMillis());
                     throw new VcTimeoutException("hook " + hook.path(), hook.timeout(), null);
                 }
             } finally {
@@ -121,11 +122,17 @@ public final class OciHooks {
                     process.waitFor();
                 }
             }
+            long millis = (System.nanoTime() - started) / 1_000_000;
             if (process.exitValue() != 0) {
+                Logs.HOOKS.warn("{} hook {} exited with status {} after {} ms", stage, hook.path(),
+                        process.exitValue(), millis);
                 throw new HookException(hook.path(), "exited with status " + process.exitValue() + ": "
                         + tail(output), null);
             }
+            Logs.HOOKS.debug("{} hook {} ran in {} ms", stage, hook.path(), millis);
         } catch (IOException e) {
+            // the JDK's message names the program, not its arguments
+            Logs.HOOKS.warn("{} hook {} cannot be run: {}", stage, hook.path(), e.getMessage());
             throw new HookException(hook.path(), "cannot be run: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -140,14 +147,13 @@ public final class OciHooks {
      * also exit without reading: the broken pipe is no failure of its own.
      */
     private static void feed(Process process, String stateJson) {
-        Thread writer = new Thread(() -> {
+        Thread writer = LogContext.daemonThread("vc4j-hook-stdin", () -> {
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(stateJson.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "a hook did not read its state: " + e.getMessage());
+                Logs.HOOKS.debug("a hook did not read its state: {}", e.getMessage());
             }
-        }, "vc4j-hook-stdin");
-        writer.setDaemon(true);
+        });
         writer.start();
     }
 
@@ -161,7 +167,7 @@ public final class OciHooks {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "cannot remove " + file + ": " + e.getMessage());
+                Logs.HOOKS.debug("cannot remove {}: {}", file, e.getMessage());
             }
         }
     }

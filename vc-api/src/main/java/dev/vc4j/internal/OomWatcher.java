@@ -1,6 +1,7 @@
 package dev.vc4j.internal;
 
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.LogContext;
 
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -12,7 +13,6 @@ import java.util.function.Consumer;
  * when the session fails (closed, or its VM gone) or at {@link #stop()}.
  */
 final class OomWatcher {
-    private static final System.Logger LOG = System.getLogger(OomWatcher.class.getName());
     /** One poll; an idle sandbox costs one call per slice. */
     private static final Duration POLL_SLICE = Duration.ofSeconds(30);
     /** A closed session fails its pending poll within milliseconds; this only bounds a stuck one. */
@@ -22,8 +22,11 @@ final class OomWatcher {
     private volatile boolean stopped;
 
     private OomWatcher(String sandboxId, AgentSession agent, Consumer<String> oomKilled) {
-        thread = new Thread(() -> poll(agent, oomKilled), "vc4j-oom-" + sandboxId);
-        thread.setDaemon(true);
+        thread = LogContext.daemonThread("vc4j-oom-" + sandboxId, () -> {
+            try (var log = LogContext.sandbox(sandboxId)) { // started by a call that may name a container
+                poll(agent, oomKilled);
+            }
+        });
     }
 
     /** Starts watching {@code agent}: {@code oomKilled} gets the id of each container with an OOM kill. */
@@ -40,7 +43,7 @@ final class OomWatcher {
                 containerId = agent.awaitOomEvent(POLL_SLICE).orElse(null);
             } catch (RuntimeException e) {
                 if (!stopped) {
-                    LOG.log(System.Logger.Level.DEBUG, "OOM watch of " + thread.getName() + " ended", e);
+                    Logs.CONTAINER.debug("the OOM watch ended: {}", Logs.failure(e));
                 }
                 return; // the session closed or its VM is gone: a new session gets a new watcher
             }
@@ -48,8 +51,8 @@ final class OomWatcher {
                 try {
                     oomKilled.accept(containerId);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "publishing the OOM kill of container " + containerId
-                            + " failed", e);
+                    Logs.CONTAINER.warn("publishing the OOM kill in container {} failed: {}", containerId,
+                            Logs.failure(e));
                 }
             }
         }

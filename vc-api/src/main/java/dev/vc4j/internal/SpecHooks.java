@@ -27,7 +27,6 @@ import java.util.function.Predicate;
  * one whose program is not there is logged and left out, as crun would otherwise fail the create.
  */
 public final class SpecHooks {
-    private static final System.Logger LOG = System.getLogger(SpecHooks.class.getName());
 
     private final StoredSandbox stored;
     private final Events events;
@@ -67,7 +66,7 @@ public final class SpecHooks {
             if (exists.test(hooks.get(i).path())) {
                 kept.add(hooks.get(i));
             } else {
-                LOG.log(System.Logger.Level.WARNING, "container " + id + ": hooks." + stage + "[" + i + "] "
+                Logs.HOOKS.warn("container " + id + ": hooks." + stage + "[" + i + "] "
                         + hooks.get(i).path() + " is not in the " + (stage.equals("createContainer") ? "guest"
                         : "container's rootfs") + ": not run");
             }
@@ -81,7 +80,7 @@ public final class SpecHooks {
         if (hooks != null) {
             List<Hook> all = new ArrayList<>(host(hooks.prestart()));
             all.addAll(host(hooks.createRuntime()));
-            OciHooks.runAll(all, state(config, State.CREATING, vmPid));
+            OciHooks.runAll("prestart and createRuntime", all, state(config, State.CREATING, vmPid));
         }
     }
 
@@ -113,7 +112,7 @@ public final class SpecHooks {
             try {
                 configs.add(stored.containerConfig(id));
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "the poststop hooks of container " + id + " cannot be read", e);
+                Logs.HOOKS.warn("the poststop hooks of container {} cannot be read: {}", id, Logs.failure(e));
             }
         }
         return () -> configs.forEach(c -> deleted(c, 0));

@@ -18,11 +18,16 @@ public final class Undo {
     }
 
     public void runAll(Throwable failure) {
+        if (!steps.isEmpty()) {
+            Logs.SANDBOX.warn("undoing what was done after a failure ({}): {} step(s)", Logs.kind(failure),
+                    steps.size());
+        }
         while (!steps.isEmpty()) {
             Step step = steps.pop();
             try {
                 step.action().run();
             } catch (RuntimeException e) {
+                Logs.SANDBOX.warn("undo failed: {}: {}", step.what(), Logs.kind(e));
                 failure.addSuppressed(new IllegalStateException("undo failed: " + step.what(), e));
             }
         }

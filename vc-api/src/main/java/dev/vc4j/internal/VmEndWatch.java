@@ -16,8 +16,6 @@ import java.util.function.Consumer;
  * in any process. Either way the sandbox records the end under its exclusive lock.
  */
 public final class VmEndWatch {
-    private static final System.Logger LOG = System.getLogger(VmEndWatch.class.getName());
-
     private final StoredSandbox stored;
     /** Records the end of the VM of the record it gets; called with the exclusive lock held. */
     private final Consumer<SandboxRecord> recordEnded;
@@ -40,7 +38,7 @@ public final class VmEndWatch {
         } catch (NotFoundException deleted) {
             // deleted meanwhile: nothing left to record
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "recording the end of the VM of sandbox " + stored.id() + " failed", e);
+            Logs.SANDBOX.warn("recording the end of the sandbox's VM failed: {}", Logs.failure(e));
         }
     }
 }

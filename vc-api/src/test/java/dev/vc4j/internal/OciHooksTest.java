@@ -47,7 +47,7 @@ class OciHooksTest {
         Hook first = script("first", "echo \"first $1 HOME=$HOME\" >> " + log + "; cat > " + dir.resolve("stdin"));
         Hook second = script("second", "echo \"second $GREETING\" >> " + log, List.of("GREETING=hi=there"), null);
 
-        OciHooks.runAll(List.of(first, second), STATE);
+        OciHooks.runAll("prestart", List.of(first, second), STATE);
 
         assertEquals("first first-arg HOME=\nsecond hi=there\n", Files.readString(log));
         assertEquals("{\"ociVersion\":\"1.0.2\",\"id\":\"sb\",\"status\":\"created\",\"pid\":4242,"
@@ -60,7 +60,8 @@ class OciHooksTest {
         Hook failing = script("failing", "echo 'no network for you' >&2; exit 3");
         Hook after = script("after", "echo ran >> " + log);
 
-        HookException e = assertThrows(HookException.class, () -> OciHooks.runAll(List.of(failing, after), STATE));
+        HookException e = assertThrows(HookException.class,
+                () -> OciHooks.runAll("prestart", List.of(failing, after), STATE));
 
         assertEquals(failing.path(), e.hook());
         assertEquals(ErrorCode.HOOK_FAILED, e.code());
@@ -87,7 +88,7 @@ class OciHooksTest {
         Hook slow = script("slow", "sleep 60 & echo $$ $! > " + pids + "; wait", List.of(), Duration.ofMillis(500));
         long started = System.nanoTime();
 
-        VcTimeoutException e = assertThrows(VcTimeoutException.class, () -> OciHooks.run(slow, STATE));
+        VcTimeoutException e = assertThrows(VcTimeoutException.class, () -> OciHooks.run("prestart", slow, STATE));
 
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(millis >= 500 && millis < 5000, millis + " ms");
@@ -108,6 +109,6 @@ class OciHooksTest {
 
     @Test
     void aHookThatDoesNotReadItsStdinStillSucceeds() throws IOException {
-        OciHooks.runAll(List.of(script("quiet", "exit 0")), "x".repeat(1 << 20));
+        OciHooks.runAll("prestart", List.of(script("quiet", "exit 0")), "x".repeat(1 << 20));
     }
 }

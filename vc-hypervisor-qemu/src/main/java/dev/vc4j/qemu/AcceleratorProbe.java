@@ -2,6 +2,8 @@ package dev.vc4j.qemu;
 
 import dev.vc4j.Accelerator;
 import dev.vc4j.HypervisorConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,16 +12,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Decides between KVM and TCG by trying: a /dev/kvm that opens is no proof, since on hosts with a
  * paravirtual KVM a stock kernel hangs. The probe boots the guest kernel with {@code vc4j.probe=1}, which
  * makes the guest's init print a marker and power off. The answer is cached per host (until reboot) and
- * per kernel file.
+ * per kernel file. Falling back to TCG is a warning once per JVM, then a debug line per VM.
  */
 final class AcceleratorProbe {
     static final String MARKER = "vc4j-init: probe-ok";
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.qemu");
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+    private static final AtomicBoolean FALLBACK_TOLD = new AtomicBoolean();
 
     private AcceleratorProbe() {
     }
@@ -29,12 +34,12 @@ final class AcceleratorProbe {
             return config.accelerator();
         }
         if (!kvmDeviceUsable()) {
-            return Accelerator.TCG;
+            return fallBack("/dev/kvm is missing or not readable and writable");
         }
         Path cache = hostCache.resolve("kvm-probe-" + cacheKey(config.qemuBinary(), config.kernel()));
         try {
             if (Files.exists(cache)) {
-                return Accelerator.valueOf(Files.readString(cache).strip());
+                return told(Accelerator.valueOf(Files.readString(cache).strip()));
             }
         } catch (IOException | IllegalArgumentException e) {
             // an unreadable cache is probed again
@@ -46,7 +51,24 @@ final class AcceleratorProbe {
         } catch (IOException e) {
             // without a cache the next sandbox probes again: slower, still right
         }
-        return answer;
+        return told(answer);
+    }
+
+    /** The probe's answer, cached or new; a TCG answer is a fallback. */
+    private static Accelerator told(Accelerator probed) {
+        return probed == Accelerator.KVM ? probed
+                : fallBack("a probe boot under KVM did not reach the guest's init within " + PROBE_TIMEOUT.toMillis()
+                        + " ms");
+    }
+
+    private static Accelerator fallBack(String reason) {
+        String line = "KVM is not usable ({}): the guest runs under TCG, several times slower";
+        if (FALLBACK_TOLD.compareAndSet(false, true)) {
+            LOG.warn(line, reason);
+        } else {
+            LOG.debug(line, reason);
+        }
+        return Accelerator.TCG;
     }
 
     private static boolean kvmDeviceUsable() {

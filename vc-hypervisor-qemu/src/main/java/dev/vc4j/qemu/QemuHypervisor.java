@@ -11,6 +11,8 @@ import dev.vc4j.spi.Hypervisor;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
 import dev.vc4j.spi.VmSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,8 @@ import java.util.OptionalLong;
 
 /** The QEMU driver, registered for {@link java.util.ServiceLoader}. */
 public final class QemuHypervisor implements Hypervisor {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.qemu");
+
     @Override
     public Vm start(VmSpec spec) {
         requireColdplugFits(spec);
@@ -33,8 +37,11 @@ public final class QemuHypervisor implements Hypervisor {
         long launched = System.nanoTime();
         QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
         try {
-            return connect(qemu, files, new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel),
+            QemuVm vm = connect(qemu, files, new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel),
                     spec.config().startTimeoutFor(accel), launched);
+            LOG.debug("QEMU pid {} started on {}, its QMP ready in {} ms", qemu.pid(), accel,
+                    vm.timeToControlReady().toMillis());
+            return vm;
         } catch (RuntimeException e) {
             if (qemu.isAlive()) {
                 qemu.kill();
@@ -61,7 +68,9 @@ public final class QemuHypervisor implements Hypervisor {
         RunFiles files = new RunFiles(runDir);
         QemuProcess qemu = QemuProcess.attach(record.pid(), record.startTime(), files.qemuLog(), files.consoleLog())
                 .orElseThrow(() -> new HypervisorException("QEMU (pid " + record.pid() + ") is no longer running"));
-        return connect(qemu, files, record, timeout, System.nanoTime());
+        QemuVm vm = connect(qemu, files, record, timeout, System.nanoTime());
+        LOG.debug("attached to QEMU pid {}", record.pid());
+        return vm;
     }
 
     /** Opens the control and the monitor QMP connections; gives up at once if QEMU ends meanwhile. */

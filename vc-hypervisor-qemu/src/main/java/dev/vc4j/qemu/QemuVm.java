@@ -8,6 +8,8 @@ import dev.vc4j.spi.HotpluggedDrive;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
 import dev.vc4j.spi.VmResources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * (commands) and the one on the monitor socket (events, so a dying guest is seen without a command).
  */
 final class QemuVm implements Vm {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.qemu");
     private static final Duration QUIT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
@@ -193,14 +196,20 @@ final class QemuVm implements Vm {
             if (process.isAlive() && !grace.isZero()) {
                 quietly(() -> control.execute("system_powerdown", null, COMMAND_TIMEOUT));
                 process.waitFor(grace);
+                if (process.isAlive()) {
+                    LOG.warn("the guest did not power off within {} ms: QEMU pid {} is told to quit",
+                            grace.toMillis(), record.pid());
+                }
             }
             if (process.isAlive()) {
                 quietly(() -> control.execute("quit", null, COMMAND_TIMEOUT));
                 process.waitFor(QUIT_TIMEOUT);
             }
             if (process.isAlive()) {
+                LOG.warn("QEMU pid {} did not quit within {} ms: it is killed", record.pid(), QUIT_TIMEOUT.toMillis());
                 process.kill();
             }
+            LOG.debug("QEMU pid {} ended", record.pid());
         } finally {
             control.close();
             monitor.close();

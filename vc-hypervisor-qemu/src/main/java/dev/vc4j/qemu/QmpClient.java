@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.QmpCommandException;
 import dev.vc4j.VcTimeoutException;
+import dev.vc4j.spi.LogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,9 +37,11 @@ import java.util.function.Predicate;
 /**
  * One QMP connection. A single reader thread takes every message off the socket: replies complete the
  * command with the same id, events go to the listeners. Every command has a deadline, and end of stream
- * fails every waiting command at once.
+ * fails every waiting command at once. The log has each command's name, id, outcome and duration, and each event's
+ * name: never their arguments or data.
  */
 final class QmpClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.qemu.qmp");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path socket;
@@ -53,9 +58,8 @@ final class QmpClient implements AutoCloseable {
     private QmpClient(Path socket, SocketChannel channel) {
         this.socket = socket;
         this.channel = channel;
-        Thread reader = new Thread(this::readLoop, "qmp-reader " + socket.getFileName());
-        reader.setDaemon(true);
-        reader.start();
+        // it logs for the sandbox whose VM the connection is opened for
+        LogContext.daemonThread("qmp-reader " + socket.getFileName(), this::readLoop).start();
     }
 
     /**
@@ -120,6 +124,7 @@ final class QmpClient implements AutoCloseable {
     /** Runs one command and returns its {@code return} value; a QMP error becomes a QmpCommandException. */
     JsonNode execute(String command, ObjectNode arguments, Duration timeout) {
         String id = Long.toString(ids.incrementAndGet());
+        long started = System.nanoTime();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
         try {
@@ -136,7 +141,11 @@ final class QmpClient implements AutoCloseable {
                 JsonNode error = response.get("error");
                 throw new QmpCommandException(command, error.path("class").asText(), error.path("desc").asText());
             }
+            LOG.debug("QMP {} (id {}) answered in {} ms", command, id, millisSince(started));
             return response.path("return");
+        } catch (RuntimeException e) {
+            LOG.debug("QMP {} (id {}) failed after {} ms: {}", command, id, millisSince(started), e.getMessage());
+            throw e;
         } finally {
             pending.remove(id);
         }
@@ -238,8 +247,9 @@ final class QmpClient implements AutoCloseable {
         if (message.has("QMP")) {
             greeting.complete(message);
         } else if (message.has("event")) {
-            eventListeners.forEach(l -> l.accept(message));
             String name = message.path("event").asText();
+            LOG.debug("QMP event {} on {}", name, socket.getFileName());
+            eventListeners.forEach(l -> l.accept(message));
             for (EventWait wait : eventWaits) {
                 if (wait.name().equals(name) && wait.match().test(message.path("data"))) {
                     wait.future().complete(message.path("data"));
@@ -255,6 +265,7 @@ final class QmpClient implements AutoCloseable {
 
     private void shutDown(String reason) {
         if (closedReason == null) {
+            LOG.debug("{} ({})", reason, socket.getFileName());
             closedReason = reason;
             lost.complete(reason);
         }
@@ -278,6 +289,10 @@ final class QmpClient implements AutoCloseable {
         } catch (IOException ignored) {
             // closing is best effort; the reader thread ends either way
         }
+    }
+
+    private static long millisSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     private static Duration remaining(long deadline) {

@@ -1,16 +1,17 @@
-package dev.vc4j.agent;
+package dev.vc4j.spi;
 
 /**
  * Text the guest sent (an error's message, field, value or resource name), made fit for a host exception or log:
  * bounded, and with control and formatting characters escaped so that it cannot break a log line, move a terminal's
- * cursor or reorder what is shown.
+ * cursor or reorder what is shown. The drivers pass every string from the guest through it, and the engine every
+ * failure's message that it logs.
  */
-final class GuestText {
+public final class GuestText {
     /** Bounds for a name (a field, a resource) and for anything longer (a value, a reason, a message). */
-    static final int NAME_MAX = 256;
-    static final int TEXT_MAX = 1024;
+    public static final int NAME_MAX = 256;
+    public static final int TEXT_MAX = 1024;
     /** Ends a text that was cut. */
-    static final String CUT = "...[cut]";
+    public static final String CUT = "...[cut]";
 
     private GuestText() {
     }
@@ -19,7 +20,7 @@ final class GuestText {
      * text with a newline shown as {@code \n}, ESC as {@code \x1b}, a format character such as U+202E by its
      * code point; cut after max characters, {@link #CUT} appended. {@code null} is empty.
      */
-    static String bounded(String text, int max) {
+    public static String bounded(String text, int max) {
         if (text == null) {
             return "";
         }

@@ -1,4 +1,4 @@
-package dev.vc4j.agent;
+package dev.vc4j.spi;
 
 import org.junit.jupiter.api.Test;
 
