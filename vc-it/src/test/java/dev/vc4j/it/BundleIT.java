@@ -44,15 +44,9 @@ class BundleIT {
                 TestStore.deleteLeavingNothing(sandbox);
             }
             assertFalse(ProcessHandle.of(qemu).map(ProcessHandle::isAlive).orElse(false), "QEMU still runs");
-            assertEquals(List.of(), mountsUnder(TestStore.ROOT), "mounts left under the store roots");
+            assertEquals(List.of(), TestStore.mountsUnder(TestStore.ROOT), "mounts left under the store roots");
         } finally {
             HostRootfs.remove(bundles);
         }
-    }
-
-    /** The mount points of /proc/mounts under {@code root}. */
-    static List<String> mountsUnder(Path root) throws java.io.IOException {
-        return Files.readAllLines(Path.of("/proc/mounts")).stream().map(line -> line.split(" ")[1])
-                .filter(point -> point.startsWith(root.toString())).toList();
     }
 }

@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.stream.Stream;
 
 /** What the lifecycle tests look at on disk, under the test store's roots. */
@@ -25,8 +28,19 @@ final class StoreFiles {
         }
     }
 
-    /** What a host reboot does to the run path (a tmpfs): the sandbox's run directory is gone. */
-    static void loseRunDir(String sandboxId) throws IOException {
+    /**
+     * What a host reboot does to the run path (a tmpfs): the sandbox's run directory is gone, and with it the
+     * mounts under it (the shared directory's binds), deepest first.
+     */
+    static void loseRunDir(String sandboxId) throws IOException, InterruptedException {
+        List<String> mounts = new ArrayList<>(TestStore.mountsUnder(runDir(sandboxId)));
+        mounts.sort(Comparator.reverseOrder());
+        for (String point : mounts) {
+            Process umount = new ProcessBuilder("umount", point).inheritIO().start();
+            if (!umount.waitFor(30, TimeUnit.SECONDS) || umount.exitValue() != 0) {
+                throw new IOException("cannot unmount " + point);
+            }
+        }
         try (Stream<Path> walk = Files.walk(runDir(sandboxId))) {
             for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(p);

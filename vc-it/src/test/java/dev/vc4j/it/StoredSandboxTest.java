@@ -77,7 +77,7 @@ class StoredSandboxTest {
     }
 
     @Test
-    void afterARebootTheSandboxIsStoppedAndCleanupRecordsIt() throws IOException {
+    void afterARebootTheSandboxIsStoppedAndCleanupRecordsIt() throws IOException, InterruptedException {
         String id = storeStoppedSandboxWithoutRuntime();
         StoreFiles.loseRunDir(id);
 
@@ -111,7 +111,7 @@ class StoredSandboxTest {
     }
 
     @Test
-    void cleanupOfASandboxWhoseVmIsGoneStopsItAndItsContainers() throws IOException {
+    void cleanupOfASandboxWhoseVmIsGoneStopsItAndItsContainers() throws IOException, InterruptedException {
         String id = storeSandboxWhoseVmIsGone();
         Sandbox sandbox = vc.fetchSandbox(id);
         assertEquals(ContainerState.RUNNING, sandbox.container("web").status().state());
