@@ -117,13 +117,14 @@ append_entries (json_t *list, char *const *paths, size_t n, agent_error_t *err)
   return 0;
 }
 
-/* The object's member key, added as made by make when absent. */
+/* The object's member key, added as made by make when absent or null (as
+   a serializer may write an empty optional). */
 static json_t *
 member_or_new (json_t *object, const char *key, json_t *(*make) (void))
 {
   json_t *member = json_object_get (object, key);
 
-  if (member == NULL)
+  if (member == NULL || json_is_null (member))
     {
       member = make ();
       json_object_set_new (object, key, member);

@@ -122,8 +122,10 @@ oci_json_check_process (const json_t *process, const char *field, bool terminal,
         return oci_json_expect_error (err, sub, arg, "a string");
       }
   /* The agent gives the process a pty or pipes as the request says: crun
-     must expect the same. */
+     must expect the same. null is absent, as for any optional member. */
   tty = json_object_get (process, "terminal");
+  if (json_is_null (tty))
+    tty = NULL;
   free (sub);
   xasprintf (&sub, "%s.terminal", field);
   if (tty != NULL && ! json_is_boolean (tty))

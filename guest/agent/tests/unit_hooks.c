@@ -108,6 +108,9 @@ test_merge_adds_hooks (void)
                     "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"hooks\":{\"prestart\":[" PRE_HOOKS
                     "],\"poststop\":[" STOP_HOOKS "]}}"));
   CHECK (merges_to (&two_kinds, "{\"hooks\":{}}", "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]}}"));
+  CHECK (merges_to (&two_kinds, "{\"hooks\":{\"prestart\":null},\"x\":null}",
+                    "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]},\"x\":null}"));
+  CHECK (merges_to (&two_kinds, "{\"hooks\":null}", "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]}}"));
   /* Without hooks the spec stays as it was: no empty hooks object. */
   CHECK (merges_to (&(struct guest_hooks){ 0 }, "{\"x\":1}", "{\"x\":1}"));
   return true;

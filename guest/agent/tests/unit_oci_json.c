@@ -110,6 +110,9 @@ test_check_spec (void)
   agent_error_t err = NULL;
 
   CHECK ((spec = parse (good, &err)) != NULL && oci_json_check_spec (spec, true, &err) == 0);
+  json_decref (spec);
+  spec = parse ("{\"process\":{\"terminal\":null,\"args\":[\"sh\"]},\"root\":{\"path\":\"rootfs\"}}", &err);
+  CHECK (spec != NULL && oci_json_check_spec (spec, false, &err) == 0);
   CHECK (spec_error ("{\"root\":{\"path\":\"rootfs\"}}", false,
                      "oci_spec.process ``: missing; must be an object"));
   CHECK (spec_error ("{\"process\":{\"args\":[]}}", false,
