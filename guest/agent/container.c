@@ -15,6 +15,7 @@
 #include "crun.h"
 #include "ctr_ops.h"
 #include "guest_hooks.h"
+#include "oci_json.h"
 #include "oom_events.h"
 #include "oom_watch.h"
 #include "rpc.h"
@@ -149,9 +150,21 @@ validate_create (const struct container_create *req, agent_error_t *err)
   return 0;
 }
 
+/* The request's config.json as crun gets it: checked, with the guest hooks. */
+static json_t *
+spec_of (const struct container_create *req, agent_error_t *err)
+{
+  cleanup_json json_t *spec = oci_json_parse ("oci_spec", req->spec_json, req->spec_len, err);
+
+  if (spec == NULL || oci_json_check_spec (spec, req->terminal, err) < 0
+      || guest_hooks_add (sandbox_guest_hook_path (), spec, err) < 0)
+    return NULL;
+  return steal_ptr (&spec);
+}
+
 /* Mounts and files of the bundle; the caller frees c on failure. */
 static int
-prepare_bundle (struct container *c, const struct container_create *req, agent_error_t *err)
+prepare_bundle (struct container *c, const struct container_create *req, const json_t *spec, agent_error_t *err)
 {
   cleanup_free char *path = NULL;
 
@@ -174,7 +187,7 @@ prepare_bundle (struct container *c, const struct container_create *req, agent_e
       free (steal_ptr (&path));
     }
   xasprintf (&path, "%s/config.json", c->dir);
-  return guest_hooks_write_spec (sandbox_guest_hook_path (), path, req->spec_json, req->spec_len, err);
+  return oci_json_write (path, spec, err);
 }
 
 static void
@@ -261,12 +274,13 @@ container_create (const struct container_create *req, const struct rpc_call *cal
   cleanup_free char *console_path = NULL;
   cleanup_free char *pid_file = NULL;
   cleanup_free char *log_path = NULL;
+  cleanup_json json_t *spec = NULL;
   struct container *c;
   struct ctr_op *op;
   int child[3];
   int rv;
 
-  if (validate_create (req, err) < 0)
+  if (validate_create (req, err) < 0 || (spec = spec_of (req, err)) == NULL)
     return -1;
   c = xzalloc (sizeof (*c));
   c->id = xstrdup (req->id);
@@ -280,7 +294,7 @@ container_create (const struct container_create *req, const struct rpc_call *cal
   xasprintf (&console_path, "%s/init.console", c->dir);
   xasprintf (&pid_file, "%s/init.pid", c->dir);
   xasprintf (&log_path, "%s/crun.log", c->dir);
-  if (prepare_bundle (c, req, err) < 0 || bundle_stdio (req->terminal, console_path, child, op->parent,
+  if (prepare_bundle (c, req, spec, err) < 0 || bundle_stdio (req->terminal, console_path, child, op->parent,
                                                         &op->console_fd, err) < 0)
     {
       op_free (op);

@@ -13,6 +13,7 @@
 #include "console.h"
 #include "crun.h"
 #include "ctr_ops.h"
+#include "oci_json.h"
 #include "reaper.h"
 #include "rpc.h"
 
@@ -242,6 +243,7 @@ cproc_exec (struct container *c, const char *exec_id, const uint8_t *process_jso
   cleanup_free char *process_file = NULL;
   cleanup_free char *console_path = NULL;
   cleanup_free char *log_path = NULL;
+  cleanup_json json_t *process = NULL;
   struct exec_op *op;
   int child[3];
   int rv;
@@ -254,10 +256,13 @@ cproc_exec (struct container *c, const char *exec_id, const uint8_t *process_jso
     if (strcmp (p->exec_id, exec_id) == 0)
       return agent_make_resource_error (err, GRPC_ALREADY_EXISTS, "process", exec_id,
                                         "process `%s` exists in container `%s`", exec_id, c->id);
+  process = oci_json_parse ("process", process_json, len, err);
+  if (process == NULL || oci_json_check_process (process, "process", tty, err) < 0)
+    return -1;
   xasprintf (&process_file, "%s/exec-%s.json", c->dir, exec_id);
   xasprintf (&console_path, "%s/exec-%s.console", c->dir, exec_id);
   xasprintf (&log_path, "%s/exec-%s.log", c->dir, exec_id);
-  if (bundle_write_file (process_file, process_json, len, err) < 0)
+  if (oci_json_write (process_file, process, err) < 0)
     return -1;
 
   op = xzalloc (sizeof (*op));

@@ -4,10 +4,10 @@
 
 #include <stdio.h>
 
-#include "bundle.h"
 #include "cgroup.h"
 #include "cproc.h"
 #include "crun.h"
+#include "oci_json.h"
 
 struct simple_op
 {
@@ -96,12 +96,16 @@ container_update (struct container *c, const uint8_t *resources, size_t len, con
                   agent_error_t *err)
 {
   cleanup_free char *path = NULL;
+  cleanup_json json_t *doc = NULL;
   const char *args[] = { "update", "--resources", NULL, c->id, NULL };
 
   if (c->state != CTR_RUNNING && c->state != CTR_PAUSED && c->state != CTR_CREATED)
     return require_state (c, CTR_RUNNING, "update", err);
+  doc = oci_json_parse ("resources", resources, len, err);
+  if (doc == NULL)
+    return -1;
   xasprintf (&path, "%s/resources.json", c->dir);
-  if (bundle_write_file (path, resources, len, err) < 0)
+  if (oci_json_write (path, doc, err) < 0)
     return -1;
   args[2] = path;
   return run_simple (c, args, false, c->state, call, err);

@@ -1,37 +1,40 @@
 /* libFuzzer target: arbitrary host bytes through what the agent parses
    before any method runs: the hello scanner, HTTP/2 (nghttp2), gRPC
    framing and the protobuf decoding of every method's request (found in the
-   service descriptor, so every method is covered), and the splicing of guest
-   hooks into a CreateContainer's OCI spec. The methods themselves are not run
+   service descriptor, so every method is covered), and the JSON documents
+   of CreateContainer, ExecProcess and UpdateContainer as the agent takes
+   them (fuzz/oci_docs.h). The methods themselves are not run
    (they spawn processes and set the clock): this file's rpc_dispatch decodes
    the request and answers it. */
 #include <stdint.h>
 #include <string.h>
 
 #include "agent.pb-c.h"
-#include "guest_hooks.h"
+#include "fuzz/oci_docs.h"
 #include "h2session.h"
 #include "handshake.h"
 #include "rpc.h"
 
 #define OUTPUT_LIMIT 65536
 
-/* The spec is the host's JSON, scanned without a parser: it must never read
-   past its end, whatever it holds. */
 static void
-splice_hooks (const ProtobufCMessage *m)
+take_documents (const ProtobufCMessage *m)
 {
-  static char *pre[] = { (char *) "/run/hooks/prestart/10-a" };
-  static const struct guest_hooks hooks = { .paths = { pre, pre, pre }, .n = { 1, 1, 1 } };
-  const Vc4j__Agent__V1__CreateContainerRequest *req = (const void *) m;
-  struct buf out = { 0 };
-  agent_error_t err = NULL;
-
-  if (m->descriptor != &vc4j__agent__v1__create_container_request__descriptor)
-    return;
-  guest_hooks_merge (&hooks, (const char *) req->oci_spec.data, req->oci_spec.len, &out, &err);
-  agent_error_release (&err);
-  buf_free (&out);
+  if (m->descriptor == &vc4j__agent__v1__create_container_request__descriptor)
+    {
+      const Vc4j__Agent__V1__CreateContainerRequest *req = (const void *) m;
+      take_spec (req->oci_spec.data, req->oci_spec.len, req->terminal);
+    }
+  else if (m->descriptor == &vc4j__agent__v1__exec_process_request__descriptor)
+    {
+      const Vc4j__Agent__V1__ExecProcessRequest *req = (const void *) m;
+      take_process (req->process.data, req->process.len, req->terminal);
+    }
+  else if (m->descriptor == &vc4j__agent__v1__update_container_request__descriptor)
+    {
+      const Vc4j__Agent__V1__UpdateContainerRequest *req = (const void *) m;
+      take_resources (req->resources.data, req->resources.len);
+    }
 }
 
 void
@@ -50,7 +53,7 @@ rpc_dispatch (const struct rpc_call *call, const char *path, const uint8_t *msg,
               h2session_reply_error (call, GRPC_INVALID_ARGUMENT, "malformed");
               return;
             }
-          splice_hooks (m);
+          take_documents (m);
           /* Packing back walks every decoded field. */
           size_t size = protobuf_c_message_get_packed_size (m);
           uint8_t *out = malloc (size ? size : 1);

@@ -36,6 +36,9 @@ bool test_hello_after_goaway (void);
 bool test_network_errors (void);
 bool test_list_routes (void);
 
+/* e2e_containers.c */
+bool test_a_bad_spec_is_refused (void);
+
 /* e2e_devices.c */
 bool test_a_drive_that_never_appears (void);
 bool test_a_bad_storage_is_refused_before_any_wait (void);

@@ -320,6 +320,7 @@ static const struct
   { "cancelled_call", test_cancelled_call },
   { "network_errors", test_network_errors },
   { "list_routes", test_list_routes },
+  { "a_bad_spec_is_refused", test_a_bad_spec_is_refused },
   { "a_drive_that_never_appears", test_a_drive_that_never_appears },
   { "a_bad_storage_is_refused_before_any_wait", test_a_bad_storage_is_refused_before_any_wait },
   { "reconnect_100_times", test_reconnect_100_times },

@@ -1,5 +1,5 @@
 /* Unit tests of guest hooks: the scan of a hook directory, the hooks
-   spliced into OCI specs of every shape, and the checks of the path. */
+   merged into parsed OCI specs of every shape, and the checks of the path. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "tests/check.h"
 #include "bundle.h"
 #include "guest_hooks.h"
-#include "json_edit.h"
+#include "oci_json.h"
 #include "util.h"
 
 static char tmp_root[] = "/tmp/vc4j-unit-hooks.XXXXXX";
@@ -40,26 +40,40 @@ make_hook_tree (void)
          && make_file ("prestart/.hidden", 0755) && make_file ("poststop/x", 0755);
 }
 
-/* The merged spec, as a NUL-terminated string (NULL on error). */
-static char *
-merged (const struct guest_hooks *h, const char *spec, agent_error_t *err)
+/* spec with h's hooks merged equals want (both JSON text). */
+static bool
+merges_to (const struct guest_hooks *h, const char *spec, const char *want)
 {
-  struct buf out = { 0 };
-  char *text;
+  cleanup_json json_t *doc = NULL, *expected = NULL;
+  json_error_t parse_error;
+  agent_error_t err = NULL;
 
-  if (guest_hooks_merge (h, spec, strlen (spec), &out, err) < 0)
-    return NULL;
-  text = xstrndup ((const char *) out.data, out.len);
-  buf_free (&out);
-  return text;
+  doc = oci_json_parse ("oci_spec", (const uint8_t *) spec, strlen (spec), &err);
+  CHECK (doc != NULL && guest_hooks_merge (h, doc, &err) == 0);
+  CHECK ((expected = json_loads (want, 0, &parse_error)) != NULL);
+  if (! json_equal (doc, expected))
+    {
+      cleanup_free char *got = json_dumps (doc, JSON_COMPACT);
+      fprintf (stderr, "merged: %s\n  want: %s\n", got, want);
+      return false;
+    }
+  return true;
 }
 
-static bool
-valid_object (const char *text)
+/* The error merging h's hooks into spec fails with (released). */
+static char *
+merge_error (const struct guest_hooks *h, const char *spec)
 {
-  long end = json_skip_value (text, strlen (text), 0);
+  cleanup_json json_t *doc = NULL;
+  agent_error_t err = NULL;
+  char *msg;
 
-  return end > 0 && json_skip_space (text, strlen (text), (size_t) end) == strlen (text) && text[0] == '{';
+  doc = oci_json_parse ("oci_spec", (const uint8_t *) spec, strlen (spec), &err);
+  if (doc == NULL || guest_hooks_merge (h, doc, &err) == 0 || err->code != GRPC_INVALID_ARGUMENT)
+    return NULL;
+  msg = steal_ptr (&err->msg);
+  agent_error_release (&err);
+  return msg;
 }
 
 static bool
@@ -80,41 +94,80 @@ test_scan (void)
   return true;
 }
 
+static char *pre[] = { (char *) "/h/prestart/10-a", (char *) "/h/pre\"q" };
+static char *stop[] = { (char *) "/h/poststop/x" };
+static const struct guest_hooks two_kinds = { .paths = { pre, NULL, stop }, .n = { 2, 0, 1 } };
+
+#define PRE_HOOKS "{\"path\":\"/h/prestart/10-a\",\"args\":[\"/h/prestart/10-a\"]},{\"path\":\"/h/pre\\\"q\",\"args\":[\"/h/pre\\\"q\"]}"
+#define STOP_HOOKS "{\"path\":\"/h/poststop/x\",\"args\":[\"/h/poststop/x\"]}"
+
 static bool
-test_merge (void)
+test_merge_adds_hooks (void)
 {
-  char *pre[] = { (char *) "/h/prestart/10-a", (char *) "/h/pre\"q" };
-  char *stop[] = { (char *) "/h/poststop/x" };
-  struct guest_hooks h = { .paths = { pre, NULL, stop }, .n = { 2, 0, 1 } };
+  CHECK (merges_to (&two_kinds, " {\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"}}\n",
+                    "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"hooks\":{\"prestart\":[" PRE_HOOKS
+                    "],\"poststop\":[" STOP_HOOKS "]}}"));
+  CHECK (merges_to (&two_kinds, "{\"hooks\":{}}", "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]}}"));
+  CHECK (merges_to (&two_kinds, "{\"hooks\":{\"prestart\":null},\"x\":null}",
+                    "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]},\"x\":null}"));
+  CHECK (merges_to (&two_kinds, "{\"hooks\":null}", "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]}}"));
+  /* Without hooks the spec stays as it was: no empty hooks object. */
+  CHECK (merges_to (&(struct guest_hooks){ 0 }, "{\"x\":1}", "{\"x\":1}"));
+  return true;
+}
+
+/* After the spec's own, in order; a kind without guest hooks untouched. */
+static bool
+test_merge_appends_to_the_specs_own (void)
+{
+  CHECK (merges_to (&two_kinds,
+                    "{\"hooks\": {\"prestart\": [ {\"path\":\"/own\",\"timeout\":5}, {\"path\":\"/own2\"} ], "
+                    "\"poststart\":[{\"path\":\"/p\"}]}, \"x\":1}",
+                    "{\"hooks\":{\"prestart\":[{\"path\":\"/own\",\"timeout\":5},{\"path\":\"/own2\"}," PRE_HOOKS
+                    "],\"poststart\":[{\"path\":\"/p\"}],\"poststop\":[" STOP_HOOKS "]},\"x\":1}"));
+  return true;
+}
+
+/* The parser decodes keys: an escaped "prestart" is the spec's prestart. */
+static bool
+test_merge_escaped_keys (void)
+{
+  CHECK (merges_to (&two_kinds, "{\"ho\\u006fks\":{\"pre\\u0073tart\":[{\"path\":\"/own\"}]}}",
+                    "{\"hooks\":{\"prestart\":[{\"path\":\"/own\"}," PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]}}"));
+  return true;
+}
+
+/* Members the agent does not know survive, in their order. */
+static bool
+test_merge_keeps_unknown_members (void)
+{
+  static const char spec[] = "{\"z-vendor\":{\"n\":[1,-2,true,null]},\"hooks\":{\"createRuntime\":[{\"path\":\"/c\"}],"
+                             "\"prestart\":[]},\"annotations\":{\"a\":\"b\"}}";
+  cleanup_json json_t *doc = NULL;
+  cleanup_free char *text = NULL;
   agent_error_t err = NULL;
-  cleanup_free char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
 
-  a = merged (&h, " {\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"}}\n", &err);
-  CHECK (a && valid_object (a + 1));
-  CHECK (strstr (a, "{\"hooks\":{\"prestart\":[{\"path\":\"/h/prestart/10-a\",\"args\":[\"/h/prestart/10-a\"]},"
-                    "{\"path\":\"/h/pre\\\"q\",\"args\":[\"/h/pre\\\"q\"]}],\"poststop\":[{\"path\":\"/h/poststop/x\","
-                    "\"args\":[\"/h/poststop/x\"]}]},\"ociVersion\""));
+  CHECK ((doc = oci_json_parse ("oci_spec", (const uint8_t *) spec, strlen (spec), &err)) != NULL);
+  CHECK (guest_hooks_merge (&two_kinds, doc, &err) == 0);
+  CHECK ((text = json_dumps (doc, JSON_COMPACT)) != NULL);
+  CHECK (strcmp (text, "{\"z-vendor\":{\"n\":[1,-2,true,null]},\"hooks\":{\"createRuntime\":[{\"path\":\"/c\"}],"
+                       "\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]},\"annotations\":{\"a\":\"b\"}}")
+         == 0);
+  return true;
+}
 
-  b = merged (&h, "{\"hooks\": {\"prestart\": [ {\"path\":\"/own\"} ], \"poststart\":[]}, \"x\":1}", &err);
-  CHECK (b && valid_object (b));
-  /* Ours first in the spec's own array; the missing kind added to its hooks object. */
-  CHECK (strstr (b, "{\"hooks\": {\"poststop\":[{\"path\":\"/h/poststop/x\",\"args\":[\"/h/poststop/x\"]}],"
-                    "\"prestart\": [{\"path\":\"/h/prestart/10-a\""));
-  CHECK (strstr (b, "\"args\":[\"/h/pre\\\"q\"]}, {\"path\":\"/own\"} ]"));
+static bool
+test_merge_refuses_bad_hooks (void)
+{
+  cleanup_free char *a = NULL, *b = NULL;
 
-  c = merged (&h, "{\"hooks\":{}}", &err);
-  CHECK (c && valid_object (c) && strstr (c, "{\"hooks\":{\"prestart\":[{"));
-  d = merged (&h, "{}", &err);
-  CHECK (d && valid_object (d));
-
-  CHECK (merged (&h, "{\"a\":", &err) == NULL && err->code == GRPC_INVALID_ARGUMENT);
-  agent_error_release (&err);
-  CHECK (merged (&h, "[1]", &err) == NULL && err->code == GRPC_INVALID_ARGUMENT);
-  agent_error_release (&err);
-  CHECK (merged (&h, "{\"hooks\":[]}", &err) == NULL && err->code == GRPC_INVALID_ARGUMENT);
-  agent_error_release (&err);
-  CHECK (merged (&h, "{\"hooks\":{\"prestart\":{}}}", &err) == NULL && err->code == GRPC_INVALID_ARGUMENT);
-  agent_error_release (&err);
+  a = merge_error (&two_kinds, "{\"hooks\":[]}");
+  CHECK (a && strcmp (a, "oci_spec.hooks `[]`: must be an object") == 0);
+  b = merge_error (&two_kinds, "{\"hooks\":{\"poststop\":{\"path\":\"/x\"}}}");
+  CHECK (b && strcmp (b, "oci_spec.hooks.poststop `{\"path\":\"/x\"}`: must be an array") == 0);
+  /* A kind the guest adds nothing to is crun's to check. */
+  CHECK (merges_to (&two_kinds, "{\"hooks\":{\"poststart\":7}}",
+                    "{\"hooks\":{\"poststart\":7,\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]}}"));
   return true;
 }
 
@@ -134,40 +187,36 @@ test_check_dir (void)
   return true;
 }
 
+/* The hooks scanned from a directory, none from none. */
 static bool
-test_write_spec (void)
+test_add (void)
 {
-  const char *spec = "{\"ociVersion\":\"1.0.2\"}";
-  cleanup_free char *path = NULL, *none = NULL;
-  char text[512] = "";
+  cleanup_json json_t *doc = json_object ();
+  cleanup_free char *none = NULL;
   agent_error_t err = NULL;
-  FILE *f;
-  size_t n;
+  json_t *prestart;
 
-  xasprintf (&path, "%s/config.json", tmp_root);
   xasprintf (&none, "%s/none", tmp_root);
-  CHECK (guest_hooks_write_spec (none, path, (const uint8_t *) spec, strlen (spec), &err) == 0);
-  f = fopen (path, "re");
-  CHECK (f != NULL);
-  n = fread (text, 1, sizeof (text) - 1, f);
-  fclose (f);
-  text[n] = '\0';
-  CHECK (strcmp (text, spec) == 0);
-  CHECK (guest_hooks_write_spec (tmp_root, path, (const uint8_t *) spec, strlen (spec), &err) == 0);
-  f = fopen (path, "re");
-  CHECK (f != NULL);
-  n = fread (text, 1, sizeof (text) - 1, f);
-  fclose (f);
-  text[n] = '\0';
-  CHECK (strstr (text, "/prestart/10-a\"") && strstr (text, "/poststop/x\"") && ! strstr (text, "not-executable"));
+  CHECK (guest_hooks_add ("", doc, &err) == 0 && guest_hooks_add (none, doc, &err) == 0 && json_object_size (doc) == 0);
+  CHECK (guest_hooks_add (tmp_root, doc, &err) == 0);
+  prestart = json_object_get (json_object_get (doc, "hooks"), "prestart");
+  CHECK (json_array_size (prestart) == 2);
+  CHECK (strstr (json_string_value (json_object_get (json_array_get (prestart, 0), "path")), "/prestart/10-a"));
+  CHECK (strstr (json_string_value (json_object_get (json_array_get (prestart, 1), "path")), "/prestart/20-b"));
+  CHECK (json_array_size (json_object_get (json_object_get (doc, "hooks"), "poststop")) == 1);
+  CHECK (json_object_get (json_object_get (doc, "hooks"), "poststart") == NULL);
   return true;
 }
 
 static const struct unit_test tests[] = {
   { "scan", test_scan },
-  { "merge", test_merge },
+  { "merge_adds_hooks", test_merge_adds_hooks },
+  { "merge_appends_to_the_specs_own", test_merge_appends_to_the_specs_own },
+  { "merge_escaped_keys", test_merge_escaped_keys },
+  { "merge_keeps_unknown_members", test_merge_keeps_unknown_members },
+  { "merge_refuses_bad_hooks", test_merge_refuses_bad_hooks },
   { "check_dir", test_check_dir },
-  { "write_spec", test_write_spec },
+  { "add", test_add },
 };
 
 int
