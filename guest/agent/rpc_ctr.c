@@ -17,10 +17,12 @@
 #include "oom_events.h"
 #include "sandbox.h"
 
+/* clang-format off: the body ends in a statement its caller's semicolon closes */
 #define REQUEST(type, name)                                                                          \
   cleanup_pbmsg Vc4j__Agent__V1__##type *req = rpc_unpack (&vc4j__agent__v1__##name##__descriptor, msg, len, err); \
   if (req == NULL)                                                                                   \
     return -1
+/* clang-format on */
 
 static int
 reply_empty_now (const struct rpc_call *call)
@@ -130,10 +132,12 @@ rpc_create_container (const struct rpc_call *call, const uint8_t *msg, size_t le
   return run_with_devices (create_container, call, msg, len, req->storages, req->n_storages, err);
 }
 
+/* clang-format off: the body ends in a statement its caller's semicolon closes */
 #define WITH_CONTAINER(id)                     \
   struct container *c = container_find (id, err); \
   if (c == NULL)                               \
     return -1
+/* clang-format on */
 
 static int
 create_sandbox (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
@@ -217,11 +221,13 @@ rpc_exec_process (const struct rpc_call *call, const uint8_t *msg, size_t len, a
 }
 
 /* Decodes the (container, exec id) pair every process RPC starts with. */
+/* clang-format off: the body ends in a statement its caller's semicolon closes */
 #define WITH_PROCESS(cid, eid)                     \
   WITH_CONTAINER (cid);                            \
   struct cproc *p = cproc_find (c, eid, err);      \
   if (p == NULL)                                   \
     return -1
+/* clang-format on */
 
 int
 rpc_signal_process (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
