@@ -300,7 +300,8 @@ blockdev_wait (int uevent_fd, const char *sys_block, char *const *serials, size_
   found = scan (w, err);
   /* A zero timer would never fire. */
   if (found == 0
-      && (loop_add (&w->uevents, EPOLLIN, err) < 0 || loop_add_timer (&w->timer, w->timeout_ms ? w->timeout_ms : 1, err) < 0))
+      && (loop_add (&w->uevents, EPOLLIN, err) < 0
+          || loop_add_timer (&w->timer, w->timeout_ms ? w->timeout_ms : 1, err) < 0))
     found = -1;
   if (found != 0)
     wait_free (w);

@@ -38,8 +38,7 @@ bundle_close_fds (int fds[3])
 }
 
 int
-bundle_stdio (bool tty, const char *console_path, int child[3], int parent[3], int *console_fd,
-              agent_error_t *err)
+bundle_stdio (bool tty, const char *console_path, int child[3], int parent[3], int *console_fd, agent_error_t *err)
 {
   int fds[2];
 

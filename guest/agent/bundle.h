@@ -11,8 +11,7 @@
 int bundle_write_file (const char *path, const uint8_t *data, size_t len, agent_error_t *err);
 /* Pipes (child ends in child[], parent's in parent[]) or, for a tty, a
    console socket at console_path (its listening fd in *console_fd). */
-int bundle_stdio (bool tty, const char *console_path, int child[3], int parent[3], int *console_fd,
-                  agent_error_t *err);
+int bundle_stdio (bool tty, const char *console_path, int child[3], int parent[3], int *console_fd, agent_error_t *err);
 void bundle_close_fds (int fds[3]);
 void bundle_remove_tree (const char *dir);
 

@@ -294,17 +294,23 @@ container_create (const struct container_create *req, const struct rpc_call *cal
   xasprintf (&console_path, "%s/init.console", c->dir);
   xasprintf (&pid_file, "%s/init.pid", c->dir);
   xasprintf (&log_path, "%s/crun.log", c->dir);
-  if (prepare_bundle (c, req, spec, err) < 0 || bundle_stdio (req->terminal, console_path, child, op->parent,
-                                                        &op->console_fd, err) < 0)
+  if (prepare_bundle (c, req, spec, err) < 0
+      || bundle_stdio (req->terminal, console_path, child, op->parent, &op->console_fd, err) < 0)
     {
       op_free (op);
       container_free (c);
       return -1;
     }
   /* Without a terminal the argument list ends early, at the id. */
-  const char *args[] = { "create", "--bundle", c->dir, "--pid-file", pid_file,
-                         req->terminal ? "--console-socket" : c->id, req->terminal ? console_path : NULL,
-                         req->terminal ? c->id : NULL, NULL };
+  const char *args[] = { "create",
+                         "--bundle",
+                         c->dir,
+                         "--pid-file",
+                         pid_file,
+                         req->terminal ? "--console-socket" : c->id,
+                         req->terminal ? console_path : NULL,
+                         req->terminal ? c->id : NULL,
+                         NULL };
   rv = crun_run (log_path, args, req->terminal ? NULL : child, on_create_done, op, err);
   bundle_close_fds (child);
   if (rv < 0)

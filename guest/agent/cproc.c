@@ -89,8 +89,7 @@ record_exit (struct cproc *p, int status)
   else
     p->exit_code = WEXITSTATUS (status);
   container_note_exit (p->ctr, p);
-  log_debug ("container %s process `%s` (pid %d) exited with %d", p->ctr->id, p->exec_id, (int) p->pid,
-             p->exit_code);
+  log_debug ("container %s process `%s` (pid %d) exited with %d", p->ctr->id, p->exec_id, (int) p->pid, p->exit_code);
   while ((w = p->waiters))
     {
       p->waiters = w->next;
@@ -277,8 +276,16 @@ cproc_exec (struct container *c, const char *exec_id, const uint8_t *process_jso
       return -1;
     }
   /* Without a terminal the argument list ends early, at the id. */
-  const char *args[] = { "exec", "--detach", "--pid-file", op->pid_file, "--process", process_file,
-                         tty ? "--console-socket" : c->id, tty ? console_path : NULL, tty ? c->id : NULL, NULL };
+  const char *args[] = { "exec",
+                         "--detach",
+                         "--pid-file",
+                         op->pid_file,
+                         "--process",
+                         process_file,
+                         tty ? "--console-socket" : c->id,
+                         tty ? console_path : NULL,
+                         tty ? c->id : NULL,
+                         NULL };
   rv = crun_run (log_path, args, tty ? NULL : child, on_exec_done, op, err);
   bundle_close_fds (child);
   if (rv < 0)

@@ -79,8 +79,12 @@ crun_run (const char *log_path, const char *const *args, const int *stdio, crun_
   struct crun_call *c;
   cleanup_free char *log_opt = NULL;
   struct process_spec spec = {
-    .env = crun_env, .envc = ARRAY_SIZE (crun_env), .workdir = "/", .timeout_ms = CRUN_TIMEOUT_MS,
-    .max_output = CRUN_MAX_OUTPUT, .child_stdio = stdio,
+    .env = crun_env,
+    .envc = ARRAY_SIZE (crun_env),
+    .workdir = "/",
+    .timeout_ms = CRUN_TIMEOUT_MS,
+    .max_output = CRUN_MAX_OUTPUT,
+    .child_stdio = stdio,
   };
 
   xasprintf (&log_opt, "--log=%s", log_path);

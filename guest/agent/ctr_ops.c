@@ -48,8 +48,9 @@ run_simple (struct container *c, const char *const *args, bool sets_state, enum 
   cleanup_free char *log_path = NULL;
   struct simple_op *op = xzalloc (sizeof (*op));
 
-  *op = (struct simple_op){ .call = *call, .ctr = c, .sets_state = sets_state, .on_success = on_success,
-                            .on_failure = c->state, .what = args[0] };
+  *op = (struct simple_op){
+    .call = *call, .ctr = c, .sets_state = sets_state, .on_success = on_success, .on_failure = c->state, .what = args[0]
+  };
   xasprintf (&log_path, "%s/crun.log", c->dir);
   if (crun_run (log_path, args, NULL, on_simple_done, op, err) < 0)
     {
@@ -67,8 +68,8 @@ require_state (struct container *c, enum container_state want, const char *what,
 
   if (c->busy == 0 && c->state == want)
     return 0;
-  return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "cannot %s container `%s`: it is %s%s", what,
-                               c->id, names[c->state], c->busy ? " and busy" : "");
+  return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "cannot %s container `%s`: it is %s%s", what, c->id,
+                               names[c->state], c->busy ? " and busy" : "");
 }
 
 int

@@ -71,8 +71,8 @@ agent_make_field_error (agent_error_t *err, int errno_, const char *field, const
 }
 
 int
-agent_make_resource_error (agent_error_t *err, enum grpc_code code, const char *type, const char *name,
-                           const char *fmt, ...)
+agent_make_resource_error (agent_error_t *err, enum grpc_code code, const char *type, const char *name, const char *fmt,
+                           ...)
 {
   va_list ap;
 

@@ -24,15 +24,14 @@ typedef struct agent_error_s *agent_error_t;
 
 /* All return -1 so that callers can write `return agent_make_error (...)`.
    errno_ (when not 0) appends ": strerror(errno_)" to the message. */
-int agent_make_error (agent_error_t *err, int errno_, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
+int agent_make_error (agent_error_t *err, int errno_, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
 int agent_make_rpc_error (agent_error_t *err, enum grpc_code code, int errno_, const char *fmt, ...)
     __attribute__ ((format (printf, 4, 5)));
 /* INVALID_ARGUMENT naming the request's field (its path: "routes[1].gateway"),
    the value it held and the reason (fmt); the message reads
    "<field> `<value>`: <reason>". */
-int agent_make_field_error (agent_error_t *err, int errno_, const char *field, const char *value, const char *fmt,
-                            ...) __attribute__ ((format (printf, 5, 6)));
+int agent_make_field_error (agent_error_t *err, int errno_, const char *field, const char *value, const char *fmt, ...)
+    __attribute__ ((format (printf, 5, 6)));
 /* NOT_FOUND or ALREADY_EXISTS naming the resource, e.g. "container" "web-1";
    fmt is the message. */
 int agent_make_resource_error (agent_error_t *err, enum grpc_code code, const char *type, const char *name,

@@ -12,8 +12,7 @@ read_be32 (const uint8_t *p)
 }
 
 int
-grpc_parse_unary (const uint8_t *body, size_t len, const uint8_t **msg, size_t *msg_len,
-                  agent_error_t *err)
+grpc_parse_unary (const uint8_t *body, size_t len, const uint8_t **msg, size_t *msg_len, agent_error_t *err)
 {
   uint32_t declared;
 
@@ -24,8 +23,8 @@ grpc_parse_unary (const uint8_t *body, size_t len, const uint8_t **msg, size_t *
 
   declared = read_be32 (body + 1);
   if (declared > GRPC_MAX_REQUEST_LEN)
-    return agent_make_rpc_error (err, GRPC_RESOURCE_EXHAUSTED, 0, "request message of %u bytes exceeds %u",
-                                 declared, GRPC_MAX_REQUEST_LEN);
+    return agent_make_rpc_error (err, GRPC_RESOURCE_EXHAUSTED, 0, "request message of %u bytes exceeds %u", declared,
+                                 GRPC_MAX_REQUEST_LEN);
   if (len - GRPC_FRAME_HEADER_LEN < declared)
     return agent_make_rpc_error (err, GRPC_INTERNAL, 0, "request message truncated");
   if (len - GRPC_FRAME_HEADER_LEN > declared)

@@ -18,7 +18,8 @@ guest_hooks_check_dir (const char *dir, agent_error_t *err)
 {
   size_t len = strlen (dir);
 
-  if (dir[0] != '/' || len >= GUEST_HOOK_PATH_MAX || strstr (dir, "/../") || (len >= 3 && strcmp (dir + len - 3, "/..") == 0))
+  if (dir[0] != '/' || len >= GUEST_HOOK_PATH_MAX || strstr (dir, "/../")
+      || (len >= 3 && strcmp (dir + len - 3, "/..") == 0))
     return agent_make_field_error (err, 0, "guest_hook_path", dir, "not an absolute plain path");
   return 0;
 }
@@ -47,7 +48,8 @@ scan_kind (const char *dir, const char *kind, char ***paths, size_t *n, agent_er
   xasprintf (&sub, "%s/%s", dir, kind);
   d = opendir (sub);
   if (d == NULL)
-    return errno == ENOENT || errno == ENOTDIR ? 0 : agent_make_error (err, errno, "cannot read guest hooks in %s", sub);
+    return errno == ENOENT || errno == ENOTDIR ? 0
+                                               : agent_make_error (err, errno, "cannot read guest hooks in %s", sub);
   while ((e = readdir (d)) != NULL)
     {
       cleanup_free char *path = NULL;
@@ -120,7 +122,7 @@ append_entries (json_t *list, char *const *paths, size_t n, agent_error_t *err)
 /* The object's member key, added as made by make when absent or null (as
    a serializer may write an empty optional). */
 static json_t *
-member_or_new (json_t *object, const char *key, json_t *(*make) (void))
+member_or_new (json_t *object, const char *key, json_t *(*make) (void) )
 {
   json_t *member = json_object_get (object, key);
 

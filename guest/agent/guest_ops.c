@@ -101,8 +101,7 @@ validate_relative_path (const char *path, agent_error_t *err)
 }
 
 int
-guest_copy_file (const char *dir, const char *path, const uint8_t *data, size_t len, unsigned mode,
-                 agent_error_t *err)
+guest_copy_file (const char *dir, const char *path, const uint8_t *data, size_t len, unsigned mode, agent_error_t *err)
 {
   cleanup_free char *full = NULL;
   cleanup_free char *tmp = NULL;

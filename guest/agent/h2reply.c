@@ -118,11 +118,8 @@ h2session_reply_failure (const struct rpc_call *call, const struct agent_error_s
 
   /* Trailers-only: one HEADERS frame that also ends the stream. */
   const nghttp2_nv headers[] = {
-    nv (":status", "200"),
-    nv ("content-type", "application/grpc"),
-    nv ("grpc-status", status),
-    nv ("grpc-message", encoded),
-    nv ("grpc-status-details-bin", details),
+    nv (":status", "200"),        nv ("content-type", "application/grpc"), nv ("grpc-status", status),
+    nv ("grpc-message", encoded), nv ("grpc-status-details-bin", details),
   };
   rv = nghttp2_submit_response (st->session->ng, st->id, headers, ARRAY_SIZE (headers), NULL);
   if (rv != 0)

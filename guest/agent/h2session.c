@@ -57,8 +57,8 @@ header_is (const uint8_t *name, size_t namelen, const char *expected)
 }
 
 static int
-on_header (nghttp2_session *ng, const nghttp2_frame *frame, const uint8_t *name, size_t namelen,
-           const uint8_t *value, size_t valuelen, uint8_t flags, void *user_data)
+on_header (nghttp2_session *ng, const nghttp2_frame *frame, const uint8_t *name, size_t namelen, const uint8_t *value,
+           size_t valuelen, uint8_t flags, void *user_data)
 {
   struct h2stream *st = nghttp2_session_get_stream_user_data (ng, frame->hd.stream_id);
   static const char grpc_type[] = "application/grpc";
@@ -79,8 +79,7 @@ on_header (nghttp2_session *ng, const nghttp2_frame *frame, const uint8_t *name,
 }
 
 static int
-on_data_chunk (nghttp2_session *ng, uint8_t flags, int32_t stream_id, const uint8_t *data, size_t len,
-               void *user_data)
+on_data_chunk (nghttp2_session *ng, uint8_t flags, int32_t stream_id, const uint8_t *data, size_t len, void *user_data)
 {
   struct h2stream *st = nghttp2_session_get_stream_user_data (ng, stream_id);
 

@@ -46,10 +46,14 @@ static int
 parse_options (int argc, char **argv, struct options *opts)
 {
   static const struct option longopts[] = {
-    { "port", required_argument, NULL, 'p' },    { "listen", required_argument, NULL, 'l' },
-    { "verbose", no_argument, NULL, 'v' },       { "version", no_argument, NULL, 'V' },
-    { "help", no_argument, NULL, 'h' },          { "state-dir", required_argument, NULL, 's' },
-    { "crun", required_argument, NULL, 'c' },    { "cgroup-manager", required_argument, NULL, 'g' },
+    { "port", required_argument, NULL, 'p' },
+    { "listen", required_argument, NULL, 'l' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "version", no_argument, NULL, 'V' },
+    { "help", no_argument, NULL, 'h' },
+    { "state-dir", required_argument, NULL, 's' },
+    { "crun", required_argument, NULL, 'c' },
+    { "cgroup-manager", required_argument, NULL, 'g' },
     { NULL, 0, NULL, 0 },
   };
   int c;

@@ -132,8 +132,7 @@ change_address (int type, unsigned index, const char *name, const struct net_ip 
 {
   cleanup_free char *action = NULL;
   struct nl_request req;
-  struct ifaddrmsg *ifa = nl_start (&req, type, type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_REPLACE : 0,
-                                    sizeof (*ifa));
+  struct ifaddrmsg *ifa = nl_start (&req, type, type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof (*ifa));
   char text[64];
 
   ifa->ifa_family = (unsigned char) ip->family;

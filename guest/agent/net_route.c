@@ -80,8 +80,7 @@ parse_scope (const char *field, int scope, bool has_gateway, unsigned char *out,
 }
 
 int
-net_route_parse (const char *prefix, const struct net_route_spec *spec, struct net_route_req *out,
-                 agent_error_t *err)
+net_route_parse (const char *prefix, const struct net_route_spec *spec, struct net_route_req *out, agent_error_t *err)
 {
   char field[64];
   struct net_ip gw;
@@ -89,15 +88,15 @@ net_route_parse (const char *prefix, const struct net_route_spec *spec, struct n
   memset (out, 0, sizeof (*out));
   if (parse_optional_ip (field_of (field, sizeof (field), prefix, "gateway"), spec->gateway, 0, &gw, err) < 0)
     return -1;
-  if (parse_destination (field_of (field, sizeof (field), prefix, "destination"), spec, gw.family, &out->dst, err)
-      < 0)
+  if (parse_destination (field_of (field, sizeof (field), prefix, "destination"), spec, gw.family, &out->dst, err) < 0)
     return -1;
   if (gw.family && gw.family != out->dst.family)
     return net_bad_value (err, field_of (field, sizeof (field), prefix, "gateway"), spec->gateway,
                           "not of the destination's address family");
   out->gateway = gw;
   if (parse_optional_ip (field_of (field, sizeof (field), prefix, "source"), spec->source, out->dst.family,
-                         &out->source, err) < 0)
+                         &out->source, err)
+      < 0)
     return -1;
   if (parse_scope (field_of (field, sizeof (field), prefix, "scope"), spec->scope, gw.family != 0, &out->scope, err)
       < 0)

@@ -96,7 +96,7 @@ netdev_parse (const char *source, const char *text, struct netdev_stats **out, s
 
   *out = NULL;
   *n = 0;
-  for (const char *p = text; *p; )
+  for (const char *p = text; *p;)
     {
       const char *nl = strchr (p, '\n');
       size_t len = nl ? (size_t) (nl - p) : strlen (p);

@@ -7,9 +7,9 @@
 #include <net/if.h>
 #include <netpacket/packet.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <string.h>
 
 #include "util.h"
 
@@ -44,8 +44,9 @@ static void
 add_address (struct net_interface *itf, const struct ifaddrs *a)
 {
   char ip[INET6_ADDRSTRLEN];
-  const void *raw = a->ifa_addr->sa_family == AF_INET ? (const void *) &((struct sockaddr_in *) a->ifa_addr)->sin_addr
-                                                       : (const void *) &((struct sockaddr_in6 *) a->ifa_addr)->sin6_addr;
+  const void *raw = a->ifa_addr->sa_family == AF_INET
+                        ? (const void *) &((struct sockaddr_in *) a->ifa_addr)->sin_addr
+                        : (const void *) &((struct sockaddr_in6 *) a->ifa_addr)->sin6_addr;
 
   if (itf->n_addresses == NET_MAX_ADDRESSES || ! inet_ntop (a->ifa_addr->sa_family, raw, ip, sizeof (ip)))
     return;
@@ -90,8 +91,8 @@ netinfo_interfaces (size_t *n, agent_error_t *err)
         {
           const struct sockaddr_ll *ll = (const struct sockaddr_ll *) a->ifa_addr;
           if (ll->sll_halen == 6)
-            snprintf (itf->mac, sizeof (itf->mac), "%02x:%02x:%02x:%02x:%02x:%02x", ll->sll_addr[0],
-                      ll->sll_addr[1], ll->sll_addr[2], ll->sll_addr[3], ll->sll_addr[4], ll->sll_addr[5]);
+            snprintf (itf->mac, sizeof (itf->mac), "%02x:%02x:%02x:%02x:%02x:%02x", ll->sll_addr[0], ll->sll_addr[1],
+                      ll->sll_addr[2], ll->sll_addr[3], ll->sll_addr[4], ll->sll_addr[5]);
         }
     }
   freeifaddrs (all);

@@ -123,8 +123,7 @@ nl_handle (const struct nlmsghdr *m, const struct nl_about *about, const char *w
 }
 
 static int
-nl_exchange (const struct nlmsghdr *msg, const struct nl_about *about, nl_each_fn each, void *arg,
-             agent_error_t *err)
+nl_exchange (const struct nlmsghdr *msg, const struct nl_about *about, nl_each_fn each, void *arg, agent_error_t *err)
 {
   cleanup_close int fd = nl_open_send (msg, err);
   cleanup_free char *answer = NULL;

@@ -44,8 +44,7 @@ int nl_call (struct nl_request *req, const struct nl_about *about, agent_error_t
 
 /* Sends a copy of dumped (a message the kernel dumped, whatever its size)
    as a request of type with flags, and waits for its ACK as nl_call does. */
-int nl_resend (const struct nlmsghdr *dumped, int type, int flags, const struct nl_about *about,
-               agent_error_t *err);
+int nl_resend (const struct nlmsghdr *dumped, int type, int flags, const struct nl_about *about, agent_error_t *err);
 
 /* Sends a dump request and calls each for every answer message, until the
    dump ends or each returns < 0 (then err is set by each). */

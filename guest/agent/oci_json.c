@@ -114,13 +114,12 @@ oci_json_check_process (const json_t *process, const char *field, bool terminal,
   xasprintf (&sub, "%s.args", field);
   if (! json_is_array (args) || json_array_size (args) == 0)
     return oci_json_expect_error (err, sub, args, "a non-empty array of strings");
-  json_array_foreach (args, i, arg)
-    if (! json_is_string (arg))
-      {
-        free (sub);
-        xasprintf (&sub, "%s.args[%zu]", field, i);
-        return oci_json_expect_error (err, sub, arg, "a string");
-      }
+  json_array_foreach (args, i, arg) if (! json_is_string (arg))
+  {
+    free (sub);
+    xasprintf (&sub, "%s.args[%zu]", field, i);
+    return oci_json_expect_error (err, sub, arg, "a string");
+  }
   /* The agent gives the process a pty or pipes as the request says: crun
      must expect the same. null is absent, as for any optional member. */
   tty = json_object_get (process, "terminal");
@@ -131,8 +130,8 @@ oci_json_check_process (const json_t *process, const char *field, bool terminal,
   if (tty != NULL && ! json_is_boolean (tty))
     return oci_json_expect_error (err, sub, tty, "true or false");
   if (json_is_true (tty) != terminal)
-    return oci_json_expect_error (err, sub, tty, terminal ? "true, as the request's terminal"
-                                                          : "false or absent, as the request's terminal");
+    return oci_json_expect_error (
+        err, sub, tty, terminal ? "true, as the request's terminal" : "false or absent, as the request's terminal");
   return 0;
 }
 

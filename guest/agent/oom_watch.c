@@ -52,7 +52,7 @@ static void
 on_inotify (struct watch *iw, uint32_t events)
 {
   /* Aligned as struct inotify_event requires. */
-  char buf[4096] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+  char buf[4096] __attribute__ ((aligned (__alignof__(struct inotify_event))));
   ssize_t n;
 
   (void) events;

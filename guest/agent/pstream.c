@@ -203,8 +203,7 @@ in_stream_init (struct in_stream *s, int fd)
 }
 
 int
-in_stream_write (struct in_stream *s, const struct rpc_call *call, const uint8_t *data, size_t len,
-                 agent_error_t *err)
+in_stream_write (struct in_stream *s, const struct rpc_call *call, const uint8_t *data, size_t len, agent_error_t *err)
 {
   if (s->close_requested || s->w.fd < 0)
     return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "stdin is closed");

@@ -149,8 +149,8 @@ rpc_run_process (const struct rpc_call *call, const uint8_t *msg, size_t len, ag
 static int
 rpc_online_cpu_mem (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
-  cleanup_pbmsg Vc4j__Agent__V1__OnlineCPUMemRequest *req
-      = rpc_unpack (&vc4j__agent__v1__online_cpumem_request__descriptor, msg, len, err);
+  cleanup_pbmsg Vc4j__Agent__V1__OnlineCPUMemRequest *req =
+      rpc_unpack (&vc4j__agent__v1__online_cpumem_request__descriptor, msg, len, err);
   Vc4j__Agent__V1__OnlineCPUMemResponse resp = VC4J__AGENT__V1__ONLINE_CPUMEM_RESPONSE__INIT;
   unsigned cpus = 0, blocks = 0;
 
@@ -166,8 +166,8 @@ rpc_online_cpu_mem (const struct rpc_call *call, const uint8_t *msg, size_t len,
 static int
 rpc_copy_file (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
-  cleanup_pbmsg Vc4j__Agent__V1__CopyFileRequest *req
-      = rpc_unpack (&vc4j__agent__v1__copy_file_request__descriptor, msg, len, err);
+  cleanup_pbmsg Vc4j__Agent__V1__CopyFileRequest *req =
+      rpc_unpack (&vc4j__agent__v1__copy_file_request__descriptor, msg, len, err);
   Vc4j__Agent__V1__Empty resp = VC4J__AGENT__V1__EMPTY__INIT;
   cleanup_free char *shared = NULL;
 

@@ -4,10 +4,10 @@
 #include "rpc_internal.h"
 
 #include <errno.h>
-#include <sys/ioctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 
 #include "blockdev.h"
@@ -18,10 +18,10 @@
 #include "sandbox.h"
 
 /* clang-format off: the body ends in a statement its caller's semicolon closes */
-#define REQUEST(type, name)                                                                          \
+#define REQUEST(type, name)                                                                                        \
   cleanup_pbmsg Vc4j__Agent__V1__##type *req = rpc_unpack (&vc4j__agent__v1__##name##__descriptor, msg, len, err); \
-  if (req == NULL)                                                                                   \
-    return -1
+  if (req == NULL)                                                                                                 \
+  return -1
 /* clang-format on */
 
 static int
@@ -37,8 +37,11 @@ storages_of (Vc4j__Agent__V1__Storage **in, size_t n)
   struct storage_desc *out = xzalloc ((n + 1) * sizeof (*out));
 
   for (size_t i = 0; i < n; i++)
-    out[i] = (struct storage_desc){ .driver = in[i]->driver, .source = in[i]->source, .fstype = in[i]->fstype,
-                                    .options = in[i]->options, .n_options = in[i]->n_options,
+    out[i] = (struct storage_desc){ .driver = in[i]->driver,
+                                    .source = in[i]->source,
+                                    .fstype = in[i]->fstype,
+                                    .options = in[i]->options,
+                                    .n_options = in[i]->n_options,
                                     .mount_point = in[i]->mount_point };
   return out;
 }
@@ -118,8 +121,13 @@ create_container (const struct rpc_call *call, const uint8_t *msg, size_t len, a
   REQUEST (CreateContainerRequest, create_container_request);
   cleanup_free struct storage_desc *storages = storages_of (req->storages, req->n_storages);
   struct container_create create = {
-    .id = req->container_id, .spec_json = req->oci_spec.data, .spec_len = req->oci_spec.len,
-    .rootfs_path = req->rootfs_path, .storages = storages, .n_storages = req->n_storages, .terminal = req->terminal,
+    .id = req->container_id,
+    .spec_json = req->oci_spec.data,
+    .spec_len = req->oci_spec.len,
+    .rootfs_path = req->rootfs_path,
+    .storages = storages,
+    .n_storages = req->n_storages,
+    .terminal = req->terminal,
   };
 
   return container_create (&create, call, err);
@@ -133,10 +141,10 @@ rpc_create_container (const struct rpc_call *call, const uint8_t *msg, size_t le
 }
 
 /* clang-format off: the body ends in a statement its caller's semicolon closes */
-#define WITH_CONTAINER(id)                     \
+#define WITH_CONTAINER(id)                        \
   struct container *c = container_find (id, err); \
-  if (c == NULL)                               \
-    return -1
+  if (c == NULL)                                  \
+  return -1
 /* clang-format on */
 
 static int
@@ -145,9 +153,15 @@ create_sandbox (const struct rpc_call *call, const uint8_t *msg, size_t len, age
   REQUEST (CreateSandboxRequest, create_sandbox_request);
   cleanup_free struct storage_desc *storages = storages_of (req->storages, req->n_storages);
   struct sandbox_setup setup = {
-    .hostname = req->hostname, .dns_servers = req->dns_servers, .n_dns_servers = req->n_dns_servers,
-    .dns_search = req->dns_search, .n_dns_search = req->n_dns_search, .modules = req->kernel_modules,
-    .n_modules = req->n_kernel_modules, .storages = storages, .n_storages = req->n_storages,
+    .hostname = req->hostname,
+    .dns_servers = req->dns_servers,
+    .n_dns_servers = req->n_dns_servers,
+    .dns_search = req->dns_search,
+    .n_dns_search = req->n_dns_search,
+    .modules = req->kernel_modules,
+    .n_modules = req->n_kernel_modules,
+    .storages = storages,
+    .n_storages = req->n_storages,
     .guest_hook_path = req->guest_hook_path,
   };
 
@@ -222,11 +236,11 @@ rpc_exec_process (const struct rpc_call *call, const uint8_t *msg, size_t len, a
 
 /* Decodes the (container, exec id) pair every process RPC starts with. */
 /* clang-format off: the body ends in a statement its caller's semicolon closes */
-#define WITH_PROCESS(cid, eid)                     \
-  WITH_CONTAINER (cid);                            \
-  struct cproc *p = cproc_find (c, eid, err);      \
-  if (p == NULL)                                   \
-    return -1
+#define WITH_PROCESS(cid, eid)                \
+  WITH_CONTAINER (cid);                       \
+  struct cproc *p = cproc_find (c, eid, err); \
+  if (p == NULL)                              \
+  return -1
 /* clang-format on */
 
 int
@@ -247,8 +261,8 @@ rpc_signal_process (const struct rpc_call *call, const uint8_t *msg, size_t len,
   if (p == NULL)
     return -1;
   if (p->exited || p->pid <= 0)
-    return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "process `%s` of `%s` is not running",
-                                 req->exec_id, c->id);
+    return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "process `%s` of `%s` is not running", req->exec_id,
+                                 c->id);
   if (kill (p->pid, (int) req->signal) < 0)
     return agent_make_error (err, errno, "cannot signal pid %d", (int) p->pid);
   return reply_empty_now (call);
@@ -306,8 +320,8 @@ read_stream (const struct rpc_call *call, const uint8_t *msg, size_t len, bool s
 {
   REQUEST (ReadStreamRequest, read_stream_request);
   WITH_PROCESS (req->container_id, req->exec_id);
-  out_stream_read (stderr_ ? &p->err : &p->out, call, req->max_bytes > PSTREAM_OUT_LIMIT ? PSTREAM_OUT_LIMIT
-                                                                                        : req->max_bytes);
+  out_stream_read (stderr_ ? &p->err : &p->out, call,
+                   req->max_bytes > PSTREAM_OUT_LIMIT ? PSTREAM_OUT_LIMIT : req->max_bytes);
   return 0;
 }
 
@@ -331,8 +345,8 @@ rpc_tty_win_resize (const struct rpc_call *call, const uint8_t *msg, size_t len,
   struct winsize ws = { .ws_row = (unsigned short) req->rows, .ws_col = (unsigned short) req->columns };
 
   if (! p->tty || p->out.w.fd < 0)
-    return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "process `%s` of `%s` has no terminal",
-                                 req->exec_id, c->id);
+    return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "process `%s` of `%s` has no terminal", req->exec_id,
+                                 c->id);
   if (req->rows > 0xffff || req->columns > 0xffff)
     {
       char text[16];

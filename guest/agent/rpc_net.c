@@ -31,8 +31,8 @@ interface_message (struct net_interface *itf, pb_interface *out, char **addresse
 int
 rpc_list_interfaces (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
-  cleanup_pbmsg Vc4j__Agent__V1__ListInterfacesRequest *req
-      = rpc_unpack (&vc4j__agent__v1__list_interfaces_request__descriptor, msg, len, err);
+  cleanup_pbmsg Vc4j__Agent__V1__ListInterfacesRequest *req =
+      rpc_unpack (&vc4j__agent__v1__list_interfaces_request__descriptor, msg, len, err);
   Vc4j__Agent__V1__ListInterfacesResponse resp = VC4J__AGENT__V1__LIST_INTERFACES_RESPONSE__INIT;
   cleanup_free struct net_interface *list = NULL;
   cleanup_free pb_interface *out = NULL;
@@ -89,8 +89,8 @@ reply_routes (const struct rpc_call *call, agent_error_t *err)
 int
 rpc_list_routes (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
-  cleanup_pbmsg Vc4j__Agent__V1__ListRoutesRequest *req
-      = rpc_unpack (&vc4j__agent__v1__list_routes_request__descriptor, msg, len, err);
+  cleanup_pbmsg Vc4j__Agent__V1__ListRoutesRequest *req =
+      rpc_unpack (&vc4j__agent__v1__list_routes_request__descriptor, msg, len, err);
 
   return req == NULL ? -1 : reply_routes (call, err);
 }
@@ -98,8 +98,8 @@ rpc_list_routes (const struct rpc_call *call, const uint8_t *msg, size_t len, ag
 int
 rpc_update_interface (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
-  cleanup_pbmsg Vc4j__Agent__V1__UpdateInterfaceRequest *req
-      = rpc_unpack (&vc4j__agent__v1__update_interface_request__descriptor, msg, len, err);
+  cleanup_pbmsg Vc4j__Agent__V1__UpdateInterfaceRequest *req =
+      rpc_unpack (&vc4j__agent__v1__update_interface_request__descriptor, msg, len, err);
   cleanup_free struct net_interface *list = NULL;
   char *addresses[NET_MAX_ADDRESSES];
   char name[IF_NAMESIZE] = "";
@@ -116,8 +116,12 @@ rpc_update_interface (const struct rpc_call *call, const uint8_t *msg, size_t le
       return agent_make_field_error (err, 0, "addresses", count, "at most %d", NET_MAX_ADDRESSES);
     }
   struct net_link_update u = {
-    .mac = req->mac, .name = req->name, .addresses = req->addresses, .n_addresses = req->n_addresses,
-    .mtu = req->mtu, .up = req->up,
+    .mac = req->mac,
+    .name = req->name,
+    .addresses = req->addresses,
+    .n_addresses = req->n_addresses,
+    .mtu = req->mtu,
+    .up = req->up,
   };
   if (net_link_apply (&u, name, err) < 0 || (list = netinfo_interfaces (&n, err)) == NULL)
     return -1;
@@ -135,8 +139,8 @@ rpc_update_interface (const struct rpc_call *call, const uint8_t *msg, size_t le
 int
 rpc_update_routes (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
-  cleanup_pbmsg Vc4j__Agent__V1__UpdateRoutesRequest *req
-      = rpc_unpack (&vc4j__agent__v1__update_routes_request__descriptor, msg, len, err);
+  cleanup_pbmsg Vc4j__Agent__V1__UpdateRoutesRequest *req =
+      rpc_unpack (&vc4j__agent__v1__update_routes_request__descriptor, msg, len, err);
   cleanup_free struct net_route_spec *specs = NULL;
 
   if (req == NULL)
@@ -157,8 +161,8 @@ rpc_update_routes (const struct rpc_call *call, const uint8_t *msg, size_t len, 
 int
 rpc_add_arp_neighbors (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
-  cleanup_pbmsg Vc4j__Agent__V1__AddARPNeighborsRequest *req
-      = rpc_unpack (&vc4j__agent__v1__add_arpneighbors_request__descriptor, msg, len, err);
+  cleanup_pbmsg Vc4j__Agent__V1__AddARPNeighborsRequest *req =
+      rpc_unpack (&vc4j__agent__v1__add_arpneighbors_request__descriptor, msg, len, err);
   Vc4j__Agent__V1__Empty resp = VC4J__AGENT__V1__EMPTY__INIT;
   cleanup_free struct net_neighbor_spec *specs = NULL;
 
@@ -166,7 +170,8 @@ rpc_add_arp_neighbors (const struct rpc_call *call, const uint8_t *msg, size_t l
     return -1;
   specs = xzalloc ((req->n_neighbors + 1) * sizeof (*specs));
   for (size_t i = 0; i < req->n_neighbors; i++)
-    specs[i] = (struct net_neighbor_spec){ .ip = req->neighbors[i]->ip, .mac = req->neighbors[i]->mac,
+    specs[i] = (struct net_neighbor_spec){ .ip = req->neighbors[i]->ip,
+                                           .mac = req->neighbors[i]->mac,
                                            .device = req->neighbors[i]->device };
   if (net_neighbors_add (specs, req->n_neighbors, err) < 0)
     return -1;

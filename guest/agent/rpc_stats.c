@@ -71,8 +71,8 @@ network_messages (const struct netdev_stats *list, size_t n, interface_stats_msg
 int
 rpc_stats_container (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
-  cleanup_pbmsg Vc4j__Agent__V1__ContainerRequest *req
-      = rpc_unpack (&vc4j__agent__v1__container_request__descriptor, msg, len, err);
+  cleanup_pbmsg Vc4j__Agent__V1__ContainerRequest *req =
+      rpc_unpack (&vc4j__agent__v1__container_request__descriptor, msg, len, err);
   Vc4j__Agent__V1__StatsContainerResponse resp = VC4J__AGENT__V1__STATS_CONTAINER_RESPONSE__INIT;
   cleanup_free struct netdev_stats *network = NULL;
   cleanup_free interface_stats_msg *msgs = NULL;
@@ -127,8 +127,8 @@ command_of (pid_t pid)
 int
 rpc_list_processes (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
-  cleanup_pbmsg Vc4j__Agent__V1__ContainerRequest *req
-      = rpc_unpack (&vc4j__agent__v1__container_request__descriptor, msg, len, err);
+  cleanup_pbmsg Vc4j__Agent__V1__ContainerRequest *req =
+      rpc_unpack (&vc4j__agent__v1__container_request__descriptor, msg, len, err);
   Vc4j__Agent__V1__ListProcessesResponse resp = VC4J__AGENT__V1__LIST_PROCESSES_RESPONSE__INIT;
   cleanup_free pid_t *pids = NULL;
   cleanup_free Vc4j__Agent__V1__ListProcessesResponse__Process *procs = NULL;

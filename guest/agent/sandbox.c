@@ -120,8 +120,13 @@ load_modules (const struct sandbox_setup *s, const struct rpc_call *call, agent_
   cleanup_free char **argv = xzalloc ((s->n_modules + 2) * sizeof (*argv));
   cleanup_free struct rpc_call *pending = xmalloc (sizeof (*pending));
   struct process_spec spec = {
-    .argv = argv, .argc = s->n_modules + 2, .env = modprobe_env, .envc = 1, .workdir = "/",
-    .timeout_ms = MODPROBE_TIMEOUT_MS, .max_output = 4096,
+    .argv = argv,
+    .argc = s->n_modules + 2,
+    .env = modprobe_env,
+    .envc = 1,
+    .workdir = "/",
+    .timeout_ms = MODPROBE_TIMEOUT_MS,
+    .max_output = 4096,
   };
 
   argv[0] = (char *) "modprobe";

@@ -10,7 +10,7 @@
 void
 server_init (struct server *s)
 {
-  *s = (struct server) { .unix_socket.w.fd = -1, .vsock.w.fd = -1 };
+  *s = (struct server){ .unix_socket.w.fd = -1, .vsock.w.fd = -1 };
 }
 
 static void

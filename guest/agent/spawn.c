@@ -73,8 +73,7 @@ pipes_open (struct pipes *p, const int *child_stdio, agent_error_t *err)
   return 0;
 }
 
-static void __attribute__ ((noreturn))
-child_fail (int status_fd, enum child_stage stage)
+static void __attribute__ ((noreturn)) child_fail (int status_fd, enum child_stage stage)
 {
   struct child_failure f = { .stage = stage, .errnum = errno };
 
@@ -97,8 +96,7 @@ reset_signal_dispositions (void)
 }
 
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
-static void __attribute__ ((noreturn))
-child_exec (const struct pipes *p, const char *workdir, char **argv, char **envp)
+static void __attribute__ ((noreturn)) child_exec (const struct pipes *p, const char *workdir, char **argv, char **envp)
 {
   sigset_t none;
 
@@ -176,7 +174,10 @@ int
 process_spawn (const struct process_spec *spec, process_done_cb done, void *arg, agent_error_t *err)
 {
   __attribute__ ((cleanup (pipes_close))) struct pipes p = {
-    .child = { -1, -1, -1 }, .parent = { -1, -1, -1 }, .status_read = -1, .status_write = -1,
+    .child = { -1, -1, -1 },
+    .parent = { -1, -1, -1 },
+    .status_read = -1,
+    .status_write = -1,
   };
   cleanup_free char **argv = NULL;
   cleanup_free char **envp = NULL;

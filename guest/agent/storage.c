@@ -19,9 +19,9 @@ static const struct
   unsigned long flag;
   bool clear;
 } mount_flags[] = {
-  { "ro", MS_RDONLY, false },      { "rw", MS_RDONLY, true },      { "nosuid", MS_NOSUID, false },
-  { "suid", MS_NOSUID, true },     { "nodev", MS_NODEV, false },   { "dev", MS_NODEV, true },
-  { "noexec", MS_NOEXEC, false },  { "exec", MS_NOEXEC, true },    { "noatime", MS_NOATIME, false },
+  { "ro", MS_RDONLY, false },         { "rw", MS_RDONLY, true },         { "nosuid", MS_NOSUID, false },
+  { "suid", MS_NOSUID, true },        { "nodev", MS_NODEV, false },      { "dev", MS_NODEV, true },
+  { "noexec", MS_NOEXEC, false },     { "exec", MS_NOEXEC, true },       { "noatime", MS_NOATIME, false },
   { "relatime", MS_RELATIME, false }, { "sync", MS_SYNCHRONOUS, false },
 };
 

@@ -4,11 +4,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/vm_sockets.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <linux/vm_sockets.h>
 #include <time.h>
 
 #include "util.h"
@@ -43,8 +43,7 @@ closedirp (DIR **d)
 }
 
 int
-transport_find_port (const char *sysfs_dir, const char *name, char *dev, size_t dev_size,
-                     agent_error_t *err)
+transport_find_port (const char *sysfs_dir, const char *name, char *dev, size_t dev_size, agent_error_t *err)
 {
   __attribute__ ((cleanup (closedirp))) DIR *dir = opendir (sysfs_dir);
   struct dirent *de;

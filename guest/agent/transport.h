@@ -12,8 +12,7 @@
 /* Looks in sysfs_dir (normally VIRTIO_PORTS_DIR) for the port named name and
    copies its device name (e.g. "vport1p1") to dev. Returns 1 when found,
    0 when not (yet), -1 on error. */
-int transport_find_port (const char *sysfs_dir, const char *name, char *dev, size_t dev_size,
-                         agent_error_t *err);
+int transport_find_port (const char *sysfs_dir, const char *name, char *dev, size_t dev_size, agent_error_t *err);
 
 /* Opens the named port, retrying while its driver is still loading. */
 int transport_open_port (const char *name, agent_error_t *err);

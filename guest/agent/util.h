@@ -11,8 +11,7 @@
 #define cleanup_free __attribute__ ((cleanup (cleanup_freep)))
 #define cleanup_close __attribute__ ((cleanup (cleanup_closep)))
 
-#define container_of(ptr, type, member) \
-  ((type *) ((char *) (ptr) - offsetof (type, member)))
+#define container_of(ptr, type, member) ((type *) ((char *) (ptr) -offsetof (type, member)))
 
 #define ARRAY_SIZE(a) (sizeof (a) / sizeof ((a)[0]))
 

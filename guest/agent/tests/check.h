@@ -7,15 +7,15 @@
 
 #include "error.h"
 
-#define CHECK(cond)                                                                    \
-  do                                                                                   \
-    {                                                                                  \
-      if (! (cond))                                                                    \
-        {                                                                              \
+#define CHECK(cond)                                                                         \
+  do                                                                                        \
+    {                                                                                       \
+      if (! (cond))                                                                         \
+        {                                                                                   \
           fprintf (stderr, "%s:%d: %s: failed: %s\n", __FILE__, __LINE__, __func__, #cond); \
-          return false;                                                                \
-        }                                                                              \
-    }                                                                                  \
+          return false;                                                                     \
+        }                                                                                   \
+    }                                                                                       \
   while (0)
 
 /* The code of an error (-1: none), which it releases. */

@@ -93,8 +93,8 @@ test_version (void)
 {
   Vc4j__Agent__V1__VersionRequest req = VC4J__AGENT__V1__VERSION_REQUEST__INIT;
   cleanup_call struct h2call *cl = call (&shared, "Version", &req.base);
-  cleanup_msg Vc4j__Agent__V1__VersionResponse *resp
-      = (void *) h2call_reply (cl, &vc4j__agent__v1__version_response__descriptor);
+  cleanup_msg Vc4j__Agent__V1__VersionResponse *resp =
+      (void *) h2call_reply (cl, &vc4j__agent__v1__version_response__descriptor);
 
   CHECK (resp && strcmp (resp->agent_version, "0.1.0") == 0 && resp->protocol_revision == 1);
   return true;
@@ -105,8 +105,8 @@ test_guest_details (void)
 {
   Vc4j__Agent__V1__GuestDetailsRequest req = VC4J__AGENT__V1__GUEST_DETAILS_REQUEST__INIT;
   cleanup_call struct h2call *cl = call (&shared, "GetGuestDetails", &req.base);
-  cleanup_msg Vc4j__Agent__V1__GuestDetailsResponse *resp
-      = (void *) h2call_reply (cl, &vc4j__agent__v1__guest_details_response__descriptor);
+  cleanup_msg Vc4j__Agent__V1__GuestDetailsResponse *resp =
+      (void *) h2call_reply (cl, &vc4j__agent__v1__guest_details_response__descriptor);
 
   CHECK (resp && strcmp (resp->agent_version, "0.1.0") == 0);
   CHECK (resp->kernel_release[0] && resp->kernel_version[0] && resp->machine[0]);
@@ -131,8 +131,7 @@ static bool
 test_run_stderr_exit_code (void)
 {
   Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
-  cleanup_call struct h2call *cl
-      = run_argv (&shared, &req, (char *[]){ "sh", "-c", "echo err >&2; exit 3", NULL });
+  cleanup_call struct h2call *cl = run_argv (&shared, &req, (char *[]){ "sh", "-c", "echo err >&2; exit 3", NULL });
   cleanup_msg Vc4j__Agent__V1__RunProcessResponse *resp = run_reply (cl);
 
   CHECK (resp && resp->stdout.len == 0 && bytes_are (resp->stderr, "err\n") && resp->exit_code == 3);

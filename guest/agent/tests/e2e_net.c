@@ -49,7 +49,8 @@ test_network_errors (void)
   entry.device = (char *) "lo";
   neigh.neighbors = entries;
   neigh.n_neighbors = 1;
-  CHECK (fails_with ("AddARPNeighbors", &neigh.base, 3, "neighbors[0].mac `ff:ff:ff:ff:ff:ff`: a multicast MAC address"));
+  CHECK (
+      fails_with ("AddARPNeighbors", &neigh.base, 3, "neighbors[0].mac `ff:ff:ff:ff:ff:ff`: a multicast MAC address"));
   return check_serving (&shared);
 }
 

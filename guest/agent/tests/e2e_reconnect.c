@@ -34,8 +34,7 @@ test_garbage_before_hello (void)
   bool ok;
 
   CHECK (h2client_connect (&c, socket_path) == 0);
-  ok = h2client_write_raw (&c, stale, sizeof (stale) - 1) == 0 && h2client_handshake (&c) == 0
-       && check_serving (&c);
+  ok = h2client_write_raw (&c, stale, sizeof (stale) - 1) == 0 && h2client_handshake (&c) == 0 && check_serving (&c);
   h2client_close (&c);
   CHECK (ok);
   return true;

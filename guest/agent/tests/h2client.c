@@ -115,8 +115,8 @@ is (const uint8_t *name, size_t len, const char *s)
 }
 
 static int
-on_header (nghttp2_session *ng, const nghttp2_frame *frame, const uint8_t *name, size_t namelen,
-           const uint8_t *value, size_t valuelen, uint8_t flags, void *user_data)
+on_header (nghttp2_session *ng, const nghttp2_frame *frame, const uint8_t *name, size_t namelen, const uint8_t *value,
+           size_t valuelen, uint8_t flags, void *user_data)
 {
   struct h2call *call = nghttp2_session_get_stream_user_data (ng, frame->hd.stream_id);
   char v[64];
@@ -273,7 +273,10 @@ read_request (nghttp2_session *ng, int32_t stream_id, uint8_t *buf, size_t lengt
   return (ssize_t) n;
 }
 
-#define NV(n, v) { (uint8_t *) (n), (uint8_t *) (v), strlen (n), strlen (v), NGHTTP2_NV_FLAG_NONE }
+#define NV(n, v)                                                                   \
+  {                                                                                \
+    (uint8_t *) (n), (uint8_t *) (v), strlen (n), strlen (v), NGHTTP2_NV_FLAG_NONE \
+  }
 
 struct h2call *
 h2client_start_raw (struct h2client *c, const char *method, const void *body, size_t len)
@@ -285,9 +288,14 @@ h2client_start_raw (struct h2client *c, const char *method, const void *body, si
   snprintf (path, sizeof (path), SERVICE "%s", method);
   /* What grpc-java sends. */
   nghttp2_nv headers[] = {
-    NV (":method", "POST"), NV (":scheme", "http"), NV (":path", path),
-    NV (":authority", "localhost"), NV ("content-type", "application/grpc"), NV ("te", "trailers"),
-    NV ("user-agent", "grpc-java-netty/1.85.1"), NV ("grpc-accept-encoding", "gzip"),
+    NV (":method", "POST"),
+    NV (":scheme", "http"),
+    NV (":path", path),
+    NV (":authority", "localhost"),
+    NV ("content-type", "application/grpc"),
+    NV ("te", "trailers"),
+    NV ("user-agent", "grpc-java-netty/1.85.1"),
+    NV ("grpc-accept-encoding", "gzip"),
   };
 
   call->grpc_status = -1;

@@ -8,10 +8,10 @@
 #include <sys/prctl.h>
 #include <time.h>
 
-#include "tests/check.h"
 #include "error.h"
 #include "loop.h"
 #include "reaper.h"
+#include "tests/check.h"
 #include "util.h"
 
 static inline double

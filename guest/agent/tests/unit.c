@@ -14,7 +14,6 @@
 #include <termios.h>
 #include <time.h>
 
-#include "tests/check.h"
 #include "bundle.h"
 #include "channel.h"
 #include "error.h"
@@ -25,9 +24,9 @@
 #include "netdev.h"
 #include "process.h"
 #include "reaper.h"
+#include "tests/check.h"
 #include "transport.h"
 #include "util.h"
-
 
 #define NONCE "0123456789abcdef0123456789abcdef"
 #define HELLO "VC4J-HELLO " NONCE "\n"
@@ -119,7 +118,9 @@ test_hello_rejects_bad_nonces (void)
 static bool
 test_hello_two_in_one_chunk (void)
 {
-  const char *data = HELLO "xx" "VC4J-HELLO ffffffffffffffffffffffffffffffff\n" "tail";
+  const char *data = HELLO "xx"
+                           "VC4J-HELLO ffffffffffffffffffffffffffffffff\n"
+                           "tail";
   struct hello_scanner s = { 0 };
   size_t end, off;
 
@@ -202,8 +203,8 @@ test_meminfo_and_uptime (void)
 {
   uint64_t total = 0, avail = 0, uptime = 0;
 
-  CHECK (guest_info_parse_meminfo ("MemTotal:     2000 kB\nMemFree:  10 kB\nMemAvailable:   1500 kB\n", &total,
-                                   &avail) == 0);
+  CHECK (guest_info_parse_meminfo ("MemTotal:     2000 kB\nMemFree:  10 kB\nMemAvailable:   1500 kB\n", &total, &avail)
+         == 0);
   CHECK (total == 2000 && avail == 1500);
   CHECK (guest_info_parse_meminfo ("MemTotal: 7 kB\nMemFree: 3 kB\n", &total, &avail) == 0);
   CHECK (total == 7 && avail == 3);
@@ -228,7 +229,7 @@ test_guest_info_read (void)
 }
 
 #define NETDEV_HEADER                                                                                        \
-  "Inter-|   Receive                                                |  Transmit\n"                         \
+  "Inter-|   Receive                                                |  Transmit\n"                           \
   " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls " \
   "carrier compressed\n"
 
@@ -249,7 +250,8 @@ test_netdev_parse (void)
   CHECK (strcmp (list[0].name, "lo") == 0 && list[0].rx_bytes == 4200 && list[0].tx_packets == 42);
   CHECK (strcmp (list[1].name, "eth0") == 0 && list[1].rx_bytes == 1540088432 && list[1].rx_packets == 37717);
   CHECK (list[1].rx_errors == 1 && list[1].rx_dropped == 2);
-  CHECK (list[1].tx_bytes == 1819904 && list[1].tx_packets == 23695 && list[1].tx_errors == 7 && list[1].tx_dropped == 8);
+  CHECK (list[1].tx_bytes == 1819904 && list[1].tx_packets == 23695 && list[1].tx_errors == 7
+         && list[1].tx_dropped == 8);
   CHECK (strcmp (list[2].name, "vc4j-long-name0") == 0 && list[2].tx_bytes == UINT64_MAX);
   free (steal_ptr (&list));
   /* Headers only: a namespace without interfaces. */
@@ -281,8 +283,9 @@ test_netdev_malformed (void)
   CHECK (netdev_rejects ("lo: 1 2 3\n", "/proc/9/net/dev line 1 `lo: 1 2 3`: not a header line"));
   CHECK (netdev_rejects (NETDEV_HEADER "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n",
                          "/proc/9/net/dev line 3 `  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15`: fewer than 16 counters"));
-  CHECK (netdev_rejects (NETDEV_HEADER "lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n",
-                         "/proc/9/net/dev line 3 `lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17`: more than 16 counters"));
+  CHECK (
+      netdev_rejects (NETDEV_HEADER "lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n",
+                      "/proc/9/net/dev line 3 `lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17`: more than 16 counters"));
   CHECK (netdev_rejects (NETDEV_HEADER "lo: 1 2 3 4 5 6 7 8 -9 10 11 12 13 14 15 16\n",
                          "/proc/9/net/dev line 3 `lo: 1 2 3 4 5 6 7 8 -9 10 11 12 13 14 15 16`: "
                          "a counter is not a decimal number"));

@@ -10,7 +10,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "tests/check.h"
 #include "bundle.h"
 #include "cgroup.h"
 #include "guest_ops.h"
@@ -18,6 +17,7 @@
 #include "pstream.h"
 #include "sandbox.h"
 #include "storage.h"
+#include "tests/check.h"
 #include "util.h"
 
 static char tmp_root[] = "/tmp/vc4j-unit-ctr.XXXXXX";
@@ -94,8 +94,8 @@ test_storage_validate (void)
 static bool
 test_mount_options (void)
 {
-  char *opts[] = { (char *) "ro", (char *) "nodev", (char *) "size=1m", (char *) "rw", (char *) "noexec",
-                   (char *) "mode=755" };
+  char *opts[] = { (char *) "ro", (char *) "nodev",  (char *) "size=1m",
+                   (char *) "rw", (char *) "noexec", (char *) "mode=755" };
   cleanup_free char *data = NULL;
   unsigned long flags;
   agent_error_t err = NULL;
@@ -285,8 +285,13 @@ test_sandbox_setup (void)
   char *search[] = { (char *) "example.org" };
   char *modules[] = { (char *) "9p" };
   char *bad[] = { (char *) "../x" };
-  struct sandbox_setup s = { .hostname = "box-1", .dns_servers = servers, .n_dns_servers = 2,
-                             .dns_search = search, .n_dns_search = 1, .modules = modules, .n_modules = 1 };
+  struct sandbox_setup s = { .hostname = "box-1",
+                             .dns_servers = servers,
+                             .n_dns_servers = 2,
+                             .dns_search = search,
+                             .n_dns_search = 1,
+                             .modules = modules,
+                             .n_modules = 1 };
   cleanup_free char *path = NULL;
   agent_error_t err = NULL;
   char text[128];

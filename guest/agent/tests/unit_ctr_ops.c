@@ -7,13 +7,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tests/check.h"
-#include "tests/loop_wait.h"
 #include "bundle.h"
 #include "container.h"
 #include "cproc.h"
 #include "crun.h"
 #include "ctr_ops.h"
+#include "tests/check.h"
+#include "tests/loop_wait.h"
 #include "util.h"
 
 static char tmp_root[] = "/tmp/vc4j-unit-ctr-ops.XXXXXX";

@@ -7,16 +7,16 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "tests/loop_wait.h"
 #include "blockdev.h"
 #include "mountinfo.h"
+#include "tests/loop_wait.h"
 #include "util.h"
 
 static char tmp_root[] = "/tmp/vc4j-unit-dev.XXXXXX";
 
 /* A uevent as the kernel sends it: every variable NUL-terminated. */
-#define UEVENT(action, name, type)                                                                             \
-  action "@/devices/pci0000:00/0000:00:03.0/virtio3/block/" name "\0ACTION=" action                          \
+#define UEVENT(action, name, type)                                                                                 \
+  action "@/devices/pci0000:00/0000:00:03.0/virtio3/block/" name "\0ACTION=" action                                \
          "\0DEVPATH=/devices/pci0000:00/0000:00:03.0/virtio3/block/" name "\0SUBSYSTEM=block\0MAJOR=254\0MINOR=16" \
          "\0DEVNAME=" name "\0DEVTYPE=" type "\0SEQNUM=2081"
 
@@ -59,8 +59,10 @@ add_disk (const char *rel, const void *data, size_t len)
 static bool
 test_serials_of_virtio_and_scsi_disks (void)
 {
-  static const char vpd[] = "\0\x80\0\x0a" "scsi-disk0";
-  static const char padded[] = "\0\x80\0\x0c" " scsi-disk1 ";
+  static const char vpd[] = "\0\x80\0\x0a"
+                            "scsi-disk0";
+  static const char padded[] = "\0\x80\0\x0c"
+                               " scsi-disk1 ";
   cleanup_free char *sys = make_path ("serials/block");
   cleanup_free char *dev = NULL;
   cleanup_free char *scsi = NULL;

@@ -104,8 +104,8 @@ encode_decode (agent_error_t *err, struct decoded *d)
   d->status = (Google__Rpc__Status *) protobuf_c_message_unpack (&google__rpc__status__descriptor, NULL, len, packed);
   if (d->status == NULL || d->status->n_details == 0)
     return false;
-  d->agent = (Vc4j__Agent__V1__AgentError *) unpack_any (d->status->details[0],
-                                                          &vc4j__agent__v1__agent_error__descriptor);
+  d->agent =
+      (Vc4j__Agent__V1__AgentError *) unpack_any (d->status->details[0], &vc4j__agent__v1__agent_error__descriptor);
   for (size_t i = 1; i < d->status->n_details; i++)
     {
       const Google__Protobuf__Any *any = d->status->details[i];

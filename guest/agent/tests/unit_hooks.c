@@ -6,10 +6,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tests/check.h"
 #include "bundle.h"
 #include "guest_hooks.h"
 #include "oci_json.h"
+#include "tests/check.h"
 #include "util.h"
 
 static char tmp_root[] = "/tmp/vc4j-unit-hooks.XXXXXX";
@@ -98,7 +98,8 @@ static char *pre[] = { (char *) "/h/prestart/10-a", (char *) "/h/pre\"q" };
 static char *stop[] = { (char *) "/h/poststop/x" };
 static const struct guest_hooks two_kinds = { .paths = { pre, NULL, stop }, .n = { 2, 0, 1 } };
 
-#define PRE_HOOKS "{\"path\":\"/h/prestart/10-a\",\"args\":[\"/h/prestart/10-a\"]},{\"path\":\"/h/pre\\\"q\",\"args\":[\"/h/pre\\\"q\"]}"
+#define PRE_HOOKS \
+  "{\"path\":\"/h/prestart/10-a\",\"args\":[\"/h/prestart/10-a\"]},{\"path\":\"/h/pre\\\"q\",\"args\":[\"/h/pre\\\"q\"]}"
 #define STOP_HOOKS "{\"path\":\"/h/poststop/x\",\"args\":[\"/h/poststop/x\"]}"
 
 static bool
@@ -107,10 +108,12 @@ test_merge_adds_hooks (void)
   CHECK (merges_to (&two_kinds, " {\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"}}\n",
                     "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"hooks\":{\"prestart\":[" PRE_HOOKS
                     "],\"poststop\":[" STOP_HOOKS "]}}"));
-  CHECK (merges_to (&two_kinds, "{\"hooks\":{}}", "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]}}"));
+  CHECK (merges_to (&two_kinds, "{\"hooks\":{}}",
+                    "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]}}"));
   CHECK (merges_to (&two_kinds, "{\"hooks\":{\"prestart\":null},\"x\":null}",
                     "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]},\"x\":null}"));
-  CHECK (merges_to (&two_kinds, "{\"hooks\":null}", "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]}}"));
+  CHECK (merges_to (&two_kinds, "{\"hooks\":null}",
+                    "{\"hooks\":{\"prestart\":[" PRE_HOOKS "],\"poststop\":[" STOP_HOOKS "]}}"));
   /* Without hooks the spec stays as it was: no empty hooks object. */
   CHECK (merges_to (&(struct guest_hooks){ 0 }, "{\"x\":1}", "{\"x\":1}"));
   return true;

@@ -12,12 +12,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "tests/check.h"
-#include "tests/unit_net.h"
 #include "net_link.h"
 #include "net_parse.h"
 #include "net_route.h"
 #include "netinfo.h"
+#include "tests/check.h"
+#include "tests/unit_net.h"
 #include "util.h"
 
 /* The error's code, when its message is exactly message (NULL: any). */
@@ -126,8 +126,9 @@ test_update_interface (void)
 {
   char *first[] = { (char *) "10.9.0.2/24", (char *) "fd00:9::2/64" };
   char *second[] = { (char *) "10.9.0.3/24" };
-  struct net_link_update u = { .mac = TAP_MAC, .name = "", .addresses = first, .n_addresses = 2, .mtu = 1400,
-                               .up = true };
+  struct net_link_update u = {
+    .mac = TAP_MAC, .name = "", .addresses = first, .n_addresses = 2, .mtu = 1400, .up = true
+  };
   cleanup_free struct net_interface *list = NULL;
   const struct net_interface *itf;
   agent_error_t err = NULL;

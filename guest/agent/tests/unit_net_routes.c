@@ -5,11 +5,11 @@
 #include <net/if.h>
 #include <string.h>
 
-#include "tests/check.h"
-#include "tests/unit_net.h"
 #include "net_route.h"
 #include "net_route_internal.h"
 #include "netlink.h"
+#include "tests/check.h"
+#include "tests/unit_net.h"
 #include "util.h"
 
 bool
@@ -96,7 +96,6 @@ test_replace_routes (void)
   return true;
 }
 
-
 /* Appends an attribute to msg (in a buffer large enough) and returns it. */
 static struct rtattr *
 append_attr (struct nlmsghdr *msg, int type, const void *data, size_t len)
@@ -131,8 +130,12 @@ add_multipath_route (void)
   agent_error_t err = NULL;
 
   buf.hdr.nlmsg_len = NLMSG_LENGTH (sizeof (*rtm));
-  *rtm = (struct rtmsg){ .rtm_family = AF_INET, .rtm_dst_len = 16, .rtm_table = RT_TABLE_MAIN,
-                         .rtm_protocol = RTPROT_STATIC, .rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST };
+  *rtm = (struct rtmsg){ .rtm_family = AF_INET,
+                         .rtm_dst_len = 16,
+                         .rtm_table = RT_TABLE_MAIN,
+                         .rtm_protocol = RTPROT_STATIC,
+                         .rtm_scope = RT_SCOPE_UNIVERSE,
+                         .rtm_type = RTN_UNICAST };
   append_attr (&buf.hdr, RTA_DST, dst, sizeof (dst));
   paths = append_attr (&buf.hdr, RTA_MULTIPATH, NULL, 0);
   for (int i = 0; i < MULTIPATH_HOPS; i++)

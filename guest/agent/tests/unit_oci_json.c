@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tests/check.h"
 #include "bundle.h"
 #include "oci_json.h"
+#include "tests/check.h"
 #include "util.h"
 
 static char tmp_root[] = "/tmp/vc4j-unit-oci.XXXXXX";
@@ -113,8 +113,7 @@ test_check_spec (void)
   json_decref (spec);
   spec = parse ("{\"process\":{\"terminal\":null,\"args\":[\"sh\"]},\"root\":{\"path\":\"rootfs\"}}", &err);
   CHECK (spec != NULL && oci_json_check_spec (spec, false, &err) == 0);
-  CHECK (spec_error ("{\"root\":{\"path\":\"rootfs\"}}", false,
-                     "oci_spec.process ``: missing; must be an object"));
+  CHECK (spec_error ("{\"root\":{\"path\":\"rootfs\"}}", false, "oci_spec.process ``: missing; must be an object"));
   CHECK (spec_error ("{\"process\":{\"args\":[]}}", false,
                      "oci_spec.process.args `[]`: must be a non-empty array of strings"));
   CHECK (spec_error ("{\"process\":{\"args\":[\"sh\",7]}}", false, "oci_spec.process.args[1] `7`: must be a string"));
@@ -186,8 +185,9 @@ test_check_process (void)
 static bool
 test_write (void)
 {
-  static const char text[] = "{\"ociVersion\":\"1.2.0\",\"z-vendor\":{\"k\":[1,-2,true,null,\"\\u00e9\\\"\"]},"
-                             "\"annotations\":{\"org.example/a\":\"b\"},\"process\":{\"args\":[\"sh\"],\"user\":{\"uid\":0}}}";
+  static const char text[] =
+      "{\"ociVersion\":\"1.2.0\",\"z-vendor\":{\"k\":[1,-2,true,null,\"\\u00e9\\\"\"]},"
+      "\"annotations\":{\"org.example/a\":\"b\"},\"process\":{\"args\":[\"sh\"],\"user\":{\"uid\":0}}}";
   cleanup_free char *path = NULL;
   cleanup_json json_t *doc = NULL, *back = NULL;
   json_error_t parse_error;
@@ -204,8 +204,9 @@ test_write (void)
   fclose (f);
   written[n] = '\0';
   CHECK ((back = json_loads (written, 0, &parse_error)) != NULL && json_equal (doc, back));
-  CHECK (strcmp (written, "{\"ociVersion\":\"1.2.0\",\"z-vendor\":{\"k\":[1,-2,true,null,\"\xc3\xa9\\\"\"]},"
-                          "\"annotations\":{\"org.example/a\":\"b\"},\"process\":{\"args\":[\"sh\"],\"user\":{\"uid\":0}}}")
+  CHECK (strcmp (written,
+                 "{\"ociVersion\":\"1.2.0\",\"z-vendor\":{\"k\":[1,-2,true,null,\"\xc3\xa9\\\"\"]},"
+                 "\"annotations\":{\"org.example/a\":\"b\"},\"process\":{\"args\":[\"sh\"],\"user\":{\"uid\":0}}}")
          == 0);
   return true;
 }

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/vm_sockets.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,13 +12,10 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <linux/vm_sockets.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 
-#include "tests/check.h"
-#include "tests/loop_wait.h"
 #include "channel.h"
 #include "error.h"
 #include "grpc.h"
@@ -27,6 +25,8 @@
 #include "process.h"
 #include "reaper.h"
 #include "server.h"
+#include "tests/check.h"
+#include "tests/loop_wait.h"
 #include "transport.h"
 #include "util.h"
 

@@ -13,8 +13,6 @@
 #include <termios.h>
 #include <time.h>
 
-#include "tests/check.h"
-#include "tests/loop_wait.h"
 #include "channel.h"
 #include "error.h"
 #include "grpc.h"
@@ -24,6 +22,8 @@
 #include "oom_watch.h"
 #include "process.h"
 #include "reaper.h"
+#include "tests/check.h"
+#include "tests/loop_wait.h"
 #include "transport.h"
 #include "util.h"
 
@@ -54,7 +54,12 @@ static struct process_spec
 spec_for (char **argv)
 {
   struct process_spec spec = {
-    .argv = argv, .env = test_env, .envc = 1, .workdir = "/", .timeout_ms = 10000, .max_output = 1 << 20,
+    .argv = argv,
+    .env = test_env,
+    .envc = 1,
+    .workdir = "/",
+    .timeout_ms = 10000,
+    .max_output = 1 << 20,
   };
 
   while (argv[spec.argc])

@@ -13,7 +13,8 @@ module dev.vc4j {
     exports dev.vc4j.spi;
 
     // the model's records are bound by Jackson
-    opens dev.vc4j.oci to com.fasterxml.jackson.databind;
+    opens dev.vc4j.oci to
+            com.fasterxml.jackson.databind;
 
     uses dev.vc4j.spi.Agent;
     uses dev.vc4j.spi.Hypervisor;

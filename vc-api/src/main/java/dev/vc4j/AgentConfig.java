@@ -31,10 +31,12 @@ public record AgentConfig(Duration callTimeout, String guestHookPath) {
         if (callTimeout == null || callTimeout.isNegative() || callTimeout.isZero()) {
             throw new InvalidConfigException(prefix + ".callTimeout", callTimeout, "must be positive");
         }
-        if (!guestHookPath.isEmpty() && (!guestHookPath.startsWith("/") || guestHookPath.contains("/../")
-                || guestHookPath.endsWith("/.."))) {
-            throw new InvalidConfigException(prefix + ".guestHookPath", guestHookPath,
-                    "must be an absolute guest path without `..`");
+        if (!guestHookPath.isEmpty()
+                && (!guestHookPath.startsWith("/")
+                        || guestHookPath.contains("/../")
+                        || guestHookPath.endsWith("/.."))) {
+            throw new InvalidConfigException(
+                    prefix + ".guestHookPath", guestHookPath, "must be an absolute guest path without `..`");
         }
     }
 }

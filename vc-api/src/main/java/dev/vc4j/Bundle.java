@@ -49,7 +49,8 @@ public final class Bundle {
 
     /** Whether what a VM cannot honour is left out and listed, or refused. */
     public enum Mode {
-        LENIENT, STRICT
+        LENIENT,
+        STRICT
     }
 
     /** Something of the spec a VM cannot honour: the JSON path, its value and what becomes of it. */
@@ -68,7 +69,13 @@ public final class Bundle {
     private final Path networkNamespace;
     private final List<Finding> findings;
 
-    private Bundle(Path dir, Spec spec, Spec guestSpec, Path rootfs, List<Mount> mounts, Path networkNamespace,
+    private Bundle(
+            Path dir,
+            Spec spec,
+            Spec guestSpec,
+            Path rootfs,
+            List<Mount> mounts,
+            Path networkNamespace,
             List<Finding> findings) {
         this.dir = dir;
         this.spec = spec;
@@ -90,8 +97,13 @@ public final class Bundle {
         Spec spec = Spec.parse(readConfig(bundle));
         spec.validate();
         OciProcess process = spec.process();
-        if (process == null || process.args() == null || process.args().isEmpty() || process.args().get(0).isEmpty()) {
-            throw new InvalidConfigException("process.args", process == null ? null : process.args(),
+        if (process == null
+                || process.args() == null
+                || process.args().isEmpty()
+                || process.args().get(0).isEmpty()) {
+            throw new InvalidConfigException(
+                    "process.args",
+                    process == null ? null : process.args(),
                     "is required: the program to run and its arguments");
         }
         if (spec.root() == null || spec.root().path() == null) {
@@ -99,20 +111,24 @@ public final class Bundle {
         }
         Path rootfs = bundle.resolve(spec.root().path()).normalize();
         if (!Files.isDirectory(rootfs)) {
-            throw new InvalidConfigException("root.path", spec.root().path(),
-                    Files.exists(rootfs) ? "is not a directory" : "no such directory");
+            throw new InvalidConfigException(
+                    "root.path", spec.root().path(), Files.exists(rootfs) ? "is not a directory" : "no such directory");
         }
         List<Finding> findings = new ArrayList<>();
         List<Mount> mounts = BundleMounts.of(bundle, spec.mounts(), findings);
         Linux linux = spec.linux() == null ? null : guestLinux(spec.linux(), findings);
         OciProcess guestProcess = process.toBuilder()
-                .apparmorProfile(leftOut("process.apparmorProfile", process.apparmorProfile(),
-                        "the guest has no AppArmor", findings))
-                .selinuxLabel(leftOut("process.selinuxLabel", process.selinuxLabel(), "the guest has no SELinux",
-                        findings))
+                .apparmorProfile(leftOut(
+                        "process.apparmorProfile", process.apparmorProfile(), "the guest has no AppArmor", findings))
+                .selinuxLabel(
+                        leftOut("process.selinuxLabel", process.selinuxLabel(), "the guest has no SELinux", findings))
                 .build();
-        Spec guestSpec = spec.toBuilder().process(guestProcess).root(spec.root().toBuilder().path(OciSpec.GUEST_ROOT)
-                .build()).mounts((List<dev.vc4j.oci.Mount>) null).linux(linux).build();
+        Spec guestSpec = spec.toBuilder()
+                .process(guestProcess)
+                .root(spec.root().toBuilder().path(OciSpec.GUEST_ROOT).build())
+                .mounts((List<dev.vc4j.oci.Mount>) null)
+                .linux(linux)
+                .build();
         if (mode == Mode.STRICT && !findings.isEmpty()) {
             Finding first = findings.get(0);
             throw new InvalidConfigException(first.field(), first.value(), first.reason() + " (strict mode)");
@@ -127,8 +143,10 @@ public final class Bundle {
         Path config = bundle.resolve("config.json");
         try {
             if (!Files.isRegularFile(config)) {
-                throw new InvalidConfigException("config.json", config, "no such file: a bundle is a directory "
-                        + "with config.json and the root file system");
+                throw new InvalidConfigException(
+                        "config.json",
+                        config,
+                        "no such file: a bundle is a directory " + "with config.json and the root file system");
             }
             if (Files.size(config) > MAX_CONFIG_BYTES) {
                 throw new InvalidConfigException("config.json", config, "is larger than 4 MiB");
@@ -144,8 +162,11 @@ public final class Bundle {
         if (linux == null || linux.namespaces() == null) {
             return null;
         }
-        return linux.namespaces().stream().filter(ns -> ns.type().equals(LinuxNamespace.NETWORK) && ns.path() != null)
-                .map(ns -> Path.of(ns.path())).findFirst().orElse(null);
+        return linux.namespaces().stream()
+                .filter(ns -> ns.type().equals(LinuxNamespace.NETWORK) && ns.path() != null)
+                .map(ns -> Path.of(ns.path()))
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -161,7 +182,9 @@ public final class Bundle {
                 if (ns.path() == null) {
                     namespaces.add(ns);
                 } else if (!ns.type().equals(LinuxNamespace.NETWORK)) {
-                    findings.add(new Finding("linux.namespaces[" + i + "].path", ns.path(),
+                    findings.add(new Finding(
+                            "linux.namespaces[" + i + "].path",
+                            ns.path(),
                             "a namespace of the host cannot be joined from the VM: a new one is made in the guest"));
                     namespaces.add(ns.toBuilder().path(null).build());
                 }
@@ -169,19 +192,26 @@ public final class Bundle {
         }
         if (linux.devices() != null) {
             for (int i = 0; i < linux.devices().size(); i++) {
-                findings.add(new Finding("linux.devices[" + i + "].path", linux.devices().get(i).path(),
+                findings.add(new Finding(
+                        "linux.devices[" + i + "].path",
+                        linux.devices().get(i).path(),
                         "devices of the host are not passed through to the VM: left out"));
             }
         }
         Map<String, Object> others = new LinkedHashMap<>(linux.otherFields());
         if (others.remove("intelRdt") != null) {
-            findings.add(new Finding("linux.intelRdt", String.valueOf(linux.otherFields().get("intelRdt")),
+            findings.add(new Finding(
+                    "linux.intelRdt",
+                    String.valueOf(linux.otherFields().get("intelRdt")),
                     "the VM has no Intel RDT: left out"));
         }
-        return linux.toBuilder().namespaces(namespaces).devices((List<dev.vc4j.oci.LinuxDevice>) null)
+        return linux.toBuilder()
+                .namespaces(namespaces)
+                .devices((List<dev.vc4j.oci.LinuxDevice>) null)
                 .cgroupsPath(null)
                 .mountLabel(leftOut("linux.mountLabel", linux.mountLabel(), "the guest has no SELinux", findings))
-                .otherFields(others).build();
+                .otherFields(others)
+                .build();
     }
 
     /** Null, with a finding when {@code value} was set. */
@@ -222,7 +252,9 @@ public final class Bundle {
      * bundle directory set; the id, and anything else vc4j offers (restart policy, dependencies), the caller's.
      */
     public ContainerConfig.Builder toConfig() {
-        ContainerConfig.Builder builder = ContainerConfig.builder().ociSpec(guestSpec).rootfs(Rootfs.directory(rootfs))
+        ContainerConfig.Builder builder = ContainerConfig.builder()
+                .ociSpec(guestSpec)
+                .rootfs(Rootfs.directory(rootfs))
                 .bundle(dir);
         mounts.forEach(builder::mount);
         return builder;

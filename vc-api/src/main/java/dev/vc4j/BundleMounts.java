@@ -7,8 +7,7 @@ import java.util.List;
 
 /** A bundle's mounts as a container config's {@link Mount}s: bind sources resolved on the host and checked. */
 final class BundleMounts {
-    private BundleMounts() {
-    }
+    private BundleMounts() {}
 
     /**
      * Every mount of {@code mounts} (null: none) in order; a bind mount's source resolved against {@code bundle}
@@ -24,7 +23,9 @@ final class BundleMounts {
             dev.vc4j.oci.Mount m = mounts.get(i);
             String field = "mounts[" + i + "]";
             if (m.uidMappings() != null || m.gidMappings() != null) {
-                findings.add(new Bundle.Finding(field + ".uidMappings", m.destination(),
+                findings.add(new Bundle.Finding(
+                        field + ".uidMappings",
+                        m.destination(),
                         "id-mapped mounts are not supported: mounted without the mapping"));
             }
             if (!m.isBind()) {
@@ -39,16 +40,20 @@ final class BundleMounts {
                 throw new InvalidConfigException(field + ".source", m.source(), "no such file or directory");
             }
             if (!Files.isDirectory(source) && !Files.isRegularFile(source)) {
-                findings.add(new Bundle.Finding(field + ".source", m.source(),
+                findings.add(new Bundle.Finding(
+                        field + ".source",
+                        m.source(),
                         "a socket, fifo or device of the host cannot reach the VM: left out"));
                 continue;
             }
             if (Files.isRegularFile(source) && !m.isReadOnly()) {
-                findings.add(new Bundle.Finding(field + ".source", m.source(),
+                findings.add(new Bundle.Finding(
+                        field + ".source",
+                        m.source(),
                         "a host file is copied into the VM: the container's writes to it stay there"));
             }
-            result.add(new Mount(source.toString(), m.destination(), m.type() == null ? "bind" : m.type(),
-                    m.options()));
+            result.add(
+                    new Mount(source.toString(), m.destination(), m.type() == null ? "bind" : m.type(), m.options()));
         }
         return result;
     }

@@ -42,15 +42,23 @@ public record Cmd(
         if (args.isEmpty() || args.get(0).isEmpty()) {
             throw new InvalidConfigException(prefix + ".args", args, "needs at least the program to run");
         }
-        env.keySet().stream().filter(name -> !ENV_NAME.matcher(name).matches()).findFirst().ifPresent(name -> {
-            throw new InvalidConfigException(prefix + ".env", name, "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)");
-        });
+        env.keySet().stream()
+                .filter(name -> !ENV_NAME.matcher(name).matches())
+                .findFirst()
+                .ifPresent(name -> {
+                    throw new InvalidConfigException(
+                            prefix + ".env", name, "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)");
+                });
         if (workdir != null && !workdir.isAbsolute()) {
             throw new InvalidConfigException(prefix + ".workdir", workdir, "must be an absolute path in the container");
         }
-        capabilities.stream().filter(c -> !CAPABILITY.matcher(c).matches()).findFirst().ifPresent(c -> {
-            throw new InvalidConfigException(prefix + ".capabilities", c, "must be a capability name such as CAP_NET_ADMIN");
-        });
+        capabilities.stream()
+                .filter(c -> !CAPABILITY.matcher(c).matches())
+                .findFirst()
+                .ifPresent(c -> {
+                    throw new InvalidConfigException(
+                            prefix + ".capabilities", c, "must be a capability name such as CAP_NET_ADMIN");
+                });
         if (tty && detach) {
             throw new InvalidConfigException(prefix + ".detach", true, "a process with a tty is attached to it");
         }
@@ -68,8 +76,7 @@ public record Cmd(
         private boolean tty;
         private boolean detach;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder args(String... args) {
             this.args.clear();
@@ -125,8 +132,17 @@ public record Cmd(
         }
 
         public Cmd build() {
-            return new Cmd(args, env, user, primaryGroup, supplementaryGroups, workdir, capabilities, noNewPrivileges,
-                    tty, detach);
+            return new Cmd(
+                    args,
+                    env,
+                    user,
+                    primaryGroup,
+                    supplementaryGroups,
+                    workdir,
+                    capabilities,
+                    noNewPrivileges,
+                    tty,
+                    detach);
         }
     }
 }

@@ -36,6 +36,7 @@ public final class Container {
     private static final Set<Signal> STOPPING_SIGNALS = Set.of(Signal.INT, Signal.QUIT, Signal.KILL, Signal.TERM);
     /** How long one read of a process's output, or its wait, may block. */
     private static final Duration IO_TIMEOUT = Duration.ofMinutes(10);
+
     private static final String INIT = "";
 
     private final ContainerConfig config;
@@ -47,8 +48,14 @@ public final class Container {
     /** How long the agent has to report the end of a process killed by {@link #stop}. */
     private final Duration callTimeout;
 
-    Container(ContainerConfig config, StoredSandbox stored, GuestLink link, ContainerRuns runs,
-            ContainerLauncher launcher, Events events, Duration callTimeout) {
+    Container(
+            ContainerConfig config,
+            StoredSandbox stored,
+            GuestLink link,
+            ContainerRuns runs,
+            ContainerLauncher launcher,
+            Events events,
+            Duration callTimeout) {
         this.config = config;
         this.stored = stored;
         this.link = link;
@@ -90,12 +97,14 @@ public final class Container {
 
     /** Ready or stopped -> running, once every dependency runs; a stopped one is created again in the guest. */
     public void start() {
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.START.require(id(), record.status().state());
             Map<String, ContainerState> states = new HashMap<>();
             for (String dependency : config.dependencies()) {
-                stored.readContainer(dependency).ifPresent(d -> states.put(dependency, d.status().state()));
+                stored.readContainer(dependency)
+                        .ifPresent(d -> states.put(dependency, d.status().state()));
             }
             StartOrder.requireDependenciesRunning(config, record.status().state(), states);
             runs.start(config, stored.load(), record, 0);
@@ -109,7 +118,8 @@ public final class Container {
      */
     public int stop(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.STOP.require(id(), record.status().state());
             AgentSession agent = agent();
@@ -142,7 +152,8 @@ public final class Container {
     public void kill(Signal signal, KillScope scope) {
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(scope, "scope");
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             ContainerRecord record = load();
             Operation.SIGNAL.require(id(), record.status().state());
             agent().signalProcess(id(), INIT, signal.number(), scope == KillScope.ALL_PROCESSES);
@@ -167,7 +178,8 @@ public final class Container {
         AgentSession agent;
         try (var lock = stored.lock(false)) {
             record = load();
-            if (record.status().state() == ContainerState.STOPPED && record.status().exitCode() != null) {
+            if (record.status().state() == ContainerState.STOPPED
+                    && record.status().exitCode() != null) {
                 return record.status().exitCode();
             }
             Operation.WAIT.require(id(), record.status().state());
@@ -194,7 +206,8 @@ public final class Container {
 
     /** The container's own process: its stdio (kept by the guest from creation on) and exit. */
     public ContainerProcess process() {
-        try (var log = logged(); var lock = stored.lock(false)) {
+        try (var log = logged();
+                var lock = stored.lock(false)) {
             load();
             return new ContainerProcess(id(), INIT, agent().processIo(id(), INIT, IO_TIMEOUT));
         }
@@ -239,7 +252,8 @@ public final class Container {
      */
     public void delete(DeleteMode mode) {
         Objects.requireNonNull(mode, "mode");
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             ContainerRecord record = load();
             if (mode == DeleteMode.REQUIRE_STOPPED) {
                 Operation.DELETE.require(id(), record.status().state());
@@ -252,26 +266,34 @@ public final class Container {
             }
             stored.deleteContainer(id());
             events.publish(stored.id(), SandboxEvent.Type.DELETE, id(), null);
-            launcher.hooks().deleted(config, sandboxRecord.vm() == null ? 0 : sandboxRecord.vm().pid());
+            launcher.hooks()
+                    .deleted(
+                            config,
+                            sandboxRecord.vm() == null ? 0 : sandboxRecord.vm().pid());
             Logs.CONTAINER.info("container deleted in {} ms", log.elapsedMillis());
         }
     }
 
-    private void move(Operation operation, ContainerState target, SandboxEvent.Type event,
+    private void move(
+            Operation operation,
+            ContainerState target,
+            SandboxEvent.Type event,
             java.util.function.BiConsumer<AgentSession, String> rpc) {
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             ContainerRecord record = load();
             operation.require(id(), record.status().state());
             rpc.accept(agent(), id());
             stored.writeContainer(ContainerRecords.withState(record, target));
             events.publish(stored.id(), event, id(), null);
-            Logs.CONTAINER.info("container {} in {} ms", operation == Operation.PAUSE ? "paused" : "resumed",
-                    log.elapsedMillis());
+            Logs.CONTAINER.info(
+                    "container {} in {} ms", operation == Operation.PAUSE ? "paused" : "resumed", log.elapsedMillis());
         }
     }
 
     private <T> T inState(Operation operation, Function<AgentSession, T> rpc) {
-        try (var log = logged(); var lock = stored.lock(false)) {
+        try (var log = logged();
+                var lock = stored.lock(false)) {
             operation.require(id(), load().status().state());
             return rpc.apply(agent());
         }

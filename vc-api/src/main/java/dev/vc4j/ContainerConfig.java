@@ -97,20 +97,28 @@ public record ContainerConfig(
         } catch (InvalidConfigException e) {
             throw e.within("ociSpec");
         }
-        if (cmd == null && (ociSpec.process().args() == null || ociSpec.process().args().isEmpty()
-                || ociSpec.process().args().get(0).isEmpty())) {
-            throw new InvalidConfigException("ociSpec.process.args", ociSpec.process().args(),
-                    "needs at least the program to run");
+        if (cmd == null
+                && (ociSpec.process().args() == null
+                        || ociSpec.process().args().isEmpty()
+                        || ociSpec.process().args().get(0).isEmpty())) {
+            throw new InvalidConfigException(
+                    "ociSpec.process.args", ociSpec.process().args(), "needs at least the program to run");
         }
         Root root = ociSpec.root();
         if (root != null && root.path() != null && !root.path().equals(OciSpec.GUEST_ROOT)) {
-            throw new InvalidConfigException("ociSpec.root.path", root.path(), "the guest mounts the container's "
-                    + "root at `" + OciSpec.GUEST_ROOT + "`: leave it out and set the config's rootfs");
+            throw new InvalidConfigException(
+                    "ociSpec.root.path",
+                    root.path(),
+                    "the guest mounts the container's " + "root at `" + OciSpec.GUEST_ROOT
+                            + "`: leave it out and set the config's rootfs");
         }
         String cgroupsPath = ociSpec.linux() == null ? null : ociSpec.linux().cgroupsPath();
         if (cgroupsPath != null && !cgroupsPath.equals(OciSpec.cgroupsPath(id))) {
-            throw new InvalidConfigException("ociSpec.linux.cgroupsPath", cgroupsPath, "vc4j reads the container's "
-                    + "stats and OOM kills in " + OciSpec.cgroupsPath(id) + ": leave it out");
+            throw new InvalidConfigException(
+                    "ociSpec.linux.cgroupsPath",
+                    cgroupsPath,
+                    "vc4j reads the container's " + "stats and OOM kills in " + OciSpec.cgroupsPath(id)
+                            + ": leave it out");
         }
     }
 
@@ -126,8 +134,7 @@ public record ContainerConfig(
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private Path bundle;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder id(String id) {
             this.id = id;
@@ -193,8 +200,8 @@ public record ContainerConfig(
         }
 
         public ContainerConfig build() {
-            return new ContainerConfig(id, cmd, ociSpec, rootfs, mounts, devices, restartPolicy, dependencies,
-                    annotations, bundle);
+            return new ContainerConfig(
+                    id, cmd, ociSpec, rootfs, mounts, devices, restartPolicy, dependencies, annotations, bundle);
         }
     }
 }

@@ -27,8 +27,14 @@ public record ContainerResources(
 
     /** Throws {@link InvalidConfigException} naming the first bad field, as {@code resources.<field>}. */
     public void validate() {
-        if (memoryLimitBytes == null && memoryReservationBytes == null && memorySwapBytes == null && cpuShares == null
-                && cpuQuotaMicros == null && cpuPeriodMicros == null && cpusetCpus == null && cpusetMems == null
+        if (memoryLimitBytes == null
+                && memoryReservationBytes == null
+                && memorySwapBytes == null
+                && cpuShares == null
+                && cpuQuotaMicros == null
+                && cpuPeriodMicros == null
+                && cpusetCpus == null
+                && cpusetMems == null
                 && pidsLimit == null) {
             throw new InvalidConfigException("resources", this, "sets no limit");
         }
@@ -36,7 +42,9 @@ public record ContainerResources(
         atLeast("memoryReservationBytes", memoryReservationBytes, 1);
         atLeast("memorySwapBytes", memorySwapBytes, 1);
         if (memoryLimitBytes != null && memorySwapBytes != null && memorySwapBytes < memoryLimitBytes) {
-            throw new InvalidConfigException("resources.memorySwapBytes", memorySwapBytes,
+            throw new InvalidConfigException(
+                    "resources.memorySwapBytes",
+                    memorySwapBytes,
                     "counts memory and swap together: at least memoryLimitBytes (" + memoryLimitBytes + ")");
         }
         if (cpuShares != null && (cpuShares < 2 || cpuShares > 262_144)) {
@@ -59,8 +67,8 @@ public record ContainerResources(
 
     private static void cpuList(String field, String value) {
         if (value != null && !CPU_LIST.matcher(value).matches()) {
-            throw new InvalidConfigException("resources." + field, value, "must be a list of numbers and ranges, "
-                    + "such as 0-2,4");
+            throw new InvalidConfigException(
+                    "resources." + field, value, "must be a list of numbers and ranges, " + "such as 0-2,4");
         }
     }
 
@@ -75,8 +83,7 @@ public record ContainerResources(
         private String cpusetMems;
         private Long pidsLimit;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder memoryLimitBytes(long bytes) {
             this.memoryLimitBytes = bytes;
@@ -123,8 +130,16 @@ public record ContainerResources(
         }
 
         public ContainerResources build() {
-            return new ContainerResources(memoryLimitBytes, memoryReservationBytes, memorySwapBytes, cpuShares,
-                    cpuQuotaMicros, cpuPeriodMicros, cpusetCpus, cpusetMems, pidsLimit);
+            return new ContainerResources(
+                    memoryLimitBytes,
+                    memoryReservationBytes,
+                    memorySwapBytes,
+                    cpuShares,
+                    cpuQuotaMicros,
+                    cpuPeriodMicros,
+                    cpusetCpus,
+                    cpusetMems,
+                    pidsLimit);
         }
     }
 }

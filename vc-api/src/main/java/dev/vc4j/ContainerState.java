@@ -49,8 +49,8 @@ public enum ContainerState {
         /** Throws naming the container, its state, the operation and the states it needs. */
         public void require(String containerId, ContainerState current) {
             if (!allowedIn(current)) {
-                throw InvalidStateException.operation("container", containerId, current,
-                        name().toLowerCase(java.util.Locale.ROOT), allowed);
+                throw InvalidStateException.operation(
+                        "container", containerId, current, name().toLowerCase(java.util.Locale.ROOT), allowed);
             }
         }
     }

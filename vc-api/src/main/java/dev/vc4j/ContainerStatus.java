@@ -15,5 +15,4 @@ public record ContainerStatus(
         Instant startedAt,
         Instant finishedAt,
         boolean oomKilled,
-        int restartCount) {
-}
+        int restartCount) {}

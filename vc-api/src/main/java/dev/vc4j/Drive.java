@@ -34,7 +34,8 @@ public record Drive(Path path, String format, boolean readOnly) {
             throw new InvalidConfigException(prefix + ".path", path, "neither a regular file nor a block device");
         }
         if (!Files.isReadable(path) || (!readOnly && !Files.isWritable(path))) {
-            throw new InvalidConfigException(prefix + ".path", path, readOnly ? "not readable" : "not readable and writable");
+            throw new InvalidConfigException(
+                    prefix + ".path", path, readOnly ? "not readable" : "not readable and writable");
         }
         if (format == null || !FORMATS.contains(format)) {
             throw new InvalidConfigException(prefix + ".format", format, "must be one of " + FORMATS);

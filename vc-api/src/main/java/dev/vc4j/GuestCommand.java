@@ -54,8 +54,7 @@ public record GuestCommand(List<String> argv, List<String> env, String workdir, 
         private byte[] stdin;
         private Duration timeout;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder args(String... args) {
             for (String a : args) {

@@ -11,5 +11,4 @@ public record GuestDetails(
         long memTotalKib,
         long memAvailableKib,
         int onlineCpus,
-        Duration uptime) {
-}
+        Duration uptime) {}

@@ -10,11 +10,14 @@ import java.util.stream.Collectors;
  */
 public record HostCheck(List<Item> items) {
 
-    public enum Status { OK, DEGRADED, MISSING }
+    public enum Status {
+        OK,
+        DEGRADED,
+        MISSING
+    }
 
     /** One thing checked: what, how it stands, and the detail or the fix. */
-    public record Item(String what, Status status, String detail) {
-    }
+    public record Item(String what, Status status, String detail) {}
 
     public HostCheck {
         items = List.copyOf(items);

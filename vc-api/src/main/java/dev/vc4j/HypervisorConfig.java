@@ -39,6 +39,7 @@ public record HypervisorConfig(
     public static final int MAX_ROOT_PORTS = 24;
     /** Memory is hot-added and removed in multiples of this: Linux on x86-64 onlines it in 128 MiB blocks. */
     public static final int MEMORY_BLOCK_MIB = 128;
+
     public static final Duration KVM_START_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration TCG_START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -103,18 +104,23 @@ public record HypervisorConfig(
         }
         // q35 has 32 slots on its root bus; the ports, the boot devices and the chipset share them
         if (hotplugRootPorts < 0 || hotplugRootPorts > MAX_ROOT_PORTS) {
-            throw new InvalidConfigException(prefix + ".hotplugRootPorts", hotplugRootPorts,
-                    "must be between 0 and " + MAX_ROOT_PORTS);
+            throw new InvalidConfigException(
+                    prefix + ".hotplugRootPorts", hotplugRootPorts, "must be between 0 and " + MAX_ROOT_PORTS);
         }
         if (maxVcpus < vcpus || maxVcpus > 255) {
-            throw new InvalidConfigException(prefix + ".maxVcpus", maxVcpus, "must be between vcpus (" + vcpus + ") and 255");
+            throw new InvalidConfigException(
+                    prefix + ".maxVcpus", maxVcpus, "must be between vcpus (" + vcpus + ") and 255");
         }
         if (maxMemoryMib < memoryMib || maxMemoryMib > 1 << 20) {
-            throw new InvalidConfigException(prefix + ".maxMemoryMib", maxMemoryMib,
+            throw new InvalidConfigException(
+                    prefix + ".maxMemoryMib",
+                    maxMemoryMib,
                     "must be between memoryMib (" + memoryMib + ") and 1048576");
         }
         if (memorySlots < 0 || memorySlots > 255 || (memorySlots == 0 && maxMemoryMib > memoryMib)) {
-            throw new InvalidConfigException(prefix + ".memorySlots", memorySlots,
+            throw new InvalidConfigException(
+                    prefix + ".memorySlots",
+                    memorySlots,
                     "must be between 1 and 255 when maxMemoryMib exceeds memoryMib, else between 0 and 255");
         }
         if (blockDriver == null) {
@@ -122,7 +128,9 @@ public record HypervisorConfig(
         }
         for (String param : kernelParams) {
             if (param.isBlank() || param.chars().anyMatch(c -> c <= ' ')) {
-                throw new InvalidConfigException(prefix + ".kernelParams", param,
+                throw new InvalidConfigException(
+                        prefix + ".kernelParams",
+                        param,
                         "a kernel parameter must be one word without spaces or control characters");
             }
         }
@@ -245,11 +253,22 @@ public record HypervisorConfig(
         }
 
         public HypervisorConfig build() {
-            return new HypervisorConfig(qemuBinary, kernel, initrd, bios, kernelParams, memoryMib, vcpus,
-                    accelerator, startTimeout, hotplugRootPorts,
+            return new HypervisorConfig(
+                    qemuBinary,
+                    kernel,
+                    initrd,
+                    bios,
+                    kernelParams,
+                    memoryMib,
+                    vcpus,
+                    accelerator,
+                    startTimeout,
+                    hotplugRootPorts,
                     maxVcpus != null ? maxVcpus : Math.max(vcpus, 4),
                     maxMemoryMib != null ? maxMemoryMib : memoryMib + 2048,
-                    memorySlots, blockDriver, vsock);
+                    memorySlots,
+                    blockDriver,
+                    vsock);
         }
     }
 }

@@ -22,18 +22,21 @@ public final class InvalidStateException extends VcException {
     }
 
     /** An operation that needs one of {@code allowed}. */
-    public static InvalidStateException operation(String what, String id, Enum<?> current, String operation,
-            Collection<? extends Enum<?>> allowed) {
+    public static InvalidStateException operation(
+            String what, String id, Enum<?> current, String operation, Collection<? extends Enum<?>> allowed) {
         String needs = allowed.stream().map(InvalidStateException::name).collect(Collectors.joining(" or "));
         return new InvalidStateException(
                 what + " `" + id + "` is " + name(current) + ", cannot " + operation + " (needs " + needs + ")",
-                current, needs);
+                current,
+                needs);
     }
 
     /** A start refused because other objects it depends on are not running; {@code notRunning} lists them. */
     public static InvalidStateException dependencies(String what, String id, Enum<?> current, String notRunning) {
-        return new InvalidStateException(what + " `" + id + "` cannot start: its dependencies " + notRunning
-                + " are not running", current, "dependencies running");
+        return new InvalidStateException(
+                what + " `" + id + "` cannot start: its dependencies " + notRunning + " are not running",
+                current,
+                "dependencies running");
     }
 
     private static String name(Enum<?> state) {

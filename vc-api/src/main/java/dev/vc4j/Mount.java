@@ -24,15 +24,22 @@ public record Mount(String source, String destination, String type, List<String>
 
     /** The mount as the OCI spec writes it. */
     public dev.vc4j.oci.Mount toOci() {
-        return dev.vc4j.oci.Mount.builder().destination(destination).type(type).source(source).options(options).build();
+        return dev.vc4j.oci.Mount.builder()
+                .destination(destination)
+                .type(type)
+                .source(source)
+                .options(options)
+                .build();
     }
 
     public void validate(String prefix) {
         if (destination == null || !destination.startsWith("/")) {
-            throw new InvalidConfigException(prefix + ".destination", destination, "must be an absolute path in the container");
+            throw new InvalidConfigException(
+                    prefix + ".destination", destination, "must be an absolute path in the container");
         }
         if (List.of(destination.split("/")).contains("..")) {
-            throw new InvalidConfigException(prefix + ".destination", destination, "must not leave the rootfs with `..`");
+            throw new InvalidConfigException(
+                    prefix + ".destination", destination, "must not leave the rootfs with `..`");
         }
         if (type == null || type.isBlank()) {
             throw new InvalidConfigException(prefix + ".type", type, "is required, e.g. bind, tmpfs or proc");

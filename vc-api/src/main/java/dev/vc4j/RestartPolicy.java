@@ -12,7 +12,9 @@ public record RestartPolicy(Kind kind, int maxRetries) {
     private static final Pattern FORM = Pattern.compile("(no|always|on-failure)(?::(\\d{1,9}))?");
 
     public enum Kind {
-        NO, ON_FAILURE, ALWAYS
+        NO,
+        ON_FAILURE,
+        ALWAYS
     }
 
     public static final RestartPolicy NO = new RestartPolicy(Kind.NO, 0);

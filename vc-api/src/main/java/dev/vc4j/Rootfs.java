@@ -12,11 +12,13 @@ public record Rootfs(Kind kind, Path source, String fsType, Access access) {
     private static final Pattern FS_TYPE = Pattern.compile("[a-z0-9]{1,16}");
 
     public enum Kind {
-        DIRECTORY, BLOCK_DEVICE
+        DIRECTORY,
+        BLOCK_DEVICE
     }
 
     public enum Access {
-        READ_WRITE, READ_ONLY
+        READ_WRITE,
+        READ_ONLY
     }
 
     public Rootfs {
@@ -43,8 +45,10 @@ public record Rootfs(Kind kind, Path source, String fsType, Access access) {
         if (source == null || !source.isAbsolute()) {
             throw new InvalidConfigException(prefix + ".source", source, "must be an absolute host path");
         }
-        if (kind == Kind.BLOCK_DEVICE && (fsType == null || !FS_TYPE.matcher(fsType).matches())) {
-            throw new InvalidConfigException(prefix + ".fsType", fsType, "a block device needs its filesystem type, e.g. ext4");
+        if (kind == Kind.BLOCK_DEVICE
+                && (fsType == null || !FS_TYPE.matcher(fsType).matches())) {
+            throw new InvalidConfigException(
+                    prefix + ".fsType", fsType, "a block device needs its filesystem type, e.g. ext4");
         }
         if (kind == Kind.DIRECTORY && fsType != null) {
             throw new InvalidConfigException(prefix + ".fsType", fsType, "only a block device has a filesystem type");

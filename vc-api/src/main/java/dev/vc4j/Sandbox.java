@@ -62,14 +62,27 @@ public final class Sandbox implements AutoCloseable {
      * The engine of one sandbox, wired from its {@link VirtContainers}' store, drivers and events. Nothing is
      * created: a sandbox known from the store connects to its VM and agent on first use.
      */
-    Sandbox(SandboxConfig config, SandboxStore store, Hypervisor hypervisor, Agent agent, Network network,
+    Sandbox(
+            SandboxConfig config,
+            SandboxStore store,
+            Hypervisor hypervisor,
+            Agent agent,
+            Network network,
             Events events) {
         this.config = config;
         this.stored = new StoredSandbox(store, config);
         this.events = events;
         VmEndWatch endWatch = new VmEndWatch(stored, this::recordVmEnded);
-        this.link = new GuestLink(config, stored.runDir(), stored.hostCache(), stored::sharedDir, hypervisor, agent,
-                network, endWatch::ended, this::oomKilled);
+        this.link = new GuestLink(
+                config,
+                stored.runDir(),
+                stored.hostCache(),
+                stored::sharedDir,
+                hypervisor,
+                agent,
+                network,
+                endWatch::ended,
+                this::oomKilled);
         this.launcher = new ContainerLauncher(stored, config.volumes(), link, new SpecHooks(stored, events));
         this.runs = new ContainerRuns(stored, link, launcher, events);
         this.hooks = new OciHooks(config.id(), config.hooks(), stored.runDir(), events);
@@ -84,8 +97,12 @@ public final class Sandbox implements AutoCloseable {
         timings = link.boot(undo, startedNanos);
         VmRecord vm = link.vmRecord();
         stored.write(new SandboxRecord(id(), SandboxState.READY, Instant.now(), vm, config.annotations()));
-        Logs.SANDBOX.info("sandbox created in {} ms: QEMU pid {} on {}, agent ready {} ms after QEMU started",
-                timings.total().toMillis(), vm.pid(), vm.accelerator(), timings.agentReady().toMillis());
+        Logs.SANDBOX.info(
+                "sandbox created in {} ms: QEMU pid {} on {}, agent ready {} ms after QEMU started",
+                timings.total().toMillis(),
+                vm.pid(),
+                vm.accelerator(),
+                timings.agentReady().toMillis());
     }
 
     public String id() {
@@ -121,14 +138,22 @@ public final class Sandbox implements AutoCloseable {
      * VM is still recorded as ended: that needs no guest.
      */
     SandboxStatus storedStatus() {
-        try (var log = logged(); var lock = stored.lock(false)) {
+        try (var log = logged();
+                var lock = stored.lock(false)) {
             SandboxRecord record = stored.load();
             if (record.vm() == null || link.isRunning(record.vm())) {
                 List<ContainerStatus> containers = stored.containerIds().stream()
-                        .map(cid -> stored.container(cid).status()).toList();
-                return new SandboxStatus(id(), record.state(), record.vm() == null ? 0 : record.vm().pid(),
-                        record.vm() != null, record.vm() == null ? null : record.vm().accelerator(),
-                        record.createdAt(), record.annotations(), containers);
+                        .map(cid -> stored.container(cid).status())
+                        .toList();
+                return new SandboxStatus(
+                        id(),
+                        record.state(),
+                        record.vm() == null ? 0 : record.vm().pid(),
+                        record.vm() != null,
+                        record.vm() == null ? null : record.vm().accelerator(),
+                        record.createdAt(),
+                        record.annotations(),
+                        containers);
             }
         }
         reclaim(); // takes the exclusive lock and looks again
@@ -137,15 +162,19 @@ public final class Sandbox implements AutoCloseable {
 
     /** The sandbox's containers, in id order. */
     public List<Container> containers() {
-        try (var log = logged(); var lock = stored.lock(false)) {
-            return stored.containerIds().stream().map(cid -> container(stored.containerConfig(cid))).toList();
+        try (var log = logged();
+                var lock = stored.lock(false)) {
+            return stored.containerIds().stream()
+                    .map(cid -> container(stored.containerConfig(cid)))
+                    .toList();
         }
     }
 
     /** Throws {@link NotFoundException} when the sandbox has no container {@code containerId}. */
     public Container container(String containerId) {
         SandboxIds.check("containerId", containerId);
-        try (var log = logged(); var lock = stored.lock(false)) {
+        try (var log = logged();
+                var lock = stored.lock(false)) {
             return container(stored.containerConfig(containerId));
         }
     }
@@ -156,7 +185,8 @@ public final class Sandbox implements AutoCloseable {
      */
     public Container createContainer(ContainerConfig containerConfig) {
         Objects.requireNonNull(containerConfig, "containerConfig").validate();
-        try (var log = LogContext.container(id(), containerConfig.id()); var lock = stored.lock(true)) {
+        try (var log = LogContext.container(id(), containerConfig.id());
+                var lock = stored.lock(true)) {
             SandboxRecord record = loadIn("create a container", EXEC_STATES);
             launcher.createRecorded(containerConfig, record);
             events.publish(id(), SandboxEvent.Type.CREATE, containerConfig.id(), null);
@@ -172,13 +202,14 @@ public final class Sandbox implements AutoCloseable {
      * running with the containers started before it. A paused sandbox is resumed, not started.
      */
     public void start() {
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             SandboxRecord record = loadIn("start", START_STATES);
             Undo undo = new Undo();
             SandboxRecord running;
             try {
-                running = record.withState(SandboxState.RUNNING,
-                        record.state() == SandboxState.STOPPED ? bootAgain(undo) : record.vm());
+                running = record.withState(
+                        SandboxState.RUNNING, record.state() == SandboxState.STOPPED ? bootAgain(undo) : record.vm());
                 hooks.prestart(running);
             } catch (RuntimeException | Error e) {
                 undo.runAll(e);
@@ -202,13 +233,17 @@ public final class Sandbox implements AutoCloseable {
     /** Runs a command in the guest (outside any container) to completion. */
     public ExecResult exec(GuestCommand command) {
         Objects.requireNonNull(command, "command").validate();
-        try (var log = logged(); var lock = stored.lock(false)) {
+        try (var log = logged();
+                var lock = stored.lock(false)) {
             SandboxRecord record = loadIn("exec", EXEC_STATES);
             events.publish(id(), SandboxEvent.Type.EXEC_ADDED);
             ExecResult result = link.call(record, session -> session.runProcess(command));
             // the program only: its arguments may hold what a log must not
-            Logs.SANDBOX.info("guest command {} ended with exit code {} in {} ms", command.argv().get(0),
-                    result.exitCode(), log.elapsedMillis());
+            Logs.SANDBOX.info(
+                    "guest command {} ended with exit code {} in {} ms",
+                    command.argv().get(0),
+                    result.exitCode(),
+                    log.elapsedMillis());
             return result;
         }
     }
@@ -218,7 +253,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public GuestDetails guestDetails() {
-        try (var log = logged(); var lock = stored.lock(false)) {
+        try (var log = logged();
+                var lock = stored.lock(false)) {
             SandboxRecord record = loadIn("read guest details", EXEC_STATES);
             return link.call(record, AgentSession::guestDetails);
         }
@@ -231,7 +267,8 @@ public final class Sandbox implements AutoCloseable {
      */
     public GuestDetails resizeVcpus(int vcpus) {
         resizer.checkVcpus(vcpus);
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             return resizer.vcpus(loadIn("resize vCPUs", EXEC_STATES), vcpus);
         }
     }
@@ -243,14 +280,16 @@ public final class Sandbox implements AutoCloseable {
      */
     public GuestDetails resizeMemory(int memoryMib) {
         resizer.checkMemory(memoryMib);
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             return resizer.memory(loadIn("resize memory", EXEC_STATES), memoryMib);
         }
     }
 
     /** The current annotations: the config's, changed by {@link #setAnnotations}. */
     public Map<String, String> annotations() {
-        try (var log = logged(); var lock = stored.lock(false)) {
+        try (var log = logged();
+                var lock = stored.lock(false)) {
             return stored.load().annotations();
         }
     }
@@ -258,7 +297,8 @@ public final class Sandbox implements AutoCloseable {
     /** Adds or replaces the given annotations (the others stay) and persists them, in any state. */
     public void setAnnotations(Map<String, String> changes) {
         SandboxConfig.checkAnnotations(Objects.requireNonNull(changes, "changes"));
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             SandboxRecord record = stored.load();
             Map<String, String> merged = new LinkedHashMap<>(record.annotations());
             merged.putAll(changes);
@@ -277,7 +317,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void changeVmState(String operation, SandboxState from, SandboxState target, SandboxEvent.Type event) {
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             SandboxRecord record = loadIn(operation, EnumSet.of(from));
             record.state().moveTo(target, id());
             if (target == SandboxState.PAUSED) {
@@ -287,8 +328,8 @@ public final class Sandbox implements AutoCloseable {
             }
             stored.write(record.withState(target, record.vm()));
             events.publish(id(), event);
-            Logs.SANDBOX.info("sandbox {} in {} ms", target == SandboxState.PAUSED ? "paused" : "resumed",
-                    log.elapsedMillis());
+            Logs.SANDBOX.info(
+                    "sandbox {} in {} ms", target == SandboxState.PAUSED ? "paused" : "resumed", log.elapsedMillis());
         }
     }
 
@@ -300,7 +341,8 @@ public final class Sandbox implements AutoCloseable {
     /** Stops the VM as {@code mode} says (with {@link StopMode#IMMEDIATE}, QEMU is ended at once). */
     public void stop(StopMode mode) {
         Objects.requireNonNull(mode, "mode");
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             SandboxRecord record = stored.load();
             SandboxState next = record.state().moveTo(SandboxState.STOPPED, id());
             link.endVm(record, mode == StopMode.IMMEDIATE ? Duration.ZERO : STOP_GRACE);
@@ -318,8 +360,9 @@ public final class Sandbox implements AutoCloseable {
      * the sandbox's), and the poststop hooks run. The caller holds the exclusive lock.
      */
     private void recordVmEnded(SandboxRecord record) {
-        Logs.SANDBOX.warn("the VM (QEMU pid {}) ended without a stop: the sandbox and its containers are recorded "
-                + "stopped", record.vm().pid());
+        Logs.SANDBOX.warn(
+                "the VM (QEMU pid {}) ended without a stop: the sandbox and its containers are recorded " + "stopped",
+                record.vm().pid());
         link.endVm(record, Duration.ZERO);
         runs.endedWithVm(false);
         stored.write(record.withState(record.state().moveTo(SandboxState.STOPPED, id()), null));
@@ -332,7 +375,8 @@ public final class Sandbox implements AutoCloseable {
      * every mount and file under its run directory. Needs ready, paused or stopped.
      */
     public void delete() {
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             SandboxRecord record = loadIn("delete", DELETE_STATES);
             link.endVm(record, Duration.ZERO);
             if (record.vm() != null) {
@@ -357,7 +401,8 @@ public final class Sandbox implements AutoCloseable {
      * whether anything changed.
      */
     boolean reclaim() {
-        try (var log = logged(); var lock = stored.lock(true)) {
+        try (var log = logged();
+                var lock = stored.lock(true)) {
             Optional<SandboxRecord> current = stored.read();
             if (current.isEmpty()) {
                 stored.write(stored.afterReboot());
@@ -389,7 +434,14 @@ public final class Sandbox implements AutoCloseable {
 
     /** A handle on a container of this sandbox, wired to this sandbox's engine. */
     private Container container(ContainerConfig containerConfig) {
-        return new Container(containerConfig, stored, link, runs, launcher, events, config.agent().callTimeout());
+        return new Container(
+                containerConfig,
+                stored,
+                link,
+                runs,
+                launcher,
+                events,
+                config.agent().callTimeout());
     }
 
     /** The stored state, which must be one of {@code allowed} for {@code operation}. The caller holds the lock. */

@@ -48,7 +48,8 @@ public record SandboxConfig(
     public void validate() {
         SandboxIds.check("id", id);
         if (hostname == null || !hostname.matches(HOSTNAME_LABEL)) {
-            throw new InvalidConfigException("hostname", hostname, "must be a host name label of 1 to 63 letters, digits or '-'");
+            throw new InvalidConfigException(
+                    "hostname", hostname, "must be a host name label of 1 to 63 letters, digits or '-'");
         }
         if (hypervisor == null) {
             throw new InvalidConfigException("hypervisor", null, "is required (createSandbox sets its default)");
@@ -68,7 +69,9 @@ public record SandboxConfig(
             Volume volume = volumes.get(i);
             volume.validate("volumes[" + i + "]");
             if (volume.mountTag().equals(VmSpec.SHARED_DIR_TAG)) {
-                throw new InvalidConfigException("volumes[" + i + "].mountTag", volume.mountTag(),
+                throw new InvalidConfigException(
+                        "volumes[" + i + "].mountTag",
+                        volume.mountTag(),
                         "is the tag of the sandbox's shared directory (containers' rootfs)");
             }
             if (!tags.add(volume.mountTag())) {
@@ -116,7 +119,8 @@ public record SandboxConfig(
     static void checkAnnotations(Map<String, String> annotations) {
         annotations.forEach((key, value) -> {
             if (key == null || key.isEmpty() || key.chars().anyMatch(Character::isISOControl)) {
-                throw new InvalidConfigException("annotations", key, "a key must be non-empty without control characters");
+                throw new InvalidConfigException(
+                        "annotations", key, "a key must be non-empty without control characters");
             }
             if (value == null) {
                 throw new InvalidConfigException("annotations." + key, null, "a value must not be null");
@@ -136,8 +140,7 @@ public record SandboxConfig(
         private final List<ContainerConfig> containers = new ArrayList<>();
         private Hooks hooks = Hooks.NONE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder id(String id) {
             this.id = id;
@@ -200,8 +203,8 @@ public record SandboxConfig(
             if (host == null) {
                 host = id != null && id.matches(HOSTNAME_LABEL) ? id : "sandbox";
             }
-            return new SandboxConfig(id, host, hypervisor, agent, network, annotations, volumes, resources, containers,
-                    hooks);
+            return new SandboxConfig(
+                    id, host, hypervisor, agent, network, annotations, volumes, resources, containers, hooks);
         }
     }
 }

@@ -15,7 +15,15 @@ public record SandboxEvent(String sandboxId, Type type, String containerId, Inte
      * (killed, crashed, powered off from inside), after the EXIT events of the containers it took down.
      */
     public enum Type {
-        CREATE, START, EXEC_ADDED, PAUSE, RESUME, STOP, EXIT, OOM, DELETE,
+        CREATE,
+        START,
+        EXEC_ADDED,
+        PAUSE,
+        RESUME,
+        STOP,
+        EXIT,
+        OOM,
+        DELETE,
         /** A poststart or poststop hook failed; the log has its output. */
         HOOK_FAILED
     }

@@ -6,8 +6,7 @@ import java.util.regex.Pattern;
 public final class SandboxIds {
     private static final Pattern VALID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
-    private SandboxIds() {
-    }
+    private SandboxIds() {}
 
     /** Returns {@code id} if valid, else throws {@link InvalidConfigException} naming {@code field}. */
     public static String check(String field, String id) {
@@ -15,10 +14,13 @@ public final class SandboxIds {
             throw new InvalidConfigException(field, id, "must not be empty");
         }
         if (id.length() > 128) {
-            throw new InvalidConfigException(field, abbreviate(id), "is " + id.length() + " characters long, at most 128 are allowed");
+            throw new InvalidConfigException(
+                    field, abbreviate(id), "is " + id.length() + " characters long, at most 128 are allowed");
         }
         if (!VALID.matcher(id).matches()) {
-            throw new InvalidConfigException(field, printable(id),
+            throw new InvalidConfigException(
+                    field,
+                    printable(id),
                     "must match " + VALID.pattern() + " (letters, digits, '_', '.', '-'; no '/', no leading '.')");
         }
         return id;

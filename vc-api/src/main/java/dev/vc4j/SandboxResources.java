@@ -11,12 +11,18 @@ public record SandboxResources(int vcpus, int memoryMib) {
     /** Checks against {@code hypervisor}'s bounds; throws naming {@code resources.vcpus} or {@code resources.memoryMib}. */
     void validate(HypervisorConfig hypervisor) {
         if (vcpus < 0 || vcpus > hypervisor.maxVcpus()) {
-            throw new InvalidConfigException("resources.vcpus", vcpus,
-                    "must be between 1 and the hypervisor's maxVcpus (" + hypervisor.maxVcpus() + "), or 0 for its default");
+            throw new InvalidConfigException(
+                    "resources.vcpus",
+                    vcpus,
+                    "must be between 1 and the hypervisor's maxVcpus (" + hypervisor.maxVcpus()
+                            + "), or 0 for its default");
         }
         if (memoryMib != 0 && (memoryMib < 64 || memoryMib > hypervisor.maxMemoryMib())) {
-            throw new InvalidConfigException("resources.memoryMib", memoryMib, "must be between 64 and the hypervisor's "
-                    + "maxMemoryMib (" + hypervisor.maxMemoryMib() + "), or 0 for its default");
+            throw new InvalidConfigException(
+                    "resources.memoryMib",
+                    memoryMib,
+                    "must be between 64 and the hypervisor's " + "maxMemoryMib (" + hypervisor.maxMemoryMib()
+                            + "), or 0 for its default");
         }
     }
 

@@ -23,9 +23,10 @@ public record Signal(int number) {
     private static final int MAX = 64;
     private static final int RTMIN = 34;
     /** The names of signals 1 to 31 (index 0 unused); 32 and 33 are glibc's own and have none. */
-    private static final List<String> NAMES = List.of("", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS",
-            "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP",
-            "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS");
+    private static final List<String> NAMES = List.of(
+            "", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
+            "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM",
+            "PROF", "WINCH", "IO", "PWR", "SYS");
 
     /** Throws {@link InvalidConfigException} naming {@code signal} unless {@code number} is 1 to 64. */
     public Signal {
@@ -56,8 +57,11 @@ public record Signal(int number) {
             number = NAMES.indexOf(name);
         }
         if (number < 1 || number > MAX || (name.startsWith("RT") && number < RTMIN)) {
-            throw new InvalidConfigException("signal", text, "is no signal: a name such as TERM or SIGUSR1, "
-                    + "RTMIN+n, RTMAX-n, or a number from 1 to " + MAX);
+            throw new InvalidConfigException(
+                    "signal",
+                    text,
+                    "is no signal: a name such as TERM or SIGUSR1, " + "RTMIN+n, RTMAX-n, or a number from 1 to "
+                            + MAX);
         }
         return new Signal(number);
     }

@@ -34,8 +34,9 @@ public final class VirtContainers {
     private final Events events = new Events();
 
     private VirtContainers(Builder b) {
-        this.store = b.store != null ? b.store : load(SandboxStoreFactory.class).open(
-                b.roots != null ? b.roots : StoreRoots.defaults());
+        this.store = b.store != null
+                ? b.store
+                : load(SandboxStoreFactory.class).open(b.roots != null ? b.roots : StoreRoots.defaults());
         this.hypervisor = b.hypervisor != null ? b.hypervisor : load(Hypervisor.class);
         this.agent = b.agent != null ? b.agent : load(Agent.class);
         this.network = b.network != null ? b.network : load(Network.class);
@@ -81,7 +82,8 @@ public final class VirtContainers {
         if (store.exists(id)) {
             throw new AlreadyExistsException("sandbox", id);
         }
-        try (var log = LogContext.sandbox(id); var lock = store.lockNew(id)) {
+        try (var log = LogContext.sandbox(id);
+                var lock = store.lockNew(id)) {
             createConfig(config);
             Undo undo = new Undo();
             undo.push("remove the sandbox's directories", () -> store.delete(id));
@@ -183,8 +185,11 @@ public final class VirtContainers {
     private void checkSocketPathLength(String id) {
         int longest = store.runDir(id).resolve(LONGEST_SOCKET_NAME).toString().getBytes(StandardCharsets.UTF_8).length;
         if (longest > MAX_SOCKET_PATH) {
-            throw new InvalidConfigException("id", id, "too long: the sandbox's sockets under " + store.roots().run()
-                    + " would have paths of " + longest + " bytes, at most " + MAX_SOCKET_PATH + " are possible");
+            throw new InvalidConfigException(
+                    "id",
+                    id,
+                    "too long: the sandbox's sockets under " + store.roots().run() + " would have paths of " + longest
+                            + " bytes, at most " + MAX_SOCKET_PATH + " are possible");
         }
     }
 
@@ -206,7 +211,8 @@ public final class VirtContainers {
     }
 
     private static <T> T load(Class<T> type) {
-        return ServiceLoader.load(type, VirtContainers.class.getClassLoader()).findFirst()
+        return ServiceLoader.load(type, VirtContainers.class.getClassLoader())
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no implementation of " + type.getName()
                         + " on the class path; add the vc4j module that provides it or pass one to the builder"));
     }
@@ -220,8 +226,7 @@ public final class VirtContainers {
         private Network network;
         private HypervisorConfig defaultHypervisor;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The hypervisor config of sandboxes whose config sets none; else {@link HypervisorConfig#defaults()}. */
         public Builder defaultHypervisor(HypervisorConfig defaultHypervisor) {

@@ -22,7 +22,9 @@ public record Volume(String mountTag, Path hostPath) {
 
     public void validate(String field) {
         if (mountTag == null || !mountTag.matches(TAG_PATTERN)) {
-            throw new InvalidConfigException(field + ".mountTag", mountTag,
+            throw new InvalidConfigException(
+                    field + ".mountTag",
+                    mountTag,
                     "must be 1 to 31 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         if (hostPath == null || !hostPath.isAbsolute()) {

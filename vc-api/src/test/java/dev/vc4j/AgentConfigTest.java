@@ -18,13 +18,15 @@ class AgentConfigTest {
 
     @Test
     void anAbsoluteHookPathIsAccepted() {
-        assertDoesNotThrow(() -> AgentConfig.defaults().withGuestHookPath("/run/hooks").validate("agent"));
+        assertDoesNotThrow(
+                () -> AgentConfig.defaults().withGuestHookPath("/run/hooks").validate("agent"));
     }
 
     @Test
     void aRelativeOrEscapingHookPathIsRejectedByName() {
         for (String bad : new String[] {"run/hooks", "/run/../etc", "/run/.."}) {
-            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+            InvalidConfigException e = assertThrows(
+                    InvalidConfigException.class,
                     () -> AgentConfig.defaults().withGuestHookPath(bad).validate("agent"));
             assertEquals("agent.guestHookPath", e.field());
             assertEquals(bad, e.value());

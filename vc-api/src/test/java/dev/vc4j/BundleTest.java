@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BundleTest {
     @TempDir
     Path bundle;
+
     private Path data;
     private Path hosts;
 
@@ -67,10 +68,13 @@ class BundleTest {
         assertEquals(List.of(), b.findings());
         assertEquals(Rootfs.directory(bundle.resolve("rootfs")), config.rootfs());
         assertEquals(bundle, config.bundle());
-        assertEquals(List.of(new Mount("proc", "/proc", "proc", null),
-                new Mount(data.toString(), "/data", "bind", List.of("rbind", "ro")),
-                new Mount(hosts.toString(), "/etc/hosts", "bind", List.of("bind", "ro")),
-                new Mount("tmpfs", "/tmp", "tmpfs", null)), config.mounts());
+        assertEquals(
+                List.of(
+                        new Mount("proc", "/proc", "proc", null),
+                        new Mount(data.toString(), "/data", "bind", List.of("rbind", "ro")),
+                        new Mount(hosts.toString(), "/etc/hosts", "bind", List.of("bind", "ro")),
+                        new Mount("tmpfs", "/tmp", "tmpfs", null)),
+                config.mounts());
         Spec guest = config.ociSpec();
         assertEquals("rootfs", guest.root().path());
         assertEquals(true, guest.root().readonly());
@@ -90,10 +94,14 @@ class BundleTest {
 
     @Test
     void aNetworkNamespacePathIsTheSandboxsAndTheOtherNamespacesAreMadeInTheGuest() throws IOException {
-        Bundle b = read(spec("", "").replace("{\"type\": \"mount\"}",
-                "{\"type\": \"mount\"}, {\"type\": \"network\", \"path\": \"/run/netns/cni-1\"}, {\"type\": \"uts\"}"));
+        Bundle b = read(
+                spec("", "")
+                        .replace(
+                                "{\"type\": \"mount\"}",
+                                "{\"type\": \"mount\"}, {\"type\": \"network\", \"path\": \"/run/netns/cni-1\"}, {\"type\": \"uts\"}"));
         assertEquals(Optional.of(Path.of("/run/netns/cni-1")), b.networkNamespace());
-        assertEquals(List.of(LinuxNamespace.of("pid"), LinuxNamespace.of("mount"), LinuxNamespace.of("uts")),
+        assertEquals(
+                List.of(LinuxNamespace.of("pid"), LinuxNamespace.of("mount"), LinuxNamespace.of("uts")),
                 b.toConfig().build().ociSpec().linux().namespaces());
         assertEquals(List.of(), b.findings());
     }
@@ -110,24 +118,36 @@ class BundleTest {
                     , "devices": [{"type": "c", "path": "/dev/fuse", "major": 10, "minor": 229}],
                       "mountLabel": "system_u:object_r:container_file_t:s0",
                       "intelRdt": {"closID": "gold"}
-                    """).replace("{\"type\": \"mount\"}", "{\"type\": \"mount\", \"path\": \"/proc/1/ns/mnt\"}")
+                    """)
+                    .replace("{\"type\": \"mount\"}", "{\"type\": \"mount\", \"path\": \"/proc/1/ns/mnt\"}")
                     .replace("\"cwd\": \"/\",", "\"cwd\": \"/\", \"apparmorProfile\": \"containers-default\","));
 
-            assertEquals(List.of("mounts[1].source", "mounts[2].source", "linux.namespaces[1].path",
-                    "linux.devices[0].path", "linux.intelRdt", "linux.mountLabel", "process.apparmorProfile"),
-                    b.findings().stream().map(Bundle.Finding::field).toList(), b.findings().toString());
+            assertEquals(
+                    List.of(
+                            "mounts[1].source",
+                            "mounts[2].source",
+                            "linux.namespaces[1].path",
+                            "linux.devices[0].path",
+                            "linux.intelRdt",
+                            "linux.mountLabel",
+                            "process.apparmorProfile"),
+                    b.findings().stream().map(Bundle.Finding::field).toList(),
+                    b.findings().toString());
             Spec guest = b.toConfig().build().ociSpec();
             assertNull(guest.linux().devices());
             assertNull(guest.linux().mountLabel());
             assertNull(guest.process().apparmorProfile());
             assertEquals(LinuxNamespace.of("mount"), guest.linux().namespaces().get(1));
             assertTrue(guest.linux().otherFields().isEmpty());
-            assertEquals(List.of("/proc", "/etc/hosts"),
-                    b.toConfig().build().mounts().stream().map(Mount::destination).toList());
+            assertEquals(
+                    List.of("/proc", "/etc/hosts"),
+                    b.toConfig().build().mounts().stream()
+                            .map(Mount::destination)
+                            .toList());
 
             Files.writeString(bundle.resolve("config.json"), Files.readString(bundle.resolve("config.json")));
-            InvalidConfigException strict = assertThrows(InvalidConfigException.class,
-                    () -> Bundle.read(bundle, Bundle.Mode.STRICT));
+            InvalidConfigException strict =
+                    assertThrows(InvalidConfigException.class, () -> Bundle.read(bundle, Bundle.Mode.STRICT));
             assertEquals("mounts[1].source", strict.field());
             assertTrue(strict.getMessage().contains("strict mode"), strict.getMessage());
         }
@@ -138,7 +158,9 @@ class BundleTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> read(json));
         assertEquals(field, e.field(), e.getMessage());
         assertEquals(value, e.value(), e.getMessage());
-        assertEquals(before.size() + (before.contains(bundle.resolve("config.json")) ? 0 : 1), files().size(),
+        assertEquals(
+                before.size() + (before.contains(bundle.resolve("config.json")) ? 0 : 1),
+                files().size(),
                 "reading a bundle creates nothing but the test's config.json");
     }
 
@@ -181,7 +203,10 @@ class BundleTest {
     @Test
     void fromBundleFillsABuilderTheCallerGivesAnId() throws IOException {
         Files.writeString(bundle.resolve("config.json"), spec("", ""));
-        ContainerConfig config = ContainerConfig.fromBundle(bundle).id("c").restartPolicy("always").build();
+        ContainerConfig config = ContainerConfig.fromBundle(bundle)
+                .id("c")
+                .restartPolicy("always")
+                .build();
         config.validate();
         assertEquals(RestartPolicy.parse("always"), config.restartPolicy());
         assertEquals(bundle.resolve("rootfs"), config.rootfs().source());

@@ -68,8 +68,15 @@ class ContainerCreateRollbackTest {
         Path initrd = Files.createFile(dir.resolve("initrd.img"));
         image = Files.createFile(dir.resolve("rootfs.ext4"));
         volume = Files.createDirectory(dir.resolve("share"));
-        SandboxConfig config = SandboxConfig.builder().id("sb").volume(new Volume("share", volume)).hypervisor(
-                HypervisorConfig.builder().qemuBinary(Path.of("/bin/true")).kernel(kernel).initrd(initrd).build()).build();
+        SandboxConfig config = SandboxConfig.builder()
+                .id("sb")
+                .volume(new Volume("share", volume))
+                .hypervisor(HypervisorConfig.builder()
+                        .qemuBinary(Path.of("/bin/true"))
+                        .kernel(kernel)
+                        .initrd(initrd)
+                        .build())
+                .build();
         SandboxLock lock = mock(SandboxLock.class);
         when(store.roots()).thenReturn(new StoreRoots(dir.resolve("run"), dir.resolve("config")));
         when(store.runDir("sb")).thenReturn(dir.resolve("run/sbs/sb"));
@@ -86,15 +93,22 @@ class ContainerCreateRollbackTest {
         when(agent.connect(any(), any(), any(), any())).thenReturn(session);
         // the OOM watch's poll fails at once, as on a closed session: no thread polls the mock forever
         when(session.awaitOomEvent(any())).thenThrow(new AgentException("GetOOMEvent", "closed", null));
-        VirtContainers vc = VirtContainers.builder().store(store).hypervisor(hypervisor).agent(agent)
-                .network(mock(Network.class)).build();
+        VirtContainers vc = VirtContainers.builder()
+                .store(store)
+                .hypervisor(hypervisor)
+                .agent(agent)
+                .network(mock(Network.class))
+                .build();
         sandbox = vc.createSandbox(config);
         clearInvocations(store);
     }
 
     private ContainerConfig blockContainer() {
-        return ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
-                .rootfs(Rootfs.blockDevice(image, "ext4")).build();
+        return ContainerConfig.builder()
+                .id("c1")
+                .cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.blockDevice(image, "ext4"))
+                .build();
     }
 
     private HotpluggedDrive plugSucceeds() {
@@ -106,15 +120,16 @@ class ContainerCreateRollbackTest {
     @Test
     void theAgentWaitsForThePluggedDriveAndADriveThatNeverAppearsIsUnplugged() {
         HotpluggedDrive plugged = plugSucceeds();
-        VcTimeoutException neverSeen = new VcTimeoutException("waiting for the guest to see the drive `vc4j-drive-3`",
-                Duration.ofSeconds(30), null);
+        VcTimeoutException neverSeen = new VcTimeoutException(
+                "waiting for the guest to see the drive `vc4j-drive-3`", Duration.ofSeconds(30), null);
         doThrow(neverSeen).when(session).createContainer(any());
 
         assertSame(neverSeen, assertThrows(VcTimeoutException.class, () -> sandbox.createContainer(blockContainer())));
 
         ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
         verify(session).createContainer(spec.capture());
-        assertEquals(List.of(StorageSpec.block("vc4j-drive-3", "ext4", "rootfs", Duration.ofSeconds(30))),
+        assertEquals(
+                List.of(StorageSpec.block("vc4j-drive-3", "ext4", "rootfs", Duration.ofSeconds(30))),
                 spec.getValue().storages());
         verify(session, never()).runProcess(any());
         verify(vm).unplugDrive(plugged);
@@ -128,32 +143,46 @@ class ContainerCreateRollbackTest {
         assertEquals(shared, vmSpec.getValue().sharedDir());
         ArgumentCaptor<SandboxSetup> setup = ArgumentCaptor.forClass(SandboxSetup.class);
         verify(session).createSandbox(setup.capture());
-        assertEquals(List.of(StorageSpec.ninep("vc4j-shared", "vc4j-shared")), setup.getValue().storages());
+        assertEquals(
+                List.of(StorageSpec.ninep("vc4j-shared", "vc4j-shared")),
+                setup.getValue().storages());
     }
 
     @Test
     void aDirectoryRootfsOutsideTheVolumesIsMountedInTheSharedDirectoryWhereTheGuestFindsIt(@TempDir Path elsewhere) {
         when(store.shareRootfs("sb", "c1", elsewhere, Rootfs.Access.READ_ONLY)).thenReturn(true);
-        ContainerConfig outside = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
-                .rootfs(Rootfs.directory(elsewhere).readOnly()).build();
+        ContainerConfig outside = ContainerConfig.builder()
+                .id("c1")
+                .cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.directory(elsewhere).readOnly())
+                .build();
 
         sandbox.createContainer(outside);
 
         ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
         verify(session).createContainer(spec.capture());
-        assertEquals("/run/vc4j-agent/sandbox/vc4j-shared/c1/rootfs", spec.getValue().rootfsPath());
-        verify(session, never()).createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep("share", "share"))
-                .build());
+        assertEquals(
+                "/run/vc4j-agent/sandbox/vc4j-shared/c1/rootfs", spec.getValue().rootfsPath());
+        verify(session, never())
+                .createSandbox(SandboxSetup.builder()
+                        .storage(StorageSpec.ninep("share", "share"))
+                        .build());
     }
 
     @Test
     void whereTheHostCannotMountARootfsInAVolumeIsHandedToTheAgentWithoutLookingInTheGuest() {
-        ContainerConfig inVolume = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
-                .rootfs(Rootfs.directory(volume)).build();
+        ContainerConfig inVolume = ContainerConfig.builder()
+                .id("c1")
+                .cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.directory(volume))
+                .build();
 
         sandbox.createContainer(inVolume);
 
-        verify(session).createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep("share", "share")).build());
+        verify(session)
+                .createSandbox(SandboxSetup.builder()
+                        .storage(StorageSpec.ninep("share", "share"))
+                        .build());
         verify(session, never()).runProcess(any());
         ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
         verify(session).createContainer(spec.capture());
@@ -205,8 +234,11 @@ class ContainerCreateRollbackTest {
 
     @Test
     void whereTheHostCannotMountARootfsOutsideTheVolumesIsRefusedSayingSoAndNothingStays(@TempDir Path elsewhere) {
-        ContainerConfig outside = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
-                .rootfs(Rootfs.directory(elsewhere)).build();
+        ContainerConfig outside = ContainerConfig.builder()
+                .id("c1")
+                .cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.directory(elsewhere))
+                .build();
 
         InvalidConfigException bad = assertThrows(InvalidConfigException.class, () -> sandbox.createContainer(outside));
 
@@ -220,11 +252,14 @@ class ContainerCreateRollbackTest {
 
     @Test
     void whereTheHostCannotMountAReadOnlyRootfsInAVolumeIsRefusedTheVolumeIsTheGuestsToWrite() {
-        ContainerConfig readOnly = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
-                .rootfs(Rootfs.directory(volume).readOnly()).build();
+        ContainerConfig readOnly = ContainerConfig.builder()
+                .id("c1")
+                .cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.directory(volume).readOnly())
+                .build();
 
-        InvalidConfigException bad = assertThrows(InvalidConfigException.class,
-                () -> sandbox.createContainer(readOnly));
+        InvalidConfigException bad =
+                assertThrows(InvalidConfigException.class, () -> sandbox.createContainer(readOnly));
 
         assertEquals("rootfs.access", bad.field());
         verify(store).deleteContainer("sb", "c1");
@@ -234,8 +269,11 @@ class ContainerCreateRollbackTest {
     @Test
     void aMissingDirectoryIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
         Path missing = dir.resolve("no-such-rootfs");
-        ContainerConfig config = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
-                .rootfs(Rootfs.directory(missing)).build();
+        ContainerConfig config = ContainerConfig.builder()
+                .id("c1")
+                .cmd(Cmd.builder().args("true").build())
+                .rootfs(Rootfs.directory(missing))
+                .build();
 
         InvalidConfigException bad = assertThrows(InvalidConfigException.class, () -> sandbox.createContainer(config));
 

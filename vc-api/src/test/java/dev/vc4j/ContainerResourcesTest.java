@@ -10,15 +10,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ContainerResourcesTest {
 
     private static InvalidConfigException refused(UnaryOperator<ContainerResources.Builder> change) {
-        ContainerResources resources = change.apply(ContainerResources.builder()).build();
+        ContainerResources resources =
+                change.apply(ContainerResources.builder()).build();
         return assertThrows(InvalidConfigException.class, resources::validate);
     }
 
     @Test
     void everyLimitWithinItsBoundsIsAccepted() {
-        ContainerResources.builder().memoryLimitBytes(64L << 20).memoryReservationBytes(32L << 20)
-                .memorySwapBytes(128L << 20).cpuShares(512).cpuQuota(50_000, 100_000).cpusetCpus("0-1,3")
-                .cpusetMems("0").pidsLimit(100).build().validate();
+        ContainerResources.builder()
+                .memoryLimitBytes(64L << 20)
+                .memoryReservationBytes(32L << 20)
+                .memorySwapBytes(128L << 20)
+                .cpuShares(512)
+                .cpuQuota(50_000, 100_000)
+                .cpusetCpus("0-1,3")
+                .cpusetMems("0")
+                .pidsLimit(100)
+                .build()
+                .validate();
     }
 
     @Test

@@ -54,7 +54,8 @@ class ContainerStateTest {
 
     @Test
     void theStatesAreTheSandboxsStates() {
-        assertEquals(Arrays.stream(SandboxState.values()).map(Enum::name).toList(),
+        assertEquals(
+                Arrays.stream(SandboxState.values()).map(Enum::name).toList(),
                 Arrays.stream(ContainerState.values()).map(Enum::name).toList());
     }
 

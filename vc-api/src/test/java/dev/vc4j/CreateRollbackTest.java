@@ -52,6 +52,7 @@ class CreateRollbackTest {
     private final SandboxLock lock = mock(SandboxLock.class);
     private SandboxConfig config;
     private VirtContainers vc;
+
     @TempDir
     Path dir;
 
@@ -59,15 +60,26 @@ class CreateRollbackTest {
     void setUp() throws IOException {
         Path kernel = Files.createFile(dir.resolve("vmlinux"));
         Path initrd = Files.createFile(dir.resolve("initrd.img"));
-        config = SandboxConfig.builder().id("sb").hypervisor(
-                HypervisorConfig.builder().qemuBinary(Path.of("/bin/true")).kernel(kernel).initrd(initrd).build()).build();
+        config = SandboxConfig.builder()
+                .id("sb")
+                .hypervisor(HypervisorConfig.builder()
+                        .qemuBinary(Path.of("/bin/true"))
+                        .kernel(kernel)
+                        .initrd(initrd)
+                        .build())
+                .build();
         when(store.roots()).thenReturn(new StoreRoots(dir.resolve("run"), dir.resolve("config")));
         when(store.runDir("sb")).thenReturn(dir.resolve("run/sbs/sb"));
         when(store.lockNew("sb")).thenReturn(lock);
         when(vm.record()).thenReturn(new VmRecord(1, 1, Accelerator.TCG));
         when(vm.timeToControlReady()).thenReturn(Duration.ofMillis(10));
         when(vm.agentChannel()).thenReturn(AgentChannel.virtioSerial(dir.resolve("agent.sock")));
-        vc = VirtContainers.builder().store(store).hypervisor(hypervisor).agent(agent).network(network).build();
+        vc = VirtContainers.builder()
+                .store(store)
+                .hypervisor(hypervisor)
+                .agent(agent)
+                .network(network)
+                .build();
     }
 
     @Test
@@ -166,8 +178,8 @@ class CreateRollbackTest {
         when(store.exists("sb")).thenReturn(true);
         when(store.lock(any(), anyBoolean())).thenReturn(lock);
         when(store.readConfig("sb")).thenReturn(config);
-        when(store.readState("sb")).thenReturn(Optional.of(
-                new SandboxRecord("sb", SandboxState.STOPPED, Instant.now(), null, Map.of())));
+        when(store.readState("sb"))
+                .thenReturn(Optional.of(new SandboxRecord("sb", SandboxState.STOPPED, Instant.now(), null, Map.of())));
         when(hypervisor.start(any())).thenReturn(vm);
         when(agent.connect(any(), any(), any(), any())).thenThrow(new AgentException("connect", "no answer", null));
 
@@ -185,8 +197,8 @@ class CreateRollbackTest {
         when(store.exists("sb")).thenReturn(true);
         when(store.lock(any(), anyBoolean())).thenReturn(lock);
         when(store.readConfig("sb")).thenReturn(hooked);
-        when(store.readState("sb")).thenReturn(Optional.of(
-                new SandboxRecord("sb", SandboxState.STOPPED, Instant.now(), null, Map.of())));
+        when(store.readState("sb"))
+                .thenReturn(Optional.of(new SandboxRecord("sb", SandboxState.STOPPED, Instant.now(), null, Map.of())));
         AgentSession session = bootSucceeds();
 
         assertThrows(HookException.class, () -> vc.fetchSandbox("sb").start());
@@ -206,7 +218,8 @@ class CreateRollbackTest {
         SandboxRecord ready = new SandboxRecord("sb", SandboxState.READY, Instant.now(), vm.record(), Map.of());
         when(store.readState("sb")).thenReturn(Optional.of(ready));
 
-        HookException e = assertThrows(HookException.class, () -> vc.fetchSandbox("sb").start());
+        HookException e =
+                assertThrows(HookException.class, () -> vc.fetchSandbox("sb").start());
 
         assertEquals(dir.resolve("prestart"), e.hook());
         verify(store, never()).writeState(any());
@@ -222,8 +235,11 @@ class CreateRollbackTest {
     }
 
     private SandboxConfig withHooks(Path prestart, Path poststart) {
-        return SandboxConfig.builder().id("sb").hypervisor(config.hypervisor())
-                .hooks(new Hooks(List.of(Hook.of(prestart)), List.of(Hook.of(poststart)), List.of())).build();
+        return SandboxConfig.builder()
+                .id("sb")
+                .hypervisor(config.hypervisor())
+                .hooks(new Hooks(List.of(Hook.of(prestart)), List.of(Hook.of(poststart)), List.of()))
+                .build();
     }
 
     @Test

@@ -60,7 +60,12 @@ class PublicApiTest {
 
     /** Every class compiled into dev.vc4j (not its sub-packages), nested ones included. */
     private static List<Class<?>> apiClasses() throws IOException, URISyntaxException {
-        Path dir = Path.of(Sandbox.class.getProtectionDomain().getCodeSource().getLocation().toURI()).resolve("dev/vc4j");
+        Path dir = Path.of(Sandbox.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .resolve("dev/vc4j");
         List<Class<?>> classes = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {

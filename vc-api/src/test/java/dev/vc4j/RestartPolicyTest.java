@@ -18,7 +18,9 @@ class RestartPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "sometimes", "always:3", "no:1", "on-failure:", "on-failure:-1", "on-failure:x", "ON-FAILURE"})
+    @ValueSource(
+            strings = {"", "sometimes", "always:3", "no:1", "on-failure:", "on-failure:-1", "on-failure:x", "ON-FAILURE"
+            })
     void anythingElseIsAConfigErrorNamingTheText(String text) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> RestartPolicy.parse(text));
         assertEquals("restartPolicy", e.field());

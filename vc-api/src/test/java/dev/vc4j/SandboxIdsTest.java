@@ -30,7 +30,8 @@ class SandboxIdsTest {
 
     @Test
     void tooLongIsRejectedWithItsLength() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SandboxIds.check("id", "x".repeat(300)));
+        InvalidConfigException e =
+                assertThrows(InvalidConfigException.class, () -> SandboxIds.check("id", "x".repeat(300)));
         assertTrue(e.getMessage().contains("300 characters"), e.getMessage());
     }
 }

@@ -29,7 +29,9 @@ class SandboxStateTest {
                     InvalidStateException e = assertThrows(InvalidStateException.class, () -> from.moveTo(to, "sb"));
                     assertEquals(from, e.current());
                     assertEquals(ErrorCode.ILLEGAL_STATE, e.code());
-                    assertTrue(e.getMessage().contains(from.name().toLowerCase()) && e.getMessage().contains(to.name().toLowerCase()),
+                    assertTrue(
+                            e.getMessage().contains(from.name().toLowerCase())
+                                    && e.getMessage().contains(to.name().toLowerCase()),
                             e.getMessage());
                 }
             }

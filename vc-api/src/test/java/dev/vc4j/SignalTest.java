@@ -11,8 +11,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class SignalTest {
 
     @ParameterizedTest
-    @CsvSource({"SIGUSR1, 10", "USR1, 10", "10, 10", "sigterm, 15", "' TERM ', 15", "KILL, 9", "SIGHUP, 1",
-            "WINCH, 28", "SYS, 31", "RTMIN, 34", "SIGRTMIN+3, 37", "RTMAX, 64", "RTMAX-2, 62", "33, 33", "64, 64"})
+    @CsvSource({
+        "SIGUSR1, 10",
+        "USR1, 10",
+        "10, 10",
+        "sigterm, 15",
+        "' TERM ', 15",
+        "KILL, 9",
+        "SIGHUP, 1",
+        "WINCH, 28",
+        "SYS, 31",
+        "RTMIN, 34",
+        "SIGRTMIN+3, 37",
+        "RTMAX, 64",
+        "RTMAX-2, 62",
+        "33, 33",
+        "64, 64"
+    })
     void namesAndNumbersParseToTheGuestsNumbers(String text, int number) {
         assertEquals(number, Signal.parse(text).number());
     }

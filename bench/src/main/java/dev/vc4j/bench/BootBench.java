@@ -20,8 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class BootBench {
     private static final int ROUNDS = Integer.getInteger("rounds", 5);
 
-    private BootBench() {
-    }
+    private BootBench() {}
 
     public static void main(String[] args) throws Exception {
         VirtContainers vc = VirtContainers.create();
@@ -31,14 +30,18 @@ public final class BootBench {
         double[] agentReady = new double[ROUNDS];
         for (int i = 0; i < ROUNDS; i++) {
             long start = System.nanoTime();
-            Sandbox sb = vc.createSandbox(SandboxConfig.builder().id("bench-boot-" + ProcessHandle.current().pid() + "-" + i).build());
+            Sandbox sb = vc.createSandbox(SandboxConfig.builder()
+                    .id("bench-boot-" + ProcessHandle.current().pid() + "-" + i)
+                    .build());
             agentReady[i] = sb.bootTimings().agentReady().toMillis();
             Accelerator accel = sb.status().accelerator();
             sb.close();
             sb.delete();
             sandbox[i] = (System.nanoTime() - start) / 1e6;
             bare[i] = bareBootMillis(hv, accel);
-            System.out.printf("round %d: sandbox create+delete %6.0f ms, bare QEMU boot to init %6.0f ms%n", i + 1, sandbox[i], bare[i]);
+            System.out.printf(
+                    "round %d: sandbox create+delete %6.0f ms, bare QEMU boot to init %6.0f ms%n",
+                    i + 1, sandbox[i], bare[i]);
         }
         Stats b = Stats.of(bare);
         Stats s = Stats.of(sandbox);
@@ -49,13 +52,16 @@ public final class BootBench {
     }
 
     /** QEMU with the image and nothing else vc4j adds, from process start to exit after init's marker. */
-    private static double bareBootMillis(HypervisorConfig hv, Accelerator accel) throws IOException, InterruptedException {
+    private static double bareBootMillis(HypervisorConfig hv, Accelerator accel)
+            throws IOException, InterruptedException {
         Path console = Files.createTempFile("vc4j-bench-", ".log");
         try {
             List<String> argv = BareQemu.argv(hv, accel, 1, "vc4j.probe=1", console);
             long start = System.nanoTime();
-            Process qemu = new ProcessBuilder(argv).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process qemu = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!qemu.waitFor(120, TimeUnit.SECONDS)) {
                 qemu.destroyForcibly();
                 throw new IllegalStateException("bare boot did not power off within 120 s");

@@ -17,19 +17,21 @@ public final class CallOverheadBench {
     private static final int BATCHES = 10;
     private static final int CALLS = Integer.getInteger("calls", 50);
 
-    private CallOverheadBench() {
-    }
+    private CallOverheadBench() {}
 
     public static void main(String[] args) {
         VirtContainers vc = VirtContainers.create();
-        Sandbox sandbox = vc.createSandbox(SandboxConfig.builder().id("bench-calls-" + ProcessHandle.current().pid()).build());
+        Sandbox sandbox = vc.createSandbox(SandboxConfig.builder()
+                .id("bench-calls-" + ProcessHandle.current().pid())
+                .build());
         try {
             Path socket = vc.roots().run().resolve("sbs").resolve(sandbox.id()).resolve("agent.sock");
             double[] bare = new double[BATCHES];
             double[] api = new double[BATCHES];
             for (int b = 0; b < BATCHES; b++) {
                 sandbox.close(); // one client at a time on the agent's socket
-                try (AgentSession session = new GrpcAgent().connect(socket, sandbox.config().agent(), Duration.ofSeconds(30), () -> { })) {
+                try (AgentSession session =
+                        new GrpcAgent().connect(socket, sandbox.config().agent(), Duration.ofSeconds(30), () -> {})) {
                     bare[b] = microsPerCall(session::guestDetails);
                 }
                 sandbox.guestDetails(); // reconnect outside the measurement

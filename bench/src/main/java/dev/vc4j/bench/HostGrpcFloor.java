@@ -41,16 +41,19 @@ final class HostGrpcFloor implements AutoCloseable {
 
     static HostGrpcFloor start() throws IOException {
         Path dir = TempDirs.create("vc4j-bench-grpc");
-        DomainSocketAddress address = new DomainSocketAddress(dir.resolve("grpc.sock").toString());
+        DomainSocketAddress address =
+                new DomainSocketAddress(dir.resolve("grpc.sock").toString());
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         Server server = NettyServerBuilder.forAddress(address)
                 .channelType(EpollServerDomainSocketChannel.class)
-                .bossEventLoopGroup(group).workerEventLoopGroup(group)
+                .bossEventLoopGroup(group)
+                .workerEventLoopGroup(group)
                 // grpc-netty asks for TCP keepalive, which a unix socket has not: a null drops it (and a warning)
                 .withChildOption(ChannelOption.SO_KEEPALIVE, null)
                 .directExecutor()
                 .addService(new Serving())
-                .build().start();
+                .build()
+                .start();
         ManagedChannel channel = NettyChannelBuilder.forAddress(address)
                 .channelType(EpollDomainSocketChannel.class, DomainSocketAddress.class)
                 .eventLoopGroup(group)
@@ -64,8 +67,10 @@ final class HostGrpcFloor implements AutoCloseable {
 
     /** One Check, made as the agent's calls are: waiting for ready, with a deadline. */
     void check() {
-        AgentServiceGrpc.newBlockingStub(channel).withWaitForReady()
-                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).check(CheckRequest.getDefaultInstance());
+        AgentServiceGrpc.newBlockingStub(channel)
+                .withWaitForReady()
+                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .check(CheckRequest.getDefaultInstance());
     }
 
     @Override
@@ -82,7 +87,9 @@ final class HostGrpcFloor implements AutoCloseable {
     private static final class Serving extends AgentServiceGrpc.AgentServiceImplBase {
         @Override
         public void check(CheckRequest request, StreamObserver<CheckResponse> response) {
-            response.onNext(CheckResponse.newBuilder().setStatus(CheckResponse.ServingStatus.SERVING).build());
+            response.onNext(CheckResponse.newBuilder()
+                    .setStatus(CheckResponse.ServingStatus.SERVING)
+                    .build());
             response.onCompleted();
         }
     }

@@ -35,18 +35,25 @@ public final class QmpBench {
     private static final int HOTPLUGS = Integer.getInteger("hotplugs", 5);
     private static final String COMMAND = "{\"execute\":\"query-status\",\"id\":\"12345\"}\n";
 
-    private QmpBench() {
-    }
+    private QmpBench() {}
 
     public static void main(String[] args) throws Exception {
         Path work = TempDirs.create("vc4j-qmp-bench");
         try {
             Stats raw = Stats.of(rawRoundTrips(work.resolve("echo.sock")));
-            Hypervisor hypervisor = ServiceLoader.load(Hypervisor.class).findFirst().orElseThrow();
+            Hypervisor hypervisor =
+                    ServiceLoader.load(Hypervisor.class).findFirst().orElseThrow();
             HypervisorConfig config = HypervisorConfig.defaults();
             Path runDir = Files.createDirectories(work.resolve("vm"));
-            Vm vm = hypervisor.start(new VmSpec("bench-qmp", "bench", config, List.of(), runDir,
-                    StoreRoots.defaults().hostCache(), List.of(), List.of()));
+            Vm vm = hypervisor.start(new VmSpec(
+                    "bench-qmp",
+                    "bench",
+                    config,
+                    List.of(),
+                    runDir,
+                    StoreRoots.defaults().hostCache(),
+                    List.of(),
+                    List.of()));
             try {
                 Stats qmp = Stats.of(micros(vm::runState, ROUND_TRIPS));
                 Path image = work.resolve("drive.img");
@@ -54,10 +61,14 @@ public final class QmpBench {
                     f.setLength(16 << 20);
                 }
                 // the guest's PCIe hotplug driver is up once its agent answers
-                ServiceLoader.load(Agent.class).findFirst().orElseThrow()
-                        .connect(vm.agentChannel(), AgentConfig.defaults(), Duration.ofSeconds(60), () -> { }).close();
+                ServiceLoader.load(Agent.class)
+                        .findFirst()
+                        .orElseThrow()
+                        .connect(vm.agentChannel(), AgentConfig.defaults(), Duration.ofSeconds(60), () -> {})
+                        .close();
                 double[] hotplugMicros = micros(() -> vm.unplugDrive(vm.hotplugDrive(Drive.raw(image))), HOTPLUGS);
-                Stats hotplug = Stats.of(Arrays.stream(hotplugMicros).map(us -> us / 1000).toArray());
+                Stats hotplug = Stats.of(
+                        Arrays.stream(hotplugMicros).map(us -> us / 1000).toArray());
                 System.out.println("raw JDK unix socket round trip:  " + raw.format("us"));
                 System.out.println("QMP query-status round trip:     " + qmp.format("us"));
                 // mostly the guest: Linux's pciehp waits 5 s after the attention button before it lets a slot go
@@ -76,36 +87,40 @@ public final class QmpBench {
     private static double[] rawRoundTrips(Path socket) throws IOException {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            Thread echo = new Thread(() -> {
-                try (SocketChannel peer = server.accept()) {
-                    ByteBuffer buf = ByteBuffer.allocate(4096);
-                    while (peer.read(buf) > 0) {
-                        buf.flip();
-                        while (buf.hasRemaining()) {
-                            peer.write(buf);
+            Thread echo = new Thread(
+                    () -> {
+                        try (SocketChannel peer = server.accept()) {
+                            ByteBuffer buf = ByteBuffer.allocate(4096);
+                            while (peer.read(buf) > 0) {
+                                buf.flip();
+                                while (buf.hasRemaining()) {
+                                    peer.write(buf);
+                                }
+                                buf.clear();
+                            }
+                        } catch (IOException e) {
+                            // the client closed: the run is over
                         }
-                        buf.clear();
-                    }
-                } catch (IOException e) {
-                    // the client closed: the run is over
-                }
-            }, "echo");
+                    },
+                    "echo");
             echo.setDaemon(true);
             echo.start();
             try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
                 byte[] message = COMMAND.getBytes(StandardCharsets.UTF_8);
                 ByteBuffer in = ByteBuffer.allocate(message.length);
-                return micros(() -> {
-                    try {
-                        client.write(ByteBuffer.wrap(message));
-                        in.clear();
-                        while (in.hasRemaining()) {
-                            client.read(in);
-                        }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }, ROUND_TRIPS);
+                return micros(
+                        () -> {
+                            try {
+                                client.write(ByteBuffer.wrap(message));
+                                in.clear();
+                                while (in.hasRemaining()) {
+                                    client.read(in);
+                                }
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        },
+                        ROUND_TRIPS);
             }
         }
     }

@@ -50,13 +50,21 @@ final class RawVirtioSerial implements AutoCloseable {
     static RawVirtioSerial boot(HypervisorConfig hv, Accelerator accel) throws IOException {
         Path dir = TempDirs.create("vc4j-bench-serial");
         List<String> argv = BareQemu.argv(hv, accel, hv.vcpus(), "", dir.resolve("console.log"));
-        argv.addAll(List.of("-device", "virtio-serial-pci,id=vser0",
-                "-chardev", "socket,id=agent,path=" + dir.resolve("agent.sock") + ",server=on,wait=off",
-                "-device", "virtserialport,bus=vser0.0,chardev=agent,name=agent.0",
-                "-chardev", "socket,id=bench,path=" + dir.resolve("bench.sock") + ",server=on,wait=off",
-                "-device", "virtserialport,bus=vser0.0,chardev=bench,name=bench.0"));
-        java.lang.Process qemu = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        argv.addAll(List.of(
+                "-device",
+                "virtio-serial-pci,id=vser0",
+                "-chardev",
+                "socket,id=agent,path=" + dir.resolve("agent.sock") + ",server=on,wait=off",
+                "-device",
+                "virtserialport,bus=vser0.0,chardev=agent,name=agent.0",
+                "-chardev",
+                "socket,id=bench,path=" + dir.resolve("bench.sock") + ",server=on,wait=off",
+                "-device",
+                "virtserialport,bus=vser0.0,chardev=bench,name=bench.0"));
+        java.lang.Process qemu = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("qemu.log").toFile())
+                .start();
         AgentSession agent = null;
         try {
             agent = new GrpcAgent().connect(dir.resolve("agent.sock"), AgentConfig.defaults(), BOOT, () -> {
@@ -125,8 +133,8 @@ final class RawVirtioSerial implements AutoCloseable {
     }
 
     private CompletableFuture<ExecResult> run(String shell) {
-        return CompletableFuture.supplyAsync(() -> agent.runProcess(GuestCommand.builder()
-                .args("sh", "-c", shell).timeout(COMMAND).build()));
+        return CompletableFuture.supplyAsync(() -> agent.runProcess(
+                GuestCommand.builder().args("sh", "-c", shell).timeout(COMMAND).build()));
     }
 
     private static void check(ExecResult r) {

@@ -30,14 +30,16 @@ public final class StoreBench {
     private static final int BATCHES = 10;
     private static final int CALLS = Integer.getInteger("calls", 500);
 
-    private StoreBench() {
-    }
+    private StoreBench() {}
 
     public static void main(String[] args) throws IOException {
         Path dir = Files.createTempDirectory("vc4j-store-bench");
         try {
             StoreRoots roots = new StoreRoots(dir.resolve("run"), dir.resolve("config"));
-            SandboxStore store = ServiceLoader.load(SandboxStoreFactory.class).findFirst().orElseThrow().open(roots);
+            SandboxStore store = ServiceLoader.load(SandboxStoreFactory.class)
+                    .findFirst()
+                    .orElseThrow()
+                    .open(roots);
             SandboxConfig config = config("bench");
             createStored(store, config);
             Path state = store.runDir("bench").resolve("state.json");
@@ -73,22 +75,29 @@ public final class StoreBench {
     }
 
     private static SandboxConfig config(String id) {
-        return SandboxConfig.builder().id(id).annotation("owner", "bench").hypervisor(HypervisorConfig.builder()
-                .kernel(Path.of("/k/vmlinux")).initrd(Path.of("/k/initrd.img")).build()).build();
+        return SandboxConfig.builder()
+                .id(id)
+                .annotation("owner", "bench")
+                .hypervisor(HypervisorConfig.builder()
+                        .kernel(Path.of("/k/vmlinux"))
+                        .initrd(Path.of("/k/initrd.img"))
+                        .build())
+                .build();
     }
 
     /** What createSandbox persists, without booting anything. */
     private static void createStored(SandboxStore store, SandboxConfig config) {
         try (SandboxLock lock = store.lockNew(config.id())) {
             store.createConfig(config);
-            store.writeState(new SandboxRecord(config.id(), SandboxState.STOPPED, Instant.now(), null,
-                    config.annotations()));
+            store.writeState(
+                    new SandboxRecord(config.id(), SandboxState.STOPPED, Instant.now(), null, config.annotations()));
         }
     }
 
     private static void report(String what, Stats stats, Stats baseline) {
-        System.out.printf("%-42s %s  ratio %6.1f x baseline, %,10.0f calls/s%n", what, stats.format("us"),
-                stats.median() / baseline.median(), 1e6 / stats.median());
+        System.out.printf(
+                "%-42s %s  ratio %6.1f x baseline, %,10.0f calls/s%n",
+                what, stats.format("us"), stats.median() / baseline.median(), 1e6 / stats.median());
     }
 
     private static double microsPerCall(Runnable call) {

@@ -7,8 +7,7 @@ import java.util.Comparator;
 
 /** The benchmarks' scratch directories, under /tmp (short enough for unix socket paths). */
 final class TempDirs {
-    private TempDirs() {
-    }
+    private TempDirs() {}
 
     static Path create(String prefix) throws IOException {
         return Files.createTempDirectory(Path.of("/tmp"), prefix);

@@ -4,12 +4,12 @@ import dev.vc4j.Accelerator;
 import dev.vc4j.Cmd;
 import dev.vc4j.Container;
 import dev.vc4j.ContainerConfig;
-import dev.vc4j.HypervisorConfig;
 import dev.vc4j.ContainerProcess;
+import dev.vc4j.HypervisorConfig;
 import dev.vc4j.Rootfs;
 import dev.vc4j.Sandbox;
-import dev.vc4j.StopMode;
 import dev.vc4j.SandboxConfig;
+import dev.vc4j.StopMode;
 import dev.vc4j.VirtContainers;
 import dev.vc4j.Volume;
 import dev.vc4j.agent.GrpcAgent;
@@ -47,12 +47,12 @@ public final class TransportBench {
     private static final int CALLS = Integer.getInteger("calls", 200);
     /** Calls before the measured ones, for the JIT: the host's grpc-java server has not run before its turn. */
     private static final int WARMUP_CALLS = 2000;
+
     private static final Duration WAIT = Duration.ofMinutes(5);
     private static final double STDOUT_GOAL = 0.8;
     private static final double RPC_GOAL = 3;
 
-    private TransportBench() {
-    }
+    private TransportBench() {}
 
     public static void main(String[] args) throws Exception {
         double[] apiStdout = new double[ROUNDS];
@@ -62,21 +62,27 @@ public final class TransportBench {
         Path work = TempDirs.create("vc4j-bench-transport");
         try {
             VirtContainers vc = VirtContainers.create();
-            Sandbox sandbox = vc.createSandbox(SandboxConfig.builder().id("bench-transport-" + ProcessHandle.current().pid())
-                    .volume(new Volume("bench", work)).build());
+            Sandbox sandbox = vc.createSandbox(SandboxConfig.builder()
+                    .id("bench-transport-" + ProcessHandle.current().pid())
+                    .volume(new Volume("bench", work))
+                    .build());
             try {
                 accel = sandbox.status().accelerator();
-                Container c = sandbox.createContainer(ContainerConfig.builder().id("bench")
+                Container c = sandbox.createContainer(ContainerConfig.builder()
+                        .id("bench")
                         .rootfs(Rootfs.directory(busyboxRootfs(work.resolve("rootfs"))))
-                        .cmd(Cmd.builder().args("sleep", "100000").build()).build());
+                        .cmd(Cmd.builder().args("sleep", "100000").build())
+                        .build());
                 c.start();
                 for (int i = 0; i < ROUNDS; i++) {
                     apiStdout[i] = STDOUT_BYTES / (double) (1 << 20) / stdoutSeconds(c);
                     apiEcho[i] = echoMillis(c);
                 }
                 sandbox.close(); // QEMU's chardev serves one client: the session below takes the agent over
-                Path socket = vc.roots().run().resolve("sbs").resolve(sandbox.id()).resolve("agent.sock");
-                try (AgentSession session = new GrpcAgent().connect(socket, sandbox.config().agent(), WAIT, () -> { })) {
+                Path socket =
+                        vc.roots().run().resolve("sbs").resolve(sandbox.id()).resolve("agent.sock");
+                try (AgentSession session =
+                        new GrpcAgent().connect(socket, sandbox.config().agent(), WAIT, () -> {})) {
                     agentRpc = microsPerCall(session::check);
                 }
             } finally {
@@ -105,32 +111,48 @@ public final class TransportBench {
         try (HostGrpcFloor host = HostGrpcFloor.start()) {
             hostRpc = microsPerCall(host::check);
         }
-        report(accel, Stats.of(rawStdout), Stats.of(apiStdout), Stats.of(rawEcho), Stats.of(apiEcho),
-                Stats.of(hostRpc), Stats.of(agentRpc));
+        report(
+                accel,
+                Stats.of(rawStdout),
+                Stats.of(apiStdout),
+                Stats.of(rawEcho),
+                Stats.of(apiEcho),
+                Stats.of(hostRpc),
+                Stats.of(agentRpc));
     }
 
-    private static void report(Accelerator accel, Stats rawStdout, Stats apiStdout, Stats rawEcho, Stats apiEcho,
-                               Stats hostRpc, Stats agentRpc) {
+    private static void report(
+            Accelerator accel,
+            Stats rawStdout,
+            Stats apiStdout,
+            Stats rawEcho,
+            Stats apiEcho,
+            Stats hostRpc,
+            Stats agentRpc) {
         System.out.printf("accelerator %s, %d MiB per stdout round, %d rounds%n", accel, STDOUT_BYTES >> 20, ROUNDS);
         System.out.println("raw virtio-serial read (floor):        " + rawStdout.format("MiB/s"));
         System.out.println("container stdout through the API:      " + apiStdout.format("MiB/s"));
         double stdoutRatio = apiStdout.median() / rawStdout.median();
-        System.out.printf("ratio stdout / floor:                  %.2f (goal >= %.1f: %s)%n", stdoutRatio, STDOUT_GOAL,
-                stdoutRatio >= STDOUT_GOAL ? "met" : "not met");
+        System.out.printf(
+                "ratio stdout / floor:                  %.2f (goal >= %.1f: %s)%n",
+                stdoutRatio, STDOUT_GOAL, stdoutRatio >= STDOUT_GOAL ? "met" : "not met");
         System.out.println("raw virtio-serial 1 MiB echo (floor):  " + rawEcho.format("ms"));
         System.out.println("1 MiB stdin round trip through the API:" + apiEcho.format("ms"));
         System.out.printf("ratio stdin round trip / floor:        %.2f%n", apiEcho.median() / rawEcho.median());
         System.out.println("grpc-java Check on a host unix socket: " + hostRpc.format("us"));
         System.out.println("agent Check round trip (VM):           " + agentRpc.format("us"));
         double rpcRatio = agentRpc.median() / hostRpc.median();
-        System.out.printf("ratio agent RPC / host floor:          %.2f (goal <= %.0f: %s)%n", rpcRatio, RPC_GOAL,
-                rpcRatio <= RPC_GOAL ? "met" : "not met");
+        System.out.printf(
+                "ratio agent RPC / host floor:          %.2f (goal <= %.0f: %s)%n",
+                rpcRatio, RPC_GOAL, rpcRatio <= RPC_GOAL ? "met" : "not met");
     }
 
     /** Seconds from the exec until the last byte of {@link #STDOUT_BYTES} of /dev/zero was read from its stdout. */
     private static double stdoutSeconds(Container c) throws IOException {
         long start = System.nanoTime();
-        try (ContainerProcess p = c.exec(Cmd.builder().args("head", "-c", Long.toString(STDOUT_BYTES), "/dev/zero").build())) {
+        try (ContainerProcess p = c.exec(Cmd.builder()
+                .args("head", "-c", Long.toString(STDOUT_BYTES), "/dev/zero")
+                .build())) {
             long total = 0;
             byte[] buffer = new byte[64 * 1024];
             InputStream out = p.stdout();

@@ -24,13 +24,16 @@ import java.util.List;
 public final class Demo {
     /** What logback.xml reads for vc4j's level; set before the first logger is made. */
     private static final String LOG_LEVEL_PROPERTY = "vc4j.log";
+
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** crun spec makes the root read-only: the write fails. */
-    private static final List<String> COMMAND = List.of("sh", "-c", "echo hello from container $(hostname), in a VM;"
-            + " uname -a; touch /written 2>&1 || echo the rootfs is read-only, as config.json says");
+    private static final List<String> COMMAND = List.of(
+            "sh",
+            "-c",
+            "echo hello from container $(hostname), in a VM;"
+                    + " uname -a; touch /written 2>&1 || echo the rootfs is read-only, as config.json says");
 
-    private Demo() {
-    }
+    private Demo() {}
 
     public static void main(String[] args) throws Exception {
         for (String arg : args) {
@@ -58,8 +61,9 @@ public final class Demo {
         try (sandbox) {
             BootTimings boot = sandbox.bootTimings();
             GuestDetails guest = sandbox.guestDetails();
-            System.out.printf("sandbox %s ready (%s, %d MiB guest RAM, agent %s)%n", id,
-                    sandbox.status().accelerator(), guest.memTotalKib() / 1024, guest.agentVersion());
+            System.out.printf(
+                    "sandbox %s ready (%s, %d MiB guest RAM, agent %s)%n",
+                    id, sandbox.status().accelerator(), guest.memTotalKib() / 1024, guest.agentVersion());
 
             long createStarted = System.nanoTime();
             Container container = sandbox.createContainer(config);
@@ -78,9 +82,14 @@ public final class Demo {
                 throw new IllegalStateException("the container exited with status " + exitCode);
             }
 
-            System.out.printf("timing: qemu start -> QMP ready    %6d ms%n", boot.qmpReady().toMillis());
-            System.out.printf("timing: qemu start -> agent ready  %6d ms%n", boot.agentReady().toMillis());
-            System.out.printf("timing: createSandbox total        %6d ms%n", boot.total().toMillis());
+            System.out.printf(
+                    "timing: qemu start -> QMP ready    %6d ms%n",
+                    boot.qmpReady().toMillis());
+            System.out.printf(
+                    "timing: qemu start -> agent ready  %6d ms%n",
+                    boot.agentReady().toMillis());
+            System.out.printf(
+                    "timing: createSandbox total        %6d ms%n", boot.total().toMillis());
             System.out.printf("timing: createContainer (bundle)   %6d ms%n", millis(createStarted, runStarted));
             System.out.printf("timing: container start -> exit    %6d ms%n", millis(runStarted, runEnded));
             System.out.printf("timing: delete container           %6d ms%n", millis(runEnded, containerDeleted));

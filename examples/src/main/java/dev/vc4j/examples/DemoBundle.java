@@ -1,18 +1,13 @@
 package dev.vc4j.examples;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vc4j.Cmd;
-import dev.vc4j.ContainerConfig;
-import dev.vc4j.Rootfs;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +23,7 @@ final class DemoBundle {
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DemoBundle() {
-    }
+    private DemoBundle() {}
 
     /** Makes the bundle in the empty directory {@code bundle}, whose container runs {@code args}. */
     static Path make(Path bundle, List<String> args) throws IOException, InterruptedException {
@@ -67,16 +61,19 @@ final class DemoBundle {
     private static String run(Path dir, String... argv) throws IOException, InterruptedException {
         Path output = Files.createTempFile("vc4j-demo-tool", ".out");
         try {
-            Process tool = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            Process tool = new ProcessBuilder(argv)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             if (!tool.waitFor(TOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 tool.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", argv) + " did not end within " + TOOL_TIMEOUT);
             }
             String text = Files.readString(output);
             if (tool.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", argv) + " exited with " + tool.exitValue() + ": "
-                        + text);
+                throw new IllegalStateException(
+                        String.join(" ", argv) + " exited with " + tool.exitValue() + ": " + text);
             }
             return text;
         } finally {

@@ -25,8 +25,7 @@ import java.util.stream.Stream;
 
 /** Compiles code as an embedder's build would: with the JDK's compiler, against vc4j's built artifacts. */
 final class EmbedderCompiler {
-    private EmbedderCompiler() {
-    }
+    private EmbedderCompiler() {}
 
     /** One error of the compiler, at {@code line} of {@code file}. */
     record CompileError(Path file, long line, String message) {
@@ -40,14 +39,17 @@ final class EmbedderCompiler {
     static List<CompileError> errors(List<Path> sources, List<String> options) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT,
-                StandardCharsets.UTF_8)) {
-            javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources)).call();
+        try (StandardJavaFileManager files =
+                javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+            javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources))
+                    .call();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
-                .map(d -> new CompileError(Path.of(d.getSource().toUri()), d.getLineNumber(), d.getMessage(Locale.ROOT)))
+        return diagnostics.getDiagnostics().stream()
+                .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                .map(d ->
+                        new CompileError(Path.of(d.getSource().toUri()), d.getLineNumber(), d.getMessage(Locale.ROOT)))
                 .toList();
     }
 
@@ -59,12 +61,15 @@ final class EmbedderCompiler {
     /** vc-api and the modules it requires (Jackson's for the OCI spec model, slf4j's), as an embedder's module path. */
     static String modulePath() {
         return Stream.of(Sandbox.class, ObjectMapper.class, JsonParser.class, JsonInclude.class, LoggerFactory.class)
-                .map(EmbedderCompiler::locationOf).map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+                .map(EmbedderCompiler::locationOf)
+                .map(Path::toString)
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     private static Path locationOf(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -4,7 +4,6 @@ import dev.vc4j.examples.EmbedderCompiler.CompileError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,21 +51,35 @@ class ModuleBoundaryTest {
                     Undo undo = new Undo();
                 }
                 """);
-        assertTrue(errors.stream().anyMatch(e -> e.message().contains("package dev.vc4j.internal is not visible")
-                && e.message().contains("does not export")), errors.toString());
+        assertTrue(
+                errors.stream()
+                        .anyMatch(e -> e.message().contains("package dev.vc4j.internal is not visible")
+                                && e.message().contains("does not export")),
+                errors.toString());
     }
 
     /** Module {@code embedder}, which requires dev.vc4j, with {@code source} as its one class. */
     private List<CompileError> compileEmbedderModule(String source) throws IOException {
         Path src = Files.createDirectories(dir.resolve("src/embedder"));
-        Path moduleInfo = Files.writeString(dir.resolve("src/module-info.java"), "module embedder { requires dev.vc4j; }");
+        Path moduleInfo =
+                Files.writeString(dir.resolve("src/module-info.java"), "module embedder { requires dev.vc4j; }");
         Path embedder = Files.writeString(src.resolve("Embedder.java"), "package embedder;\n" + source);
-        assertTrue(Files.exists(EmbedderCompiler.vcApi().resolve("module-info.class"))
-                || EmbedderCompiler.vcApi().toString().endsWith(".jar"), EmbedderCompiler.vcApi() + " is not vc-api");
+        assertTrue(
+                Files.exists(EmbedderCompiler.vcApi().resolve("module-info.class"))
+                        || EmbedderCompiler.vcApi().toString().endsWith(".jar"),
+                EmbedderCompiler.vcApi() + " is not vc-api");
         // an empty class path: the compiler in this JVM would take this JVM's, where vc-api is too
         Path noClasses = Files.createDirectories(dir.resolve("no-classes"));
-        return EmbedderCompiler.errors(List.of(moduleInfo, embedder), List.of("--release", "17",
-                "--module-path", EmbedderCompiler.modulePath(), "--class-path", noClasses.toString(),
-                "-d", dir.resolve("out").toString()));
+        return EmbedderCompiler.errors(
+                List.of(moduleInfo, embedder),
+                List.of(
+                        "--release",
+                        "17",
+                        "--module-path",
+                        EmbedderCompiler.modulePath(),
+                        "--class-path",
+                        noClasses.toString(),
+                        "-d",
+                        dir.resolve("out").toString()));
     }
 }

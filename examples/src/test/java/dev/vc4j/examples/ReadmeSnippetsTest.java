@@ -34,8 +34,7 @@ class ReadmeSnippetsTest {
     Path dir;
 
     /** A {@code ```java} block: its lines and the README line of the first. */
-    private record Snippet(int firstLine, List<String> lines) {
-    }
+    private record Snippet(int firstLine, List<String> lines) {}
 
     @Test
     void everyJavaSnippetOfTheReadmeCompiles() throws IOException {
@@ -50,9 +49,17 @@ class ReadmeSnippetsTest {
             lines.addAll(AFTER);
             sources.add(Files.write(dir.resolve(name + ".java"), lines));
         }
-        List<CompileError> errors = EmbedderCompiler.errors(sources, List.of("--release", "17",
-                "-cp", EmbedderCompiler.classPath(), "-d", dir.resolve("out").toString()));
-        assertEquals(List.of(), errors.stream().map(ReadmeSnippetsTest::inReadme).toList());
+        List<CompileError> errors = EmbedderCompiler.errors(
+                sources,
+                List.of(
+                        "--release",
+                        "17",
+                        "-cp",
+                        EmbedderCompiler.classPath(),
+                        "-d",
+                        dir.resolve("out").toString()));
+        assertEquals(
+                List.of(), errors.stream().map(ReadmeSnippetsTest::inReadme).toList());
     }
 
     private static List<Snippet> snippets(List<String> readme) {

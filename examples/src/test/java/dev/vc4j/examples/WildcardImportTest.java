@@ -35,7 +35,16 @@ class WildcardImportTest {
                     }
                 }
                 """);
-        assertEquals(List.of(), EmbedderCompiler.errors(List.of(source),
-                List.of("--release", "17", "-cp", EmbedderCompiler.classPath(), "-d", dir.resolve("out").toString())));
+        assertEquals(
+                List.of(),
+                EmbedderCompiler.errors(
+                        List.of(source),
+                        List.of(
+                                "--release",
+                                "17",
+                                "-cp",
+                                EmbedderCompiler.classPath(),
+                                "-d",
+                                dir.resolve("out").toString())));
     }
 }

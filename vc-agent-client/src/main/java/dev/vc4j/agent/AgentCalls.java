@@ -29,7 +29,10 @@ final class AgentCalls {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent.rpc");
 
     /** Whether a call may run twice without harm; only those are retried. */
-    enum Retry { IDEMPOTENT, ONCE }
+    enum Retry {
+        IDEMPOTENT,
+        ONCE
+    }
 
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(20);
     private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
@@ -40,8 +43,8 @@ final class AgentCalls {
         this.channel = channel;
     }
 
-    <T> T call(String rpc, Duration deadline, Retry retry,
-            Function<AgentServiceGrpc.AgentServiceBlockingStub, T> call) {
+    <T> T call(
+            String rpc, Duration deadline, Retry retry, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> call) {
         long started = System.nanoTime();
         long end = started + deadline.toNanos();
         Duration backoff = FIRST_BACKOFF;
@@ -53,17 +56,26 @@ final class AgentCalls {
                 return reply;
             } catch (StatusRuntimeException e) {
                 // a channel this session closed stays closed: its calls fail at once rather than until the deadline
-                boolean again = retry == Retry.IDEMPOTENT && e.getStatus().getCode() == Status.Code.UNAVAILABLE
-                        && !channel.isShutdown() && end - System.nanoTime() > backoff.toNanos();
+                boolean again = retry == Retry.IDEMPOTENT
+                        && e.getStatus().getCode() == Status.Code.UNAVAILABLE
+                        && !channel.isShutdown()
+                        && end - System.nanoTime() > backoff.toNanos();
                 if (!again) {
-                    LOG.debug("{} failed after {} ms: {} {}", rpc, millisSince(started), e.getStatus().getCode(),
+                    LOG.debug(
+                            "{} failed after {} ms: {} {}",
+                            rpc,
+                            millisSince(started),
+                            e.getStatus().getCode(),
                             GuestText.bounded(e.getStatus().getDescription(), GuestText.TEXT_MAX));
                     throw translate(rpc, deadline, e);
                 }
                 // one warning a call; the retries after the first are the same story
-                LOG.atLevel(backoff.equals(FIRST_BACKOFF) ? Level.WARN : Level.DEBUG).log(
-                        "{} found the agent unreachable after {} ms: retrying in {} ms", rpc, millisSince(started),
-                        backoff.toMillis());
+                LOG.atLevel(backoff.equals(FIRST_BACKOFF) ? Level.WARN : Level.DEBUG)
+                        .log(
+                                "{} found the agent unreachable after {} ms: retrying in {} ms",
+                                rpc,
+                                millisSince(started),
+                                backoff.toMillis());
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
@@ -71,7 +83,8 @@ final class AgentCalls {
     }
 
     private AgentServiceGrpc.AgentServiceBlockingStub stub(Duration deadline) {
-        return AgentServiceGrpc.newBlockingStub(channel).withWaitForReady()
+        return AgentServiceGrpc.newBlockingStub(channel)
+                .withWaitForReady()
                 .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -108,7 +121,8 @@ final class AgentCalls {
         }
         AgentErrorDetails agent = details.get();
         if (status.getCode() == Status.Code.INVALID_ARGUMENT && agent.field().isPresent()) {
-            return new InvalidConfigException(GuestText.bounded(agent.field().get().getField(), GuestText.NAME_MAX),
+            return new InvalidConfigException(
+                    GuestText.bounded(agent.field().get().getField(), GuestText.NAME_MAX),
                     GuestText.bounded(agent.error().getValue(), GuestText.TEXT_MAX),
                     GuestText.bounded(agent.field().get().getDescription(), GuestText.TEXT_MAX));
         }
@@ -116,7 +130,8 @@ final class AgentCalls {
                 && (status.getCode() == Status.Code.NOT_FOUND || status.getCode() == Status.Code.ALREADY_EXISTS)) {
             String kind = GuestText.bounded(agent.resource().get().getResourceType(), GuestText.NAME_MAX);
             String name = GuestText.bounded(agent.resource().get().getResourceName(), GuestText.NAME_MAX);
-            return status.getCode() == Status.Code.NOT_FOUND ? new NotFoundException(kind, name)
+            return status.getCode() == Status.Code.NOT_FOUND
+                    ? new NotFoundException(kind, name)
                     : new AlreadyExistsException(kind, name);
         }
         return new AgentException(rpc, agent.error().getKind() + ": " + description, e);

@@ -1,11 +1,9 @@
 package dev.vc4j.agent;
 
-import dev.vc4j.spi.GuestText;
-import org.slf4j.LoggerFactory;
-import org.slf4j.Logger;
 import dev.vc4j.AgentException;
 import dev.vc4j.VcException;
 import dev.vc4j.VcTimeoutException;
+import dev.vc4j.spi.GuestText;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -14,6 +12,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +46,12 @@ final class AgentConnection {
      * unanswered or failed handshake; null once the handshake succeeded). The attempt ends {@code attemptTimeout}
      * after this call.
      */
-    AgentConnection(Channel local, AgentEndpoint endpoint, AgentEventLoops loops, Duration attemptTimeout,
-                    Consumer<Throwable> onObstacle) {
+    AgentConnection(
+            Channel local,
+            AgentEndpoint endpoint,
+            AgentEventLoops loops,
+            Duration attemptTimeout,
+            Consumer<Throwable> onObstacle) {
         this.local = local;
         this.endpoint = endpoint;
         this.transport = loops.transport();
@@ -103,16 +107,18 @@ final class AgentConnection {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new AgentHandshake(endpoint, AgentHandshake.newNonce(), deadline, ready),
-                                new Splice(local));
+                        channel.pipeline()
+                                .addLast(
+                                        new AgentHandshake(endpoint, AgentHandshake.newNonce(), deadline, ready),
+                                        new Splice(local));
                     }
                 })
                 .connect(endpoint.address(transport));
         agent = connected.channel();
         connected.addListener(f -> {
             if (f.isSuccess() && !ready.isDone()) {
-                report(new AgentException("handshake",
-                        "the agent at " + endpoint + " has not answered the hello yet", null));
+                report(new AgentException(
+                        "handshake", "the agent at " + endpoint + " has not answered the hello yet", null));
             } else if (!f.isSuccess()) {
                 retry(f.cause());
             }
@@ -142,8 +148,10 @@ final class AgentConnection {
     }
 
     private void giveUp(VcException last) {
-        report(last instanceof VcTimeoutException ? last
-                : new VcTimeoutException("connect to the agent at " + endpoint, attemptTimeout, last));
+        report(
+                last instanceof VcTimeoutException
+                        ? last
+                        : new VcTimeoutException("connect to the agent at " + endpoint, attemptTimeout, last));
         close();
     }
 
@@ -152,7 +160,8 @@ final class AgentConnection {
             return;
         }
         report(null);
-        LOG.debug("agent {} at {} answered the handshake", GuestText.bounded(agentVersion, GuestText.NAME_MAX), endpoint);
+        LOG.debug(
+                "agent {} at {} answered the handshake", GuestText.bounded(agentVersion, GuestText.NAME_MAX), endpoint);
         Channel spliced = agent;
         // On the local channel's own loop, in a task after its registration: the handler is in place at once, and
         // the first read can come no sooner. From here, the handler would only be pending on that loop for a

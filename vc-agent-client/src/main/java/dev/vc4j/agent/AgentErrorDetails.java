@@ -15,8 +15,7 @@ import java.util.Optional;
  * trailer: its {@link AgentError} and, when it names one, the rejected field or the missing or existing resource.
  * The strings are the guest's, unbounded: {@link GuestText} makes them fit for an exception.
  */
-record AgentErrorDetails(AgentError error, Optional<BadRequest.FieldViolation> field,
-                         Optional<ResourceInfo> resource) {
+record AgentErrorDetails(AgentError error, Optional<BadRequest.FieldViolation> field, Optional<ResourceInfo> resource) {
 
     /** The details of a failed call; empty when it carries none that parse (a lost connection carries none). */
     static Optional<AgentErrorDetails> of(Throwable failure) {
@@ -44,8 +43,10 @@ record AgentErrorDetails(AgentError error, Optional<BadRequest.FieldViolation> f
                     resource = detail.unpack(ResourceInfo.class);
                 }
             }
-            return error == null ? Optional.empty() : Optional.of(
-                    new AgentErrorDetails(error, Optional.ofNullable(field), Optional.ofNullable(resource)));
+            return error == null
+                    ? Optional.empty()
+                    : Optional.of(
+                            new AgentErrorDetails(error, Optional.ofNullable(field), Optional.ofNullable(resource)));
         } catch (InvalidProtocolBufferException malformed) {
             return Optional.empty();
         }

@@ -19,6 +19,7 @@ final class AgentEventLoops {
     static final String THREAD_PREFIX = "vc4j-agent";
     /** How long unused loops wait for a new session before their threads end. */
     static final Duration LINGER = Duration.ofSeconds(1);
+
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
     private static final Object LOCK = new Object();
     /** The shared loops, while they live. Guarded by LOCK. */
@@ -34,10 +35,10 @@ final class AgentEventLoops {
     private AgentEventLoops(SocketTransport transport, Duration linger) {
         this.transport = transport;
         this.linger = linger;
-        this.local = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(THREAD_PREFIX + "-grpc", true),
-                LocalIoHandler.newFactory());
-        this.sockets = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(THREAD_PREFIX + "-io", true),
-                transport.ioHandlerFactory());
+        this.local = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory(THREAD_PREFIX + "-grpc", true), LocalIoHandler.newFactory());
+        this.sockets = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory(THREAD_PREFIX + "-io", true), transport.ioHandlerFactory());
     }
 
     /** The shared loops on this JVM's transport, held until {@link #release()}. */

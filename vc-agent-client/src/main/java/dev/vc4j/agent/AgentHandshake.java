@@ -51,8 +51,8 @@ final class AgentHandshake extends ByteToMessageDecoder {
     AgentHandshake(AgentEndpoint endpoint, String nonce, long deadline, Promise<String> ready) {
         this.endpoint = endpoint;
         this.nonce = nonce;
-        this.marker = Unpooled.unreleasableBuffer(Unpooled.copiedBuffer("VC4J-READY " + nonce + " ",
-                StandardCharsets.US_ASCII));
+        this.marker = Unpooled.unreleasableBuffer(
+                Unpooled.copiedBuffer("VC4J-READY " + nonce + " ", StandardCharsets.US_ASCII));
         this.deadline = deadline;
         this.ready = ready;
     }
@@ -68,9 +68,11 @@ final class AgentHandshake extends ByteToMessageDecoder {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         long left = Math.min(deadline - System.nanoTime(), ATTEMPT.toNanos());
         Duration limit = Duration.ofNanos(Math.max(0, left));
-        timeout = ctx.executor().schedule(() -> fail(ctx,
-                new VcTimeoutException("handshake with the agent at " + endpoint, limit, null)),
-                limit.toNanos(), TimeUnit.NANOSECONDS);
+        timeout = ctx.executor()
+                .schedule(
+                        () -> fail(ctx, new VcTimeoutException("handshake with the agent at " + endpoint, limit, null)),
+                        limit.toNanos(),
+                        TimeUnit.NANOSECONDS);
         ctx.writeAndFlush(Unpooled.copiedBuffer("VC4J-HELLO " + nonce + "\n", StandardCharsets.US_ASCII));
         if (!ctx.channel().config().isAutoRead()) {
             ctx.read();
@@ -92,8 +94,13 @@ final class AgentHandshake extends ByteToMessageDecoder {
         if (end < 0) {
             in.readerIndex(start);
             if (searchable > MAX_VERSION_LENGTH) {
-                fail(ctx, new AgentException("handshake", "the READY line from the agent at " + endpoint
-                        + " has no end within " + MAX_VERSION_LENGTH + " bytes", null));
+                fail(
+                        ctx,
+                        new AgentException(
+                                "handshake",
+                                "the READY line from the agent at " + endpoint + " has no end within "
+                                        + MAX_VERSION_LENGTH + " bytes",
+                                null));
             }
             return;
         }
@@ -108,15 +115,23 @@ final class AgentHandshake extends ByteToMessageDecoder {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        fail(ctx, new AgentException("handshake",
-                "the agent at " + endpoint + " closed the connection before it answered the hello", null));
+        fail(
+                ctx,
+                new AgentException(
+                        "handshake",
+                        "the agent at " + endpoint + " closed the connection before it answered the hello",
+                        null));
         super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(ctx, new AgentException("handshake", "the connection to the agent at " + endpoint
-                + " failed during the handshake", cause));
+        fail(
+                ctx,
+                new AgentException(
+                        "handshake",
+                        "the connection to the agent at " + endpoint + " failed during the handshake",
+                        cause));
     }
 
     /** Nothing behind this handler may start moving bytes before the READY line. */

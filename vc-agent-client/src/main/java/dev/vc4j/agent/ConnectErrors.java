@@ -25,14 +25,27 @@ final class ConnectErrors {
     static final int ECONNREFUSED = 111;
     static final int EHOSTUNREACH = 113;
 
-    private static final Map<Integer, String> NAMES = Map.of(ENOENT, "ENOENT", EAGAIN, "EAGAIN", ENODEV, "ENODEV",
-            EAFNOSUPPORT, "EAFNOSUPPORT", ECONNRESET, "ECONNRESET", ETIMEDOUT, "ETIMEDOUT",
-            ECONNREFUSED, "ECONNREFUSED", EHOSTUNREACH, "EHOSTUNREACH");
+    private static final Map<Integer, String> NAMES = Map.of(
+            ENOENT,
+            "ENOENT",
+            EAGAIN,
+            "EAGAIN",
+            ENODEV,
+            "ENODEV",
+            EAFNOSUPPORT,
+            "EAFNOSUPPORT",
+            ECONNRESET,
+            "ECONNRESET",
+            ETIMEDOUT,
+            "ETIMEDOUT",
+            ECONNREFUSED,
+            "ECONNREFUSED",
+            EHOSTUNREACH,
+            "EHOSTUNREACH");
     /** Netty's native connect errors carry the errno only in their message: {@code ...failed with error(-111)...}. */
     private static final Pattern NATIVE_ERRNO = Pattern.compile("error\\((-\\d+)\\)");
 
-    private ConnectErrors() {
-    }
+    private ConnectErrors() {}
 
     static String vsockAddress(long cid, int port) {
         return "vsock cid " + cid + " port " + port;
@@ -41,11 +54,14 @@ final class ConnectErrors {
     /** Creating a vsock socket failed with {@code errno}: the host lacks AF_VSOCK, or something rarer. */
     static AgentException vsockSocketFailure(int errno, long cid, int port, Throwable cause) {
         if (errno == EAFNOSUPPORT) {
-            return new AgentException("connect", "cannot reach " + vsockAddress(cid, port)
-                    + ": this host has no AF_VSOCK sockets (EAFNOSUPPORT); load the vsock kernel modules", cause);
+            return new AgentException(
+                    "connect",
+                    "cannot reach " + vsockAddress(cid, port)
+                            + ": this host has no AF_VSOCK sockets (EAFNOSUPPORT); load the vsock kernel modules",
+                    cause);
         }
-        return new AgentException("connect", "cannot create a socket for " + vsockAddress(cid, port) + " ("
-                + name(errno) + ")", cause);
+        return new AgentException(
+                "connect", "cannot create a socket for " + vsockAddress(cid, port) + " (" + name(errno) + ")", cause);
     }
 
     /** The connect to {@code cid} and {@code port} failed with {@code errno} (0: the deadline passed first). */
@@ -54,10 +70,10 @@ final class ConnectErrors {
         return switch (errno) {
             case 0, ETIMEDOUT -> new VcTimeoutException("connect to the agent at " + where, timeout, cause);
             // a guest whose vsock device is up but where nothing listens on the port answers with a reset
-            case ECONNREFUSED, ECONNRESET -> new AgentException("connect", "nothing listens on " + where
-                    + " (" + name(errno) + ")", cause);
-            case ENODEV, EHOSTUNREACH -> new AgentException("connect", "no vsock transport reaches " + where
-                    + " (" + name(errno) + ")", cause);
+            case ECONNREFUSED, ECONNRESET ->
+                new AgentException("connect", "nothing listens on " + where + " (" + name(errno) + ")", cause);
+            case ENODEV, EHOSTUNREACH ->
+                new AgentException("connect", "no vsock transport reaches " + where + " (" + name(errno) + ")", cause);
             default -> new AgentException("connect", "cannot connect to " + where + " (" + name(errno) + ")", cause);
         };
     }
@@ -69,12 +85,15 @@ final class ConnectErrors {
     static VcException unixConnectFailure(int errno, String socket, Duration timeout, Throwable cause) {
         return switch (errno) {
             case 0, ETIMEDOUT -> new VcTimeoutException("connect to the agent at " + socket, timeout, cause);
-            case ENOENT -> new AgentException("connect", "cannot connect to " + socket
-                    + ": there is no such socket (ENOENT)", cause);
-            case ECONNREFUSED -> new AgentException("connect", "nothing listens on " + socket + " (ECONNREFUSED)", cause);
+            case ENOENT ->
+                new AgentException(
+                        "connect", "cannot connect to " + socket + ": there is no such socket (ENOENT)", cause);
+            case ECONNREFUSED ->
+                new AgentException("connect", "nothing listens on " + socket + " (ECONNREFUSED)", cause);
             // QEMU's chardev takes one client at a time; a non-blocking connect fails instead of waiting
-            case EAGAIN -> new AgentException("connect", socket
-                    + " accepts no connection now: its backlog is full (EAGAIN)", cause);
+            case EAGAIN ->
+                new AgentException(
+                        "connect", socket + " accepts no connection now: its backlog is full (EAGAIN)", cause);
             case -1 -> new AgentException("connect", "cannot connect to " + socket + ": " + cause.getMessage(), cause);
             default -> new AgentException("connect", "cannot connect to " + socket + " (" + name(errno) + ")", cause);
         };

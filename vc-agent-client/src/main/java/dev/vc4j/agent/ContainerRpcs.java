@@ -40,7 +40,6 @@ import dev.vc4j.spi.ProcessStatus;
 import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StorageSpec;
 import dev.vc4j.spi.StreamChunk;
-import io.grpc.Status;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -73,46 +72,65 @@ final class ContainerRpcs {
 
     void setGuestDateTime(Instant now) {
         SetGuestDateTimeRequest request = SetGuestDateTimeRequest.newBuilder()
-                .setUnixSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
-        calls.call("SetGuestDateTime", config.callTimeout(), Retry.IDEMPOTENT,
-                s -> s.setGuestDateTime(request));
+                .setUnixSeconds(now.getEpochSecond())
+                .setNanos(now.getNano())
+                .build();
+        calls.call("SetGuestDateTime", config.callTimeout(), Retry.IDEMPOTENT, s -> s.setGuestDateTime(request));
     }
 
     OnlinedResources onlineCpuMem(int cpus, boolean memory) {
         if (cpus < 0) {
             throw new InvalidConfigException("cpus", cpus, "must be 0 (all) or more");
         }
-        OnlineCPUMemResponse r = calls.call("OnlineCPUMem", config.callTimeout(), Retry.IDEMPOTENT,
-                s -> s.onlineCPUMem(OnlineCPUMemRequest.newBuilder().setCpus(cpus).setMemory(memory).build()));
+        OnlineCPUMemResponse r = calls.call(
+                "OnlineCPUMem",
+                config.callTimeout(),
+                Retry.IDEMPOTENT,
+                s -> s.onlineCPUMem(OnlineCPUMemRequest.newBuilder()
+                        .setCpus(cpus)
+                        .setMemory(memory)
+                        .build()));
         return new OnlinedResources(r.getCpusOnlined(), r.getMemoryBlocksOnlined());
     }
 
     void copyFile(String path, byte[] data, int mode) {
-        CopyFileRequest request = CopyFileRequest.newBuilder().setPath(path).setData(ByteString.copyFrom(data))
-                .setMode(mode).build();
-        calls.call("CopyFile", config.callTimeout(), Retry.IDEMPOTENT,
-                s -> s.copyFile(request));
+        CopyFileRequest request = CopyFileRequest.newBuilder()
+                .setPath(path)
+                .setData(ByteString.copyFrom(data))
+                .setMode(mode)
+                .build();
+        calls.call("CopyFile", config.callTimeout(), Retry.IDEMPOTENT, s -> s.copyFile(request));
     }
 
     void createSandbox(SandboxSetup setup) {
-        CreateSandboxRequest.Builder request = CreateSandboxRequest.newBuilder().setHostname(setup.hostname())
-                .addAllDnsServers(setup.dnsServers()).addAllDnsSearch(setup.dnsSearch())
-                .addAllKernelModules(setup.kernelModules()).setGuestHookPath(setup.guestHookPath());
+        CreateSandboxRequest.Builder request = CreateSandboxRequest.newBuilder()
+                .setHostname(setup.hostname())
+                .addAllDnsServers(setup.dnsServers())
+                .addAllDnsSearch(setup.dnsSearch())
+                .addAllKernelModules(setup.kernelModules())
+                .setGuestHookPath(setup.guestHookPath());
         setup.storages().forEach(s -> request.addStorages(storage(s)));
-        callWaitingForDrives("CreateSandbox", setup.storages(), Retry.IDEMPOTENT,
-                s -> s.createSandbox(request.build()));
+        callWaitingForDrives(
+                "CreateSandbox", setup.storages(), Retry.IDEMPOTENT, s -> s.createSandbox(request.build()));
     }
 
     void destroySandbox() {
-        calls.call("DestroySandbox", CRUN_DEADLINE, Retry.IDEMPOTENT,
+        calls.call(
+                "DestroySandbox",
+                CRUN_DEADLINE,
+                Retry.IDEMPOTENT,
                 s -> s.destroySandbox(DestroySandboxRequest.getDefaultInstance()));
     }
 
     private static Storage storage(StorageSpec s) {
         return Storage.newBuilder()
                 .setDriver(s.driver() == StorageSpec.Driver.NINE_P ? Storage.Driver.NINE_P : Storage.Driver.BLOCK)
-                .setSource(s.source()).setFstype(s.fstype()).addAllOptions(s.options())
-                .setMountPoint(s.mountPoint()).setDeviceTimeoutMs((int) deviceWait(s).toMillis()).build();
+                .setSource(s.source())
+                .setFstype(s.fstype())
+                .addAllOptions(s.options())
+                .setMountPoint(s.mountPoint())
+                .setDeviceTimeoutMs((int) deviceWait(s).toMillis())
+                .build();
     }
 
     private static Duration deviceWait(StorageSpec s) {
@@ -123,19 +141,26 @@ final class ContainerRpcs {
      * A call whose storages the agent may wait for: its deadline covers the longest wait, and the agent's own
      * timeout, whose details name the drive that did not appear, becomes a timeout of that drive's wait.
      */
-    private void callWaitingForDrives(String rpc, List<StorageSpec> storages, Retry retry,
+    private void callWaitingForDrives(
+            String rpc,
+            List<StorageSpec> storages,
+            Retry retry,
             Function<AgentServiceGrpc.AgentServiceBlockingStub, ?> call) {
-        Duration longest = storages.stream().map(ContainerRpcs::deviceWait).max(Comparator.naturalOrder())
+        Duration longest = storages.stream()
+                .map(ContainerRpcs::deviceWait)
+                .max(Comparator.naturalOrder())
                 .orElse(Duration.ZERO);
         try {
             calls.call(rpc, CRUN_DEADLINE.plus(longest), retry, call);
         } catch (VcTimeoutException e) {
-            Optional<String> drive = AgentErrorDetails.of(e.getCause()).flatMap(AgentErrorDetails::resource)
-                    .filter(r -> r.getResourceType().equals("drive")).map(r -> r.getResourceName());
+            Optional<String> drive = AgentErrorDetails.of(e.getCause())
+                    .flatMap(AgentErrorDetails::resource)
+                    .filter(r -> r.getResourceType().equals("drive"))
+                    .map(r -> r.getResourceName());
             for (StorageSpec s : storages) {
                 if (s.driver() == StorageSpec.Driver.BLOCK && drive.equals(Optional.of(s.source()))) {
-                    throw new VcTimeoutException("waiting for the guest to see the drive `" + s.source() + "`",
-                            deviceWait(s), e.getCause());
+                    throw new VcTimeoutException(
+                            "waiting for the guest to see the drive `" + s.source() + "`", deviceWait(s), e.getCause());
                 }
             }
             throw e;
@@ -152,59 +177,79 @@ final class ContainerRpcs {
             request.setRootfsPath(spec.rootfsPath());
         }
         spec.storages().forEach(s -> request.addStorages(storage(s)));
-        callWaitingForDrives("CreateContainer", spec.storages(), Retry.ONCE,
-                s -> s.createContainer(request.build()));
+        callWaitingForDrives("CreateContainer", spec.storages(), Retry.ONCE, s -> s.createContainer(request.build()));
     }
 
     private ContainerRequest containerRequest(String id) {
-        return ContainerRequest.newBuilder().setContainerId(SandboxIds.check("containerId", id)).build();
+        return ContainerRequest.newBuilder()
+                .setContainerId(SandboxIds.check("containerId", id))
+                .build();
     }
 
     void startContainer(String id) {
-        calls.call("StartContainer", CRUN_DEADLINE, Retry.ONCE,
-                s -> s.startContainer(containerRequest(id)));
+        calls.call("StartContainer", CRUN_DEADLINE, Retry.ONCE, s -> s.startContainer(containerRequest(id)));
     }
 
     void removeContainer(String id) {
-        calls.call("RemoveContainer", CRUN_DEADLINE, Retry.ONCE,
-                s -> s.removeContainer(containerRequest(id)));
+        calls.call("RemoveContainer", CRUN_DEADLINE, Retry.ONCE, s -> s.removeContainer(containerRequest(id)));
     }
 
     void updateContainer(String id, LinuxResources resources) {
         UpdateContainerRequest request = UpdateContainerRequest.newBuilder()
                 .setContainerId(SandboxIds.check("containerId", id))
-                .setResources(ByteString.copyFrom(resources.toJson(), StandardCharsets.UTF_8)).build();
+                .setResources(ByteString.copyFrom(resources.toJson(), StandardCharsets.UTF_8))
+                .build();
         calls.call("UpdateContainer", CRUN_DEADLINE, Retry.IDEMPOTENT, s -> s.updateContainer(request));
     }
 
     void pauseContainer(String id) {
-        calls.call("PauseContainer", CRUN_DEADLINE, Retry.ONCE,
-                s -> s.pauseContainer(containerRequest(id)));
+        calls.call("PauseContainer", CRUN_DEADLINE, Retry.ONCE, s -> s.pauseContainer(containerRequest(id)));
     }
 
     void resumeContainer(String id) {
-        calls.call("ResumeContainer", CRUN_DEADLINE, Retry.ONCE,
-                s -> s.resumeContainer(containerRequest(id)));
+        calls.call("ResumeContainer", CRUN_DEADLINE, Retry.ONCE, s -> s.resumeContainer(containerRequest(id)));
     }
 
     ContainerStats containerStats(String id) {
-        StatsContainerResponse r = calls.call("StatsContainer", config.callTimeout(),
-                Retry.IDEMPOTENT, s -> s.statsContainer(containerRequest(id)));
-        return new ContainerStats(r.getMemoryUsageBytes(), r.getMemoryLimitBytes(), r.getOomKills(),
-                r.getCpuUsageUsec(), r.getCpuUserUsec(), r.getCpuSystemUsec(), r.getPidsCurrent(),
-                r.getIoReadBytes(), r.getIoWriteBytes(),
+        StatsContainerResponse r = calls.call(
+                "StatsContainer", config.callTimeout(), Retry.IDEMPOTENT, s -> s.statsContainer(containerRequest(id)));
+        return new ContainerStats(
+                r.getMemoryUsageBytes(),
+                r.getMemoryLimitBytes(),
+                r.getOomKills(),
+                r.getCpuUsageUsec(),
+                r.getCpuUserUsec(),
+                r.getCpuSystemUsec(),
+                r.getPidsCurrent(),
+                r.getIoReadBytes(),
+                r.getIoWriteBytes(),
                 r.getNetworkList().stream().map(ContainerRpcs::interfaceStats).toList());
     }
 
     private static InterfaceStats interfaceStats(StatsContainerResponse.InterfaceStats i) {
-        return new InterfaceStats(i.getName(), i.getRxBytes(), i.getRxPackets(), i.getRxErrors(), i.getRxDropped(),
-                i.getTxBytes(), i.getTxPackets(), i.getTxErrors(), i.getTxDropped());
+        return new InterfaceStats(
+                i.getName(),
+                i.getRxBytes(),
+                i.getRxPackets(),
+                i.getRxErrors(),
+                i.getRxDropped(),
+                i.getTxBytes(),
+                i.getTxPackets(),
+                i.getTxErrors(),
+                i.getTxDropped());
     }
 
     List<GuestProcess> listProcesses(String id) {
-        return calls.call("ListProcesses", config.callTimeout(), Retry.IDEMPOTENT,
-                s -> s.listProcesses(containerRequest(id))).getProcessesList().stream()
-                .map(p -> new GuestProcess(p.getPid(), p.getCommand())).toList();
+        return calls
+                .call(
+                        "ListProcesses",
+                        config.callTimeout(),
+                        Retry.IDEMPOTENT,
+                        s -> s.listProcesses(containerRequest(id)))
+                .getProcessesList()
+                .stream()
+                .map(p -> new GuestProcess(p.getPid(), p.getCommand()))
+                .toList();
     }
 
     void execProcess(String containerId, ProcessSpec process) {
@@ -212,28 +257,33 @@ final class ContainerRpcs {
                 .setContainerId(SandboxIds.check("containerId", containerId))
                 .setExecId(SandboxIds.check("execId", process.execId()))
                 .setProcess(ByteString.copyFrom(process.process().toJson(), StandardCharsets.UTF_8))
-                .setTerminal(process.terminal()).build();
-        calls.call("ExecProcess", CRUN_DEADLINE, Retry.ONCE,
-                s -> s.execProcess(request));
+                .setTerminal(process.terminal())
+                .build();
+        calls.call("ExecProcess", CRUN_DEADLINE, Retry.ONCE, s -> s.execProcess(request));
     }
 
     void signalProcess(String containerId, String execId, int signal, boolean all) {
         SignalProcessRequest request = SignalProcessRequest.newBuilder()
-                .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
-                .setSignal(signal).setAll(all).build();
+                .setContainerId(SandboxIds.check("containerId", containerId))
+                .setExecId(checkExecId(execId))
+                .setSignal(signal)
+                .setAll(all)
+                .build();
         // One process: a kill(2) in the agent. All: a crun command.
-        calls.call("SignalProcess", all ? CRUN_DEADLINE : config.callTimeout(),
-                Retry.ONCE, s -> s.signalProcess(request));
+        calls.call(
+                "SignalProcess", all ? CRUN_DEADLINE : config.callTimeout(), Retry.ONCE, s -> s.signalProcess(request));
     }
 
     private ProcessRequest processRequest(String containerId, String execId) {
-        return ProcessRequest.newBuilder().setContainerId(SandboxIds.check("containerId", containerId))
-                .setExecId(checkExecId(execId)).build();
+        return ProcessRequest.newBuilder()
+                .setContainerId(SandboxIds.check("containerId", containerId))
+                .setExecId(checkExecId(execId))
+                .build();
     }
 
     ProcessExit waitProcess(String containerId, String execId, Duration timeout) {
-        WaitProcessResponse r = calls.call("WaitProcess", timeout, Retry.IDEMPOTENT,
-                s -> s.waitProcess(processRequest(containerId, execId)));
+        WaitProcessResponse r = calls.call(
+                "WaitProcess", timeout, Retry.IDEMPOTENT, s -> s.waitProcess(processRequest(containerId, execId)));
         return exitOf(r);
     }
 
@@ -245,47 +295,63 @@ final class ContainerRpcs {
         for (int done = 0; done < length; ) {
             int n = Math.min(MAX_STDIN_CHUNK, length - done);
             WriteStdinRequest request = WriteStdinRequest.newBuilder()
-                    .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
-                    .setData(ByteString.copyFrom(data, offset + done, n)).build();
+                    .setContainerId(SandboxIds.check("containerId", containerId))
+                    .setExecId(checkExecId(execId))
+                    .setData(ByteString.copyFrom(data, offset + done, n))
+                    .build();
             calls.call("WriteStdin", timeout, Retry.ONCE, s -> s.writeStdin(request));
             done += n;
         }
     }
 
     void closeStdin(String containerId, String execId) {
-        calls.call("CloseStdin", config.callTimeout(), Retry.ONCE,
-                s -> s.closeStdin(processRequest(containerId, execId)));
+        calls.call(
+                "CloseStdin", config.callTimeout(), Retry.ONCE, s -> s.closeStdin(processRequest(containerId, execId)));
     }
 
     StreamChunk read(boolean stderr, String containerId, String execId, int maxBytes, Duration timeout) {
         ReadStreamRequest request = ReadStreamRequest.newBuilder()
-                .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
-                .setMaxBytes(maxBytes).build();
-        ReadStreamResponse r = calls.call(stderr ? "ReadStderr" : "ReadStdout",
-                timeout, Retry.ONCE, s -> stderr ? s.readStderr(request) : s.readStdout(request));
+                .setContainerId(SandboxIds.check("containerId", containerId))
+                .setExecId(checkExecId(execId))
+                .setMaxBytes(maxBytes)
+                .build();
+        ReadStreamResponse r = calls.call(
+                stderr ? "ReadStderr" : "ReadStdout",
+                timeout,
+                Retry.ONCE,
+                s -> stderr ? s.readStderr(request) : s.readStdout(request));
         return new StreamChunk(r.getData().toByteArray(), r.getEof());
     }
 
     void resizeTty(String containerId, String execId, int rows, int columns) {
         TtyWinResizeRequest request = TtyWinResizeRequest.newBuilder()
-                .setContainerId(SandboxIds.check("containerId", containerId)).setExecId(checkExecId(execId))
-                .setRows(rows).setColumns(columns).build();
-        calls.call("TtyWinResize", config.callTimeout(), Retry.IDEMPOTENT,
-                s -> s.ttyWinResize(request));
+                .setContainerId(SandboxIds.check("containerId", containerId))
+                .setExecId(checkExecId(execId))
+                .setRows(rows)
+                .setColumns(columns)
+                .build();
+        calls.call("TtyWinResize", config.callTimeout(), Retry.IDEMPOTENT, s -> s.ttyWinResize(request));
     }
 
     Optional<String> awaitOomEvent(Duration timeout) {
         try {
-            return Optional.of(calls.call("GetOOMEvent", timeout, Retry.ONCE,
-                    s -> s.getOOMEvent(GetOOMEventRequest.getDefaultInstance())).getContainerId());
+            return Optional.of(calls.call(
+                            "GetOOMEvent",
+                            timeout,
+                            Retry.ONCE,
+                            s -> s.getOOMEvent(GetOOMEventRequest.getDefaultInstance()))
+                    .getContainerId());
         } catch (VcTimeoutException e) {
             return Optional.empty();
         }
     }
 
     ProcessStatus processStatus(String containerId, String execId) {
-        ProcessStatusResponse r = calls.call("ProcessStatus", config.callTimeout(),
-                Retry.IDEMPOTENT, s -> s.processStatus(processRequest(containerId, execId)));
+        ProcessStatusResponse r = calls.call(
+                "ProcessStatus",
+                config.callTimeout(),
+                Retry.IDEMPOTENT,
+                s -> s.processStatus(processRequest(containerId, execId)));
         return new ProcessStatus(r.getPid(), r.getExited() ? exitOf(r.getExit()) : null);
     }
 }

@@ -14,7 +14,7 @@ import java.net.SocketAddress;
  * EPOLLOUT) and its CONNECT_TIMEOUT_MILLIS deadline are the epoll stream channel's, as for any other socket.
  */
 final class EpollVsockChannel extends AbstractEpollStreamChannel {
-    private final EpollChannelConfig config = new EpollChannelConfig(this) { };
+    private final EpollChannelConfig config = new EpollChannelConfig(this) {};
     private volatile VSockAddress remote;
 
     EpollVsockChannel() {

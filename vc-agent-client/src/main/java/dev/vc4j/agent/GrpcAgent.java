@@ -53,13 +53,15 @@ public final class GrpcAgent implements Agent {
     }
 
     /** Repeats Check until it answers SERVING; a dead VM (vmLiveness throws) ends the wait with its exception. */
-    private static void awaitServing(GrpcAgentSession session, AgentEndpoint socket, long deadline, Duration timeout,
-                                     Runnable vmLiveness) {
+    private static void awaitServing(
+            GrpcAgentSession session, AgentEndpoint socket, long deadline, Duration timeout, Runnable vmLiveness) {
         Throwable lastCause = null;
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new VcTimeoutException("connect to the agent at " + socket, timeout,
+                throw new VcTimeoutException(
+                        "connect to the agent at " + socket,
+                        timeout,
                         session.connectObstacle().orElse(lastCause));
             }
             long started = System.nanoTime();

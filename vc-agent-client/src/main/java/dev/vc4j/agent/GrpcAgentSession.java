@@ -72,8 +72,12 @@ final class GrpcAgentSession implements AgentSession {
     private final NetworkRpcs network;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GrpcAgentSession(AgentEndpoint socket, AgentConfig config, AgentEventLoops loops, HandshakeRelay relay,
-                             ManagedChannel channel) {
+    private GrpcAgentSession(
+            AgentEndpoint socket,
+            AgentConfig config,
+            AgentEventLoops loops,
+            HandshakeRelay relay,
+            ManagedChannel channel) {
         this.socket = socket;
         this.config = config;
         this.loops = loops;
@@ -89,8 +93,8 @@ final class GrpcAgentSession implements AgentSession {
      * closed, or when this fails); nothing is connected until the first call. {@code attemptTimeout} bounds each
      * attempt to reach the agent (connect and handshake).
      */
-    static GrpcAgentSession open(AgentEndpoint socket, AgentConfig config, Duration attemptTimeout,
-                                 AgentEventLoops loops) {
+    static GrpcAgentSession open(
+            AgentEndpoint socket, AgentConfig config, Duration attemptTimeout, AgentEventLoops loops) {
         HandshakeRelay relay = null;
         try {
             relay = new HandshakeRelay(socket, loops, attemptTimeout);
@@ -122,7 +126,8 @@ final class GrpcAgentSession implements AgentSession {
 
     /** One Check that waits for the connection until {@code deadline}; for the connect loop. */
     Future<CheckResponse> checkAsync(Duration deadline) {
-        return AgentServiceGrpc.newFutureStub(channel).withWaitForReady()
+        return AgentServiceGrpc.newFutureStub(channel)
+                .withWaitForReady()
                 .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
                 .check(CheckRequest.getDefaultInstance());
     }
@@ -134,8 +139,8 @@ final class GrpcAgentSession implements AgentSession {
 
     @Override
     public void check() {
-        CheckResponse response = calls.call("Check", config.callTimeout(), Retry.IDEMPOTENT,
-                s -> s.check(CheckRequest.getDefaultInstance()));
+        CheckResponse response = calls.call(
+                "Check", config.callTimeout(), Retry.IDEMPOTENT, s -> s.check(CheckRequest.getDefaultInstance()));
         if (response.getStatus() != CheckResponse.ServingStatus.SERVING) {
             throw new AgentException("Check", "the agent at " + socket + " answered " + response.getStatus(), null);
         }
@@ -143,10 +148,20 @@ final class GrpcAgentSession implements AgentSession {
 
     @Override
     public GuestDetails guestDetails() {
-        GuestDetailsResponse r = calls.call("GetGuestDetails", config.callTimeout(), Retry.IDEMPOTENT,
+        GuestDetailsResponse r = calls.call(
+                "GetGuestDetails",
+                config.callTimeout(),
+                Retry.IDEMPOTENT,
                 s -> s.getGuestDetails(GuestDetailsRequest.getDefaultInstance()));
-        return new GuestDetails(r.getAgentVersion(), r.getKernelRelease(), r.getKernelVersion(), r.getMachine(),
-                r.getMemTotalKib(), r.getMemAvailableKib(), r.getOnlineCpus(), Duration.ofMillis(r.getUptimeMs()));
+        return new GuestDetails(
+                r.getAgentVersion(),
+                r.getKernelRelease(),
+                r.getKernelVersion(),
+                r.getMachine(),
+                r.getMemTotalKib(),
+                r.getMemAvailableKib(),
+                r.getOnlineCpus(),
+                Duration.ofMillis(r.getUptimeMs()));
     }
 
     @Override
@@ -168,8 +183,14 @@ final class GrpcAgentSession implements AgentSession {
         // The agent answers when it has killed the process at its timeout; the margin covers the answer's trip.
         Duration deadline = processTimeout.plus(config.callTimeout());
         RunProcessResponse r = calls.call("RunProcess", deadline, Retry.ONCE, s -> s.runProcess(request.build()));
-        return new ExecResult(r.getExitCode(), r.getSignal(), r.getStdout().toByteArray(), r.getStderr().toByteArray(),
-                r.getTimedOut(), r.getStdoutTruncated(), r.getStderrTruncated());
+        return new ExecResult(
+                r.getExitCode(),
+                r.getSignal(),
+                r.getStdout().toByteArray(),
+                r.getStderr().toByteArray(),
+                r.getTimedOut(),
+                r.getStdoutTruncated(),
+                r.getStderrTruncated());
     }
 
     @Override

@@ -51,7 +51,9 @@ final class HandshakeRelay implements AutoCloseable {
                         accept(channel);
                     }
                 })
-                .bind(address).syncUninterruptibly().channel();
+                .bind(address)
+                .syncUninterruptibly()
+                .channel();
     }
 
     /** Where the gRPC channel connects, on the loops' {@link AgentEventLoops#local()} group. */

@@ -33,36 +33,57 @@ final class NetworkRpcs {
     }
 
     List<GuestInterface> listInterfaces() {
-        return calls.call("ListInterfaces", config.callTimeout(), Retry.IDEMPOTENT,
-                s -> s.listInterfaces(ListInterfacesRequest.getDefaultInstance())).getInterfacesList().stream()
-                .map(NetworkRpcs::guestInterface).toList();
+        return calls
+                .call(
+                        "ListInterfaces",
+                        config.callTimeout(),
+                        Retry.IDEMPOTENT,
+                        s -> s.listInterfaces(ListInterfacesRequest.getDefaultInstance()))
+                .getInterfacesList()
+                .stream()
+                .map(NetworkRpcs::guestInterface)
+                .toList();
     }
 
     List<GuestRoute> listRoutes() {
-        return guestRoutes(calls.call("ListRoutes", config.callTimeout(), Retry.IDEMPOTENT,
+        return guestRoutes(calls.call(
+                "ListRoutes",
+                config.callTimeout(),
+                Retry.IDEMPOTENT,
                 s -> s.listRoutes(ListRoutesRequest.getDefaultInstance())));
     }
 
     GuestInterface updateInterface(InterfaceUpdate update) {
-        UpdateInterfaceRequest request = UpdateInterfaceRequest.newBuilder().setMac(update.mac()).setName(update.name())
-                .addAllAddresses(update.addresses()).setMtu(update.mtu()).setUp(update.up()).build();
-        return guestInterface(calls.call("UpdateInterface",
-                config.callTimeout(), Retry.IDEMPOTENT, s -> s.updateInterface(request)));
+        UpdateInterfaceRequest request = UpdateInterfaceRequest.newBuilder()
+                .setMac(update.mac())
+                .setName(update.name())
+                .addAllAddresses(update.addresses())
+                .setMtu(update.mtu())
+                .setUp(update.up())
+                .build();
+        return guestInterface(
+                calls.call("UpdateInterface", config.callTimeout(), Retry.IDEMPOTENT, s -> s.updateInterface(request)));
     }
 
     List<GuestRoute> updateRoutes(List<GuestRoute> routes) {
         UpdateRoutesRequest request = UpdateRoutesRequest.newBuilder()
-                .addAllRoutes(routes.stream().map(NetworkRpcs::route).toList()).build();
-        return guestRoutes(calls.call("UpdateRoutes", config.callTimeout(),
-                Retry.IDEMPOTENT, s -> s.updateRoutes(request)));
+                .addAllRoutes(routes.stream().map(NetworkRpcs::route).toList())
+                .build();
+        return guestRoutes(
+                calls.call("UpdateRoutes", config.callTimeout(), Retry.IDEMPOTENT, s -> s.updateRoutes(request)));
     }
 
     void addArpNeighbors(List<GuestNeighbor> neighbors) {
-        AddARPNeighborsRequest request = AddARPNeighborsRequest.newBuilder().addAllNeighbors(neighbors.stream()
-                .map(n -> ARPNeighbor.newBuilder().setIp(n.ip()).setMac(n.mac()).setDevice(n.device()).build())
-                .toList()).build();
-        calls.call("AddARPNeighbors", config.callTimeout(),
-                Retry.IDEMPOTENT, s -> s.addARPNeighbors(request));
+        AddARPNeighborsRequest request = AddARPNeighborsRequest.newBuilder()
+                .addAllNeighbors(neighbors.stream()
+                        .map(n -> ARPNeighbor.newBuilder()
+                                .setIp(n.ip())
+                                .setMac(n.mac())
+                                .setDevice(n.device())
+                                .build())
+                        .toList())
+                .build();
+        calls.call("AddARPNeighbors", config.callTimeout(), Retry.IDEMPOTENT, s -> s.addARPNeighbors(request));
     }
 
     private static GuestInterface guestInterface(ListInterfacesResponse.Interface i) {
@@ -71,8 +92,13 @@ final class NetworkRpcs {
 
     private static List<GuestRoute> guestRoutes(ListRoutesResponse response) {
         return response.getRoutesList().stream()
-                .map(r -> new GuestRoute(r.getDestination(), r.getGateway(), r.getDevice(), r.getSource(),
-                        scope(r.getScope()), r.getMetric()))
+                .map(r -> new GuestRoute(
+                        r.getDestination(),
+                        r.getGateway(),
+                        r.getDevice(),
+                        r.getSource(),
+                        scope(r.getScope()),
+                        r.getMetric()))
                 .toList();
     }
 
@@ -90,7 +116,13 @@ final class NetworkRpcs {
             case LINK -> Route.Scope.LINK;
             case HOST -> Route.Scope.HOST;
         };
-        return Route.newBuilder().setDestination(r.destination()).setGateway(r.gateway()).setDevice(r.device())
-                .setSource(r.source()).setScope(scope).setMetric(r.metric()).build();
+        return Route.newBuilder()
+                .setDestination(r.destination())
+                .setGateway(r.gateway())
+                .setDevice(r.device())
+                .setSource(r.source())
+                .setScope(scope)
+                .setMetric(r.metric())
+                .build();
     }
 }

@@ -1,7 +1,5 @@
 package dev.vc4j.agent;
 
-import org.slf4j.LoggerFactory;
-import org.slf4j.Logger;
 import dev.vc4j.AgentException;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
@@ -11,6 +9,8 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -82,8 +82,10 @@ final class SocketTransport {
     /** A vsock channel, where the transport has one; {@code address} names the agent in the error. */
     Channel newVsockChannel(String address) {
         if (!isEpoll()) {
-            throw new AgentException("connect", "cannot reach " + address + ": vsock needs the native epoll transport; "
-                    + epollMissing, null);
+            throw new AgentException(
+                    "connect",
+                    "cannot reach " + address + ": vsock needs the native epoll transport; " + epollMissing,
+                    null);
         }
         return new EpollVsockChannel();
     }

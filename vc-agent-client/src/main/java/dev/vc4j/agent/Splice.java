@@ -1,12 +1,12 @@
 package dev.vc4j.agent;
 
-import org.slf4j.LoggerFactory;
-import org.slf4j.Logger;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One direction of the relay between the gRPC side and the agent, in Netty's proxy pattern: what this channel

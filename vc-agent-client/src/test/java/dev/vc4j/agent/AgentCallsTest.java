@@ -35,10 +35,10 @@ class AgentCallsTest {
         return AgentCalls.translate("Test", DEADLINE, e);
     }
 
-    private static StatusRuntimeException withDetails(Code code, String message,
-            com.google.protobuf.Message... details) {
-        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
-                .setMessage(message);
+    private static StatusRuntimeException withDetails(
+            Code code, String message, com.google.protobuf.Message... details) {
+        com.google.rpc.Status.Builder status =
+                com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message);
         for (com.google.protobuf.Message detail : details) {
             status.addDetails(Any.pack(detail));
         }
@@ -47,8 +47,8 @@ class AgentCallsTest {
 
     @Test
     void aLostConnectionIsUnreachable() {
-        for (Status status : new Status[] {Status.UNAVAILABLE.withDescription("Channel shutdownNow invoked"),
-                Status.CANCELLED}) {
+        for (Status status :
+                new Status[] {Status.UNAVAILABLE.withDescription("Channel shutdownNow invoked"), Status.CANCELLED}) {
             AgentException e = assertInstanceOf(AgentException.class, translate(status.asRuntimeException()));
             assertEquals(ErrorCode.AGENT_UNREACHABLE, e.code());
             assertEquals("Test", e.rpc());
@@ -57,29 +57,43 @@ class AgentCallsTest {
 
     @Test
     void anUnavailableThatTheAgentSentIsItsRefusal() {
-        AgentException e = assertInstanceOf(AgentException.class, translate(withDetails(Code.UNAVAILABLE, "busy",
-                AgentError.newBuilder().setKind(AgentError.Kind.AGENT_FAILURE).build())));
+        AgentException e = assertInstanceOf(
+                AgentException.class,
+                translate(withDetails(
+                        Code.UNAVAILABLE,
+                        "busy",
+                        AgentError.newBuilder()
+                                .setKind(AgentError.Kind.AGENT_FAILURE)
+                                .build())));
         assertEquals(ErrorCode.AGENT_FAILED, e.code());
         assertEquals("agent Test: AGENT_FAILURE: busy", e.getMessage());
     }
 
     @Test
     void aDeadlineIsATimeout() {
-        VcTimeoutException e = assertInstanceOf(VcTimeoutException.class,
-                translate(Status.DEADLINE_EXCEEDED.asRuntimeException()));
+        VcTimeoutException e =
+                assertInstanceOf(VcTimeoutException.class, translate(Status.DEADLINE_EXCEEDED.asRuntimeException()));
         assertEquals(DEADLINE, e.deadline());
     }
 
     @Test
     void detailsWhoseCodeIsNotTheStatusAreIgnored() {
         Metadata trailers = new Metadata();
-        trailers.put(Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER),
-                com.google.rpc.Status.newBuilder().setCode(Code.NOT_FOUND.getNumber())
-                        .addDetails(Any.pack(AgentError.newBuilder().setKind(AgentError.Kind.NOT_FOUND).build()))
-                        .addDetails(Any.pack(ResourceInfo.newBuilder().setResourceType("container")
-                                .setResourceName("c1").build()))
-                        .build().toByteArray());
-        AgentException e = assertInstanceOf(AgentException.class,
+        trailers.put(
+                Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER),
+                com.google.rpc.Status.newBuilder()
+                        .setCode(Code.NOT_FOUND.getNumber())
+                        .addDetails(Any.pack(AgentError.newBuilder()
+                                .setKind(AgentError.Kind.NOT_FOUND)
+                                .build()))
+                        .addDetails(Any.pack(ResourceInfo.newBuilder()
+                                .setResourceType("container")
+                                .setResourceName("c1")
+                                .build()))
+                        .build()
+                        .toByteArray());
+        AgentException e = assertInstanceOf(
+                AgentException.class,
                 translate(Status.INVALID_ARGUMENT.withDescription("x").asRuntimeException(trailers)));
         assertEquals(ErrorCode.AGENT_FAILED, e.code());
     }
@@ -87,9 +101,11 @@ class AgentCallsTest {
     @Test
     void detailsThatDoNotParseAreIgnored() {
         Metadata trailers = new Metadata();
-        trailers.put(Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER),
+        trailers.put(
+                Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER),
                 new byte[] {(byte) 0xff, 0x01, 0x02});
-        AgentException e = assertInstanceOf(AgentException.class,
+        AgentException e = assertInstanceOf(
+                AgentException.class,
                 translate(Status.NOT_FOUND.withDescription("x").asRuntimeException(trailers)));
         assertEquals(ErrorCode.AGENT_FAILED, e.code());
     }
@@ -104,25 +120,53 @@ class AgentCallsTest {
     @Test
     void oversizedNamesAndValuesAreBoundedAndEscaped() {
         String huge = "\u001b[2J".repeat(100_000);
-        InvalidConfigException field = assertInstanceOf(InvalidConfigException.class, translate(withDetails(
-                Code.INVALID_ARGUMENT, huge,
-                AgentError.newBuilder().setKind(AgentError.Kind.INVALID_FIELD).setValue(huge).build(),
-                BadRequest.newBuilder().addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(huge)
-                        .setDescription(huge)).build())));
+        InvalidConfigException field = assertInstanceOf(
+                InvalidConfigException.class,
+                translate(withDetails(
+                        Code.INVALID_ARGUMENT,
+                        huge,
+                        AgentError.newBuilder()
+                                .setKind(AgentError.Kind.INVALID_FIELD)
+                                .setValue(huge)
+                                .build(),
+                        BadRequest.newBuilder()
+                                .addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                                        .setField(huge)
+                                        .setDescription(huge))
+                                .build())));
         assertCut(field.field(), GuestText.NAME_MAX);
         assertCut(field.value(), GuestText.TEXT_MAX);
         assertTrue(field.value().startsWith("\\x1b[2J\\x1b[2J"), field.value());
-        assertTrue(field.getMessage().length() < 3 * GuestText.TEXT_MAX, "message of " + field.getMessage().length());
+        assertTrue(
+                field.getMessage().length() < 3 * GuestText.TEXT_MAX,
+                "message of " + field.getMessage().length());
 
-        NotFoundException missing = assertInstanceOf(NotFoundException.class, translate(withDetails(Code.NOT_FOUND,
-                huge, AgentError.newBuilder().setKind(AgentError.Kind.NOT_FOUND).build(),
-                ResourceInfo.newBuilder().setResourceType(huge).setResourceName(huge).build())));
+        NotFoundException missing = assertInstanceOf(
+                NotFoundException.class,
+                translate(withDetails(
+                        Code.NOT_FOUND,
+                        huge,
+                        AgentError.newBuilder()
+                                .setKind(AgentError.Kind.NOT_FOUND)
+                                .build(),
+                        ResourceInfo.newBuilder()
+                                .setResourceType(huge)
+                                .setResourceName(huge)
+                                .build())));
         assertCut(missing.kind(), GuestText.NAME_MAX);
         assertCut(missing.id(), GuestText.NAME_MAX);
 
-        AgentException other = assertInstanceOf(AgentException.class, translate(withDetails(Code.INTERNAL, huge,
-                AgentError.newBuilder().setKind(AgentError.Kind.AGENT_FAILURE).build())));
-        assertTrue(other.getMessage().length() < GuestText.TEXT_MAX + 100, "message of " + other.getMessage().length());
+        AgentException other = assertInstanceOf(
+                AgentException.class,
+                translate(withDetails(
+                        Code.INTERNAL,
+                        huge,
+                        AgentError.newBuilder()
+                                .setKind(AgentError.Kind.AGENT_FAILURE)
+                                .build())));
+        assertTrue(
+                other.getMessage().length() < GuestText.TEXT_MAX + 100,
+                "message of " + other.getMessage().length());
         assertFalse(other.getMessage().contains("\u001b"), other.getMessage());
     }
 }

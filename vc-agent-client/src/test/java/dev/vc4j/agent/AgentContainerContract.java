@@ -57,8 +57,9 @@ public interface AgentContainerContract {
         run("sh", "-c", "echo oops >&2; exit 7");
         assertEquals(7, session().waitProcess(containerId(), "", WAIT).exitCode());
         // read after the exit: the output waited in the agent
-        assertEquals("oops\n", new String(session().readStderr(containerId(), "", 100, WAIT).data(),
-                StandardCharsets.UTF_8));
+        assertEquals(
+                "oops\n",
+                new String(session().readStderr(containerId(), "", 100, WAIT).data(), StandardCharsets.UTF_8));
         assertEquals(7, session().waitProcess(containerId(), "", WAIT).exitCode());
         session().removeContainer(containerId());
     }
@@ -91,7 +92,8 @@ public interface AgentContainerContract {
             io.stdin().close();
             byte[] back = out.get();
             assertEquals(data.length, back.length);
-            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data),
+            assertArrayEquals(
+                    MessageDigest.getInstance("SHA-256").digest(data),
                     MessageDigest.getInstance("SHA-256").digest(back));
             assertEquals(0, io.waitFor(WAIT).exitCode());
         }
@@ -114,14 +116,17 @@ public interface AgentContainerContract {
 
     private void run(String... args) {
         String id = containerId();
-        session().createContainer(ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of(args)))
-                .rootfsPath(rootfsPath()).build());
+        session()
+                .createContainer(ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of(args)))
+                        .rootfsPath(rootfsPath())
+                        .build());
         session().startContainer(id);
     }
 
     private void exec(String execId, boolean terminal, String... args) {
-        session().execProcess(containerId(),
-                new ProcessSpec(execId, OciSpecs.process(terminal, List.of(args)), terminal));
+        session()
+                .execProcess(
+                        containerId(), new ProcessSpec(execId, OciSpecs.process(terminal, List.of(args)), terminal));
     }
 
     private static String text(InputStream in) throws IOException {

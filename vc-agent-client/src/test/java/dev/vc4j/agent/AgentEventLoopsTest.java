@@ -40,9 +40,11 @@ class AgentEventLoopsTest {
     void theThreadsEndOnceTheLastHolderHasLetGo() throws Exception {
         AgentEventLoops loops = AgentEventLoops.acquire();
         List<Thread> threads = List.of(threadOf(loops.local()), threadOf(loops.sockets()));
-        assertTrue(AgentThreads.alive().containsAll(threads), AgentThreads.alive().toString());
+        assertTrue(
+                AgentThreads.alive().containsAll(threads), AgentThreads.alive().toString());
         loops.release();
-        long deadline = System.nanoTime() + AgentEventLoops.LINGER.plusSeconds(3).toNanos();
+        long deadline =
+                System.nanoTime() + AgentEventLoops.LINGER.plusSeconds(3).toNanos();
         List<Thread> alive = AgentThreads.alive();
         while (!alive.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);

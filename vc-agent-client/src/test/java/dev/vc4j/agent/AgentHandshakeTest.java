@@ -33,6 +33,7 @@ class AgentHandshakeTest {
 
     @TempDir
     Path dir;
+
     private FakeAgentPeer peer;
     private AgentEventLoops loops;
     private Channel channel;
@@ -65,7 +66,11 @@ class AgentHandshakeTest {
     @Test
     void staleBytesBeforeReadyAreDiscarded() throws Exception {
         peer = new FakeAgentPeer(socket(), (p, nonce) -> {
-            write(p, new byte[]{0, 0, 4, 1, 0, 0, 0, 0, 0}, ascii("\nVC4J-READY half"), ascii("garbage\n"),
+            write(
+                    p,
+                    new byte[] {0, 0, 4, 1, 0, 0, 0, 0, 0},
+                    ascii("\nVC4J-READY half"),
+                    ascii("garbage\n"),
                     ascii("VC4J-READY " + nonce + " 1.2.3\n"));
             FakeAgentPeer.read(p, 1);
         });
@@ -127,7 +132,9 @@ class AgentHandshakeTest {
         VcTimeoutException timeout = assertInstanceOf(VcTimeoutException.class, failure());
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(tookMillis >= 290 && tookMillis < 2000, "took " + tookMillis + " ms");
-        assertTrue(timeout.deadline().compareTo(Duration.ofMillis(300)) <= 0, timeout.deadline().toString());
+        assertTrue(
+                timeout.deadline().compareTo(Duration.ofMillis(300)) <= 0,
+                timeout.deadline().toString());
         assertTrue(timeout.getMessage().contains(socket().toString()), timeout.getMessage());
         assertTrue(channel.closeFuture().await(2, TimeUnit.SECONDS), "a failed handshake closes the channel");
     }
@@ -159,16 +166,21 @@ class AgentHandshakeTest {
         SocketTransport transport = loops.transport();
         ready = loops.sockets().next().newPromise();
         long deadline = System.nanoTime() + timeout.toNanos();
-        channel = new Bootstrap().group(loops.sockets())
+        channel = new Bootstrap()
+                .group(loops.sockets())
                 .channelFactory(() -> endpoint.newChannel(transport))
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new AgentHandshake(endpoint, AgentHandshake.newNonce(), deadline, ready),
-                                after);
+                        ch.pipeline()
+                                .addLast(
+                                        new AgentHandshake(endpoint, AgentHandshake.newNonce(), deadline, ready),
+                                        after);
                     }
                 })
-                .connect(endpoint.address(transport)).syncUninterruptibly().channel();
+                .connect(endpoint.address(transport))
+                .syncUninterruptibly()
+                .channel();
         return ready;
     }
 

@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class AgentThreads {
     /** One thread for the gRPC side, one for the sockets; exclusive loops of a test may add theirs for a while. */
     static final int SHARED_LOOP_THREADS = 2;
+
     private static final Duration ENDING = Duration.ofSeconds(3);
 
-    private AgentThreads() {
-    }
+    private AgentThreads() {}
 
     static List<Thread> alive() {
         return Thread.getAllStackTraces().keySet().stream()

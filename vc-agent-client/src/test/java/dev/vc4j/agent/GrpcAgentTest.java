@@ -38,8 +38,8 @@ class GrpcAgentTest {
     void nothingListeningIsATimeoutCausedByTheConnectFailure() {
         Path socket = dir.resolve("none.sock");
         long started = System.nanoTime();
-        VcTimeoutException e = assertThrows(VcTimeoutException.class,
-                () -> new GrpcAgent().connect(socket, CONFIG, TIMEOUT, () -> { }));
+        VcTimeoutException e = assertThrows(
+                VcTimeoutException.class, () -> new GrpcAgent().connect(socket, CONFIG, TIMEOUT, () -> {}));
         assertElapsedAbout(started, TIMEOUT);
         assertEquals("connect to the agent at " + socket, e.operation());
         assertEquals(TIMEOUT, e.deadline());
@@ -53,8 +53,8 @@ class GrpcAgentTest {
         Path socket = dir.resolve("silent.sock");
         try (FakeAgentPeer peer = new FakeAgentPeer(socket, (p, nonce) -> FakeAgentPeer.read(p, 1))) {
             long started = System.nanoTime();
-            VcTimeoutException e = assertThrows(VcTimeoutException.class,
-                    () -> new GrpcAgent().connect(socket, CONFIG, TIMEOUT, () -> { }));
+            VcTimeoutException e = assertThrows(
+                    VcTimeoutException.class, () -> new GrpcAgent().connect(socket, CONFIG, TIMEOUT, () -> {}));
             assertElapsedAbout(started, TIMEOUT);
             assertTrue(causes(e).anyMatch(c -> c.getMessage().contains("handshake")), "the handshake is the cause");
             peer.assertNoErrors();
@@ -64,9 +64,10 @@ class GrpcAgentTest {
     @Test
     void anAgentThatHangsUpIsRetriedAndReportedAsTheCause() throws IOException {
         Path socket = dir.resolve("hangup.sock");
-        try (FakeAgentPeer peer = new FakeAgentPeer(socket, (p, nonce) -> { })) {
-            VcTimeoutException e = assertThrows(VcTimeoutException.class,
-                    () -> new GrpcAgent().connect(socket, CONFIG, Duration.ofMillis(1500), () -> { }));
+        try (FakeAgentPeer peer = new FakeAgentPeer(socket, (p, nonce) -> {})) {
+            VcTimeoutException e = assertThrows(
+                    VcTimeoutException.class,
+                    () -> new GrpcAgent().connect(socket, CONFIG, Duration.ofMillis(1500), () -> {}));
             AgentException hangup = assertInstanceOf(AgentException.class, e.getCause());
             assertEquals("handshake", hangup.rpc());
             assertTrue(peer.accepted() >= 2, "attempts: " + peer.accepted());
@@ -80,7 +81,8 @@ class GrpcAgentTest {
         HypervisorException died = new HypervisorException("QEMU exited with status 1");
         long started = System.nanoTime();
         try (FakeAgentPeer peer = new FakeAgentPeer(socket, (p, nonce) -> FakeAgentPeer.read(p, 1))) {
-            HypervisorException e = assertThrows(HypervisorException.class,
+            HypervisorException e = assertThrows(
+                    HypervisorException.class,
                     () -> new GrpcAgent().connect(socket, CONFIG, Duration.ofSeconds(30), () -> {
                         if (System.nanoTime() - started > 300_000_000L) {
                             throw died;
@@ -94,15 +96,18 @@ class GrpcAgentTest {
 
     @Test
     void noTimeLeftIsAnImmediateTimeout() {
-        VcTimeoutException e = assertThrows(VcTimeoutException.class,
-                () -> new GrpcAgent().connect(dir.resolve("x.sock"), CONFIG, Duration.ZERO, () -> { }));
+        VcTimeoutException e = assertThrows(
+                VcTimeoutException.class,
+                () -> new GrpcAgent().connect(dir.resolve("x.sock"), CONFIG, Duration.ZERO, () -> {}));
         assertEquals(Duration.ZERO, e.deadline());
     }
 
     @Test
     void anInvalidConfigIsRejectedBeforeAnythingOpens() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> new GrpcAgent()
-                .connect(dir.resolve("x.sock"), new AgentConfig(Duration.ZERO), TIMEOUT, () -> { }));
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
+                () -> new GrpcAgent()
+                        .connect(dir.resolve("x.sock"), new AgentConfig(Duration.ZERO), TIMEOUT, () -> {}));
         assertEquals("agent.callTimeout", e.field());
     }
 
@@ -116,7 +121,8 @@ class GrpcAgentTest {
      */
     private static void assertElapsedAbout(long startedNanos, Duration expected) {
         long tookMillis = (System.nanoTime() - startedNanos) / 1_000_000;
-        assertTrue(tookMillis >= expected.toMillis() - 10 && tookMillis < expected.toMillis() + 5_000,
+        assertTrue(
+                tookMillis >= expected.toMillis() - 10 && tookMillis < expected.toMillis() + 5_000,
                 "took " + tookMillis + " ms, expected about " + expected.toMillis());
     }
 }

@@ -8,9 +8,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.local.LocalChannel;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,6 +38,7 @@ class HandshakeRelayTest {
 
     @TempDir
     Path dir;
+
     private AgentEventLoops loops;
     private HandshakeRelay relay;
     private FakeAgentPeer peer;
@@ -122,7 +123,9 @@ class HandshakeRelayTest {
         relay = openRelay(transport);
         for (int i = 0; i < CONNECTIONS; i++) {
             Collector received = new Collector(7);
-            Channel client = new Bootstrap().group(loops.local()).channel(LocalChannel.class)
+            Channel client = new Bootstrap()
+                    .group(loops.local())
+                    .channel(LocalChannel.class)
                     .handler(new ChannelInboundHandlerAdapter() {
                         @Override
                         public void channelActive(ChannelHandlerContext ctx) {
@@ -130,7 +133,9 @@ class HandshakeRelayTest {
                             ctx.pipeline().addLast(received);
                         }
                     })
-                    .connect(relay.address()).syncUninterruptibly().channel();
+                    .connect(relay.address())
+                    .syncUninterruptibly()
+                    .channel();
             assertTrue(received.complete.await(5, TimeUnit.SECONDS), "connection " + i + ": no echo");
             assertEquals("preface", new String(received.bytes(), StandardCharsets.US_ASCII));
             client.close().syncUninterruptibly();
@@ -158,8 +163,8 @@ class HandshakeRelayTest {
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "nio"})
     void theAgentHangingUpClosesTheLocalSide(String transport) throws Exception {
-        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) ->
-                FakeAgentPeer.write(p, ascii("VC4J-READY " + nonce + " 1\n")));
+        peer = new FakeAgentPeer(
+                dir.resolve("a.sock"), (p, nonce) -> FakeAgentPeer.write(p, ascii("VC4J-READY " + nonce + " 1\n")));
         relay = openRelay(transport);
         Channel client = connectLocal(new Collector(0));
         assertTrue(client.closeFuture().await(2, TimeUnit.SECONDS));
@@ -169,22 +174,28 @@ class HandshakeRelayTest {
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "nio"})
     void aFailedHandshakeIsRecordedAndClosesTheLocalSide(String transport) throws Exception {
-        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> { });
+        peer = new FakeAgentPeer(dir.resolve("a.sock"), (p, nonce) -> {});
         relay = openRelay(transport);
         Channel client = connectLocal(new Collector(0));
         assertTrue(client.closeFuture().await(2, TimeUnit.SECONDS));
-        AgentException e = assertInstanceOf(AgentException.class, relay.obstacle().orElseThrow());
+        AgentException e =
+                assertInstanceOf(AgentException.class, relay.obstacle().orElseThrow());
         assertTrue(e.getMessage().contains("closed the connection"), e.getMessage());
     }
 
     private HandshakeRelay openRelay(String transport) {
-        loops = AgentEventLoops.exclusive(transport.equals("nio") ? SocketTransport.nio("a test of the fallback")
-                : SocketTransport.epoll());
+        loops = AgentEventLoops.exclusive(
+                transport.equals("nio") ? SocketTransport.nio("a test of the fallback") : SocketTransport.epoll());
         return new HandshakeRelay(new UnixSocketEndpoint(dir.resolve("a.sock")), loops, TIMEOUT);
     }
 
     private Channel connectLocal(Collector collector) {
-        return new Bootstrap().group(loops.local()).channel(LocalChannel.class).handler(collector)
-                .connect(relay.address()).syncUninterruptibly().channel();
+        return new Bootstrap()
+                .group(loops.local())
+                .channel(LocalChannel.class)
+                .handler(collector)
+                .connect(relay.address())
+                .syncUninterruptibly()
+                .channel();
     }
 }

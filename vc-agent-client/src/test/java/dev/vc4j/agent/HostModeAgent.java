@@ -31,17 +31,28 @@ final class HostModeAgent implements AutoCloseable {
      * (crun's state too) in {@code dir/name-state}.
      */
     static HostModeAgent start(Path dir, String name) throws IOException {
-        assertTrue(Files.isExecutable(BINARY),
+        assertTrue(
+                Files.isExecutable(BINARY),
                 "the guest agent is not built at " + BINARY.toAbsolutePath().normalize() + " (make -C guest/agent)");
         Path socket = dir.resolve(name + ".sock");
         Path log = dir.resolve(name + ".log");
         // crun refuses this host's v1 hybrid cgroups: the agent runs in a mount namespace of its own that hides
         // the unified hierarchy, and tells crun to use no cgroups. exec keeps the pid the agent's.
-        Process process = new ProcessBuilder("unshare", "--mount", "sh", "-c",
-                "if [ -d " + HYBRID_UNIFIED + " ]; then mount -t tmpfs none " + HYBRID_UNIFIED + " || exit 1; fi; "
-                        + "exec \"$@\"", "sh",
-                BINARY.toString(), "--listen", socket.toString(),
-                "--state-dir", dir.resolve(name + "-state").toString(), "--cgroup-manager", "disabled")
+        Process process = new ProcessBuilder(
+                        "unshare",
+                        "--mount",
+                        "sh",
+                        "-c",
+                        "if [ -d " + HYBRID_UNIFIED + " ]; then mount -t tmpfs none " + HYBRID_UNIFIED
+                                + " || exit 1; fi; " + "exec \"$@\"",
+                        "sh",
+                        BINARY.toString(),
+                        "--listen",
+                        socket.toString(),
+                        "--state-dir",
+                        dir.resolve(name + "-state").toString(),
+                        "--cgroup-manager",
+                        "disabled")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -62,7 +73,9 @@ final class HostModeAgent implements AutoCloseable {
 
     /** Sends a signal, e.g. {@code STOP} to make the agent stall, {@code CONT} to let it go on. */
     void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
         assertEquals(0, kill.waitFor(), "kill -" + signal);
     }
 

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostModeAgentTest extends HostModeFixture {
     @Test
     void isTheServiceLoadersAgent() {
-        assertInstanceOf(GrpcAgent.class, ServiceLoader.load(Agent.class).findFirst().orElseThrow());
+        assertInstanceOf(
+                GrpcAgent.class, ServiceLoader.load(Agent.class).findFirst().orElseThrow());
     }
 
     @Test
@@ -49,10 +50,13 @@ class HostModeAgentTest extends HostModeFixture {
     @Test
     void listsTheLoopbackInterface() {
         session = connect();
-        GuestInterface lo = session.listInterfaces().stream().filter(i -> i.name().equals("lo")).findFirst()
+        GuestInterface lo = session.listInterfaces().stream()
+                .filter(i -> i.name().equals("lo"))
+                .findFirst()
                 .orElseThrow();
         assertTrue(lo.up() && lo.addresses().contains("127.0.0.1/8"), lo.toString());
-        assertTrue(session.listRoutes().stream().allMatch(r -> r.destination().matches("[0-9a-f.:]+/[0-9]+")),
+        assertTrue(
+                session.listRoutes().stream().allMatch(r -> r.destination().matches("[0-9a-f.:]+/[0-9]+")),
                 session.listRoutes().toString());
     }
 
@@ -80,15 +84,20 @@ class HostModeAgentTest extends HostModeFixture {
     void passesStdinEnvAndWorkdir() {
         session = connect();
         ExecResult r = session.runProcess(GuestCommand.builder()
-                .args("sh", "-c", "cat; echo \" $FOO\"; pwd").env("FOO", "bar").workdir("/tmp")
-                .stdin("from stdin".getBytes(StandardCharsets.UTF_8)).build());
+                .args("sh", "-c", "cat; echo \" $FOO\"; pwd")
+                .env("FOO", "bar")
+                .workdir("/tmp")
+                .stdin("from stdin".getBytes(StandardCharsets.UTF_8))
+                .build());
         assertEquals("from stdin bar\n/tmp\n", r.stdoutText());
     }
 
     @Test
     void killsAProcessAtItsTimeout() {
         session = connect();
-        ExecResult r = session.runProcess(GuestCommand.builder().args("sleep", "10").timeout(Duration.ofMillis(300))
+        ExecResult r = session.runProcess(GuestCommand.builder()
+                .args("sleep", "10")
+                .timeout(Duration.ofMillis(300))
                 .build());
         assertTrue(r.timedOut());
         assertFalse(r.succeeded());
@@ -106,8 +115,8 @@ class HostModeAgentTest extends HostModeFixture {
     @Test
     void aMissingProgramIsAnInvalidArgv() {
         session = connect();
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> session.runProcess(GuestCommand.of("nosuchcmd", "x")));
+        InvalidConfigException e =
+                assertThrows(InvalidConfigException.class, () -> session.runProcess(GuestCommand.of("nosuchcmd", "x")));
         assertEquals("argv", e.field());
         assertEquals("nosuchcmd", e.value());
         assertTrue(e.getMessage().contains("No such file"), e.getMessage());
@@ -116,8 +125,8 @@ class HostModeAgentTest extends HostModeFixture {
     @Test
     void aProgramThatCannotBeExecutedIsAnInvalidArgv() {
         session = connect();
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> session.runProcess(GuestCommand.of("/etc/passwd")));
+        InvalidConfigException e =
+                assertThrows(InvalidConfigException.class, () -> session.runProcess(GuestCommand.of("/etc/passwd")));
         assertEquals("argv", e.field());
         assertTrue(e.getMessage().contains("Permission denied"), e.getMessage());
     }
@@ -125,13 +134,16 @@ class HostModeAgentTest extends HostModeFixture {
     @Test
     void closeFailsACallInFlightAtOnce() throws Exception {
         session = connect();
-        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(
-                () -> session.runProcess(GuestCommand.of("sleep", "10")));
+        CompletableFuture<ExecResult> call =
+                CompletableFuture.supplyAsync(() -> session.runProcess(GuestCommand.of("sleep", "10")));
         Thread.sleep(300);
         long started = System.nanoTime();
         session.close();
-        Throwable e = assertThrows(Exception.class, () -> call.get(2, TimeUnit.SECONDS)).getCause();
-        assertEquals(ErrorCode.AGENT_UNREACHABLE, assertInstanceOf(AgentException.class, e).code());
+        Throwable e = assertThrows(Exception.class, () -> call.get(2, TimeUnit.SECONDS))
+                .getCause();
+        assertEquals(
+                ErrorCode.AGENT_UNREACHABLE,
+                assertInstanceOf(AgentException.class, e).code());
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(tookMillis < 1000, "the call failed " + tookMillis + " ms after close");
     }
@@ -142,8 +154,8 @@ class HostModeAgentTest extends HostModeFixture {
         session = connect();
         session.close();
         long started = System.nanoTime();
-        AgentException e = assertThrows(AgentException.class,
-                () -> session.waitProcess("no-such-ctr", "", Duration.ofSeconds(10)));
+        AgentException e = assertThrows(
+                AgentException.class, () -> session.waitProcess("no-such-ctr", "", Duration.ofSeconds(10)));
         assertEquals(ErrorCode.AGENT_UNREACHABLE, e.code());
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(tookMillis < 1000, "the call failed " + tookMillis + " ms after it began");
@@ -151,7 +163,8 @@ class HostModeAgentTest extends HostModeFixture {
 
     @Test
     void aStalledAgentIsATimeoutNamingTheRpc() throws Exception {
-        session = new GrpcAgent().connect(agent.socket(), new AgentConfig(Duration.ofMillis(500)), CONNECT_TIMEOUT, () -> { });
+        session = new GrpcAgent()
+                .connect(agent.socket(), new AgentConfig(Duration.ofMillis(500)), CONNECT_TIMEOUT, () -> {});
         agent.signal("STOP");
         try {
             VcTimeoutException e = assertThrows(VcTimeoutException.class, session::check);

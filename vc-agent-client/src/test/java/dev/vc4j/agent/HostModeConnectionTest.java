@@ -41,11 +41,14 @@ class HostModeConnectionTest extends HostModeFixture {
                 ok++;
             }
         }
-        System.out.printf("100 x (connect + Check + close): %.0f ms; threads in the JVM: %d after the first,"
-                + " %d after the last%n", (System.nanoTime() - started) / 1e6, jvmThreads[0], jvmThreads[99]);
+        System.out.printf(
+                "100 x (connect + Check + close): %.0f ms; threads in the JVM: %d after the first,"
+                        + " %d after the last%n",
+                (System.nanoTime() - started) / 1e6, jvmThreads[0], jvmThreads[99]);
         assertEquals(100, ok);
         assertEquals(AgentThreads.SHARED_LOOP_THREADS, agentThreads.size(), agentThreads.toString());
-        assertTrue(IntStream.of(jvmThreads).max().orElseThrow() <= jvmThreads[0] + 2,
+        assertTrue(
+                IntStream.of(jvmThreads).max().orElseThrow() <= jvmThreads[0] + 2,
                 "threads in the JVM per reconnect: " + Arrays.toString(jvmThreads));
     }
 
@@ -61,9 +64,9 @@ class HostModeConnectionTest extends HostModeFixture {
         });
         long started = System.nanoTime();
         try {
-            session = new GrpcAgent().connect(dir.resolve("late.sock"), CONFIG, CONNECT_TIMEOUT, () -> { });
-            System.out.printf("connect to a socket that appears after 500 ms: %.0f ms%n",
-                    (System.nanoTime() - started) / 1e6);
+            session = new GrpcAgent().connect(dir.resolve("late.sock"), CONFIG, CONNECT_TIMEOUT, () -> {});
+            System.out.printf(
+                    "connect to a socket that appears after 500 ms: %.0f ms%n", (System.nanoTime() - started) / 1e6);
             session.check();
         } finally {
             late.get().close();
@@ -73,10 +76,12 @@ class HostModeConnectionTest extends HostModeFixture {
     @Test
     void skipsStaleBytesAndForeignReadyLines() throws Exception {
         byte[] stale = ascii("\0\0\4\1\0\0\0\0\0stale VC4J-READY " + AgentHandshake.newNonce() + " 0.0.1\n");
-        try (FakeAgentPeer proxy = new FakeAgentPeer(dir.resolve("stale.sock"), (host, nonce) ->
-                proxyToAgent(host, nonce, stale))) {
-            session = new GrpcAgent().connect(dir.resolve("stale.sock"), CONFIG, CONNECT_TIMEOUT, () -> { });
-            assertEquals("hello\n", session.runProcess(GuestCommand.of("echo", "hello")).stdoutText());
+        try (FakeAgentPeer proxy =
+                new FakeAgentPeer(dir.resolve("stale.sock"), (host, nonce) -> proxyToAgent(host, nonce, stale))) {
+            session = new GrpcAgent().connect(dir.resolve("stale.sock"), CONFIG, CONNECT_TIMEOUT, () -> {});
+            assertEquals(
+                    "hello\n",
+                    session.runProcess(GuestCommand.of("echo", "hello")).stdoutText());
             session.close();
             proxy.assertNoErrors();
         }
@@ -91,7 +96,7 @@ class HostModeConnectionTest extends HostModeFixture {
             }
         })) {
             long started = System.nanoTime();
-            session = new GrpcAgent().connect(dir.resolve("flaky.sock"), CONFIG, CONNECT_TIMEOUT, () -> { });
+            session = new GrpcAgent().connect(dir.resolve("flaky.sock"), CONFIG, CONNECT_TIMEOUT, () -> {});
             System.out.printf("connect when the first handshake fails: %.0f ms%n", (System.nanoTime() - started) / 1e6);
             session.check();
             assertEquals(2, proxy.accepted());
@@ -106,10 +111,12 @@ class HostModeConnectionTest extends HostModeFixture {
             real.connect(UnixDomainSocketAddress.of(agent.socket()));
             FakeAgentPeer.write(real, ascii("VC4J-HELLO " + nonce + "\n"));
             FakeAgentPeer.write(host, injected);
-            Thread up = new Thread(() -> {
-                copy(host, real);
-                closeQuietly(real);
-            }, "proxy-up");
+            Thread up = new Thread(
+                    () -> {
+                        copy(host, real);
+                        closeQuietly(real);
+                    },
+                    "proxy-up");
             up.setDaemon(true);
             up.start();
             copy(real, host);

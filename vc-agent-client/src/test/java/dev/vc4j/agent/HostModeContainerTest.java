@@ -76,7 +76,8 @@ class HostModeContainerTest extends HostModeFixture implements AgentContainerCon
 
     private void create(String... args) {
         session.createContainer(ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of(args)))
-                .rootfsPath(rootfs.toString()).build());
+                .rootfsPath(rootfs.toString())
+                .build());
     }
 
     private void run(String... args) {
@@ -119,10 +120,11 @@ class HostModeContainerTest extends HostModeFixture implements AgentContainerCon
         session.copyFile("etc/hosts", "127.0.0.1 x\n".getBytes(StandardCharsets.UTF_8), 0600);
         Path written = dir.resolve("agent-state/shared/etc/hosts");
         assertEquals("127.0.0.1 x\n", Files.readString(written));
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(written)));
-        InvalidConfigException escape = assertThrows(InvalidConfigException.class,
-                () -> session.copyFile("../outside", new byte[1], 0));
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(written)));
+        InvalidConfigException escape =
+                assertThrows(InvalidConfigException.class, () -> session.copyFile("../outside", new byte[1], 0));
         assertEquals("path", escape.field());
         assertFalse(Files.exists(dir.resolve("agent-state/outside")));
     }
@@ -131,7 +133,8 @@ class HostModeContainerTest extends HostModeFixture implements AgentContainerCon
     void aDriveThatNeverAppearsIsATimeoutNamingItsSerialAtTheEndOfItsWait() {
         Duration wait = Duration.ofMillis(1500);
         ContainerSpec spec = ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of("true")))
-                .storage(StorageSpec.block("vc4j-never-plugged", "ext4", "rootfs", wait)).build();
+                .storage(StorageSpec.block("vc4j-never-plugged", "ext4", "rootfs", wait))
+                .build();
         long start = System.nanoTime();
         VcTimeoutException timeout = assertThrows(VcTimeoutException.class, () -> session.createContainer(spec));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -144,8 +147,12 @@ class HostModeContainerTest extends HostModeFixture implements AgentContainerCon
 
     @Test
     void badIdsAndDuplicatesAreTypedErrors() {
-        InvalidConfigException bad = assertThrows(InvalidConfigException.class,
-                () -> session.createContainer(ContainerSpec.builder("../escape", Spec.builder().build()).rootfsPath("/").build()));
+        InvalidConfigException bad = assertThrows(
+                InvalidConfigException.class,
+                () -> session.createContainer(
+                        ContainerSpec.builder("../escape", Spec.builder().build())
+                                .rootfsPath("/")
+                                .build()));
         assertEquals("container.id", bad.field());
         run("sleep", "1000");
         AlreadyExistsException exists = assertThrows(AlreadyExistsException.class, () -> create("true"));
@@ -153,16 +160,20 @@ class HostModeContainerTest extends HostModeFixture implements AgentContainerCon
         assertEquals(id, exists.id());
         String execId = "sleeper";
         session.execProcess(id, new ProcessSpec(execId, OciSpecs.process(false, List.of("sleep", "1000")), false));
-        AlreadyExistsException execExists = assertThrows(AlreadyExistsException.class, () -> session.execProcess(id,
-                new ProcessSpec(execId, OciSpecs.process(false, List.of("true")), false)));
+        AlreadyExistsException execExists = assertThrows(
+                AlreadyExistsException.class,
+                () -> session.execProcess(
+                        id, new ProcessSpec(execId, OciSpecs.process(false, List.of("true")), false)));
         assertEquals("process", execExists.kind());
         assertEquals(execId, execExists.id());
-        NotFoundException noProcess = assertThrows(NotFoundException.class,
-                () -> session.waitProcess(id, "e-none", WAIT));
+        NotFoundException noProcess =
+                assertThrows(NotFoundException.class, () -> session.waitProcess(id, "e-none", WAIT));
         assertEquals("process", noProcess.kind());
         assertEquals("e-none", noProcess.id());
-        InvalidConfigException noRoot = assertThrows(InvalidConfigException.class,
-                () -> session.createContainer(ContainerSpec.builder("other", Spec.builder().build()).build()));
+        InvalidConfigException noRoot = assertThrows(
+                InvalidConfigException.class,
+                () -> session.createContainer(
+                        ContainerSpec.builder("other", Spec.builder().build()).build()));
         assertTrue(noRoot.getMessage().contains("rootfs"), noRoot.getMessage());
         assertFalse(Files.exists(dir.resolve("agent-state/other")), "a rejected container left its directory");
         session.removeContainer(id);

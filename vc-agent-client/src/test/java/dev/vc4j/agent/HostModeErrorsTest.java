@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each kind of error the real agent sends, through its grpc-status-details-bin trailer, to the typed exception:
@@ -24,19 +23,24 @@ class HostModeErrorsTest extends HostModeFixture {
     @Test
     void aRejectedValueWithABackquoteAndControlCharactersComesBackWhole() {
         session = connect();
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
                 () -> session.runProcess(GuestCommand.of("no`such\n\u001b[31mcmd`: x", "arg")));
         assertEquals("argv", e.field());
         assertEquals("no`such\\n\\x1b[31mcmd`: x", e.value());
-        assertEquals("invalid argv `no`such\\n\\x1b[31mcmd`: x`: cannot exec it: No such file or directory",
-                e.getMessage());
+        assertEquals(
+                "invalid argv `no`such\\n\\x1b[31mcmd`: x`: cannot exec it: No such file or directory", e.getMessage());
     }
 
     @Test
     void aFieldOfAListIsNamedByItsIndex() {
         session = connect();
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> session.createSandbox(
-                SandboxSetup.builder().dnsServer("10.0.2.3").dnsServer("10.0.2.4\u0007").build()));
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
+                () -> session.createSandbox(SandboxSetup.builder()
+                        .dnsServer("10.0.2.3")
+                        .dnsServer("10.0.2.4\u0007")
+                        .build()));
         assertEquals("dns_servers[1]", e.field());
         assertEquals("10.0.2.4\\x07", e.value());
         assertEquals("invalid dns_servers[1] `10.0.2.4\\x07`: not an IP address", e.getMessage());
@@ -54,8 +58,8 @@ class HostModeErrorsTest extends HostModeFixture {
     @Test
     void aRefusalNamingNoFieldIsAnAgentExceptionWithTheAgentsKind() {
         session = connect();
-        AgentException e = assertThrows(AgentException.class,
-                () -> session.copyFile("big", new byte[COPY_FILE_MAX + 1], 0));
+        AgentException e =
+                assertThrows(AgentException.class, () -> session.copyFile("big", new byte[COPY_FILE_MAX + 1], 0));
         assertEquals(ErrorCode.AGENT_FAILED, e.code());
         assertEquals("CopyFile", e.rpc());
         assertEquals("agent CopyFile: LIMIT_EXCEEDED: file `big` of 1048577 bytes exceeds 1048576", e.getMessage());

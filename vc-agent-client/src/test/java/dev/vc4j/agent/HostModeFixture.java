@@ -21,6 +21,7 @@ abstract class HostModeFixture {
 
     @TempDir
     static Path dir;
+
     static HostModeAgent agent;
     AgentSession session;
 
@@ -37,7 +38,7 @@ abstract class HostModeFixture {
     }
 
     static AgentSession connect() {
-        return new GrpcAgent().connect(agent.socket(), CONFIG, CONNECT_TIMEOUT, () -> { });
+        return new GrpcAgent().connect(agent.socket(), CONFIG, CONNECT_TIMEOUT, () -> {});
     }
 
     @AfterEach

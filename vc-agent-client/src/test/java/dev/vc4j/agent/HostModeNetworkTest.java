@@ -23,8 +23,9 @@ class HostModeNetworkTest extends HostModeFixture {
     @Test
     void aPrefixOver32NamesTheAddress() {
         session = connect();
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> session.updateInterface(
-                InterfaceUpdate.byName("lo", List.of("127.0.0.1/8", "10.0.0.1/33"), 0)));
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
+                () -> session.updateInterface(InterfaceUpdate.byName("lo", List.of("127.0.0.1/8", "10.0.0.1/33"), 0)));
         assertEquals("addresses[1]", e.field());
         assertEquals("10.0.0.1/33", e.value());
         assertEquals("invalid addresses[1] `10.0.0.1/33`: the prefix length is over 32", e.getMessage());
@@ -33,11 +34,13 @@ class HostModeNetworkTest extends HostModeFixture {
     @Test
     void aBadMacOrMtuIsNamed() {
         session = connect();
-        InvalidConfigException mac = assertThrows(InvalidConfigException.class,
+        InvalidConfigException mac = assertThrows(
+                InvalidConfigException.class,
                 () -> session.updateInterface(InterfaceUpdate.byMac("02:00:00:00:00:zz", List.of(), 0)));
         assertEquals("mac", mac.field());
         assertEquals("02:00:00:00:00:zz", mac.value());
-        InvalidConfigException mtu = assertThrows(InvalidConfigException.class,
+        InvalidConfigException mtu = assertThrows(
+                InvalidConfigException.class,
                 () -> session.updateInterface(InterfaceUpdate.byName("lo", List.of(), 70000)));
         assertEquals("mtu", mtu.field());
         assertEquals("70000", mtu.value());
@@ -46,14 +49,17 @@ class HostModeNetworkTest extends HostModeFixture {
     @Test
     void anUnknownInterfaceIsNotFound() {
         session = connect();
-        NotFoundException byName = assertThrows(NotFoundException.class,
+        NotFoundException byName = assertThrows(
+                NotFoundException.class,
                 () -> session.updateInterface(InterfaceUpdate.byName("nosuch0", List.of("10.0.0.1/24"), 0)));
         assertEquals("interface", byName.kind());
         assertEquals("nosuch0", byName.id());
-        NotFoundException byMac = assertThrows(NotFoundException.class,
+        NotFoundException byMac = assertThrows(
+                NotFoundException.class,
                 () -> session.updateInterface(InterfaceUpdate.byMac("02:00:5e:00:99:99", List.of(), 0)));
         assertEquals("02:00:5e:00:99:99", byMac.id());
-        NotFoundException device = assertThrows(NotFoundException.class,
+        NotFoundException device = assertThrows(
+                NotFoundException.class,
                 () -> session.addArpNeighbors(List.of(new GuestNeighbor("10.0.0.9", "02:00:00:00:00:09", "nosuch0"))));
         assertEquals("nosuch0", device.id());
     }
@@ -61,11 +67,14 @@ class HostModeNetworkTest extends HostModeFixture {
     @Test
     void badRoutesAreNamedByIndexAndField() {
         session = connect();
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> session.updateRoutes(List.of(
-                GuestRoute.defaultVia("10.0.2.2"), GuestRoute.via("10.1.0.1/16", "10.0.2.2", ""))));
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
+                () -> session.updateRoutes(
+                        List.of(GuestRoute.defaultVia("10.0.2.2"), GuestRoute.via("10.1.0.1/16", "10.0.2.2", ""))));
         assertEquals("routes[1].destination", e.field());
         assertEquals("10.1.0.1/16", e.value());
-        InvalidConfigException gateway = assertThrows(InvalidConfigException.class,
+        InvalidConfigException gateway = assertThrows(
+                InvalidConfigException.class,
                 () -> session.updateRoutes(List.of(GuestRoute.via("10.1.0.0/16", "fd00::1", ""))));
         assertEquals("routes[0].gateway", gateway.field());
     }
@@ -73,8 +82,10 @@ class HostModeNetworkTest extends HostModeFixture {
     @Test
     void aRelativeGuestHookPathIsRejected() {
         session = connect();
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> session.createSandbox(SandboxSetup.builder().guestHookPath("run/hooks").build()));
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
+                () -> session.createSandbox(
+                        SandboxSetup.builder().guestHookPath("run/hooks").build()));
         assertEquals("guest_hook_path", e.field());
         assertEquals("run/hooks", e.value());
     }

@@ -16,13 +16,18 @@ import java.util.List;
 public final class OciSpecs {
     private static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    private OciSpecs() {
-    }
+    private OciSpecs() {}
 
     /** A process object: {@code args} run as root in {@code /} with a default PATH. */
     public static OciProcess process(boolean terminal, List<String> args) {
-        return OciProcess.builder().terminal(terminal).user(User.builder().uid(0L).gid(0L).build()).args(args)
-                .env(PATH, "TERM=xterm").cwd("/").noNewPrivileges(true).build();
+        return OciProcess.builder()
+                .terminal(terminal)
+                .user(User.builder().uid(0L).gid(0L).build())
+                .args(args)
+                .env(PATH, "TERM=xterm")
+                .cwd("/")
+                .noNewPrivileges(true)
+                .build();
     }
 
     /**
@@ -31,13 +36,21 @@ public final class OciSpecs {
      */
     public static Spec container(String id, boolean terminal, long memoryLimitBytes, List<String> args) {
         LinuxResources resources = memoryLimitBytes > 0
-                ? LinuxResources.builder().memory(LinuxMemory.builder().limit(memoryLimitBytes).swap(memoryLimitBytes)
-                        .build()).build()
+                ? LinuxResources.builder()
+                        .memory(LinuxMemory.builder()
+                                .limit(memoryLimitBytes)
+                                .swap(memoryLimitBytes)
+                                .build())
+                        .build()
                 : null;
         Spec defaults = Spec.defaults(id);
-        return defaults.toBuilder().process(process(terminal, args))
+        return defaults.toBuilder()
+                .process(process(terminal, args))
                 .root(Root.builder().path("rootfs").readonly(false).build())
-                .linux(defaults.linux().toBuilder().cgroupsPath("/vc4j/" + id).resources(resources).build())
+                .linux(defaults.linux().toBuilder()
+                        .cgroupsPath("/vc4j/" + id)
+                        .resources(resources)
+                        .build())
                 .build();
     }
 }

@@ -22,7 +22,10 @@ class SocketTransportTest extends HostModeFixture {
     /** What another architecture gets: the same session over NIO's unix socket. */
     @Test
     void aSessionRunsOnTheNioFallback() {
-        GrpcAgentSession opened = GrpcAgentSession.open(new UnixSocketEndpoint(agent.socket()), CONFIG, CONNECT_TIMEOUT,
+        GrpcAgentSession opened = GrpcAgentSession.open(
+                new UnixSocketEndpoint(agent.socket()),
+                CONFIG,
+                CONNECT_TIMEOUT,
                 AgentEventLoops.exclusive(SocketTransport.nio("a test of the fallback")));
         session = opened;
         opened.check();

@@ -33,6 +33,7 @@ class UnixSocketEndpointTest {
 
     @TempDir
     Path dir;
+
     private AgentEventLoops loops;
     private HandshakeRelay relay;
 
@@ -96,8 +97,12 @@ class UnixSocketEndpointTest {
     private void assertObstacle(Path socket, String expected) throws InterruptedException {
         relay = new HandshakeRelay(new UnixSocketEndpoint(socket), loops, ATTEMPT);
         long started = System.nanoTime();
-        new Bootstrap().group(loops.local()).channel(LocalChannel.class).handler(new Collector(0))
-                .connect(relay.address()).syncUninterruptibly();
+        new Bootstrap()
+                .group(loops.local())
+                .channel(LocalChannel.class)
+                .handler(new Collector(0))
+                .connect(relay.address())
+                .syncUninterruptibly();
         Optional<Throwable> obstacle = relay.obstacle();
         while (obstacle.isEmpty() && System.nanoTime() - started < REPORTED_WITHIN_MILLIS * 1_000_000) {
             Thread.sleep(10);

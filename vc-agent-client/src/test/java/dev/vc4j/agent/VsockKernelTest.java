@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class VsockKernelTest {
     /** A CID no VM has here: the connect goes nowhere and is never answered. */
     private static final long NOBODY = 0x7654_3210L;
+
     private static final int PORT = 1024;
 
     private static boolean kernelListsAfVsock() throws IOException {
@@ -54,7 +55,9 @@ class VsockKernelTest {
             endpoint.requireUsable(SocketTransport.detected());
             assertTrue(kernelListsAfVsock(), "a vsock socket was created, yet the kernel lists no AF_VSOCK");
         } catch (AgentException e) {
-            assertTrue(e.getMessage().contains("EAFNOSUPPORT") && e.getMessage().contains("cid " + NOBODY), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("EAFNOSUPPORT") && e.getMessage().contains("cid " + NOBODY),
+                    e.getMessage());
             assertFalse(kernelListsAfVsock(), "the kernel lists AF_VSOCK, yet: " + e.getMessage());
         }
     }
@@ -73,7 +76,8 @@ class VsockKernelTest {
             for (long cid : new long[] {1, 2, NOBODY}) {
                 VsockEndpoint endpoint = new VsockEndpoint(cid, PORT);
                 long started = System.nanoTime();
-                ChannelFuture connect = new Bootstrap().group(loops.sockets())
+                ChannelFuture connect = new Bootstrap()
+                        .group(loops.sockets())
                         .channelFactory(() -> endpoint.newChannel(loops.transport()))
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                         .handler(new ChannelInboundHandlerAdapter())
@@ -83,17 +87,22 @@ class VsockKernelTest {
                 assertFalse(connect.isSuccess(), "cid " + cid + ": connected");
                 assertInstanceOf(EpollVsockChannel.class, connect.channel());
                 // Netty fails the connect, then closes the channel
-                assertTrue(connect.channel().closeFuture().await(1, TimeUnit.SECONDS),
+                assertTrue(
+                        connect.channel().closeFuture().await(1, TimeUnit.SECONDS),
                         "cid " + cid + ": the failed channel is still open");
-                assertTrue(tookMillis < timeout.toMillis() + 1000, "cid " + cid + ": failed after " + tookMillis + " ms");
+                assertTrue(
+                        tookMillis < timeout.toMillis() + 1000, "cid " + cid + ": failed after " + tookMillis + " ms");
                 VcException e = endpoint.connectFailure(connect.cause(), timeout);
                 assertTrue(e.getMessage().contains("vsock cid " + cid + " port " + PORT), e.getMessage());
                 if (cid != 2) {
                     assertInstanceOf(VcTimeoutException.class, e);
-                    assertTrue(tookMillis >= timeout.toMillis() - 10, "cid " + cid + ": failed after " + tookMillis + " ms");
+                    assertTrue(
+                            tookMillis >= timeout.toMillis() - 10,
+                            "cid " + cid + ": failed after " + tookMillis + " ms");
                 } else {
                     assertInstanceOf(AgentException.class, e);
-                    assertTrue(e.getMessage().matches(".*\\((ECONNRESET|ECONNREFUSED|ENODEV|EHOSTUNREACH)\\).*"),
+                    assertTrue(
+                            e.getMessage().matches(".*\\((ECONNRESET|ECONNREFUSED|ENODEV|EHOSTUNREACH)\\).*"),
                             e.getMessage());
                 }
             }
@@ -106,8 +115,14 @@ class VsockKernelTest {
     void anAgentBehindAnUnreachableCidIsAConnectTimeoutNamingIt() {
         assumeTrue(hostHasAfVsock(), "this host has no AF_VSOCK (that error is tested above)");
         long started = System.nanoTime();
-        VcTimeoutException e = assertThrows(VcTimeoutException.class, () -> new GrpcAgent().connect(
-                AgentChannel.vsock(NOBODY, PORT), AgentConfig.defaults(), Duration.ofSeconds(1), () -> { }));
+        VcTimeoutException e = assertThrows(
+                VcTimeoutException.class,
+                () -> new GrpcAgent()
+                        .connect(
+                                AgentChannel.vsock(NOBODY, PORT),
+                                AgentConfig.defaults(),
+                                Duration.ofSeconds(1),
+                                () -> {}));
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(tookMillis < 3000, "took " + tookMillis + " ms");
         assertEquals(Duration.ofSeconds(1), e.deadline());
@@ -116,9 +131,14 @@ class VsockKernelTest {
 
     @Test
     void withoutTheNativeTransportVsockIsAnErrorThatSaysWhy() {
-        AgentException e = assertThrows(AgentException.class, () -> new VsockEndpoint(7, PORT)
-                .requireUsable(SocketTransport.nio("Netty's native epoll transport does not load on linux/riscv64")));
-        assertTrue(e.getMessage().contains("vsock cid 7 port " + PORT) && e.getMessage().contains("riscv64"),
+        AgentException e = assertThrows(
+                AgentException.class,
+                () -> new VsockEndpoint(7, PORT)
+                        .requireUsable(
+                                SocketTransport.nio("Netty's native epoll transport does not load on linux/riscv64")));
+        assertTrue(
+                e.getMessage().contains("vsock cid 7 port " + PORT)
+                        && e.getMessage().contains("riscv64"),
                 e.getMessage());
     }
 }

@@ -119,7 +119,9 @@ public final class ContainerLauncher {
      * process or Sandbox object finds it.
      */
     private static Optional<HotpluggedDrive> pluggedRootfs(Vm vm, ContainerConfig config) {
-        return vm.drives().stream().filter(d -> d.drive().path().equals(config.rootfs().source())).findFirst();
+        return vm.drives().stream()
+                .filter(d -> d.drive().path().equals(config.rootfs().source()))
+                .findFirst();
     }
 
     /**
@@ -128,7 +130,8 @@ public final class ContainerLauncher {
      */
     void create(ContainerConfig config, SandboxRecord record, AgentSession agent) {
         hooks.created(config, record.vm().pid());
-        Spec guest = OciSpec.container(config,
+        Spec guest = OciSpec.container(
+                config,
                 HostMounts.deliver(config, agent, dir -> guestDir("mounts.source", dir, agent)),
                 SpecHooks.forGuest(config, agent));
         ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), guest)
@@ -137,8 +140,8 @@ public final class ContainerLauncher {
             Vm vm = link.vm(record);
             HotpluggedDrive drive = pluggedRootfs(vm, config)
                     .orElseGet(() -> vm.hotplugDrive(Drive.raw(config.rootfs().source())));
-            String[] options = config.rootfs().access() == Rootfs.Access.READ_ONLY ? new String[] {"ro"}
-                    : new String[0];
+            String[] options =
+                    config.rootfs().access() == Rootfs.Access.READ_ONLY ? new String[] {"ro"} : new String[0];
             spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs", DEVICE_WAIT, options));
         } else {
             spec.rootfsPath(sharedRootfs(config, agent));
@@ -165,12 +168,18 @@ public final class ContainerLauncher {
             return GuestSetup.SHARED_DIR + "/" + config.id() + "/rootfs";
         }
         if (volumes.stream().noneMatch(v -> dir.startsWith(v.hostPath().normalize()))) {
-            throw new InvalidConfigException("rootfs.source", dir, "is in none of the sandbox's volumes, and sharing"
-                    + " it with the guest needs a bind mount, which needs root");
+            throw new InvalidConfigException(
+                    "rootfs.source",
+                    dir,
+                    "is in none of the sandbox's volumes, and sharing"
+                            + " it with the guest needs a bind mount, which needs root");
         }
         if (config.rootfs().access() == Rootfs.Access.READ_ONLY) { // only a bind mount makes the volume read-only
-            throw new InvalidConfigException("rootfs.access", Rootfs.Access.READ_ONLY, "a read-only directory"
-                    + " rootfs is shared with the guest by a read-only bind mount, which needs root");
+            throw new InvalidConfigException(
+                    "rootfs.access",
+                    Rootfs.Access.READ_ONLY,
+                    "a read-only directory"
+                            + " rootfs is shared with the guest by a read-only bind mount, which needs root");
         }
         return guestDir("rootfs.source", dir, agent);
     }
@@ -182,7 +191,8 @@ public final class ContainerLauncher {
     private String guestDir(String field, Path hostDir, AgentSession agent) {
         Path dir = hostDir.normalize();
         Volume volume = volumeOf(field, dir, volumes);
-        agent.createSandbox(SandboxSetup.builder().storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
+        agent.createSandbox(SandboxSetup.builder()
+                .storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
                 .build());
         String mounted = GuestSetup.GUEST_SANDBOX_DIR + "/" + volume.mountTag();
         Path inVolume = volume.hostPath().normalize().relativize(dir);
@@ -191,8 +201,10 @@ public final class ContainerLauncher {
 
     private static Volume volumeOf(String field, Path dir, List<Volume> volumes) {
         Path wanted = dir.normalize();
-        return volumes.stream().filter(v -> wanted.startsWith(v.hostPath().normalize())).findFirst()
-                .orElseThrow(() -> new InvalidConfigException(field, dir,
-                        "a directory must be in one of the sandbox's volumes (mountTag:hostPath)"));
+        return volumes.stream()
+                .filter(v -> wanted.startsWith(v.hostPath().normalize()))
+                .findFirst()
+                .orElseThrow(() -> new InvalidConfigException(
+                        field, dir, "a directory must be in one of the sandbox's volumes (mountTag:hostPath)"));
     }
 }

@@ -16,8 +16,7 @@ public final class ContainerRecords {
     /** 128 + SIGKILL: what a shell reports for a process killed like the VM's processes are. */
     static final int KILLED_WITH_VM = 137;
 
-    private ContainerRecords() {
-    }
+    private ContainerRecords() {}
 
     /** A container just created in the guest, not started yet. */
     static ContainerRecord created(String id) {
@@ -26,8 +25,8 @@ public final class ContainerRecords {
 
     /** A container whose state did not survive a reboot: whatever ran went with the VM. */
     static ContainerRecord afterReboot(String id) {
-        return new ContainerRecord(new ContainerStatus(id, ContainerState.STOPPED, 0, null, null, null, false, 0),
-                false);
+        return new ContainerRecord(
+                new ContainerStatus(id, ContainerState.STOPPED, 0, null, null, null, false, 0), false);
     }
 
     /**
@@ -36,14 +35,32 @@ public final class ContainerRecords {
      */
     static ContainerRecord started(ContainerRecord record, Instant at, int restartCount, long pidInGuest) {
         ContainerStatus s = record.status();
-        return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(ContainerState.RUNNING, s.id()),
-                pidInGuest, null, at, null, false, restartCount), false);
+        return new ContainerRecord(
+                new ContainerStatus(
+                        s.id(),
+                        s.state().moveTo(ContainerState.RUNNING, s.id()),
+                        pidInGuest,
+                        null,
+                        at,
+                        null,
+                        false,
+                        restartCount),
+                false);
     }
 
     public static ContainerRecord withState(ContainerRecord record, ContainerState state) {
         ContainerStatus s = record.status();
-        return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(state, s.id()), s.pidInGuest(),
-                s.exitCode(), s.startedAt(), s.finishedAt(), s.oomKilled(), s.restartCount()), record.stoppedByUser());
+        return new ContainerRecord(
+                new ContainerStatus(
+                        s.id(),
+                        s.state().moveTo(state, s.id()),
+                        s.pidInGuest(),
+                        s.exitCode(),
+                        s.startedAt(),
+                        s.finishedAt(),
+                        s.oomKilled(),
+                        s.restartCount()),
+                record.stoppedByUser());
     }
 
     /** A stop, kill or delete was asked for: when the process ends, no restart policy applies. */
@@ -54,14 +71,32 @@ public final class ContainerRecords {
     /** Its init process ended at {@code at} as {@code exit} tells; it has no pid any more. */
     static ContainerRecord exited(ContainerRecord record, ProcessExit exit, Instant at) {
         ContainerStatus s = record.status();
-        return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(ContainerState.STOPPED, s.id()),
-                0, exit.exitCode(), s.startedAt(), at, exit.oomKilled(), s.restartCount()), record.stoppedByUser());
+        return new ContainerRecord(
+                new ContainerStatus(
+                        s.id(),
+                        s.state().moveTo(ContainerState.STOPPED, s.id()),
+                        0,
+                        exit.exitCode(),
+                        s.startedAt(),
+                        at,
+                        exit.oomKilled(),
+                        s.restartCount()),
+                record.stoppedByUser());
     }
 
     /** Its processes were killed with its VM (stopped or dead): exit code 137, as for a SIGKILL. */
     static ContainerRecord killedWithVm(ContainerRecord record, Instant at) {
         ContainerStatus s = record.status();
-        return new ContainerRecord(new ContainerStatus(s.id(), s.state().moveTo(ContainerState.STOPPED, s.id()),
-                0, KILLED_WITH_VM, s.startedAt(), at, false, s.restartCount()), false);
+        return new ContainerRecord(
+                new ContainerStatus(
+                        s.id(),
+                        s.state().moveTo(ContainerState.STOPPED, s.id()),
+                        0,
+                        KILLED_WITH_VM,
+                        s.startedAt(),
+                        at,
+                        false,
+                        s.restartCount()),
+                false);
     }
 }

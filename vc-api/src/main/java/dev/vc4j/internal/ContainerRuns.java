@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ContainerRuns {
     /** One wait of a waiter; a long-running container costs one call per slice. */
     private static final Duration WAIT_SLICE = Duration.ofSeconds(30);
+
     private static final String INIT = "";
     /**
      * A free control socket and agent channel answer within milliseconds; longer means another process holds
@@ -67,15 +68,17 @@ public final class ContainerRuns {
             if (restartCount == 0) {
                 Logs.CONTAINER.info("container started in {} ms", log.elapsedMillis());
             } else {
-                Logs.CONTAINER.info("container started again by its restart policy in {} ms (restart {})",
-                        log.elapsedMillis(), restartCount);
+                Logs.CONTAINER.info(
+                        "container started again by its restart policy in {} ms (restart {})",
+                        log.elapsedMillis(),
+                        restartCount);
             }
         }
     }
 
     /** The waiter it starts names the container in its log lines. */
-    private void startRun(ContainerConfig config, SandboxRecord sandboxRecord, ContainerRecord record,
-            int restartCount) {
+    private void startRun(
+            ContainerConfig config, SandboxRecord sandboxRecord, ContainerRecord record, int restartCount) {
         String id = config.id();
         AgentSession agent = link.session(sandboxRecord);
         if (record.status().state() == ContainerState.STOPPED) {
@@ -151,13 +154,19 @@ public final class ContainerRuns {
         List<Runnable> records = new ArrayList<>();
         try (var lock = stored.lock(false)) {
             SandboxRecord sandboxRecord = stored.load();
-            List<ContainerRecord> unwatched = stored.containerIds().stream().map(stored::container)
-                    .filter(c -> unwatched(c.status())).toList();
+            List<ContainerRecord> unwatched = stored.containerIds().stream()
+                    .map(stored::container)
+                    .filter(c -> unwatched(c.status()))
+                    .toList();
             if (unwatched.isEmpty() || sandboxRecord.vm() == null || !link.isRunning(sandboxRecord.vm())) {
                 return; // a VM that is gone is cleanup()'s: every container ended with it
             }
-            List<ProcessStatus> statuses = link.call(sandboxRecord, LOOKUP_CONNECT_TIMEOUT,
-                    agent -> unwatched.stream().map(c -> agent.processStatus(c.id(), INIT)).toList());
+            List<ProcessStatus> statuses = link.call(
+                    sandboxRecord,
+                    LOOKUP_CONNECT_TIMEOUT,
+                    agent -> unwatched.stream()
+                            .map(c -> agent.processStatus(c.id(), INIT))
+                            .toList());
             for (int i = 0; i < unwatched.size(); i++) {
                 ContainerRecord c = unwatched.get(i);
                 ProcessStatus status = statuses.get(i);
@@ -185,7 +194,8 @@ public final class ContainerRuns {
     /** The stopped record, or empty when the container was deleted or this run's end was recorded already. */
     private Optional<ContainerRecord> record(String id, Instant startedAt, ProcessExit exit) {
         Optional<ContainerRecord> current = stored.readContainer(id);
-        if (current.isEmpty() || current.get().status().state() == ContainerState.STOPPED
+        if (current.isEmpty()
+                || current.get().status().state() == ContainerState.STOPPED
                 || !startedAt.equals(current.get().status().startedAt())) {
             return Optional.empty();
         }
@@ -235,7 +245,8 @@ public final class ContainerRuns {
                 try (var log = LogContext.container(stored.id(), cid)) {
                     Logs.CONTAINER.info("container ended with its VM");
                 }
-                events.publish(stored.id(), SandboxEvent.Type.EXIT, cid, ended.status().exitCode());
+                events.publish(
+                        stored.id(), SandboxEvent.Type.EXIT, cid, ended.status().exitCode());
             }
         }
     }

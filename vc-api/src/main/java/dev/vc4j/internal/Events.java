@@ -19,8 +19,7 @@ import java.util.concurrent.Executors;
  */
 public final class Events {
     /** {@code sandboxId} null: every sandbox. */
-    private record Subscription(String sandboxId, SandboxEventListener listener) {
-    }
+    private record Subscription(String sandboxId, SandboxEventListener listener) {}
 
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final ExecutorService deliverer = Executors.newSingleThreadExecutor(runnable -> {

@@ -1,8 +1,8 @@
 package dev.vc4j.internal;
 
 import dev.vc4j.AgentException;
-import dev.vc4j.ErrorCode;
 import dev.vc4j.BootTimings;
+import dev.vc4j.ErrorCode;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
@@ -50,6 +50,7 @@ public final class GuestLink {
     private final Path hostCache;
     /** Made when a VM boots: a sandbox's object is made without touching anything. */
     private final Supplier<Path> sharedDir;
+
     private final Hypervisor hypervisor;
     private final Agent agentDriver;
     private final Network networkDriver;
@@ -57,14 +58,22 @@ public final class GuestLink {
     private final Consumer<VmRecord> endedUnasked;
     /** Told of each container with an OOM kill, while this link holds an agent session. */
     private final Consumer<String> oomKilled;
+
     private Vm vm;
     private AgentSession agent;
     private OomWatcher oomWatcher;
     /** The VM this link last ended ({@link #endVm}, or a failed boot's undo): its end was asked for, not noticed. */
     private volatile VmRecord ended;
 
-    public GuestLink(SandboxConfig config, Path runDir, Path hostCache, Supplier<Path> sharedDir,
-            Hypervisor hypervisor, Agent agentDriver, Network networkDriver, Consumer<VmRecord> endedUnasked,
+    public GuestLink(
+            SandboxConfig config,
+            Path runDir,
+            Path hostCache,
+            Supplier<Path> sharedDir,
+            Hypervisor hypervisor,
+            Agent agentDriver,
+            Network networkDriver,
+            Consumer<VmRecord> endedUnasked,
             Consumer<String> oomKilled) {
         this.config = config;
         this.runDir = runDir;
@@ -88,18 +97,30 @@ public final class GuestLink {
         List<NetworkEndpoint> network = networkDriver.attach(id, config.network());
         undo.push("take back the network", () -> networkDriver.detach(id));
 
-        Vm started = hypervisor.start(new VmSpec(id, config.hostname(), config.hypervisor(), network,
-                runDir, hostCache, config.volumes(), List.of(), sharedDir.get()));
+        Vm started = hypervisor.start(new VmSpec(
+                id,
+                config.hostname(),
+                config.hypervisor(),
+                network,
+                runDir,
+                hostCache,
+                config.volumes(),
+                List.of(),
+                sharedDir.get()));
         undo.push("stop the VM", () -> {
             ended = started.record();
             started.stop(Duration.ZERO);
         });
 
         long agentWaitStarted = System.nanoTime();
-        Duration startTimeout = config.hypervisor().startTimeoutFor(started.record().accelerator());
+        Duration startTimeout =
+                config.hypervisor().startTimeoutFor(started.record().accelerator());
         Duration left = startTimeout.minus(started.timeToControlReady());
-        AgentSession session = agentDriver.connect(started.agentChannel(), config.agent(),
-                left.isNegative() ? Duration.ZERO : left, () -> requireAlive(started));
+        AgentSession session = agentDriver.connect(
+                started.agentChannel(),
+                config.agent(),
+                left.isNegative() ? Duration.ZERO : left,
+                () -> requireAlive(started));
         undo.push("close the agent connection", session::close);
         // A VM that dies mid-call must fail the call now, not at its deadline.
         started.onExit(LogContext.carried(session::close));
@@ -151,8 +172,8 @@ public final class GuestLink {
         Vm current = vm(record, connectTimeout);
         if (agent == null) {
             // each connection starts with a fresh handshake, so stale bytes of an earlier one are discarded
-            AgentSession session = agentDriver.connect(current.agentChannel(), config.agent(), connectTimeout,
-                    () -> requireAlive(current));
+            AgentSession session = agentDriver.connect(
+                    current.agentChannel(), config.agent(), connectTimeout, () -> requireAlive(current));
             current.onExit(LogContext.carried(session::close));
             useAgent(session);
         }

@@ -27,15 +27,14 @@ final class GuestSetup {
     /** The shared directory in the guest: each container's rootfs is its {@code <id>/rootfs}. */
     static final String SHARED_DIR = GUEST_SANDBOX_DIR + "/" + VmSpec.SHARED_DIR_TAG;
 
-    private GuestSetup() {
-    }
+    private GuestSetup() {}
 
     static void apply(AgentSession agent, List<NetworkEndpoint> network, AgentConfig config) {
         List<GuestRoute> routes = new ArrayList<>();
         Set<String> dns = new LinkedHashSet<>();
         for (NetworkEndpoint nic : network) {
-            GuestInterface itf = agent.updateInterface(InterfaceUpdate.byMac(nic.mac(),
-                    nic.ipv4().isEmpty() ? List.of() : List.of(nic.ipv4()), nic.mtu()));
+            GuestInterface itf = agent.updateInterface(InterfaceUpdate.byMac(
+                    nic.mac(), nic.ipv4().isEmpty() ? List.of() : List.of(nic.ipv4()), nic.mtu()));
             if (routes.isEmpty() && !nic.gateway().isEmpty()) {
                 routes.add(GuestRoute.via("", nic.gateway(), itf.name()));
             }
@@ -44,7 +43,8 @@ final class GuestSetup {
         if (!network.isEmpty()) {
             agent.updateRoutes(routes);
         }
-        SandboxSetup.Builder setup = SandboxSetup.builder().guestHookPath(config.guestHookPath())
+        SandboxSetup.Builder setup = SandboxSetup.builder()
+                .guestHookPath(config.guestHookPath())
                 .storage(StorageSpec.ninep(VmSpec.SHARED_DIR_TAG, VmSpec.SHARED_DIR_TAG));
         dns.forEach(setup::dnsServer);
         agent.createSandbox(setup.build());

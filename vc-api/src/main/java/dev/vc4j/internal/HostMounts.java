@@ -26,8 +26,7 @@ final class HostMounts {
     /** The most CopyFile takes. */
     private static final long MAX_FILE_BYTES = 1L << 20;
 
-    private HostMounts() {
-    }
+    private HostMounts() {}
 
     /**
      * Checks on the host what delivering would fail on: a bind source that is missing, neither a directory nor a
@@ -45,11 +44,15 @@ final class HostMounts {
             if (Files.isDirectory(source)) {
                 checkDir.accept(field, source);
             } else if (!Files.isRegularFile(source)) {
-                throw new InvalidConfigException(field, source, Files.exists(source)
-                        ? "a bind mount's source must be a directory or a regular file" : "no such file or directory");
+                throw new InvalidConfigException(
+                        field,
+                        source,
+                        Files.exists(source)
+                                ? "a bind mount's source must be a directory or a regular file"
+                                : "no such file or directory");
             } else if (size(source) > MAX_FILE_BYTES) {
-                throw new InvalidConfigException(field, source, "a host file bound into the VM is copied there: "
-                        + "at most 1 MiB");
+                throw new InvalidConfigException(
+                        field, source, "a host file bound into the VM is copied there: " + "at most 1 MiB");
             }
         }
     }
@@ -58,7 +61,8 @@ final class HostMounts {
      * The mounts of {@code config} as the guest makes them; host files are copied into the guest here.
      * {@code guestDir} is where the guest sees a host directory.
      */
-    static List<dev.vc4j.oci.Mount> deliver(ContainerConfig config, AgentSession agent, Function<Path, String> guestDir) {
+    static List<dev.vc4j.oci.Mount> deliver(
+            ContainerConfig config, AgentSession agent, Function<Path, String> guestDir) {
         List<dev.vc4j.oci.Mount> delivered = new ArrayList<>();
         List<Mount> mounts = config.mounts();
         for (int i = 0; i < mounts.size(); i++) {

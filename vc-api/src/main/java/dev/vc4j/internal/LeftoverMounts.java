@@ -13,8 +13,7 @@ import java.util.Set;
  * mounted stays: a stopped sandbox's containers need their rootfs when it starts again.
  */
 public final class LeftoverMounts {
-    private LeftoverMounts() {
-    }
+    private LeftoverMounts() {}
 
     /** Unmounts and removes the leftovers; returns the ids of the sandboxes that had any. */
     public static List<String> reap(SandboxStore store) {

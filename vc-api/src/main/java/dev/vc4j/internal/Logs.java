@@ -20,8 +20,7 @@ public final class Logs {
     /** Event listeners that failed. */
     public static final Logger EVENTS = LoggerFactory.getLogger("dev.vc4j.events");
 
-    private Logs() {
-    }
+    private Logs() {}
 
     /**
      * A failure for a log line, in place of the exception and its stack: the error code (or the type) and the

@@ -36,6 +36,7 @@ public final class OciHooks {
     private final Hooks hooks;
     /** The sandbox's run directory, which the OCI state names as its bundle. */
     private final Path bundle;
+
     private final Events events;
 
     public OciHooks(String sandboxId, Hooks hooks, Path bundle, Events events) {
@@ -57,7 +58,10 @@ public final class OciHooks {
 
     /** Once the VM of {@code record} has ended: like poststart, a failure does not hold up the clean-up. */
     public void poststop(SandboxRecord record) {
-        runEach("poststop", hooks.poststop(), state(record.withState(SandboxState.STOPPED, null), State.STOPPED),
+        runEach(
+                "poststop",
+                hooks.poststop(),
+                state(record.withState(SandboxState.STOPPED, null), State.STOPPED),
                 this::failed);
     }
 
@@ -67,8 +71,9 @@ public final class OciHooks {
 
     /** The pid is the VM's. */
     private String state(SandboxRecord record, String status) {
-        return OciSpec.state(sandboxId, status, record.vm() == null ? 0 : record.vm().pid(), bundle,
-                record.annotations()).toJson();
+        return OciSpec.state(
+                        sandboxId, status, record.vm() == null ? 0 : record.vm().pid(), bundle, record.annotations())
+                .toJson();
     }
 
     /** Runs {@code hooks} in order; the first failure ends the run and is thrown. */
@@ -100,8 +105,8 @@ public final class OciHooks {
         long started = System.nanoTime();
         try {
             output = Files.createTempFile("vc4j-hook", ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
             builder.environment().clear();
             for (String entry : hook.env()) {
                 int eq = entry.indexOf('=');
@@ -111,7 +116,10 @@ public final class OciHooks {
             try {
                 feed(process, stateJson);
                 if (!process.waitFor(hook.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                    Logs.HOOKS.warn("{} hook {} timed out after {} ms and is killed", stage, hook.path(),
+                    Logs.HOOKS.warn(
+                            "{} hook {} timed out after {} ms and is killed",
+                            stage,
+                            hook.path(),
                             hook.timeout().toMillis());
                     throw new VcTimeoutException("hook " + hook.path(), hook.timeout(), null);
                 }
@@ -124,10 +132,14 @@ public final class OciHooks {
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
             if (process.exitValue() != 0) {
-                Logs.HOOKS.warn("{} hook {} exited with status {} after {} ms", stage, hook.path(),
-                        process.exitValue(), millis);
-                throw new HookException(hook.path(), "exited with status " + process.exitValue() + ": "
-                        + tail(output), null);
+                Logs.HOOKS.warn(
+                        "{} hook {} exited with status {} after {} ms",
+                        stage,
+                        hook.path(),
+                        process.exitValue(),
+                        millis);
+                throw new HookException(
+                        hook.path(), "exited with status " + process.exitValue() + ": " + tail(output), null);
             }
             Logs.HOOKS.debug("{} hook {} ran in {} ms", stage, hook.path(), millis);
         } catch (IOException e) {

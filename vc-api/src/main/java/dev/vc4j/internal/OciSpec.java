@@ -35,10 +35,10 @@ public final class OciSpec {
     static final String VERSION = "1.0.2";
     /** Where the agent mounts a container's root, relative to its bundle in the guest. */
     public static final String GUEST_ROOT = "rootfs";
+
     private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    private OciSpec() {
-    }
+    private OciSpec() {}
 
     /** Where vc4j keeps the container {@code id}'s cgroup in the guest. */
     public static String cgroupsPath(String id) {
@@ -57,7 +57,8 @@ public final class OciSpec {
         mounts.addAll(delivered);
         Map<String, String> annotations = annotations(config);
         Linux linux = base.linux() == null ? Linux.builder().build() : base.linux();
-        boolean readonly = base.root() != null && Boolean.TRUE.equals(base.root().readonly());
+        boolean readonly =
+                base.root() != null && Boolean.TRUE.equals(base.root().readonly());
         return base.toBuilder()
                 .process(config.cmd() != null ? process(config.cmd(), "cmd") : base.process())
                 .root(Root.builder().path(GUEST_ROOT).readonly(readonly).build())
@@ -93,11 +94,21 @@ public final class OciSpec {
         }
         cmd.env().forEach((name, value) -> env.add(name + "=" + value));
         List<String> caps = cmd.capabilities();
-        return OciProcess.builder().terminal(cmd.tty())
-                .user(User.builder().uid(number(field + ".user", cmd.user()))
-                        .gid(number(field + ".primaryGroup", cmd.primaryGroup())).additionalGids(groups).build())
-                .args(cmd.args()).env(env).cwd(cmd.workdir() == null ? "/" : cmd.workdir().toString())
-                .capabilities(LinuxCapabilities.builder().bounding(caps).effective(caps).permitted(caps).build())
+        return OciProcess.builder()
+                .terminal(cmd.tty())
+                .user(User.builder()
+                        .uid(number(field + ".user", cmd.user()))
+                        .gid(number(field + ".primaryGroup", cmd.primaryGroup()))
+                        .additionalGids(groups)
+                        .build())
+                .args(cmd.args())
+                .env(env)
+                .cwd(cmd.workdir() == null ? "/" : cmd.workdir().toString())
+                .capabilities(LinuxCapabilities.builder()
+                        .bounding(caps)
+                        .effective(caps)
+                        .permitted(caps)
+                        .build())
                 .noNewPrivileges(cmd.noNewPrivileges())
                 .build();
     }
@@ -107,16 +118,30 @@ public final class OciSpec {
      * sandbox, the container's process in the guest for a container (0 when none runs).
      */
     static State state(String id, String status, long pid, Path bundle, Map<String, String> annotations) {
-        return State.builder().ociVersion(VERSION).id(id).status(status).pid(pid).bundle(bundle.toString())
-                .annotations(annotations).build();
+        return State.builder()
+                .ociVersion(VERSION)
+                .id(id)
+                .status(status)
+                .pid(pid)
+                .bundle(bundle.toString())
+                .annotations(annotations)
+                .build();
     }
 
     /** The OCI LinuxResources object of {@code r}, with the fields it sets only. */
     public static LinuxResources resources(ContainerResources r) {
-        LinuxMemory memory = LinuxMemory.builder().limit(r.memoryLimitBytes()).reservation(r.memoryReservationBytes())
-                .swap(r.memorySwapBytes()).build();
-        LinuxCpu cpu = LinuxCpu.builder().shares(r.cpuShares()).quota(r.cpuQuotaMicros()).period(r.cpuPeriodMicros())
-                .cpus(r.cpusetCpus()).mems(r.cpusetMems()).build();
+        LinuxMemory memory = LinuxMemory.builder()
+                .limit(r.memoryLimitBytes())
+                .reservation(r.memoryReservationBytes())
+                .swap(r.memorySwapBytes())
+                .build();
+        LinuxCpu cpu = LinuxCpu.builder()
+                .shares(r.cpuShares())
+                .quota(r.cpuQuotaMicros())
+                .period(r.cpuPeriodMicros())
+                .cpus(r.cpusetCpus())
+                .mems(r.cpusetMems())
+                .build();
         LinuxPids pids = LinuxPids.builder().limit(r.pidsLimit()).build();
         return LinuxResources.builder()
                 .memory(memory.equals(LinuxMemory.builder().build()) ? null : memory)

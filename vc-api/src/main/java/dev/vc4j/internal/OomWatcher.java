@@ -51,8 +51,8 @@ final class OomWatcher {
                 try {
                     oomKilled.accept(containerId);
                 } catch (RuntimeException e) {
-                    Logs.CONTAINER.warn("publishing the OOM kill in container {} failed: {}", containerId,
-                            Logs.failure(e));
+                    Logs.CONTAINER.warn(
+                            "publishing the OOM kill in container {} failed: {}", containerId, Logs.failure(e));
                 }
             }
         }

@@ -20,6 +20,7 @@ import java.util.function.Predicate;
 public final class SandboxResizer {
     /** A guest under TCG takes up to a few seconds to probe a hot-added device. */
     private static final Duration GUEST_WAIT = Duration.ofSeconds(30);
+
     private static final long POLL_MILLIS = 100;
 
     private final HypervisorConfig hv;
@@ -33,7 +34,8 @@ public final class SandboxResizer {
     /** Throws {@link InvalidConfigException} unless {@code vcpus} is 1 to hypervisor.maxVcpus. */
     public void checkVcpus(int vcpus) {
         if (vcpus < 1 || vcpus > hv.maxVcpus()) {
-            throw new InvalidConfigException("vcpus", vcpus, "must be 1 to hypervisor.maxVcpus (" + hv.maxVcpus() + ")");
+            throw new InvalidConfigException(
+                    "vcpus", vcpus, "must be 1 to hypervisor.maxVcpus (" + hv.maxVcpus() + ")");
         }
     }
 
@@ -56,8 +58,11 @@ public final class SandboxResizer {
     public void checkMemory(int memoryMib) {
         int block = HypervisorConfig.MEMORY_BLOCK_MIB;
         if (memoryMib < hv.memoryMib() || memoryMib > hv.maxMemoryMib() || (memoryMib - hv.memoryMib()) % block != 0) {
-            throw new InvalidConfigException("memoryMib", memoryMib, "must be hypervisor.memoryMib (" + hv.memoryMib()
-                    + ") plus a multiple of " + block + ", at most hypervisor.maxMemoryMib (" + hv.maxMemoryMib() + ")");
+            throw new InvalidConfigException(
+                    "memoryMib",
+                    memoryMib,
+                    "must be hypervisor.memoryMib (" + hv.memoryMib() + ") plus a multiple of " + block
+                            + ", at most hypervisor.maxMemoryMib (" + hv.maxMemoryMib() + ")");
         }
     }
 
@@ -89,8 +94,11 @@ public final class SandboxResizer {
                 return details;
             }
             if (System.nanoTime() > deadline) {
-                throw new VcTimeoutException("the guest reporting " + wanted + " (it reports " + details.onlineCpus()
-                        + " vCPUs online, MemTotal " + details.memTotalKib() + " KiB)", GUEST_WAIT, null);
+                throw new VcTimeoutException(
+                        "the guest reporting " + wanted + " (it reports " + details.onlineCpus()
+                                + " vCPUs online, MemTotal " + details.memTotalKib() + " KiB)",
+                        GUEST_WAIT,
+                        null);
             }
             try {
                 Thread.sleep(POLL_MILLIS);

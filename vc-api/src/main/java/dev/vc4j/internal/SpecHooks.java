@@ -46,9 +46,11 @@ public final class SpecHooks {
         if (hooks == null || hooks.createContainer() == null && hooks.startContainer() == null) {
             return null;
         }
-        Predicate<String> inGuest = path -> agent.runProcess(GuestCommand.of("test", "-x", path)).succeeded();
+        Predicate<String> inGuest =
+                path -> agent.runProcess(GuestCommand.of("test", "-x", path)).succeeded();
         Rootfs rootfs = config.rootfs();
-        Predicate<String> inContainer = rootfs.kind() != Rootfs.Kind.DIRECTORY ? path -> true
+        Predicate<String> inContainer = rootfs.kind() != Rootfs.Kind.DIRECTORY
+                ? path -> true
                 : path -> Files.exists(rootfs.source().resolve(path.substring(1)), LinkOption.NOFOLLOW_LINKS);
         return Hooks.builder()
                 .createContainer(present(config.id(), "createContainer", hooks.createContainer(), inGuest))
@@ -56,8 +58,8 @@ public final class SpecHooks {
                 .build();
     }
 
-    private static List<dev.vc4j.oci.Hook> present(String id, String stage, List<dev.vc4j.oci.Hook> hooks,
-            Predicate<String> exists) {
+    private static List<dev.vc4j.oci.Hook> present(
+            String id, String stage, List<dev.vc4j.oci.Hook> hooks, Predicate<String> exists) {
         if (hooks == null) {
             return null;
         }
@@ -67,8 +69,8 @@ public final class SpecHooks {
                 kept.add(hooks.get(i));
             } else {
                 Logs.HOOKS.warn("container " + id + ": hooks." + stage + "[" + i + "] "
-                        + hooks.get(i).path() + " is not in the " + (stage.equals("createContainer") ? "guest"
-                        : "container's rootfs") + ": not run");
+                        + hooks.get(i).path() + " is not in the "
+                        + (stage.equals("createContainer") ? "guest" : "container's rootfs") + ": not run");
             }
         }
         return kept;
@@ -88,8 +90,8 @@ public final class SpecHooks {
     public void started(ContainerConfig config, long vmPid) {
         Hooks hooks = hooksOf(config);
         if (hooks != null) {
-            OciHooks.runEach("poststart", host(hooks.poststart()), state(config, State.RUNNING, vmPid),
-                    e -> failed(config));
+            OciHooks.runEach(
+                    "poststart", host(hooks.poststart()), state(config, State.RUNNING, vmPid), e -> failed(config));
         }
     }
 
@@ -97,8 +99,8 @@ public final class SpecHooks {
     public void deleted(ContainerConfig config, long vmPid) {
         Hooks hooks = hooksOf(config);
         if (hooks != null) {
-            OciHooks.runEach("poststop", host(hooks.poststop()), state(config, State.STOPPED, vmPid),
-                    e -> failed(config));
+            OciHooks.runEach(
+                    "poststop", host(hooks.poststop()), state(config, State.STOPPED, vmPid), e -> failed(config));
         }
     }
 
@@ -124,7 +126,8 @@ public final class SpecHooks {
 
     private String state(ContainerConfig config, String status, long pid) {
         Path bundle = config.bundle() != null ? config.bundle() : stored.runDir();
-        return OciSpec.state(config.id(), status, pid, bundle, OciSpec.annotations(config)).toJson();
+        return OciSpec.state(config.id(), status, pid, bundle, OciSpec.annotations(config))
+                .toJson();
     }
 
     private static Hooks hooksOf(ContainerConfig config) {
@@ -136,7 +139,12 @@ public final class SpecHooks {
         if (hooks == null) {
             return List.of();
         }
-        return hooks.stream().map(h -> new Hook(Path.of(h.path()), h.args(), h.env(),
-                h.timeout() == null ? null : Duration.ofSeconds(h.timeout()))).toList();
+        return hooks.stream()
+                .map(h -> new Hook(
+                        Path.of(h.path()),
+                        h.args(),
+                        h.env(),
+                        h.timeout() == null ? null : Duration.ofSeconds(h.timeout())))
+                .toList();
     }
 }

@@ -18,8 +18,7 @@ import java.util.stream.Collectors;
  * its dependencies, and the check that a container's dependencies are running before it starts.
  */
 public final class StartOrder {
-    private StartOrder() {
-    }
+    private StartOrder() {}
 
     /**
      * The ids in an order where each container comes after its dependencies; among independent ones the
@@ -44,21 +43,29 @@ public final class StartOrder {
         return of(containers).stream().map(byId::get).toList();
     }
 
-    private static void visit(String id, Map<String, ContainerConfig> byId, Map<String, Boolean> done,
-            List<String> path, List<String> order) {
+    private static void visit(
+            String id,
+            Map<String, ContainerConfig> byId,
+            Map<String, Boolean> done,
+            List<String> path,
+            List<String> order) {
         Boolean state = done.get(id);
         if (Boolean.TRUE.equals(state)) {
             return;
         }
         path.add(id);
         if (Boolean.FALSE.equals(state)) {
-            throw new InvalidConfigException("dependencies", String.join(" -> ", path.subList(path.indexOf(id), path.size())),
+            throw new InvalidConfigException(
+                    "dependencies",
+                    String.join(" -> ", path.subList(path.indexOf(id), path.size())),
                     "the containers depend on each other in a cycle");
         }
         done.put(id, false);
         for (String dependency : byId.get(id).dependencies()) {
             if (!byId.containsKey(dependency)) {
-                throw new InvalidConfigException("dependencies", dependency,
+                throw new InvalidConfigException(
+                        "dependencies",
+                        dependency,
                         "container `" + id + "` depends on a container the sandbox does not have");
             }
             visit(dependency, byId, done, path, order);
@@ -72,8 +79,8 @@ public final class StartOrder {
      * Throws {@link InvalidStateException} listing every dependency of {@code container} that is not
      * running, with its state ({@code null}: it does not exist).
      */
-    public static void requireDependenciesRunning(ContainerConfig container, ContainerState current,
-            Map<String, ContainerState> states) {
+    public static void requireDependenciesRunning(
+            ContainerConfig container, ContainerState current, Map<String, ContainerState> states) {
         Map<String, ContainerState> notRunning = new LinkedHashMap<>();
         for (String dependency : container.dependencies()) {
             ContainerState state = states.get(dependency);
@@ -83,8 +90,11 @@ public final class StartOrder {
         }
         if (!notRunning.isEmpty()) {
             String list = notRunning.entrySet().stream()
-                    .map(e -> "`" + e.getKey() + "` (" + (e.getValue() == null ? "missing"
-                            : e.getValue().name().toLowerCase(java.util.Locale.ROOT)) + ")")
+                    .map(e -> "`" + e.getKey() + "` ("
+                            + (e.getValue() == null
+                                    ? "missing"
+                                    : e.getValue().name().toLowerCase(java.util.Locale.ROOT))
+                            + ")")
                     .collect(Collectors.joining(", "));
             throw InvalidStateException.dependencies("container", container.id(), current, list);
         }

@@ -8,8 +8,7 @@ import java.util.Deque;
  * {@link #runAll(Throwable)} runs them in reverse, keeping the first error and attaching the others to it.
  */
 public final class Undo {
-    private record Step(String what, Runnable action) {
-    }
+    private record Step(String what, Runnable action) {}
 
     private final Deque<Step> steps = new ArrayDeque<>();
 
@@ -19,8 +18,8 @@ public final class Undo {
 
     public void runAll(Throwable failure) {
         if (!steps.isEmpty()) {
-            Logs.SANDBOX.warn("undoing what was done after a failure ({}): {} step(s)", Logs.kind(failure),
-                    steps.size());
+            Logs.SANDBOX.warn(
+                    "undoing what was done after a failure ({}): {} step(s)", Logs.kind(failure), steps.size());
         }
         while (!steps.isEmpty()) {
             Step step = steps.pop();

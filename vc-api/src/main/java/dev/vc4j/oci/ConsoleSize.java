@@ -37,8 +37,7 @@ public record ConsoleSize(
         private Integer width;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(ConsoleSize from) {
             height = from.height;

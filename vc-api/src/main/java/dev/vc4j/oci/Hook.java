@@ -44,8 +44,7 @@ public record Hook(
         private Integer timeout;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(Hook from) {
             path = from.path;

@@ -52,8 +52,7 @@ public record Hooks(
         private List<Hook> poststop;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(Hooks from) {
             prestart = from.prestart;
@@ -125,7 +124,8 @@ public record Hooks(
         }
 
         public Hooks build() {
-            return new Hooks(prestart, createRuntime, createContainer, startContainer, poststart, poststop, otherFields);
+            return new Hooks(
+                    prestart, createRuntime, createContainer, startContainer, poststart, poststop, otherFields);
         }
     }
 }

@@ -65,8 +65,7 @@ public record Linux(
         private String mountLabel;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(Linux from) {
             namespaces = from.namespaces;
@@ -174,7 +173,20 @@ public record Linux(
         }
 
         public Linux build() {
-            return new Linux(namespaces, uidMappings, gidMappings, devices, cgroupsPath, resources, sysctl, seccomp, maskedPaths, readonlyPaths, rootfsPropagation, mountLabel, otherFields);
+            return new Linux(
+                    namespaces,
+                    uidMappings,
+                    gidMappings,
+                    devices,
+                    cgroupsPath,
+                    resources,
+                    sysctl,
+                    seccomp,
+                    maskedPaths,
+                    readonlyPaths,
+                    rootfsPropagation,
+                    mountLabel,
+                    otherFields);
         }
     }
 }

@@ -49,8 +49,7 @@ public record LinuxCapabilities(
         private List<String> ambient;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxCapabilities from) {
             bounding = from.bounding;

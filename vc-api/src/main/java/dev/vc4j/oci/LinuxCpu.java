@@ -51,8 +51,7 @@ public record LinuxCpu(
         private Long idle;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxCpu from) {
             shares = from.shares;
@@ -118,7 +117,8 @@ public record LinuxCpu(
         }
 
         public LinuxCpu build() {
-            return new LinuxCpu(shares, quota, burst, period, realtimeRuntime, realtimePeriod, cpus, mems, idle, otherFields);
+            return new LinuxCpu(
+                    shares, quota, burst, period, realtimeRuntime, realtimePeriod, cpus, mems, idle, otherFields);
         }
     }
 }

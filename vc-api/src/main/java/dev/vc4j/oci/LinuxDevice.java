@@ -47,8 +47,7 @@ public record LinuxDevice(
         private Long gid;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxDevice from) {
             type = from.type;

@@ -43,8 +43,7 @@ public record LinuxDeviceCgroup(
         private String access;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxDeviceCgroup from) {
             allow = from.allow;

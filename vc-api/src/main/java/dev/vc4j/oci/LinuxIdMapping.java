@@ -40,8 +40,7 @@ public record LinuxIdMapping(
         private Long size;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxIdMapping from) {
             containerId = from.containerId;

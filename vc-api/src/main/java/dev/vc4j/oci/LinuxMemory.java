@@ -51,8 +51,7 @@ public record LinuxMemory(
         private Boolean checkBeforeUpdate;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxMemory from) {
             limit = from.limit;
@@ -118,7 +117,17 @@ public record LinuxMemory(
         }
 
         public LinuxMemory build() {
-            return new LinuxMemory(limit, reservation, swap, kernel, kernelTCP, swappiness, disableOOMKiller, useHierarchy, checkBeforeUpdate, otherFields);
+            return new LinuxMemory(
+                    limit,
+                    reservation,
+                    swap,
+                    kernel,
+                    kernelTCP,
+                    swappiness,
+                    disableOOMKiller,
+                    useHierarchy,
+                    checkBeforeUpdate,
+                    otherFields);
         }
     }
 }

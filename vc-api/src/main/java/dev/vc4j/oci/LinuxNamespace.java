@@ -54,8 +54,7 @@ public record LinuxNamespace(
         private String path;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxNamespace from) {
             type = from.type;

@@ -14,8 +14,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LinuxPids(
-        Long limit,
-        @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
+        Long limit, @JsonAnyGetter @JsonAnySetter Map<String, Object> otherFields) {
 
     public LinuxPids {
         otherFields = OciJson.others(otherFields);
@@ -35,8 +34,7 @@ public record LinuxPids(
         private Long limit;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxPids from) {
             limit = from.limit;

@@ -55,8 +55,7 @@ public record LinuxResources(
         private Map<String, String> unified;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxResources from) {
             devices = from.devices;

@@ -51,8 +51,7 @@ public record LinuxSeccomp(
         private List<LinuxSyscall> syscalls;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxSeccomp from) {
             defaultAction = from.defaultAction;
@@ -118,7 +117,15 @@ public record LinuxSeccomp(
         }
 
         public LinuxSeccomp build() {
-            return new LinuxSeccomp(defaultAction, defaultErrnoRet, architectures, flags, listenerPath, listenerMetadata, syscalls, otherFields);
+            return new LinuxSeccomp(
+                    defaultAction,
+                    defaultErrnoRet,
+                    architectures,
+                    flags,
+                    listenerPath,
+                    listenerMetadata,
+                    syscalls,
+                    otherFields);
         }
     }
 }

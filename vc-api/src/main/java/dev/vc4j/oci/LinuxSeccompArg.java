@@ -42,8 +42,7 @@ public record LinuxSeccompArg(
         private String op;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxSeccompArg from) {
             index = from.index;

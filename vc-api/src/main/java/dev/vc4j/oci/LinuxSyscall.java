@@ -44,8 +44,7 @@ public record LinuxSyscall(
         private List<LinuxSeccompArg> args;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(LinuxSyscall from) {
             names = from.names;

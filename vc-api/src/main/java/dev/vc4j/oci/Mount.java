@@ -33,7 +33,12 @@ public record Mount(
 
     /** A mount of {@code source} of {@code type} at {@code destination}. */
     public static Mount of(String destination, String type, String source, String... options) {
-        return builder().destination(destination).type(type).source(source).options(options).build();
+        return builder()
+                .destination(destination)
+                .type(type)
+                .source(source)
+                .options(options)
+                .build();
     }
 
     /** Whether this is a bind mount: of type {@code bind}, or with the option {@code bind} or {@code rbind}. */
@@ -70,8 +75,7 @@ public record Mount(
         private List<LinuxIdMapping> gidMappings;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(Mount from) {
             destination = from.destination;

@@ -37,14 +37,14 @@ final class OciJson {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .withCoercionConfig(LogicalType.Textual, strings -> strings
-                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .withCoercionConfig(
+                    LogicalType.Textual,
+                    strings -> strings.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
 
-    private OciJson() {
-    }
+    private OciJson() {}
 
     /**
      * Binds {@code json} to {@code type}. Malformed JSON is an error of the field {@code document}; a value
@@ -56,8 +56,11 @@ final class OciJson {
             tree = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            throw new InvalidConfigException(document, at == null ? "?" : "line " + at.getLineNr() + ", column "
-                    + at.getColumnNr(), "is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new InvalidConfigException(
+                    document,
+                    at == null ? "?" : "line " + at.getLineNr() + ", column " + at.getColumnNr(),
+                    "is not valid JSON: " + e.getOriginalMessage(),
+                    e);
         }
         if (tree == null || !tree.isObject()) {
             throw new InvalidConfigException(document, tree == null ? "" : quote(tree), "must be a JSON object");
@@ -97,7 +100,8 @@ final class OciJson {
             return new InvalidConfigException(field, inner.value(), inner.reason(), e);
         }
         String reason = e instanceof MismatchedInputException m && m.getTargetType() != null
-                ? "must be " + describe(m.getTargetType()) : e.getOriginalMessage();
+                ? "must be " + describe(m.getTargetType())
+                : e.getOriginalMessage();
         return new InvalidConfigException(path.toString(), quote(node), reason, e);
     }
 

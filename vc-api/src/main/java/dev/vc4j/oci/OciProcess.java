@@ -70,8 +70,7 @@ public record OciProcess(
         private String selinuxLabel;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(OciProcess from) {
             terminal = from.terminal;
@@ -167,7 +166,20 @@ public record OciProcess(
         }
 
         public OciProcess build() {
-            return new OciProcess(terminal, consoleSize, user, args, env, cwd, capabilities, rlimits, noNewPrivileges, apparmorProfile, oomScoreAdj, selinuxLabel, otherFields);
+            return new OciProcess(
+                    terminal,
+                    consoleSize,
+                    user,
+                    args,
+                    env,
+                    cwd,
+                    capabilities,
+                    rlimits,
+                    noNewPrivileges,
+                    apparmorProfile,
+                    oomScoreAdj,
+                    selinuxLabel,
+                    otherFields);
         }
     }
 }

@@ -40,8 +40,7 @@ public record PosixRlimit(
         private BigInteger soft;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(PosixRlimit from) {
             type = from.type;

@@ -37,8 +37,7 @@ public record Root(
         private Boolean readonly;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(Root from) {
             path = from.path;

@@ -52,15 +52,29 @@ public record Spec(
      * {@code hostname}. No process and no root: the caller's, or vc4j's.
      */
     public static Spec defaults(String hostname) {
-        return builder().ociVersion("1.0.2").hostname(hostname)
-                .mounts(Mount.of("/proc", "proc", "proc", "nosuid", "noexec", "nodev"),
+        return builder()
+                .ociVersion("1.0.2")
+                .hostname(hostname)
+                .mounts(
+                        Mount.of("/proc", "proc", "proc", "nosuid", "noexec", "nodev"),
                         Mount.of("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
-                        Mount.of("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666",
+                        Mount.of(
+                                "/dev/pts",
+                                "devpts",
+                                "devpts",
+                                "nosuid",
+                                "noexec",
+                                "newinstance",
+                                "ptmxmode=0666",
                                 "mode=0620"),
                         Mount.of("/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777"))
-                .linux(Linux.builder().namespaces(LinuxNamespace.of(LinuxNamespace.PID),
-                        LinuxNamespace.of(LinuxNamespace.MOUNT), LinuxNamespace.of(LinuxNamespace.IPC),
-                        LinuxNamespace.of(LinuxNamespace.UTS)).build())
+                .linux(Linux.builder()
+                        .namespaces(
+                                LinuxNamespace.of(LinuxNamespace.PID),
+                                LinuxNamespace.of(LinuxNamespace.MOUNT),
+                                LinuxNamespace.of(LinuxNamespace.IPC),
+                                LinuxNamespace.of(LinuxNamespace.UTS))
+                        .build())
                 .build();
     }
 
@@ -100,8 +114,7 @@ public record Spec(
         private Linux linux;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(Spec from) {
             ociVersion = from.ociVersion;
@@ -171,7 +184,8 @@ public record Spec(
         }
 
         public Spec build() {
-            return new Spec(ociVersion, process, root, hostname, domainname, mounts, hooks, annotations, linux, otherFields);
+            return new Spec(
+                    ociVersion, process, root, hostname, domainname, mounts, hooks, annotations, linux, otherFields);
         }
     }
 }

@@ -14,8 +14,7 @@ final class SpecChecks {
     private static final Pattern VERSION = Pattern.compile("([0-9]+)\\.([0-9]+)\\.([0-9]+)(-[0-9A-Za-z.+-]*)?");
     private static final int SUPPORTED_MAJOR = 1;
 
-    private SpecChecks() {
-    }
+    private SpecChecks() {}
 
     static void check(Spec spec) {
         version(spec.ociVersion());
@@ -28,7 +27,9 @@ final class SpecChecks {
             for (int i = 0; i < namespaces.size(); i++) {
                 String type = namespaces.get(i).type();
                 if (!LinuxNamespace.TYPES.contains(type)) {
-                    throw new InvalidConfigException("linux.namespaces[" + i + "].type", type,
+                    throw new InvalidConfigException(
+                            "linux.namespaces[" + i + "].type",
+                            type,
                             "unknown namespace type: one of " + new TreeSet<>(LinuxNamespace.TYPES));
                 }
             }
@@ -47,8 +48,8 @@ final class SpecChecks {
             throw new InvalidConfigException("ociVersion", version, "must be a version such as 1.2.0");
         }
         if (Integer.parseInt(m.group(1)) != SUPPORTED_MAJOR) {
-            throw new InvalidConfigException("ociVersion", version,
-                    "unsupported major version: runtime-spec 1.0 to 1.2 is supported");
+            throw new InvalidConfigException(
+                    "ociVersion", version, "unsupported major version: runtime-spec 1.0 to 1.2 is supported");
         }
     }
 

@@ -60,8 +60,7 @@ public record State(
         private Map<String, String> annotations;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(State from) {
             ociVersion = from.ociVersion;

@@ -45,8 +45,7 @@ public record User(
         private String username;
         private Map<String, Object> otherFields = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(User from) {
             uid = from.uid;

@@ -14,8 +14,7 @@ import java.util.Objects;
  * @param rootfsPath a directory in the guest bind-mounted as the root, or null
  * @param terminal the init process gets a pty; must match {@code process.terminal} of the spec
  */
-public record ContainerSpec(String id, Spec ociSpec, String rootfsPath, List<StorageSpec> storages,
-        boolean terminal) {
+public record ContainerSpec(String id, Spec ociSpec, String rootfsPath, List<StorageSpec> storages, boolean terminal) {
 
     public ContainerSpec {
         Objects.requireNonNull(id, "id");

@@ -9,12 +9,12 @@ package dev.vc4j.spi;
 public final class GuestText {
     /** Bounds for a name (a field, a resource) and for anything longer (a value, a reason, a message). */
     public static final int NAME_MAX = 256;
+
     public static final int TEXT_MAX = 1024;
     /** Ends a text that was cut. */
     public static final String CUT = "...[cut]";
 
-    private GuestText() {
-    }
+    private GuestText() {}
 
     /**
      * text with a newline shown as {@code \n}, ESC as {@code \x1b}, a format character such as U+202E by its

@@ -8,5 +8,4 @@ import dev.vc4j.Drive;
  * the drive's number in its VM (for SCSI it gives the target, index / 256, and the LUN, index % 256);
  * {@code deviceId} and {@code nodeName} are QEMU's names for the device and its block node.
  */
-public record HotpluggedDrive(Drive drive, int index, String serial, String deviceId, String nodeName) {
-}
+public record HotpluggedDrive(Drive drive, int index, String serial, String deviceId, String nodeName) {}

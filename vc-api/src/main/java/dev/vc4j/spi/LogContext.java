@@ -17,8 +17,7 @@ public final class LogContext {
     /** The MDC key of the container id. */
     public static final String CONTAINER = "vc4j.container";
 
-    private LogContext() {
-    }
+    private LogContext() {}
 
     /** Work on sandbox {@code sandboxId} itself, until the scope closes: no container is named meanwhile. */
     public static Scope sandbox(String sandboxId) {

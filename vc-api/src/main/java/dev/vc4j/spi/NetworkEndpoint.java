@@ -7,8 +7,8 @@ import java.util.List;
  * ({@code 10.0.2.15/24}); {@code gateway} and {@code dns} may be empty; {@code mtu} 0 leaves the guest's default.
  * The agent configures the interface, found by its MAC, once the VM is up.
  */
-public record NetworkEndpoint(Backend backend, String guestName, String mac, String ipv4, String gateway, List<String> dns,
-        int mtu) {
+public record NetworkEndpoint(
+        Backend backend, String guestName, String mac, String ipv4, String gateway, List<String> dns, int mtu) {
     /** What carries the interface's frames on the host. */
     public enum Backend {
         /** QEMU's own user-mode stack (slirp). */

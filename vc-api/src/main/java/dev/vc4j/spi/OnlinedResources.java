@@ -1,5 +1,4 @@
 package dev.vc4j.spi;
 
 /** What an OnlineCPUMem call brought online in the guest: CPUs and memory blocks. */
-public record OnlinedResources(int cpus, int memoryBlocks) {
-}
+public record OnlinedResources(int cpus, int memoryBlocks) {}

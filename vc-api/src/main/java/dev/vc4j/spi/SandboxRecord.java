@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /** A sandbox's persisted state. {@code vm} is null when no VM runs for it. */
-public record SandboxRecord(String id, SandboxState state, Instant createdAt, VmRecord vm,
-        Map<String, String> annotations) {
+public record SandboxRecord(
+        String id, SandboxState state, Instant createdAt, VmRecord vm, Map<String, String> annotations) {
 
     public SandboxRecord {
         annotations = Map.copyOf(annotations == null ? Map.of() : annotations);

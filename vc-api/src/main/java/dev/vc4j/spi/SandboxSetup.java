@@ -10,8 +10,13 @@ import java.util.List;
  * {@link dev.vc4j.AgentConfig#guestHookPath()}). A later call may add storages: without DNS entries it keeps the
  * DNS set before, and a 9p share it lists again stays mounted as it is.
  */
-public record SandboxSetup(String hostname, List<String> dnsServers, List<String> dnsSearch,
-        List<String> kernelModules, List<StorageSpec> storages, String guestHookPath) {
+public record SandboxSetup(
+        String hostname,
+        List<String> dnsServers,
+        List<String> dnsSearch,
+        List<String> kernelModules,
+        List<StorageSpec> storages,
+        String guestHookPath) {
 
     public SandboxSetup {
         hostname = hostname == null ? "" : hostname;
@@ -34,8 +39,7 @@ public record SandboxSetup(String hostname, List<String> dnsServers, List<String
         private final List<StorageSpec> storages = new ArrayList<>();
         private String guestHookPath = "";
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder hostname(String hostname) {
             this.hostname = hostname;

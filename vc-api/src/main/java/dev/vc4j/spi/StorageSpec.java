@@ -17,9 +17,12 @@ import java.util.Objects;
  *     shows up a while after the plug) before the call fails with a timeout naming the serial; zero: it must
  *     be there already. The agent caps it at 120 s.
  */
-public record StorageSpec(Driver driver, String source, String fstype, List<String> options, String mountPoint,
-        Duration deviceWait) {
-    public enum Driver { NINE_P, BLOCK }
+public record StorageSpec(
+        Driver driver, String source, String fstype, List<String> options, String mountPoint, Duration deviceWait) {
+    public enum Driver {
+        NINE_P,
+        BLOCK
+    }
 
     public StorageSpec {
         Objects.requireNonNull(driver, "driver");
@@ -38,8 +41,8 @@ public record StorageSpec(Driver driver, String source, String fstype, List<Stri
     }
 
     /** A block device found by its serial, waited for up to {@code deviceWait}. */
-    public static StorageSpec block(String serial, String fstype, String mountPoint, Duration deviceWait,
-            String... options) {
+    public static StorageSpec block(
+            String serial, String fstype, String mountPoint, Duration deviceWait, String... options) {
         return new StorageSpec(Driver.BLOCK, serial, fstype, List.of(options), mountPoint, deviceWait);
     }
 }

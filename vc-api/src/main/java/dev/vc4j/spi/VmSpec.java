@@ -16,8 +16,16 @@ import java.util.List;
  * @param sharedDir the sandbox's shared directory (see {@link SandboxStore#sharedDir}), exported to the guest
  *     from boot on as {@value #SHARED_DIR_TAG}, apart from the volumes; null for a VM that runs no container
  */
-public record VmSpec(String sandboxId, String hostname, HypervisorConfig config, List<NetworkEndpoint> network,
-        Path runDir, Path hostCache, List<Volume> volumes, List<Drive> drives, Path sharedDir) {
+public record VmSpec(
+        String sandboxId,
+        String hostname,
+        HypervisorConfig config,
+        List<NetworkEndpoint> network,
+        Path runDir,
+        Path hostCache,
+        List<Volume> volumes,
+        List<Drive> drives,
+        Path sharedDir) {
     /** The shared directory's tag in the guest; no volume may take it. */
     public static final String SHARED_DIR_TAG = "vc4j-shared";
 
@@ -28,8 +36,15 @@ public record VmSpec(String sandboxId, String hostname, HypervisorConfig config,
     }
 
     /** A VM without a shared directory: one that runs no container. */
-    public VmSpec(String sandboxId, String hostname, HypervisorConfig config, List<NetworkEndpoint> network,
-            Path runDir, Path hostCache, List<Volume> volumes, List<Drive> drives) {
+    public VmSpec(
+            String sandboxId,
+            String hostname,
+            HypervisorConfig config,
+            List<NetworkEndpoint> network,
+            Path runDir,
+            Path hostCache,
+            List<Volume> volumes,
+            List<Drive> drives) {
         this(sandboxId, hostname, config, network, runDir, hostCache, volumes, drives, null);
     }
 }

@@ -30,7 +30,9 @@ class HostMountsTest {
     Path dir;
 
     private static ContainerConfig config(Mount... mounts) {
-        ContainerConfig.Builder b = ContainerConfig.builder().id("c1").cmd(Cmd.builder().args("true").build())
+        ContainerConfig.Builder b = ContainerConfig.builder()
+                .id("c1")
+                .cmd(Cmd.builder().args("true").build())
                 .rootfs(Rootfs.directory(Path.of("/srv/c1")));
         List.of(mounts).forEach(b::mount);
         return b.build();
@@ -44,21 +46,41 @@ class HostMountsTest {
         AgentSession agent = mock(AgentSession.class);
         List<Path> shared = new ArrayList<>();
 
-        List<dev.vc4j.oci.Mount> delivered = HostMounts.deliver(config(new Mount("tmpfs", "/tmp", "tmpfs", null),
-                Mount.bind(resolv, "/etc/resolv.conf", true), Mount.bind(data, "/data", false)), agent, host -> {
+        List<dev.vc4j.oci.Mount> delivered = HostMounts.deliver(
+                config(
+                        new Mount("tmpfs", "/tmp", "tmpfs", null),
+                        Mount.bind(resolv, "/etc/resolv.conf", true),
+                        Mount.bind(data, "/data", false)),
+                agent,
+                host -> {
                     shared.add(host);
                     return "/run/vc4j-agent/sandbox/vol/data";
                 });
 
-        verify(agent).copyFile(eq("c1/mounts/1"), eq("nameserver 10.0.2.3\n".getBytes(StandardCharsets.UTF_8)),
-                eq(0640));
+        verify(agent)
+                .copyFile(eq("c1/mounts/1"), eq("nameserver 10.0.2.3\n".getBytes(StandardCharsets.UTF_8)), eq(0640));
         assertEquals(List.of(data), shared);
-        assertEquals(List.of(
-                dev.vc4j.oci.Mount.builder().destination("/tmp").type("tmpfs").source("tmpfs").options(List.of()).build(),
-                dev.vc4j.oci.Mount.builder().destination("/etc/resolv.conf").type("bind")
-                        .source("/run/vc4j-agent/shared/c1/mounts/1").options("rbind", "ro").build(),
-                dev.vc4j.oci.Mount.builder().destination("/data").type("bind")
-                        .source("/run/vc4j-agent/sandbox/vol/data").options("rbind").build()), delivered);
+        assertEquals(
+                List.of(
+                        dev.vc4j.oci.Mount.builder()
+                                .destination("/tmp")
+                                .type("tmpfs")
+                                .source("tmpfs")
+                                .options(List.of())
+                                .build(),
+                        dev.vc4j.oci.Mount.builder()
+                                .destination("/etc/resolv.conf")
+                                .type("bind")
+                                .source("/run/vc4j-agent/shared/c1/mounts/1")
+                                .options("rbind", "ro")
+                                .build(),
+                        dev.vc4j.oci.Mount.builder()
+                                .destination("/data")
+                                .type("bind")
+                                .source("/run/vc4j-agent/sandbox/vol/data")
+                                .options("rbind")
+                                .build()),
+                delivered);
     }
 
     @Test
@@ -72,8 +94,11 @@ class HostMountsTest {
         assertEquals(List.of("mounts[0].source " + dir), checkedDirs);
 
         for (Path bad : List.of(big, dir.resolve("missing"), Path.of("/dev/null"))) {
-            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> HostMounts.check(
-                    config(new Mount("tmpfs", "/tmp", "tmpfs", null), Mount.bind(bad, "/x", true)), (f, d) -> { }));
+            InvalidConfigException e = assertThrows(
+                    InvalidConfigException.class,
+                    () -> HostMounts.check(
+                            config(new Mount("tmpfs", "/tmp", "tmpfs", null), Mount.bind(bad, "/x", true)),
+                            (f, d) -> {}));
             assertEquals("mounts[1].source", e.field());
             assertEquals(bad.toString(), e.value());
         }

@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Host-side hooks run as real /bin/sh scripts: order, stdin, environment, failures and the timeout kill. */
 class OciHooksTest {
-    private static final String STATE = OciSpec.state("sb", "created", 4242, Path.of("/run/vc4j/sbs/sb"),
-            Map.of("owner", "test")).toJson();
+    private static final String STATE = OciSpec.state(
+                    "sb", "created", 4242, Path.of("/run/vc4j/sbs/sb"), Map.of("owner", "test"))
+            .toJson();
 
     @TempDir
     Path dir;
@@ -50,8 +51,10 @@ class OciHooksTest {
         OciHooks.runAll("prestart", List.of(first, second), STATE);
 
         assertEquals("first first-arg HOME=\nsecond hi=there\n", Files.readString(log));
-        assertEquals("{\"ociVersion\":\"1.0.2\",\"id\":\"sb\",\"status\":\"created\",\"pid\":4242,"
-                + "\"bundle\":\"/run/vc4j/sbs/sb\",\"annotations\":{\"owner\":\"test\"}}", Files.readString(dir.resolve("stdin")));
+        assertEquals(
+                "{\"ociVersion\":\"1.0.2\",\"id\":\"sb\",\"status\":\"created\",\"pid\":4242,"
+                        + "\"bundle\":\"/run/vc4j/sbs/sb\",\"annotations\":{\"owner\":\"test\"}}",
+                Files.readString(dir.resolve("stdin")));
     }
 
     @Test
@@ -60,8 +63,8 @@ class OciHooksTest {
         Hook failing = script("failing", "echo 'no network for you' >&2; exit 3");
         Hook after = script("after", "echo ran >> " + log);
 
-        HookException e = assertThrows(HookException.class,
-                () -> OciHooks.runAll("prestart", List.of(failing, after), STATE));
+        HookException e =
+                assertThrows(HookException.class, () -> OciHooks.runAll("prestart", List.of(failing, after), STATE));
 
         assertEquals(failing.path(), e.hook());
         assertEquals(ErrorCode.HOOK_FAILED, e.code());
@@ -74,8 +77,11 @@ class OciHooksTest {
         Path log = dir.resolve("log");
         List<VcException> failures = new ArrayList<>();
 
-        OciHooks.runEach("poststop", List.of(script("failing", "exit 1"), script("after", "echo ran >> " + log)),
-                STATE, failures::add);
+        OciHooks.runEach(
+                "poststop",
+                List.of(script("failing", "exit 1"), script("after", "echo ran >> " + log)),
+                STATE,
+                failures::add);
 
         assertEquals("ran\n", Files.readString(log));
         assertEquals(1, failures.size());

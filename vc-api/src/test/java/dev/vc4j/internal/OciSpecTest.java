@@ -22,8 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class OciSpecTest {
     private static final ObjectMapper PLAIN = new ObjectMapper();
-    private static final Mount DELIVERED = Mount.builder().destination("/data").type("bind")
-            .source("/run/vc4j-agent/sandbox/vol/data").options("rbind", "ro").build();
+    private static final Mount DELIVERED = Mount.builder()
+            .destination("/data")
+            .type("bind")
+            .source("/run/vc4j-agent/sandbox/vol/data")
+            .options("rbind", "ro")
+            .build();
 
     private static JsonNode tree(String json) throws IOException {
         return PLAIN.readTree(json);
@@ -31,19 +35,35 @@ class OciSpecTest {
 
     @Test
     void theLinuxResourcesOfAnUpdateHoldTheFieldsItSetsOnly() {
-        assertEquals("{\"memory\":{\"limit\":67108864}}",
-                OciSpec.resources(ContainerResources.builder().memoryLimitBytes(64L << 20).build()).toJson());
-        assertEquals("{\"memory\":{\"reservation\":1,\"swap\":2},\"cpu\":{\"shares\":512,\"quota\":50000,"
-                + "\"period\":100000,\"cpus\":\"0-1\",\"mems\":\"0\"},\"pids\":{\"limit\":64}}",
-                OciSpec.resources(ContainerResources.builder().memoryReservationBytes(1).memorySwapBytes(2)
-                        .cpuShares(512).cpuQuota(50_000, 100_000).cpusetCpus("0-1").cpusetMems("0").pidsLimit(64)
-                        .build()).toJson());
+        assertEquals(
+                "{\"memory\":{\"limit\":67108864}}",
+                OciSpec.resources(ContainerResources.builder()
+                                .memoryLimitBytes(64L << 20)
+                                .build())
+                        .toJson());
+        assertEquals(
+                "{\"memory\":{\"reservation\":1,\"swap\":2},\"cpu\":{\"shares\":512,\"quota\":50000,"
+                        + "\"period\":100000,\"cpus\":\"0-1\",\"mems\":\"0\"},\"pids\":{\"limit\":64}}",
+                OciSpec.resources(ContainerResources.builder()
+                                .memoryReservationBytes(1)
+                                .memorySwapBytes(2)
+                                .cpuShares(512)
+                                .cpuQuota(50_000, 100_000)
+                                .cpusetCpus("0-1")
+                                .cpusetMems("0")
+                                .pidsLimit(64)
+                                .build())
+                        .toJson());
     }
 
     @Test
     void aConfigWithoutASpecRunsItsCmdWithVc4jsDefaultsRootAndCgroup() throws IOException {
-        ContainerConfig config = ContainerConfig.builder().id("web").rootfs(Rootfs.directory(Path.of("/srv/web")))
-                .cmd(Cmd.builder().args("httpd", "-f").env("A", "1").user("33").build()).annotation("k", "v").build();
+        ContainerConfig config = ContainerConfig.builder()
+                .id("web")
+                .rootfs(Rootfs.directory(Path.of("/srv/web")))
+                .cmd(Cmd.builder().args("httpd", "-f").env("A", "1").user("33").build())
+                .annotation("k", "v")
+                .build();
 
         Spec spec = OciSpec.container(config, List.of(DELIVERED), null);
 
@@ -82,9 +102,15 @@ class OciSpecTest {
                  "linux": {"namespaces": [{"type": "pid"}], "sysctl": {"net.ipv4.ip_forward": "1"}},
                  "vendor": {"x": true}}
                 """);
-        Hooks guest = Hooks.builder().createContainer(Hook.builder().path("/bin/true").build()).build();
-        ContainerConfig config = ContainerConfig.builder().id("c1").rootfs(Rootfs.directory(Path.of("/srv/c1")))
-                .ociSpec(own).annotation("k", "v").build();
+        Hooks guest = Hooks.builder()
+                .createContainer(Hook.builder().path("/bin/true").build())
+                .build();
+        ContainerConfig config = ContainerConfig.builder()
+                .id("c1")
+                .rootfs(Rootfs.directory(Path.of("/srv/c1")))
+                .ociSpec(own)
+                .annotation("k", "v")
+                .build();
 
         Spec spec = OciSpec.container(config, List.of(DELIVERED), guest);
 
@@ -98,8 +124,15 @@ class OciSpecTest {
         assertEquals(Map.of("net.ipv4.ip_forward", "1"), spec.linux().sysctl());
         assertEquals(Map.of("x", true), spec.otherFields().get("vendor"));
 
-        Spec withCmd = OciSpec.container(ContainerConfig.builder().id("c1").rootfs(Rootfs.directory(Path.of("/srv")))
-                .ociSpec(own).cmd(Cmd.builder().args("true").build()).build(), List.of(), null);
+        Spec withCmd = OciSpec.container(
+                ContainerConfig.builder()
+                        .id("c1")
+                        .rootfs(Rootfs.directory(Path.of("/srv")))
+                        .ociSpec(own)
+                        .cmd(Cmd.builder().args("true").build())
+                        .build(),
+                List.of(),
+                null);
         assertEquals(List.of("true"), withCmd.process().args());
         assertNull(withCmd.hooks());
     }

@@ -37,7 +37,8 @@ class OomWatcherTest {
     @Test
     void eventsAreHandedOnUntilTheSessionFails() throws InterruptedException {
         AgentSession agent = mock(AgentSession.class);
-        when(agent.awaitOomEvent(any())).thenReturn(Optional.of("a"), Optional.empty(), Optional.of("b"))
+        when(agent.awaitOomEvent(any()))
+                .thenReturn(Optional.of("a"), Optional.empty(), Optional.of("b"))
                 .thenThrow(new AgentException("GetOOMEvent", "the session is closed", null));
         List<String> killed = new CopyOnWriteArrayList<>();
         OomWatcher.start("sb-fails", agent, killed::add);
@@ -49,7 +50,8 @@ class OomWatcherTest {
     @Test
     void aFailingListenerDoesNotEndTheWatch() throws InterruptedException {
         AgentSession agent = mock(AgentSession.class);
-        when(agent.awaitOomEvent(any())).thenReturn(Optional.of("a"), Optional.of("b"))
+        when(agent.awaitOomEvent(any()))
+                .thenReturn(Optional.of("a"), Optional.of("b"))
                 .thenThrow(new AgentException("GetOOMEvent", "the session is closed", null));
         List<String> killed = new CopyOnWriteArrayList<>();
         OomWatcher.start("sb-listener", agent, id -> {
@@ -74,7 +76,7 @@ class OomWatcherTest {
                 throw new AgentException("GetOOMEvent", "cancelled", e);
             }
         });
-        OomWatcher watcher = OomWatcher.start("sb-stop", agent, id -> { });
+        OomWatcher watcher = OomWatcher.start("sb-stop", agent, id -> {});
         assertTrue(polling.await(5, TimeUnit.SECONDS));
         long started = System.nanoTime();
         watcher.stop();

@@ -40,24 +40,36 @@ class SpecHooksTest {
 
     @TempDir
     Path dir;
+
     private final SandboxStore store = mock(SandboxStore.class);
-    private final SpecHooks hooks = new SpecHooks(new StoredSandbox(store, SandboxConfig.builder().id("sb").build()),
-            new Events());
+    private final SpecHooks hooks = new SpecHooks(
+            new StoredSandbox(store, SandboxConfig.builder().id("sb").build()), new Events());
 
     /** A hook that appends its name to the log and keeps the state it read in {@code <name>.json}. */
     private Hook recording(String name, String exit) throws IOException {
         Path script = dir.resolve(name);
-        Files.writeString(script, "#!/bin/sh\necho " + name + " >> " + dir.resolve("log") + "\ncat > "
-                + dir.resolve(name + ".json") + "\nexit " + exit + "\n");
+        Files.writeString(
+                script,
+                "#!/bin/sh\necho " + name + " >> " + dir.resolve("log") + "\ncat > " + dir.resolve(name + ".json")
+                        + "\nexit " + exit + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return Hook.builder().path(script.toString()).timeout(10).build();
     }
 
     private ContainerConfig config(Hooks specHooks) {
-        Spec spec = Spec.builder().ociVersion("1.2.0").process(OciProcess.builder().args("true").build())
-                .annotations(Map.of("org.example/a", "1")).hooks(specHooks).build();
-        return ContainerConfig.builder().id("c1").rootfs(Rootfs.directory(dir)).ociSpec(spec).bundle(Path.of("/b"))
-                .annotation("k", "v").build();
+        Spec spec = Spec.builder()
+                .ociVersion("1.2.0")
+                .process(OciProcess.builder().args("true").build())
+                .annotations(Map.of("org.example/a", "1"))
+                .hooks(specHooks)
+                .build();
+        return ContainerConfig.builder()
+                .id("c1")
+                .rootfs(Rootfs.directory(dir))
+                .ociSpec(spec)
+                .bundle(Path.of("/b"))
+                .annotation("k", "v")
+                .build();
     }
 
     private JsonNode state(String hook) throws IOException {
@@ -66,17 +78,23 @@ class SpecHooksTest {
 
     @Test
     void hostHooksRunInTheirOrderEachWithTheContainersOciState() throws IOException {
-        ContainerConfig config = config(Hooks.builder().prestart(recording("prestart", "0"))
-                .createRuntime(recording("createRuntime", "0")).poststart(recording("poststart", "0"))
-                .poststop(recording("poststop", "0")).createContainer(recording("createContainer", "0")).build());
+        ContainerConfig config = config(Hooks.builder()
+                .prestart(recording("prestart", "0"))
+                .createRuntime(recording("createRuntime", "0"))
+                .poststart(recording("poststart", "0"))
+                .poststop(recording("poststop", "0"))
+                .createContainer(recording("createContainer", "0"))
+                .build());
 
         hooks.created(config, 4242);
         hooks.started(config, 4242);
         hooks.deleted(config, 4242);
 
         assertEquals("prestart\ncreateRuntime\npoststart\npoststop\n", Files.readString(dir.resolve("log")));
-        assertEquals(JSON.readTree("{\"ociVersion\":\"1.0.2\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":4242,"
-                + "\"bundle\":\"/b\",\"annotations\":{\"org.example/a\":\"1\",\"k\":\"v\"}}"), state("prestart"));
+        assertEquals(
+                JSON.readTree("{\"ociVersion\":\"1.0.2\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":4242,"
+                        + "\"bundle\":\"/b\",\"annotations\":{\"org.example/a\":\"1\",\"k\":\"v\"}}"),
+                state("prestart"));
         assertEquals("creating", state("createRuntime").get("status").textValue());
         assertEquals("running", state("poststart").get("status").textValue());
         assertEquals("stopped", state("poststop").get("status").textValue());
@@ -85,7 +103,9 @@ class SpecHooksTest {
     @Test
     void aFailingPrestartHookIsThrownNamingItAndTheNextOnesDoNotRun() throws IOException {
         Hook failing = recording("prestart", "1");
-        ContainerConfig config = config(Hooks.builder().prestart(failing).createRuntime(recording("createRuntime", "0"))
+        ContainerConfig config = config(Hooks.builder()
+                .prestart(failing)
+                .createRuntime(recording("createRuntime", "0"))
                 .build());
 
         HookException e = assertThrows(HookException.class, () -> hooks.created(config, 1));
@@ -97,7 +117,8 @@ class SpecHooksTest {
 
     @Test
     void aFailingPoststopHookIsOnlyReported() throws IOException {
-        ContainerConfig config = config(Hooks.builder().poststop(recording("poststop", "3"), recording("after", "0"))
+        ContainerConfig config = config(Hooks.builder()
+                .poststop(recording("poststop", "3"), recording("after", "0"))
                 .build());
 
         hooks.deleted(config, 0);
@@ -110,18 +131,33 @@ class SpecHooksTest {
         Files.createDirectories(dir.resolve("usr/bin"));
         Files.createFile(dir.resolve("usr/bin/in-rootfs"));
         Hook inGuest = Hook.builder().path("/bin/true").build();
-        Hook notInGuest = Hook.builder().path("/usr/libexec/oci/hooks.d/engine-hook").build();
+        Hook notInGuest =
+                Hook.builder().path("/usr/libexec/oci/hooks.d/engine-hook").build();
         Hook inRootfs = Hook.builder().path("/usr/bin/in-rootfs").build();
         Hook notInRootfs = Hook.builder().path("/usr/bin/absent").build();
         AgentSession agent = mock(AgentSession.class);
-        when(agent.runProcess(any())).thenAnswer(call -> call.<GuestCommand>getArgument(0).argv()
-                .equals(List.of("test", "-x", "/bin/true")) ? FOUND : MISSING);
+        when(agent.runProcess(any()))
+                .thenAnswer(call -> call.<GuestCommand>getArgument(0).argv().equals(List.of("test", "-x", "/bin/true"))
+                        ? FOUND
+                        : MISSING);
 
-        Hooks guest = SpecHooks.forGuest(config(Hooks.builder().prestart(recording("prestart", "0"))
-                .createContainer(inGuest, notInGuest).startContainer(notInRootfs, inRootfs).build()), agent);
+        Hooks guest = SpecHooks.forGuest(
+                config(Hooks.builder()
+                        .prestart(recording("prestart", "0"))
+                        .createContainer(inGuest, notInGuest)
+                        .startContainer(notInRootfs, inRootfs)
+                        .build()),
+                agent);
 
-        assertEquals(Hooks.builder().createContainer(inGuest).startContainer(inRootfs).build(), guest);
+        assertEquals(
+                Hooks.builder()
+                        .createContainer(inGuest)
+                        .startContainer(inRootfs)
+                        .build(),
+                guest);
         assertFalse(Files.exists(dir.resolve("log")), "no host hook ran");
-        assertEquals(null, SpecHooks.forGuest(config(Hooks.builder().poststop(inGuest).build()), agent));
+        assertEquals(
+                null,
+                SpecHooks.forGuest(config(Hooks.builder().poststop(inGuest).build()), agent));
     }
 }

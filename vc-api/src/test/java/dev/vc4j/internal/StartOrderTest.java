@@ -19,7 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StartOrderTest {
 
     private static ContainerConfig container(String id, String... dependencies) {
-        ContainerConfig.Builder b = ContainerConfig.builder().id(id).cmd(Cmd.builder().args("true").build())
+        ContainerConfig.Builder b = ContainerConfig.builder()
+                .id(id)
+                .cmd(Cmd.builder().args("true").build())
                 .rootfs(Rootfs.directory(Path.of("/rootfs/" + id)));
         for (String d : dependencies) {
             b.dependsOn(d);
@@ -29,14 +31,15 @@ class StartOrderTest {
 
     @Test
     void dependenciesComeFirstAndIndependentContainersKeepTheirOrder() {
-        List<String> order = StartOrder.of(List.of(container("web", "db", "cache"), container("db"),
-                container("cache", "db"), container("sidecar")));
+        List<String> order = StartOrder.of(List.of(
+                container("web", "db", "cache"), container("db"), container("cache", "db"), container("sidecar")));
         assertEquals(List.of("db", "cache", "web", "sidecar"), order);
     }
 
     @Test
     void aCycleIsAConfigErrorShowingIt() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
                 () -> StartOrder.of(List.of(container("a", "b"), container("b", "c"), container("c", "a"))));
         assertEquals("dependencies", e.field());
         assertEquals("a -> b -> c -> a", e.value());
@@ -44,8 +47,8 @@ class StartOrderTest {
 
     @Test
     void anUnknownDependencyIsAConfigErrorNamingIt() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> StartOrder.of(List.of(container("web", "db"))));
+        InvalidConfigException e =
+                assertThrows(InvalidConfigException.class, () -> StartOrder.of(List.of(container("web", "db"))));
         assertEquals("db", e.value());
     }
 
@@ -53,13 +56,16 @@ class StartOrderTest {
     void aContainerWhoseDependenciesAreNotRunningDoesNotStartAndTheErrorListsThem() {
         ContainerConfig web = container("web", "db", "cache", "queue");
         Map<String, ContainerState> states = Map.of("db", ContainerState.RUNNING, "cache", ContainerState.STOPPED);
-        InvalidStateException e = assertThrows(InvalidStateException.class,
+        InvalidStateException e = assertThrows(
+                InvalidStateException.class,
                 () -> StartOrder.requireDependenciesRunning(web, ContainerState.READY, states));
         assertTrue(e.getMessage().contains("`cache` (stopped), `queue` (missing)"), e.getMessage());
         assertTrue(!e.getMessage().contains("`db`"), e.getMessage());
         assertEquals(ContainerState.READY, e.current());
 
-        StartOrder.requireDependenciesRunning(web, ContainerState.READY,
+        StartOrder.requireDependenciesRunning(
+                web,
+                ContainerState.READY,
                 Map.of("db", ContainerState.RUNNING, "cache", ContainerState.RUNNING, "queue", ContainerState.RUNNING));
     }
 }

@@ -44,10 +44,13 @@ class SpecTest {
         assertEquals(List.of("sh"), spec.process().args());
         assertEquals(List.of(10L, 20L), spec.process().user().additionalGids());
         assertEquals("kept", spec.process().user().otherFields().get("x-user-extra"));
-        assertEquals(new BigInteger("18446744073709551615"), spec.process().rlimits().get(1).hard());
+        assertEquals(
+                new BigInteger("18446744073709551615"),
+                spec.process().rlimits().get(1).hard());
         assertEquals("{\"a\":1}", spec.annotations().get("com.example.vendor/x"));
         assertEquals(536870912L, spec.linux().resources().memory().limit());
-        assertEquals(Map.of("closID", "guaranteed_group", "l3CacheSchema", "L3:0=7f0"),
+        assertEquals(
+                Map.of("closID", "guaranteed_group", "l3CacheSchema", "L3:0=7f0"),
                 spec.linux().otherFields().get("intelRdt"));
         assertEquals(100000L, spec.mounts().get(7).uidMappings().get(0).hostId());
         assertTrue(spec.mounts().get(7).isBind() && spec.mounts().get(7).isReadOnly());
@@ -59,24 +62,34 @@ class SpecTest {
     void valuesAreImmutableDownToTheUnknownMembers() throws IOException {
         Spec spec = Spec.parse(resource("config-with-unknowns.json"));
         assertThrows(UnsupportedOperationException.class, () -> spec.mounts().clear());
-        assertThrows(UnsupportedOperationException.class, () -> spec.annotations().put("k", "v"));
+        assertThrows(
+                UnsupportedOperationException.class, () -> spec.annotations().put("k", "v"));
         @SuppressWarnings("unchecked")
-        List<Object> nested = (List<Object>) ((Map<String, Object>) spec.otherFields().get("x-vendor-top")).get("nested");
+        List<Object> nested =
+                (List<Object>) ((Map<String, Object>) spec.otherFields().get("x-vendor-top")).get("nested");
         assertThrows(UnsupportedOperationException.class, () -> nested.add(3));
     }
 
     @Test
     void builtSpecsWriteOnlyWhatWasSetAndToBuilderKeepsTheRest() throws IOException {
-        Spec spec = Spec.builder().ociVersion("1.0.2")
-                .process(OciProcess.builder().args("sh", "-c", "echo \"hi\"\n").user(User.builder().uid(0L).gid(0L)
-                        .build()).build())
+        Spec spec = Spec.builder()
+                .ociVersion("1.0.2")
+                .process(OciProcess.builder()
+                        .args("sh", "-c", "echo \"hi\"\n")
+                        .user(User.builder().uid(0L).gid(0L).build())
+                        .build())
                 .root(Root.builder().path("rootfs").build())
-                .linux(Linux.builder().namespaces(LinuxNamespace.of(LinuxNamespace.PID)).cgroupsPath("/vc4j/c").build())
+                .linux(Linux.builder()
+                        .namespaces(LinuxNamespace.of(LinuxNamespace.PID))
+                        .cgroupsPath("/vc4j/c")
+                        .build())
                 .otherFields(Map.of("vendor", List.of(1)))
                 .build();
-        assertEquals(tree("{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},"
-                + "\"args\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\\n\"]},\"root\":{\"path\":\"rootfs\"},"
-                + "\"linux\":{\"namespaces\":[{\"type\":\"pid\"}],\"cgroupsPath\":\"/vc4j/c\"},\"vendor\":[1]}"),
+        assertEquals(
+                tree(
+                        "{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},"
+                                + "\"args\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\\n\"]},\"root\":{\"path\":\"rootfs\"},"
+                                + "\"linux\":{\"namespaces\":[{\"type\":\"pid\"}],\"cgroupsPath\":\"/vc4j/c\"},\"vendor\":[1]}"),
                 tree(spec.toJson()));
         Spec changed = spec.toBuilder().hostname("h").build();
         assertEquals("h", changed.hostname());
@@ -85,10 +98,18 @@ class SpecTest {
 
     @Test
     void theStateObjectRoundTrips() throws IOException {
-        State state = State.builder().ociVersion("1.2.0").id("c1").status(State.CREATED).pid(42L).bundle("/b")
-                .annotations(Map.of("k", "v")).build();
-        assertEquals(tree("{\"ociVersion\":\"1.2.0\",\"id\":\"c1\",\"status\":\"created\",\"pid\":42,"
-                + "\"bundle\":\"/b\",\"annotations\":{\"k\":\"v\"}}"), tree(state.toJson()));
+        State state = State.builder()
+                .ociVersion("1.2.0")
+                .id("c1")
+                .status(State.CREATED)
+                .pid(42L)
+                .bundle("/b")
+                .annotations(Map.of("k", "v"))
+                .build();
+        assertEquals(
+                tree("{\"ociVersion\":\"1.2.0\",\"id\":\"c1\",\"status\":\"created\",\"pid\":42,"
+                        + "\"bundle\":\"/b\",\"annotations\":{\"k\":\"v\"}}"),
+                tree(state.toJson()));
         assertEquals(state, State.parse(state.toJson()));
     }
 
@@ -112,9 +133,13 @@ class SpecTest {
 
     @Test
     void aValueOfTheWrongTypeIsNamedByItsJsonPath() {
-        assertRejected("mounts[3].source", "5", "{\"ociVersion\":\"1.0.2\",\"mounts\":[{\"destination\":\"/a\"},"
-                + "{\"destination\":\"/b\"},{\"destination\":\"/c\"},{\"destination\":\"/d\",\"source\":5}]}");
-        assertRejected("process.user.uid", "root", "{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":\"root\"}}}");
+        assertRejected(
+                "mounts[3].source",
+                "5",
+                "{\"ociVersion\":\"1.0.2\",\"mounts\":[{\"destination\":\"/a\"},"
+                        + "{\"destination\":\"/b\"},{\"destination\":\"/c\"},{\"destination\":\"/d\",\"source\":5}]}");
+        assertRejected(
+                "process.user.uid", "root", "{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":\"root\"}}}");
         assertRejected("process.user.uid", "1.5", "{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":1.5}}}");
         assertRejected("process.args", "sh", "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":\"sh\"}}");
         assertRejected("process.terminal", "1", "{\"ociVersion\":\"1.0.2\",\"process\":{\"terminal\":1}}");
@@ -143,30 +168,40 @@ class SpecTest {
 
     @Test
     void aMountDestinationMustBeAbsoluteAndStayInTheRootfs() {
-        assertRejected("mounts[0].destination", "tmp", "{\"ociVersion\":\"1.0.2\",\"mounts\":[{\"destination\":\"tmp\"}]}");
-        assertRejected("mounts[1].destination", "/data/../../etc", "{\"ociVersion\":\"1.0.2\",\"mounts\":["
-                + "{\"destination\":\"/a\"},{\"destination\":\"/data/../../etc\"}]}");
+        assertRejected(
+                "mounts[0].destination", "tmp", "{\"ociVersion\":\"1.0.2\",\"mounts\":[{\"destination\":\"tmp\"}]}");
+        assertRejected(
+                "mounts[1].destination",
+                "/data/../../etc",
+                "{\"ociVersion\":\"1.0.2\",\"mounts\":["
+                        + "{\"destination\":\"/a\"},{\"destination\":\"/data/../../etc\"}]}");
         assertRejected("mounts[0].destination", "null", "{\"ociVersion\":\"1.0.2\",\"mounts\":[{\"type\":\"tmpfs\"}]}");
     }
 
     @Test
     void anUnknownNamespaceTypeIsRejected() {
-        assertRejected("linux.namespaces[1].type", "net", "{\"ociVersion\":\"1.0.2\",\"linux\":{\"namespaces\":["
-                + "{\"type\":\"pid\"},{\"type\":\"net\"}]}}");
+        assertRejected(
+                "linux.namespaces[1].type",
+                "net",
+                "{\"ociVersion\":\"1.0.2\",\"linux\":{\"namespaces\":[" + "{\"type\":\"pid\"},{\"type\":\"net\"}]}}");
     }
 
     @Test
     void hookPathsMustBeAbsoluteAndTimeoutsPositive() {
-        assertRejected("hooks.poststart[0].path", "true", "{\"ociVersion\":\"1.0.2\",\"hooks\":{\"poststart\":["
-                + "{\"path\":\"true\"}]}}");
-        assertRejected("hooks.prestart[0].timeout", "0", "{\"ociVersion\":\"1.0.2\",\"hooks\":{\"prestart\":["
-                + "{\"path\":\"/bin/true\",\"timeout\":0}]}}");
+        assertRejected(
+                "hooks.poststart[0].path",
+                "true",
+                "{\"ociVersion\":\"1.0.2\",\"hooks\":{\"poststart\":[" + "{\"path\":\"true\"}]}}");
+        assertRejected(
+                "hooks.prestart[0].timeout",
+                "0",
+                "{\"ociVersion\":\"1.0.2\",\"hooks\":{\"prestart\":[" + "{\"path\":\"/bin/true\",\"timeout\":0}]}}");
     }
 
     @Test
     void aSpecGivenAsAConfigFieldIsNamedUnderIt() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> Spec.parse("{\"hostname\":7}", "ociSpec"));
+        InvalidConfigException e =
+                assertThrows(InvalidConfigException.class, () -> Spec.parse("{\"hostname\":7}", "ociSpec"));
         assertEquals("ociSpec.hostname", e.field());
         InvalidConfigException malformed = assertThrows(InvalidConfigException.class, () -> Spec.parse("{", "ociSpec"));
         assertEquals("ociSpec", malformed.field());

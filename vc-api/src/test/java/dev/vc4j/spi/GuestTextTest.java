@@ -30,7 +30,8 @@ class GuestTextTest {
     void longTextIsCutWithAMarker() {
         assertEquals("abcde", GuestText.bounded("abcde", 5));
         assertEquals("abcd" + GuestText.CUT, GuestText.bounded("abcdef", 4));
-        assertEquals(GuestText.TEXT_MAX + GuestText.CUT.length(),
+        assertEquals(
+                GuestText.TEXT_MAX + GuestText.CUT.length(),
                 GuestText.bounded("x".repeat(1 << 20), GuestText.TEXT_MAX).length());
     }
 

@@ -25,7 +25,8 @@ class LogContextTest {
         MDC.put("request", "r-1"); // an embedder's own key
         try (var sandbox = LogContext.sandbox("sb")) {
             try (var container = LogContext.container("sb", "web")) {
-                assertEquals(Map.of("request", "r-1", LogContext.SANDBOX, "sb", LogContext.CONTAINER, "web"),
+                assertEquals(
+                        Map.of("request", "r-1", LogContext.SANDBOX, "sb", LogContext.CONTAINER, "web"),
                         MDC.getCopyOfContextMap());
                 try (var again = LogContext.sandbox("sb")) {
                     assertNull(MDC.get(LogContext.CONTAINER), "work on the sandbox itself names no container");
@@ -56,10 +57,12 @@ class LogContextTest {
             pool.submit(() -> MDC.put("pool", "own")).get(10, TimeUnit.SECONDS);
             AtomicReference<Map<String, String>> during = new AtomicReference<>();
             try (var scope = LogContext.sandbox("sb")) {
-                pool.submit(LogContext.carried(() -> during.set(MDC.getCopyOfContextMap()))).get(10, TimeUnit.SECONDS);
+                pool.submit(LogContext.carried(() -> during.set(MDC.getCopyOfContextMap())))
+                        .get(10, TimeUnit.SECONDS);
             }
             assertEquals(Map.of(LogContext.SANDBOX, "sb"), during.get(), "the task's context replaces the thread's");
-            assertEquals(Map.of("pool", "own"), pool.submit(MDC::getCopyOfContextMap).get(10, TimeUnit.SECONDS));
+            assertEquals(
+                    Map.of("pool", "own"), pool.submit(MDC::getCopyOfContextMap).get(10, TimeUnit.SECONDS));
         } finally {
             pool.shutdownNow();
         }

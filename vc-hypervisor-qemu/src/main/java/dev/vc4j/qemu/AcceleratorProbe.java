@@ -26,8 +26,7 @@ final class AcceleratorProbe {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final AtomicBoolean FALLBACK_TOLD = new AtomicBoolean();
 
-    private AcceleratorProbe() {
-    }
+    private AcceleratorProbe() {}
 
     static Accelerator resolve(HypervisorConfig config, Path hostCache) {
         if (config.accelerator() != Accelerator.AUTO) {
@@ -56,7 +55,8 @@ final class AcceleratorProbe {
 
     /** The probe's answer, cached or new; a TCG answer is a fallback. */
     private static Accelerator told(Accelerator probed) {
-        return probed == Accelerator.KVM ? probed
+        return probed == Accelerator.KVM
+                ? probed
                 : fallBack("a probe boot under KVM did not reach the guest's init within " + PROBE_TIMEOUT.toMillis()
                         + " ms");
     }
@@ -79,7 +79,8 @@ final class AcceleratorProbe {
     private static String cacheKey(Path qemu, Path kernel) {
         try {
             FileTime modified = Files.getLastModifiedTime(kernel);
-            String id = qemu.toAbsolutePath() + ":" + kernel.toAbsolutePath() + ":" + Files.size(kernel) + ":" + modified.toMillis();
+            String id = qemu.toAbsolutePath() + ":" + kernel.toAbsolutePath() + ":" + Files.size(kernel) + ":"
+                    + modified.toMillis();
             return Integer.toHexString(id.hashCode());
         } catch (IOException e) {
             return "unknown";
@@ -94,7 +95,8 @@ final class AcceleratorProbe {
         } catch (IOException e) {
             return false;
         }
-        QemuProcess qemu = QemuProcess.launch(QemuCommandLine.forProbe(config, Accelerator.KVM, console), console, console);
+        QemuProcess qemu =
+                QemuProcess.launch(QemuCommandLine.forProbe(config, Accelerator.KVM, console), console, console);
         try {
             qemu.waitFor(PROBE_TIMEOUT);
             return Files.readString(console, StandardCharsets.ISO_8859_1).contains(MARKER);

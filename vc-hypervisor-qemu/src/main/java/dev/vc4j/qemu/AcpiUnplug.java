@@ -18,11 +18,11 @@ final class AcpiUnplug {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** ACPI _OST status codes that are no failure: success, and "eject in progress". */
     private static final int OST_SUCCESS = 0;
+
     private static final int OST_EJECT_IN_PROGRESS = 0x84;
     private static final long POLL_MILLIS = 50;
 
-    private AcpiUnplug() {
-    }
+    private AcpiUnplug() {}
 
     /**
      * Asks the guest to give up device {@code id}, in ACPI slot {@code slot} of {@code slotType} ("CPU",
@@ -32,16 +32,19 @@ final class AcpiUnplug {
      * it does not answer; the device then stays, as the guest still uses it.
      */
     static void remove(QmpClient qmp, String id, String slotType, String slot, Duration timeout, BooleanSupplier gone) {
-        QmpClient.EventWait refused = qmp.expectEvent("ACPI_DEVICE_OST", data -> slotType.equals(
-                data.path("info").path("slot-type").asText()) && slot.equals(data.path("info").path("slot").asText())
-                && failed(data.path("info").path("status").asInt()));
+        QmpClient.EventWait refused = qmp.expectEvent(
+                "ACPI_DEVICE_OST",
+                data -> slotType.equals(data.path("info").path("slot-type").asText())
+                        && slot.equals(data.path("info").path("slot").asText())
+                        && failed(data.path("info").path("status").asInt()));
         String what = slotType + " " + id;
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             qmp.execute("device_del", JSON.createObjectNode().put("id", id), COMMAND_TIMEOUT);
             while (!gone.getAsBoolean()) {
                 if (refused.future().isDone()) {
-                    int status = refused.future().join().path("info").path("status").asInt();
+                    int status =
+                            refused.future().join().path("info").path("status").asInt();
                     throw new HypervisorException("the guest refused to give up " + what + ": ACPI _OST status 0x"
                             + Integer.toHexString(status) + " (" + meaning(status) + "); it stays plugged and in use");
                 }

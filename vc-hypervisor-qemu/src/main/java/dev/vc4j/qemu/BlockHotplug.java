@@ -67,7 +67,8 @@ final class BlockHotplug {
     }
 
     void unplug(HotpluggedDrive drive) {
-        QmpClient.EventWait deleted = qmp.expectEvent("DEVICE_DELETED",
+        QmpClient.EventWait deleted = qmp.expectEvent(
+                "DEVICE_DELETED",
                 data -> drive.deviceId().equals(data.path("device").asText()));
         long deadline = System.nanoTime() + UNPLUG_TIMEOUT.toNanos();
         try {
@@ -105,7 +106,8 @@ final class BlockHotplug {
 
     List<String> blockNodes() {
         List<String> names = new ArrayList<>();
-        qmp.execute("query-named-block-nodes", null, COMMAND_TIMEOUT).forEach(n -> names.add(n.path("node-name").asText()));
+        qmp.execute("query-named-block-nodes", null, COMMAND_TIMEOUT)
+                .forEach(n -> names.add(n.path("node-name").asText()));
         return names;
     }
 
@@ -144,7 +146,9 @@ final class BlockHotplug {
             JsonNode inserted = block.path("inserted");
             String node = inserted.path("node-name").asText();
             if (node.startsWith(NODE_PREFIX)) {
-                Drive drive = new Drive(Path.of(inserted.path("file").asText()), inserted.path("drv").asText(),
+                Drive drive = new Drive(
+                        Path.of(inserted.path("file").asText()),
+                        inserted.path("drv").asText(),
                         inserted.path("ro").asBoolean());
                 drives.add(named(drive, Integer.parseInt(node.substring(NODE_PREFIX.length()))));
             }
@@ -162,8 +166,11 @@ final class BlockHotplug {
         List<String> argv = new ArrayList<>();
         for (int i = 0; i < drives.size(); i++) {
             HotpluggedDrive drive = named(drives.get(i), i);
-            argv.addAll(List.of("-blockdev", blockdev(drive).toString(),
-                    "-device", device(drive, driver, QemuCommandLine.rootPortId(i)).toString()));
+            argv.addAll(List.of(
+                    "-blockdev",
+                    blockdev(drive).toString(),
+                    "-device",
+                    device(drive, driver, QemuCommandLine.rootPortId(i)).toString()));
         }
         return argv;
     }
@@ -204,7 +211,8 @@ final class BlockHotplug {
         Set<String> takenBuses = new HashSet<>();
         Set<Integer> disks = new HashSet<>();
         boolean scsi = false;
-        for (JsonNode child : qmp.execute("qom-list", JSON.createObjectNode().put("path", PERIPHERALS), COMMAND_TIMEOUT)) {
+        for (JsonNode child :
+                qmp.execute("qom-list", JSON.createObjectNode().put("path", PERIPHERALS), COMMAND_TIMEOUT)) {
             String name = child.path("name").asText();
             String type = child.path("type").asText();
             if (type.equals("child<pcie-root-port>") && name.startsWith(QemuCommandLine.ROOT_PORT_PREFIX)) {
@@ -213,8 +221,13 @@ final class BlockHotplug {
                 scsi = true;
             } else if (name.startsWith(DISK_PREFIX)) {
                 disks.add(Integer.parseInt(name.substring(DISK_PREFIX.length())));
-                String bus = qmp.execute("qom-get", JSON.createObjectNode().put("path", PERIPHERALS + "/" + name)
-                        .put("property", "parent_bus"), COMMAND_TIMEOUT).asText();
+                String bus = qmp.execute(
+                                "qom-get",
+                                JSON.createObjectNode()
+                                        .put("path", PERIPHERALS + "/" + name)
+                                        .put("property", "parent_bus"),
+                                COMMAND_TIMEOUT)
+                        .asText();
                 takenBuses.add(bus.substring(bus.lastIndexOf('/') + 1));
             }
         }
@@ -224,9 +237,12 @@ final class BlockHotplug {
 
     private record Layout(List<String> rootPorts, Set<String> takenBuses, Set<Integer> diskIndices, boolean hasScsi) {
         String freeRootPort(Drive drive) {
-            return rootPorts.stream().filter(p -> !takenBuses.contains(p)).findFirst().orElseThrow(() ->
-                    new HypervisorException("no free PCIe root port for drive " + drive.path() + ": all "
-                            + rootPorts.size() + " ports reserved by hypervisor.hotplugRootPorts are in use"));
+            return rootPorts.stream()
+                    .filter(p -> !takenBuses.contains(p))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new HypervisorException("no free PCIe root port for drive " + drive.path() + ": all "
+                                    + rootPorts.size() + " ports reserved by hypervisor.hotplugRootPorts are in use"));
         }
     }
 }

@@ -10,8 +10,7 @@ import java.util.OptionalLong;
  * /proc/pid/stat): pids are recycled, and killing a recycled one would hit an innocent process.
  */
 final class ProcessIdentity {
-    private ProcessIdentity() {
-    }
+    private ProcessIdentity() {}
 
     static OptionalLong startTime(long pid) {
         String stat;

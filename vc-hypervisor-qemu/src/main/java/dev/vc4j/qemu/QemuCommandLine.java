@@ -20,14 +20,19 @@ final class QemuCommandLine {
      * can be migrated away again; memory onlined for the kernel's own use could rarely be unplugged.
      */
     private static final List<String> BASE_KERNEL_PARAMS = List.of(
-            "console=ttyS0", "quiet", "panic=1", "reboot=t", "tsc=reliable", "no_timer_check", "noreplace-smp",
+            "console=ttyS0",
+            "quiet",
+            "panic=1",
+            "reboot=t",
+            "tsc=reliable",
+            "no_timer_check",
+            "noreplace-smp",
             "memhp_default_state=online_movable");
 
     static final String SCSI_CONTROLLER_ID = "vc4j-scsi";
     static final String ROOT_PORT_PREFIX = "vc4j-rp";
 
-    private QemuCommandLine() {
-    }
+    private QemuCommandLine() {}
 
     /** The id of hotplug root port {@code index}; drives are plugged into these by id. */
     static String rootPortId(int index) {
@@ -54,8 +59,11 @@ final class QemuCommandLine {
                 "-device", "virtserialport,bus=vser0.0,chardev=agent,name=agent.0"));
         for (int i = 0; i < spec.network().size(); i++) {
             NetworkEndpoint nic = spec.network().get(i);
-            argv.addAll(List.of("-netdev", netdev(nic, "net" + i),
-                    "-device", "virtio-net-pci,netdev=net" + i + ",mac=" + nic.mac()));
+            argv.addAll(List.of(
+                    "-netdev",
+                    netdev(nic, "net" + i),
+                    "-device",
+                    "virtio-net-pci,netdev=net" + i + ",mac=" + nic.mac()));
         }
         vsockCid.ifPresent(cid -> argv.addAll(List.of("-device", "vhost-vsock-pci,id=vsock0,guest-cid=" + cid)));
         for (Volume volume : spec.volumes()) {
@@ -106,23 +114,37 @@ final class QemuCommandLine {
     }
 
     /** {@code initParams} tell the guest's init what this boot is for. */
-    private static List<String> common(HypervisorConfig config, Accelerator accel, Path consoleLog,
-            List<String> initParams) {
+    private static List<String> common(
+            HypervisorConfig config, Accelerator accel, Path consoleLog, List<String> initParams) {
         List<String> argv = new ArrayList<>(List.of(
                 config.qemuBinary().toString(),
-                "-machine", "q35",
-                "-accel", accel == Accelerator.KVM ? "kvm" : "tcg,thread=multi",
-                "-cpu", accel == Accelerator.KVM ? "host" : "max",
-                "-m", memory(config),
-                "-smp", config.vcpus() + ",maxcpus=" + config.maxVcpus(),
-                "-nodefaults", "-no-user-config", "-display", "none",
+                "-machine",
+                "q35",
+                "-accel",
+                accel == Accelerator.KVM ? "kvm" : "tcg,thread=multi",
+                "-cpu",
+                accel == Accelerator.KVM ? "host" : "max",
+                "-m",
+                memory(config),
+                "-smp",
+                config.vcpus() + ",maxcpus=" + config.maxVcpus(),
+                "-nodefaults",
+                "-no-user-config",
+                "-display",
+                "none",
                 "-no-reboot",
-                "-sandbox", "on",
-                "-kernel", config.kernel().toString(),
-                "-initrd", config.initrd().toString(),
-                "-append", kernelCommandLine(config, initParams),
-                "-chardev", "file,id=console,path=" + option(consoleLog),
-                "-serial", "chardev:console"));
+                "-sandbox",
+                "on",
+                "-kernel",
+                config.kernel().toString(),
+                "-initrd",
+                config.initrd().toString(),
+                "-append",
+                kernelCommandLine(config, initParams),
+                "-chardev",
+                "file,id=console,path=" + option(consoleLog),
+                "-serial",
+                "chardev:console"));
         if (config.bios() != null) {
             argv.addAll(List.of("-bios", config.bios().toString()));
         }
@@ -150,7 +172,10 @@ final class QemuCommandLine {
     }
 
     private static List<String> qmpSocket(String id, Path path) {
-        return List.of("-chardev", "socket,id=" + id + ",path=" + option(path) + ",server=on,wait=off",
-                "-mon", "chardev=" + id + ",mode=control");
+        return List.of(
+                "-chardev",
+                "socket,id=" + id + ",path=" + option(path) + ",server=on,wait=off",
+                "-mon",
+                "chardev=" + id + ",mode=control");
     }
 }

@@ -23,16 +23,18 @@ final class QemuHostCheck {
     // blockdev-add without the x- prefix, -sandbox on and native PCIe hotplug as used here
     private static final int MIN_MAJOR = 6;
 
-    private QemuHostCheck() {
-    }
+    private QemuHostCheck() {}
 
     /** Opened as the driver opens it to claim a CID: a device node without its module loaded does not count. */
     private static Item vhostVsock() {
         try (VhostVsock.Instance device = new LinuxVhostVsock(LinuxVhostVsock.DEVICE).open()) {
             return new Item("vhost-vsock", Status.OK, LinuxVhostVsock.DEVICE + ": guests get a vsock device");
         } catch (IOException e) {
-            return new Item("vhost-vsock", Status.DEGRADED, e.getMessage() + ": the agent channel is virtio-serial"
-                    + " (works; for vsock run `modprobe vhost_vsock` and give this user access)");
+            return new Item(
+                    "vhost-vsock",
+                    Status.DEGRADED,
+                    e.getMessage() + ": the agent channel is virtio-serial"
+                            + " (works; for vsock run `modprobe vhost_vsock` and give this user access)");
         }
     }
 
@@ -53,15 +55,22 @@ final class QemuHostCheck {
 
     private static Item qemuVersion(Path binary) {
         if (!Files.isExecutable(binary)) {
-            return new Item("QEMU", Status.MISSING, binary + " is not an executable: install QEMU (Debian:"
-                    + " apt-get install qemu-system-x86) or set hypervisor.qemuBinary");
+            return new Item(
+                    "QEMU",
+                    Status.MISSING,
+                    binary + " is not an executable: install QEMU (Debian:"
+                            + " apt-get install qemu-system-x86) or set hypervisor.qemuBinary");
         }
         try {
-            Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(binary.toString(), "--version")
+                    .redirectErrorStream(true)
+                    .start();
             if (!p.waitFor(VERSION_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return new Item("QEMU", Status.MISSING, binary + " --version did not answer in "
-                        + VERSION_TIMEOUT_SECONDS + " s");
+                return new Item(
+                        "QEMU",
+                        Status.MISSING,
+                        binary + " --version did not answer in " + VERSION_TIMEOUT_SECONDS + " s");
             }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             Matcher m = VERSION.matcher(out);
@@ -70,8 +79,10 @@ final class QemuHostCheck {
             }
             String version = m.group(1) + "." + m.group(2) + (m.group(3) == null ? "" : m.group(3));
             if (Integer.parseInt(m.group(1)) < MIN_MAJOR) {
-                return new Item("QEMU", Status.MISSING, "QEMU " + version + " at " + binary + " is too old: "
-                        + MIN_MAJOR + ".0 or later is needed");
+                return new Item(
+                        "QEMU",
+                        Status.MISSING,
+                        "QEMU " + version + " at " + binary + " is too old: " + MIN_MAJOR + ".0 or later is needed");
             }
             return new Item("QEMU", Status.OK, "QEMU " + version + " at " + binary);
         } catch (IOException e) {
@@ -86,19 +97,28 @@ final class QemuHostCheck {
         if (file != null && Files.isRegularFile(file) && Files.isReadable(file)) {
             return new Item(what, Status.OK, file.toString());
         }
-        return new Item(what, Status.MISSING, (file == null ? "not set" : file + " is not a readable file")
-                + ": build the guest image (make image) or set " + field);
+        return new Item(
+                what,
+                Status.MISSING,
+                (file == null ? "not set" : file + " is not a readable file")
+                        + ": build the guest image (make image) or set " + field);
     }
 
     private static Item accelerator(HypervisorConfig config, Path hostCache, boolean canBoot) {
         Path kvm = Path.of("/dev/kvm");
         if (!Files.exists(kvm)) {
-            return new Item("KVM", Status.DEGRADED, "no /dev/kvm: VMs run under TCG, many times slower (enable"
-                    + " virtualization in the firmware and load kvm_intel or kvm_amd)");
+            return new Item(
+                    "KVM",
+                    Status.DEGRADED,
+                    "no /dev/kvm: VMs run under TCG, many times slower (enable"
+                            + " virtualization in the firmware and load kvm_intel or kvm_amd)");
         }
         if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
-            return new Item("KVM", Status.DEGRADED, "/dev/kvm is not readable and writable by this user: VMs run"
-                    + " under TCG (add the user to the kvm group)");
+            return new Item(
+                    "KVM",
+                    Status.DEGRADED,
+                    "/dev/kvm is not readable and writable by this user: VMs run"
+                            + " under TCG (add the user to the kvm group)");
         }
         if (!canBoot) {
             return new Item("KVM", Status.DEGRADED, "/dev/kvm present, not tried: QEMU or the guest image is missing");
@@ -106,7 +126,10 @@ final class QemuHostCheck {
         HypervisorConfig auto = config.toBuilder().accelerator(Accelerator.AUTO).build();
         return AcceleratorProbe.resolve(auto, hostCache) == Accelerator.KVM
                 ? new Item("KVM", Status.OK, "a probe boot of the guest kernel works under KVM")
-                : new Item("KVM", Status.DEGRADED, "/dev/kvm opens but the guest kernel does not boot with it"
-                        + " (a nested or paravirtual KVM?): VMs run under TCG");
+                : new Item(
+                        "KVM",
+                        Status.DEGRADED,
+                        "/dev/kvm opens but the guest kernel does not boot with it"
+                                + " (a nested or paravirtual KVM?): VMs run under TCG");
     }
 }

@@ -37,9 +37,16 @@ public final class QemuHypervisor implements Hypervisor {
         long launched = System.nanoTime();
         QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
         try {
-            QemuVm vm = connect(qemu, files, new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel),
-                    spec.config().startTimeoutFor(accel), launched);
-            LOG.debug("QEMU pid {} started on {}, its QMP ready in {} ms", qemu.pid(), accel,
+            QemuVm vm = connect(
+                    qemu,
+                    files,
+                    new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel),
+                    spec.config().startTimeoutFor(accel),
+                    launched);
+            LOG.debug(
+                    "QEMU pid {} started on {}, its QMP ready in {} ms",
+                    qemu.pid(),
+                    accel,
                     vm.timeToControlReady().toMillis());
             return vm;
         } catch (RuntimeException e) {
@@ -57,8 +64,11 @@ public final class QemuHypervisor implements Hypervisor {
             spec.drives().get(i).validate("drives[" + i + "]");
         }
         int ports = spec.config().hotplugRootPorts();
-        if (spec.config().blockDriver() == BlockDriver.VIRTIO_BLK && spec.drives().size() > ports) {
-            throw new InvalidConfigException("drives", spec.drives().size() + " drives",
+        if (spec.config().blockDriver() == BlockDriver.VIRTIO_BLK
+                && spec.drives().size() > ports) {
+            throw new InvalidConfigException(
+                    "drives",
+                    spec.drives().size() + " drives",
                     "each takes a root port and hypervisor.hotplugRootPorts is " + ports);
         }
     }

@@ -49,7 +49,8 @@ final class QemuProcess {
         Process process;
         try {
             process = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
                     .redirectErrorStream(true)
                     .start();

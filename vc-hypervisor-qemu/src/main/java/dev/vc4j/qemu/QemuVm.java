@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A running VM and everything it owns: the QEMU process, the QMP connection on the control socket
@@ -41,10 +41,16 @@ final class QemuVm implements Vm {
     private final List<String> lastEvents = new CopyOnWriteArrayList<>();
     /** Completed when the VM ends; cancelled by {@link #close()}, which drops the actions of {@link #onExit}. */
     private final CompletableFuture<Object> ended = new CompletableFuture<>();
+
     private boolean stopped;
 
-    QemuVm(QemuProcess process, RunFiles files, VmRecord record, Duration timeToControlReady,
-            QmpClient control, QmpClient monitor) {
+    QemuVm(
+            QemuProcess process,
+            RunFiles files,
+            VmRecord record,
+            Duration timeToControlReady,
+            QmpClient control,
+            QmpClient monitor) {
         this.process = process;
         this.files = files;
         this.record = record;
@@ -164,7 +170,9 @@ final class QemuVm implements Vm {
 
     @Override
     public String runState() {
-        return control.execute("query-status", null, COMMAND_TIMEOUT).path("status").asText();
+        return control.execute("query-status", null, COMMAND_TIMEOUT)
+                .path("status")
+                .asText();
     }
 
     @Override
@@ -183,7 +191,8 @@ final class QemuVm implements Vm {
     private void requireStatus(String wanted) {
         String status = runState();
         if (!status.equals(wanted)) {
-            throw new HypervisorException("QEMU (pid " + record.pid() + ") reports the VM " + status + ", not " + wanted);
+            throw new HypervisorException(
+                    "QEMU (pid " + record.pid() + ") reports the VM " + status + ", not " + wanted);
         }
     }
 
@@ -197,8 +206,10 @@ final class QemuVm implements Vm {
                 quietly(() -> control.execute("system_powerdown", null, COMMAND_TIMEOUT));
                 process.waitFor(grace);
                 if (process.isAlive()) {
-                    LOG.warn("the guest did not power off within {} ms: QEMU pid {} is told to quit",
-                            grace.toMillis(), record.pid());
+                    LOG.warn(
+                            "the guest did not power off within {} ms: QEMU pid {} is told to quit",
+                            grace.toMillis(),
+                            record.pid());
                 }
             }
             if (process.isAlive()) {

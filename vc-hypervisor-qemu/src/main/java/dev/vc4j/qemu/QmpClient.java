@@ -53,13 +53,15 @@ final class QmpClient implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     /** Completed with the reason when QEMU ends the connection; never when vc4j closes it. */
     private final CompletableFuture<String> lost = new CompletableFuture<>();
+
     private volatile String closedReason;
 
     private QmpClient(Path socket, SocketChannel channel) {
         this.socket = socket;
         this.channel = channel;
         // it logs for the sandbox whose VM the connection is opened for
-        LogContext.daemonThread("qmp-reader " + socket.getFileName(), this::readLoop).start();
+        LogContext.daemonThread("qmp-reader " + socket.getFileName(), this::readLoop)
+                .start();
     }
 
     /**
@@ -139,7 +141,10 @@ final class QmpClient implements AutoCloseable {
             JsonNode response = await(reply, timeout, "QMP " + command);
             if (response.has("error")) {
                 JsonNode error = response.get("error");
-                throw new QmpCommandException(command, error.path("class").asText(), error.path("desc").asText());
+                throw new QmpCommandException(
+                        command,
+                        error.path("class").asText(),
+                        error.path("desc").asText());
             }
             LOG.debug("QMP {} (id {}) answered in {} ms", command, id, millisSince(started));
             return response.path("return");
@@ -231,8 +236,8 @@ final class QmpClient implements AutoCloseable {
     }
 
     private void readLoop() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 dispatch(JSON.readTree(line));

@@ -26,9 +26,11 @@ final class ResourceHotplug {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** The guest offlines a vCPU or migrates a DIMM's pages away first: seconds under TCG. */
     private static final Duration UNPLUG_TIMEOUT = Duration.ofSeconds(20);
+
     private static final String CPU_PREFIX = "vc4j-cpu";
     /** Where QEMU puts the devices added with an id. */
     private static final String PLUGGED_PATH = "/machine/peripheral/";
+
     private static final String DIMM_PREFIX = "vc4j-dimm-";
     private static final String BACKEND_PREFIX = "vc4j-mem-";
 
@@ -54,8 +56,11 @@ final class ResourceHotplug {
             }
         });
         if (count < 1 || count > free.size()) {
-            throw new InvalidConfigException("vcpus", count, "can add 1 to " + free.size() + " vCPUs: the VM has "
-                    + present + " of " + (present + free.size()) + " (hypervisor.maxVcpus)");
+            throw new InvalidConfigException(
+                    "vcpus",
+                    count,
+                    "can add 1 to " + free.size() + " vCPUs: the VM has " + present + " of " + (present + free.size())
+                            + " (hypervisor.maxVcpus)");
         }
         // QEMU lists the free slots highest first; fill them from the lowest, as the guest numbers them
         for (int i = 0; i < count; i++) {
@@ -79,19 +84,26 @@ final class ResourceHotplug {
     /** Adds one DIMM of {@code mib}, backed by anonymous host memory; a refused DIMM leaves no backend behind. */
     synchronized void addMemory(int mib) {
         if (mib < HypervisorConfig.MEMORY_BLOCK_MIB || mib % HypervisorConfig.MEMORY_BLOCK_MIB != 0) {
-            throw new InvalidConfigException("memoryMib", mib, "must be a positive multiple of " + HypervisorConfig.MEMORY_BLOCK_MIB);
+            throw new InvalidConfigException(
+                    "memoryMib", mib, "must be a positive multiple of " + HypervisorConfig.MEMORY_BLOCK_MIB);
         }
         String id = UUID.randomUUID().toString().substring(0, 8);
         String backend = BACKEND_PREFIX + id;
-        qmp.execute("object-add", JSON.createObjectNode()
-                .put("qom-type", "memory-backend-ram")
-                .put("id", backend)
-                .put("size", (long) mib << 20), COMMAND_TIMEOUT);
+        qmp.execute(
+                "object-add",
+                JSON.createObjectNode()
+                        .put("qom-type", "memory-backend-ram")
+                        .put("id", backend)
+                        .put("size", (long) mib << 20),
+                COMMAND_TIMEOUT);
         try {
-            qmp.execute("device_add", JSON.createObjectNode()
-                    .put("driver", "pc-dimm")
-                    .put("id", DIMM_PREFIX + id)
-                    .put("memdev", backend), COMMAND_TIMEOUT);
+            qmp.execute(
+                    "device_add",
+                    JSON.createObjectNode()
+                            .put("driver", "pc-dimm")
+                            .put("id", DIMM_PREFIX + id)
+                            .put("memdev", backend),
+                    COMMAND_TIMEOUT);
         } catch (RuntimeException e) {
             try {
                 qmp.execute("object-del", JSON.createObjectNode().put("id", backend), COMMAND_TIMEOUT);
@@ -120,8 +132,11 @@ final class ResourceHotplug {
             }
         }
         if (count < 1 || count > added.size()) {
-            throw new InvalidConfigException("vcpus", count, "can remove 1 to " + added.size()
-                    + " vCPUs: only hot-added ones can go, and the VM has " + added.size() + " of its " + present);
+            throw new InvalidConfigException(
+                    "vcpus",
+                    count,
+                    "can remove 1 to " + added.size() + " vCPUs: only hot-added ones can go, and the VM has "
+                            + added.size() + " of its " + present);
         }
         for (int i = 0; i < count; i++) {
             String path = cpus.get(added.get(i)).path("qom-path").asText();
@@ -145,7 +160,8 @@ final class ResourceHotplug {
      */
     synchronized void removeMemory(int mib) {
         List<JsonNode> dimms = dimms();
-        dimms.sort((a, b) -> Long.compareUnsigned(b.path("addr").asLong(), a.path("addr").asLong()));
+        dimms.sort((a, b) ->
+                Long.compareUnsigned(b.path("addr").asLong(), a.path("addr").asLong()));
         List<JsonNode> chosen = new ArrayList<>();
         long left = (long) mib << 20;
         for (int i = 0; i < dimms.size() && left > 0; i++) {
@@ -153,13 +169,22 @@ final class ResourceHotplug {
             left -= dimms.get(i).path("size").asLong();
         }
         if (mib < 1 || left != 0) {
-            List<Long> sizes = dimms.stream().map(d -> d.path("size").asLong() >> 20).toList();
-            throw new InvalidConfigException("memoryMib", mib, "the hot-added DIMMs are, newest first, " + sizes
-                    + " MiB: only a sum of them counted from the newest can be removed");
+            List<Long> sizes =
+                    dimms.stream().map(d -> d.path("size").asLong() >> 20).toList();
+            throw new InvalidConfigException(
+                    "memoryMib",
+                    mib,
+                    "the hot-added DIMMs are, newest first, " + sizes
+                            + " MiB: only a sum of them counted from the newest can be removed");
         }
         for (JsonNode dimm : chosen) {
             String id = dimm.path("id").asText();
-            AcpiUnplug.remove(qmp, id, "DIMM", dimm.path("slot").asText(), UNPLUG_TIMEOUT,
+            AcpiUnplug.remove(
+                    qmp,
+                    id,
+                    "DIMM",
+                    dimm.path("slot").asText(),
+                    UNPLUG_TIMEOUT,
                     () -> dimms().stream().noneMatch(d -> id.equals(d.path("id").asText())));
             String backend = dimm.path("memdev").asText().replaceFirst("^/objects/", "");
             qmp.execute("object-del", JSON.createObjectNode().put("id", backend), COMMAND_TIMEOUT);
@@ -170,7 +195,8 @@ final class ResourceHotplug {
     synchronized VmResources size() {
         int vcpus = present(hotpluggableCpus());
         JsonNode memory = qmp.execute("query-memory-size-summary", null, COMMAND_TIMEOUT);
-        long bytes = memory.path("base-memory").asLong() + memory.path("plugged-memory").asLong();
+        long bytes = memory.path("base-memory").asLong()
+                + memory.path("plugged-memory").asLong();
         return new VmResources(vcpus, (int) (bytes >> 20));
     }
 

@@ -22,14 +22,16 @@ final class VsockCids {
     static final long LAST = 0xFFFF_FFFEL; // 0xFFFFFFFF: any
     /** Enough for a host full of VMs: each candidate costs one ioctl. */
     static final int MAX_CANDIDATES = 4096;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private VsockCids() {
-    }
+    private VsockCids() {}
 
     /** A free CID for a new VM, or empty where the config or the host leave the VM without vsock. */
     static OptionalLong allocate(VsockMode mode) {
-        return allocate(mode, new LinuxVhostVsock(LinuxVhostVsock.DEVICE),
+        return allocate(
+                mode,
+                new LinuxVhostVsock(LinuxVhostVsock.DEVICE),
                 FIRST + (RANDOM.nextLong() & Long.MAX_VALUE) % (LAST - FIRST + 1));
     }
 
@@ -43,8 +45,11 @@ final class VsockCids {
             instance = device.open();
         } catch (IOException e) {
             if (mode == VsockMode.ON) {
-                throw new InvalidConfigException("hypervisor.vsock", mode, "this host cannot give guests vsock ("
-                        + e.getMessage() + "); load vhost_vsock and give this user access, or use AUTO or OFF");
+                throw new InvalidConfigException(
+                        "hypervisor.vsock",
+                        mode,
+                        "this host cannot give guests vsock (" + e.getMessage()
+                                + "); load vhost_vsock and give this user access, or use AUTO or OFF");
             }
             return OptionalLong.empty();
         }

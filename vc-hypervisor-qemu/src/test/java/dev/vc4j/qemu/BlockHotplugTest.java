@@ -29,22 +29,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BlockHotplugTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path dir;
+
     private QemuProcess qemu;
     private QmpClient qmp;
     private BlockHotplug blocks;
 
     private void start(String... devices) {
         Path socket = dir.resolve("qmp.sock");
-        List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "q35", "-S", "-nodefaults",
-                "-display", "none", "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
-                "-chardev", "socket,id=qmp,path=" + socket + ",server=on,wait=off", "-mon", "chardev=qmp,mode=control"));
+        List<String> argv = new ArrayList<>(List.of(
+                "qemu-system-x86_64",
+                "-M",
+                "q35",
+                "-S",
+                "-nodefaults",
+                "-display",
+                "none",
+                "-global",
+                "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
+                "-chardev",
+                "socket,id=qmp,path=" + socket + ",server=on,wait=off",
+                "-mon",
+                "chardev=qmp,mode=control"));
         for (String device : devices) {
             argv.addAll(List.of("-device", device));
         }
         qemu = QemuProcess.launch(argv, dir.resolve("qemu.log"), dir.resolve("console.log"));
-        qmp = QmpClient.connect(socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
+        qmp = QmpClient.connect(
+                socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
         blocks = new BlockHotplug(qmp);
     }
 
@@ -91,8 +105,12 @@ class BlockHotplugTest {
         assertEquals(List.of(0, 1), List.of(a.index(), b.index()));
         assertTrue(!a.serial().equals(b.serial()) && a.serial().length() <= 20, "virtio-blk serials hold 20 bytes");
         assertEquals(2, blockDevices().size());
-        JsonNode serial = qmp.execute("qom-get", JSON.createObjectNode()
-                .put("path", "/machine/peripheral/" + b.deviceId()).put("property", "serial"), Duration.ofSeconds(5));
+        JsonNode serial = qmp.execute(
+                "qom-get",
+                JSON.createObjectNode()
+                        .put("path", "/machine/peripheral/" + b.deviceId())
+                        .put("property", "serial"),
+                Duration.ofSeconds(5));
         assertEquals(b.serial(), serial.asText());
 
         blocks.unplug(a);
@@ -110,8 +128,11 @@ class BlockHotplugTest {
         HotpluggedDrive first = blocks.plug(rawFile("a.img", 1 << 20));
         List<String> nodes = blocks.blockNodes();
         HypervisorException e = assertThrows(HypervisorException.class, () -> blocks.plug(rawFile("b.img", 1 << 20)));
-        assertTrue(e.getMessage().contains("no free PCIe root port") && e.getMessage().contains("b.img")
-                && e.getMessage().contains("hypervisor.hotplugRootPorts"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("no free PCIe root port")
+                        && e.getMessage().contains("b.img")
+                        && e.getMessage().contains("hypervisor.hotplugRootPorts"),
+                e.getMessage());
         assertEquals(nodes, blocks.blockNodes());
         blocks.unplug(first);
     }
@@ -122,19 +143,20 @@ class BlockHotplugTest {
         HotpluggedDrive good = blocks.plug(rawFile("good.img", 1 << 20));
         List<String> nodes = blocks.blockNodes();
 
-        InvalidConfigException missing = assertThrows(InvalidConfigException.class,
-                () -> blocks.plug(Drive.raw(dir.resolve("missing.img"))));
+        InvalidConfigException missing =
+                assertThrows(InvalidConfigException.class, () -> blocks.plug(Drive.raw(dir.resolve("missing.img"))));
         assertEquals("drive.path", missing.field());
         assertEquals(dir.resolve("missing.img").toString(), missing.value());
 
         Path vmdk = rawFile("disk.vmdk", 1 << 20).path();
-        InvalidConfigException format = assertThrows(InvalidConfigException.class,
-                () -> blocks.plug(new Drive(vmdk, "vmdk", false)));
+        InvalidConfigException format =
+                assertThrows(InvalidConfigException.class, () -> blocks.plug(new Drive(vmdk, "vmdk", false)));
         assertEquals("drive.format", format.field());
         assertEquals("vmdk", format.value());
 
         // a format the file is not: QEMU's own refusal, typed
-        QmpCommandException notQcow2 = assertThrows(QmpCommandException.class,
+        QmpCommandException notQcow2 = assertThrows(
+                QmpCommandException.class,
                 () -> blocks.plug(Drive.qcow2(rawFile("raw.img", 1 << 20).path())));
         assertEquals("blockdev-add", notQcow2.command());
         assertTrue(notQcow2.description().contains("qcow2"), notQcow2.description());
@@ -172,8 +194,12 @@ class BlockHotplugTest {
         for (int i = 0; i < 3; i++) {
             drives.add(blocks.plug(rawFile("s" + i + ".img", 1 << 20)));
         }
-        JsonNode lun = qmp.execute("qom-get", JSON.createObjectNode()
-                .put("path", "/machine/peripheral/" + drives.get(2).deviceId()).put("property", "lun"), Duration.ofSeconds(5));
+        JsonNode lun = qmp.execute(
+                "qom-get",
+                JSON.createObjectNode()
+                        .put("path", "/machine/peripheral/" + drives.get(2).deviceId())
+                        .put("property", "lun"),
+                Duration.ofSeconds(5));
         assertEquals(2, lun.asInt());
         assertEquals(3, blockDevices().size());
         for (HotpluggedDrive drive : drives) {

@@ -26,8 +26,12 @@ class QemuCommandLineTest {
     }
 
     private static List<String> argv(HypervisorConfig config, Accelerator accel, OptionalLong cid, Volume... volumes) {
-        return QemuCommandLine.forSandbox(new VmSpec("sb1", "host1", config, List.of(), FILES.dir(), Path.of("/cache"),
-                List.of(volumes), List.of()), accel, FILES, cid);
+        return QemuCommandLine.forSandbox(
+                new VmSpec(
+                        "sb1", "host1", config, List.of(), FILES.dir(), Path.of("/cache"), List.of(volumes), List.of()),
+                accel,
+                FILES,
+                cid);
     }
 
     /** The value after each occurrence of {@code option}. */
@@ -57,34 +61,53 @@ class QemuCommandLineTest {
 
     @Test
     void rootPortsAreReservedForHotplugAsConfigured() {
-        List<String> ports = values(argv(config().hotplugRootPorts(3).build(), Accelerator.TCG, OptionalLong.empty()),
-                "-device").stream().filter(d -> d.startsWith("pcie-root-port,")).toList();
-        assertEquals(List.of(
-                "pcie-root-port,id=vc4j-rp0,bus=pcie.0,chassis=1",
-                "pcie-root-port,id=vc4j-rp1,bus=pcie.0,chassis=2",
-                "pcie-root-port,id=vc4j-rp2,bus=pcie.0,chassis=3"), ports);
-        List<String> none = values(argv(config().hotplugRootPorts(0).build(), Accelerator.TCG, OptionalLong.empty()),
-                "-device");
+        List<String> ports =
+                values(argv(config().hotplugRootPorts(3).build(), Accelerator.TCG, OptionalLong.empty()), "-device")
+                        .stream()
+                        .filter(d -> d.startsWith("pcie-root-port,"))
+                        .toList();
+        assertEquals(
+                List.of(
+                        "pcie-root-port,id=vc4j-rp0,bus=pcie.0,chassis=1",
+                        "pcie-root-port,id=vc4j-rp1,bus=pcie.0,chassis=2",
+                        "pcie-root-port,id=vc4j-rp2,bus=pcie.0,chassis=3"),
+                ports);
+        List<String> none =
+                values(argv(config().hotplugRootPorts(0).build(), Accelerator.TCG, OptionalLong.empty()), "-device");
         assertTrue(none.stream().noneMatch(d -> d.startsWith("pcie-root-port")), none.toString());
     }
 
     @Test
     void memorySlotsMaxmemAndMaxcpusLeaveRoomForHotplug() {
-        List<String> argv = argv(config().memoryMib(512).maxMemoryMib(1536).memorySlots(4).vcpus(2).maxVcpus(6).build(),
-                Accelerator.TCG, OptionalLong.empty());
+        List<String> argv = argv(
+                config().memoryMib(512)
+                        .maxMemoryMib(1536)
+                        .memorySlots(4)
+                        .vcpus(2)
+                        .maxVcpus(6)
+                        .build(),
+                Accelerator.TCG,
+                OptionalLong.empty());
         assertEquals(List.of("512M,slots=4,maxmem=1536M"), values(argv, "-m"));
         assertEquals(List.of("2,maxcpus=6"), values(argv, "-smp"));
-        List<String> fixed = argv(config().memoryMib(512).maxMemoryMib(512).build(), Accelerator.TCG, OptionalLong.empty());
+        List<String> fixed =
+                argv(config().memoryMib(512).maxMemoryMib(512).build(), Accelerator.TCG, OptionalLong.empty());
         assertEquals(List.of("512M"), values(fixed, "-m"));
     }
 
     @Test
     void eachVolumeIsA9pShareWithItsTag() {
-        List<String> argv = argv(config().build(), Accelerator.TCG, OptionalLong.empty(),
-                Volume.parse("data:/srv/data"), Volume.parse("odd:/srv/a,b"));
-        assertEquals(List.of(
-                "local,id=vc4j-fs-data,path=/srv/data,security_model=none,multidevs=remap",
-                "local,id=vc4j-fs-odd,path=/srv/a,,b,security_model=none,multidevs=remap"), values(argv, "-fsdev"));
+        List<String> argv = argv(
+                config().build(),
+                Accelerator.TCG,
+                OptionalLong.empty(),
+                Volume.parse("data:/srv/data"),
+                Volume.parse("odd:/srv/a,b"));
+        assertEquals(
+                List.of(
+                        "local,id=vc4j-fs-data,path=/srv/data,security_model=none,multidevs=remap",
+                        "local,id=vc4j-fs-odd,path=/srv/a,,b,security_model=none,multidevs=remap"),
+                values(argv, "-fsdev"));
         List<String> devices = values(argv, "-device");
         assertTrue(devices.contains("virtio-9p-pci,fsdev=vc4j-fs-data,mount_tag=data"), devices.toString());
         assertTrue(devices.contains("virtio-9p-pci,fsdev=vc4j-fs-odd,mount_tag=odd"), devices.toString());
@@ -92,16 +115,27 @@ class QemuCommandLineTest {
 
     @Test
     void theSharedDirectoryIsA9pShareOfItsOwnBesideTheVolumes() {
-        VmSpec spec = new VmSpec("sb1", "host1", config().build(), List.of(), FILES.dir(), Path.of("/cache"),
-                List.of(Volume.parse("data:/srv/data")), List.of(), Path.of("/run/vc4j/sbs/sb1/shared"));
+        VmSpec spec = new VmSpec(
+                "sb1",
+                "host1",
+                config().build(),
+                List.of(),
+                FILES.dir(),
+                Path.of("/cache"),
+                List.of(Volume.parse("data:/srv/data")),
+                List.of(),
+                Path.of("/run/vc4j/sbs/sb1/shared"));
         List<String> argv = QemuCommandLine.forSandbox(spec, Accelerator.TCG, FILES, OptionalLong.empty());
-        assertEquals(List.of(
-                "local,id=vc4j-fs-data,path=/srv/data,security_model=none,multidevs=remap",
-                "local,id=vc4j-shared,path=/run/vc4j/sbs/sb1/shared,security_model=none,multidevs=remap"),
+        assertEquals(
+                List.of(
+                        "local,id=vc4j-fs-data,path=/srv/data,security_model=none,multidevs=remap",
+                        "local,id=vc4j-shared,path=/run/vc4j/sbs/sb1/shared,security_model=none,multidevs=remap"),
                 values(argv, "-fsdev"));
         List<String> devices = values(argv, "-device");
         assertTrue(devices.contains("virtio-9p-pci,fsdev=vc4j-shared,mount_tag=vc4j-shared"), devices.toString());
-        assertTrue(values(argv(config().build(), Accelerator.TCG, OptionalLong.empty()), "-fsdev").isEmpty(),
+        assertTrue(
+                values(argv(config().build(), Accelerator.TCG, OptionalLong.empty()), "-fsdev")
+                        .isEmpty(),
                 "a VM that runs no container has none");
     }
 
@@ -118,17 +152,26 @@ class QemuCommandLineTest {
 
     @Test
     void virtioScsiAddsOneControllerAtBoot() {
-        List<String> devices = values(argv(config().blockDriver(BlockDriver.VIRTIO_SCSI).build(), Accelerator.TCG,
-                OptionalLong.empty()), "-device");
+        List<String> devices = values(
+                argv(config().blockDriver(BlockDriver.VIRTIO_SCSI).build(), Accelerator.TCG, OptionalLong.empty()),
+                "-device");
         assertEquals(1, Collections.frequency(devices, "virtio-scsi-pci,id=vc4j-scsi"));
-        assertFalse(values(argv(config().blockDriver(BlockDriver.VIRTIO_BLK).build(), Accelerator.TCG,
-                OptionalLong.empty()), "-device").stream().anyMatch(d -> d.startsWith("virtio-scsi")));
+        assertFalse(values(
+                        argv(
+                                config().blockDriver(BlockDriver.VIRTIO_BLK).build(),
+                                Accelerator.TCG,
+                                OptionalLong.empty()),
+                        "-device")
+                .stream()
+                .anyMatch(d -> d.startsWith("virtio-scsi")));
     }
 
     @Test
     void kernelParamsFollowTheDriversOwn() {
-        String append = values(argv(config().kernelParam("loglevel=7").build(), Accelerator.TCG, OptionalLong.empty()),
-                "-append").get(0);
+        String append = values(
+                        argv(config().kernelParam("loglevel=7").build(), Accelerator.TCG, OptionalLong.empty()),
+                        "-append")
+                .get(0);
         assertTrue(append.startsWith("console=ttyS0 "), append);
         assertTrue(append.endsWith(" vc4j.hostname=host1 loglevel=7"), append);
     }

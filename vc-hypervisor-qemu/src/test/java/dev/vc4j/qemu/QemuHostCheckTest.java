@@ -18,11 +18,18 @@ class QemuHostCheckTest {
     Path dir;
 
     private HypervisorConfig config(Path kernel, Path initrd) {
-        return HypervisorConfig.builder().kernel(kernel).initrd(initrd).bios(null).build();
+        return HypervisorConfig.builder()
+                .kernel(kernel)
+                .initrd(initrd)
+                .bios(null)
+                .build();
     }
 
     private static HostCheck.Item item(HostCheck check, String what) {
-        return check.items().stream().filter(i -> i.what().equals(what)).findFirst().orElseThrow();
+        return check.items().stream()
+                .filter(i -> i.what().equals(what))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -36,8 +43,10 @@ class QemuHostCheckTest {
 
         HostCheck.Item kernel = item(check, "guest kernel");
         assertEquals(HostCheck.Status.MISSING, kernel.status());
-        assertTrue(kernel.detail().contains(dir.resolve("no-vmlinux").toString())
-                && kernel.detail().contains("hypervisor.kernel"), kernel.detail());
+        assertTrue(
+                kernel.detail().contains(dir.resolve("no-vmlinux").toString())
+                        && kernel.detail().contains("hypervisor.kernel"),
+                kernel.detail());
         assertEquals(HostCheck.Status.OK, item(check, "guest initrd").status());
         assertFalse(check.canRun());
         assertTrue(check.report().contains("[missing ] guest kernel: "), check.report());
@@ -46,7 +55,9 @@ class QemuHostCheckTest {
     @Test
     void aMissingQemuBinaryIsReportedWithTheFix() throws Exception {
         Path file = Files.writeString(dir.resolve("f"), "x");
-        HypervisorConfig config = config(file, file).toBuilder().qemuBinary(dir.resolve("qemu-nope")).build();
+        HypervisorConfig config = config(file, file).toBuilder()
+                .qemuBinary(dir.resolve("qemu-nope"))
+                .build();
         HostCheck.Item qemu = item(QemuHostCheck.run(config, dir), "QEMU");
         assertEquals(HostCheck.Status.MISSING, qemu.status());
         assertTrue(qemu.detail().contains("hypervisor.qemuBinary"), qemu.detail());
@@ -58,7 +69,8 @@ class QemuHostCheckTest {
         HostCheck check = QemuHostCheck.run(config(file, file), dir);
         // this machine: no vhost-vsock; KVM present or not, VMs still run
         HostCheck.Item vsock = item(check, "vhost-vsock");
-        assertEquals(Files.isWritable(Path.of("/dev/vhost-vsock")) ? HostCheck.Status.OK : HostCheck.Status.DEGRADED,
+        assertEquals(
+                Files.isWritable(Path.of("/dev/vhost-vsock")) ? HostCheck.Status.OK : HostCheck.Status.DEGRADED,
                 vsock.status());
         assertTrue(check.canRun(), check.report());
         HostCheck.Item kvm = item(check, "KVM");

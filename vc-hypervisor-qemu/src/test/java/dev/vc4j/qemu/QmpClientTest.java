@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,15 +31,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QmpClientTest {
     @TempDir
     Path dir;
+
     private QemuProcess qemu;
     private QmpClient qmp;
 
     @BeforeEach
     void startQemu() {
         Path socket = dir.resolve("qmp.sock");
-        qemu = QemuProcess.launch(List.of("qemu-system-x86_64", "-M", "none", "-nodefaults", "-display", "none",
-                "-chardev", "socket,id=qmp,path=" + socket + ",server=on,wait=off", "-mon", "chardev=qmp,mode=control"),
-                dir.resolve("qemu.log"), dir.resolve("console.log"));
+        qemu = QemuProcess.launch(
+                List.of(
+                        "qemu-system-x86_64",
+                        "-M",
+                        "none",
+                        "-nodefaults",
+                        "-display",
+                        "none",
+                        "-chardev",
+                        "socket,id=qmp,path=" + socket + ",server=on,wait=off",
+                        "-mon",
+                        "chardev=qmp,mode=control"),
+                dir.resolve("qemu.log"),
+                dir.resolve("console.log"));
         qmp = QmpClient.connect(socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive()));
     }
 
@@ -72,8 +84,8 @@ class QmpClientTest {
 
     @Test
     void qmpErrorCarriesItsClassAndDescription() {
-        QmpCommandException e = assertThrows(QmpCommandException.class,
-                () -> qmp.execute("no-such-command", null, Duration.ofSeconds(5)));
+        QmpCommandException e = assertThrows(
+                QmpCommandException.class, () -> qmp.execute("no-such-command", null, Duration.ofSeconds(5)));
         assertEquals("CommandNotFound", e.errorClass());
         assertEquals("no-such-command", e.command());
         assertTrue(e.description().contains("no-such-command"), e.description());
@@ -83,11 +95,12 @@ class QmpClientTest {
     @Test
     void badArgumentIsAGenericErrorNamingTheArgument() {
         ObjectNode args = new ObjectMapper().createObjectNode().put("bogus", 1);
-        QmpCommandException e = assertThrows(QmpCommandException.class,
-                () -> qmp.execute("query-status", args, Duration.ofSeconds(5)));
+        QmpCommandException e =
+                assertThrows(QmpCommandException.class, () -> qmp.execute("query-status", args, Duration.ofSeconds(5)));
         assertEquals("GenericError", e.errorClass());
         assertTrue(e.description().contains("bogus"), e.description());
-        assertTrue(qmp.execute("query-status", null, Duration.ofSeconds(5)).has("status"), "the connection still works");
+        assertTrue(
+                qmp.execute("query-status", null, Duration.ofSeconds(5)).has("status"), "the connection still works");
     }
 
     @Test
@@ -116,7 +129,9 @@ class QmpClientTest {
             // well within the commands' own 60 s deadline
             ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
             assertInstanceOf(HypervisorException.class, e.getCause());
-            assertTrue(e.getCause().getMessage().contains("QMP connection"), e.getCause().getMessage());
+            assertTrue(
+                    e.getCause().getMessage().contains("QMP connection"),
+                    e.getCause().getMessage());
         }
         assertThrows(HypervisorException.class, () -> deleted.await(Duration.ofSeconds(60)));
     }
@@ -151,8 +166,8 @@ class QmpClientTest {
         }
         assertTrue(qemu.waitFor(Duration.ofSeconds(10)));
         assertFalse(qemu.isAlive());
-        HypervisorException e = assertThrows(HypervisorException.class,
-                () -> qmp.execute("query-status", null, Duration.ofSeconds(30)));
+        HypervisorException e = assertThrows(
+                HypervisorException.class, () -> qmp.execute("query-status", null, Duration.ofSeconds(30)));
         assertTrue(e.getMessage().contains("QMP"), e.getMessage());
         assertEquals(List.of("SHUTDOWN"), events);
     }
@@ -160,14 +175,30 @@ class QmpClientTest {
     @Test
     void qemuThatRejectsItsArgumentsIsReportedNotAwaited() {
         Path socket = dir.resolve("bad.sock");
-        QemuProcess bad = QemuProcess.launch(List.of("qemu-system-x86_64", "-M", "none", "-display", "none",
-                "-chardev", "socket,id=qmp,path=" + socket + ",server=on,wait=off", "-mon", "chardev=qmp,mode=control",
-                "-no-such-option"), dir.resolve("bad.log"), dir.resolve("bad-console.log"));
-        HypervisorException e = assertThrows(HypervisorException.class, () -> QmpClient.connect(socket, Duration.ofSeconds(30), () -> {
-            if (!bad.isAlive()) {
-                throw new HypervisorException(bad.exitDescription());
-            }
-        }));
-        assertTrue(e.getMessage().contains("exited with status 1") && e.getMessage().contains("no-such-option"), e.getMessage());
+        QemuProcess bad = QemuProcess.launch(
+                List.of(
+                        "qemu-system-x86_64",
+                        "-M",
+                        "none",
+                        "-display",
+                        "none",
+                        "-chardev",
+                        "socket,id=qmp,path=" + socket + ",server=on,wait=off",
+                        "-mon",
+                        "chardev=qmp,mode=control",
+                        "-no-such-option"),
+                dir.resolve("bad.log"),
+                dir.resolve("bad-console.log"));
+        HypervisorException e = assertThrows(
+                HypervisorException.class,
+                () -> QmpClient.connect(socket, Duration.ofSeconds(30), () -> {
+                    if (!bad.isAlive()) {
+                        throw new HypervisorException(bad.exitDescription());
+                    }
+                }));
+        assertTrue(
+                e.getMessage().contains("exited with status 1")
+                        && e.getMessage().contains("no-such-option"),
+                e.getMessage());
     }
 }

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResourceHotplugTest {
     @TempDir
     Path dir;
+
     private QemuProcess qemu;
     private QmpClient qmp;
     private ResourceHotplug resources;
@@ -31,11 +32,31 @@ class ResourceHotplugTest {
     @BeforeEach
     void start() {
         Path socket = dir.resolve("qmp.sock");
-        qemu = QemuProcess.launch(List.of("qemu-system-x86_64", "-M", "q35", "-S", "-nodefaults", "-display", "none",
-                "-accel", "tcg", "-cpu", "max", "-smp", "1,maxcpus=3", "-m", "256M,slots=2,maxmem=768M",
-                "-chardev", "socket,id=qmp,path=" + socket + ",server=on,wait=off", "-mon", "chardev=qmp,mode=control"),
-                dir.resolve("qemu.log"), dir.resolve("console.log"));
-        qmp = QmpClient.connect(socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
+        qemu = QemuProcess.launch(
+                List.of(
+                        "qemu-system-x86_64",
+                        "-M",
+                        "q35",
+                        "-S",
+                        "-nodefaults",
+                        "-display",
+                        "none",
+                        "-accel",
+                        "tcg",
+                        "-cpu",
+                        "max",
+                        "-smp",
+                        "1,maxcpus=3",
+                        "-m",
+                        "256M,slots=2,maxmem=768M",
+                        "-chardev",
+                        "socket,id=qmp,path=" + socket + ",server=on,wait=off",
+                        "-mon",
+                        "chardev=qmp,mode=control"),
+                dir.resolve("qemu.log"),
+                dir.resolve("console.log"));
+        qmp = QmpClient.connect(
+                socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
         resources = new ResourceHotplug(qmp, Accelerator.TCG);
     }
 
@@ -60,7 +81,10 @@ class ResourceHotplugTest {
 
     @Test
     void memoryIsAddedAsDimmsAndARefusedDimmLeavesNoBackend() {
-        assertEquals("memoryMib", assertThrows(InvalidConfigException.class, () -> resources.addMemory(100)).field());
+        assertEquals(
+                "memoryMib",
+                assertThrows(InvalidConfigException.class, () -> resources.addMemory(100))
+                        .field());
         QmpCommandException tooBig = assertThrows(QmpCommandException.class, () -> resources.addMemory(1024));
         assertEquals("device_add", tooBig.command());
         assertEquals(List.of("pc.ram"), memoryBackends());
@@ -94,12 +118,15 @@ class ResourceHotplugTest {
     }
 
     private long plugged() {
-        return qmp.execute("query-memory-size-summary", null, Duration.ofSeconds(5)).path("plugged-memory").asLong();
+        return qmp.execute("query-memory-size-summary", null, Duration.ofSeconds(5))
+                .path("plugged-memory")
+                .asLong();
     }
 
     private List<String> memoryBackends() {
         List<String> ids = new ArrayList<>();
-        qmp.execute("query-memdev", null, Duration.ofSeconds(5)).forEach(m -> ids.add(m.path("id").asText()));
+        qmp.execute("query-memdev", null, Duration.ofSeconds(5))
+                .forEach(m -> ids.add(m.path("id").asText()));
         return ids;
     }
 }

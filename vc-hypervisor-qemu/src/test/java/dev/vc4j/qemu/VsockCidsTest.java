@@ -85,8 +85,8 @@ class VsockCidsTest {
     @Test
     void onWithoutADeviceIsAConfigErrorSayingWhy() {
         device.openFailure = new IOException("cannot open /dev/vhost-vsock: [13] Permission denied");
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> VsockCids.allocate(VsockMode.ON, device, 3));
+        InvalidConfigException e =
+                assertThrows(InvalidConfigException.class, () -> VsockCids.allocate(VsockMode.ON, device, 3));
         assertEquals("hypervisor.vsock", e.field());
         assertTrue(e.getMessage().contains("Permission denied"), e.getMessage());
     }
@@ -96,8 +96,8 @@ class VsockCidsTest {
         for (long cid = 3; cid < 3 + VsockCids.MAX_CANDIDATES; cid++) {
             device.inUse.add(cid);
         }
-        HypervisorException e = assertThrows(HypervisorException.class,
-                () -> VsockCids.allocate(VsockMode.AUTO, device, 3));
+        HypervisorException e =
+                assertThrows(HypervisorException.class, () -> VsockCids.allocate(VsockMode.AUTO, device, 3));
         assertTrue(e.getMessage().contains("no free guest vsock CID"), e.getMessage());
         assertEquals(1, device.closed);
     }
@@ -105,8 +105,8 @@ class VsockCidsTest {
     @Test
     void anIoctlFailureOtherThanInUseIsAHypervisorError() {
         device.claimFailure = new IOException("VHOST_VSOCK_SET_GUEST_CID 7 on /dev/vhost-vsock: [22] Invalid argument");
-        HypervisorException e = assertThrows(HypervisorException.class,
-                () -> VsockCids.allocate(VsockMode.AUTO, device, 7));
+        HypervisorException e =
+                assertThrows(HypervisorException.class, () -> VsockCids.allocate(VsockMode.AUTO, device, 7));
         assertTrue(e.getMessage().contains("Invalid argument"), e.getMessage());
         assertEquals(1, device.closed);
     }
@@ -114,9 +114,11 @@ class VsockCidsTest {
     /** The JNA side on this kernel: a device file that is not there is an error naming it and errno. */
     @Test
     void theRealDeviceMissingIsAnIoErrorNamingThePath() {
-        IOException e = assertThrows(IOException.class,
-                () -> new LinuxVhostVsock(Path.of("/nonexistent/vhost-vsock")).open());
-        assertTrue(e.getMessage().contains("/nonexistent/vhost-vsock") && e.getMessage().contains("No such file"),
+        IOException e =
+                assertThrows(IOException.class, () -> new LinuxVhostVsock(Path.of("/nonexistent/vhost-vsock")).open());
+        assertTrue(
+                e.getMessage().contains("/nonexistent/vhost-vsock")
+                        && e.getMessage().contains("No such file"),
                 e.getMessage());
     }
 }

@@ -31,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -55,7 +54,8 @@ class AgentContainersIT implements AgentContainerContract {
     @BeforeAll
     static void bootAndMakeRootfs() {
         vc = TestStore.virtContainers();
-        sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("ctr")).build());
+        sandbox = vc.createSandbox(
+                SandboxConfig.builder().id(TestStore.uniqueId("ctr")).build());
         GuestContainers.makeBusyboxRootfs(sandbox);
         session = GuestContainers.takeOverAgent(sandbox);
     }
@@ -94,13 +94,16 @@ class AgentContainersIT implements AgentContainerContract {
 
     @AfterEach
     void nothingLeftInTheGuest() {
-        assertEquals("", guest("ls", "/run/vc4j-agent/").stdoutText().replaceAll("(crun|sandbox|shared)\n", ""),
+        assertEquals(
+                "",
+                guest("ls", "/run/vc4j-agent/").stdoutText().replaceAll("(crun|sandbox|shared)\n", ""),
                 "container directories left in the guest");
     }
 
     private void run(long memoryLimit, String... args) {
         session.createContainer(ContainerSpec.builder(id, OciSpecs.container(id, false, memoryLimit, List.of(args)))
-                .rootfsPath(GuestContainers.ROOTFS).build());
+                .rootfsPath(GuestContainers.ROOTFS)
+                .build());
         session.startContainer(id);
     }
 
@@ -178,8 +181,11 @@ class AgentContainersIT implements AgentContainerContract {
     void updateChangesTheMemoryLimit() {
         run(64L << 20, "sleep", "100000");
         assertEquals(64L << 20, session.containerStats(id).memoryLimitBytes());
-        session.updateContainer(id, LinuxResources.builder().memory(LinuxMemory.builder().limit(48L << 20).build())
-                .build());
+        session.updateContainer(
+                id,
+                LinuxResources.builder()
+                        .memory(LinuxMemory.builder().limit(48L << 20).build())
+                        .build());
         assertEquals(48L << 20, session.containerStats(id).memoryLimitBytes());
         session.removeContainer(id);
     }
@@ -191,13 +197,20 @@ class AgentContainersIT implements AgentContainerContract {
 
     @Test
     void createSandboxSetsHostnameAndDnsAndLoadsModules() {
-        session.createSandbox(SandboxSetup.builder().hostname("box-1").dnsServer("10.0.2.3")
-                .dnsSearch("example.org").kernelModule("9p").build());
+        session.createSandbox(SandboxSetup.builder()
+                .hostname("box-1")
+                .dnsServer("10.0.2.3")
+                .dnsSearch("example.org")
+                .kernelModule("9p")
+                .build());
         assertEquals("box-1\n", guest("hostname").stdoutText());
-        assertEquals("nameserver 10.0.2.3\nsearch example.org\n",
+        assertEquals(
+                "nameserver 10.0.2.3\nsearch example.org\n",
                 guest("cat", "/run/vc4j-agent/sandbox/resolv.conf").stdoutText());
-        InvalidConfigException bad = assertThrows(InvalidConfigException.class,
-                () -> session.createSandbox(SandboxSetup.builder().dnsServer("not-an-ip").build()));
+        InvalidConfigException bad = assertThrows(
+                InvalidConfigException.class,
+                () -> session.createSandbox(
+                        SandboxSetup.builder().dnsServer("not-an-ip").build()));
         assertTrue(bad.getMessage().contains("not-an-ip"), bad.getMessage());
     }
 
@@ -215,18 +228,25 @@ class AgentContainersIT implements AgentContainerContract {
 
     @Test
     void theGuestsLoopbackIsListedUp() {
-        assertTrue(session.listInterfaces().stream().anyMatch(i -> i.name().equals("lo") && i.up()
-                && i.addresses().contains("127.0.0.1/8")), session.listInterfaces().toString());
+        assertTrue(
+                session.listInterfaces().stream()
+                        .anyMatch(i ->
+                                i.name().equals("lo") && i.up() && i.addresses().contains("127.0.0.1/8")),
+                session.listInterfaces().toString());
         // IPv4: the kernel routes IPv6's ::1 through lo in the main table
-        assertEquals(List.of(), session.listRoutes().stream()
-                .filter(r -> r.device().equals("lo") && !r.destination().contains(":")).toList());
+        assertEquals(
+                List.of(),
+                session.listRoutes().stream()
+                        .filter(r -> r.device().equals("lo") && !r.destination().contains(":"))
+                        .toList());
     }
 
     @Test
     void aDriveThatNeverAppearsFailsAtTheEndOfItsWaitNamingItsSerialWhileOtherCallsAreServed() throws Exception {
         Duration wait = Duration.ofSeconds(3);
         ContainerSpec spec = ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of("true")))
-                .storage(StorageSpec.block("vc4j-never-plugged", "ext4", "rootfs", wait)).build();
+                .storage(StorageSpec.block("vc4j-never-plugged", "ext4", "rootfs", wait))
+                .build();
         long start = System.nanoTime();
         CompletableFuture<VcTimeoutException> create = CompletableFuture.supplyAsync(
                 () -> assertThrows(VcTimeoutException.class, () -> session.createContainer(spec)));

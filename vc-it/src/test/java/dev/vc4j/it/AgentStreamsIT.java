@@ -34,6 +34,7 @@ class AgentStreamsIT {
     private static final long FLOOD_BYTES = Long.getLong("vc4j.it.floodMiB", 1024) << 20;
     /** The agent's memory while it streams: its idle ~1.3 MiB plus one output buffer and HTTP/2 framing. */
     private static final long FLOOD_RSS_BOUND_KIB = 4 * 1024;
+
     private static final String ROOTFS = GuestContainers.ROOTFS;
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration RSS_SAMPLE_PAUSE = Duration.ofMillis(250);
@@ -43,7 +44,8 @@ class AgentStreamsIT {
     @BeforeAll
     static void boot() {
         vc = TestStore.virtContainers();
-        sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("streams")).build());
+        sandbox = vc.createSandbox(
+                SandboxConfig.builder().id(TestStore.uniqueId("streams")).build());
         GuestContainers.makeBusyboxRootfs(sandbox);
     }
 
@@ -57,8 +59,8 @@ class AgentStreamsIT {
     }
 
     private static long agentRssKib(AgentSession session) {
-        ExecResult r = session.runProcess(GuestCommand.of("sh", "-c",
-                "grep VmRSS /proc/$(pidof vc4j-agent)/status | tr -dc 0-9"));
+        ExecResult r = session.runProcess(
+                GuestCommand.of("sh", "-c", "grep VmRSS /proc/$(pidof vc4j-agent)/status | tr -dc 0-9"));
         assertEquals(0, r.exitCode(), r.stderrText());
         return Long.parseLong(r.stdoutText());
     }
@@ -95,8 +97,12 @@ class AgentStreamsIT {
         String id = TestStore.uniqueId("flood");
         String line = "vc4j flood 0123456789abcdefghijklmnopqrstuvwxyz";
         try (AgentSession session = connect()) {
-            session.createContainer(ContainerSpec.builder(id, OciSpecs.container(id, false, 0,
-                    List.of("sh", "-c", "yes '" + line + "' | head -c " + FLOOD_BYTES))).rootfsPath(ROOTFS).build());
+            session.createContainer(ContainerSpec.builder(
+                            id,
+                            OciSpecs.container(
+                                    id, false, 0, List.of("sh", "-c", "yes '" + line + "' | head -c " + FLOOD_BYTES)))
+                    .rootfsPath(ROOTFS)
+                    .build());
             session.startContainer(id);
             AtomicBoolean done = new AtomicBoolean();
             AtomicLong maxRss = new AtomicLong();
@@ -125,7 +131,8 @@ class AgentStreamsIT {
                 sampler.join();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("flood: %d MiB in %.1f s (%.1f MiB/s), agent VmRSS max %d KiB%n",
+            System.out.printf(
+                    "flood: %d MiB in %.1f s (%.1f MiB/s), agent VmRSS max %d KiB%n",
                     total >> 20, seconds, (total >> 20) / seconds, maxRss.get());
             assertEquals(FLOOD_BYTES, total);
             assertArrayEquals(expectedDigest(line, FLOOD_BYTES), md.digest());

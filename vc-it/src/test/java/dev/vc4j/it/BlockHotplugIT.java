@@ -32,10 +32,14 @@ class BlockHotplugIT {
     private static final int DRIVES = 8;
     private static final int ROUNDS = 20;
     private static final long MIB = 1 << 20;
+
     @TempDir
     static Path images;
+
     @RegisterExtension
-    static final SharedGuest SHARED = new SharedGuest("blocks", HypervisorConfig.builder().hotplugRootPorts(DRIVES).build());
+    static final SharedGuest SHARED = new SharedGuest(
+            "blocks", HypervisorConfig.builder().hotplugRootPorts(DRIVES).build());
+
     private static GuestVm guest;
 
     @BeforeEach
@@ -62,10 +66,17 @@ class BlockHotplugIT {
             StringBuilder read = new StringBuilder("echo 3 > /proc/sys/vm/drop_caches;");
             for (int i = 0; i < DRIVES; i++) {
                 String dev = "/dev/" + devices.get(plugged.get(i).serial());
-                write.append("printf '").append(marker(round, i)).append("' | dd of=").append(dev)
+                write.append("printf '")
+                        .append(marker(round, i))
+                        .append("' | dd of=")
+                        .append(dev)
                         .append(" bs=512 seek=1 conv=sync,fsync 2>/dev/null;");
-                read.append("echo $(( $(cat /sys/class/block/").append(dev.substring(5)).append("/size) * 512 ))")
-                        .append(" $(dd if=").append(dev).append(" bs=512 skip=1 count=1 2>/dev/null | tr -d '\\000');");
+                read.append("echo $(( $(cat /sys/class/block/")
+                        .append(dev.substring(5))
+                        .append("/size) * 512 ))")
+                        .append(" $(dd if=")
+                        .append(dev)
+                        .append(" bs=512 skip=1 count=1 2>/dev/null | tr -d '\\000');");
             }
             String[] seen = guest.sh(write + read.toString()).split("\n");
             for (int i = 0; i < DRIVES; i++) {
@@ -87,8 +98,9 @@ class BlockHotplugIT {
         // the whole JVM's count: resources of earlier test classes may still be closing in the background
         // (fewer fds), while a leak of the hotplug path would add at least one per round
         long jvmFdsAfter = openFds("self");
-        assertTrue(jvmFdsAfter <= jvmFds, "JVM file descriptors after " + ROUNDS + " rounds: " + jvmFdsAfter
-                + ", after the first: " + jvmFds);
+        assertTrue(
+                jvmFdsAfter <= jvmFds,
+                "JVM file descriptors after " + ROUNDS + " rounds: " + jvmFdsAfter + ", after the first: " + jvmFds);
         assertEquals(qemuFds, openFds(Long.toString(guest.vm.record().pid())), "QEMU file descriptors");
     }
 
@@ -99,12 +111,20 @@ class BlockHotplugIT {
         guest.sh("echo good | dd of=/dev/" + dev + " conv=sync,fsync 2>/dev/null");
 
         Path missing = images.resolve("missing.img");
-        assertEquals("drive.path", assertThrows(InvalidConfigException.class,
-                () -> guest.vm.hotplugDrive(Drive.raw(missing))).field());
-        assertEquals("drive.format", assertThrows(InvalidConfigException.class,
-                () -> guest.vm.hotplugDrive(new Drive(image("x.vmdk", MIB), "vmdk", false))).field());
-        assertEquals("blockdev-add", assertThrows(QmpCommandException.class,
-                () -> guest.vm.hotplugDrive(Drive.qcow2(image("raw.img", MIB)))).command());
+        assertEquals(
+                "drive.path",
+                assertThrows(InvalidConfigException.class, () -> guest.vm.hotplugDrive(Drive.raw(missing)))
+                        .field());
+        assertEquals(
+                "drive.format",
+                assertThrows(
+                                InvalidConfigException.class,
+                                () -> guest.vm.hotplugDrive(new Drive(image("x.vmdk", MIB), "vmdk", false)))
+                        .field());
+        assertEquals(
+                "blockdev-add",
+                assertThrows(QmpCommandException.class, () -> guest.vm.hotplugDrive(Drive.qcow2(image("raw.img", MIB))))
+                        .command());
         List<HotpluggedDrive> more = new ArrayList<>();
         HypervisorException full = assertThrows(HypervisorException.class, () -> {
             for (int i = 0; i < DRIVES; i++) {
@@ -127,8 +147,9 @@ class BlockHotplugIT {
     /** All at once, as the guest takes about 5 s to let each PCIe slot go; each unplug waits for its own event. */
     private static void unplugAll(List<HotpluggedDrive> drives) throws Exception {
         CompletableFuture.allOf(drives.stream()
-                .map(d -> CompletableFuture.runAsync(() -> guest.vm.unplugDrive(d)))
-                .toArray(CompletableFuture[]::new)).get();
+                        .map(d -> CompletableFuture.runAsync(() -> guest.vm.unplugDrive(d)))
+                        .toArray(CompletableFuture[]::new))
+                .get();
     }
 
     /** Each drive's block device name in the guest, by serial. */

@@ -39,8 +39,9 @@ class BundleHooksIT {
     @BeforeAll
     static void boot() throws IOException {
         bundles = Files.createTempDirectory("vc4j-it-hooks");
-        sandbox = TestStore.virtContainers().createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("hooks"))
-                .build());
+        sandbox = TestStore.virtContainers()
+                .createSandbox(
+                        SandboxConfig.builder().id(TestStore.uniqueId("hooks")).build());
     }
 
     @AfterAll
@@ -55,8 +56,8 @@ class BundleHooksIT {
     /** A hook that appends its stage and the state it read to {@code log}, then exits with {@code exit}. */
     private static Hook hook(String stage, Path log, int exit) throws IOException {
         Path script = bundles.resolve(stage + ".sh");
-        Files.writeString(script, "#!/bin/sh\nread -r state\necho \"" + stage + " $state\" >> " + log + "\nexit "
-                + exit + "\n");
+        Files.writeString(
+                script, "#!/bin/sh\nread -r state\necho \"" + stage + " $state\" >> " + log + "\nexit " + exit + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return Hook.builder().path(script.toString()).args(stage).timeout(20).build();
     }
@@ -64,19 +65,28 @@ class BundleHooksIT {
     @Test
     void theHostHooksRunInOrderEachWithValidOciState() throws Exception {
         Path log = bundles.resolve("hooks.log");
-        Hooks hooks = Hooks.builder().prestart(hook("prestart", log, 0)).createRuntime(hook("createRuntime", log, 0))
-                .poststart(hook("poststart", log, 0)).poststop(hook("poststop", log, 0)).build();
-        Path bundle = EngineBundle.make(bundles.resolve("hooked"),
-                spec -> spec.annotations(Map.of("org.example/owner", "it")).hooks(hooks), "true");
+        Hooks hooks = Hooks.builder()
+                .prestart(hook("prestart", log, 0))
+                .createRuntime(hook("createRuntime", log, 0))
+                .poststart(hook("poststart", log, 0))
+                .poststop(hook("poststop", log, 0))
+                .build();
+        Path bundle = EngineBundle.make(
+                bundles.resolve("hooked"),
+                spec -> spec.annotations(Map.of("org.example/owner", "it")).hooks(hooks),
+                "true");
 
-        Container hooked = sandbox.createContainer(ContainerConfig.fromBundle(bundle).id("hooked").build());
+        Container hooked = sandbox.createContainer(
+                ContainerConfig.fromBundle(bundle).id("hooked").build());
         hooked.start();
         assertEquals(0, hooked.waitForExit(WAIT));
         hooked.delete();
 
         List<String> lines = Files.readAllLines(log);
-        assertEquals(List.of("prestart", "createRuntime", "poststart", "poststop"),
-                lines.stream().map(line -> line.substring(0, line.indexOf(' '))).toList(), lines.toString());
+        assertEquals(
+                List.of("prestart", "createRuntime", "poststart", "poststop"),
+                lines.stream().map(line -> line.substring(0, line.indexOf(' '))).toList(),
+                lines.toString());
         List<String> statuses = List.of(State.CREATING, State.CREATING, State.RUNNING, State.STOPPED);
         long vmPid = sandbox.status().hypervisorPid();
         for (int i = 0; i < lines.size(); i++) {
@@ -94,19 +104,35 @@ class BundleHooksIT {
     void aFailingPrestartHookFailsTheCreateNamingItAndLeavesNothing() throws Exception {
         Path log = bundles.resolve("refused.log");
         Hook failing = hook("refusing", log, 1);
-        Path bundle = EngineBundle.make(bundles.resolve("refused"),
-                spec -> spec.hooks(Hooks.builder().prestart(failing).build()), "true");
+        Path bundle = EngineBundle.make(
+                bundles.resolve("refused"),
+                spec -> spec.hooks(Hooks.builder().prestart(failing).build()),
+                "true");
 
-        HookException e = assertThrows(HookException.class,
-                () -> sandbox.createContainer(ContainerConfig.fromBundle(bundle).id("refused").build()));
+        HookException e = assertThrows(
+                HookException.class,
+                () -> sandbox.createContainer(
+                        ContainerConfig.fromBundle(bundle).id("refused").build()));
 
         assertEquals(Path.of(failing.path()), e.hook());
         assertTrue(e.getMessage().contains(failing.path()) && e.getMessage().contains("status 1"), e.getMessage());
         assertThrows(NotFoundException.class, () -> sandbox.container("refused"));
-        assertFalse(Files.exists(TestStore.ROOTS.run().resolve("sbs").resolve(sandbox.id()).resolve("containers")
-                .resolve("refused")), "run files of the refused container");
-        assertFalse(Files.exists(TestStore.ROOTS.config().resolve("sbs").resolve(sandbox.id()).resolve("containers")
-                .resolve("refused")), "config files of the refused container");
+        assertFalse(
+                Files.exists(TestStore.ROOTS
+                        .run()
+                        .resolve("sbs")
+                        .resolve(sandbox.id())
+                        .resolve("containers")
+                        .resolve("refused")),
+                "run files of the refused container");
+        assertFalse(
+                Files.exists(TestStore.ROOTS
+                        .config()
+                        .resolve("sbs")
+                        .resolve(sandbox.id())
+                        .resolve("containers")
+                        .resolve("refused")),
+                "config files of the refused container");
         String inGuest = sandbox.exec(GuestCommand.of("ls", "/run/vc4j-agent")).stdoutText();
         assertFalse(inGuest.lines().anyMatch("refused"::equals), inGuest);
     }

@@ -30,10 +30,12 @@ class BundleIT {
         try {
             Path bundle = EngineBundle.make(bundles.resolve("hello"), spec -> spec, "sh", "-c", "echo hello");
             VirtContainers vc = TestStore.virtContainers();
-            Sandbox sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("bundle")).build());
+            Sandbox sandbox = vc.createSandbox(
+                    SandboxConfig.builder().id(TestStore.uniqueId("bundle")).build());
             long qemu = sandbox.status().hypervisorPid();
             try {
-                Container hello = sandbox.createContainer(ContainerConfig.fromBundle(bundle).id("hello").build());
+                Container hello = sandbox.createContainer(
+                        ContainerConfig.fromBundle(bundle).id("hello").build());
                 try (ContainerProcess process = hello.process()) {
                     hello.start();
                     assertEquals("hello\n", new String(process.stdout().readAllBytes(), StandardCharsets.UTF_8));

@@ -30,7 +30,12 @@ class BundleMountsIT {
     private static Mount bind(Path source, String destination, String... options) {
         List<String> all = new ArrayList<>(List.of("rbind"));
         all.addAll(List.of(options));
-        return Mount.builder().destination(destination).type("bind").source(source.toString()).options(all).build();
+        return Mount.builder()
+                .destination(destination)
+                .type("bind")
+                .source(source.toString())
+                .options(all)
+                .build();
     }
 
     @Test
@@ -44,16 +49,28 @@ class BundleMountsIT {
             String script = "cat /ro-dir/in-dir /etc/ro-file; for f in /ro-dir/new /etc/ro-file; do "
                     + "(echo w > $f) 2>&1 | grep -q 'Read-only file system' && echo \"$f erofs\"; done; "
                     + "echo written > /rw-dir/out";
-            Path bundle = EngineBundle.make(bundles.resolve("binds"), spec -> withMounts(spec,
-                    bind(roDir, "/ro-dir", "ro"), bind(roFile, "/etc/ro-file", "ro"), bind(rwDir, "/rw-dir")),
-                    "sh", "-c", script);
-            Sandbox sandbox = TestStore.virtContainers().createSandbox(SandboxConfig.builder()
-                    .id(TestStore.uniqueId("binds")).volume(new Volume("bundles", bundles)).build());
+            Path bundle = EngineBundle.make(
+                    bundles.resolve("binds"),
+                    spec -> withMounts(
+                            spec,
+                            bind(roDir, "/ro-dir", "ro"),
+                            bind(roFile, "/etc/ro-file", "ro"),
+                            bind(rwDir, "/rw-dir")),
+                    "sh",
+                    "-c",
+                    script);
+            Sandbox sandbox = TestStore.virtContainers()
+                    .createSandbox(SandboxConfig.builder()
+                            .id(TestStore.uniqueId("binds"))
+                            .volume(new Volume("bundles", bundles))
+                            .build());
             try {
-                Container binds = sandbox.createContainer(ContainerConfig.fromBundle(bundle).id("binds").build());
+                Container binds = sandbox.createContainer(
+                        ContainerConfig.fromBundle(bundle).id("binds").build());
                 try (ContainerProcess process = binds.process()) {
                     binds.start();
-                    assertEquals("dir-content\nfile-content\n/ro-dir/new erofs\n/etc/ro-file erofs\n",
+                    assertEquals(
+                            "dir-content\nfile-content\n/ro-dir/new erofs\n/etc/ro-file erofs\n",
                             new String(process.stdout().readAllBytes(), StandardCharsets.UTF_8));
                     assertEquals(0, process.waitFor(WAIT));
                 }

@@ -29,42 +29,69 @@ class ColdplugIT {
     private static final Drive QCOW2 = qcow2("disk.qcow2", 6);
 
     @RegisterExtension
-    static final SharedGuest SHARED = new SharedGuest("coldplug", HypervisorConfig.builder().hotplugRootPorts(3).build(),
-            List.of(RAW, QCOW2));
+    static final SharedGuest SHARED = new SharedGuest(
+            "coldplug", HypervisorConfig.builder().hotplugRootPorts(3).build(), List.of(RAW, QCOW2));
 
     @Test
     void bootDrivesAreSeenBySerialAndTheNextHotplugTakesTheNextPort() throws Exception {
         GuestVm guest = SHARED.get();
         List<HotpluggedDrive> atBoot = guest.vm.drives();
-        assertEquals(List.of(RAW, QCOW2), atBoot.stream().map(HotpluggedDrive::drive).toList());
+        assertEquals(
+                List.of(RAW, QCOW2), atBoot.stream().map(HotpluggedDrive::drive).toList());
 
         String raw = guest.blockDeviceBySerial(atBoot.get(0).serial());
         assertEquals("raw marker", guest.sh("dd if=/dev/" + raw + " bs=10 count=1 2>/dev/null"));
-        assertEquals(Long.toString(6L << 20), guest.sh("echo $(( $(cat /sys/block/"
-                + guest.blockDeviceBySerial(atBoot.get(1).serial()) + "/size) * 512 ))").strip());
+        assertEquals(
+                Long.toString(6L << 20),
+                guest.sh("echo $(( $(cat /sys/block/"
+                                + guest.blockDeviceBySerial(atBoot.get(1).serial()) + "/size) * 512 ))")
+                        .strip());
 
         HotpluggedDrive third = guest.vm.hotplugDrive(Drive.raw(image("third.img", 1, "")));
         assertEquals(2, third.index());
         guest.blockDeviceBySerial(third.serial());
-        HypervisorException full = assertThrows(HypervisorException.class,
-                () -> guest.vm.hotplugDrive(Drive.raw(image("fourth.img", 1, ""))));
+        HypervisorException full = assertThrows(
+                HypervisorException.class, () -> guest.vm.hotplugDrive(Drive.raw(image("fourth.img", 1, ""))));
         assertTrue(full.getMessage().contains("no free PCIe root port"), full.getMessage());
 
         guest.vm.unplugDrive(atBoot.get(0));
         guest.vm.unplugDrive(third);
-        assertEquals(List.of(QCOW2), guest.vm.drives().stream().map(HotpluggedDrive::drive).toList());
+        assertEquals(
+                List.of(QCOW2),
+                guest.vm.drives().stream().map(HotpluggedDrive::drive).toList());
     }
 
     @Test
     void moreBootDrivesThanRootPortsIsRejectedBeforeQemuStarts() throws Exception {
-        Path runDir = Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(TestStore.uniqueId("cold")));
-        HypervisorConfig oneBootPort = HypervisorConfig.builder().hotplugRootPorts(1).build();
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> new QemuHypervisor().start(
-                new VmSpec("cold", "cold", oneBootPort, List.of(), runDir, TestStore.ROOTS.hostCache(), List.of(), List.of(RAW, QCOW2))));
+        Path runDir =
+                Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(TestStore.uniqueId("cold")));
+        HypervisorConfig oneBootPort =
+                HypervisorConfig.builder().hotplugRootPorts(1).build();
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
+                () -> new QemuHypervisor()
+                        .start(new VmSpec(
+                                "cold",
+                                "cold",
+                                oneBootPort,
+                                List.of(),
+                                runDir,
+                                TestStore.ROOTS.hostCache(),
+                                List.of(),
+                                List.of(RAW, QCOW2))));
         assertEquals("drives", e.field());
-        InvalidConfigException missing = assertThrows(InvalidConfigException.class, () -> new QemuHypervisor().start(
-                new VmSpec("cold", "cold", oneBootPort, List.of(), runDir, TestStore.ROOTS.hostCache(), List.of(),
-                        List.of(Drive.raw(IMAGES.resolve("nope.img"))))));
+        InvalidConfigException missing = assertThrows(
+                InvalidConfigException.class,
+                () -> new QemuHypervisor()
+                        .start(new VmSpec(
+                                "cold",
+                                "cold",
+                                oneBootPort,
+                                List.of(),
+                                runDir,
+                                TestStore.ROOTS.hostCache(),
+                                List.of(),
+                                List.of(Drive.raw(IMAGES.resolve("nope.img"))))));
         assertEquals("drives[0].path", missing.field());
         try (var left = Files.list(runDir)) {
             assertEquals(0, left.count(), "nothing created in the run directory");
@@ -98,7 +125,8 @@ class ColdplugIT {
         Path file = IMAGES.resolve(name);
         try {
             Process p = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", file.toString(), mib + "M")
-                    .inheritIO().start();
+                    .inheritIO()
+                    .start();
             assertEquals(0, p.waitFor());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -38,14 +38,23 @@ class ConcurrencyIT {
     @Test
     void twoProcessesOfEightThreadsShareOneSandbox() throws Exception {
         String id = TestStore.uniqueId("conc");
-        Sandbox sandbox = TestStore.virtContainers().createSandbox(SandboxConfig.builder().id(id).build());
+        Sandbox sandbox = TestStore.virtContainers()
+                .createSandbox(SandboxConfig.builder().id(id).build());
         sandbox.close();
         Path log = Files.createTempFile("vc4j-concurrency", ".log");
-        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-D" + TestStore.ROOT_PROPERTY + "=" + TestStore.ROOT,
-                "-cp", System.getProperty("java.class.path"), MixedOperations.class.getName(),
-                id, "p2", String.valueOf(THREADS), String.valueOf(RUN.toSeconds()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process other = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-D" + TestStore.ROOT_PROPERTY + "=" + TestStore.ROOT,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        MixedOperations.class.getName(),
+                        id,
+                        "p2",
+                        String.valueOf(THREADS),
+                        String.valueOf(RUN.toSeconds()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         StateReader reader = new StateReader(id);
         reader.start();
         try {
@@ -70,7 +79,8 @@ class ConcurrencyIT {
                 int n = Integer.parseInt(counted[1]);
                 expected += n;
                 for (int i = 0; i < n; i++) {
-                    assertTrue(annotations.containsKey(counted[0] + "-" + i), "lost annotation " + counted[0] + "-" + i);
+                    assertTrue(
+                            annotations.containsKey(counted[0] + "-" + i), "lost annotation " + counted[0] + "-" + i);
                 }
             }
             assertEquals(expected, annotations.size(), "annotations nobody set");
@@ -85,7 +95,9 @@ class ConcurrencyIT {
             sandbox.delete();
         }
         assertEquals(0, TestStore.filesOf(id));
-        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(id)),
+        assertTrue(
+                ProcessHandle.allProcesses()
+                        .noneMatch(p -> p.info().commandLine().orElse("").contains(id)),
                 "a QEMU of the sandbox is left running");
     }
 

@@ -34,6 +34,7 @@ class ContainerControlIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Prints "ready" once the trap is set, then idles in short sleeps, so that the trap runs at once. */
     private static final String TRAP_THEN_IDLE = "; echo ready; while :; do sleep 0.1; done";
+
     private static Path rootfs;
     private static Sandbox sandbox;
     private final List<Container> made = new ArrayList<>();
@@ -41,8 +42,11 @@ class ContainerControlIT {
     @BeforeAll
     static void boot() throws Exception {
         rootfs = HostRootfs.make(Files.createTempDirectory("vc4j-it-control"));
-        sandbox = TestStore.virtContainers().createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("control"))
-                .volume(new Volume("rootfs", rootfs)).build());
+        sandbox = TestStore.virtContainers()
+                .createSandbox(SandboxConfig.builder()
+                        .id(TestStore.uniqueId("control"))
+                        .volume(new Volume("rootfs", rootfs))
+                        .build());
     }
 
     @AfterAll
@@ -62,8 +66,11 @@ class ContainerControlIT {
     }
 
     private Container started(String... args) {
-        Container c = sandbox.createContainer(ContainerConfig.builder().id(TestStore.uniqueId("c"))
-                .cmd(Cmd.builder().args(args).build()).rootfs(Rootfs.directory(rootfs)).build());
+        Container c = sandbox.createContainer(ContainerConfig.builder()
+                .id(TestStore.uniqueId("c"))
+                .cmd(Cmd.builder().args(args).build())
+                .rootfs(Rootfs.directory(rootfs))
+                .build());
         made.add(c);
         c.start();
         return c;
@@ -111,17 +118,35 @@ class ContainerControlIT {
     @Test
     void anUpdateSetsTheLimitsInTheContainersCgroup() {
         Container c = started("sleep", "1000");
-        c.update(ContainerResources.builder().memoryLimitBytes(64L << 20).memoryReservationBytes(16L << 20)
-                .memorySwapBytes(96L << 20).cpuShares(1024).cpuQuota(50_000, 100_000).cpusetCpus("0")
-                .cpusetMems("0").pidsLimit(50).build());
+        c.update(ContainerResources.builder()
+                .memoryLimitBytes(64L << 20)
+                .memoryReservationBytes(16L << 20)
+                .memorySwapBytes(96L << 20)
+                .cpuShares(1024)
+                .cpuQuota(50_000, 100_000)
+                .cpusetCpus("0")
+                .cpusetMems("0")
+                .pidsLimit(50)
+                .build());
         String cgroup = "/sys/fs/cgroup/vc4j/" + c.id() + "/";
-        List<String> files = List.of("memory.max", "memory.low", "memory.swap.max", "cpu.max", "cpu.weight",
-                "cpuset.cpus", "cpuset.mems", "pids.max");
-        List<String> values = files.stream().map(f -> {
-            ExecResult cat = sandbox.exec("cat", cgroup + f);
-            return cat.stdoutText().strip() + cat.stderrText().strip();
-        }).toList();
-        assertEquals(List.of("67108864", "16777216", "33554432", "50000 100000", "39", "0", "0", "50"), values,
+        List<String> files = List.of(
+                "memory.max",
+                "memory.low",
+                "memory.swap.max",
+                "cpu.max",
+                "cpu.weight",
+                "cpuset.cpus",
+                "cpuset.mems",
+                "pids.max");
+        List<String> values = files.stream()
+                .map(f -> {
+                    ExecResult cat = sandbox.exec("cat", cgroup + f);
+                    return cat.stdoutText().strip() + cat.stderrText().strip();
+                })
+                .toList();
+        assertEquals(
+                List.of("67108864", "16777216", "33554432", "50000 100000", "39", "0", "0", "50"),
+                values,
                 files.toString());
         assertEquals(64L << 20, c.stats().memoryLimitBytes());
     }

@@ -8,8 +8,7 @@ import dev.vc4j.Sandbox;
  * container's state and exit code as its status shows them.
  */
 public final class ContainerStatusJvm {
-    private ContainerStatusJvm() {
-    }
+    private ContainerStatusJvm() {}
 
     public static void main(String[] args) {
         try (Sandbox sandbox = TestStore.virtContainers().fetchSandbox(args[0])) {

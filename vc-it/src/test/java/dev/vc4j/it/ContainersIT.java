@@ -54,9 +54,11 @@ class ContainersIT {
         rootfs = HostRootfs.make(Files.createTempDirectory("vc4j-it-rootfs"));
         vc = TestStore.virtContainers();
         // one root port: a second block rootfs can only be plugged once the first one's drive is unplugged
-        sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("ctrs"))
+        sandbox = vc.createSandbox(SandboxConfig.builder()
+                .id(TestStore.uniqueId("ctrs"))
                 .hypervisor(HypervisorConfig.builder().hotplugRootPorts(1).build())
-                .volume(new Volume("rootfs", rootfs)).build());
+                .volume(new Volume("rootfs", rootfs))
+                .build());
         sandbox.onEvent(events::add);
     }
 
@@ -87,8 +89,10 @@ class ContainersIT {
     }
 
     private Container create(ContainerConfig.Builder builder, String... args) {
-        Container c = sandbox.createContainer(builder.cmd(Cmd.builder().args(args).build())
-                .rootfs(Rootfs.directory(rootfs)).build());
+        Container c =
+                sandbox.createContainer(builder.cmd(Cmd.builder().args(args).build())
+                        .rootfs(Rootfs.directory(rootfs))
+                        .build());
         made.add(c);
         return c;
     }
@@ -141,8 +145,10 @@ class ContainersIT {
 
     private static List<String> eventsOf(Container c) throws InterruptedException {
         Thread.sleep(500); // events are delivered on their own thread
-        return events.stream().filter(e -> c.id().equals(e.containerId()))
-                .map(e -> e.type() + (e.exitCode() == null ? "" : "(" + e.exitCode() + ")")).toList();
+        return events.stream()
+                .filter(e -> c.id().equals(e.containerId()))
+                .map(e -> e.type() + (e.exitCode() == null ? "" : "(" + e.exitCode() + ")"))
+                .toList();
     }
 
     @Test
@@ -170,7 +176,9 @@ class ContainersIT {
         assertTrue(pid > 0, c.status().toString());
         String ps = sandbox.exec("ps", "-o", "pid,args").stdoutText();
         assertTrue(ps.lines().anyMatch(l -> l.strip().equals(pid + " sleep 3131")), pid + " in\n" + ps);
-        assertTrue(c.processes().stream().anyMatch(p -> p.pid() == pid), c.processes().toString());
+        assertTrue(
+                c.processes().stream().anyMatch(p -> p.pid() == pid),
+                c.processes().toString());
         c.stop(Duration.ofSeconds(1));
         assertEquals(0, c.status().pidInGuest());
     }
@@ -201,7 +209,9 @@ class ContainersIT {
             assertEquals(ContainerState.STOPPED, s.state(), s.toString());
             assertEquals(3, s.exitCode());
             assertNotNull(s.finishedAt());
-            assertEquals(ContainerState.RUNNING, fetched.container(otherJvm.id()).status().state());
+            assertEquals(
+                    ContainerState.RUNNING,
+                    fetched.container(otherJvm.id()).status().state());
         }
         assertEquals(List.of("CREATE", "START", "EXIT(3)"), eventsOf(sameJvm));
         // the fetched object has closed its agent connection: the other JVM can open its own
@@ -214,7 +224,8 @@ class ContainersIT {
     void execInARunningContainerHasItsOwnOutputAndExitCode() throws Exception {
         Container c = create("sleep", "1000");
         c.start();
-        try (ContainerProcess p = c.exec(Cmd.builder().args("sh", "-c", "echo in-$((6*7)); exit 5").build())) {
+        try (ContainerProcess p = c.exec(
+                Cmd.builder().args("sh", "-c", "echo in-$((6*7)); exit 5").build())) {
             assertEquals("in-42\n", text(p.stdout()));
             assertEquals(5, p.waitFor(WAIT));
         }
@@ -255,20 +266,28 @@ class ContainersIT {
         }
         InterfaceStats after = loopback(c.stats());
         // the guest's loopback may have carried nothing before: growth is what the page's traffic shows
-        assertTrue(after.rxBytes() > before.rxBytes() && after.txBytes() > before.txBytes()
-                && after.rxPackets() > before.rxPackets(), before + " -> " + after);
+        assertTrue(
+                after.rxBytes() > before.rxBytes()
+                        && after.txBytes() > before.txBytes()
+                        && after.rxPackets() > before.rxPackets(),
+                before + " -> " + after);
     }
 
     private static InterfaceStats loopback(ContainerStats stats) {
-        return stats.network().stream().filter(i -> i.name().equals("lo")).findFirst()
+        return stats.network().stream()
+                .filter(i -> i.name().equals("lo"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no lo in " + stats.network()));
     }
 
     @Test
     void aChildKilledForMemoryIsAnOomEventAtOnceWhileTheContainerKeepsRunning() throws Exception {
         String go = "/tmp/" + TestStore.uniqueId("oom-go");
-        Container c = create("sh", "-c", "until [ -e " + go + " ]; do sleep 0.1; done;"
-                + " dd if=/dev/zero of=/dev/null bs=128M count=1; exec sleep 1000");
+        Container c = create(
+                "sh",
+                "-c",
+                "until [ -e " + go + " ]; do sleep 0.1; done;"
+                        + " dd if=/dev/zero of=/dev/null bs=128M count=1; exec sleep 1000");
         c.start();
         c.update(ContainerResources.builder().memoryLimitBytes(32L << 20).build());
         c.exec(Cmd.builder().args("touch", go).build()).close(); // the limit is set: the child may allocate
@@ -282,8 +301,10 @@ class ContainersIT {
         assertTrue(c.status().oomKilled(), "the status keeps the kill");
         assertEquals(1, eventsOf(c).stream().filter("OOM"::equals).count(), "one event per kill: " + eventsOf(c));
         sandbox.close();
-        assertFalse(Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.isAlive() && t.getName().equals("vc4j-oom-" + sandbox.id())), "OOM watch left");
+        assertFalse(
+                Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.isAlive() && t.getName().equals("vc4j-oom-" + sandbox.id())),
+                "OOM watch left");
     }
 
     @Test
@@ -306,7 +327,8 @@ class ContainersIT {
     @Test
     void aContainerDoesNotStartBeforeItsDependencyRuns() {
         Container db = create("sleep", "1000");
-        Container app = create(ContainerConfig.builder().id(TestStore.uniqueId("app")).dependsOn(db.id()), "sleep", "1000");
+        Container app =
+                create(ContainerConfig.builder().id(TestStore.uniqueId("app")).dependsOn(db.id()), "sleep", "1000");
         InvalidStateException refused = assertThrows(InvalidStateException.class, app::start);
         assertTrue(refused.getMessage().contains("`" + db.id() + "` (ready)"), refused.getMessage());
         assertEquals(ContainerState.READY, app.status().state());
@@ -317,8 +339,11 @@ class ContainersIT {
 
     @Test
     void onFailureTwoRestartsTwiceThenStaysStopped() throws Exception {
-        Container c = create(ContainerConfig.builder().id(TestStore.uniqueId("r")).restartPolicy("on-failure:2"),
-                "sh", "-c", "exit 3");
+        Container c = create(
+                ContainerConfig.builder().id(TestStore.uniqueId("r")).restartPolicy("on-failure:2"),
+                "sh",
+                "-c",
+                "exit 3");
         c.start();
         ContainerStatus s = awaitStatus(c, st -> st.restartCount() == 2 && st.state() == ContainerState.STOPPED);
         assertEquals(2, s.restartCount(), s.toString());
@@ -347,13 +372,17 @@ class ContainersIT {
         Path dir = Files.createTempDirectory("vc4j-it-ext4");
         Path image = dir.resolve("rootfs.ext4");
         try {
-            Files.writeString(HostRootfs.make(Files.createDirectory(dir.resolve("tree"))).resolve("marker"), "on ext4\n");
+            Files.writeString(
+                    HostRootfs.make(Files.createDirectory(dir.resolve("tree"))).resolve("marker"), "on ext4\n");
             HostRootfs.ext4Image(dir.resolve("tree"), image);
             // each plug needs the root port the delete before freed; the second container is deleted by another
             // Sandbox object, which did not plug its drive: the VM's list of drives tells it which to unplug
             for (int round = 0; round < 3; round++) {
-                Container c = sandbox.createContainer(ContainerConfig.builder().id(TestStore.uniqueId("blk"))
-                        .cmd(Cmd.builder().args("cat", "/marker").build()).rootfs(Rootfs.blockDevice(image, "ext4")).build());
+                Container c = sandbox.createContainer(ContainerConfig.builder()
+                        .id(TestStore.uniqueId("blk"))
+                        .cmd(Cmd.builder().args("cat", "/marker").build())
+                        .rootfs(Rootfs.blockDevice(image, "ext4"))
+                        .build());
                 made.add(c);
                 try (ContainerProcess p = c.process()) {
                     c.start();

@@ -16,13 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code crun spec} writes, adjusted through the model (no terminal, the given process, and the caller's changes).
  */
 final class EngineBundle {
-    private EngineBundle() {
-    }
+    private EngineBundle() {}
 
     static Path make(Path dir, UnaryOperator<Spec.Builder> change, String... args)
             throws IOException, InterruptedException {
         HostRootfs.make(Files.createDirectories(dir.resolve("rootfs")));
-        java.lang.Process crun = new ProcessBuilder("crun", "spec", "--bundle", dir.toString()).redirectErrorStream(true)
+        java.lang.Process crun = new ProcessBuilder("crun", "spec", "--bundle", dir.toString())
+                .redirectErrorStream(true)
                 .start();
         String output = new String(crun.getInputStream().readAllBytes());
         assertEquals(true, crun.waitFor(30, TimeUnit.SECONDS), "crun spec did not end");
@@ -30,7 +30,11 @@ final class EngineBundle {
         Path config = dir.resolve("config.json");
         Spec spec = Spec.parse(Files.readString(config));
         Spec adjusted = change.apply(spec.toBuilder()
-                .process(spec.process().toBuilder().terminal(false).args(List.of(args)).build())).build();
+                        .process(spec.process().toBuilder()
+                                .terminal(false)
+                                .args(List.of(args))
+                                .build()))
+                .build();
         Files.writeString(config, adjusted.toJson());
         return dir;
     }

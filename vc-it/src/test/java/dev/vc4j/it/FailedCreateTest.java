@@ -27,8 +27,10 @@ class FailedCreateTest {
     @ValueSource(strings = {"../escape", "a/b", "..", ".hidden", "nul\0byte", ""})
     void badIdIsRejectedNamingTheFieldAndNothingIsWritten(String id) throws IOException {
         long before = entriesUnderRoots();
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> vc.createSandbox(SandboxConfig.builder().id(id).hostname("h").build()));
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
+                () -> vc.createSandbox(
+                        SandboxConfig.builder().id(id).hostname("h").build()));
         assertEquals("id", e.field());
         assertEquals(before, entriesUnderRoots());
         assertTrue(Files.notExists(TestStore.ROOTS.run().resolve("escape")));
@@ -36,17 +38,23 @@ class FailedCreateTest {
 
     @Test
     void overlongIdIsRejected() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> vc.createSandbox(SandboxConfig.builder().id("x".repeat(300)).build()));
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
+                () -> vc.createSandbox(
+                        SandboxConfig.builder().id("x".repeat(300)).build()));
         assertEquals("id", e.field());
     }
 
     @Test
     void missingKernelIsRejectedNamingTheFieldAndNothingIsWritten() throws IOException {
         String id = TestStore.uniqueId("nokernel");
-        HypervisorConfig hv = HypervisorConfig.builder().kernel(Path.of("/nonexistent/vmlinux")).build();
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> vc.createSandbox(SandboxConfig.builder().id(id).hypervisor(hv).build()));
+        HypervisorConfig hv = HypervisorConfig.builder()
+                .kernel(Path.of("/nonexistent/vmlinux"))
+                .build();
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
+                () -> vc.createSandbox(
+                        SandboxConfig.builder().id(id).hypervisor(hv).build()));
         assertEquals("hypervisor.kernel", e.field());
         assertEquals("/nonexistent/vmlinux", e.value());
         assertEquals(0, TestStore.filesOf(id));
@@ -55,9 +63,12 @@ class FailedCreateTest {
     @Test
     void qemuThatExitsAtStartIsReportedWithItsStatusAndLeavesNothing() throws IOException {
         String id = TestStore.uniqueId("badqemu");
-        HypervisorConfig hv = HypervisorConfig.builder().qemuBinary(Path.of("/bin/false")).build();
-        HypervisorException e = assertThrows(HypervisorException.class,
-                () -> vc.createSandbox(SandboxConfig.builder().id(id).hypervisor(hv).build()));
+        HypervisorConfig hv =
+                HypervisorConfig.builder().qemuBinary(Path.of("/bin/false")).build();
+        HypervisorException e = assertThrows(
+                HypervisorException.class,
+                () -> vc.createSandbox(
+                        SandboxConfig.builder().id(id).hypervisor(hv).build()));
         assertTrue(e.getMessage().contains("exited with status 1"), e.getMessage());
         assertEquals(0, TestStore.filesOf(id));
     }
@@ -69,7 +80,9 @@ class FailedCreateTest {
         Files.createDirectories(config);
         Files.writeString(config.resolve("config.json"), "{}");
         try {
-            assertThrows(AlreadyExistsException.class, () -> vc.createSandbox(SandboxConfig.builder().id(id).build()));
+            assertThrows(
+                    AlreadyExistsException.class,
+                    () -> vc.createSandbox(SandboxConfig.builder().id(id).build()));
             assertTrue(Files.exists(config.resolve("config.json")));
         } finally {
             Files.delete(config.resolve("config.json"));

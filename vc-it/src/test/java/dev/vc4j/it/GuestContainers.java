@@ -17,14 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class GuestContainers {
     static final String ROOTFS = "/run/it-rootfs";
 
-    private GuestContainers() {
-    }
+    private GuestContainers() {}
 
     /** Copies the guest's busybox to {@link #ROOTFS} with relative links for its applets. */
     static void makeBusyboxRootfs(Sandbox sandbox) {
-        ExecResult made = sandbox.exec("sh", "-c", "set -e; mkdir -p " + ROOTFS + "/bin " + ROOTFS + "/dev "
-                + ROOTFS + "/proc " + ROOTFS + "/tmp; cp /bin/busybox " + ROOTFS + "/bin/; cd " + ROOTFS
-                + "/bin; for a in $(./busybox --list); do [ $a = busybox ] || ln -s busybox $a; done");
+        ExecResult made = sandbox.exec(
+                "sh",
+                "-c",
+                "set -e; mkdir -p " + ROOTFS + "/bin " + ROOTFS + "/dev "
+                        + ROOTFS + "/proc " + ROOTFS + "/tmp; cp /bin/busybox " + ROOTFS + "/bin/; cd " + ROOTFS
+                        + "/bin; for a in $(./busybox --list); do [ $a = busybox ] || ln -s busybox $a; done");
         assertEquals(0, made.exitCode(), made.stderrText());
     }
 
@@ -32,6 +34,6 @@ final class GuestContainers {
     static AgentSession takeOverAgent(Sandbox sandbox) {
         sandbox.close();
         Path socket = TestStore.ROOTS.run().resolve("sbs").resolve(sandbox.id()).resolve("agent.sock");
-        return new GrpcAgent().connect(socket, sandbox.config().agent(), Duration.ofSeconds(30), () -> { });
+        return new GrpcAgent().connect(socket, sandbox.config().agent(), Duration.ofSeconds(30), () -> {});
     }
 }

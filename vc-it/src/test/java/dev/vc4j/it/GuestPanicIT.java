@@ -25,8 +25,10 @@ class GuestPanicIT {
         guest.vm.onExit(() -> ended.complete(null));
         CompletableFuture.runAsync(() -> {
             try {
-                guest.agent.runProcess(GuestCommand.builder().args("sh", "-c", "echo c > /proc/sysrq-trigger")
-                        .timeout(Duration.ofSeconds(5)).build());
+                guest.agent.runProcess(GuestCommand.builder()
+                        .args("sh", "-c", "echo c > /proc/sysrq-trigger")
+                        .timeout(Duration.ofSeconds(5))
+                        .build());
             } catch (VcException e) {
                 // the agent dies with its kernel: the call cannot answer
             }

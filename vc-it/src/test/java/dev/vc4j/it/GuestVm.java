@@ -41,12 +41,18 @@ final class GuestVm implements AutoCloseable {
     static GuestVm boot(String name, HypervisorConfig config, List<Volume> volumes, List<Drive> drives)
             throws IOException {
         String id = TestStore.uniqueId(name);
-        Path runDir = Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(id));
-        Vm vm = new QemuHypervisor().start(new VmSpec(id, "guest", config, List.of(), runDir, TestStore.ROOTS.hostCache(),
-                volumes, drives));
+        Path runDir =
+                Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(id));
+        Vm vm = new QemuHypervisor()
+                .start(new VmSpec(
+                        id, "guest", config, List.of(), runDir, TestStore.ROOTS.hostCache(), volumes, drives));
         try {
-            AgentSession agent = new GrpcAgent().connect(vm.agentChannel(), AgentConfig.defaults(),
-                    config.startTimeoutFor(vm.record().accelerator()), () -> { });
+            AgentSession agent = new GrpcAgent()
+                    .connect(
+                            vm.agentChannel(),
+                            AgentConfig.defaults(),
+                            config.startTimeoutFor(vm.record().accelerator()),
+                            () -> {});
             return new GuestVm(vm, agent, runDir);
         } catch (RuntimeException e) {
             vm.stop(Duration.ZERO);
@@ -65,8 +71,10 @@ final class GuestVm implements AutoCloseable {
     String blockDeviceBySerial(String serial) {
         // quoted and checked: while no disk exists the glob stays a literal '*' that must not expand later
         String dev = sh("t=0; while [ $t -lt 200 ]; do for d in /sys/block/*; do"
-                + " [ -r \"$d/serial\" ] && [ \"$(cat \"$d/serial\")\" = '" + serial + "' ] && echo \"${d##*/}\" && exit 0;"
-                + " done; t=$((t+1)); sleep 0.05; done; echo missing").strip();
+                        + " [ -r \"$d/serial\" ] && [ \"$(cat \"$d/serial\")\" = '" + serial
+                        + "' ] && echo \"${d##*/}\" && exit 0;"
+                        + " done; t=$((t+1)); sleep 0.05; done; echo missing")
+                .strip();
         assertNotEquals("missing", dev, "the guest does not see a disk with serial " + serial);
         return dev;
     }

@@ -16,8 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class HostRootfs {
     private static final Path BUSYBOX = Path.of("/bin/busybox");
 
-    private HostRootfs() {
-    }
+    private HostRootfs() {}
 
     static Path make(Path dir) throws IOException, InterruptedException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
@@ -26,7 +25,8 @@ final class HostRootfs {
         }
         Files.copy(BUSYBOX, bin.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
         java.lang.Process list = new ProcessBuilder(BUSYBOX.toString(), "--list").start();
-        List<String> applets = new String(list.getInputStream().readAllBytes()).lines().toList();
+        List<String> applets =
+                new String(list.getInputStream().readAllBytes()).lines().toList();
         assertEquals(true, list.waitFor(30, TimeUnit.SECONDS), "busybox --list did not end");
         for (String applet : applets) {
             if (!applet.equals("busybox")) {
@@ -38,8 +38,10 @@ final class HostRootfs {
 
     /** Writes {@code tree} into a 32 MiB ext4 file system image at {@code image}. */
     static Path ext4Image(Path tree, Path image) throws IOException, InterruptedException {
-        java.lang.Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", tree.toString(), image.toString(),
-                "32M").redirectErrorStream(true).start();
+        java.lang.Process mkfs = new ProcessBuilder(
+                        "mkfs.ext4", "-q", "-F", "-d", tree.toString(), image.toString(), "32M")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(mkfs.getInputStream().readAllBytes());
         assertEquals(true, mkfs.waitFor(60, TimeUnit.SECONDS), "mkfs.ext4 did not end");
         assertEquals(0, mkfs.exitValue(), output);

@@ -48,8 +48,13 @@ class LeftoverMountsTest {
         try (SandboxLock lock = store.lockNew(id)) {
             store.createConfig(SandboxConfig.builder().id(id).build());
             for (String cid : recorded) {
-                store.createContainerConfig(id, ContainerConfig.builder().id(cid).rootfs(Rootfs.directory(rootfs))
-                        .cmd(Cmd.builder().args("true").build()).build());
+                store.createContainerConfig(
+                        id,
+                        ContainerConfig.builder()
+                                .id(cid)
+                                .rootfs(Rootfs.directory(rootfs))
+                                .cmd(Cmd.builder().args("true").build())
+                                .build());
             }
             store.sharedDir(id);
             for (String cid : mounted) {
@@ -68,7 +73,10 @@ class LeftoverMountsTest {
 
         assertTrue(vc.cleanup().contains(id));
 
-        assertEquals(List.of(shared().toRealPath().toString(), shared().resolve("kept/rootfs").toRealPath().toString()),
+        assertEquals(
+                List.of(
+                        shared().toRealPath().toString(),
+                        shared().resolve("kept/rootfs").toRealPath().toString()),
                 TestStore.mountsUnder(StoreFiles.runDir(id)));
         assertFalse(Files.exists(shared().resolve("gone")));
         assertEquals("hello", Files.readString(rootfs.resolve("hello")), "the rootfs itself stays");

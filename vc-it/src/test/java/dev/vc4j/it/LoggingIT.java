@@ -45,30 +45,50 @@ class LoggingIT {
      * vc4j's loggers whose every line is about a sandbox. dev.vc4j.agent is not among them yet: the relay threads
      * of today's agent transport are made on its event loop, which carries no sandbox.
      */
-    private static final Set<String> SANDBOX_LOGGERS = Set.of("dev.vc4j.sandbox", "dev.vc4j.container",
-            "dev.vc4j.hooks", "dev.vc4j.events", "dev.vc4j.qemu", "dev.vc4j.qemu.qmp", "dev.vc4j.agent.rpc");
+    private static final Set<String> SANDBOX_LOGGERS = Set.of(
+            "dev.vc4j.sandbox",
+            "dev.vc4j.container",
+            "dev.vc4j.hooks",
+            "dev.vc4j.events",
+            "dev.vc4j.qemu",
+            "dev.vc4j.qemu.qmp",
+            "dev.vc4j.agent.rpc");
 
     @Test
     void aSandboxsLifeIsLoggedWithItsIdsAndWithoutItsSecrets() throws Exception {
         Path dir = Files.createTempDirectory("vc4j-it-logging");
         Path rootfs = HostRootfs.make(Files.createDirectory(dir.resolve("rootfs")));
-        Hook failing = new Hook(script(dir, "exit 1"), List.of("poststart", "--token", SECRET),
-                List.of("TOKEN=" + SECRET), null);
+        Hook failing = new Hook(
+                script(dir, "exit 1"), List.of("poststart", "--token", SECRET), List.of("TOKEN=" + SECRET), null);
         String id = TestStore.uniqueId("logging");
         List<ILoggingEvent> events;
         try (LogCapture log = new LogCapture()) {
-            Sandbox sandbox = TestStore.virtContainers().createSandbox(SandboxConfig.builder().id(id)
-                    .annotation("token", SECRET).volume(new Volume("rootfs", rootfs))
-                    .hooks(new Hooks(List.of(), List.of(failing), List.of())).build());
+            Sandbox sandbox = TestStore.virtContainers()
+                    .createSandbox(SandboxConfig.builder()
+                            .id(id)
+                            .annotation("token", SECRET)
+                            .volume(new Volume("rootfs", rootfs))
+                            .hooks(new Hooks(List.of(), List.of(failing), List.of()))
+                            .build());
             try {
                 sandbox.start();
-                assertEquals(0, sandbox.exec(GuestCommand.builder().args("sh", "-c", "test \"$TOKEN\" = " + SECRET)
-                        .env("TOKEN", SECRET).build()).exitCode());
+                assertEquals(
+                        0,
+                        sandbox.exec(GuestCommand.builder()
+                                        .args("sh", "-c", "test \"$TOKEN\" = " + SECRET)
+                                        .env("TOKEN", SECRET)
+                                        .build())
+                                .exitCode());
                 assertThrows(InvalidConfigException.class, () -> sandbox.exec(BAD_PROGRAM));
-                Container app = sandbox.createContainer(ContainerConfig.builder().id("app")
-                        .rootfs(Rootfs.directory(rootfs)).annotation("token", SECRET)
-                        .cmd(Cmd.builder().args("sh", "-c", "test \"$API_TOKEN\" = " + SECRET + " && exit 3")
-                                .env("API_TOKEN", SECRET).build()).build());
+                Container app = sandbox.createContainer(ContainerConfig.builder()
+                        .id("app")
+                        .rootfs(Rootfs.directory(rootfs))
+                        .annotation("token", SECRET)
+                        .cmd(Cmd.builder()
+                                .args("sh", "-c", "test \"$API_TOKEN\" = " + SECRET + " && exit 3")
+                                .env("API_TOKEN", SECRET)
+                                .build())
+                        .build());
                 app.start();
                 assertEquals(3, awaitStopped(app), "the container saw its secret env value");
                 app.delete();
@@ -84,42 +104,79 @@ class LoggingIT {
         }
 
         List<String> sandboxInfo = messages(events, Level.INFO, "dev.vc4j.sandbox", id, null);
-        for (String line : List.of("sandbox created in ", "sandbox started in ",
-                "guest command sh ended with exit code 0", "sandbox stopped in ", "sandbox deleted in ")) {
+        for (String line : List.of(
+                "sandbox created in ",
+                "sandbox started in ",
+                "guest command sh ended with exit code 0",
+                "sandbox stopped in ",
+                "sandbox deleted in ")) {
             assertTrue(sandboxInfo.stream().anyMatch(m -> m.startsWith(line)), line + " in " + sandboxInfo);
         }
         List<String> containerInfo = messages(events, Level.INFO, "dev.vc4j.container", id, "app");
-        for (String line : List.of("container created in ", "container started in ", "container exited with code 3",
+        for (String line : List.of(
+                "container created in ",
+                "container started in ",
+                "container exited with code 3",
                 "container deleted in ")) {
             assertTrue(containerInfo.stream().anyMatch(m -> m.startsWith(line)), line + " in " + containerInfo);
         }
-        assertTrue(events.stream().anyMatch(about(id, "app").and(e -> e.getThreadName().startsWith("vc4j-exit-"))
-                .and(e -> e.getFormattedMessage().startsWith("container exited"))), "the waiter's line names both");
-        assertTrue(events.stream().anyMatch(about(id, null).and(e -> e.getThreadName().startsWith("qmp-reader"))),
+        assertTrue(
+                events.stream()
+                        .anyMatch(about(id, "app")
+                                .and(e -> e.getThreadName().startsWith("vc4j-exit-"))
+                                .and(e -> e.getFormattedMessage().startsWith("container exited"))),
+                "the waiter's line names both");
+        assertTrue(
+                events.stream()
+                        .anyMatch(about(id, null).and(e -> e.getThreadName().startsWith("qmp-reader"))),
                 "the QMP reader's lines name the sandbox");
-        assertTrue(events.stream().anyMatch(about(id, null).and(e -> e.getLevel() == Level.WARN)
-                .and(e -> e.getFormattedMessage().matches("poststart hook \\S+ exited with status 1 after \\d+ ms"))),
+        assertTrue(
+                events.stream()
+                        .anyMatch(about(id, null)
+                                .and(e -> e.getLevel() == Level.WARN)
+                                .and(e -> e.getFormattedMessage()
+                                        .matches("poststart hook \\S+ exited with status 1 after \\d+ ms"))),
                 "the failed hook is a warning naming it by its path");
-        assertEquals(List.of(), events.stream().filter(e -> SANDBOX_LOGGERS.contains(e.getLoggerName()))
-                .filter(e -> !e.getMDCPropertyMap().containsKey(LogContext.SANDBOX)).map(LogCapture::everything)
-                .toList(), "lines of vc4j's sandbox loggers that name no sandbox");
+        assertEquals(
+                List.of(),
+                events.stream()
+                        .filter(e -> SANDBOX_LOGGERS.contains(e.getLoggerName()))
+                        .filter(e -> !e.getMDCPropertyMap().containsKey(LogContext.SANDBOX))
+                        .map(LogCapture::everything)
+                        .toList(),
+                "lines of vc4j's sandbox loggers that name no sandbox");
 
-        assertEquals(List.of(), events.stream().map(LogCapture::everything).filter(l -> l.contains(SECRET)).toList(),
+        assertEquals(
+                List.of(),
+                events.stream()
+                        .map(LogCapture::everything)
+                        .filter(l -> l.contains(SECRET))
+                        .toList(),
                 "lines with a secret in them");
 
         List<String> rejected = messages(events, Level.DEBUG, "dev.vc4j.agent.rpc", id, null).stream()
-                .filter(m -> m.startsWith("RunProcess failed")).toList();
+                .filter(m -> m.startsWith("RunProcess failed"))
+                .toList();
         assertEquals(1, rejected.size(), rejected.toString());
         assertTrue(rejected.get(0).contains("no-such\\n\\x1b[31mprogram"), rejected.get(0));
-        assertEquals(List.of(), events.stream().map(LogCapture::everything).filter(l -> l.contains("\u001b")).toList(),
+        assertEquals(
+                List.of(),
+                events.stream()
+                        .map(LogCapture::everything)
+                        .filter(l -> l.contains("\u001b"))
+                        .toList(),
                 "lines with an unescaped ESC in them");
     }
 
     /** The messages of {@code logger} at {@code level} about sandbox {@code sandboxId} and container {@code cid}. */
-    private static List<String> messages(List<ILoggingEvent> events, Level level, String logger, String sandboxId,
-            String cid) {
-        return events.stream().filter(about(sandboxId, cid)).filter(e -> e.getLevel() == level)
-                .filter(e -> e.getLoggerName().equals(logger)).map(ILoggingEvent::getFormattedMessage).toList();
+    private static List<String> messages(
+            List<ILoggingEvent> events, Level level, String logger, String sandboxId, String cid) {
+        return events.stream()
+                .filter(about(sandboxId, cid))
+                .filter(e -> e.getLevel() == level)
+                .filter(e -> e.getLoggerName().equals(logger))
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     /** Lines whose MDC names the sandbox and the container ({@code cid} null: no container). */

@@ -23,15 +23,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class MixedOperations {
     /** What one thread did: annotations set, illegal-state refusals, and every other failure. */
-    record ThreadOutcome(String prefix, int annotations, int lifecycleChanges, int refusals, List<Throwable> unexpected) {
-    }
+    record ThreadOutcome(
+            String prefix, int annotations, int lifecycleChanges, int refusals, List<Throwable> unexpected) {}
 
-    private MixedOperations() {
-    }
+    private MixedOperations() {}
 
     public static void main(String[] args) throws Exception {
-        List<ThreadOutcome> outcomes = run(args[0], args[1], Integer.parseInt(args[2]),
-                Duration.ofSeconds(Long.parseLong(args[3])));
+        List<ThreadOutcome> outcomes =
+                run(args[0], args[1], Integer.parseInt(args[2]), Duration.ofSeconds(Long.parseLong(args[3])));
         int unexpected = 0;
         for (ThreadOutcome o : outcomes) {
             System.out.println("annotated " + o.prefix() + " " + o.annotations());
@@ -44,8 +43,7 @@ final class MixedOperations {
         System.exit(unexpected == 0 ? 0 : 1);
     }
 
-    static List<ThreadOutcome> run(String sandboxId, String process, int threads, Duration duration)
-            throws Exception {
+    static List<ThreadOutcome> run(String sandboxId, String process, int threads, Duration duration) throws Exception {
         Sandbox sandbox = TestStore.virtContainers().fetchSandbox(sandboxId);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {

@@ -47,13 +47,19 @@ class NetworkIT {
 
     @BeforeAll
     static void boot() {
-        sandbox = TestStore.virtContainers().createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("net"))
-                .network(NetworkConfig.userMode()).agent(AgentConfig.defaults().withGuestHookPath(HOOKS)).build());
+        sandbox = TestStore.virtContainers()
+                .createSandbox(SandboxConfig.builder()
+                        .id(TestStore.uniqueId("net"))
+                        .network(NetworkConfig.userMode())
+                        .agent(AgentConfig.defaults().withGuestHookPath(HOOKS))
+                        .build());
         GuestContainers.makeBusyboxRootfs(sandbox);
         session = GuestContainers.takeOverAgent(sandbox);
-        booted = session.listInterfaces().stream().filter(i -> i.addresses().contains(GUEST_ADDRESS)).findFirst()
-                .orElseThrow(() -> new AssertionError("no interface has " + GUEST_ADDRESS + ": "
-                        + session.listInterfaces()));
+        booted = session.listInterfaces().stream()
+                .filter(i -> i.addresses().contains(GUEST_ADDRESS))
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError("no interface has " + GUEST_ADDRESS + ": " + session.listInterfaces()));
     }
 
     @AfterAll
@@ -83,26 +89,33 @@ class NetworkIT {
         assertTrue(ipAddr.contains("mtu 1500") && ipAddr.contains("inet " + GUEST_ADDRESS), ipAddr);
         assertTrue(ipAddr.contains("link/ether " + booted.mac()), ipAddr);
         assertFalse(guest("cat", "/proc/cmdline").contains("vc4j.if"), "the kernel command line still configures it");
-        assertTrue(session.listRoutes().contains(new GuestRoute("0.0.0.0/0", GATEWAY, booted.name(), "",
-                GuestRoute.Scope.UNIVERSE, 0)), session.listRoutes().toString());
+        assertTrue(
+                session.listRoutes()
+                        .contains(
+                                new GuestRoute("0.0.0.0/0", GATEWAY, booted.name(), "", GuestRoute.Scope.UNIVERSE, 0)),
+                session.listRoutes().toString());
         assertEquals("nameserver 10.0.2.3\n", guest("cat", "/etc/resolv.conf"));
     }
 
     @Test
     void updateInterfaceReplacesAddressesAndSetsTheMtu() {
         try {
-            GuestInterface changed = session.updateInterface(InterfaceUpdate.byMac(booted.mac(),
-                    List.of(GUEST_ADDRESS, "192.168.77.2/24", "fd00:77::2/64"), 1400));
+            GuestInterface changed = session.updateInterface(InterfaceUpdate.byMac(
+                    booted.mac(), List.of(GUEST_ADDRESS, "192.168.77.2/24", "fd00:77::2/64"), 1400));
             assertEquals(booted.name(), changed.name());
             assertEquals(1400, changed.mtu());
-            assertTrue(changed.addresses().containsAll(List.of(GUEST_ADDRESS, "192.168.77.2/24", "fd00:77::2/64")),
+            assertTrue(
+                    changed.addresses().containsAll(List.of(GUEST_ADDRESS, "192.168.77.2/24", "fd00:77::2/64")),
                     changed.toString());
             String ipAddr = guest("ip", "addr", "show", "dev", booted.name());
-            assertTrue(ipAddr.contains("mtu 1400") && ipAddr.contains("inet 192.168.77.2/24")
-                    && ipAddr.contains("inet6 fd00:77::2/64"), ipAddr);
+            assertTrue(
+                    ipAddr.contains("mtu 1400")
+                            && ipAddr.contains("inet 192.168.77.2/24")
+                            && ipAddr.contains("inet6 fd00:77::2/64"),
+                    ipAddr);
 
-            GuestInterface byName = session.updateInterface(InterfaceUpdate.byName(booted.name(),
-                    List.of(GUEST_ADDRESS), 0));
+            GuestInterface byName =
+                    session.updateInterface(InterfaceUpdate.byName(booted.name(), List.of(GUEST_ADDRESS), 0));
             assertEquals(1400, byName.mtu(), "an MTU of 0 leaves it as it is");
             assertFalse(byName.addresses().contains("192.168.77.2/24"), byName.toString());
             assertFalse(guest("ip", "addr", "show", "dev", booted.name()).contains("192.168.77.2"));
@@ -114,24 +127,38 @@ class NetworkIT {
     @Test
     void updateRoutesAndListRoutesRoundTrip() {
         String dev = booted.name();
-        List<GuestRoute> wanted = List.of(GuestRoute.via("", GATEWAY, dev),
+        List<GuestRoute> wanted = List.of(
+                GuestRoute.via("", GATEWAY, dev),
                 GuestRoute.onLink("192.168.88.0/24", dev),
                 new GuestRoute("172.30.0.0/16", GATEWAY, dev, "10.0.2.15", GuestRoute.Scope.UNIVERSE, 7));
         try {
             List<GuestRoute> now = session.updateRoutes(wanted);
             assertEquals(now, session.listRoutes());
-            assertTrue(now.contains(new GuestRoute("0.0.0.0/0", GATEWAY, dev, "", GuestRoute.Scope.UNIVERSE, 0)), now.toString());
-            assertTrue(now.contains(new GuestRoute("192.168.88.0/24", "", dev, "", GuestRoute.Scope.LINK, 0)), now.toString());
-            assertTrue(now.contains(new GuestRoute("172.30.0.0/16", GATEWAY, dev, "10.0.2.15", GuestRoute.Scope.UNIVERSE, 7)),
+            assertTrue(
+                    now.contains(new GuestRoute("0.0.0.0/0", GATEWAY, dev, "", GuestRoute.Scope.UNIVERSE, 0)),
+                    now.toString());
+            assertTrue(
+                    now.contains(new GuestRoute("192.168.88.0/24", "", dev, "", GuestRoute.Scope.LINK, 0)),
+                    now.toString());
+            assertTrue(
+                    now.contains(
+                            new GuestRoute("172.30.0.0/16", GATEWAY, dev, "10.0.2.15", GuestRoute.Scope.UNIVERSE, 7)),
                     now.toString());
             String ipRoute = guest("ip", "route");
-            assertTrue(ipRoute.contains("172.30.0.0/16 via 10.0.2.2 dev " + dev) && ipRoute.contains("metric 7")
-                    && ipRoute.contains("192.168.88.0/24 dev " + dev), ipRoute);
+            assertTrue(
+                    ipRoute.contains("172.30.0.0/16 via 10.0.2.2 dev " + dev)
+                            && ipRoute.contains("metric 7")
+                            && ipRoute.contains("192.168.88.0/24 dev " + dev),
+                    ipRoute);
 
             List<GuestRoute> replaced = session.updateRoutes(List.of(GuestRoute.via("", GATEWAY, dev)));
-            assertTrue(replaced.stream().noneMatch(r -> r.destination().startsWith("172.30.")
-                    || r.destination().startsWith("192.168.88.")), replaced.toString());
-            assertTrue(replaced.stream().anyMatch(r -> r.destination().equals("10.0.2.0/24")),
+            assertTrue(
+                    replaced.stream()
+                            .noneMatch(r -> r.destination().startsWith("172.30.")
+                                    || r.destination().startsWith("192.168.88.")),
+                    replaced.toString());
+            assertTrue(
+                    replaced.stream().anyMatch(r -> r.destination().equals("10.0.2.0/24")),
                     "the kernel's route for the address stays: " + replaced);
         } finally {
             restoreBootNetwork();
@@ -144,8 +171,11 @@ class NetworkIT {
         try {
             session.updateRoutes(List.of(GuestRoute.via("", GATEWAY, dev), GuestRoute.onLink("192.168.88.0/24", dev)));
             List<GuestRoute> before = session.listRoutes();
-            InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> session.updateRoutes(
-                    List.of(GuestRoute.onLink("192.168.99.0/24", dev), GuestRoute.via("172.31.0.0/16", "10.77.0.1", dev))));
+            InvalidConfigException refused = assertThrows(
+                    InvalidConfigException.class,
+                    () -> session.updateRoutes(List.of(
+                            GuestRoute.onLink("192.168.99.0/24", dev),
+                            GuestRoute.via("172.31.0.0/16", "10.77.0.1", dev))));
             assertEquals("routes[1]", refused.field());
             assertEquals("172.31.0.0/16 via 10.77.0.1", refused.value());
             assertEquals(Set.copyOf(before), Set.copyOf(session.listRoutes()), "a refused update changed the routes");
@@ -158,27 +188,38 @@ class NetworkIT {
     void arpNeighborsShowInIpNeigh() {
         session.addArpNeighbors(List.of(new GuestNeighbor("10.0.2.77", "02:00:00:00:00:77", booted.name())));
         String neigh = guest("ip", "neigh", "show", "dev", booted.name());
-        assertTrue(neigh.lines().anyMatch(line -> line.startsWith("10.0.2.77 lladdr 02:00:00:00:00:77 ")
-                && line.endsWith("PERMANENT")), neigh);
+        assertTrue(
+                neigh.lines()
+                        .anyMatch(line ->
+                                line.startsWith("10.0.2.77 lladdr 02:00:00:00:00:77 ") && line.endsWith("PERMANENT")),
+                neigh);
     }
 
     @Test
     void badInputsAreTypedErrorsNamingFieldAndValue() {
-        InvalidConfigException prefix = assertThrows(InvalidConfigException.class, () -> session.updateInterface(
-                InterfaceUpdate.byMac(booted.mac(), List.of("10.0.2.15/33"), 0)));
+        InvalidConfigException prefix = assertThrows(
+                InvalidConfigException.class,
+                () -> session.updateInterface(InterfaceUpdate.byMac(booted.mac(), List.of("10.0.2.15/33"), 0)));
         assertEquals("addresses[0]", prefix.field());
         assertEquals("10.0.2.15/33", prefix.value());
-        InvalidConfigException mac = assertThrows(InvalidConfigException.class, () -> session.addArpNeighbors(
-                List.of(new GuestNeighbor("10.0.2.78", "02:00:00:00:00", booted.name()))));
+        InvalidConfigException mac = assertThrows(
+                InvalidConfigException.class,
+                () -> session.addArpNeighbors(
+                        List.of(new GuestNeighbor("10.0.2.78", "02:00:00:00:00", booted.name()))));
         assertEquals("neighbors[0].mac", mac.field());
         assertEquals("02:00:00:00:00", mac.value());
-        NotFoundException unknown = assertThrows(NotFoundException.class, () -> session.updateInterface(
-                InterfaceUpdate.byName("eth9", List.of("10.0.9.1/24"), 0)));
+        NotFoundException unknown = assertThrows(
+                NotFoundException.class,
+                () -> session.updateInterface(InterfaceUpdate.byName("eth9", List.of("10.0.9.1/24"), 0)));
         assertEquals("interface", unknown.kind());
         assertEquals("eth9", unknown.id());
-        GuestInterface after = session.listInterfaces().stream().filter(i -> i.name().equals(booted.name()))
-                .findFirst().orElseThrow();
-        assertEquals(List.of(GUEST_ADDRESS), after.addresses().stream().filter(a -> !a.contains(":")).toList(),
+        GuestInterface after = session.listInterfaces().stream()
+                .filter(i -> i.name().equals(booted.name()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                List.of(GUEST_ADDRESS),
+                after.addresses().stream().filter(a -> !a.contains(":")).toList(),
                 "a rejected update changed the addresses");
     }
 
@@ -194,8 +235,14 @@ class NetworkIT {
         });
         server.start();
         try {
-            assertEquals("hello from the host\n",
-                    guest("wget", "-q", "-O", "-", "http://" + GATEWAY + ":" + server.getAddress().getPort() + "/"));
+            assertEquals(
+                    "hello from the host\n",
+                    guest(
+                            "wget",
+                            "-q",
+                            "-O",
+                            "-",
+                            "http://" + GATEWAY + ":" + server.getAddress().getPort() + "/"));
         } finally {
             server.stop(0);
         }
@@ -203,19 +250,26 @@ class NetworkIT {
 
     @Test
     void guestHooksRunForEveryContainer() {
-        guest("sh", "-c", "set -e; mkdir -p " + HOOKS + "/prestart; cd " + HOOKS + "/prestart; "
-                + "printf '#!/bin/sh\\ncat > /run/hook-ran\\n' > 10-mark; chmod 755 10-mark; "
-                + "printf '#!/bin/sh\\ntouch /run/hook-not-executable\\n' > 20-skip; chmod 644 20-skip");
+        guest(
+                "sh",
+                "-c",
+                "set -e; mkdir -p " + HOOKS + "/prestart; cd " + HOOKS + "/prestart; "
+                        + "printf '#!/bin/sh\\ncat > /run/hook-ran\\n' > 10-mark; chmod 755 10-mark; "
+                        + "printf '#!/bin/sh\\ntouch /run/hook-not-executable\\n' > 20-skip; chmod 644 20-skip");
         String id = TestStore.uniqueId("hooked");
         session.createContainer(ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of("true")))
-                .rootfsPath(GuestContainers.ROOTFS).build());
+                .rootfsPath(GuestContainers.ROOTFS)
+                .build());
         try {
             session.startContainer(id);
             assertEquals(0, session.waitProcess(id, "", Duration.ofSeconds(60)).exitCode());
             // crun hands a hook the container's state on stdin
             String state = guest("cat", "/run/hook-ran");
             assertTrue(state.contains("\"id\":\"" + id + "\""), state);
-            assertEquals(1, session.runProcess(GuestCommand.of("test", "-e", "/run/hook-not-executable")).exitCode());
+            assertEquals(
+                    1,
+                    session.runProcess(GuestCommand.of("test", "-e", "/run/hook-not-executable"))
+                            .exitCode());
         } finally {
             session.removeContainer(id);
         }

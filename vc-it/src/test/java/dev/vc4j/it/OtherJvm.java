@@ -13,19 +13,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class OtherJvm {
     private static final long TIMEOUT_SECONDS = 180;
 
-    private OtherJvm() {
-    }
+    private OtherJvm() {}
 
     /** Its output (stdout and stderr); fails unless it ends with status 0 within the timeout. */
     static String run(Class<?> main, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-D" + TestStore.ROOT_PROPERTY + "=" + TestStore.ROOT,
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + TestStore.ROOT_PROPERTY + "=" + TestStore.ROOT,
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
         command.addAll(List.of(args));
         Path log = Files.createTempFile("vc4j-other-jvm", ".log");
         try {
-            Process other = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            Process other = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
             other.getOutputStream().close();
             boolean ended = other.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (!ended) {

@@ -49,7 +49,10 @@ class QemuDeathIT {
         SandboxStatus status = sandbox.status();
         assertEquals(SandboxState.STOPPED, status.state());
         assertFalse(status.hypervisorAlive());
-        assertEquals(SandboxState.STOPPED, assertThrows(InvalidStateException.class, () -> sandbox.exec("true")).current());
+        assertEquals(
+                SandboxState.STOPPED,
+                assertThrows(InvalidStateException.class, () -> sandbox.exec("true"))
+                        .current());
 
         sandbox.delete();
         assertEquals(0, TestStore.filesOf(id), "files left behind by delete");

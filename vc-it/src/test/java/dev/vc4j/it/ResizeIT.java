@@ -36,7 +36,8 @@ class ResizeIT {
     static void boot() {
         VirtContainers vc = TestStore.virtContainers();
         // the defaults leave room: 1 of 4 vCPUs, 512 MiB of up to 2560 MiB in 8 slots
-        sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("resize")).build());
+        sandbox = vc.createSandbox(
+                SandboxConfig.builder().id(TestStore.uniqueId("resize")).build());
         bootMemTotalKib = memTotalKib();
     }
 
@@ -71,8 +72,14 @@ class ResizeIT {
         InvalidConfigException tooManyCpus = assertThrows(InvalidConfigException.class, () -> sandbox.resizeVcpus(10));
         assertEquals("vcpus", tooManyCpus.field());
         assertTrue(tooManyCpus.getMessage().contains("hypervisor.maxVcpus"), tooManyCpus.getMessage());
-        assertEquals("memoryMib", assertThrows(InvalidConfigException.class, () -> sandbox.resizeMemory(700)).field());
-        assertEquals("memoryMib", assertThrows(InvalidConfigException.class, () -> sandbox.resizeMemory(4096)).field());
+        assertEquals(
+                "memoryMib",
+                assertThrows(InvalidConfigException.class, () -> sandbox.resizeMemory(700))
+                        .field());
+        assertEquals(
+                "memoryMib",
+                assertThrows(InvalidConfigException.class, () -> sandbox.resizeMemory(4096))
+                        .field());
 
         sandbox.start();
         sandbox.pause();

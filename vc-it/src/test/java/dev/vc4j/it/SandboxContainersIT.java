@@ -42,10 +42,15 @@ class SandboxContainersIT {
         // listed before its dependency: the start order comes from the dependencies, not the list
         ContainerConfig web = container("web", rootfs).dependsOn("db").build();
         ContainerConfig db = container("db", rootfs).build();
-        Sandbox sandbox = vc.runSandbox(SandboxConfig.builder().id(TestStore.uniqueId("sbctrs"))
-                .volume(new Volume("rootfs", rootfs)).resources(new SandboxResources(2, 384))
-                .container(web).container(db)
-                .hooks(new Hooks(List.of(hook(dir, "prestart", log)), List.of(hook(dir, "poststart", log)),
+        Sandbox sandbox = vc.runSandbox(SandboxConfig.builder()
+                .id(TestStore.uniqueId("sbctrs"))
+                .volume(new Volume("rootfs", rootfs))
+                .resources(new SandboxResources(2, 384))
+                .container(web)
+                .container(db)
+                .hooks(new Hooks(
+                        List.of(hook(dir, "prestart", log)),
+                        List.of(hook(dir, "poststart", log)),
                         List.of(hook(dir, "poststop", log))))
                 .build());
         try {
@@ -55,18 +60,26 @@ class SandboxContainersIT {
             assertEquals(ContainerState.RUNNING, dbStatus.state());
             assertEquals(ContainerState.RUNNING, webStatus.state());
             assertTrue(dbStatus.startedAt().isBefore(webStatus.startedAt()), dbStatus + " " + webStatus);
-            List<String> starts = events.stream().filter(e -> e.type() == SandboxEvent.Type.START
-                    && e.sandboxId().equals(sandbox.id())).map(e -> String.valueOf(e.containerId())).toList();
+            List<String> starts = events.stream()
+                    .filter(e ->
+                            e.type() == SandboxEvent.Type.START && e.sandboxId().equals(sandbox.id()))
+                    .map(e -> String.valueOf(e.containerId()))
+                    .toList();
             assertEquals(List.of("null", "db", "web"), starts, "the sandbox, then db, then web");
             assertEquals("2", sandbox.exec("nproc").stdoutText().strip(), "resources.vcpus");
 
             String hooks = Files.readString(log);
             long vmPid = sandbox.status().hypervisorPid();
-            assertEquals(List.of("prestart created " + vmPid, "poststart running " + vmPid),
-                    hooks.lines().map(SandboxContainersIT::summary).toList(), hooks);
+            assertEquals(
+                    List.of("prestart created " + vmPid, "poststart running " + vmPid),
+                    hooks.lines().map(SandboxContainersIT::summary).toList(),
+                    hooks);
             sandbox.stop();
             hooks = Files.readString(log);
-            assertEquals("poststop stopped 0", summary(hooks.lines().reduce((a, b) -> b).orElseThrow()), hooks);
+            assertEquals(
+                    "poststop stopped 0",
+                    summary(hooks.lines().reduce((a, b) -> b).orElseThrow()),
+                    hooks);
         } finally {
             try {
                 sandbox.delete();
@@ -77,7 +90,9 @@ class SandboxContainersIT {
     }
 
     private static ContainerConfig.Builder container(String id, Path rootfs) {
-        return ContainerConfig.builder().id(id).rootfs(Rootfs.directory(rootfs))
+        return ContainerConfig.builder()
+                .id(id)
+                .rootfs(Rootfs.directory(rootfs))
                 .cmd(Cmd.builder().args("sleep", "1000").build());
     }
 

@@ -43,7 +43,10 @@ class SandboxDeathIT {
         String id = TestStore.uniqueId("dies");
         BlockingQueue<SandboxEvent> events = new LinkedBlockingQueue<>();
         try {
-            Sandbox sandbox = vc.createSandbox(SandboxConfig.builder().id(id).volume(new Volume("rootfs", rootfs)).build());
+            Sandbox sandbox = vc.createSandbox(SandboxConfig.builder()
+                    .id(id)
+                    .volume(new Volume("rootfs", rootfs))
+                    .build());
             sandbox.onEvent(events::add);
             Container sleeper = container(sandbox, rootfs, "sleeper", "sleep", "1000");
             sleeper.start();
@@ -55,7 +58,8 @@ class SandboxDeathIT {
             Thread.sleep(500); // the events so far are delivered on their own thread
             events.clear();
 
-            ProcessHandle qemu = ProcessHandle.of(sandbox.status().hypervisorPid()).orElseThrow();
+            ProcessHandle qemu =
+                    ProcessHandle.of(sandbox.status().hypervisorPid()).orElseThrow();
             long killed = System.nanoTime();
             qemu.destroyForcibly();
 
@@ -66,15 +70,23 @@ class SandboxDeathIT {
                 assertNotNull(event, "no EXIT of the sandbox within 1 s of the kill; events so far: " + seen);
                 seen.add(event);
             } while (event.containerId() != null);
-            assertEquals(List.of("EXIT sleeper 137", "EXIT - null"),
-                    seen.stream().map(e -> e.type() + " " + (e.containerId() == null ? "-" : e.containerId()) + " "
-                            + e.exitCode()).toList());
+            assertEquals(
+                    List.of("EXIT sleeper 137", "EXIT - null"),
+                    seen.stream()
+                            .map(e -> e.type() + " " + (e.containerId() == null ? "-" : e.containerId()) + " "
+                                    + e.exitCode())
+                            .toList());
 
             SandboxStatus status = sandbox.status();
             assertEquals(SandboxState.STOPPED, status.state());
             assertEquals(0, status.hypervisorPid());
             Path runDir = StoreFiles.runDir(id);
-            assertEquals("STOPPED", JSON.readTree(runDir.resolve("state.json").toFile()).path("data").path("state").asText());
+            assertEquals(
+                    "STOPPED",
+                    JSON.readTree(runDir.resolve("state.json").toFile())
+                            .path("data")
+                            .path("state")
+                            .asText());
             ContainerStatus sleeperStatus = sleeper.status();
             assertEquals(ContainerState.STOPPED, sleeperStatus.state());
             assertEquals(137, sleeperStatus.exitCode());
@@ -93,7 +105,10 @@ class SandboxDeathIT {
     }
 
     private static Container container(Sandbox sandbox, Path rootfs, String id, String... args) {
-        return sandbox.createContainer(ContainerConfig.builder().id(id).cmd(Cmd.builder().args(args).build())
-                .rootfs(Rootfs.directory(rootfs)).build());
+        return sandbox.createContainer(ContainerConfig.builder()
+                .id(id)
+                .cmd(Cmd.builder().args(args).build())
+                .rootfs(Rootfs.directory(rootfs))
+                .build());
     }
 }

@@ -36,7 +36,8 @@ class SandboxExecIT {
     @BeforeAll
     static void boot() {
         vc = TestStore.virtContainers();
-        sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("exec")).build());
+        sandbox = vc.createSandbox(
+                SandboxConfig.builder().id(TestStore.uniqueId("exec")).build());
     }
 
     @AfterAll
@@ -82,7 +83,10 @@ class SandboxExecIT {
 
     @Test
     void commandPastItsTimeoutIsKilled() {
-        ExecResult result = sandbox.exec(GuestCommand.builder().args("sleep", "30").timeout(Duration.ofMillis(500)).build());
+        ExecResult result = sandbox.exec(GuestCommand.builder()
+                .args("sleep", "30")
+                .timeout(Duration.ofMillis(500))
+                .build());
         assertTrue(result.timedOut());
         assertEquals(137, result.exitCode());
     }
@@ -98,9 +102,12 @@ class SandboxExecIT {
     void guestDetailsDescribeTheVm() {
         GuestDetails details = sandbox.guestDetails();
         assertEquals("x86_64", details.machine());
-        assertTrue(details.memTotalKib() > 256 * 1024 && details.memTotalKib() <= 512 * 1024, "MemTotal " + details.memTotalKib());
+        assertTrue(
+                details.memTotalKib() > 256 * 1024 && details.memTotalKib() <= 512 * 1024,
+                "MemTotal " + details.memTotalKib());
         assertEquals(1, details.onlineCpus());
-        assertEquals(sandbox.config().hostname() + "\n", sandbox.exec("hostname").stdoutText());
+        assertEquals(
+                sandbox.config().hostname() + "\n", sandbox.exec("hostname").stdoutText());
     }
 
     @Test
@@ -113,7 +120,9 @@ class SandboxExecIT {
         SandboxStatus status = sandbox.status();
         assertEquals(SandboxState.READY, status.state());
         assertTrue(status.hypervisorAlive());
-        assertTrue(ProcessHandle.of(status.hypervisorPid()).map(ProcessHandle::isAlive).orElse(false));
+        assertTrue(ProcessHandle.of(status.hypervisorPid())
+                .map(ProcessHandle::isAlive)
+                .orElse(false));
     }
 
     /** virtio-serial has no connection identity: every new client must get a clean session. */
@@ -125,7 +134,8 @@ class SandboxExecIT {
         GrpcAgent agent = new GrpcAgent();
         int ok = 0;
         for (int i = 0; i < 100; i++) {
-            try (AgentSession session = agent.connect(socket, sandbox.config().agent(), Duration.ofSeconds(20), () -> { })) {
+            try (AgentSession session =
+                    agent.connect(socket, sandbox.config().agent(), Duration.ofSeconds(20), () -> {})) {
                 session.check();
                 ok++;
             }

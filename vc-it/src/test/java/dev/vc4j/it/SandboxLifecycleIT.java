@@ -45,7 +45,8 @@ class SandboxLifecycleIT {
     void theWholeLifeOfASandbox() throws Exception {
         String id = TestStore.uniqueId("life");
         try (var registration = vc.onEvent(events::add)) {
-            Sandbox sandbox = vc.createSandbox(SandboxConfig.builder().id(id).annotation("team", "a").build());
+            Sandbox sandbox = vc.createSandbox(
+                    SandboxConfig.builder().id(id).annotation("team", "a").build());
 
             sandbox.start();
             assertEquals(SandboxState.RUNNING, sandbox.status().state());
@@ -83,20 +84,37 @@ class SandboxLifecycleIT {
 
             sandbox.close();
             StoreFiles.loseRunDir(id);
-            SandboxStatus afterReboot = vc.listSandboxes().stream().filter(s -> s.id().equals(id)).findFirst()
+            SandboxStatus afterReboot = vc.listSandboxes().stream()
+                    .filter(s -> s.id().equals(id))
+                    .findFirst()
                     .orElseThrow();
             assertEquals(SandboxState.STOPPED, afterReboot.state());
 
             Sandbox fetched = vc.fetchSandbox(id);
             fetched.start();
-            assertEquals(fetched.config().hostname() + "\n", fetched.exec("hostname").stdoutText());
+            assertEquals(
+                    fetched.config().hostname() + "\n", fetched.exec("hostname").stdoutText());
             assertEquals(Map.of("team", "a"), fetched.annotations());
             fetched.stop();
             fetched.delete();
             assertEquals(0, TestStore.filesOf(id));
 
-            assertEquals(List.of(CREATE, START, PAUSE, RESUME, EXEC_ADDED, STOP, START, EXEC_ADDED, EXIT, START,
-                    EXEC_ADDED, STOP, DELETE), eventTypesUntilDelete());
+            assertEquals(
+                    List.of(
+                            CREATE,
+                            START,
+                            PAUSE,
+                            RESUME,
+                            EXEC_ADDED,
+                            STOP,
+                            START,
+                            EXEC_ADDED,
+                            EXIT,
+                            START,
+                            EXEC_ADDED,
+                            STOP,
+                            DELETE),
+                    eventTypesUntilDelete());
         }
     }
 

@@ -35,7 +35,8 @@ class SandboxStopIT {
         for (String socket : new String[] {"qmp-ctl.sock", "qmp-mon.sock", "agent.sock", "qemu.pid"}) {
             assertFalse(Files.exists(runDir.resolve(socket)), socket + " left behind");
         }
-        assertTrue(Files.readString(runDir.resolve("console.log")).contains("vc4j-acpi: power button: powering off"),
+        assertTrue(
+                Files.readString(runDir.resolve("console.log")).contains("vc4j-acpi: power button: powering off"),
                 "the guest was not asked to power off gracefully (console.log is kept until delete)");
 
         InvalidStateException e = assertThrows(InvalidStateException.class, () -> sandbox.exec("true"));

@@ -24,9 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Drives on the virtio-scsi controller: the guest (and its agent) finds each by its SCSI unit serial number. */
 class ScsiHotplugIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
+
     @RegisterExtension
-    static final SharedGuest SHARED = new SharedGuest("scsi",
-            HypervisorConfig.builder().blockDriver(BlockDriver.VIRTIO_SCSI).hotplugRootPorts(0).build());
+    static final SharedGuest SHARED = new SharedGuest(
+            "scsi",
+            HypervisorConfig.builder()
+                    .blockDriver(BlockDriver.VIRTIO_SCSI)
+                    .hotplugRootPorts(0)
+                    .build());
+
     @TempDir
     Path images;
 
@@ -54,8 +60,10 @@ class ScsiHotplugIT {
         // the plug returns before the guest has probed the disk: the agent waits for its serial to appear
         HotpluggedDrive disk = guest.vm.hotplugDrive(Drive.raw(image));
         String id = "scsi-root";
-        guest.agent.createContainer(ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of("cat", "/marker")))
-                .storage(StorageSpec.block(disk.serial(), "ext4", "rootfs", Duration.ofSeconds(30))).build());
+        guest.agent.createContainer(
+                ContainerSpec.builder(id, OciSpecs.container(id, false, 0, List.of("cat", "/marker")))
+                        .storage(StorageSpec.block(disk.serial(), "ext4", "rootfs", Duration.ofSeconds(30)))
+                        .build());
         guest.agent.startContainer(id);
         try (ProcessIo io = guest.agent.processIo(id, "", WAIT)) {
             assertEquals("on scsi\n", new String(io.stdout().readAllBytes(), StandardCharsets.UTF_8));

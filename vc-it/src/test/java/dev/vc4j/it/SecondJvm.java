@@ -8,8 +8,7 @@ import dev.vc4j.Sandbox;
  * deletes it. Prints the process's output; any failure ends this JVM with a stack trace and status 1.
  */
 public final class SecondJvm {
-    private SecondJvm() {
-    }
+    private SecondJvm() {}
 
     public static void main(String[] args) {
         Sandbox sandbox = TestStore.virtContainers().fetchSandbox(args[0]);

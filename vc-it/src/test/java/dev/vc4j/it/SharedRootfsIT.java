@@ -39,7 +39,8 @@ class SharedRootfsIT {
     static void boot() throws Exception {
         rootfs = HostRootfs.make(Files.createTempDirectory("vc4j-it-shared-rootfs"));
         vc = TestStore.virtContainers();
-        sandbox = vc.createSandbox(SandboxConfig.builder().id(TestStore.uniqueId("shared")).build());
+        sandbox = vc.createSandbox(
+                SandboxConfig.builder().id(TestStore.uniqueId("shared")).build());
     }
 
     @AfterAll
@@ -62,14 +63,22 @@ class SharedRootfsIT {
     }
 
     private static Container create(Rootfs root, String... args) {
-        return sandbox.createContainer(ContainerConfig.builder().id(TestStore.uniqueId("c")).rootfs(root)
-                .cmd(Cmd.builder().args(args).build()).build());
+        return sandbox.createContainer(ContainerConfig.builder()
+                .id(TestStore.uniqueId("c"))
+                .rootfs(root)
+                .cmd(Cmd.builder().args(args).build())
+                .build());
     }
 
     @Test
     void aContainerFromADirectoryInNoVolumeCreatesStartsPrintsExitsAndDeletes() throws Exception {
         Container c = create(Rootfs.directory(rootfs), "echo", "hello");
-        assertEquals(List.of(sharedDir().resolve(c.id()).resolve("rootfs").toRealPath().toString()),
+        assertEquals(
+                List.of(sharedDir()
+                        .resolve(c.id())
+                        .resolve("rootfs")
+                        .toRealPath()
+                        .toString()),
                 TestStore.mountsUnder(sharedDir().resolve(c.id())));
 
         try (ContainerProcess p = c.process()) {
@@ -87,7 +96,10 @@ class SharedRootfsIT {
 
     @Test
     void aReadOnlyRootfsCannotBeWrittenFromTheContainer() throws Exception {
-        Container c = create(Rootfs.directory(rootfs).readOnly(), "sh", "-c",
+        Container c = create(
+                Rootfs.directory(rootfs).readOnly(),
+                "sh",
+                "-c",
                 "cat /bin/busybox > /dev/null && echo read; touch /written 2>&1; exit 3");
         try (ContainerProcess p = c.process()) {
             c.start();

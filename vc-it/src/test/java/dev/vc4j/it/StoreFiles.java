@@ -4,16 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
-import java.util.List;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** What the lifecycle tests look at on disk, under the test store's roots. */
 final class StoreFiles {
-    private StoreFiles() {
-    }
+    private StoreFiles() {}
 
     static Path runDir(String sandboxId) {
         return TestStore.ROOTS.run().resolve("sbs").resolve(sandboxId);

@@ -47,10 +47,17 @@ class StoredSandboxTest {
     /** A stopped sandbox as a previous run left it, whose QEMU binary and guest image have since gone. */
     private String storeStoppedSandboxWithoutRuntime() {
         String id = TestStore.uniqueId("noruntime");
-        HypervisorConfig gone = HypervisorConfig.builder().qemuBinary(Path.of("/nonexistent/qemu"))
-                .kernel(Path.of("/nonexistent/vmlinux")).initrd(Path.of("/nonexistent/initrd.img")).build();
+        HypervisorConfig gone = HypervisorConfig.builder()
+                .qemuBinary(Path.of("/nonexistent/qemu"))
+                .kernel(Path.of("/nonexistent/vmlinux"))
+                .initrd(Path.of("/nonexistent/initrd.img"))
+                .build();
         try (SandboxLock lock = store.lockNew(id)) {
-            store.createConfig(SandboxConfig.builder().id(id).hypervisor(gone).annotation("team", "a").build());
+            store.createConfig(SandboxConfig.builder()
+                    .id(id)
+                    .hypervisor(gone)
+                    .annotation("team", "a")
+                    .build());
             store.writeState(new SandboxRecord(id, SandboxState.STOPPED, Instant.now(), null, Map.of("team", "a")));
         }
         return id;
@@ -60,7 +67,10 @@ class StoredSandboxTest {
     void sandboxWithoutItsRuntimeIsListedRefusesToStartNamingTheFileAndCanBeDeleted() throws IOException {
         String id = storeStoppedSandboxWithoutRuntime();
 
-        SandboxStatus listed = vc.listSandboxes().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+        SandboxStatus listed = vc.listSandboxes().stream()
+                .filter(s -> s.id().equals(id))
+                .findFirst()
+                .orElseThrow();
         assertEquals(SandboxState.STOPPED, listed.state());
         assertEquals(Map.of("team", "a"), listed.annotations());
 
@@ -97,15 +107,21 @@ class StoredSandboxTest {
     /** A running sandbox with a running container whose VM is gone, as a crash of the host's QEMU leaves it. */
     private String storeSandboxWhoseVmIsGone() {
         String id = storeStoppedSandboxWithoutRuntime();
-        ContainerConfig web = ContainerConfig.builder().id("web").cmd(Cmd.builder().args("nginx").build())
-                .rootfs(Rootfs.directory(Path.of("/rootfs/web"))).build();
+        ContainerConfig web = ContainerConfig.builder()
+                .id("web")
+                .cmd(Cmd.builder().args("nginx").build())
+                .rootfs(Rootfs.directory(Path.of("/rootfs/web")))
+                .build();
         try (SandboxLock lock = store.lock(id, true)) {
             // pid_max is at most 2^22: this VM cannot be running
-            store.writeState(new SandboxRecord(id, SandboxState.RUNNING, Instant.now(),
-                    new VmRecord(99_999_999, 1, Accelerator.TCG), Map.of()));
+            store.writeState(new SandboxRecord(
+                    id, SandboxState.RUNNING, Instant.now(), new VmRecord(99_999_999, 1, Accelerator.TCG), Map.of()));
             store.createContainerConfig(id, web);
-            store.writeContainerState(id, new ContainerRecord(new ContainerStatus("web", ContainerState.RUNNING, 7, null,
-                    Instant.now(), null, false, 0), false));
+            store.writeContainerState(
+                    id,
+                    new ContainerRecord(
+                            new ContainerStatus("web", ContainerState.RUNNING, 7, null, Instant.now(), null, false, 0),
+                            false));
         }
         return id;
     }
@@ -153,9 +169,11 @@ class StoredSandboxTest {
         String id = storeStoppedSandboxWithoutRuntime();
         try {
             vc.fetchSandbox(id).setAnnotations(Map.of("owner", "me", "team", "b"));
-            assertEquals(Map.of("owner", "me", "team", "b"), TestStore.virtContainers().fetchSandbox(id).annotations());
-            InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                    () -> vc.fetchSandbox(id).setAnnotations(Map.of("bad\nkey", "v")));
+            assertEquals(
+                    Map.of("owner", "me", "team", "b"),
+                    TestStore.virtContainers().fetchSandbox(id).annotations());
+            InvalidConfigException e = assertThrows(
+                    InvalidConfigException.class, () -> vc.fetchSandbox(id).setAnnotations(Map.of("bad\nkey", "v")));
             assertEquals("annotations", e.field());
         } finally {
             vc.fetchSandbox(id).delete();
@@ -191,13 +209,16 @@ class StoredSandboxTest {
         String id = storeStoppedSandboxWithoutRuntime();
         Path state = StoreFiles.runDir(id).resolve("state.json");
         String good = Files.readString(state);
-        Files.writeString(state, switch (damage) {
-            case "truncated" -> good.substring(0, good.length() / 2);
-            case "garbage" -> "\u0000\u00ff not json";
-            default -> good.replaceFirst("\"formatVersion\" : \\d+", "\"formatVersion\" : 99");
-        });
+        Files.writeString(
+                state,
+                switch (damage) {
+                    case "truncated" -> good.substring(0, good.length() / 2);
+                    case "garbage" -> "\u0000\u00ff not json";
+                    default -> good.replaceFirst("\"formatVersion\" : \\d+", "\"formatVersion\" : 99");
+                });
         try {
-            StorageException e = assertThrows(StorageException.class, () -> vc.fetchSandbox(id).status());
+            StorageException e = assertThrows(
+                    StorageException.class, () -> vc.fetchSandbox(id).status());
             assertEquals(state, e.path());
             if (damage.equals("future")) {
                 assertTrue(e.getMessage().contains("unsupported format version 99"), e.getMessage());

@@ -21,12 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 final class TestStore {
     static final String ROOT_PROPERTY = "vc4j.it.root";
-    static final Path ROOT = Path.of(System.getProperty(ROOT_PROPERTY,
-            "/tmp/vc4j-it/" + ProcessHandle.current().pid()));
+    static final Path ROOT = Path.of(System.getProperty(
+            ROOT_PROPERTY, "/tmp/vc4j-it/" + ProcessHandle.current().pid()));
     static final StoreRoots ROOTS = new StoreRoots(ROOT.resolve("run"), ROOT.resolve("config"));
 
-    private TestStore() {
-    }
+    private TestStore() {}
 
     static VirtContainers virtContainers() {
         return VirtContainers.builder().roots(ROOTS).build();

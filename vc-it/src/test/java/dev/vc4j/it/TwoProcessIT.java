@@ -14,7 +14,8 @@ class TwoProcessIT {
     @Test
     void secondJvmFetchesExecsInAndDeletesASandboxItDidNotCreate() throws Exception {
         String id = TestStore.uniqueId("twojvm");
-        Sandbox sandbox = TestStore.virtContainers().createSandbox(SandboxConfig.builder().id(id).build());
+        Sandbox sandbox = TestStore.virtContainers()
+                .createSandbox(SandboxConfig.builder().id(id).build());
         long pid = sandbox.status().hypervisorPid();
         sandbox.close(); // one process at a time owns the VM's agent channel
 

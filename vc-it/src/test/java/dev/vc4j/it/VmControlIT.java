@@ -23,8 +23,9 @@ class VmControlIT {
     @Order(1)
     void aCounterInTheGuestStopsWhilePausedAndContinuesAfterResume() throws Exception {
         // ten increments per second of guest time, detached so that the agent's RunProcess returns
-        SHARED.get().sh("setsid sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/counter; sleep 0.1; done'"
-                + " </dev/null >/dev/null 2>&1 &");
+        SHARED.get()
+                .sh("setsid sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/counter; sleep 0.1; done'"
+                        + " </dev/null >/dev/null 2>&1 &");
         Thread.sleep(1000);
         long beforePause = counter();
         SHARED.get().vm.pause();
@@ -32,12 +33,13 @@ class VmControlIT {
         SHARED.get().vm.resume();
         long afterResume = counter();
         // three seconds of running would have added about 30
-        assertTrue(afterResume - beforePause < 10, "counter went from " + beforePause + " to " + afterResume
-                + " across a 3 s pause");
+        assertTrue(
+                afterResume - beforePause < 10,
+                "counter went from " + beforePause + " to " + afterResume + " across a 3 s pause");
         Thread.sleep(1000);
         long later = counter();
-        assertTrue(later >= afterResume + 3, "counter went from " + afterResume + " to " + later
-                + " in 1 s after resume");
+        assertTrue(
+                later >= afterResume + 3, "counter went from " + afterResume + " to " + later + " in 1 s after resume");
     }
 
     @Test

@@ -21,8 +21,15 @@ class VmLayoutIT {
     static void boot() throws Exception {
         shared = Files.createTempDirectory("vc4j-share");
         Files.writeString(shared.resolve("from-host.txt"), "hello guest\n");
-        guest = GuestVm.boot("layout", HypervisorConfig.builder().hotplugRootPorts(5).vcpus(1).maxVcpus(3).build(),
-                List.of(new Volume("data", shared)), List.of());
+        guest = GuestVm.boot(
+                "layout",
+                HypervisorConfig.builder()
+                        .hotplugRootPorts(5)
+                        .vcpus(1)
+                        .maxVcpus(3)
+                        .build(),
+                List.of(new Volume("data", shared)),
+                List.of());
     }
 
     @AfterAll
@@ -40,8 +47,10 @@ class VmLayoutIT {
 
     @Test
     void aVolumeIsMountedByItsTagAndSharedBothWays() throws Exception {
-        assertEquals("hello guest\n", guest.sh("mkdir -p /mnt/data && mount -t 9p -o trans=virtio,version=9p2000.L"
-                + " data /mnt/data && cat /mnt/data/from-host.txt"));
+        assertEquals(
+                "hello guest\n",
+                guest.sh("mkdir -p /mnt/data && mount -t 9p -o trans=virtio,version=9p2000.L"
+                        + " data /mnt/data && cat /mnt/data/from-host.txt"));
         guest.sh("echo hello host > /mnt/data/from-guest.txt && sync");
         assertEquals("hello host\n", Files.readString(shared.resolve("from-guest.txt")));
     }

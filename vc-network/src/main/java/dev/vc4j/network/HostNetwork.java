@@ -17,6 +17,7 @@ import java.util.List;
 public final class HostNetwork implements Network {
     /** slirp's defaults: the guest's address, the host seen from the guest, slirp's DNS forwarder. */
     static final String USER_GUEST_ADDRESS = "10.0.2.15/24";
+
     static final String USER_GATEWAY = "10.0.2.2";
     static final String USER_DNS = "10.0.2.3";
     /** slirp's own MTU: a larger guest MTU would only make slirp fragment. */
@@ -26,15 +27,21 @@ public final class HostNetwork implements Network {
     public List<NetworkEndpoint> attach(String sandboxId, NetworkConfig config) {
         return switch (config.mode()) {
             case NONE -> List.of();
-            case USER -> List.of(new NetworkEndpoint(NetworkEndpoint.Backend.QEMU_USER, "eth0", macFor(sandboxId, 0),
-                    USER_GUEST_ADDRESS, USER_GATEWAY, List.of(USER_DNS), USER_MTU));
+            case USER ->
+                List.of(new NetworkEndpoint(
+                        NetworkEndpoint.Backend.QEMU_USER,
+                        "eth0",
+                        macFor(sandboxId, 0),
+                        USER_GUEST_ADDRESS,
+                        USER_GATEWAY,
+                        List.of(USER_DNS),
+                        USER_MTU));
         };
     }
 
     /** Nothing of user mode lives on the host. */
     @Override
-    public void detach(String sandboxId) {
-    }
+    public void detach(String sandboxId) {}
 
     /**
      * A stable, locally administered unicast MAC per sandbox and interface, so a restarted sandbox keeps its
@@ -43,7 +50,8 @@ public final class HostNetwork implements Network {
     static String macFor(String sandboxId, int index) {
         byte[] digest;
         try {
-            digest = MessageDigest.getInstance("SHA-256").digest((sandboxId + "/" + index).getBytes(StandardCharsets.UTF_8));
+            digest = MessageDigest.getInstance("SHA-256")
+                    .digest((sandboxId + "/" + index).getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -23,15 +23,18 @@ import java.util.stream.Stream;
  * name: what a writer killed mid-write leaves is overwritten by the next write instead of piling up.
  */
 final class AtomicFiles {
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     static void write(Path target, byte[] content) {
         Path dir = target.getParent();
         Path temp = dir.resolve("." + target.getFileName() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+            try (FileChannel ch = FileChannel.open(
+                    temp,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    LinkOption.NOFOLLOW_LINKS)) {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
@@ -55,7 +58,8 @@ final class AtomicFiles {
                 if (parent != null) {
                     createDirectories(parent);
                 }
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
         } catch (FileAlreadyExistsException e) {
             // another process made it first: fine

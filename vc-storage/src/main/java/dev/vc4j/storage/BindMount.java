@@ -50,8 +50,8 @@ final class BindMount {
                 calls.mount(null, target.toString(), MS_BIND | MS_REMOUNT | MS_RDONLY);
             }
         } catch (LastErrorException e) {
-            StorageException failed = new StorageException("cannot make private or read-only the bind mount at",
-                    target, e);
+            StorageException failed =
+                    new StorageException("cannot make private or read-only the bind mount at", target, e);
             try {
                 remove();
             } catch (StorageException undo) {
@@ -71,7 +71,7 @@ final class BindMount {
             calls.unmount(target.toString(), UMOUNT_NOFOLLOW);
         } catch (LastErrorException e) {
             switch (e.getErrorCode()) {
-                case EINVAL, ENOENT -> { } // not a mount point (anymore)
+                case EINVAL, ENOENT -> {} // not a mount point (anymore)
                 case EBUSY -> detach();
                 default -> throw new StorageException("cannot unmount", target, e);
             }

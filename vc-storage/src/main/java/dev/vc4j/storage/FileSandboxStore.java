@@ -74,7 +74,8 @@ public final class FileSandboxStore implements SandboxStore {
                 throw new NotFoundException("sandbox", sandboxId);
             }
             AtomicFiles.createDirectories(runDir(sandboxId));
-            SandboxFileLock lock = SandboxFileLock.acquire(runDir(sandboxId).resolve(LOCK_FILE), exclusive, LOCK_TIMEOUT);
+            SandboxFileLock lock =
+                    SandboxFileLock.acquire(runDir(sandboxId).resolve(LOCK_FILE), exclusive, LOCK_TIMEOUT);
             if (lock != null) {
                 if (exists(sandboxId)) {
                     return lock;
@@ -140,7 +141,9 @@ public final class FileSandboxStore implements SandboxStore {
         try (Stream<Path> entries = Files.list(parent)) {
             return entries.filter(p -> SandboxIds.isValid(p.getFileName().toString()))
                     .filter(p -> Files.exists(p.resolve(CONFIG_FILE)))
-                    .map(p -> p.getFileName().toString()).sorted().toList();
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
@@ -215,7 +218,10 @@ public final class FileSandboxStore implements SandboxStore {
 
     @Override
     public boolean shareRootfs(String sandboxId, String containerId, Path rootfs, Rootfs.Access access) {
-        return shares.share(runDir(sandboxId), SandboxIds.check("containerId", containerId), rootfs,
+        return shares.share(
+                runDir(sandboxId),
+                SandboxIds.check("containerId", containerId),
+                rootfs,
                 access == Rootfs.Access.READ_ONLY);
     }
 

@@ -19,8 +19,7 @@ final class LibC {
         Native.register(LibC.class, "c");
     }
 
-    private LibC() {
-    }
+    private LibC() {}
 
     static native int open(String path, int flags, int mode) throws LastErrorException;
 

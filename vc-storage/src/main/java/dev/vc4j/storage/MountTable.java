@@ -58,7 +58,9 @@ final class MountTable {
     /** Decoded leniently: a mount point that is not UTF-8 cannot be one of the store's paths anyway. */
     private List<String> lines() {
         try {
-            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
         } catch (IOException e) {
             throw new StorageException("cannot read the mount table", file, e);
         }

@@ -118,8 +118,10 @@ final class RootfsShares {
                 continue;
             }
             Set<String> containers = bySandbox.computeIfAbsent(id, k -> new TreeSet<>());
-            if (in.getNameCount() == 4 && in.getName(1).toString().equals(SHARED)
-                    && in.getName(3).toString().equals(ROOTFS) && SandboxIds.isValid(in.getName(2).toString())) {
+            if (in.getNameCount() == 4
+                    && in.getName(1).toString().equals(SHARED)
+                    && in.getName(3).toString().equals(ROOTFS)
+                    && SandboxIds.isValid(in.getName(2).toString())) {
                 containers.add(in.getName(2).toString());
             }
         }

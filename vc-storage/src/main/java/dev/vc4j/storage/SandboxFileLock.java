@@ -52,7 +52,11 @@ final class SandboxFileLock implements SandboxLock {
         try {
             Lock line = enterLine(file, exclusive, timeout);
             try {
-                waitFor(fd, file, exclusive ? LibC.LOCK_EX : LibC.LOCK_SH, Duration.ofNanos(deadline - System.nanoTime()));
+                waitFor(
+                        fd,
+                        file,
+                        exclusive ? LibC.LOCK_EX : LibC.LOCK_SH,
+                        Duration.ofNanos(deadline - System.nanoTime()));
                 if (unlinked(fd)) {
                     LibC.close(fd);
                     line.unlock();
@@ -128,7 +132,9 @@ final class SandboxFileLock implements SandboxLock {
     /** Whether the locked inode is no longer the file's: the kernel marks such a descriptor "(deleted)". */
     private static boolean unlinked(int fd) {
         try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString().endsWith(" (deleted)");
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd))
+                    .toString()
+                    .endsWith(" (deleted)");
         } catch (IOException e) {
             throw new StorageException("cannot inspect lock descriptor", Path.of("/proc/self/fd/" + fd), e);
         }

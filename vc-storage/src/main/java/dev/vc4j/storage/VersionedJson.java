@@ -37,15 +37,15 @@ final class VersionedJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .registerModule(new Jdk8Module())
-            .registerModule(new SimpleModule().addSerializer(Path.class, new PathSerializer())
+            .registerModule(new SimpleModule()
+                    .addSerializer(Path.class, new PathSerializer())
                     .addDeserializer(Path.class, new PathDeserializer()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    private VersionedJson() {
-    }
+    private VersionedJson() {}
 
     static byte[] encode(Object value) {
         ObjectNode root = MAPPER.createObjectNode();
@@ -70,8 +70,11 @@ final class VersionedJson {
         }
         int version = root.get("formatVersion").intValue();
         if (version < OLDEST_READ || version > FORMAT_VERSION) {
-            throw new StorageException("unsupported format version " + version + " (this vc4j reads versions "
-                    + OLDEST_READ + " to " + FORMAT_VERSION + ") in", file, null);
+            throw new StorageException(
+                    "unsupported format version " + version + " (this vc4j reads versions " + OLDEST_READ + " to "
+                            + FORMAT_VERSION + ") in",
+                    file,
+                    null);
         }
         JsonNode data = root.get("data");
         if (version < 2 && data.isObject()) {
@@ -90,7 +93,8 @@ final class VersionedJson {
     /** A container config's spec text (in a sandbox config, each of its containers') as the JSON it holds. */
     private static void specsAsObjects(JsonNode data) throws IOException {
         if (data.path("ociSpec").isTextual()) {
-            ((ObjectNode) data).set("ociSpec", MAPPER.readTree(data.get("ociSpec").textValue()));
+            ((ObjectNode) data)
+                    .set("ociSpec", MAPPER.readTree(data.get("ociSpec").textValue()));
         }
         for (JsonNode container : data.path("containers")) {
             specsAsObjects(container);

@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ContainerStoreTest {
     @TempDir
     Path dir;
+
     private FileSandboxStore store;
     private SandboxLock lock;
 
@@ -48,8 +49,13 @@ class ContainerStoreTest {
     void createSandbox() {
         store = new FileSandboxStore(new StoreRoots(dir.resolve("run"), dir.resolve("config")));
         lock = store.lockNew("sb");
-        store.createConfig(SandboxConfig.builder().id("sb").hypervisor(HypervisorConfig.builder()
-                .kernel(Path.of("/k/vmlinux")).initrd(Path.of("/k/initrd.img")).build()).build());
+        store.createConfig(SandboxConfig.builder()
+                .id("sb")
+                .hypervisor(HypervisorConfig.builder()
+                        .kernel(Path.of("/k/vmlinux"))
+                        .initrd(Path.of("/k/initrd.img"))
+                        .build())
+                .build());
         store.writeState(new SandboxRecord("sb", SandboxState.READY, Instant.now(), null, Map.of()));
     }
 
@@ -59,11 +65,22 @@ class ContainerStoreTest {
     }
 
     private static ContainerConfig container(String id) {
-        return ContainerConfig.builder().id(id).rootfs(Rootfs.blockDevice(Path.of("/dev/loop3"), "ext4"))
-                .cmd(Cmd.builder().args("sh", "-c", "sleep 1").env("A", "b").user("1000").workdir(Path.of("/srv"))
-                        .capability("CAP_CHOWN").build())
-                .mount(new Mount("tmpfs", "/tmp", "tmpfs", List.of("nosuid"))).device(new Device(Path.of("/dev/fuse"), "/dev/fuse"))
-                .restartPolicy("on-failure:3").dependsOn("db").annotation("k", "v").bundle(Path.of("/b/" + id))
+        return ContainerConfig.builder()
+                .id(id)
+                .rootfs(Rootfs.blockDevice(Path.of("/dev/loop3"), "ext4"))
+                .cmd(Cmd.builder()
+                        .args("sh", "-c", "sleep 1")
+                        .env("A", "b")
+                        .user("1000")
+                        .workdir(Path.of("/srv"))
+                        .capability("CAP_CHOWN")
+                        .build())
+                .mount(new Mount("tmpfs", "/tmp", "tmpfs", List.of("nosuid")))
+                .device(new Device(Path.of("/dev/fuse"), "/dev/fuse"))
+                .restartPolicy("on-failure:3")
+                .dependsOn("db")
+                .annotation("k", "v")
+                .bundle(Path.of("/b/" + id))
                 .ociSpec("{\"ociVersion\":\"1.0.2\",\"hostname\":\"h\",\"vendor\":{\"x\":[1,null]}}")
                 .build();
     }
@@ -76,8 +93,17 @@ class ContainerStoreTest {
     void configAndStateRoundTripNextToTheSandboxs() {
         ContainerConfig config = container("web");
         store.createContainerConfig("sb", config);
-        ContainerRecord record = new ContainerRecord(new ContainerStatus("web", ContainerState.STOPPED, 42, 137,
-                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:01:00Z"), true, 2), true);
+        ContainerRecord record = new ContainerRecord(
+                new ContainerStatus(
+                        "web",
+                        ContainerState.STOPPED,
+                        42,
+                        137,
+                        Instant.parse("2026-01-01T00:00:00Z"),
+                        Instant.parse("2026-01-01T00:01:00Z"),
+                        true,
+                        2),
+                true);
         store.writeContainerState("sb", record);
 
         assertEquals(config, store.readContainerConfig("sb", "web"));
@@ -122,7 +148,8 @@ class ContainerStoreTest {
     @Test
     void badContainerIdsAreRefusedNamingTheField() {
         for (String id : new String[] {"../sb2", "a/b", "..", "nul\0", "x".repeat(300)}) {
-            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> store.readContainerState("sb", id));
+            InvalidConfigException e =
+                    assertThrows(InvalidConfigException.class, () -> store.readContainerState("sb", id));
             assertEquals("containerId", e.field());
             assertThrows(InvalidConfigException.class, () -> store.deleteContainer("sb", id));
         }
@@ -149,10 +176,23 @@ class ContainerStoreTest {
         SandboxRecord sandbox = store.readState("sb").orElseThrow();
         ContainerRecord web = store.readContainerState("sb", "web").orElseThrow();
 
-        assertEquals(new SandboxRecord("sb", SandboxState.RUNNING, Instant.parse("2026-01-02T03:04:05Z"), null,
-                Map.of("k", "v")), sandbox);
-        assertEquals(new ContainerRecord(new ContainerStatus("web", ContainerState.RUNNING, 7, null,
-                Instant.parse("2026-01-02T03:04:06Z"), null, false, 1), false), web);
+        assertEquals(
+                new SandboxRecord(
+                        "sb", SandboxState.RUNNING, Instant.parse("2026-01-02T03:04:05Z"), null, Map.of("k", "v")),
+                sandbox);
+        assertEquals(
+                new ContainerRecord(
+                        new ContainerStatus(
+                                "web",
+                                ContainerState.RUNNING,
+                                7,
+                                null,
+                                Instant.parse("2026-01-02T03:04:06Z"),
+                                null,
+                                false,
+                                1),
+                        false),
+                web);
         store.writeState(sandbox);
         store.writeContainerState("sb", web);
         for (Path file : List.of(sandboxState, containerState)) {
@@ -163,8 +203,11 @@ class ContainerStoreTest {
 
     @Test
     void aConfigWrittenBeforeARootfsCouldBeReadOnlyLoadsWithAWritableOne() throws IOException {
-        ContainerConfig web = ContainerConfig.builder().id("web").rootfs(Rootfs.directory(Path.of("/srv/web")))
-                .cmd(Cmd.builder().args("true").build()).build();
+        ContainerConfig web = ContainerConfig.builder()
+                .id("web")
+                .rootfs(Rootfs.directory(Path.of("/srv/web")))
+                .cmd(Cmd.builder().args("true").build())
+                .build();
         store.createContainerConfig("sb", web);
         Path file = dir.resolve("config/sbs/sb/containers/web/config.json");
         ObjectMapper json = new ObjectMapper();

@@ -39,17 +39,29 @@ class CrashTest {
         StoreRoots roots = new StoreRoots(dir.resolve("run"), dir.resolve("config"));
         FileSandboxStore store = new FileSandboxStore(roots);
         try (SandboxLock lock = store.lockNew("victim")) {
-            store.createConfig(SandboxConfig.builder().id("victim").hypervisor(HypervisorConfig.builder()
-                    .kernel(Path.of("/k/vmlinux")).initrd(Path.of("/k/initrd.img")).build()).build());
+            store.createConfig(SandboxConfig.builder()
+                    .id("victim")
+                    .hypervisor(HypervisorConfig.builder()
+                            .kernel(Path.of("/k/vmlinux"))
+                            .initrd(Path.of("/k/initrd.img"))
+                            .build())
+                    .build());
             store.writeState(new SandboxRecord("victim", SandboxState.READY, Instant.now(), null, Map.of()));
         }
         Random random = new Random(42);
         long lastCount = 0;
         for (int i = 0; i < KILLS; i++) {
-            Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), StateWriteLoop.class.getName(),
-                    roots.run().toString(), roots.config().toString(), "victim")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process writer = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            StateWriteLoop.class.getName(),
+                            roots.run().toString(),
+                            roots.config().toString(),
+                            "victim")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             try (var out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
                 assertEquals("writing", out.readLine(), "the writer did not start");
                 Thread.sleep(random.nextInt(300));
@@ -62,11 +74,13 @@ class CrashTest {
             assertTrue(count > lastCount, "kill " + i + ": count went from " + lastCount + " to " + count);
             lastCount = count;
             // the kernel drops a dead process's flocks: a short deadline is plenty
-            SandboxFileLock.acquire(store.runDir("victim").resolve(FileSandboxStore.LOCK_FILE), true,
-                    Duration.ofMillis(200)).close();
+            SandboxFileLock.acquire(
+                            store.runDir("victim").resolve(FileSandboxStore.LOCK_FILE), true, Duration.ofMillis(200))
+                    .close();
         }
         try (Stream<Path> files = Files.list(store.runDir("victim"))) {
-            long temps = files.filter(p -> p.getFileName().toString().contains(".tmp")).count();
+            long temps = files.filter(p -> p.getFileName().toString().contains(".tmp"))
+                    .count();
             assertTrue(temps <= 1, temps + " temp files piled up; one, overwritten by the next write, is the most");
         }
     }

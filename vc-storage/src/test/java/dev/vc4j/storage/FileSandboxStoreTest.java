@@ -44,23 +44,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FileSandboxStoreTest {
     @TempDir
     Path dir;
+
     private FileSandboxStore store;
     private SandboxConfig config;
 
     @BeforeEach
     void setUp() {
         store = new FileSandboxStore(new StoreRoots(dir.resolve("run"), dir.resolve("config")));
-        config = SandboxConfig.builder().id("sb1").annotation("owner", "test").hypervisor(HypervisorConfig.builder()
-                .kernel(Path.of("/k/vmlinux")).initrd(Path.of("/k/initrd.img")).kernelParam("debug")
-                .startTimeout(Duration.ofSeconds(42)).accelerator(Accelerator.TCG).build()).build();
+        config = SandboxConfig.builder()
+                .id("sb1")
+                .annotation("owner", "test")
+                .hypervisor(HypervisorConfig.builder()
+                        .kernel(Path.of("/k/vmlinux"))
+                        .initrd(Path.of("/k/initrd.img"))
+                        .kernelParam("debug")
+                        .startTimeout(Duration.ofSeconds(42))
+                        .accelerator(Accelerator.TCG)
+                        .build())
+                .build();
     }
 
     @Test
     void configAndStateRoundTrip() {
         try (SandboxLock lock = store.lockNew("sb1")) {
             store.createConfig(config);
-            SandboxRecord record = new SandboxRecord("sb1", SandboxState.READY, Instant.parse("2026-01-02T03:04:05Z"),
-                    new VmRecord(1234, 987654, Accelerator.TCG), Map.of("k", "v"));
+            SandboxRecord record = new SandboxRecord(
+                    "sb1",
+                    SandboxState.READY,
+                    Instant.parse("2026-01-02T03:04:05Z"),
+                    new VmRecord(1234, 987654, Accelerator.TCG),
+                    Map.of("k", "v"));
             store.writeState(record);
             assertEquals(config, store.readConfig("sb1"));
             assertEquals(record, store.readState("sb1").orElseThrow());
@@ -69,15 +82,27 @@ class FileSandboxStoreTest {
 
     @Test
     void resourcesContainersAndHooksRoundTripAndAFileWrittenBeforeThemStillLoads() throws IOException {
-        ContainerConfig web = ContainerConfig.builder().id("web").cmd(Cmd.builder().args("httpd").build())
-                .rootfs(Rootfs.directory(Path.of("/srv/web"))).dependsOn("db").build();
-        ContainerConfig db = ContainerConfig.builder().id("db").cmd(Cmd.builder().args("db").build())
-                .rootfs(Rootfs.directory(Path.of("/srv/db"))).build();
-        Hook hook = new Hook(Path.of("/usr/libexec/net-hook"), List.of("net-hook", "up"), List.of("A=1"),
-                Duration.ofSeconds(5));
-        SandboxConfig full = SandboxConfig.builder().id("sb1").hypervisor(config.hypervisor())
-                .resources(new SandboxResources(2, 768)).container(db).container(web)
-                .hooks(new Hooks(List.of(hook), List.of(), List.of(Hook.of(Path.of("/bin/true"))))).build();
+        ContainerConfig web = ContainerConfig.builder()
+                .id("web")
+                .cmd(Cmd.builder().args("httpd").build())
+                .rootfs(Rootfs.directory(Path.of("/srv/web")))
+                .dependsOn("db")
+                .build();
+        ContainerConfig db = ContainerConfig.builder()
+                .id("db")
+                .cmd(Cmd.builder().args("db").build())
+                .rootfs(Rootfs.directory(Path.of("/srv/db")))
+                .build();
+        Hook hook = new Hook(
+                Path.of("/usr/libexec/net-hook"), List.of("net-hook", "up"), List.of("A=1"), Duration.ofSeconds(5));
+        SandboxConfig full = SandboxConfig.builder()
+                .id("sb1")
+                .hypervisor(config.hypervisor())
+                .resources(new SandboxResources(2, 768))
+                .container(db)
+                .container(web)
+                .hooks(new Hooks(List.of(hook), List.of(), List.of(Hook.of(Path.of("/bin/true")))))
+                .build();
         Path file = dir.resolve("config/sbs/sb1/config.json");
         try (SandboxLock lock = store.lockNew("sb1")) {
             store.createConfig(full);
@@ -181,7 +206,8 @@ class FileSandboxStoreTest {
     @Test
     void sharedLocksCoexist() {
         createWithState();
-        try (SandboxLock a = store.lock("sb1", false); SandboxLock b = store.lock("sb1", false)) {
+        try (SandboxLock a = store.lock("sb1", false);
+                SandboxLock b = store.lock("sb1", false)) {
             assertFalse(a.exclusive() || b.exclusive());
         }
     }
@@ -195,8 +221,9 @@ class FileSandboxStoreTest {
             Thread.sleep(100);
             store.delete("sb1");
         }
-        Throwable cause = assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> waiter.get(5, TimeUnit.SECONDS)).getCause();
+        Throwable cause = assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> waiter.get(5, TimeUnit.SECONDS))
+                .getCause();
         assertTrue(cause instanceof NotFoundException, String.valueOf(cause));
         assertFalse(Files.exists(store.runDir("sb1")));
         assertFalse(Files.exists(dir.resolve("config/sbs/sb1")));

@@ -25,8 +25,13 @@ class MountTableTest {
                 """);
         MountTable table = new MountTable(file);
 
-        assertEquals(List.of(Path.of("/mnt/parent/a/b"), Path.of("/mnt/parent/with space"), Path.of("/mnt/parent"),
-                Path.of("/mnt/parent")), table.under(Path.of("/mnt/parent")));
+        assertEquals(
+                List.of(
+                        Path.of("/mnt/parent/a/b"),
+                        Path.of("/mnt/parent/with space"),
+                        Path.of("/mnt/parent"),
+                        Path.of("/mnt/parent")),
+                table.under(Path.of("/mnt/parent")));
         assertTrue(table.isMountPoint(Path.of("/mnt/parent/with space")));
         assertFalse(table.isMountPoint(Path.of("/mnt/parent/a")));
         assertEquals(List.of(), table.under(Path.of("/srv")));

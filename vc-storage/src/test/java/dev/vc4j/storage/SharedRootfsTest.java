@@ -47,6 +47,7 @@ class SharedRootfsTest {
 
     @TempDir
     Path dir;
+
     private StoreRoots roots;
     private FileSandboxStore store;
     private SandboxLock lock;
@@ -67,8 +68,13 @@ class SharedRootfsTest {
         store = opened;
         lock = store.lockNew("sb");
         if (!store.exists("sb")) {
-            store.createConfig(SandboxConfig.builder().id("sb").hypervisor(HypervisorConfig.builder()
-                    .kernel(Path.of("/k/vmlinux")).initrd(Path.of("/k/initrd.img")).build()).build());
+            store.createConfig(SandboxConfig.builder()
+                    .id("sb")
+                    .hypervisor(HypervisorConfig.builder()
+                            .kernel(Path.of("/k/vmlinux"))
+                            .initrd(Path.of("/k/initrd.img"))
+                            .build())
+                    .build());
         }
     }
 
@@ -87,7 +93,9 @@ class SharedRootfsTest {
     void theGuestGetsTheSharedDirectoryReadOnlyWithEachRootfsInIt() throws IOException {
         assumeTrue(ROOT, "bind mounts need root");
         Path shared = store.sharedDir("sb");
-        assertThrows(FileSystemException.class, () -> Files.createDirectory(shared.resolve("planted")),
+        assertThrows(
+                FileSystemException.class,
+                () -> Files.createDirectory(shared.resolve("planted")),
                 "the guest must not change where the host mounts");
 
         assertTrue(store.shareRootfs("sb", "c1", rootfs, Rootfs.Access.READ_WRITE));
@@ -108,8 +116,8 @@ class SharedRootfsTest {
 
         assertTrue(store.shareRootfs("sb", "c1", rootfs, Rootfs.Access.READ_ONLY));
 
-        FileSystemException refused = assertThrows(FileSystemException.class,
-                () -> Files.writeString(shared.resolve("c1/rootfs/hello"), "changed"));
+        FileSystemException refused = assertThrows(
+                FileSystemException.class, () -> Files.writeString(shared.resolve("c1/rootfs/hello"), "changed"));
         assertTrue(String.valueOf(refused.getReason()).contains("Read-only file system"), refused.toString());
         Files.writeString(rootfs.resolve("hello"), "changed on the host");
         assertEquals("changed on the host", Files.readString(shared.resolve("c1/rootfs/hello")));
@@ -170,7 +178,8 @@ class SharedRootfsTest {
         Path runDir = store.runDir("sb");
         Files.createDirectories(runDir.resolve("shared"));
         // a shared directory that was mounted, then a bind refused (EPERM: a security module, a user namespace)
-        Path mountinfo = Files.writeString(dir.resolve("mountinfo"),
+        Path mountinfo = Files.writeString(
+                dir.resolve("mountinfo"),
                 "50 27 254:0 /x " + runDir.toRealPath().resolve("shared") + " ro - ext4 /dev/vda rw\n");
         open(new FileSandboxStore(roots, new RootfsShares(REFUSING, new MountTable(mountinfo))));
 

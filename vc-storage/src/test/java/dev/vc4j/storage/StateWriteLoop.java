@@ -14,8 +14,7 @@ import java.util.Map;
  * until it is killed. Each state carries a counter; it prints "writing" once the first write is done.
  */
 public final class StateWriteLoop {
-    private StateWriteLoop() {
-    }
+    private StateWriteLoop() {}
 
     public static void main(String[] args) {
         FileSandboxStore store = new FileSandboxStore(new StoreRoots(Path.of(args[0]), Path.of(args[1])));
@@ -24,7 +23,11 @@ public final class StateWriteLoop {
             try (SandboxLock lock = store.lock(id, true)) {
                 SandboxRecord previous = store.readState(id).orElseThrow();
                 long count = Long.parseLong(previous.annotations().getOrDefault("count", "0")) + 1;
-                store.writeState(new SandboxRecord(id, SandboxState.RUNNING, Instant.now(), null,
+                store.writeState(new SandboxRecord(
+                        id,
+                        SandboxState.RUNNING,
+                        Instant.now(),
+                        null,
                         Map.of("count", String.valueOf(count), "padding", "x".repeat((int) (n % 4096)))));
             }
             if (n == 0) {

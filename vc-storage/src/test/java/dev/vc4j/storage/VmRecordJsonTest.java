@@ -24,8 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /** The VM's agent channel in state.json: written, read back, and absent from records of older vc4j versions. */
 class VmRecordJsonTest {
     private static final Instant CREATED = Instant.parse("2026-01-02T03:04:05Z");
+
     @TempDir
     Path dir;
+
     private FileSandboxStore store;
 
     @BeforeEach
@@ -52,8 +54,8 @@ class VmRecordJsonTest {
 
     @Test
     void aVirtioSerialChannelComesBackWithItsSocket() {
-        VmRecord vm = new VmRecord(1234, 987654, Accelerator.TCG,
-                AgentChannel.virtioSerial(Path.of("/run/vc4j/sbs/sb1/agent.sock")));
+        VmRecord vm = new VmRecord(
+                1234, 987654, Accelerator.TCG, AgentChannel.virtioSerial(Path.of("/run/vc4j/sbs/sb1/agent.sock")));
         assertEquals(vm, roundTrip(vm).vm());
     }
 
