@@ -6,9 +6,10 @@ import java.util.List;
 /**
  * A mount in a container, as in the OCI runtime spec: what, where in the container, the type, options. A bind
  * mount's {@code source} (type {@code bind}, or the option {@code bind} or {@code rbind}) is an absolute path on
- * the host: a directory reaches the guest through the sandbox's shares (today it must lie in one of the
- * sandbox's volumes), a regular file of at most 1 MiB is copied into the guest when the container is created
- * (the container's writes to it stay there); the option {@code ro} makes either read-only. Other mounts (proc,
+ * the host: a directory reaches the guest through the sandbox's shared directory (where this process may not
+ * mount, not root, it must lie in one of the sandbox's volumes), a regular file of at most 1 MiB is copied into
+ * the guest when the container is created (the container's writes to it stay there); the option {@code ro} makes
+ * either read-only. Other mounts (proc,
  * tmpfs, devpts, mqueue, cgroup...) are made in the guest as they are.
  */
 public record Mount(String source, String destination, String type, List<String> options) {

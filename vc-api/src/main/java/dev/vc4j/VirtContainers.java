@@ -64,7 +64,7 @@ public final class VirtContainers {
     public Sandbox createSandbox(SandboxConfig requested) {
         SandboxConfig config = Objects.requireNonNull(requested, "config")
                 .resolve(() -> defaultHypervisor != null ? defaultHypervisor : HypervisorConfig.defaults());
-        config.containers().forEach(c -> ContainerLauncher.checkRootfs(c, config.volumes()));
+        config.containers().forEach(ContainerLauncher::checkRootfs);
         Sandbox sandbox = createVm(config);
         try {
             StartOrder.sorted(config.containers()).forEach(sandbox::createContainer); // one's dependencies must exist

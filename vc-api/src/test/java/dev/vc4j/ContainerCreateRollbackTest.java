@@ -47,7 +47,7 @@ import static org.mockito.Mockito.when;
 
 /**
  * Each step of createContainer that fails undoes the steps before it, in reverse order, and nothing stays; where
- * a container's rootfs comes from in the guest.
+ * a container's rootfs and bound host directories come from in the guest.
  */
 class ContainerCreateRollbackTest {
     private static final VmRecord VM = new VmRecord(1, 1, Accelerator.TCG);
@@ -103,12 +103,13 @@ class ContainerCreateRollbackTest {
         clearInvocations(store);
     }
 
-    private ContainerConfig blockContainer() {
-        return ContainerConfig.builder()
+    private ContainerConfig blockContainer(Mount... mounts) {
+        ContainerConfig.Builder config = ContainerConfig.builder()
                 .id("c1")
                 .cmd(Cmd.builder().args("true").build())
-                .rootfs(Rootfs.blockDevice(image, "ext4"))
-                .build();
+                .rootfs(Rootfs.blockDevice(image, "ext4"));
+        List.of(mounts).forEach(config::mount);
+        return config.build();
     }
 
     private HotpluggedDrive plugSucceeds() {
@@ -187,6 +188,59 @@ class ContainerCreateRollbackTest {
         ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
         verify(session).createContainer(spec.capture());
         assertEquals("/run/vc4j-agent/sandbox/share", spec.getValue().rootfsPath());
+    }
+
+    /** The source the guest binds the container's first mount from, after a create that succeeded. */
+    private String firstMountSourceInTheGuest() {
+        ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
+        verify(session).createContainer(spec.capture());
+        return spec.getValue().ociSpec().mounts().stream()
+                .filter(m -> m.destination().equals("/data"))
+                .findFirst()
+                .orElseThrow()
+                .source();
+    }
+
+    @Test
+    void aBoundHostDirectoryIsMountedInTheSharedDirectoryReadOnlyAsItsOptionsSay(@TempDir Path data) {
+        plugSucceeds();
+        when(store.shareMount("sb", "c1", 0, data, Rootfs.Access.READ_ONLY)).thenReturn(true);
+
+        sandbox.createContainer(blockContainer(Mount.bind(data, "/data", true)));
+
+        assertEquals("/run/vc4j-agent/sandbox/vc4j-shared/c1/mounts/0", firstMountSourceInTheGuest());
+        verify(session, never())
+                .createSandbox(SandboxSetup.builder()
+                        .storage(StorageSpec.ninep("share", "share"))
+                        .build());
+    }
+
+    @Test
+    void whereTheHostCannotMountABoundDirectoryInAVolumeTheGuestBindsItFromTheVolume() throws IOException {
+        plugSucceeds();
+        Path data = Files.createDirectory(volume.resolve("data"));
+
+        sandbox.createContainer(blockContainer(Mount.bind(data, "/data", true)));
+
+        verify(store).shareMount("sb", "c1", 0, data, Rootfs.Access.READ_ONLY);
+        assertEquals("/run/vc4j-agent/sandbox/share/data", firstMountSourceInTheGuest());
+    }
+
+    @Test
+    void whereTheHostCannotMountABoundDirectoryOutsideTheVolumesIsRefusedSayingSoAndNothingStays(@TempDir Path data) {
+        HotpluggedDrive plugged = plugSucceeds();
+        ContainerConfig config =
+                blockContainer(new Mount("tmpfs", "/tmp", "tmpfs", null), Mount.bind(data, "/data", false));
+
+        InvalidConfigException bad = assertThrows(InvalidConfigException.class, () -> sandbox.createContainer(config));
+
+        assertEquals("mounts[1].source", bad.field());
+        assertEquals(data.toString(), bad.value());
+        assertTrue(bad.getMessage().contains("bind mount, which needs root"), bad.getMessage());
+        verify(store).shareMount("sb", "c1", 1, data, Rootfs.Access.READ_WRITE);
+        verify(vm).unplugDrive(plugged);
+        verify(store).deleteContainer("sb", "c1");
+        verify(session, never()).createContainer(any());
     }
 
     @Test

@@ -36,8 +36,9 @@ import java.util.Optional;
  * a deadline given here. A plugged drive is found again in the VM's own list of drives, by any process; it
  * leaves with its container's delete, or with the VM.
  *
- * <p>The container's mounts reach the guest as {@link HostMounts} delivers them, and its spec's hooks run as
- * {@link SpecHooks} says: prestart and createRuntime before anything of the container is in the guest.
+ * <p>The container's mounts reach the guest as {@link HostMounts} delivers them (a bound host directory through
+ * the shared directory, as the rootfs), and its spec's hooks run as {@link SpecHooks} says: prestart and
+ * createRuntime before anything of the container is in the guest.
  */
 public final class ContainerLauncher {
     /**
@@ -74,7 +75,7 @@ public final class ContainerLauncher {
         stored.containerIds().forEach(c -> all.add(stored.containerConfig(c)));
         all.add(config);
         StartOrder.of(all);
-        checkRootfs(config, volumes);
+        checkRootfs(config);
         Undo undo = new Undo();
         try {
             stored.createContainerConfig(config);
@@ -92,16 +93,16 @@ public final class ContainerLauncher {
 
     /**
      * Checks on the host what the guest would fail on later: a missing directory or device, a bind mount's source
-     * that cannot reach the guest (a directory is shared through its volume).
+     * that cannot reach the guest.
      */
-    public static void checkRootfs(ContainerConfig config, List<Volume> volumes) {
+    public static void checkRootfs(ContainerConfig config) {
         Path source = config.rootfs().source();
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Drive.raw(source).validate("rootfs");
         } else if (!Files.isDirectory(source)) {
             throw new InvalidConfigException("rootfs.source", source, "no such directory");
         }
-        HostMounts.check(config, (field, dir) -> volumeOf(field, dir, volumes));
+        HostMounts.check(config);
     }
 
     /** Plugs a block rootfs into the VM, registering the unplug; nothing for a directory rootfs. */
@@ -132,7 +133,7 @@ public final class ContainerLauncher {
         hooks.created(config, record.vm().pid());
         Spec guest = OciSpec.container(
                 config,
-                HostMounts.deliver(config, agent, dir -> guestDir("mounts.source", dir, agent)),
+                HostMounts.deliver(config, agent, (i, dir, ro) -> sharedMount(config.id(), i, dir, ro, agent)),
                 SpecHooks.forGuest(config, agent));
         ContainerSpec.Builder spec = ContainerSpec.builder(config.id(), guest)
                 .terminal(Boolean.TRUE.equals(guest.process().terminal()));
@@ -167,13 +168,7 @@ public final class ContainerLauncher {
         if (stored.shareRootfs(config.id(), dir, config.rootfs().access())) {
             return GuestSetup.SHARED_DIR + "/" + config.id() + "/rootfs";
         }
-        if (volumes.stream().noneMatch(v -> dir.startsWith(v.hostPath().normalize()))) {
-            throw new InvalidConfigException(
-                    "rootfs.source",
-                    dir,
-                    "is in none of the sandbox's volumes, and sharing"
-                            + " it with the guest needs a bind mount, which needs root");
-        }
+        Volume volume = volumeOf("rootfs.source", dir);
         if (config.rootfs().access() == Rootfs.Access.READ_ONLY) { // only a bind mount makes the volume read-only
             throw new InvalidConfigException(
                     "rootfs.access",
@@ -181,16 +176,28 @@ public final class ContainerLauncher {
                     "a read-only directory"
                             + " rootfs is shared with the guest by a read-only bind mount, which needs root");
         }
-        return guestDir("rootfs.source", dir, agent);
+        return inVolume(volume, dir, agent);
     }
 
     /**
-     * Where the guest sees the host directory {@code hostDir}: in its volume, which the agent mounts for the
-     * sandbox on first use (it leaves a share it mounted before as it is).
+     * Where the guest finds the host directory of the container's bind mount {@code index}: in the shared
+     * directory, bound read-only on the host when the mount is, so that nothing in the guest can write it; or where
+     * this process may not mount, in its volume (the guest alone makes it read-only). The caller's undo removes the
+     * share with the container's files.
      */
-    private String guestDir(String field, Path hostDir, AgentSession agent) {
+    private String sharedMount(String cid, int index, Path hostDir, boolean readOnly, AgentSession agent) {
         Path dir = hostDir.normalize();
-        Volume volume = volumeOf(field, dir, volumes);
+        if (stored.shareMount(cid, index, dir, readOnly ? Rootfs.Access.READ_ONLY : Rootfs.Access.READ_WRITE)) {
+            return GuestSetup.SHARED_DIR + "/" + cid + "/mounts/" + index;
+        }
+        return inVolume(volumeOf("mounts[" + index + "].source", dir), dir, agent);
+    }
+
+    /**
+     * Where the guest sees the host directory {@code dir} of {@code volume}: in the volume, which the agent mounts
+     * for the sandbox on first use (it leaves a share it mounted before as it is).
+     */
+    private static String inVolume(Volume volume, Path dir, AgentSession agent) {
         agent.createSandbox(SandboxSetup.builder()
                 .storage(StorageSpec.ninep(volume.mountTag(), volume.mountTag()))
                 .build());
@@ -199,12 +206,15 @@ public final class ContainerLauncher {
         return inVolume.toString().isEmpty() ? mounted : mounted + "/" + inVolume;
     }
 
-    private static Volume volumeOf(String field, Path dir, List<Volume> volumes) {
-        Path wanted = dir.normalize();
+    /** The volume that holds {@code dir}, for a host where this process may not mount. */
+    private Volume volumeOf(String field, Path dir) {
         return volumes.stream()
-                .filter(v -> wanted.startsWith(v.hostPath().normalize()))
+                .filter(v -> dir.startsWith(v.hostPath().normalize()))
                 .findFirst()
                 .orElseThrow(() -> new InvalidConfigException(
-                        field, dir, "a directory must be in one of the sandbox's volumes (mountTag:hostPath)"));
+                        field,
+                        dir,
+                        "is in none of the sandbox's volumes, and sharing"
+                                + " it with the guest needs a bind mount, which needs root"));
     }
 }

@@ -12,12 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * A container's {@link Mount}s as the guest makes them: a bind mount of a host directory from where the sandbox's
- * shares show it in the guest; of a host file from a copy the agent keeps in its shared directory (CopyFile:
+ * shared directory (or, where the host may not mount, a volume) shows it in the guest; of a host file from a copy the agent keeps in its shared directory (CopyFile:
  * the guest has no view of single host files), written at each create; other mounts as they are.
  */
 final class HostMounts {
@@ -28,22 +26,28 @@ final class HostMounts {
 
     private HostMounts() {}
 
+    /** Where the guest sees the host directory {@code dir} of the container's bind mount {@code index}. */
+    @FunctionalInterface
+    interface GuestDirs {
+        String of(int index, Path dir, boolean readOnly);
+    }
+
     /**
      * Checks on the host what delivering would fail on: a bind source that is missing, neither a directory nor a
-     * regular file, or a file over 1 MiB; {@code checkDir} checks that the guest can reach a directory
-     * (field, directory). Touches nothing.
+     * regular file, or a file over 1 MiB. Touches nothing.
      */
-    static void check(ContainerConfig config, BiConsumer<String, Path> checkDir) {
+    static void check(ContainerConfig config) {
         List<Mount> mounts = config.mounts();
         for (int i = 0; i < mounts.size(); i++) {
             if (!mounts.get(i).toOci().isBind()) {
                 continue;
             }
-            String field = "mounts[" + i + "].source";
             Path source = Path.of(mounts.get(i).source());
             if (Files.isDirectory(source)) {
-                checkDir.accept(field, source);
-            } else if (!Files.isRegularFile(source)) {
+                continue; // shared with the guest at create
+            }
+            String field = "mounts[" + i + "].source";
+            if (!Files.isRegularFile(source)) {
                 throw new InvalidConfigException(
                         field,
                         source,
@@ -59,10 +63,9 @@ final class HostMounts {
 
     /**
      * The mounts of {@code config} as the guest makes them; host files are copied into the guest here.
-     * {@code guestDir} is where the guest sees a host directory.
+     * {@code guestDirs} shares a host directory with the guest.
      */
-    static List<dev.vc4j.oci.Mount> deliver(
-            ContainerConfig config, AgentSession agent, Function<Path, String> guestDir) {
+    static List<dev.vc4j.oci.Mount> deliver(ContainerConfig config, AgentSession agent, GuestDirs guestDirs) {
         List<dev.vc4j.oci.Mount> delivered = new ArrayList<>();
         List<Mount> mounts = config.mounts();
         for (int i = 0; i < mounts.size(); i++) {
@@ -74,7 +77,7 @@ final class HostMounts {
             Path source = Path.of(mount.source());
             String inGuest;
             if (Files.isDirectory(source)) {
-                inGuest = guestDir.apply(source);
+                inGuest = guestDirs.of(i, source, mount.isReadOnly());
             } else {
                 String copy = config.id() + "/mounts/" + i;
                 agent.copyFile(copy, read(source), mode(source));

@@ -69,6 +69,11 @@ public final class StoredSandbox {
         return store.shareRootfs(id(), containerId, rootfs, access);
     }
 
+    /** Mounts the host directory of a container's bind mount in the shared directory; false as above. */
+    boolean shareMount(String containerId, int index, Path dir, Rootfs.Access access) {
+        return store.shareMount(id(), containerId, index, dir, access);
+    }
+
     /** Facts about the host kept until reboot, such as whether KVM works. */
     public Path hostCache() {
         return store.roots().hostCache();

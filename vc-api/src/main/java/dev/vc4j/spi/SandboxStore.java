@@ -69,8 +69,8 @@ public interface SandboxStore {
     List<String> listContainers(String sandboxId);
 
     /**
-     * Removes the container's run and config directories, and its rootfs from the shared directory (unmounted,
-     * lazily when busy). Idempotent.
+     * Removes the container's run and config directories, and its directory in the shared directory with its
+     * rootfs and bound directories (unmounted, deepest first, lazily when busy). Idempotent.
      */
     void deleteContainer(String sandboxId, String containerId);
 
@@ -78,7 +78,8 @@ public interface SandboxStore {
 
     /**
      * The sandbox's shared directory, made when missing. Where this process may mount, the guest gets it
-     * read-only (it cannot change where the host mounts), with each container's rootfs mounted in it.
+     * read-only (it cannot change where the host mounts), with each container's rootfs and bound directories
+     * mounted in it.
      */
     Path sharedDir(String sandboxId);
 
@@ -90,8 +91,15 @@ public interface SandboxStore {
     boolean shareRootfs(String sandboxId, String containerId, Path rootfs, Rootfs.Access access);
 
     /**
-     * What is mounted under the run root, by sandbox: the ids of the containers whose rootfs is mounted (empty
-     * when only the shared directory is). {@link #deleteContainer} and {@link #delete} unmount them; this finds
+     * Bind-mounts the host directory {@code dir} of the container's bind mount number {@code index} (its place in
+     * the container's mounts) at {@code <containerId>/mounts/<index>} in the shared directory, as
+     * {@link #shareRootfs} does the rootfs, and leaves with it.
+     */
+    boolean shareMount(String sandboxId, String containerId, int index, Path dir, Rootfs.Access access);
+
+    /**
+     * What is mounted under the run root, by sandbox: the ids of the containers with a rootfs or bound directory
+     * mounted (empty when only the shared directory is). {@link #deleteContainer} and {@link #delete} unmount them; this finds
      * those a crash left behind.
      */
     Map<String, Set<String>> mountsBySandbox();

@@ -44,7 +44,7 @@ class HostMountsTest {
         Files.setPosixFilePermissions(resolv, PosixFilePermissions.fromString("rw-r-----"));
         Path data = Files.createDirectory(dir.resolve("data"));
         AgentSession agent = mock(AgentSession.class);
-        List<Path> shared = new ArrayList<>();
+        List<String> shared = new ArrayList<>();
 
         List<dev.vc4j.oci.Mount> delivered = HostMounts.deliver(
                 config(
@@ -52,14 +52,14 @@ class HostMountsTest {
                         Mount.bind(resolv, "/etc/resolv.conf", true),
                         Mount.bind(data, "/data", false)),
                 agent,
-                host -> {
-                    shared.add(host);
+                (index, host, readOnly) -> {
+                    shared.add(index + " " + host + " " + readOnly);
                     return "/run/vc4j-agent/sandbox/vol/data";
                 });
 
         verify(agent)
                 .copyFile(eq("c1/mounts/1"), eq("nameserver 10.0.2.3\n".getBytes(StandardCharsets.UTF_8)), eq(0640));
-        assertEquals(List.of(data), shared);
+        assertEquals(List.of("2 " + data + " false"), shared);
         assertEquals(
                 List.of(
                         dev.vc4j.oci.Mount.builder()
@@ -89,16 +89,13 @@ class HostMountsTest {
         try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
             file.setLength((1 << 20) + 1);
         }
-        List<String> checkedDirs = new ArrayList<>();
-        HostMounts.check(config(Mount.bind(dir, "/d", false)), (field, d) -> checkedDirs.add(field + " " + d));
-        assertEquals(List.of("mounts[0].source " + dir), checkedDirs);
+        HostMounts.check(config(Mount.bind(dir, "/d", true))); // any existing directory: shared at create
 
         for (Path bad : List.of(big, dir.resolve("missing"), Path.of("/dev/null"))) {
             InvalidConfigException e = assertThrows(
                     InvalidConfigException.class,
                     () -> HostMounts.check(
-                            config(new Mount("tmpfs", "/tmp", "tmpfs", null), Mount.bind(bad, "/x", true)),
-                            (f, d) -> {}));
+                            config(new Mount("tmpfs", "/tmp", "tmpfs", null), Mount.bind(bad, "/x", true))));
             assertEquals("mounts[1].source", e.field());
             assertEquals(bad.toString(), e.value());
         }

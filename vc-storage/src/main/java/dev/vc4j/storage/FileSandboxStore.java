@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * Sandboxes on the filesystem:
  * <pre>
  *   run root:    sbs/&lt;id&gt;/state.json, lock, sockets and logs of the VM, containers/&lt;cid&gt;/state.json,
- *                the shared directory with each container's rootfs mounted in it (see {@link RootfsShares})
+ *                the shared directory with each container's rootfs and bound directories mounted in it
+ *                (see {@link RootfsShares})
  *   config root: sbs/&lt;id&gt;/config.json, containers/&lt;cid&gt;/config.json
  * </pre>
  * Directories are 0700 and files 0600; ids are validated before they become paths, so nothing outside
@@ -218,10 +219,20 @@ public final class FileSandboxStore implements SandboxStore {
 
     @Override
     public boolean shareRootfs(String sandboxId, String containerId, Path rootfs, Rootfs.Access access) {
+        return share(sandboxId, containerId, RootfsShares.ROOTFS, rootfs, access);
+    }
+
+    @Override
+    public boolean shareMount(String sandboxId, String containerId, int index, Path dir, Rootfs.Access access) {
+        return share(sandboxId, containerId, RootfsShares.mountName(index), dir, access);
+    }
+
+    private boolean share(String sandboxId, String containerId, String name, Path dir, Rootfs.Access access) {
         return shares.share(
                 runDir(sandboxId),
                 SandboxIds.check("containerId", containerId),
-                rootfs,
+                name,
+                dir,
                 access == Rootfs.Access.READ_ONLY);
     }
 

@@ -4,6 +4,8 @@ import dev.vc4j.SandboxIds;
 import dev.vc4j.StorageException;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,21 +15,23 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Each sandbox's shared directory and the containers' rootfs mounted in it, in the sandbox's run directory:
+ * Each sandbox's shared directory and the containers' directories mounted in it, in the sandbox's run directory:
  * <pre>
- *   mounts/                 the directory itself, in which the host makes {@code <cid>/rootfs} for each container
- *   shared/                 mounts/, bound read-only: the VM exports it, so the guest cannot change where the
- *                           host mounts (a symbolic link it planted there would take a mount anywhere)
- *   shared/&lt;cid&gt;/rootfs     the container's rootfs, bound (read-only when asked)
+ *   mounts/                      the directory itself, in which the host makes {@code <cid>/rootfs} and
+ *                                {@code <cid>/mounts/<i>} for each container
+ *   shared/                      mounts/, bound read-only: the VM exports it, so the guest cannot change where the
+ *                                host mounts (a symbolic link it planted there would take a mount anywhere)
+ *   shared/&lt;cid&gt;/rootfs          the container's rootfs, bound (read-only when asked)
+ *   shared/&lt;cid&gt;/mounts/&lt;i&gt;      the host directory of the container's bind mount {@code i}, bound likewise
  * </pre>
- * Files are removed through {@code mounts/} only: a rootfs is mounted on {@code shared/}'s view of its
+ * Files are removed through {@code mounts/} only: a directory is mounted on {@code shared/}'s view of its
  * directory, so a removal never reaches into it. Where this process may not mount, {@code shared/} is a plain
- * directory and no rootfs is shared.
+ * directory and nothing is shared.
  */
 final class RootfsShares {
     private static final String SHARED = "shared";
     private static final String MOUNTS = "mounts";
-    private static final String ROOTFS = "rootfs";
+    static final String ROOTFS = "rootfs";
 
     private final MountCalls calls;
     private final MountTable table;
@@ -49,34 +53,57 @@ final class RootfsShares {
         return shared;
     }
 
+    /** The name in a container's directory of the host directory of its bind mount {@code index}. */
+    static String mountName(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("a mount's index is not negative: " + index);
+        }
+        return MOUNTS + "/" + index;
+    }
+
     /**
-     * Binds {@code rootfs} at {@code shared/<cid>/rootfs}; one bound there already (for an earlier VM of the
-     * sandbox) stays. False, leaving nothing, when this process may not mount, or could not when the shared
-     * directory was made.
+     * Binds the directory {@code source} at {@code shared/<cid>/<name>} ({@link #ROOTFS} or a {@link #mountName});
+     * one bound there already (for an earlier VM of the sandbox) stays. False, leaving nothing, when this process
+     * may not mount, or could not when the shared directory was made.
      */
-    boolean share(Path runDir, String containerId, Path rootfs, boolean readOnly) {
+    boolean share(Path runDir, String containerId, String name, Path source, boolean readOnly) {
         Optional<Path> real = realPath(runDir);
         if (real.isEmpty() || !table.isMountPoint(real.get().resolve(SHARED))) {
             return false;
         }
-        Path target = real.get().resolve(SHARED).resolve(containerId).resolve(ROOTFS);
+        Path target = real.get().resolve(SHARED).resolve(containerId).resolve(name);
         if (table.isMountPoint(target)) {
             return true;
         }
-        Path dir = real.get().resolve(MOUNTS).resolve(containerId);
-        AtomicFiles.createDirectories(dir.resolve(ROOTFS));
+        Path containerDir = real.get().resolve(MOUNTS).resolve(containerId);
+        Path dir = containerDir.resolve(name);
+        AtomicFiles.createDirectories(dir);
         boolean made = false;
         try {
-            made = new BindMount(calls, target).make(rootfs, readOnly);
+            made = new BindMount(calls, target).make(source, readOnly);
         } finally {
             if (!made) {
-                AtomicFiles.deleteTree(dir);
+                removeEmptied(containerDir, dir);
             }
         }
         return made;
     }
 
-    /** Unmounts the container's rootfs and removes its directory. */
+    /** Removes {@code dir}, then its parents up to {@code top} while they are empty: the container's other shares stay. */
+    private static void removeEmptied(Path top, Path dir) {
+        AtomicFiles.deleteTree(dir);
+        for (Path parent = dir.getParent(); parent.startsWith(top); parent = parent.getParent()) {
+            try {
+                Files.delete(parent);
+            } catch (DirectoryNotEmptyException e) {
+                return;
+            } catch (IOException e) {
+                throw new StorageException("cannot remove", parent, e);
+            }
+        }
+    }
+
+    /** Unmounts the container's shared directories, deepest first, and removes its directory. */
     void unshare(Path runDir, String containerId) {
         Optional<Path> real = realPath(runDir);
         if (real.isPresent()) {
@@ -101,8 +128,8 @@ final class RootfsShares {
     }
 
     /**
-     * By sandbox id, under {@code runRoot}: the containers with a rootfs mounted (an empty set where only the
-     * shared directory is). Names that are not valid ids are not ours.
+     * By sandbox id, under {@code runRoot}: the containers with anything mounted in their directory of the shared
+     * directory (an empty set where only the shared directory is). Names that are not valid ids are not ours.
      */
     Map<String, Set<String>> mountsBySandbox(Path runRoot) {
         Map<String, Set<String>> bySandbox = new TreeMap<>();
@@ -118,9 +145,8 @@ final class RootfsShares {
                 continue;
             }
             Set<String> containers = bySandbox.computeIfAbsent(id, k -> new TreeSet<>());
-            if (in.getNameCount() == 4
+            if (in.getNameCount() > 3
                     && in.getName(1).toString().equals(SHARED)
-                    && in.getName(3).toString().equals(ROOTFS)
                     && SandboxIds.isValid(in.getName(2).toString())) {
                 containers.add(in.getName(2).toString());
             }

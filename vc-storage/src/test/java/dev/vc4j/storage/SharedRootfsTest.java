@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Containers' rootfs mounted in their sandbox's shared directory, for real where the tests run as root, and
- * what a host that refuses mounts (not root) gets instead.
+ * Containers' rootfs and bound host directories mounted in their sandbox's shared directory, for real where the
+ * tests run as root, and what a host that refuses mounts (not root) gets instead.
  */
 class SharedRootfsTest {
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
@@ -157,11 +157,65 @@ class SharedRootfsTest {
     }
 
     @Test
-    void whereMountsAreRefusedTheSharedDirectoryIsPlainAndNoRootfsIsShared() throws IOException {
+    void boundDirectoriesAreSharedBesideTheRootfsReadOnlyAsAskedAndLeaveWithTheirContainer() throws IOException {
+        assumeTrue(ROOT, "bind mounts need root");
+        Path shared = store.sharedDir("sb");
+        Path ro = Files.createDirectories(dir.resolve("host/ro"));
+        Files.writeString(ro.resolve("in-dir"), "read me");
+        Path rw = Files.createDirectories(dir.resolve("host/rw"));
+        assertTrue(store.shareRootfs("sb", "c1", rootfs, Rootfs.Access.READ_WRITE));
+
+        assertTrue(store.shareMount("sb", "c1", 0, ro, Rootfs.Access.READ_ONLY));
+        assertTrue(store.shareMount("sb", "c1", 2, rw, Rootfs.Access.READ_WRITE));
+        assertTrue(store.shareMount("sb", "c1", 2, rw, Rootfs.Access.READ_WRITE), "shared already: it stays");
+        assertTrue(store.shareMount("sb", "c2", 0, rw, Rootfs.Access.READ_ONLY), "a container without a rootfs");
+
+        assertEquals("read me", Files.readString(shared.resolve("c1/mounts/0/in-dir")));
+        FileSystemException refused = assertThrows(
+                FileSystemException.class, () -> Files.writeString(shared.resolve("c1/mounts/0/new"), "x"));
+        assertTrue(String.valueOf(refused.getReason()).contains("Read-only file system"), refused.toString());
+        Files.writeString(shared.resolve("c1/mounts/2/out"), "by the container");
+        assertEquals("by the container", Files.readString(rw.resolve("out")));
+        assertEquals(Map.of("sb", Set.of("c1", "c2")), store.mountsBySandbox());
+
+        store.deleteContainer("sb", "c1");
+
+        assertEquals(List.of(shared.resolve("c2/mounts/0").toRealPath(), shared.toRealPath()), mountsUnderTheRoots());
+        assertFalse(Files.exists(shared.resolve("c1")));
+        assertEquals("read me", Files.readString(ro.resolve("in-dir")), "the host directory itself stays");
+        store.delete("sb");
+        assertEquals(List.of(), mountsUnderTheRoots());
+    }
+
+    @Test
+    void whereABoundDirectoryIsRefusedNothingOfItStaysAndTheRootfsShareStays() throws IOException {
+        Path runDir = store.runDir("sb");
+        Path rootfsDir = Files.createDirectories(runDir.resolve("mounts/c1/rootfs"));
+        Path shared = runDir.toRealPath().resolve("shared");
+        Files.createDirectories(shared);
+        // the shared directory and c1's rootfs mounted, then a bind refused (EPERM: a security module)
+        Path mountinfo = Files.writeString(
+                dir.resolve("mountinfo"),
+                "50 27 254:0 /x " + shared + " ro - ext4 /dev/vda rw\n" + "51 50 254:0 /y "
+                        + shared.resolve("c1/rootfs") + " rw - ext4 /dev/vda rw\n");
+        open(new FileSandboxStore(roots, new RootfsShares(REFUSING, new MountTable(mountinfo))));
+
+        assertFalse(store.shareMount("sb", "c1", 3, rootfs, Rootfs.Access.READ_ONLY));
+        assertFalse(store.shareMount("sb", "c2", 0, rootfs, Rootfs.Access.READ_ONLY));
+
+        assertFalse(Files.exists(runDir.resolve("mounts/c1/mounts")));
+        assertTrue(Files.isDirectory(rootfsDir));
+        assertFalse(Files.exists(runDir.resolve("mounts/c2")));
+        assertEquals(Map.of("sb", Set.of("c1")), store.mountsBySandbox());
+    }
+
+    @Test
+    void whereMountsAreRefusedTheSharedDirectoryIsPlainAndNothingIsShared() throws IOException {
         open(new FileSandboxStore(roots, new RootfsShares(REFUSING, MountTable.PROC_SELF)));
         Path shared = store.sharedDir("sb");
 
         assertFalse(store.shareRootfs("sb", "c1", rootfs, Rootfs.Access.READ_WRITE));
+        assertFalse(store.shareMount("sb", "c1", 0, rootfs, Rootfs.Access.READ_ONLY));
 
         assertTrue(Files.isDirectory(shared));
         try (var left = Files.list(shared)) {
