@@ -5,7 +5,6 @@ import dev.vc4j.ContainerConfig;
 import dev.vc4j.ContainerProcess;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
-import dev.vc4j.Volume;
 import dev.vc4j.oci.Mount;
 import dev.vc4j.oci.Spec;
 import org.junit.jupiter.api.Test;
@@ -21,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A bundle's bind mounts on a real VM: a read-only host directory and a read-only host file are read and refuse
- * writes with EROFS; a read-write directory's writes reach the host. Bound host directories reach the guest
- * through a volume the sandbox declares (the rootfs through its shared directory).
+ * writes with EROFS; a read-write directory's writes reach the host. After the container's delete nothing of it
+ * stays mounted.
  */
 class BundleMountsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -62,7 +61,6 @@ class BundleMountsIT {
             Sandbox sandbox = TestStore.virtContainers()
                     .createSandbox(SandboxConfig.builder()
                             .id(TestStore.uniqueId("binds"))
-                            .volume(new Volume("bundles", bundles))
                             .build());
             try {
                 Container binds = sandbox.createContainer(
@@ -74,10 +72,15 @@ class BundleMountsIT {
                             new String(process.stdout().readAllBytes(), StandardCharsets.UTF_8));
                     assertEquals(0, process.waitFor(WAIT));
                 }
+                Path shares = StoreFiles.runDir(sandbox.id()).resolve("shared/binds");
+                assertEquals(
+                        3, TestStore.mountsUnder(shares).size(), "the rootfs and both directories, without a volume");
                 binds.delete();
+                assertEquals(List.of(), TestStore.mountsUnder(shares), "the container's shares after its delete");
             } finally {
                 TestStore.deleteLeavingNothing(sandbox);
             }
+            assertEquals(List.of(), TestStore.mountsUnder(TestStore.ROOT), "mounts under the store roots");
             assertEquals("written\n", Files.readString(rwDir.resolve("out")));
             assertEquals("file-content\n", Files.readString(roFile));
         } finally {
