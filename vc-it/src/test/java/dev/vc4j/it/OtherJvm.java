@@ -15,7 +15,10 @@ final class OtherJvm {
 
     private OtherJvm() {}
 
-    /** Its output (stdout and stderr); fails unless it ends with status 0 within the timeout. */
+    /**
+     * Its standard output; fails, showing its standard error too (where vc4j's log goes), unless it ends with
+     * status 0 within the timeout.
+     */
     static String run(Class<?> main, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -24,11 +27,12 @@ final class OtherJvm {
                 System.getProperty("java.class.path"),
                 main.getName()));
         command.addAll(List.of(args));
-        Path log = Files.createTempFile("vc4j-other-jvm", ".log");
+        Path log = Files.createTempFile("vc4j-other-jvm", ".out");
+        Path errors = Files.createTempFile("vc4j-other-jvm", ".err");
         try {
             Process other = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
+                    .redirectError(errors.toFile())
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .start();
             other.getOutputStream().close();
@@ -37,11 +41,13 @@ final class OtherJvm {
                 other.destroyForcibly().waitFor();
             }
             String output = Files.readString(log);
-            assertTrue(ended, "the other JVM did not finish: " + output);
-            assertEquals(0, other.exitValue(), output);
+            String both = output + "\n-- its stderr:\n" + Files.readString(errors);
+            assertTrue(ended, "the other JVM did not finish: " + both);
+            assertEquals(0, other.exitValue(), both);
             return output;
         } finally {
             Files.delete(log);
+            Files.delete(errors);
         }
     }
 }
