@@ -4,6 +4,8 @@
 set -u
 
 build=${1:-build}
+# "sanitized": the build is the ASan/UBSan one, dynamically linked.
+variant=${2:-release}
 work=$(mktemp -d /tmp/vc4j-agent-test.XXXXXX)
 sock=$work/agent.sock
 agent_pid=
@@ -28,6 +30,21 @@ count() {
 	esac
 }
 
+# A test program's count, and a failure when it exits non-zero after its
+# summary (a sanitizer's leak report comes at exit).
+unit_test() {
+	name=$1
+	shift
+	"$build/tests/$name" "$@" >"$work/$name.out" 2>&1
+	rc=$?
+	cat "$work/$name.out"
+	count "$work/$name.out"
+	if [ "$rc" -ne 0 ]; then
+		failed=$((failed + 1))
+		echo "FAIL $name exited with $rc"
+	fi
+}
+
 check() {
 	if "$@"; then
 		passed=$((passed + 1))
@@ -38,39 +55,21 @@ check() {
 }
 
 echo "== unit tests"
-"$build/tests/unit" | tee "$work/unit.out"
-count "$work/unit.out"
-"$build/tests/unit_process" | tee "$work/unit_process.out"
-count "$work/unit_process.out"
-"$build/tests/unit_port" | tee "$work/unit_port.out"
-count "$work/unit_port.out"
-"$build/tests/unit_containers" | tee "$work/unit_containers.out"
-count "$work/unit_containers.out"
-"$build/tests/unit_ctr_ops" | tee "$work/unit_ctr_ops.out"
-count "$work/unit_ctr_ops.out"
-"$build/tests/unit_net" | tee "$work/unit_net.out"
-count "$work/unit_net.out"
-"$build/tests/unit_hooks" | tee "$work/unit_hooks.out"
-count "$work/unit_hooks.out"
-"$build/tests/unit_oci_json" | tee "$work/unit_oci_json.out"
-count "$work/unit_oci_json.out"
-"$build/tests/unit_errors" | tee "$work/unit_errors.out"
-count "$work/unit_errors.out"
-"$build/tests/unit_devices" | tee "$work/unit_devices.out"
-count "$work/unit_devices.out"
+for t in unit unit_process unit_port unit_containers unit_ctr_ops unit_net unit_hooks unit_oci_json unit_errors unit_devices; do
+	unit_test "$t"
+done
 
 echo "== end-to-end tests"
 "$build/vc4j-agent" --listen "$sock" --verbose 2>"$work/agent.log" &
 agent_pid=$!
 i=0
 while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-"$build/tests/e2e_client" "$sock" | tee "$work/e2e.out"
-count "$work/e2e.out"
+unit_test e2e_client "$sock"
 
 static_binary() { LC_ALL=C ldd "$build/vc4j-agent" 2>&1 | grep -q "not a dynamic executable"; }
 agent_alive() { kill -0 "$agent_pid"; }
 no_zombies() { ! ps -o stat= --ppid "$agent_pid" | grep -q Z; }
-check static_binary
+[ "$variant" = sanitized ] || check static_binary
 check agent_alive
 check no_zombies
 if [ "$failed" -ne 0 ]; then
