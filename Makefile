@@ -2,6 +2,7 @@
 #   make demo   set up the host, build everything, run a container from an OCI bundle in a sandbox (DEBUG=1: vc4j's debug log)
 #   make test   set up the host, build everything, run all tests (C agent, Java unit and VM tests)
 #   make bench  the benchmarks
+#   make fuzz-java  the JVM-side fuzz targets (make test runs them too; FUZZ_JAVA_ROUNDS=N fuzzes N times longer)
 #   make format, make format-check   apply or check the Java (Spotless) and C (clang-format) formatting
 # Both are idempotent: a second run reuses what is built and up to date.
 
@@ -10,7 +11,7 @@ MVN ?= mvn -B -q
 GUEST_DIR := $(CURDIR)/guest/image/build
 export VC4J_GUEST_DIR := $(GUEST_DIR)
 
-.PHONY: demo test bench setup agent image java agent-test image-test format format-check format-check-c clean
+.PHONY: demo test bench setup agent image java agent-test image-test fuzz-java format format-check format-check-c clean
 
 # vc4j's log on stderr at INFO; make demo DEBUG=1 shows DEBUG (every QMP command and agent RPC)
 demo: setup image java
@@ -27,6 +28,11 @@ bench: setup image java
 
 test: setup format-check-c agent-test image-test
 	mvn -B -ntp -Dvc4j.guest.dir=$(GUEST_DIR) verify
+	scripts/fuzz-java.sh
+
+# The JVM-side fuzz targets (Jazzer), 20 s each; FUZZ_JAVA_ROUNDS=N for N times as long.
+fuzz-java: java
+	scripts/fuzz-java.sh
 
 setup:
 	scripts/setup-host.sh

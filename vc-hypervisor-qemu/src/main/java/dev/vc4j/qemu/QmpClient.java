@@ -56,7 +56,8 @@ final class QmpClient implements AutoCloseable {
 
     private volatile String closedReason;
 
-    private QmpClient(Path socket, SocketChannel channel) {
+    /** Reads QEMU's side of {@code channel} from now on; {@link #connect} is the way in but for tests of the stream. */
+    QmpClient(Path socket, SocketChannel channel) {
         this.socket = socket;
         this.channel = channel;
         // it logs for the sandbox whose VM the connection is opened for
