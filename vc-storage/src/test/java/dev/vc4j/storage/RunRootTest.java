@@ -38,10 +38,7 @@ class RunRootTest {
     void aPreCreatedRunRootReadableByOthersIsRefused() throws IOException {
         Path run = Files.createDirectory(dir.resolve("run"));
         Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
-        StorageException e =
-                assertThrows(StorageException.class, () -> store(run).lockNew("sb"));
-        assertEquals(run, e.path());
-        assertTrue(e.getMessage().contains("mode rwxr-xr-x"), e.getMessage());
+        assertRefused(run, "mode rwxr-xr-x");
         assertFalse(Files.exists(run.resolve("sbs")), "something was made in the refused root");
     }
 
@@ -51,10 +48,7 @@ class RunRootTest {
                 dir.resolve("elsewhere"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path run = Files.createSymbolicLink(dir.resolve("run"), target);
-        StorageException e =
-                assertThrows(StorageException.class, () -> store(run).lockNew("sb"));
-        assertEquals(run, e.path());
-        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        assertRefused(run, "symbolic link");
         assertFalse(Files.exists(target.resolve("sbs")), "something was made through the link");
     }
 
@@ -64,10 +58,7 @@ class RunRootTest {
         Path run = Files.createDirectory(
                 dir.resolve("run"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setAttribute(run, "unix:uid", 65534);
-        StorageException e =
-                assertThrows(StorageException.class, () -> store(run).lockNew("sb"));
-        assertEquals(run, e.path());
-        assertTrue(e.getMessage().contains("owned by uid 65534"), e.getMessage());
+        assertRefused(run, "owned by uid 65534");
     }
 
     /** A lock file planted as a link to a file of the attacker's choice is neither followed nor created. */
@@ -81,6 +72,14 @@ class RunRootTest {
                 assertThrows(StorageException.class, () -> SandboxFileLock.acquire(lock, true, Duration.ofSeconds(1)));
         assertEquals(lock, e.path());
         assertFalse(Files.exists(victim, LinkOption.NOFOLLOW_LINKS), "the link was followed");
+    }
+
+    /** The store refuses {@code run} before making anything in it, naming it and saying why. */
+    private void assertRefused(Path run, String why) {
+        StorageException e =
+                assertThrows(StorageException.class, () -> store(run).lockNew("sb"));
+        assertEquals(run, e.path());
+        assertTrue(e.getMessage().contains(why), e.getMessage());
     }
 
     private FileSandboxStore store(Path run) {
