@@ -107,7 +107,7 @@ public final class Container {
                         .ifPresent(d -> states.put(dependency, d.status().state()));
             }
             StartOrder.requireDependenciesRunning(config, record.status().state(), states);
-            runs.start(config, stored.load(), record, 0);
+            runs.start(config, stored.load(), record);
         }
     }
 

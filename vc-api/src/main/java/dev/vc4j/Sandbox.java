@@ -230,14 +230,20 @@ public final class Sandbox implements AutoCloseable {
         return link.vmRecord();
     }
 
-    /** Runs a command in the guest (outside any container) to completion. */
+    /**
+     * Runs a command in the guest (outside any container) to completion. The lock is not held while it runs: a
+     * stop or delete meanwhile ends it with a {@link HypervisorException}.
+     */
     public ExecResult exec(GuestCommand command) {
         Objects.requireNonNull(command, "command").validate();
-        try (var log = logged();
-                var lock = stored.lock(false)) {
-            SandboxRecord record = loadIn("exec", EXEC_STATES);
-            events.publish(id(), SandboxEvent.Type.EXEC_ADDED);
-            ExecResult result = link.call(record, session -> session.runProcess(command));
+        try (var log = logged()) {
+            AgentSession session;
+            try (var lock = stored.lock(false)) {
+                session = link.session(loadIn("exec", EXEC_STATES));
+                events.publish(id(), SandboxEvent.Type.EXEC_ADDED);
+            }
+            String what = "guest command `" + command.argv().get(0) + "`";
+            ExecResult result = link.callUnheld(session, what, s -> s.runProcess(command));
             // the program only: its arguments may hold what a log must not
             Logs.SANDBOX.info(
                     "guest command {} ended with exit code {} in {} ms",
@@ -397,13 +403,21 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * For {@link VirtContainers#cleanup()}: a sandbox whose VM is gone is moved to stopped and the VM's files
-     * removed; one without state (the run path did not survive a reboot) gets a stopped state. Returns
-     * whether anything changed.
+     * removed; one without state (the run path did not survive a reboot) gets a stopped state. A VM launched and
+     * never recorded (its process died while booting it) is ended; when that boot was the sandbox's create, which
+     * never returned it to anyone, the sandbox is removed. Returns whether anything changed.
      */
     boolean reclaim() {
         try (var log = logged();
                 var lock = stored.lock(true)) {
             Optional<SandboxRecord> current = stored.read();
+            if (current.map(r -> r.vm() == null).orElse(true) && link.launchedUnrecorded()) {
+                link.endVm(current.orElseGet(stored::afterReboot), Duration.ZERO);
+                if (current.isEmpty()) {
+                    stored.delete();
+                }
+                return true;
+            }
             if (current.isEmpty()) {
                 stored.write(stored.afterReboot());
                 return true;

@@ -8,6 +8,7 @@ import dev.vc4j.HypervisorException;
 import dev.vc4j.NotFoundException;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxEvent;
+import dev.vc4j.SandboxState;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.ContainerRecord;
@@ -20,7 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Runs of the containers of one {@link Sandbox} object: starting (and starting again) in the guest, and
  * noticing the end of a run nobody asked for. Each started container gets a waiter thread in this process
  * that waits for its init process in bounded slices until it exits or the agent session closes; the exit is
- * recorded (stopped, exit code, finish time, OOM kill), the exit event goes out, and the restart policy is applied.
+ * recorded (stopped, exit code, finish time, OOM kill), the exit event goes out, and the restart policy is applied
+ * (with {@link RestartBackoff}'s delay, outside the lock).
  * A run that nobody here watches (started by a closed Sandbox object or another process) is looked up in
  * the agent, which keeps exit statuses, when its status is read.
  */
@@ -48,8 +52,13 @@ public final class ContainerRuns {
     private final GuestLink link;
     private final ContainerLauncher launcher;
     private final Events events;
+    /** The sandbox states its containers can be started in (see Sandbox's create-container states). */
+    private static final Set<SandboxState> RESTART_STATES = EnumSet.of(SandboxState.READY, SandboxState.RUNNING);
+
     /** The runs (container id and start time) a waiter of this object watches. */
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
+
+    private final RestartBackoff backoff = new RestartBackoff();
 
     public ContainerRuns(StoredSandbox stored, GuestLink link, ContainerLauncher launcher, Events events) {
         this.stored = stored;
@@ -62,23 +71,17 @@ public final class ContainerRuns {
      * Starts a ready container, or creates a stopped one again in the guest and starts it. The caller holds
      * the sandbox's exclusive lock and has checked the state and the dependencies.
      */
-    public void start(ContainerConfig config, SandboxRecord sandboxRecord, ContainerRecord record, int restartCount) {
+    public void start(ContainerConfig config, SandboxRecord sandboxRecord, ContainerRecord record) {
         try (var log = LogContext.container(stored.id(), config.id())) {
-            startRun(config, sandboxRecord, record, restartCount);
-            if (restartCount == 0) {
-                Logs.CONTAINER.info("container started in {} ms", log.elapsedMillis());
-            } else {
-                Logs.CONTAINER.info(
-                        "container started again by its restart policy in {} ms (restart {})",
-                        log.elapsedMillis(),
-                        restartCount);
-            }
+            recordStarted(config, sandboxRecord, record, 0, startInGuest(config, sandboxRecord, record));
+            Logs.CONTAINER.info("container started in {} ms", log.elapsedMillis());
         }
     }
 
-    /** The waiter it starts names the container in its log lines. */
-    private void startRun(
-            ContainerConfig config, SandboxRecord sandboxRecord, ContainerRecord record, int restartCount) {
+    /** A run begun in the guest and not recorded yet. */
+    private record GuestStart(AgentSession agent, Instant startedAt, long pid) {}
+
+    private GuestStart startInGuest(ContainerConfig config, SandboxRecord sandboxRecord, ContainerRecord record) {
         String id = config.id();
         AgentSession agent = link.session(sandboxRecord);
         if (record.status().state() == ContainerState.STOPPED) {
@@ -92,15 +95,25 @@ public final class ContainerRuns {
         agent.startContainer(id);
         // millisecond precision survives the store's round trip, so a waiter can tell its run from a later one
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        long pid = agent.processStatus(id, INIT).pid();
-        stored.writeContainer(ContainerRecords.started(record, startedAt, restartCount, pid));
+        return new GuestStart(agent, startedAt, agent.processStatus(id, INIT).pid());
+    }
+
+    /** The waiter it starts names the container in its log lines. The caller holds the exclusive lock. */
+    private void recordStarted(
+            ContainerConfig config,
+            SandboxRecord sandboxRecord,
+            ContainerRecord record,
+            int restartCount,
+            GuestStart started) {
+        String id = config.id();
+        stored.writeContainer(ContainerRecords.started(record, started.startedAt(), restartCount, started.pid()));
         events.publish(stored.id(), SandboxEvent.Type.START, id, null);
         launcher.hooks().started(config, sandboxRecord.vm().pid());
-        String run = run(id, startedAt);
+        String run = run(id, started.startedAt());
         watched.add(run);
         Thread waiter = LogContext.daemonThread("vc4j-exit-" + stored.id() + "-" + id, () -> {
             try {
-                awaitExit(agent, id, startedAt);
+                awaitExit(started.agent(), id, started.startedAt());
             } finally {
                 watched.remove(run);
             }
@@ -121,14 +134,15 @@ public final class ContainerRuns {
             ContainerRecord record = stored.container(config.id());
             ContainerState state = record.status().state();
             if (state == ContainerState.READY || state == ContainerState.STOPPED) {
-                start(config, sandboxRecord, record, 0);
+                start(config, sandboxRecord, record);
             }
         }
     }
 
     /**
      * Records how the run of {@code id} begun at {@code startedAt} ended, once (whoever saw the exit first),
-     * and starts it again when its policy says so. The caller holds the sandbox's exclusive lock.
+     * and when its policy says so has it started again after the {@link RestartBackoff} delay, on another
+     * thread that takes the lock then. The caller holds the sandbox's exclusive lock.
      */
     public void ended(String id, Instant startedAt, ProcessExit exit) {
         Optional<ContainerRecord> recorded = record(id, startedAt, exit);
@@ -139,8 +153,59 @@ public final class ContainerRuns {
         ContainerConfig config = stored.containerConfig(id);
         int restarts = record.status().restartCount();
         if (config.restartPolicy().restarts(record.stoppedByUser(), exit.exitCode(), restarts)) {
-            start(config, stored.load(), record, restarts + 1);
+            Duration delay = backoff.delay(id, startedAt, record.status().finishedAt());
+            backoff.schedule(id, delay, () -> restart(config, record));
         }
+    }
+
+    /**
+     * Starts {@code config}'s container again, unless since its exit was recorded as {@code stopped} someone
+     * else started, stopped or deleted it, or the sandbox left the states containers run in. The guest's work
+     * (remove, create, start: about a second under TCG) is done under the shared lock, so that reads of the
+     * sandbox go on meanwhile; only recording the run takes the exclusive lock, checking again first.
+     */
+    private void restart(ContainerConfig config, ContainerRecord stopped) {
+        int restartCount = stopped.status().restartCount() + 1;
+        try (var log = LogContext.container(stored.id(), config.id())) {
+            SandboxRecord sandboxRecord;
+            GuestStart started;
+            try (var lock = stored.lock(false)) {
+                sandboxRecord = stored.load();
+                if (!restartable(sandboxRecord, config.id(), stopped)) {
+                    return;
+                }
+                started = startInGuest(config, sandboxRecord, stopped);
+            }
+            try (var lock = stored.lock(true)) {
+                // changed meanwhile: whoever changed it owns the guest's container now
+                if (restartable(stored.load(), config.id(), stopped)) {
+                    recordStarted(config, sandboxRecord, stopped, restartCount, started);
+                    Logs.CONTAINER.info(
+                            "container started again by its restart policy in {} ms (restart {})",
+                            log.elapsedMillis(),
+                            restartCount);
+                }
+            }
+        } catch (NotFoundException e) {
+            // the sandbox was deleted meanwhile
+        } catch (RuntimeException e) {
+            Logs.CONTAINER.warn("starting the container again by its restart policy failed: {}", Logs.failure(e));
+        }
+    }
+
+    private boolean restartable(SandboxRecord sandboxRecord, String id, ContainerRecord stopped) {
+        if (!RESTART_STATES.contains(sandboxRecord.state())) {
+            return false;
+        }
+        Optional<ContainerRecord> current = stored.readContainer(id);
+        if (current.isEmpty()) {
+            return false;
+        }
+        ContainerStatus now = current.get().status();
+        return now.state() == ContainerState.STOPPED
+                && !current.get().stoppedByUser()
+                && Objects.equals(now.startedAt(), stopped.status().startedAt())
+                && now.restartCount() == stopped.status().restartCount();
     }
 
     /**

@@ -198,21 +198,45 @@ public final class GuestLink {
     }
 
     /**
+     * Runs {@code rpc} on {@code session} (from {@link #session}, taken under the sandbox's lock) holding neither
+     * that lock nor this object's monitor, for a call that lasts as long as the guest wants: a stop or delete
+     * meanwhile goes ahead, closing the session, and the call then fails saying that its VM ended.
+     */
+    public <T> T callUnheld(AgentSession session, String what, Function<AgentSession, T> rpc) {
+        try {
+            return rpc.apply(session);
+        } catch (VcException e) {
+            if (!holds(session)) {
+                throw new HypervisorException(
+                        "the VM of sandbox `" + config.id() + "` was stopped or ended while " + what + " ran", e);
+            }
+            throw e;
+        }
+    }
+
+    private synchronized boolean holds(AgentSession session) {
+        return agent == session && vm != null && vm.isAlive();
+    }
+
+    /**
      * Closes the agent connection and ends the VM of {@code record}, whether this object holds it, another
      * process started it, or it is already gone (then only its files are removed); then takes back the
-     * network, which any process can do.
+     * network, which any process can do. A record without a VM ends the one launched but never recorded
+     * ({@link #launchedUnrecorded}).
      */
     public synchronized void endVm(SandboxRecord record, Duration grace) {
-        ended = record.vm();
-        if (vm != null && !vm.record().equals(record.vm())) {
+        VmRecord target =
+                record.vm() != null ? record.vm() : hypervisor.launched(runDir).orElse(null);
+        ended = target;
+        if (vm != null && !vm.record().equals(target)) {
             close();
         }
         Vm current = vm;
         closeAgent();
         vm = null;
-        if (current == null && record.vm() != null && hypervisor.isRunning(record.vm())) {
+        if (current == null && target != null && hypervisor.isRunning(target)) {
             try {
-                current = hypervisor.attach(record.vm(), runDir, ATTACH_TO_END);
+                current = hypervisor.attach(target, runDir, ATTACH_TO_END);
             } catch (VcException e) {
                 // QEMU serves one QMP client at a time: while another process holds the VM's control
                 // connection it never greets us. destroy() ends the VM without QMP.
@@ -221,10 +245,18 @@ public final class GuestLink {
         }
         if (current != null) {
             current.stop(grace);
-        } else if (record.vm() != null) {
-            hypervisor.destroy(record.vm(), runDir);
+        } else if (target != null) {
+            hypervisor.destroy(target, runDir);
         }
         networkDriver.detach(config.id());
+    }
+
+    /**
+     * Whether a VM was launched for this sandbox and never recorded in its state: the process booting it died
+     * before the agent answered. The caller holds the lock and found no VM in the state.
+     */
+    public boolean launchedUnrecorded() {
+        return hypervisor.launched(runDir).isPresent();
     }
 
     /** Whether {@code vm} runs: a VM ended by any process, or found dead, does not. */

@@ -22,6 +22,14 @@ public interface Hypervisor {
     boolean isRunning(VmRecord record);
 
     /**
+     * The VM launched for {@code runDir}, as recorded the moment it was launched: its launcher may have died
+     * before the store recorded it. Empty when none was recorded (or the driver records none).
+     */
+    default java.util.Optional<VmRecord> launched(java.nio.file.Path runDir) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Kills a VM known only from the store (its owner may be another or a dead process) and removes
      * its sockets and pid file from {@code runDir}. A recycled pid is never killed.
      */

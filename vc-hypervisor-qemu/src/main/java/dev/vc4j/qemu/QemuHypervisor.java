@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** The QEMU driver, registered for {@link java.util.ServiceLoader}. */
@@ -37,12 +38,9 @@ public final class QemuHypervisor implements Hypervisor {
         long launched = System.nanoTime();
         QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
         try {
-            QemuVm vm = connect(
-                    qemu,
-                    files,
-                    new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel),
-                    spec.config().startTimeoutFor(accel),
-                    launched);
+            VmRecord record = new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel);
+            LaunchRecord.write(files, record);
+            QemuVm vm = connect(qemu, files, record, spec.config().startTimeoutFor(accel), launched);
             LOG.debug(
                     "QEMU pid {} started on {}, its QMP ready in {} ms",
                     qemu.pid(),
@@ -109,6 +107,11 @@ public final class QemuHypervisor implements Hypervisor {
     @Override
     public boolean isRunning(VmRecord record) {
         return ProcessIdentity.isRunning(record.pid(), record.startTime());
+    }
+
+    @Override
+    public Optional<VmRecord> launched(Path runDir) {
+        return LaunchRecord.read(new RunFiles(runDir));
     }
 
     @Override

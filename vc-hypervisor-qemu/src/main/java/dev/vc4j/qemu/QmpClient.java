@@ -90,11 +90,13 @@ final class QmpClient implements AutoCloseable {
             try {
                 SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
                 try {
-                    ch.connect(UnixDomainSocketAddress.of(socket));
-                    return ch;
+                    if (connectNow(ch, socket)) {
+                        return ch;
+                    }
                 } catch (IOException e) {
-                    ch.close();
+                    // not listening yet, or gone: asked again until the deadline
                 }
+                ch.close();
             } catch (IOException e) {
                 throw new HypervisorException("cannot open a unix socket for QMP: " + e.getMessage(), e);
             }
@@ -103,6 +105,20 @@ final class QmpClient implements AutoCloseable {
             }
             sleep(10);
         }
+    }
+
+    /**
+     * QEMU listens with a backlog of one and accepts one client at a time: a blocking connect to a VM that
+     * another process holds waits in the kernel with no deadline. Non-blocking, a full backlog fails at once
+     * (EAGAIN, which NIO reports as a pending connect) and is asked again until the caller's deadline.
+     */
+    private static boolean connectNow(SocketChannel ch, Path socket) throws IOException {
+        ch.configureBlocking(false);
+        if (!ch.connect(UnixDomainSocketAddress.of(socket))) {
+            return false;
+        }
+        ch.configureBlocking(true);
+        return true;
     }
 
     private void awaitGreeting(long deadline, Duration timeout, Runnable qemuAlive) {

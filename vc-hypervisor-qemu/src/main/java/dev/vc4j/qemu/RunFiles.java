@@ -22,6 +22,11 @@ record RunFiles(Path dir) {
         return dir.resolve("qemu.pid");
     }
 
+    /** The QEMU launched for this directory, recorded before it answers (see {@link LaunchRecord}). */
+    Path launchRecord() {
+        return dir.resolve("qemu.launch");
+    }
+
     /** The guest's serial console. */
     Path consoleLog() {
         return dir.resolve("console.log");
@@ -34,7 +39,7 @@ record RunFiles(Path dir) {
 
     /** Removes what only makes sense while QEMU runs; the logs stay for diagnosis until the sandbox is deleted. */
     void removeLiveFiles() {
-        for (Path p : new Path[] {controlSocket(), monitorSocket(), agentSocket(), pidFile()}) {
+        for (Path p : new Path[] {controlSocket(), monitorSocket(), agentSocket(), pidFile(), launchRecord()}) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException ignored) {

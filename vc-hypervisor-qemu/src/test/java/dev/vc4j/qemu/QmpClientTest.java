@@ -6,11 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.ErrorCode;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.QmpCommandException;
+import dev.vc4j.VcTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +72,40 @@ class QmpClientTest {
     void commandReturnsItsResult() {
         JsonNode status = qmp.execute("query-status", null, Duration.ofSeconds(5));
         assertTrue(status.has("status"), status.toString());
+    }
+
+    /**
+     * This test's client holds QEMU's one QMP client slot; raw connects then fill the listen backlog, so a blocking
+     * connect would wait in the kernel for ever. The next attaching process must fail within its deadline instead.
+     */
+    @Test
+    void connectToAHeldSocketWithAFullBacklogFailsWithinItsDeadline() throws Exception {
+        Path socket = dir.resolve("qmp.sock");
+        List<SocketChannel> queued = new ArrayList<>();
+        try {
+            boolean full = false;
+            while (!full && queued.size() < 16) {
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                ch.configureBlocking(false);
+                queued.add(ch);
+                try {
+                    ch.connect(UnixDomainSocketAddress.of(socket));
+                } catch (SocketException e) {
+                    full = true; // EAGAIN: the backlog is full
+                }
+            }
+            assertTrue(full, "the backlog never filled");
+            long started = System.nanoTime();
+            VcTimeoutException e = assertThrows(
+                    VcTimeoutException.class, () -> QmpClient.connect(socket, Duration.ofSeconds(1), () -> {}));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(millis < 3000, "took " + millis + " ms");
+            assertTrue(e.getMessage().contains(socket.toString()), e.getMessage());
+        } finally {
+            for (SocketChannel ch : queued) {
+                ch.close();
+            }
+        }
     }
 
     @Test

@@ -63,8 +63,7 @@ class ColdplugIT {
 
     @Test
     void moreBootDrivesThanRootPortsIsRejectedBeforeQemuStarts() throws Exception {
-        Path runDir =
-                Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(TestStore.uniqueId("cold")));
+        Path runDir = TestStore.vmRunDir(TestStore.uniqueId("cold"));
         HypervisorConfig oneBootPort =
                 HypervisorConfig.builder().hotplugRootPorts(1).build();
         InvalidConfigException e = assertThrows(

@@ -41,8 +41,7 @@ final class GuestVm implements AutoCloseable {
     static GuestVm boot(String name, HypervisorConfig config, List<Volume> volumes, List<Drive> drives)
             throws IOException {
         String id = TestStore.uniqueId(name);
-        Path runDir =
-                Files.createDirectories(TestStore.ROOTS.run().resolve("vms").resolve(id));
+        Path runDir = TestStore.vmRunDir(id);
         Vm vm = new QemuHypervisor()
                 .start(new VmSpec(
                         id, "guest", config, List.of(), runDir, TestStore.ROOTS.hostCache(), volumes, drives));

@@ -1,5 +1,7 @@
 package dev.vc4j.it;
 
+import dev.vc4j.GuestImage;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,22 +22,10 @@ final class OtherJvm {
      * status 0 within the timeout.
      */
     static String run(Class<?> main, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-D" + TestStore.ROOT_PROPERTY + "=" + TestStore.ROOT,
-                "-cp",
-                System.getProperty("java.class.path"),
-                main.getName()));
-        command.addAll(List.of(args));
         Path log = Files.createTempFile("vc4j-other-jvm", ".out");
         Path errors = Files.createTempFile("vc4j-other-jvm", ".err");
         try {
-            Process other = new ProcessBuilder(command)
-                    .redirectOutput(log.toFile())
-                    .redirectError(errors.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .start();
-            other.getOutputStream().close();
+            Process other = start(main, log, errors, args);
             boolean ended = other.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (!ended) {
                 other.destroyForcibly().waitFor();
@@ -49,5 +39,25 @@ final class OtherJvm {
             Files.delete(log);
             Files.delete(errors);
         }
+    }
+
+    /** Starts it with its standard output and error to {@code log} and {@code errors}, and its input closed. */
+    static Process start(Class<?> main, Path log, Path errors, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + TestStore.ROOT_PROPERTY + "=" + TestStore.ROOT,
+                // the guest image this run tests, for a JVM that boots a VM
+                "-D" + GuestImage.DIR_PROPERTY + "=" + System.getProperty(GuestImage.DIR_PROPERTY, ""),
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
+        command.addAll(List.of(args));
+        Process other = new ProcessBuilder(command)
+                .redirectOutput(log.toFile())
+                .redirectError(errors.toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        other.getOutputStream().close();
+        return other;
     }
 }

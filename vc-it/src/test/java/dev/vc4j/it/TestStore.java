@@ -7,6 +7,7 @@ import dev.vc4j.VirtContainers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,6 +30,16 @@ final class TestStore {
 
     static VirtContainers virtContainers() {
         return VirtContainers.builder().roots(ROOTS).build();
+    }
+
+    /**
+     * A run directory for a VM booted without a sandbox. Made 0700 like the store's own: the store refuses a run
+     * root that other users may read, and this may be the first thing made in it.
+     */
+    static Path vmRunDir(String id) throws IOException {
+        return Files.createDirectories(
+                ROOTS.run().resolve("vms").resolve(id),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
     static String uniqueId(String prefix) {

@@ -50,7 +50,10 @@ final class AtomicFiles {
         }
     }
 
-    /** Creates {@code dir} and its missing parents with mode 0700. */
+    /**
+     * Creates {@code dir} and its missing parents with mode 0700; each new entry's parent is fsynced, so a
+     * file written durably inside does not vanish with its directory at a crash.
+     */
     static void createDirectories(Path dir) {
         try {
             if (!Files.isDirectory(dir)) {
@@ -60,6 +63,9 @@ final class AtomicFiles {
                 }
                 Files.createDirectory(
                         dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                if (parent != null) {
+                    syncDirectory(parent);
+                }
             }
         } catch (FileAlreadyExistsException e) {
             // another process made it first: fine

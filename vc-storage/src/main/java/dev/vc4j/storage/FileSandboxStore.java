@@ -44,6 +44,7 @@ public final class FileSandboxStore implements SandboxStore {
 
     private final StoreRoots roots;
     private final RootfsShares shares;
+    private volatile boolean runRootChecked;
 
     public FileSandboxStore(StoreRoots roots) {
         this(roots, new RootfsShares(MountCalls.LINUX, MountTable.PROC_SELF));
@@ -61,7 +62,17 @@ public final class FileSandboxStore implements SandboxStore {
 
     @Override
     public Path runDir(String sandboxId) {
-        return roots.run().resolve("sbs").resolve(SandboxIds.check("id", sandboxId));
+        String id = SandboxIds.check("id", sandboxId);
+        return runRoot().resolve("sbs").resolve(id);
+    }
+
+    /** The run root, checked once before its first use (see {@link RunRoot}). */
+    private Path runRoot() {
+        if (!runRootChecked) {
+            RunRoot.secure(roots.run());
+            runRootChecked = true;
+        }
+        return roots.run();
     }
 
     private Path configDir(String sandboxId) {
@@ -238,7 +249,7 @@ public final class FileSandboxStore implements SandboxStore {
 
     @Override
     public Map<String, Set<String>> mountsBySandbox() {
-        return shares.mountsBySandbox(roots.run());
+        return shares.mountsBySandbox(runRoot());
     }
 
     private static <T> Optional<T> read(Path file, Class<T> type) {

@@ -3,10 +3,11 @@ package dev.vc4j.storage;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 
-/** The few libc calls the JDK does not offer: flock(2) on a raw descriptor, mount(2) and umount2(2). */
+/** The few libc calls the JDK does not offer: flock(2) on a raw descriptor, mount(2), umount2(2) and geteuid(2). */
 final class LibC {
     static final int O_RDWR = 0x2;
     static final int O_CREAT = 0x40;
+    static final int O_NOFOLLOW = 0x20000;
     static final int O_CLOEXEC = 0x80000;
     static final int LOCK_SH = 1;
     static final int LOCK_EX = 2;
@@ -22,6 +23,8 @@ final class LibC {
     private LibC() {}
 
     static native int open(String path, int flags, int mode) throws LastErrorException;
+
+    static native int geteuid();
 
     static native int flock(int fd, int operation) throws LastErrorException;
 

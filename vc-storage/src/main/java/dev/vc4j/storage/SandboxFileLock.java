@@ -94,7 +94,8 @@ final class SandboxFileLock implements SandboxLock {
 
     private static int open(Path file) {
         try {
-            return LibC.open(file.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 0600);
+            // never through a symbolic link: whoever planted one would have us create or lock a file of their choice
+            return LibC.open(file.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0600);
         } catch (LastErrorException e) {
             throw new StorageException("cannot open lock file", file, e);
         }
