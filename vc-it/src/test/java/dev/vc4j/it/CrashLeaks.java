@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -32,11 +34,7 @@ record CrashLeaks(int corruptedStateFiles, int qemuProcesses, int sockets, int m
 
     /** QEMU processes started on these roots, sockets and mounts under them, and sandbox directories. */
     static CrashLeaks under(StoreRoots roots) throws IOException {
-        String runRoot = roots.run().toString();
-        int qemu = (int) ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().orElse("").contains(runRoot))
-                .filter(p -> p.info().command().orElse("").contains("qemu"))
-                .count();
+        int qemu = (int) qemuOn(roots).count();
         int sockets = (int) files(roots).stream()
                 .filter(p -> p.toString().endsWith(".sock"))
                 .count();
@@ -45,6 +43,28 @@ record CrashLeaks(int corruptedStateFiles, int qemuProcesses, int sockets, int m
         int directories =
                 entries(roots.run().resolve("sbs")) + entries(roots.config().resolve("sbs"));
         return new CrashLeaks(0, qemu, sockets, mounts, directories);
+    }
+
+    /** Kills the QEMU processes started on these roots, unmounts what is mounted under them and removes them. */
+    static void removeAll(StoreRoots roots) throws IOException, InterruptedException {
+        qemuOn(roots).forEach(ProcessHandle::destroyForcibly);
+        for (Path root : List.of(roots.run(), roots.config())) {
+            if (Files.exists(root)) {
+                StoreFiles.unmountAll(root);
+                try (Stream<Path> walk = Files.walk(root)) {
+                    for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Stream<ProcessHandle> qemuOn(StoreRoots roots) {
+        String runRoot = roots.run().toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains(runRoot))
+                .filter(p -> p.info().command().orElse("").contains("qemu"));
     }
 
     CrashLeaks plus(CrashLeaks o) {
@@ -67,7 +87,7 @@ record CrashLeaks(int corruptedStateFiles, int qemuProcesses, int sockets, int m
     }
 
     private static List<Path> files(StoreRoots roots) throws IOException {
-        List<Path> all = new java.util.ArrayList<>();
+        List<Path> all = new ArrayList<>();
         for (Path root : List.of(roots.run(), roots.config())) {
             if (Files.exists(root)) {
                 try (Stream<Path> walk = Files.walk(root)) {
