@@ -157,10 +157,12 @@ public final class VirtContainers {
      * Brings the store in line with the host: sandboxes whose QEMU is gone are moved to stopped and the
      * VM's sockets and pid file removed; sandboxes whose run path did not survive a reboot are recorded as
      * stopped (they can be started again or deleted); what a crash left mounted for a deleted container or
-     * sandbox is unmounted and removed. Returns the ids of the sandboxes it changed.
+     * sandbox is unmounted and removed, and so are the directories of a sandbox whose create died before its
+     * config was written. Returns the ids of the sandboxes it changed.
      */
     public List<String> cleanup() {
         List<String> changed = new ArrayList<>(LeftoverMounts.reap(store));
+        changed.addAll(store.removeIncomplete());
         for (String id : store.list()) {
             try {
                 if (fetchSandbox(id).reclaim() && !changed.contains(id)) {

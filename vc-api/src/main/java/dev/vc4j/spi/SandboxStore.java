@@ -48,6 +48,14 @@ public interface SandboxStore {
     List<String> list();
 
     /**
+     * Removes what a process that died creating a sandbox left: directories of a sandbox that has no config,
+     * when no one holds its lock (a create under way holds it). Returns their ids.
+     */
+    default List<String> removeIncomplete() {
+        return List.of();
+    }
+
+    /**
      * Removes the sandbox's run and config directories and everything in them, unmounting first whatever is
      * mounted under them (its shared directory, its containers' rootfs). Idempotent.
      */

@@ -27,12 +27,9 @@ final class StoreFiles {
         }
     }
 
-    /**
-     * What a host reboot does to the run path (a tmpfs): the sandbox's run directory is gone, and with it the
-     * mounts under it (the shared directory's binds), deepest first.
-     */
-    static void loseRunDir(String sandboxId) throws IOException, InterruptedException {
-        List<String> mounts = new ArrayList<>(TestStore.mountsUnder(runDir(sandboxId)));
+    /** Unmounts everything mounted at or under {@code dir}, deepest first. */
+    static void unmountAll(Path dir) throws IOException, InterruptedException {
+        List<String> mounts = new ArrayList<>(TestStore.mountsUnder(dir));
         mounts.sort(Comparator.reverseOrder());
         for (String point : mounts) {
             Process umount = new ProcessBuilder("umount", point).inheritIO().start();
@@ -40,6 +37,14 @@ final class StoreFiles {
                 throw new IOException("cannot unmount " + point);
             }
         }
+    }
+
+    /**
+     * What a host reboot does to the run path (a tmpfs): the sandbox's run directory is gone, and with it the
+     * mounts under it (the shared directory's binds), deepest first.
+     */
+    static void loseRunDir(String sandboxId) throws IOException, InterruptedException {
+        unmountAll(runDir(sandboxId));
         try (Stream<Path> walk = Files.walk(runDir(sandboxId))) {
             for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(p);

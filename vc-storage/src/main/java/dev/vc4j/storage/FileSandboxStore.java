@@ -8,6 +8,7 @@ import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxIds;
 import dev.vc4j.StorageException;
 import dev.vc4j.StoreRoots;
+import dev.vc4j.VcTimeoutException;
 import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.SandboxLock;
 import dev.vc4j.spi.SandboxRecord;
@@ -18,10 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -149,6 +152,19 @@ public final class FileSandboxStore implements SandboxStore {
      * The names in {@code parent} that are valid ids and hold a config: anything else someone put there is
      * not ours and must not become a path we act on.
      */
+    /** Every entry of {@code parent} named like a sandbox, whether or not it has a config. */
+    private static List<String> directories(Path parent) {
+        try (Stream<Path> entries = Files.list(parent)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(SandboxIds::isValid)
+                    .toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new StorageException("cannot list", parent, e);
+        }
+    }
+
     private static List<String> ids(Path parent) {
         try (Stream<Path> entries = Files.list(parent)) {
             return entries.filter(p -> SandboxIds.isValid(p.getFileName().toString()))
@@ -209,6 +225,36 @@ public final class FileSandboxStore implements SandboxStore {
      */
     private static Path containerDir(Path sandboxDir, String containerId) {
         return sandboxDir.resolve(CONTAINERS_DIR).resolve(SandboxIds.check("containerId", containerId));
+    }
+
+    @Override
+    public List<String> removeIncomplete() {
+        Set<String> ids = new TreeSet<>(directories(roots.run().resolve("sbs")));
+        ids.addAll(directories(roots.config().resolve("sbs")));
+        List<String> removed = new ArrayList<>();
+        for (String id : ids) {
+            if (exists(id)) {
+                continue;
+            }
+            AtomicFiles.createDirectories(runDir(id));
+            SandboxFileLock lock;
+            try {
+                lock = SandboxFileLock.acquire(runDir(id).resolve(LOCK_FILE), true, Duration.ZERO);
+            } catch (VcTimeoutException beingCreated) {
+                continue;
+            }
+            if (lock == null) {
+                continue; // deleted meanwhile
+            }
+            try (lock) {
+                if (exists(id)) {
+                    continue; // its create finished meanwhile
+                }
+                delete(id);
+                removed.add(id);
+            }
+        }
+        return removed;
     }
 
     /**

@@ -236,6 +236,27 @@ class FileSandboxStoreTest {
         }
     }
 
+    @Test
+    void aSandboxWhoseCreateDiedBeforeItsConfigIsRemovedButNotOneBeingCreated() throws Exception {
+        try (SandboxLock lock = store.lockNew("sb1")) {
+            store.createConfig(config);
+        }
+        store.lockNew("died").close(); // a create killed after it made its directories
+        Files.createDirectories(dir.resolve("config/sbs/died"));
+        Files.createDirectories(dir.resolve("config/sbs/died-early"));
+        try (SandboxLock creating = store.lockNew("creating")) {
+            CompletableFuture<List<String>> removed = CompletableFuture.supplyAsync(store::removeIncomplete);
+
+            assertEquals(List.of("died", "died-early"), removed.get(10, TimeUnit.SECONDS));
+        }
+        for (String gone : List.of("died", "died-early")) {
+            assertFalse(Files.exists(dir.resolve("run/sbs").resolve(gone)), gone);
+            assertFalse(Files.exists(dir.resolve("config/sbs").resolve(gone)), gone);
+        }
+        assertTrue(Files.exists(dir.resolve("run/sbs/creating")), "a create under way keeps its directory");
+        assertEquals(List.of("sb1"), store.list());
+    }
+
     private static String perms(Path p) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
