@@ -52,6 +52,7 @@ final class MigrationStream {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             Files.deleteIfExists(socket);
             server.bind(UnixDomainSocketAddress.of(socket));
+            TemplateStore.createPrivate(tmp);
             CompletableFuture<Void> copied = CompletableFuture.runAsync(() -> receive(server, tmp));
             qmp.execute("migrate", JSON.createObjectNode().put("uri", "unix:" + socket), timeout);
             awaitMigration(qmp, timeout, () -> {});
@@ -121,7 +122,7 @@ final class MigrationStream {
             if (System.nanoTime() > deadline) {
                 throw new VcTimeoutException("the migration (" + status + ")", timeout, null);
             }
-            sleep();
+            TemplateAgentWait.sleep(POLL_MILLIS, "waiting for a migration");
         }
     }
 
@@ -135,15 +136,6 @@ final class MigrationStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HypervisorException("interrupted while saving a template", e);
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HypervisorException("interrupted while waiting for a migration", e);
         }
     }
 }

@@ -42,6 +42,7 @@ final class QemuTemplate {
         try {
             makeDirs(template);
             requireSpace(entry.memory(), memoryBytes);
+            TemplateStore.createPrivate(entry.memory()); // QEMU would make it world-readable: it holds guest RAM
             RunFiles files = new RunFiles(template.runDir());
             List<String> argv = new ArrayList<>(shape.argv(template));
             argv.addAll(memoryBackend(entry.memory(), spec, true));
@@ -102,9 +103,7 @@ final class QemuTemplate {
             vm.keepGuestNetwork(shape::withTemplateMacs);
             return vm;
         } catch (RuntimeException e) {
-            if (qemu.isAlive()) {
-                qemu.kill();
-            }
+            qemu.kill(); // a no-op once it ended
             files.removeAll();
             throw e;
         }

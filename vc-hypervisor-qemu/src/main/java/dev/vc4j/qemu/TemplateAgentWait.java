@@ -50,7 +50,7 @@ final class TemplateAgentWait {
                     throw new HypervisorException("the template VM's agent port closed");
                 }
                 if (n == 0) {
-                    pause();
+                    sleep(POLL_MILLIS, "building a template");
                     continue;
                 }
                 seen.append(new String(buf.array(), 0, n, StandardCharsets.ISO_8859_1));
@@ -61,7 +61,7 @@ final class TemplateAgentWait {
         } catch (IOException e) {
             throw new HypervisorException("cannot reach the template VM's agent: " + e.getMessage(), e);
         }
-        settle();
+        sleep(SETTLE.toMillis(), "building a template");
     }
 
     private static SocketChannel connect(Path socket, long deadline, Duration timeout, Runnable alive)
@@ -74,26 +74,18 @@ final class TemplateAgentWait {
                 if (System.nanoTime() > deadline) {
                     throw new VcTimeoutException("the template VM's agent socket", timeout, e);
                 }
-                pause();
+                sleep(POLL_MILLIS, "building a template");
             }
         }
     }
 
-    private static void settle() {
+    /** Sleeps; an interrupt ends the template work in hand, named by {@code doing}. */
+    static void sleep(long millis, String doing) {
         try {
-            Thread.sleep(SETTLE.toMillis());
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HypervisorException("interrupted while building a template", e);
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HypervisorException("interrupted while building a template", e);
+            throw new HypervisorException("interrupted while " + doing, e);
         }
     }
 }

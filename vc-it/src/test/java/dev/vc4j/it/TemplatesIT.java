@@ -14,7 +14,10 @@ import dev.vc4j.VirtContainers;
 import dev.vc4j.VmTemplates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stream and memory, and costs far less QEMU memory than a booted sandbox. Deleting them and cleanup() leaves no
  * template behind.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TemplatesIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Path TEMPLATES = TestStore.ROOTS.run().resolve("templates");
@@ -119,6 +123,27 @@ class TemplatesIT {
     void hotplugWorksOnAClone() {
         int before = clones.get(2).guestDetails().onlineCpus();
         assertEquals(before + 1, clones.get(2).resizeVcpus(before + 1).onlineCpus());
+    }
+
+    /** Last: it spoils the template. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aTemplateQemuRefusesIsRemovedAndTheSandboxBootsCold() throws Exception {
+        TemplateInfo template = vc.listTemplates().get(0);
+        Files.write(template.directory().resolve("state"), new byte[(int) template.stateBytes()]);
+        try (Sandbox cold = vc.createSandbox(SandboxConfig.builder()
+                .id(TestStore.uniqueId("tmpl"))
+                .hostname("fallback")
+                .network(NetworkConfig.userMode())
+                .build())) {
+            try {
+                assertEquals("fallback\n", guest(cold, "hostname"));
+                assertEquals(List.of(), vc.listTemplates(), "the template QEMU refused is still listed");
+                assertFalse(Files.exists(template.directory().resolve("memory")), "its memory file is still there");
+            } finally {
+                TestStore.deleteLeavingNothing(cold);
+            }
+        }
     }
 
     private static String runContainer(Sandbox s, String script) throws Exception {
