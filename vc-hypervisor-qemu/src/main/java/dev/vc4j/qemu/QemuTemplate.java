@@ -26,6 +26,7 @@ final class QemuTemplate {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.qemu");
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration SAVE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration REFUSAL_NOTICE = Duration.ofSeconds(1);
 
     private QemuTemplate() {}
 
@@ -103,9 +104,13 @@ final class QemuTemplate {
             vm.keepGuestNetwork(shape::withTemplateMacs);
             return vm;
         } catch (RuntimeException e) {
+            // a QEMU that refuses the state exits with its reason, which says more than the broken socket
+            RuntimeException failure = qemu.waitFor(REFUSAL_NOTICE)
+                    ? new HypervisorException("the clone failed: " + qemu.exitDescription(), e)
+                    : e;
             qemu.kill(); // a no-op once it ended
             files.removeAll();
-            throw e;
+            throw failure;
         }
     }
 
