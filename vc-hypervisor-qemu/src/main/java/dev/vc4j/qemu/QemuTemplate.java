@@ -50,8 +50,9 @@ final class QemuTemplate {
             qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
             QemuProcess launched = qemu;
             Runnable alive = () -> requireAlive(launched, "the template VM");
-            try (QmpClient qmp = QmpClient.connect(files.controlSocket(), COMMAND_TIMEOUT, alive)) {
-                TemplateAgentWait.await(files.agentSocket(), spec.config().startTimeoutFor(shape.accel()), alive);
+            Duration timeout = spec.config().startTimeoutFor(shape.accel());
+            try (QmpClient qmp = QmpClient.connect(files.controlSocket(), timeout, alive)) {
+                TemplateAgentWait.await(files.agentSocket(), timeout, alive);
                 qmp.execute("stop", null, COMMAND_TIMEOUT);
                 MigrationStream.ignoreShared(qmp, COMMAND_TIMEOUT);
                 MigrationStream.save(qmp, template.runDir().resolve("save.sock"), entry.state(), SAVE_TIMEOUT);
