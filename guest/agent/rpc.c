@@ -191,6 +191,7 @@ static const struct
   { "GetGuestDetails", rpc_get_guest_details },
   { "RunProcess", rpc_run_process },
   { "SetGuestDateTime", rpc_set_guest_date_time },
+  { "AddEntropy", rpc_add_entropy },
   { "OnlineCPUMem", rpc_online_cpu_mem },
   { "CopyFile", rpc_copy_file },
   { "UpdateContainer", rpc_update_container },

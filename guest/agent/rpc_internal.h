@@ -48,6 +48,7 @@ RPC_HANDLER (rpc_tty_win_resize);
 RPC_HANDLER (rpc_get_oom_event);
 RPC_HANDLER (rpc_process_status);
 RPC_HANDLER (rpc_set_guest_date_time);
+RPC_HANDLER (rpc_add_entropy);
 RPC_HANDLER (rpc_list_interfaces);
 RPC_HANDLER (rpc_list_routes);
 RPC_HANDLER (rpc_update_interface);

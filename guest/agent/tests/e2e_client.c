@@ -100,6 +100,42 @@ test_version (void)
   return true;
 }
 
+static struct h2call *
+add_entropy (size_t len)
+{
+  static uint8_t seed[1024];
+  Vc4j__Agent__V1__AddEntropyRequest req = VC4J__AGENT__V1__ADD_ENTROPY_REQUEST__INIT;
+
+  req.data.data = seed;
+  req.data.len = len;
+  return call (&shared, "AddEntropy", &req.base);
+}
+
+/* A seed too short to matter, or too long, is refused naming the field. */
+static bool
+test_add_entropy_bounds (void)
+{
+  cleanup_call struct h2call *shorter = add_entropy (8);
+  cleanup_call struct h2call *longer = add_entropy (513);
+
+  CHECK (shorter && shorter->closed && shorter->grpc_status == 3 && strstr (shorter->grpc_message, "data"));
+  CHECK (longer && longer->closed && longer->grpc_status == 3 && strstr (longer->grpc_message, "513 bytes"));
+  return true;
+}
+
+/* Crediting entropy and reseeding take CAP_SYS_ADMIN, which the guest agent has. */
+static bool
+test_add_entropy (void)
+{
+  cleanup_call struct h2call *cl = add_entropy (64);
+
+  if (geteuid () != 0)
+    CHECK (cl && cl->closed && cl->grpc_status == 13 && strstr (cl->grpc_message, "entropy"));
+  else
+    CHECK (cl && cl->closed && cl->grpc_status == 0);
+  return true;
+}
+
 static bool
 test_guest_details (void)
 {
@@ -305,6 +341,8 @@ static const struct
 } tests[] = {
   { "check", test_check },
   { "version", test_version },
+  { "add_entropy_bounds", test_add_entropy_bounds },
+  { "add_entropy", test_add_entropy },
   { "guest_details", test_guest_details },
   { "run_echo", test_run_echo },
   { "run_stderr_exit_code", test_run_stderr_exit_code },

@@ -4,6 +4,7 @@ import dev.vc4j.internal.ContainerLauncher;
 import dev.vc4j.internal.Events;
 import dev.vc4j.internal.LeftoverMounts;
 import dev.vc4j.internal.StartOrder;
+import dev.vc4j.internal.TemplatedHypervisor;
 import dev.vc4j.internal.Undo;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.Hypervisor;
@@ -11,6 +12,7 @@ import dev.vc4j.spi.LogContext;
 import dev.vc4j.spi.Network;
 import dev.vc4j.spi.SandboxStore;
 import dev.vc4j.spi.SandboxStoreFactory;
+import dev.vc4j.spi.VmFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,19 +27,34 @@ import java.util.ServiceLoader;
 public final class VirtContainers {
     private static final int MAX_SOCKET_PATH = 107;
     private static final String LONGEST_SOCKET_NAME = "qmp-ctl.sock";
+    /** Under the run root: templates hold guest memory, which belongs on tmpfs and does not outlive a reboot. */
+    private static final String TEMPLATES_DIR = "templates";
 
     private final SandboxStore store;
     private final Hypervisor hypervisor;
     private final Agent agent;
     private final Network network;
     private final HypervisorConfig defaultHypervisor;
+    private final VmTemplates templates;
+    /** Null without templates. */
+    private final VmFactory vmFactory;
+
     private final Events events = new Events();
 
     private VirtContainers(Builder b) {
         this.store = b.store != null
                 ? b.store
                 : load(SandboxStoreFactory.class).open(b.roots != null ? b.roots : StoreRoots.defaults());
-        this.hypervisor = b.hypervisor != null ? b.hypervisor : load(Hypervisor.class);
+        Hypervisor driver = b.hypervisor != null ? b.hypervisor : load(Hypervisor.class);
+        this.templates = b.templates;
+        this.vmFactory = templates == null
+                ? null
+                : driver.templates(store.roots().run().resolve(TEMPLATES_DIR))
+                        .orElseThrow(() -> new InvalidConfigException(
+                                "templates",
+                                templates.toString(),
+                                driver.getClass().getName() + " has no VM templates"));
+        this.hypervisor = vmFactory == null ? driver : new TemplatedHypervisor(driver, vmFactory);
         this.agent = b.agent != null ? b.agent : load(Agent.class);
         this.network = b.network != null ? b.network : load(Network.class);
         this.defaultHypervisor = b.defaultHypervisor;
@@ -158,7 +175,8 @@ public final class VirtContainers {
      * VM's sockets and pid file removed; sandboxes whose run path did not survive a reboot are recorded as
      * stopped (they can be started again or deleted); what a crash left mounted for a deleted container or
      * sandbox is unmounted and removed, and so are the directories of a sandbox whose create died before its
-     * config was written. Returns the ids of the sandboxes it changed.
+     * config was written; VM templates are removed unless they are {@linkplain VmTemplates#persist()
+     * persistent}. Returns the ids of the sandboxes it changed.
      */
     public List<String> cleanup() {
         List<String> changed = new ArrayList<>(LeftoverMounts.reap(store));
@@ -172,7 +190,15 @@ public final class VirtContainers {
                 // nothing left to clean
             }
         }
+        if (vmFactory != null && !templates.persist()) {
+            vmFactory.removeAll();
+        }
         return changed;
+    }
+
+    /** The VM templates stored now; none without {@link Builder#templates}. */
+    public List<TemplateInfo> listTemplates() {
+        return vmFactory == null ? List.of() : vmFactory.list();
     }
 
     /** Events of every sandbox, caused through this object, in order per sandbox. */
@@ -227,8 +253,15 @@ public final class VirtContainers {
         private Agent agent;
         private Network network;
         private HypervisorConfig defaultHypervisor;
+        private VmTemplates templates;
 
         private Builder() {}
+
+        /** Sandboxes start as clones of VM templates (see {@link VmTemplates}); null: every sandbox boots. */
+        public Builder templates(VmTemplates templates) {
+            this.templates = templates;
+            return this;
+        }
 
         /** The hypervisor config of sandboxes whose config sets none; else {@link HypervisorConfig#defaults()}. */
         public Builder defaultHypervisor(HypervisorConfig defaultHypervisor) {

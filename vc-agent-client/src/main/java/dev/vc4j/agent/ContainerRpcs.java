@@ -9,6 +9,7 @@ import dev.vc4j.InvalidConfigException;
 import dev.vc4j.SandboxIds;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.AgentCalls.Retry;
+import dev.vc4j.agent.proto.AddEntropyRequest;
 import dev.vc4j.agent.proto.AgentServiceGrpc;
 import dev.vc4j.agent.proto.ContainerRequest;
 import dev.vc4j.agent.proto.CopyFileRequest;
@@ -76,6 +77,13 @@ final class ContainerRpcs {
                 .setNanos(now.getNano())
                 .build();
         calls.call("SetGuestDateTime", config.callTimeout(), Retry.IDEMPOTENT, s -> s.setGuestDateTime(request));
+    }
+
+    void addEntropy(byte[] seed) {
+        AddEntropyRequest request = AddEntropyRequest.newBuilder()
+                .setData(ByteString.copyFrom(seed))
+                .build();
+        calls.call("AddEntropy", config.callTimeout(), Retry.IDEMPOTENT, s -> s.addEntropy(request));
     }
 
     OnlinedResources onlineCpuMem(int cpus, boolean memory) {

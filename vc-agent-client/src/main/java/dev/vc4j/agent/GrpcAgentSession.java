@@ -199,6 +199,11 @@ final class GrpcAgentSession implements AgentSession {
     }
 
     @Override
+    public void addEntropy(byte[] seed) {
+        containers.addEntropy(seed);
+    }
+
+    @Override
     public List<GuestInterface> listInterfaces() {
         return network.listInterfaces();
     }

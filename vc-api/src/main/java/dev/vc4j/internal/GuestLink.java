@@ -127,7 +127,7 @@ public final class GuestLink {
         vm = started;
         useAgent(session);
         watch(started);
-        GuestSetup.apply(session, network, config.agent());
+        GuestSetup.apply(session, started.guestNetwork(network), config.hostname(), config.agent());
 
         long now = System.nanoTime();
         Duration agentReady = started.timeToControlReady().plusNanos(now - agentWaitStarted);

@@ -29,7 +29,8 @@ final class GuestSetup {
 
     private GuestSetup() {}
 
-    static void apply(AgentSession agent, List<NetworkEndpoint> network, AgentConfig config) {
+    static void apply(AgentSession agent, List<NetworkEndpoint> network, String hostname, AgentConfig config) {
+        GuestIdentity.renew(agent);
         List<GuestRoute> routes = new ArrayList<>();
         Set<String> dns = new LinkedHashSet<>();
         for (NetworkEndpoint nic : network) {
@@ -44,6 +45,7 @@ final class GuestSetup {
             agent.updateRoutes(routes);
         }
         SandboxSetup.Builder setup = SandboxSetup.builder()
+                .hostname(hostname)
                 .guestHookPath(config.guestHookPath())
                 .storage(StorageSpec.ninep(VmSpec.SHARED_DIR_TAG, VmSpec.SHARED_DIR_TAG));
         dns.forEach(setup::dnsServer);

@@ -27,6 +27,12 @@ public interface AgentSession extends AutoCloseable {
 
     void setGuestDateTime(Instant now);
 
+    /**
+     * Mixes {@code seed} (16 to 512 random bytes) into the guest's entropy pool and reseeds its RNG at once: a VM
+     * restored from a template starts with the template's RNG state.
+     */
+    void addEntropy(byte[] seed);
+
     List<GuestInterface> listInterfaces();
 
     /** The routes of the guest's main table, IPv4 and IPv6. */

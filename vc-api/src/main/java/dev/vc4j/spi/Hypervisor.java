@@ -40,4 +40,9 @@ public interface Hypervisor {
      * May boot a probe VM (the accelerator check), whose answer is cached under {@code hostCache}.
      */
     HostCheck check(HypervisorConfig config, java.nio.file.Path hostCache);
+
+    /** A factory of VMs cloned from templates kept under {@code root}; empty when this driver has none. */
+    default java.util.Optional<VmFactory> templates(java.nio.file.Path root) {
+        return java.util.Optional.empty();
+    }
 }

@@ -18,6 +18,14 @@ public interface Vm extends AutoCloseable {
     /** How the host reaches the VM's agent: vsock where the VM has it, else its virtio-serial port's socket. */
     AgentChannel agentChannel();
 
+    /**
+     * The guest's interfaces: {@code planned}, unless the VM was restored from a template, whose guest kept the
+     * template's MAC addresses.
+     */
+    default List<NetworkEndpoint> guestNetwork(List<NetworkEndpoint> planned) {
+        return planned;
+    }
+
     /** From QEMU's process start to the control socket answering. */
     Duration timeToControlReady();
 

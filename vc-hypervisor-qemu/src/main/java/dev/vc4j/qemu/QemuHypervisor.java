@@ -9,6 +9,7 @@ import dev.vc4j.InvalidConfigException;
 import dev.vc4j.spi.AgentChannel;
 import dev.vc4j.spi.Hypervisor;
 import dev.vc4j.spi.Vm;
+import dev.vc4j.spi.VmFactory;
 import dev.vc4j.spi.VmRecord;
 import dev.vc4j.spi.VmSpec;
 import org.slf4j.Logger;
@@ -82,7 +83,7 @@ public final class QemuHypervisor implements Hypervisor {
     }
 
     /** Opens the control and the monitor QMP connections; gives up at once if QEMU ends meanwhile. */
-    private static QemuVm connect(QemuProcess qemu, RunFiles files, VmRecord record, Duration timeout, long since) {
+    static QemuVm connect(QemuProcess qemu, RunFiles files, VmRecord record, Duration timeout, long since) {
         Runnable alive = () -> {
             if (!qemu.isAlive()) {
                 throw new HypervisorException("QEMU failed to start: " + qemu.exitDescription());
@@ -102,6 +103,11 @@ public final class QemuHypervisor implements Hypervisor {
     @Override
     public HostCheck check(HypervisorConfig config, Path hostCache) {
         return QemuHostCheck.run(config, hostCache);
+    }
+
+    @Override
+    public Optional<VmFactory> templates(Path root) {
+        return Optional.of(new QemuTemplates(this, root));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.vc4j.HypervisorException;
 import dev.vc4j.VcException;
 import dev.vc4j.spi.AgentChannel;
 import dev.vc4j.spi.HotpluggedDrive;
+import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.Vm;
 import dev.vc4j.spi.VmRecord;
 import dev.vc4j.spi.VmResources;
@@ -20,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * A running VM and everything it owns: the QEMU process, the QMP connection on the control socket
@@ -43,6 +45,8 @@ final class QemuVm implements Vm {
     private final CompletableFuture<Object> ended = new CompletableFuture<>();
 
     private boolean stopped;
+    /** What the guest's interfaces are, of those planned: a clone's guest kept its template's MACs. */
+    private volatile UnaryOperator<List<NetworkEndpoint>> guestNetwork = UnaryOperator.identity();
 
     QemuVm(
             QemuProcess process,
@@ -67,6 +71,15 @@ final class QemuVm implements Vm {
         for (String name : new String[] {"GUEST_PANICKED", "SHUTDOWN"}) {
             monitor.onEvent(name, data -> lastEvents.add(name + " " + data));
         }
+    }
+
+    void keepGuestNetwork(UnaryOperator<List<NetworkEndpoint>> guestNetwork) {
+        this.guestNetwork = guestNetwork;
+    }
+
+    @Override
+    public List<NetworkEndpoint> guestNetwork(List<NetworkEndpoint> planned) {
+        return guestNetwork.apply(planned);
     }
 
     @Override

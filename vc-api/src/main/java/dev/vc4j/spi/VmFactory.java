@@ -1,0 +1,24 @@
+package dev.vc4j.spi;
+
+import dev.vc4j.TemplateInfo;
+
+import java.util.List;
+
+/**
+ * Starts VMs as clones of saved templates (see {@link dev.vc4j.VmTemplates}); made by
+ * {@link Hypervisor#templates}.
+ */
+public interface VmFactory {
+    /**
+     * Starts a VM for {@code spec} as {@link Hypervisor#start} does, as a clone of its shape's template, building
+     * the template first when there is none or it is stale. A spec no template can serve, or a template that
+     * cannot be used (it is removed, with the reason logged), gives a cold boot.
+     */
+    Vm start(VmSpec spec);
+
+    /** The templates stored now. */
+    List<TemplateInfo> list();
+
+    /** Removes every template not in use by a build or a restore at this moment; returns how many it removed. */
+    int removeAll();
+}

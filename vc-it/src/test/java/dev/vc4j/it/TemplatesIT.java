@@ -1,0 +1,181 @@
+package dev.vc4j.it;
+
+import dev.vc4j.Cmd;
+import dev.vc4j.Container;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerProcess;
+import dev.vc4j.ExecResult;
+import dev.vc4j.NetworkConfig;
+import dev.vc4j.Rootfs;
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxConfig;
+import dev.vc4j.TemplateInfo;
+import dev.vc4j.VirtContainers;
+import dev.vc4j.VmTemplates;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three sandboxes cloned from one VM template, a container in each: each has its own hostname, network, random
+ * stream and memory, and costs far less QEMU memory than a booted sandbox. Deleting them and cleanup() leaves no
+ * template behind.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TemplatesIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Path TEMPLATES = TestStore.ROOTS.run().resolve("templates");
+    private static Path rootfs;
+    private static VirtContainers vc;
+    private static final List<Sandbox> clones = new ArrayList<>();
+
+    @BeforeAll
+    static void cloneThree() throws Exception {
+        rootfs = HostRootfs.make(Files.createTempDirectory("vc4j-it-template-rootfs"));
+        vc = VirtContainers.builder()
+                .roots(TestStore.ROOTS)
+                .templates(VmTemplates.transientTemplates())
+                .build();
+        for (int i = 0; i < 3; i++) {
+            clones.add(vc.createSandbox(SandboxConfig.builder()
+                    .id(TestStore.uniqueId("tmpl"))
+                    .hostname("clone-" + i)
+                    .network(NetworkConfig.userMode())
+                    .build()));
+        }
+    }
+
+    @AfterAll
+    static void delete() throws Exception {
+        for (Sandbox s : clones) {
+            TestStore.deleteLeavingNothing(s);
+        }
+        HostRootfs.remove(rootfs);
+        vc.cleanup();
+        assertEquals(List.of(), vc.listTemplates());
+        try (var left = Files.walk(TEMPLATES)) {
+            assertEquals(List.of(TEMPLATES), left.toList(), "template files left by cleanup()");
+        }
+        assertFalse(
+                ProcessHandle.allProcesses()
+                        .anyMatch(p -> p.info().commandLine().orElse("").contains(TEMPLATES.toString())),
+                "a QEMU of the template still runs");
+    }
+
+    @Test
+    void clonesOfOneTemplateEachHaveTheirOwnIdentityAndMemory() throws Exception {
+        assertEquals(1, vc.listTemplates().size(), vc.listTemplates().toString());
+        TemplateInfo template = vc.listTemplates().get(0);
+        assertTrue(template.stateBytes() > 0 && template.memoryBytes() > 0, template.toString());
+
+        List<String> randoms = new ArrayList<>();
+        for (int i = 0; i < clones.size(); i++) {
+            Sandbox s = clones.get(i);
+            String out = runContainer(s, "hostname; cat /proc/sys/kernel/random/uuid; head -c 16 /dev/urandom | od -x");
+            String[] lines = out.split("\n", 2);
+            assertEquals("clone-" + i, guest(s, "hostname").strip(), "the guest's hostname");
+            randoms.add(lines[1]);
+            String addr = guest(s, "ip", "-4", "addr", "show");
+            assertTrue(addr.contains("inet 10.0.2.15/24"), addr);
+            assertTrue(guest(s, "ip", "route").contains("default via 10.0.2.2"), guest(s, "ip", "route"));
+            guest(s, "sh", "-c", "echo written-by-" + i + " > /run/template-it");
+        }
+        assertEquals(3, new HashSet<>(randoms).size(), "the clones' random streams: " + randoms);
+        for (int i = 0; i < clones.size(); i++) {
+            assertEquals("written-by-" + i + "\n", guest(clones.get(i), "cat", "/run/template-it"));
+        }
+        long clock = Long.parseLong(guest(clones.get(0), "date", "+%s").strip());
+        assertTrue(Math.abs(clock - System.currentTimeMillis() / 1000) < 60, "the guest clock: " + clock);
+    }
+
+    @Test
+    void aCloneTakesAFractionOfABootedSandboxsMemoryAndLeavesNothing() throws Exception {
+        long cloneRss = qemuRssKib(clones.get(0));
+        long coldRss;
+        try (Sandbox cold = TestStore.virtContainers()
+                .createSandbox(SandboxConfig.builder()
+                        .id(TestStore.uniqueId("cold"))
+                        .network(NetworkConfig.userMode())
+                        .build())) {
+            runContainer(cold, "true");
+            coldRss = qemuRssKib(cold);
+            cold.delete();
+        }
+        assertTrue(cloneRss * 2 < coldRss, "clone RSS " + cloneRss + " KiB against " + coldRss + " KiB booted");
+    }
+
+    @Test
+    void hotplugWorksOnAClone() {
+        int before = clones.get(2).guestDetails().onlineCpus();
+        assertEquals(before + 1, clones.get(2).resizeVcpus(before + 1).onlineCpus());
+    }
+
+    /** Last: it spoils the template. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aTemplateQemuRefusesIsRemovedAndTheSandboxBootsCold() throws Exception {
+        TemplateInfo template = vc.listTemplates().get(0);
+        Files.write(template.directory().resolve("state"), new byte[(int) template.stateBytes()]);
+        try (Sandbox cold = vc.createSandbox(SandboxConfig.builder()
+                .id(TestStore.uniqueId("tmpl"))
+                .hostname("fallback")
+                .network(NetworkConfig.userMode())
+                .build())) {
+            try {
+                assertEquals("fallback\n", guest(cold, "hostname"));
+                assertEquals(List.of(), vc.listTemplates(), "the template QEMU refused is still listed");
+                assertFalse(Files.exists(template.directory().resolve("memory")), "its memory file is still there");
+            } finally {
+                TestStore.deleteLeavingNothing(cold);
+            }
+        }
+    }
+
+    private static String runContainer(Sandbox s, String script) throws Exception {
+        Container c = s.createContainer(ContainerConfig.builder()
+                .id(TestStore.uniqueId("c"))
+                .rootfs(Rootfs.directory(rootfs))
+                .cmd(Cmd.builder().args("sh", "-c", script).build())
+                .build());
+        try (ContainerProcess p = c.process()) {
+            c.start();
+            String out = new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(WAIT), out);
+            c.waitForExit(WAIT);
+            c.delete();
+            return out;
+        }
+    }
+
+    private static String guest(Sandbox s, String... argv) {
+        ExecResult r = s.exec(argv);
+        assertEquals(0, r.exitCode(), String.join(" ", argv) + ": " + r.stderrText());
+        return r.stdoutText();
+    }
+
+    private static long qemuRssKib(Sandbox s) throws Exception {
+        String pid =
+                Files.readString(StoreFiles.runDir(s.id()).resolve("qemu.pid")).strip();
+        for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new AssertionError("no VmRSS for QEMU pid " + pid);
+    }
+}
