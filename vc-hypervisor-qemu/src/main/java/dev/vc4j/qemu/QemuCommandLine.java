@@ -29,6 +29,12 @@ final class QemuCommandLine {
             "noreplace-smp",
             "memhp_default_state=online_movable");
 
+    /**
+     * QEMU's seccomp filter with every optional group denied: a QEMU taken over by its guest cannot start a
+     * program, change its ids, raise its priority or pin itself, nor use obsolete system calls.
+     */
+    static final String SECCOMP = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
+
     static final String SCSI_CONTROLLER_ID = "vc4j-scsi";
     static final String ROOT_PORT_PREFIX = "vc4j-rp";
 
@@ -80,7 +86,7 @@ final class QemuCommandLine {
             // a root port takes a slot on pcie.0; the chassis number tells the ports apart
             argv.addAll(List.of("-device", "pcie-root-port,id=" + rootPortId(i) + ",bus=pcie.0,chassis=" + (i + 1)));
         }
-        argv.addAll(BlockHotplug.coldplugArgs(spec.drives(), config.blockDriver()));
+        argv.addAll(BlockHotplug.coldplugArgs(spec.drives(), config.blockDriver(), files));
         return argv;
     }
 
@@ -134,7 +140,7 @@ final class QemuCommandLine {
                 "none",
                 "-no-reboot",
                 "-sandbox",
-                "on",
+                SECCOMP,
                 "-kernel",
                 config.kernel().toString(),
                 "-initrd",

@@ -51,7 +51,9 @@ class QemuCommandLineTest {
         assertEquals("/usr/bin/qemu-system-x86_64", argv.get(0));
         assertEquals(List.of("q35"), values(argv, "-machine"));
         assertEquals(List.of("tcg,thread=multi"), values(argv, "-accel"));
-        assertEquals(List.of("on"), values(argv, "-sandbox"));
+        assertEquals(
+                List.of("on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"),
+                values(argv, "-sandbox"));
         assertTrue(argv.containsAll(List.of("-nodefaults", "-no-user-config", "-no-reboot")), argv.toString());
         assertTrue(values(argv, "-global").contains("ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"));
         assertTrue(values(argv, "-device").contains("pvpanic"));
