@@ -73,11 +73,16 @@ final class QemuCommandLine {
         }
         vsockCid.ifPresent(cid -> argv.addAll(List.of("-device", "vhost-vsock-pci,id=vsock0,guest-cid=" + cid)));
         for (Volume volume : spec.volumes()) {
-            argv.addAll(ninePShare("vc4j-fs-" + volume.mountTag(), volume.hostPath(), volume.mountTag()));
+            argv.addAll(ninePShare(
+                    "vc4j-fs-" + volume.mountTag(),
+                    volume.hostPath(),
+                    volume.mountTag(),
+                    "security_model=" + QemuConfinement.volumeSecurityModel(QemuConfinement.privileged())
+                            + (volume.readOnly() ? ",readonly=on" : "")));
         }
         if (spec.sharedDir() != null) {
             // its own device, apart from the volumes: no volume may take its tag
-            argv.addAll(ninePShare("vc4j-shared", spec.sharedDir(), VmSpec.SHARED_DIR_TAG));
+            argv.addAll(ninePShare("vc4j-shared", spec.sharedDir(), VmSpec.SHARED_DIR_TAG, "security_model=none"));
         }
         if (config.blockDriver() == BlockDriver.VIRTIO_SCSI) {
             argv.addAll(List.of("-device", "virtio-scsi-pci,id=" + SCSI_CONTROLLER_ID));
@@ -94,9 +99,9 @@ final class QemuCommandLine {
      * A host directory on a virtio-9p device. remap: inode numbers from different host file systems under one
      * share (each container's rootfs in the shared directory) must not collide in the guest.
      */
-    private static List<String> ninePShare(String fsdev, Path dir, String tag) {
+    private static List<String> ninePShare(String fsdev, Path dir, String tag, String security) {
         return List.of(
-                "-fsdev", "local,id=" + fsdev + ",path=" + option(dir) + ",security_model=none,multidevs=remap",
+                "-fsdev", "local,id=" + fsdev + ",path=" + option(dir) + "," + security + ",multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=" + fsdev + ",mount_tag=" + tag);
     }
 

@@ -1,0 +1,116 @@
+package dev.vc4j.it;
+
+import dev.vc4j.Cmd;
+import dev.vc4j.Container;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerProcess;
+import dev.vc4j.Rootfs;
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A sandbox's QEMU as the README's set-up runs it, as root: the kernel's view of the process (its capabilities,
+ * its seccomp filter, its argv), and a container whose rootfs holds files of another owner, which it still reads
+ * and writes over 9p.
+ */
+class ConfinementIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    /** CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_FSETID. */
+    private static final String KEPT_MASK = "000000000000001f";
+
+    private static Path rootfs;
+    private static Sandbox sandbox;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0), "only a root QEMU is confined");
+        rootfs = HostRootfs.make(Files.createTempDirectory("vc4j-it-confined-rootfs"));
+        // a file only its owner, not root, may read: QEMU needs CAP_DAC_OVERRIDE to serve it
+        Path other = rootfs.resolve("other.txt");
+        Files.writeString(other, "of uid 1000\n");
+        Files.setAttribute(other, "unix:uid", 1000);
+        Files.setPosixFilePermissions(other, PosixFilePermissions.fromString("rw-------"));
+        sandbox = TestStore.virtContainers()
+                .createSandbox(SandboxConfig.builder()
+                        .id(TestStore.uniqueId("confined"))
+                        .build());
+    }
+
+    @AfterAll
+    static void delete() throws Exception {
+        try {
+            if (sandbox != null) {
+                TestStore.deleteLeavingNothing(sandbox);
+            }
+        } finally {
+            if (rootfs != null) {
+                HostRootfs.remove(rootfs);
+            }
+        }
+    }
+
+    private static String status(long pid, String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1).strip();
+            }
+        }
+        throw new AssertionError("no " + field + " in /proc/" + pid + "/status");
+    }
+
+    @Test
+    void qemuRunsWithTheFileCapabilitiesOnlyUnderItsFullSeccompFilter() throws Exception {
+        long pid = sandbox.status().hypervisorPid();
+        assertTrue(
+                Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"))
+                        .getFileName()
+                        .toString()
+                        .startsWith("qemu-system"),
+                "the recorded pid is QEMU's");
+        assertEquals(KEPT_MASK, status(pid, "CapEff"));
+        assertEquals(KEPT_MASK, status(pid, "CapBnd"));
+        assertEquals("1", status(pid, "NoNewPrivs"));
+        assertEquals("2", status(pid, "Seccomp"));
+        List<String> argv = List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
+                .split("\0"));
+        assertEquals(
+                "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
+                argv.get(argv.indexOf("-sandbox") + 1));
+    }
+
+    @Test
+    void aContainerOnA9pRootfsReadsAndWritesFilesOfAnyOwner() throws Exception {
+        Container c = sandbox.createContainer(ContainerConfig.builder()
+                .id(TestStore.uniqueId("c"))
+                .rootfs(Rootfs.directory(rootfs))
+                .cmd(Cmd.builder()
+                        .args(
+                                "sh",
+                                "-c",
+                                "cat /other.txt && echo more >> /other.txt && chown 0:0 /other.txt && echo ok")
+                        .build())
+                .build());
+        try (ContainerProcess p = c.process()) {
+            c.start();
+            assertEquals("of uid 1000\nok\n", new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(0, p.waitFor(WAIT));
+        }
+        c.delete();
+        assertEquals("of uid 1000\nmore\n", Files.readString(rootfs.resolve("other.txt")));
+        assertEquals(0, Files.getAttribute(rootfs.resolve("other.txt"), "unix:uid"), "chown kept by CAP_CHOWN");
+    }
+}
