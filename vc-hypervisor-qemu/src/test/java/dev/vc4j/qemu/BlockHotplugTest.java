@@ -39,32 +39,18 @@ class BlockHotplugTest {
     @TempDir
     Path dir;
 
-    private QemuProcess qemu;
+    private GuestlessQemu qemu;
     private QmpClient qmp;
     private BlockHotplug blocks;
 
     private void start(String... devices) {
-        Path socket = dir.resolve("qmp.sock");
-        List<String> argv = new ArrayList<>(List.of(
-                "qemu-system-x86_64",
-                "-M",
-                "q35",
-                "-S",
-                "-nodefaults",
-                "-display",
-                "none",
-                "-global",
-                "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
-                "-chardev",
-                "socket,id=qmp,path=" + socket + ",server=on,wait=off",
-                "-mon",
-                "chardev=qmp,mode=control"));
+        List<String> args = new ArrayList<>(
+                List.of("-M", "q35", "-S", "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"));
         for (String device : devices) {
-            argv.addAll(List.of("-device", device));
+            args.addAll(List.of("-device", device));
         }
-        qemu = QemuProcess.launch(argv, dir.resolve("qemu.log"), dir.resolve("console.log"));
-        qmp = QmpClient.connect(
-                socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
+        qemu = GuestlessQemu.start(dir, args);
+        qmp = qemu.qmp;
         blocks = new BlockHotplug(qmp, new RunFiles(dir));
     }
 
@@ -78,11 +64,8 @@ class BlockHotplugTest {
 
     @AfterEach
     void stop() {
-        if (qmp != null) {
-            qmp.close();
-        }
-        if (qemu != null && qemu.isAlive()) {
-            qemu.kill();
+        if (qemu != null) {
+            qemu.close();
         }
     }
 

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,38 +27,19 @@ class QemuConfinementTest {
     @TempDir
     Path dir;
 
+    private GuestlessQemu guestless;
     private QemuProcess qemu;
-    private QmpClient qmp;
 
     private void start() {
-        Path socket = dir.resolve("qmp.sock");
-        List<String> argv = new ArrayList<>(List.of(
-                "qemu-system-x86_64",
-                "-M",
-                "q35",
-                "-S",
-                "-nodefaults",
-                "-display",
-                "none",
-                "-sandbox",
-                QemuCommandLine.SECCOMP,
-                "-chardev",
-                "socket,id=qmp,path=" + socket + ",server=on,wait=off",
-                "-mon",
-                "chardev=qmp,mode=control"));
-        qemu = QemuProcess.launch(
-                QemuConfinement.launchArgv(argv), dir.resolve("qemu.log"), dir.resolve("console.log"));
-        qmp = QmpClient.connect(
-                socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
+        guestless = GuestlessQemu.start(
+                dir, List.of("-M", "q35", "-S", "-sandbox", QemuCommandLine.SECCOMP), QemuConfinement::launchArgv);
+        qemu = guestless.process;
     }
 
     @AfterEach
     void stop() {
-        if (qmp != null) {
-            qmp.close();
-        }
-        if (qemu != null && qemu.isAlive()) {
-            qemu.kill();
+        if (guestless != null) {
+            guestless.close();
         }
     }
 
@@ -101,7 +81,7 @@ class QemuConfinementTest {
         // migration to exec: forks a shell; the filter answers fork and execve with SIGSYS
         assertThrows(
                 VcException.class,
-                () -> qmp.execute(
+                () -> guestless.qmp.execute(
                         "migrate",
                         new ObjectMapper().createObjectNode().put("uri", "exec:cat > /dev/null"),
                         Duration.ofSeconds(5)));
