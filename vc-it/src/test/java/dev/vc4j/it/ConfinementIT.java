@@ -39,10 +39,16 @@ class ConfinementIT {
     static void boot() throws Exception {
         assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0), "only a root QEMU is confined");
         rootfs = HostRootfs.make(Files.createTempDirectory("vc4j-it-confined-rootfs"));
-        // a file only its owner, not root, may read: QEMU needs CAP_DAC_OVERRIDE to serve it
-        Path other = rootfs.resolve("other.txt");
+        Files.setPosixFilePermissions(rootfs, PosixFilePermissions.fromString("rwxr-xr-x")); // a temporary dir is 0700
+        // a directory and a file only uid 1000 may open: QEMU, uid 0, needs CAP_DAC_OVERRIDE to serve them
+        Path home = Files.createDirectory(rootfs.resolve("home1000"));
+        Path other = home.resolve("other.txt");
         Files.writeString(other, "of uid 1000\n");
-        Files.setAttribute(other, "unix:uid", 1000);
+        for (Path p : List.of(home, other)) {
+            Files.setAttribute(p, "unix:uid", 1000);
+            Files.setAttribute(p, "unix:gid", 1000);
+        }
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
         Files.setPosixFilePermissions(other, PosixFilePermissions.fromString("rw-------"));
         sandbox = TestStore.virtContainers()
                 .createSandbox(SandboxConfig.builder()
@@ -93,7 +99,7 @@ class ConfinementIT {
     }
 
     @Test
-    void aContainerOnA9pRootfsReadsAndWritesFilesOfAnyOwner() throws Exception {
+    void aContainerOnA9pRootfsReadsAndWritesFilesOfAnotherOwnerThanQemu() throws Exception {
         Container c = sandbox.createContainer(ContainerConfig.builder()
                 .id(TestStore.uniqueId("c"))
                 .rootfs(Rootfs.directory(rootfs))
@@ -101,7 +107,10 @@ class ConfinementIT {
                         .args(
                                 "sh",
                                 "-c",
-                                "cat /other.txt && echo more >> /other.txt && chown 0:0 /other.txt && echo ok")
+                                "exec 2>&1; cat /home1000/other.txt && echo more >> /home1000/other.txt"
+                                        + " && echo new > /home1000/new.txt && echo ok")
+                        .user("1000")
+                        .primaryGroup("1000")
                         .build())
                 .build());
         try (ContainerProcess p = c.process()) {
@@ -110,7 +119,8 @@ class ConfinementIT {
             assertEquals(0, p.waitFor(WAIT));
         }
         c.delete();
-        assertEquals("of uid 1000\nmore\n", Files.readString(rootfs.resolve("other.txt")));
-        assertEquals(0, Files.getAttribute(rootfs.resolve("other.txt"), "unix:uid"), "chown kept by CAP_CHOWN");
+        assertEquals("of uid 1000\nmore\n", Files.readString(rootfs.resolve("home1000/other.txt")));
+        // QEMU makes the file as uid 0, then gives it to the guest's user: CAP_CHOWN
+        assertEquals(1000, Files.getAttribute(rootfs.resolve("home1000/new.txt"), "unix:uid"));
     }
 }
