@@ -43,13 +43,7 @@ class BlockRootfsAccessIT {
 
     @AfterAll
     static void delete() throws Exception {
-        try {
-            if (sandbox != null) {
-                TestStore.deleteLeavingNothing(sandbox);
-            }
-        } finally {
-            HostRootfs.remove(dir);
-        }
+        HostRootfs.removeAfter(sandbox, dir);
     }
 
     private static String sha256(Path file) throws Exception {

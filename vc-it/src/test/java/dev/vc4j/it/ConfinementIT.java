@@ -58,15 +58,7 @@ class ConfinementIT {
 
     @AfterAll
     static void delete() throws Exception {
-        try {
-            if (sandbox != null) {
-                TestStore.deleteLeavingNothing(sandbox);
-            }
-        } finally {
-            if (rootfs != null) {
-                HostRootfs.remove(rootfs);
-            }
-        }
+        HostRootfs.removeAfter(sandbox, rootfs);
     }
 
     private static String status(long pid, String field) throws Exception {
