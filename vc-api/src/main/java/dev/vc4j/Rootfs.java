@@ -18,7 +18,12 @@ public record Rootfs(Kind kind, Path source, String fsType, Access access) {
 
     public enum Access {
         READ_WRITE,
-        READ_ONLY
+        READ_ONLY,
+        /**
+         * A block device only: the container writes, but to a throw-away overlay that goes with the VM; the image
+         * stays byte for byte as it was, ready to be used again.
+         */
+        THROW_AWAY_WRITES
     }
 
     public Rootfs {
@@ -31,6 +36,11 @@ public record Rootfs(Kind kind, Path source, String fsType, Access access) {
 
     public static Rootfs blockDevice(Path device, String fsType) {
         return new Rootfs(Kind.BLOCK_DEVICE, device, fsType, Access.READ_WRITE);
+    }
+
+    /** The same block device, whose writes go to a throw-away overlay instead of the image. */
+    public Rootfs throwAwayWrites() {
+        return new Rootfs(kind, source, fsType, Access.THROW_AWAY_WRITES);
     }
 
     /** The same root file system, which the container cannot write to. */
@@ -49,6 +59,10 @@ public record Rootfs(Kind kind, Path source, String fsType, Access access) {
                 && (fsType == null || !FS_TYPE.matcher(fsType).matches())) {
             throw new InvalidConfigException(
                     prefix + ".fsType", fsType, "a block device needs its filesystem type, e.g. ext4");
+        }
+        if (kind == Kind.DIRECTORY && access == Access.THROW_AWAY_WRITES) {
+            throw new InvalidConfigException(
+                    prefix + ".access", access, "only a block device's writes can go to a throw-away overlay");
         }
         if (kind == Kind.DIRECTORY && fsType != null) {
             throw new InvalidConfigException(prefix + ".fsType", fsType, "only a block device has a filesystem type");

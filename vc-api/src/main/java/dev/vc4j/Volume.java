@@ -5,19 +5,34 @@ import java.nio.file.Path;
 
 /**
  * A host directory shared with the guest over virtio-9p; the guest mounts it by its tag
- * ({@code mount -t 9p -o trans=virtio,version=9p2000.L TAG DIR}). Written {@code mountTag:hostPath}.
+ * ({@code mount -t 9p -o trans=virtio,version=9p2000.L TAG DIR}). Written {@code mountTag:hostPath}, or
+ * {@code mountTag:hostPath:ro} for a volume the guest cannot write to (QEMU refuses every write).
  */
-public record Volume(String mountTag, Path hostPath) {
+public record Volume(String mountTag, Path hostPath, boolean readOnly) {
     // QEMU's virtio-9p keeps tags short; letters, digits and . _ - keep them safe in its option syntax too
     private static final String TAG_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]{0,30}";
+    private static final String READ_ONLY_SUFFIX = ":ro";
 
-    /** Parses {@code mountTag:hostPath}; the path may itself contain colons. */
+    /** A volume the guest may write to. */
+    public Volume(String mountTag, Path hostPath) {
+        this(mountTag, hostPath, false);
+    }
+
+    /**
+     * Parses {@code mountTag:hostPath[:ro]}; the path may itself contain colons (one that ends in {@code :ro} is
+     * only written with the constructor).
+     */
     public static Volume parse(String spec) {
         int colon = spec == null ? -1 : spec.indexOf(':');
         if (colon < 0) {
-            throw new InvalidConfigException("volumes", spec, "must be mountTag:hostPath");
+            throw new InvalidConfigException("volumes", spec, "must be mountTag:hostPath or mountTag:hostPath:ro");
         }
-        return new Volume(spec.substring(0, colon), Path.of(spec.substring(colon + 1)));
+        String path = spec.substring(colon + 1);
+        boolean readOnly = path.endsWith(READ_ONLY_SUFFIX);
+        if (readOnly) {
+            path = path.substring(0, path.length() - READ_ONLY_SUFFIX.length());
+        }
+        return new Volume(spec.substring(0, colon), Path.of(path), readOnly);
     }
 
     public void validate(String field) {
@@ -37,6 +52,6 @@ public record Volume(String mountTag, Path hostPath) {
 
     @Override
     public String toString() {
-        return mountTag + ":" + hostPath;
+        return mountTag + ":" + hostPath + (readOnly ? READ_ONLY_SUFFIX : "");
     }
 }

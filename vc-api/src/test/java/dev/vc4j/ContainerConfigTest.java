@@ -73,6 +73,10 @@ class ContainerConfigTest {
         assertRejected("rootfs", "null", b -> b.rootfs(null));
         assertRejected("rootfs.source", "relative", b -> b.rootfs(Rootfs.directory(Path.of("relative"))));
         assertRejected("rootfs.fsType", "null", b -> b.rootfs(Rootfs.blockDevice(Path.of("/dev/sdb"), null)));
+        assertRejected(
+                "rootfs.access",
+                "THROW_AWAY_WRITES",
+                b -> b.rootfs(Rootfs.directory(Path.of("/srv/root")).throwAwayWrites()));
         assertRejected("mounts[0].destination", "tmp", b -> b.mount(new Mount("tmpfs", "tmp", "tmpfs", null)));
         assertRejected("devices[0].containerPath", "/fuse", b -> b.device(new Device(Path.of("/dev/fuse"), "/fuse")));
         assertRejected("dependencies", "web", b -> b.dependsOn("web"));

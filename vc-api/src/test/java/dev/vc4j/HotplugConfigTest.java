@@ -42,6 +42,8 @@ class HotplugConfigTest {
     @Test
     void volumeSpecSplitsAtTheFirstColon() {
         assertEquals(new Volume("data", Path.of("/a:b")), Volume.parse("data:/a:b"));
+        assertEquals(new Volume("data", Path.of("/a:b"), true), Volume.parse("data:/a:b:ro"));
+        assertEquals("data:/a:b:ro", Volume.parse("data:/a:b:ro").toString());
         assertEquals(
                 "volumes",
                 assertThrows(InvalidConfigException.class, () -> Volume.parse("nocolon"))

@@ -98,7 +98,7 @@ public final class ContainerLauncher {
     public static void checkRootfs(ContainerConfig config) {
         Path source = config.rootfs().source();
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
-            Drive.raw(source).validate("rootfs");
+            rootfsDrive(config.rootfs()).validate("rootfs");
         } else if (!Files.isDirectory(source)) {
             throw new InvalidConfigException("rootfs.source", source, "no such directory");
         }
@@ -111,8 +111,17 @@ public final class ContainerLauncher {
             return;
         }
         Vm target = link.vm(record);
-        HotpluggedDrive plugged = target.hotplugDrive(Drive.raw(config.rootfs().source()));
+        HotpluggedDrive plugged = target.hotplugDrive(rootfsDrive(config.rootfs()));
         undo.push("unplug the rootfs drive of " + config.id(), () -> target.unplugDrive(plugged));
+    }
+
+    /** A read-only rootfs is a read-only drive: the guest cannot write the image, whatever it mounts. */
+    private static Drive rootfsDrive(Rootfs rootfs) {
+        return switch (rootfs.access()) {
+            case READ_WRITE -> Drive.raw(rootfs.source());
+            case READ_ONLY -> new Drive(rootfs.source(), "raw", true);
+            case THROW_AWAY_WRITES -> Drive.raw(rootfs.source()).withThrowAwayWrites();
+        };
     }
 
     /**
@@ -139,8 +148,8 @@ public final class ContainerLauncher {
                 .terminal(Boolean.TRUE.equals(guest.process().terminal()));
         if (config.rootfs().kind() == Rootfs.Kind.BLOCK_DEVICE) {
             Vm vm = link.vm(record);
-            HotpluggedDrive drive = pluggedRootfs(vm, config)
-                    .orElseGet(() -> vm.hotplugDrive(Drive.raw(config.rootfs().source())));
+            HotpluggedDrive drive =
+                    pluggedRootfs(vm, config).orElseGet(() -> vm.hotplugDrive(rootfsDrive(config.rootfs())));
             String[] options =
                     config.rootfs().access() == Rootfs.Access.READ_ONLY ? new String[] {"ro"} : new String[0];
             spec.storage(StorageSpec.block(drive.serial(), config.rootfs().fsType(), "rootfs", DEVICE_WAIT, options));

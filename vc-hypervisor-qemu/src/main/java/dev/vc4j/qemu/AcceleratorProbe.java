@@ -95,8 +95,10 @@ final class AcceleratorProbe {
         } catch (IOException e) {
             return false;
         }
-        QemuProcess qemu =
-                QemuProcess.launch(QemuCommandLine.forProbe(config, Accelerator.KVM, console), console, console);
+        QemuProcess qemu = QemuProcess.launch(
+                QemuConfinement.launchArgv(QemuCommandLine.forProbe(config, Accelerator.KVM, console)),
+                console,
+                console);
         try {
             qemu.waitFor(PROBE_TIMEOUT);
             return Files.readString(console, StandardCharsets.ISO_8859_1).contains(MARKER);

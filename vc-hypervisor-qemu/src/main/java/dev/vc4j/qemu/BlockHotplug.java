@@ -1,5 +1,6 @@
 package dev.vc4j.qemu;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,9 +41,12 @@ final class BlockHotplug {
     private static final int INDEX_LIMIT = 256 * 256;
 
     private final QmpClient qmp;
+    private final RunFiles files;
 
-    BlockHotplug(QmpClient qmp) {
+    /** {@code files}: the VM's run directory, which holds the overlays of drives with throw-away writes. */
+    BlockHotplug(QmpClient qmp, RunFiles files) {
         this.qmp = qmp;
+        this.files = files;
     }
 
     /** Serialised: two plugs at once could pick the same free port. */
@@ -52,7 +56,15 @@ final class BlockHotplug {
         BlockDriver driver = layout.hasScsi() ? BlockDriver.VIRTIO_SCSI : BlockDriver.VIRTIO_BLK;
         String port = driver == BlockDriver.VIRTIO_BLK ? layout.freeRootPort(drive) : null;
         HotpluggedDrive plugged = named(drive, freeIndex(layout.diskIndices()));
-        qmp.execute("blockdev-add", blockdev(plugged), COMMAND_TIMEOUT);
+        if (drive.throwAwayWrites()) {
+            QemuImg.createOverlay(drive, files.overlay(plugged.nodeName()));
+        }
+        try {
+            qmp.execute("blockdev-add", blockdev(plugged, files), COMMAND_TIMEOUT);
+        } catch (RuntimeException e) {
+            files.removeOverlay(plugged.nodeName());
+            throw e;
+        }
         try {
             qmp.execute("device_add", device(plugged, driver, port), COMMAND_TIMEOUT);
             return plugged;
@@ -111,8 +123,10 @@ final class BlockHotplug {
         return names;
     }
 
+    /** The node goes, and with it the guest's writes to a throw-away overlay. */
     private void deleteNode(HotpluggedDrive drive) {
         qmp.execute("blockdev-del", JSON.createObjectNode().put("node-name", drive.nodeName()), COMMAND_TIMEOUT);
+        files.removeOverlay(drive.nodeName());
     }
 
     /**
@@ -146,11 +160,7 @@ final class BlockHotplug {
             JsonNode inserted = block.path("inserted");
             String node = inserted.path("node-name").asText();
             if (node.startsWith(NODE_PREFIX)) {
-                Drive drive = new Drive(
-                        Path.of(inserted.path("file").asText()),
-                        inserted.path("drv").asText(),
-                        inserted.path("ro").asBoolean());
-                drives.add(named(drive, Integer.parseInt(node.substring(NODE_PREFIX.length()))));
+                drives.add(named(pluggedImage(inserted), Integer.parseInt(node.substring(NODE_PREFIX.length()))));
             }
         }
         drives.sort(Comparator.comparingInt(HotpluggedDrive::index));
@@ -158,17 +168,51 @@ final class BlockHotplug {
     }
 
     /**
+     * The drive as it was asked for: of an overlay (the one kind of node plugged here with a backing), the image
+     * underneath it.
+     */
+    private static Drive pluggedImage(JsonNode inserted) {
+        JsonNode base = inserted.path("image").path("backing-image");
+        if (!base.isMissingNode()) {
+            return new Drive(
+                    fileOf(base.path("filename").asText()), base.path("format").asText(), false, true);
+        }
+        return new Drive(
+                fileOf(inserted.path("file").asText()),
+                inserted.path("drv").asText(),
+                inserted.path("ro").asBoolean());
+    }
+
+    /** QEMU names a node opened with options of its own (a backing set) {@code json:{...}}, its file inside. */
+    private static Path fileOf(String name) {
+        if (name.startsWith("json:")) {
+            try {
+                return Path.of(JSON.readTree(name.substring("json:".length()))
+                        .path("file")
+                        .path("filename")
+                        .asText());
+            } catch (JsonProcessingException e) {
+                throw new HypervisorException("QEMU named a block node " + name + ", which is not JSON", e);
+            }
+        }
+        return Path.of(name);
+    }
+
+    /**
      * The command line that plugs {@code drives} at boot, as indices 0, 1, ... on the root ports of the same
      * numbers (virtio-blk) or on the SCSI controller: the same JSON as a hotplug, which -blockdev and
      * -device accept too.
      */
-    static List<String> coldplugArgs(List<Drive> drives, BlockDriver driver) {
+    static List<String> coldplugArgs(List<Drive> drives, BlockDriver driver, RunFiles files) {
         List<String> argv = new ArrayList<>();
         for (int i = 0; i < drives.size(); i++) {
             HotpluggedDrive drive = named(drives.get(i), i);
+            if (drive.drive().throwAwayWrites()) {
+                QemuImg.createOverlay(drive.drive(), files.overlay(drive.nodeName()));
+            }
             argv.addAll(List.of(
                     "-blockdev",
-                    blockdev(drive).toString(),
+                    blockdev(drive, files).toString(),
                     "-device",
                     device(drive, driver, QemuCommandLine.rootPortId(i)).toString()));
         }
@@ -179,15 +223,34 @@ final class BlockHotplug {
         return new HotpluggedDrive(drive, index, "vc4j-drive-" + index, DISK_PREFIX + index, NODE_PREFIX + index);
     }
 
-    private static ObjectNode blockdev(HotpluggedDrive plugged) {
+    /**
+     * The blockdev of a drive: its image, or with throw-away writes a qcow2 overlay in the run directory on top
+     * of its image opened read-only.
+     */
+    static ObjectNode blockdev(HotpluggedDrive plugged, RunFiles files) {
         Drive drive = plugged.drive();
-        ObjectNode args = JSON.createObjectNode()
-                .put("driver", drive.format())
-                .put("node-name", plugged.nodeName())
-                .put("read-only", drive.readOnly());
+        if (!drive.throwAwayWrites()) {
+            return image(drive.format(), drive.path(), drive.isBlockDevice(), drive.readOnly())
+                    .put("node-name", plugged.nodeName());
+        }
+        ObjectNode overlay =
+                image("qcow2", files.overlay(plugged.nodeName()), false, false).put("node-name", plugged.nodeName());
+        overlay.set("backing", image(drive.format(), drive.path(), drive.isBlockDevice(), true));
+        return overlay;
+    }
+
+    /**
+     * A qcow2 image's header may name a backing file, any host path, which QEMU would open and show the guest.
+     * The backing is always set here: none, or the image underneath an overlay.
+     */
+    private static ObjectNode image(String format, Path path, boolean blockDevice, boolean readOnly) {
+        ObjectNode args = JSON.createObjectNode().put("driver", format).put("read-only", readOnly);
         args.putObject("file")
-                .put("driver", drive.isBlockDevice() ? "host_device" : "file")
-                .put("filename", drive.path().toString());
+                .put("driver", blockDevice ? "host_device" : "file")
+                .put("filename", path.toString());
+        if (format.equals("qcow2")) {
+            args.putNull("backing");
+        }
         return args;
     }
 

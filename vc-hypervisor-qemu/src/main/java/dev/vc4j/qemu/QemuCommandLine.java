@@ -29,6 +29,12 @@ final class QemuCommandLine {
             "noreplace-smp",
             "memhp_default_state=online_movable");
 
+    /**
+     * QEMU's seccomp filter with every optional group denied: a QEMU taken over by its guest cannot start a
+     * program, change its ids, raise its priority or pin itself, nor use obsolete system calls.
+     */
+    static final String SECCOMP = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
+
     static final String SCSI_CONTROLLER_ID = "vc4j-scsi";
     static final String ROOT_PORT_PREFIX = "vc4j-rp";
 
@@ -67,11 +73,16 @@ final class QemuCommandLine {
         }
         vsockCid.ifPresent(cid -> argv.addAll(List.of("-device", "vhost-vsock-pci,id=vsock0,guest-cid=" + cid)));
         for (Volume volume : spec.volumes()) {
-            argv.addAll(ninePShare("vc4j-fs-" + volume.mountTag(), volume.hostPath(), volume.mountTag()));
+            argv.addAll(ninePShare(
+                    "vc4j-fs-" + volume.mountTag(),
+                    volume.hostPath(),
+                    volume.mountTag(),
+                    "security_model=" + QemuConfinement.volumeSecurityModel(QemuConfinement.privileged())
+                            + (volume.readOnly() ? ",readonly=on" : "")));
         }
         if (spec.sharedDir() != null) {
             // its own device, apart from the volumes: no volume may take its tag
-            argv.addAll(ninePShare("vc4j-shared", spec.sharedDir(), VmSpec.SHARED_DIR_TAG));
+            argv.addAll(ninePShare("vc4j-shared", spec.sharedDir(), VmSpec.SHARED_DIR_TAG, "security_model=none"));
         }
         if (config.blockDriver() == BlockDriver.VIRTIO_SCSI) {
             argv.addAll(List.of("-device", "virtio-scsi-pci,id=" + SCSI_CONTROLLER_ID));
@@ -80,7 +91,7 @@ final class QemuCommandLine {
             // a root port takes a slot on pcie.0; the chassis number tells the ports apart
             argv.addAll(List.of("-device", "pcie-root-port,id=" + rootPortId(i) + ",bus=pcie.0,chassis=" + (i + 1)));
         }
-        argv.addAll(BlockHotplug.coldplugArgs(spec.drives(), config.blockDriver()));
+        argv.addAll(BlockHotplug.coldplugArgs(spec.drives(), config.blockDriver(), files));
         return argv;
     }
 
@@ -88,9 +99,9 @@ final class QemuCommandLine {
      * A host directory on a virtio-9p device. remap: inode numbers from different host file systems under one
      * share (each container's rootfs in the shared directory) must not collide in the guest.
      */
-    private static List<String> ninePShare(String fsdev, Path dir, String tag) {
+    private static List<String> ninePShare(String fsdev, Path dir, String tag, String security) {
         return List.of(
-                "-fsdev", "local,id=" + fsdev + ",path=" + option(dir) + ",security_model=none,multidevs=remap",
+                "-fsdev", "local,id=" + fsdev + ",path=" + option(dir) + "," + security + ",multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=" + fsdev + ",mount_tag=" + tag);
     }
 
@@ -134,7 +145,7 @@ final class QemuCommandLine {
                 "none",
                 "-no-reboot",
                 "-sandbox",
-                "on",
+                SECCOMP,
                 "-kernel",
                 config.kernel().toString(),
                 "-initrd",

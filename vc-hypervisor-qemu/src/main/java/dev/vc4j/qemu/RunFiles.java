@@ -1,11 +1,14 @@
 package dev.vc4j.qemu;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The files one VM keeps in its sandbox's run directory. */
 record RunFiles(Path dir) {
+    private static final String OVERLAY_SUFFIX = ".overlay.qcow2";
+
     Path controlSocket() {
         return dir.resolve("qmp-ctl.sock");
     }
@@ -37,6 +40,19 @@ record RunFiles(Path dir) {
         return dir.resolve("qemu.log");
     }
 
+    /** Where the guest's writes to the drive of block node {@code nodeName} go when they are thrown away. */
+    Path overlay(String nodeName) {
+        return dir.resolve(nodeName + OVERLAY_SUFFIX);
+    }
+
+    void removeOverlay(String nodeName) {
+        try {
+            Files.deleteIfExists(overlay(nodeName));
+        } catch (IOException ignored) {
+            // the sandbox's delete removes the whole directory
+        }
+    }
+
     /** Removes what only makes sense while QEMU runs; the logs stay for diagnosis until the sandbox is deleted. */
     void removeLiveFiles() {
         for (Path p : new Path[] {controlSocket(), monitorSocket(), agentSocket(), pidFile(), launchRecord()}) {
@@ -45,6 +61,14 @@ record RunFiles(Path dir) {
             } catch (IOException ignored) {
                 // the sandbox's delete removes the whole directory; a leftover here is not worth failing for
             }
+        }
+        // the guest's throw-away writes end with its VM
+        try (DirectoryStream<Path> overlays = Files.newDirectoryStream(dir, "*" + OVERLAY_SUFFIX)) {
+            for (Path p : overlays) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // as above
         }
     }
 

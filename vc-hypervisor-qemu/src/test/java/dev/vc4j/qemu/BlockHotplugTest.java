@@ -13,12 +13,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,33 +39,19 @@ class BlockHotplugTest {
     @TempDir
     Path dir;
 
-    private QemuProcess qemu;
+    private GuestlessQemu qemu;
     private QmpClient qmp;
     private BlockHotplug blocks;
 
     private void start(String... devices) {
-        Path socket = dir.resolve("qmp.sock");
-        List<String> argv = new ArrayList<>(List.of(
-                "qemu-system-x86_64",
-                "-M",
-                "q35",
-                "-S",
-                "-nodefaults",
-                "-display",
-                "none",
-                "-global",
-                "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
-                "-chardev",
-                "socket,id=qmp,path=" + socket + ",server=on,wait=off",
-                "-mon",
-                "chardev=qmp,mode=control"));
+        List<String> args = new ArrayList<>(
+                List.of("-M", "q35", "-S", "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"));
         for (String device : devices) {
-            argv.addAll(List.of("-device", device));
+            args.addAll(List.of("-device", device));
         }
-        qemu = QemuProcess.launch(argv, dir.resolve("qemu.log"), dir.resolve("console.log"));
-        qmp = QmpClient.connect(
-                socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
-        blocks = new BlockHotplug(qmp);
+        qemu = GuestlessQemu.start(dir, args);
+        qmp = qemu.qmp;
+        blocks = new BlockHotplug(qmp, new RunFiles(dir));
     }
 
     private void startWithRootPorts(int count) {
@@ -72,11 +64,8 @@ class BlockHotplugTest {
 
     @AfterEach
     void stop() {
-        if (qmp != null) {
-            qmp.close();
-        }
-        if (qemu != null && qemu.isAlive()) {
-            qemu.kill();
+        if (qemu != null) {
+            qemu.close();
         }
     }
 
@@ -206,5 +195,89 @@ class BlockHotplugTest {
             blocks.unplug(drive);
         }
         assertEquals(List.of(), blocks.blockNodes());
+    }
+
+    /** What the guest would read at the start of {@code drive}, read by QEMU through the drive's device. */
+    private String guestReads(HotpluggedDrive drive, int bytes) throws IOException {
+        return qemuIo(drive, "read -v 0 " + bytes);
+    }
+
+    /** HMP's qemu-io on the drive's device; it prints on QEMU's stdout, which goes to qemu.log. */
+    private String qemuIo(HotpluggedDrive drive, String command) throws IOException {
+        Path log = dir.resolve("qemu.log");
+        long before = Files.size(log);
+        String device = "/machine/peripheral/" + drive.deviceId() + "/virtio-backend";
+        qmp.execute(
+                "human-monitor-command",
+                JSON.createObjectNode().put("command-line", "qemu-io -d " + device + " \"" + command + "\""),
+                Duration.ofSeconds(5));
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) before, all.length - (int) before, StandardCharsets.UTF_8);
+    }
+
+    private Path secretImage() throws IOException {
+        Path secret = dir.resolve("secret.raw");
+        Files.writeString(secret, "TOPSECRET host file");
+        try (RandomAccessFile f = new RandomAccessFile(secret.toFile(), "rw")) {
+            f.setLength(1 << 20);
+        }
+        return secret;
+    }
+
+    private void qemuImg(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("qemu-img"));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).inheritIO().start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, argv.toString());
+    }
+
+    @Test
+    void aQcow2DriveIsOpenedWithoutBacking() {
+        Drive qcow2 = Drive.qcow2(dir.resolve("a.qcow2"));
+        JsonNode blockdev = BlockHotplug.blockdev(new HotpluggedDrive(qcow2, 0, "s0", "d0", "n0"), new RunFiles(dir));
+        assertTrue(blockdev.has("backing") && blockdev.get("backing").isNull(), blockdev.toString());
+        JsonNode raw = BlockHotplug.blockdev(
+                new HotpluggedDrive(Drive.raw(dir.resolve("a.img")), 0, "s0", "d0", "n0"), new RunFiles(dir));
+        assertFalse(raw.has("backing"), "raw has no backing to name: " + raw);
+    }
+
+    @Test
+    void aBackingFileNamedInAQcow2HeaderIsNotShownToTheGuest() throws Exception {
+        Path secret = secretImage();
+        Path image = dir.resolve("evil.qcow2");
+        qemuImg("create", "-q", "-f", "qcow2", "-F", "raw", "-b", secret.toString(), image.toString());
+        startWithRootPorts(1);
+        HotpluggedDrive drive = blocks.plug(Drive.qcow2(image));
+        String read = guestReads(drive, 32);
+        assertTrue(read.contains("read 32/32"), read);
+        assertFalse(read.contains("TOPSECRET"), read);
+        for (JsonNode node : qmp.execute("query-named-block-nodes", null, Duration.ofSeconds(5))) {
+            assertNotEquals(secret.toString(), node.path("file").asText(), "QEMU opened the header's backing file");
+        }
+        assertEquals(
+                List.of(Drive.qcow2(image)),
+                blocks.drives().stream().map(HotpluggedDrive::drive).toList());
+        blocks.unplug(drive);
+    }
+
+    @Test
+    void throwAwayWritesLeaveTheImageByteIdenticalAndGoWithTheDrive() throws Exception {
+        Path base = secretImage();
+        byte[] before = Files.readAllBytes(base);
+        startWithRootPorts(1);
+        HotpluggedDrive drive = blocks.plug(Drive.raw(base).withThrowAwayWrites());
+        assertTrue(guestReads(drive, 16).contains("TOPSECRET"), "the guest sees the image");
+        String wrote = qemuIo(drive, "write -P 0x41 0 65536");
+        assertTrue(wrote.contains("wrote 65536/65536"), wrote);
+        assertTrue(guestReads(drive, 16).contains("AAAAAAAAAAAAAAAA"), "the guest sees its own writes");
+        assertArrayEquals(before, Files.readAllBytes(base), "the image is unchanged");
+        assertEquals(
+                List.of(Drive.raw(base).withThrowAwayWrites()),
+                blocks.drives().stream().map(HotpluggedDrive::drive).toList());
+        Path overlay = new RunFiles(dir).overlay(drive.nodeName());
+        assertTrue(Files.exists(overlay));
+        blocks.unplug(drive);
+        assertFalse(Files.exists(overlay), "the overlay goes with the drive");
+        assertArrayEquals(before, Files.readAllBytes(base));
     }
 }

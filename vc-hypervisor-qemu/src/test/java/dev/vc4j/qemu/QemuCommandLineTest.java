@@ -51,7 +51,9 @@ class QemuCommandLineTest {
         assertEquals("/usr/bin/qemu-system-x86_64", argv.get(0));
         assertEquals(List.of("q35"), values(argv, "-machine"));
         assertEquals(List.of("tcg,thread=multi"), values(argv, "-accel"));
-        assertEquals(List.of("on"), values(argv, "-sandbox"));
+        assertEquals(
+                List.of("on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"),
+                values(argv, "-sandbox"));
         assertTrue(argv.containsAll(List.of("-nodefaults", "-no-user-config", "-no-reboot")), argv.toString());
         assertTrue(values(argv, "-global").contains("ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"));
         assertTrue(values(argv, "-device").contains("pvpanic"));
@@ -102,15 +104,22 @@ class QemuCommandLineTest {
                 Accelerator.TCG,
                 OptionalLong.empty(),
                 Volume.parse("data:/srv/data"),
-                Volume.parse("odd:/srv/a,b"));
+                Volume.parse("odd:/srv/a,b:ro"));
+        String model = QemuConfinement.privileged() ? "mapped-xattr" : "none";
         assertEquals(
                 List.of(
-                        "local,id=vc4j-fs-data,path=/srv/data,security_model=none,multidevs=remap",
-                        "local,id=vc4j-fs-odd,path=/srv/a,,b,security_model=none,multidevs=remap"),
+                        "local,id=vc4j-fs-data,path=/srv/data,security_model=" + model + ",multidevs=remap",
+                        "local,id=vc4j-fs-odd,path=/srv/a,,b,security_model=" + model + ",readonly=on,multidevs=remap"),
                 values(argv, "-fsdev"));
         List<String> devices = values(argv, "-device");
         assertTrue(devices.contains("virtio-9p-pci,fsdev=vc4j-fs-data,mount_tag=data"), devices.toString());
         assertTrue(devices.contains("virtio-9p-pci,fsdev=vc4j-fs-odd,mount_tag=odd"), devices.toString());
+    }
+
+    @Test
+    void aRootQemuKeepsTheGuestsOwnersAndModesOfAVolumeInExtendedAttributes() {
+        assertEquals("mapped-xattr", QemuConfinement.volumeSecurityModel(true));
+        assertEquals("none", QemuConfinement.volumeSecurityModel(false));
     }
 
     @Test
@@ -128,7 +137,8 @@ class QemuCommandLineTest {
         List<String> argv = QemuCommandLine.forSandbox(spec, Accelerator.TCG, FILES, OptionalLong.empty());
         assertEquals(
                 List.of(
-                        "local,id=vc4j-fs-data,path=/srv/data,security_model=none,multidevs=remap",
+                        "local,id=vc4j-fs-data,path=/srv/data,security_model="
+                                + (QemuConfinement.privileged() ? "mapped-xattr" : "none") + ",multidevs=remap",
                         "local,id=vc4j-shared,path=/run/vc4j/sbs/sb1/shared,security_model=none,multidevs=remap"),
                 values(argv, "-fsdev"));
         List<String> devices = values(argv, "-device");

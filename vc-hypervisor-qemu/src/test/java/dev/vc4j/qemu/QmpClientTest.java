@@ -37,35 +37,20 @@ class QmpClientTest {
     @TempDir
     Path dir;
 
+    private GuestlessQemu guestless;
     private QemuProcess qemu;
     private QmpClient qmp;
 
     @BeforeEach
     void startQemu() {
-        Path socket = dir.resolve("qmp.sock");
-        qemu = QemuProcess.launch(
-                List.of(
-                        "qemu-system-x86_64",
-                        "-M",
-                        "none",
-                        "-nodefaults",
-                        "-display",
-                        "none",
-                        "-chardev",
-                        "socket,id=qmp,path=" + socket + ",server=on,wait=off",
-                        "-mon",
-                        "chardev=qmp,mode=control"),
-                dir.resolve("qemu.log"),
-                dir.resolve("console.log"));
-        qmp = QmpClient.connect(socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive()));
+        guestless = GuestlessQemu.start(dir, List.of("-M", "none"));
+        qemu = guestless.process;
+        qmp = guestless.qmp;
     }
 
     @AfterEach
     void stopQemu() {
-        qmp.close();
-        if (qemu.isAlive()) {
-            qemu.kill();
-        }
+        guestless.close();
     }
 
     @Test

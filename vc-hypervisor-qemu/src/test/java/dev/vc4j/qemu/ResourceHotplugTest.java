@@ -25,22 +25,18 @@ class ResourceHotplugTest {
     @TempDir
     Path dir;
 
-    private QemuProcess qemu;
+    private GuestlessQemu qemu;
     private QmpClient qmp;
     private ResourceHotplug resources;
 
     @BeforeEach
     void start() {
-        Path socket = dir.resolve("qmp.sock");
-        qemu = QemuProcess.launch(
+        qemu = GuestlessQemu.start(
+                dir,
                 List.of(
-                        "qemu-system-x86_64",
                         "-M",
                         "q35",
                         "-S",
-                        "-nodefaults",
-                        "-display",
-                        "none",
                         "-accel",
                         "tcg",
                         "-cpu",
@@ -48,24 +44,14 @@ class ResourceHotplugTest {
                         "-smp",
                         "1,maxcpus=3",
                         "-m",
-                        "256M,slots=2,maxmem=768M",
-                        "-chardev",
-                        "socket,id=qmp,path=" + socket + ",server=on,wait=off",
-                        "-mon",
-                        "chardev=qmp,mode=control"),
-                dir.resolve("qemu.log"),
-                dir.resolve("console.log"));
-        qmp = QmpClient.connect(
-                socket, Duration.ofSeconds(10), () -> assertTrue(qemu.isAlive(), qemu::exitDescription));
+                        "256M,slots=2,maxmem=768M"));
+        qmp = qemu.qmp;
         resources = new ResourceHotplug(qmp, Accelerator.TCG);
     }
 
     @AfterEach
     void stop() {
-        qmp.close();
-        if (qemu.isAlive()) {
-            qemu.kill();
-        }
+        qemu.close();
     }
 
     @Test

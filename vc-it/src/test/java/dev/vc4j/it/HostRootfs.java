@@ -1,5 +1,7 @@
 package dev.vc4j.it;
 
+import dev.vc4j.Sandbox;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,20 @@ final class HostRootfs {
         assertEquals(true, mkfs.waitFor(60, TimeUnit.SECONDS), "mkfs.ext4 did not end");
         assertEquals(0, mkfs.exitValue(), output);
         return image;
+    }
+
+    /**
+     * Deletes the sandbox that ran containers from {@code dir} (when it was made), leaving nothing, then removes
+     * {@code dir} whatever the delete did.
+     */
+    static void removeAfter(Sandbox sandbox, Path dir) throws Exception {
+        try {
+            if (sandbox != null) {
+                TestStore.deleteLeavingNothing(sandbox);
+            }
+        } finally {
+            remove(dir);
+        }
     }
 
     /** Removes what {@link #make} made (and anything the containers wrote into it). */

@@ -1,0 +1,83 @@
+package dev.vc4j.qemu;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vc4j.Drive;
+import dev.vc4j.HypervisorException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The throw-away overlays of drives whose writes must not reach their image, made with {@code qemu-img}
+ * (Debian's qemu-utils). An overlay's header names no backing file: QEMU is told its backing in the blockdev,
+ * so a name in a header never decides what QEMU opens.
+ */
+final class QemuImg {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private QemuImg() {}
+
+    /** Makes {@code overlay} empty, of the image's size; one left by an earlier VM is replaced. */
+    static void createOverlay(Drive drive, Path overlay) {
+        // info opens the image alone, never what a qcow2 header names as its backing
+        String info = run(List.of(
+                "qemu-img",
+                "info",
+                "--output=json",
+                "-f",
+                drive.format(),
+                drive.path().toString()));
+        long size;
+        try {
+            size = JSON.readTree(info).path("virtual-size").asLong(-1);
+        } catch (IOException e) {
+            throw new HypervisorException("qemu-img info of " + drive.path() + " is not JSON: " + info.strip(), e);
+        }
+        if (size < 0) {
+            throw new HypervisorException("qemu-img info did not tell the size of " + drive.path());
+        }
+        run(List.of("qemu-img", "create", "-q", "-f", "qcow2", overlay.toString(), Long.toString(size)));
+    }
+
+    private static String run(List<String> argv) {
+        Path out = null;
+        try {
+            out = Files.createTempFile("vc4j-qemu-img", ".out");
+            Process p = new ProcessBuilder(new ArrayList<>(argv))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(out.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new HypervisorException(argv + " did not finish within " + TIMEOUT.toSeconds() + " s");
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new HypervisorException(argv + " failed (status " + p.exitValue() + "): " + text.strip());
+            }
+            return text;
+        } catch (IOException e) {
+            throw new HypervisorException("cannot run " + argv + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("interrupted while running " + argv, e);
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // a stray temporary file is harmless
+                }
+            }
+        }
+    }
+}
