@@ -96,7 +96,7 @@ final class QemuCommandLine {
 
     private static String netdev(NetworkEndpoint nic, String id) {
         return switch (nic.backend()) {
-            case QEMU_USER -> "user,id=" + id;
+            case PASST -> "stream,id=" + id + ",server=off,addr.type=unix,addr.path=" + option(nic.hostSocket());
         };
     }
 
