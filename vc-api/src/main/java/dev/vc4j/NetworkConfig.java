@@ -1,5 +1,6 @@
 package dev.vc4j;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,10 +14,12 @@ import java.util.Set;
  * {@code hostLoopback} does the gateway address 10.0.2.2 lead to the host's 127.0.0.1. {@code portForwards}
  * lead host ports to the guest.
  */
-public record NetworkConfig(Mode mode, boolean hostLoopback, List<PortForward> portForwards) {
+public record NetworkConfig(Mode mode, boolean hostLoopback, List<PortForward> portForwards, String namespace) {
     public enum Mode {
         NONE,
-        USER
+        USER,
+        /** The VM is the pod's end of the interfaces in a network namespace ({@link #namespace(Path)}). */
+        NETNS
     }
 
     public NetworkConfig {
@@ -24,6 +27,12 @@ public record NetworkConfig(Mode mode, boolean hostLoopback, List<PortForward> p
             throw new InvalidConfigException("network.mode", null, "is required (NONE or USER)");
         }
         portForwards = portForwards == null ? List.of() : List.copyOf(portForwards);
+        if (mode == Mode.NETNS && (namespace == null || !namespace.startsWith("/"))) {
+            throw new InvalidConfigException("network.namespace", namespace, "must be an absolute path in netns mode");
+        }
+        if (mode != Mode.NETNS && namespace != null) {
+            throw new InvalidConfigException("network.namespace", namespace, "needs the netns mode");
+        }
         if (mode != Mode.USER && hostLoopback) {
             throw new InvalidConfigException("network.hostLoopback", true, "needs the user mode");
         }
@@ -45,24 +54,34 @@ public record NetworkConfig(Mode mode, boolean hostLoopback, List<PortForward> p
     }
 
     public static NetworkConfig none() {
-        return new NetworkConfig(Mode.NONE, false, List.of());
+        return new NetworkConfig(Mode.NONE, false, List.of(), null);
     }
 
     /** User mode, the host's loopback out of the guest's reach, no port forwarded. */
     public static NetworkConfig userMode() {
-        return new NetworkConfig(Mode.USER, false, List.of());
+        return new NetworkConfig(Mode.USER, false, List.of(), null);
+    }
+
+    /**
+     * Netns mode (root only): the network namespace at {@code path} (such as /var/run/netns/NAME or
+     * /proc/PID/ns/net, as CNI plugins, netavark and CRI runtimes hand it over) holds the pod's interfaces; the VM
+     * runs in it, with a tap per interface joined to it by tc redirects, and the guest takes each interface's MAC,
+     * MTU, address and gateway.
+     */
+    public static NetworkConfig namespace(Path path) {
+        return new NetworkConfig(Mode.NETNS, false, List.of(), path.toString());
     }
 
     /** This config with the host's loopback reachable from the guest at the gateway address 10.0.2.2. */
     public NetworkConfig allowHostLoopback() {
-        return new NetworkConfig(mode, true, portForwards);
+        return new NetworkConfig(mode, true, portForwards, namespace);
     }
 
     /** This config with {@code forward} added. */
     public NetworkConfig withPortForward(PortForward forward) {
         List<PortForward> more = new ArrayList<>(portForwards);
         more.add(forward);
-        return new NetworkConfig(mode, hostLoopback, more);
+        return new NetworkConfig(mode, hostLoopback, more, namespace);
     }
 
     private static String describe(PortForward forward) {

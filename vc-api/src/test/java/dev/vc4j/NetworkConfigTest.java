@@ -40,7 +40,11 @@ class NetworkConfigTest {
         assertRejected(
                 "network.portForwards[0]",
                 "TCP 127.0.0.1:8080->80",
-                () -> new NetworkConfig(NetworkConfig.Mode.NONE, false, List.of(PortForward.tcp(8080, 80))));
+                () -> new NetworkConfig(NetworkConfig.Mode.NONE, false, List.of(PortForward.tcp(8080, 80)), null));
+        assertRejected(
+                "network.namespace",
+                "relative/ns",
+                () -> NetworkConfig.namespace(java.nio.file.Path.of("relative/ns")));
         assertRejected(
                 "network.hostLoopback", "true", () -> NetworkConfig.none().allowHostLoopback());
     }

@@ -150,7 +150,8 @@ class QemuCommandLineTest {
                 "10.0.2.2",
                 List.of(),
                 1500,
-                Path.of("/run/vc4j/sbs/sb,1/passt.sock"));
+                "/run/vc4j/sbs/sb,1/passt.sock",
+                null);
         VmSpec spec = new VmSpec(
                 "sb1", "host1", config().build(), List.of(nic), FILES.dir(), Path.of("/cache"), List.of(), List.of());
         List<String> argv = QemuCommandLine.forSandbox(spec, Accelerator.TCG, FILES, OptionalLong.empty());

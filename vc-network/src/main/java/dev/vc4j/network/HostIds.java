@@ -8,6 +8,10 @@ import java.nio.file.Path;
 
 /** The user and group ids this process runs with, as the kernel reports them for /proc/self. */
 record HostIds(int uid, int gid) {
+    boolean isRoot() {
+        return uid == 0;
+    }
+
     static HostIds current() {
         Path self = Path.of("/proc/self");
         try {

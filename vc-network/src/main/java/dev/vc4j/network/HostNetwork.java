@@ -37,14 +37,20 @@ public final class HostNetwork implements Network {
                         USER_GATEWAY,
                         List.of(USER_DNS),
                         USER_MTU,
-                        Passt.start(runDir, config)));
+                        Passt.start(runDir, config).toString(),
+                        null));
+            case NETNS -> PodNetwork.attach(runDir, config);
         };
     }
 
-    /** Ends a passt whose VM never connected (one that did ends with its VM) and removes its files. */
+    /**
+     * Ends a passt whose VM never connected (one that did ends with its VM), takes back the taps and filters of
+     * netns mode, and removes their files.
+     */
     @Override
     public void detach(String sandboxId, Path runDir) {
         Passt.stop(runDir);
+        PodNetwork.detach(runDir);
     }
 
     /**

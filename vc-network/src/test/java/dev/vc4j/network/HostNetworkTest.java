@@ -47,15 +47,15 @@ class HostNetworkTest {
         assertEquals("10.0.2.15/24", eth0.ipv4());
         assertEquals("10.0.2.2", eth0.gateway());
         assertEquals(List.of("10.0.2.3"), eth0.dns());
-        assertEquals(runDir.resolve(Passt.SOCKET), eth0.hostSocket());
-        assertTrue(Files.exists(eth0.hostSocket()));
+        assertEquals(runDir.resolve(Passt.SOCKET).toString(), eth0.hostLink());
+        assertTrue(Files.exists(runDir.resolve(Passt.SOCKET)));
         long pid = Long.parseLong(Files.readString(runDir.resolve(Passt.PID), StandardCharsets.US_ASCII));
         Optional<ProcessHandle> passt = ProcessHandle.of(pid);
         assertTrue(passt.isPresent() && passt.get().isAlive(), "passt runs");
 
         network.detach("sb", runDir);
         assertFalse(passt.get().isAlive(), "passt still runs after detach");
-        assertFalse(Files.exists(eth0.hostSocket()));
+        assertFalse(Files.exists(runDir.resolve(Passt.SOCKET)));
         assertFalse(Files.exists(runDir.resolve(Passt.PID)));
         network.detach("sb", runDir); // again: nothing left to do
     }
