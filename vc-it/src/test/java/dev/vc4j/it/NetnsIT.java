@@ -3,10 +3,13 @@ package dev.vc4j.it;
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.GuestImage;
+import dev.vc4j.Hook;
+import dev.vc4j.Hooks;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NetworkConfig;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
+import dev.vc4j.StopMode;
 import dev.vc4j.VirtContainers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,8 +40,22 @@ class NetnsIT {
             String linkBefore = PodNamespaces.ip("-n", ns.pod, "-o", "link", "show", "dev", PodNamespaces.POD_LINK);
             String addrBefore = PodNamespaces.ip("-n", ns.pod, "-o", "-4", "addr", "show");
             ns.servePeer(www, 8000);
-            Sandbox sandbox = inNamespace(ns);
+            Path hook = www.resolve("prestart");
+            Path hookSaw = www.resolve("hook-netns");
+            Files.writeString(hook, "#!/bin/sh\n/usr/bin/stat -L -c %i /proc/self/ns/net > " + hookSaw + "\n");
+            assertTrue(hook.toFile().setExecutable(true));
+            Sandbox sandbox = TestStore.virtContainers()
+                    .createSandbox(SandboxConfig.builder()
+                            .id(TestStore.uniqueId("pod"))
+                            .network(NetworkConfig.namespace(ns.podPath()))
+                            .hooks(new Hooks(List.of(Hook.of(hook)), List.of(), List.of()))
+                            .build());
             try {
+                sandbox.start();
+                assertEquals(
+                        Files.getAttribute(ns.podPath(), "unix:ino").toString(),
+                        Files.readString(hookSaw).strip(),
+                        "the prestart hook ran outside the pod's namespace");
                 String taps = PodNamespaces.ip("-n", ns.pod, "-o", "link", "show");
                 assertTrue(taps.contains("vc4j-tap0"), taps);
                 String guestAddr = guest(sandbox, "ip", "-4", "addr");
@@ -64,6 +82,7 @@ class NetnsIT {
                                 "-",
                                 "http://" + PodNamespaces.POD_IP + ":8080/"));
             } finally {
+                sandbox.stop(StopMode.IMMEDIATE);
                 TestStore.deleteLeavingNothing(sandbox);
             }
             String after = PodNamespaces.ip("-n", ns.pod, "-o", "link", "show");
@@ -132,6 +151,29 @@ class NetnsIT {
                     PodNamespaces.tc("-n", ns.pod, "qdisc", "show", "dev", PodNamespaces.POD_LINK, "ingress")
                             .strip());
             TestStore.deleteLeavingNothing(orphan);
+        }
+    }
+
+    @Test
+    void twoSandboxesInTwoNamespacesReachOnlyTheirOwnPeer() throws Exception {
+        Path second = Files.createDirectory(www.resolve("second"));
+        Files.writeString(www.resolve("index.html"), "peer of the first pod\n");
+        Files.writeString(second.resolve("index.html"), "peer of the second pod\n");
+        // both pods have the same addresses: only the namespace tells their traffic apart
+        try (PodNamespaces first = PodNamespaces.create();
+                PodNamespaces other = PodNamespaces.create()) {
+            first.servePeer(www, 8000);
+            other.servePeer(second, 8000);
+            Sandbox a = inNamespace(first);
+            Sandbox b = null;
+            try {
+                b = inNamespace(other); // booted after a is up: one VM boots at a time
+                assertEquals("peer of the first pod\n", fetchFromPeer(a));
+                assertEquals("peer of the second pod\n", fetchFromPeer(b));
+            } finally {
+                TestStore.deleteLeavingNothing(b);
+                TestStore.deleteLeavingNothing(a);
+            }
         }
     }
 
