@@ -85,7 +85,7 @@ public final class Sandbox implements AutoCloseable {
                 this::oomKilled);
         this.launcher = new ContainerLauncher(stored, config.volumes(), link, new SpecHooks(stored, events));
         this.runs = new ContainerRuns(stored, link, launcher, events);
-        this.hooks = new OciHooks(config.id(), config.hooks(), stored.runDir(), events);
+        this.hooks = new OciHooks(config.id(), config.hooks(), config.network(), stored.runDir(), events);
         this.resizer = new SandboxResizer(config.hypervisor(), link);
     }
 

@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doNothing;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
@@ -84,7 +85,8 @@ class CreateRollbackTest {
 
     @Test
     void networkFailureRemovesTheStoredConfig() {
-        when(network.attach(any(), any())).thenThrow(new InvalidConfigException("network", "x", "no such network"));
+        when(network.attach(any(), any(), any()))
+                .thenThrow(new InvalidConfigException("network", "x", "no such network"));
 
         assertThrows(InvalidConfigException.class, () -> vc.createSandbox(config));
 
@@ -104,8 +106,8 @@ class CreateRollbackTest {
 
         InOrder order = inOrder(store, network, lock);
         order.verify(store).createConfig(config);
-        order.verify(network).attach("sb", config.network());
-        order.verify(network).detach("sb");
+        order.verify(network).attach(eq("sb"), any(), eq(config.network()));
+        order.verify(network).detach(eq("sb"), any());
         order.verify(store).delete("sb");
         order.verify(lock).close();
     }

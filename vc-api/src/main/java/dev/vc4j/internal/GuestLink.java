@@ -94,8 +94,8 @@ public final class GuestLink {
     public synchronized BootTimings boot(Undo undo, long startedNanos) {
         close(); // a handle on an earlier VM, ended since by another process
         String id = config.id();
-        List<NetworkEndpoint> network = networkDriver.attach(id, config.network());
-        undo.push("take back the network", () -> networkDriver.detach(id));
+        List<NetworkEndpoint> network = networkDriver.attach(id, runDir, config.network());
+        undo.push("take back the network", () -> networkDriver.detach(id, runDir));
 
         Vm started = hypervisor.start(new VmSpec(
                 id,
@@ -248,7 +248,7 @@ public final class GuestLink {
         } else if (target != null) {
             hypervisor.destroy(target, runDir);
         }
-        networkDriver.detach(config.id());
+        networkDriver.detach(config.id(), runDir);
     }
 
     /**

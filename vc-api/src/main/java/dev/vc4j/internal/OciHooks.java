@@ -3,6 +3,7 @@ package dev.vc4j.internal;
 import dev.vc4j.Hook;
 import dev.vc4j.HookException;
 import dev.vc4j.Hooks;
+import dev.vc4j.NetworkConfig;
 import dev.vc4j.SandboxEvent;
 import dev.vc4j.SandboxState;
 import dev.vc4j.VcException;
@@ -34,13 +35,21 @@ public final class OciHooks {
 
     private final String sandboxId;
     private final Hooks hooks;
+    /**
+     * What prestart hooks run through: in netns mode they run in the sandbox's network namespace, as Kata's do, so
+     * that a hook that sets up the pod's network sees the pod's links.
+     */
+    private final List<String> prestartIn;
     /** The sandbox's run directory, which the OCI state names as its bundle. */
     private final Path bundle;
 
     private final Events events;
 
-    public OciHooks(String sandboxId, Hooks hooks, Path bundle, Events events) {
+    public OciHooks(String sandboxId, Hooks hooks, NetworkConfig network, Path bundle, Events events) {
         this.sandboxId = sandboxId;
+        this.prestartIn = network.mode() == NetworkConfig.Mode.NETNS
+                ? List.of("nsenter", "--net=" + network.namespace(), "--")
+                : List.of();
         this.hooks = hooks;
         this.bundle = bundle;
         this.events = events;
@@ -48,7 +57,10 @@ public final class OciHooks {
 
     /** Once the VM and agent of {@code running} are up, before any container starts: the first failure is thrown. */
     public void prestart(SandboxRecord running) {
-        runAll("prestart", hooks.prestart(), state(running, State.CREATED));
+        String state = state(running, State.CREATED);
+        for (Hook hook : hooks.prestart()) {
+            run("prestart", prestartIn, hook, state);
+        }
     }
 
     /** Once the sandbox runs: a failure is a warning and a {@link SandboxEvent.Type#HOOK_FAILED} event. */
@@ -96,7 +108,12 @@ public final class OciHooks {
 
     /** {@code stage}: prestart, poststart or poststop, for the log. */
     static void run(String stage, Hook hook, String stateJson) {
-        List<String> command = new ArrayList<>();
+        run(stage, List.of(), hook, stateJson);
+    }
+
+    /** {@code prefix}: the command {@code hook} runs through, such as nsenter, or nothing. */
+    private static void run(String stage, List<String> prefix, Hook hook, String stateJson) {
+        List<String> command = new ArrayList<>(prefix);
         command.add(hook.path().toString());
         if (hook.args().size() > 1) {
             command.addAll(hook.args().subList(1, hook.args().size())); // args[0] is argv[0]: the JDK passes the path

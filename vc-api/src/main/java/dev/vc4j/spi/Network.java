@@ -2,17 +2,21 @@ package dev.vc4j.spi;
 
 import dev.vc4j.NetworkConfig;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** Plans and wires a sandbox's network. Implementations are found with {@link java.util.ServiceLoader}. */
 public interface Network {
 
-    /** Creates what the host needs for {@code config} and returns the guest interfaces to give the VM. */
-    List<NetworkEndpoint> attach(String sandboxId, NetworkConfig config);
+    /**
+     * Creates what the host needs for {@code config} and returns the guest interfaces to give the VM. What it
+     * creates is recorded under the sandbox's {@code runDir}, for {@link #detach}.
+     */
+    List<NetworkEndpoint> attach(String sandboxId, Path runDir, NetworkConfig config);
 
     /**
-     * Takes back what {@link #attach} created on the host. Finds it by the sandbox id alone, so any process
-     * can call it, any number of times.
+     * Takes back what {@link #attach} created on the host. Finds it by the sandbox's id and run directory alone,
+     * so any process can call it, any number of times.
      */
-    void detach(String sandboxId);
+    void detach(String sandboxId, Path runDir);
 }

@@ -7,9 +7,12 @@ import dev.vc4j.Volume;
 import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.VmSpec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** The argv of one sandbox's QEMU. No shell is involved: every value is one argument. */
@@ -36,6 +39,7 @@ final class QemuCommandLine {
     static final String SECCOMP = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
 
     static final String SCSI_CONTROLLER_ID = "vc4j-scsi";
+    private static final Path VHOST_NET = Path.of("/dev/vhost-net");
     static final String ROOT_PORT_PREFIX = "vc4j-rp";
 
     private QemuCommandLine() {}
@@ -105,9 +109,29 @@ final class QemuCommandLine {
                 "-device", "virtio-9p-pci,fsdev=" + fsdev + ",mount_tag=" + tag);
     }
 
+    /**
+     * {@code argv} run inside the network namespace of the sandbox's taps, where it has one: nsenter without
+     * --fork execs it, so the pid launched is QEMU's. A list, so that other launch wrappers compose with it.
+     */
+    static List<String> inNetworkNamespace(VmSpec spec, List<String> argv) {
+        Optional<Path> namespace = spec.network().stream()
+                .map(NetworkEndpoint::namespace)
+                .filter(Objects::nonNull)
+                .findFirst();
+        if (namespace.isEmpty()) {
+            return argv;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("nsenter", "--net=" + namespace.get(), "--"));
+        wrapped.addAll(argv);
+        return wrapped;
+    }
+
     private static String netdev(NetworkEndpoint nic, String id) {
         return switch (nic.backend()) {
-            case QEMU_USER -> "user,id=" + id;
+            case PASST -> "stream,id=" + id + ",server=off,addr.type=unix,addr.path=" + option(Path.of(nic.hostLink()));
+            case TAP ->
+                "tap,id=" + id + ",ifname=" + nic.hostLink() + ",script=no,downscript=no"
+                        + (Files.exists(VHOST_NET) ? ",vhost=on" : "");
         };
     }
 

@@ -31,7 +31,8 @@ public final class QemuHypervisor implements Hypervisor {
         Accelerator accel = AcceleratorProbe.resolve(spec.config(), spec.hostCache());
         RunFiles files = new RunFiles(spec.runDir());
         OptionalLong vsockCid = VsockCids.allocate(spec.config().vsock());
-        List<String> argv = QemuCommandLine.forSandbox(spec, accel, files, vsockCid);
+        List<String> argv =
+                QemuCommandLine.inNetworkNamespace(spec, QemuCommandLine.forSandbox(spec, accel, files, vsockCid));
         // the virtio-serial port is always there; with a vsock device the agent is reached over vsock
         AgentChannel agentChannel = vsockCid.isPresent()
                 ? AgentChannel.vsock(vsockCid.getAsLong(), AgentChannel.AGENT_VSOCK_PORT)

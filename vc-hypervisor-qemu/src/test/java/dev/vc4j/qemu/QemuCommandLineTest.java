@@ -4,6 +4,7 @@ import dev.vc4j.Accelerator;
 import dev.vc4j.BlockDriver;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.Volume;
+import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.VmSpec;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +148,29 @@ class QemuCommandLineTest {
                 values(argv(config().build(), Accelerator.TCG, OptionalLong.empty()), "-fsdev")
                         .isEmpty(),
                 "a VM that runs no container has none");
+    }
+
+    @Test
+    void aPasstNicConnectsToPasstsSocket() {
+        NetworkEndpoint nic = new NetworkEndpoint(
+                NetworkEndpoint.Backend.PASST,
+                "eth0",
+                "02:00:00:00:00:01",
+                "10.0.2.15/24",
+                "10.0.2.2",
+                List.of(),
+                1500,
+                "/run/vc4j/sbs/sb,1/passt.sock",
+                null);
+        VmSpec spec = new VmSpec(
+                "sb1", "host1", config().build(), List.of(nic), FILES.dir(), Path.of("/cache"), List.of(), List.of());
+        List<String> argv = QemuCommandLine.forSandbox(spec, Accelerator.TCG, FILES, OptionalLong.empty());
+        assertEquals(
+                List.of("stream,id=net0,server=off,addr.type=unix,addr.path=/run/vc4j/sbs/sb,,1/passt.sock"),
+                values(argv, "-netdev"));
+        assertTrue(
+                values(argv, "-device").contains("virtio-net-pci,netdev=net0,mac=02:00:00:00:00:01"),
+                values(argv, "-device").toString());
     }
 
     @Test

@@ -1,12 +1,12 @@
 package dev.vc4j.it;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.vc4j.AgentConfig;
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NetworkConfig;
 import dev.vc4j.NotFoundException;
+import dev.vc4j.PortForward;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.agent.OciSpecs;
@@ -20,10 +20,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The guest's network on one VM with user-mode networking, set by the agent at boot and changed through its
- * RPCs; and the guest hooks the agent adds to containers. Each test leaves the network as boot made it.
+ * RPCs, with a TCP port forwarded from the host; and the guest hooks the agent adds to containers. Each
+ * test leaves the network as boot made it.
  */
 class NetworkIT {
     private static final String GUEST_ADDRESS = "10.0.2.15/24";
@@ -43,14 +45,18 @@ class NetworkIT {
     private static final String HOOKS = "/run/hooks";
     private static Sandbox sandbox;
     private static AgentSession session;
+    private static final int GUEST_HTTP_PORT = 8080;
     private static GuestInterface booted;
+    private static int hostTcpPort;
 
     @BeforeAll
-    static void boot() {
+    static void boot() throws IOException {
+        hostTcpPort = HostHttpServer.freeTcpPort();
         sandbox = TestStore.virtContainers()
                 .createSandbox(SandboxConfig.builder()
                         .id(TestStore.uniqueId("net"))
-                        .network(NetworkConfig.userMode())
+                        .network(
+                                NetworkConfig.userMode().withPortForward(PortForward.tcp(hostTcpPort, GUEST_HTTP_PORT)))
                         .agent(AgentConfig.defaults().withGuestHookPath(HOOKS))
                         .build());
         GuestContainers.makeBusyboxRootfs(sandbox);
@@ -224,27 +230,38 @@ class NetworkIT {
     }
 
     @Test
-    void guestReachesTheHostThroughTheGateway() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            byte[] body = "hello from the host\n".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
+    void theGuestCannotReachTheHostsLoopback() throws Exception {
+        try (HostHttpServer server = HostHttpServer.start()) {
+            long started = System.nanoTime();
+            ExecResult r = session.runProcess(GuestCommand.of(
+                    "timeout", "10", "wget", "-q", "-O", "-", "http://" + GATEWAY + ":" + server.port() + "/"));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            // wget's own failure (refused, unreachable) or its end at the deadline: never a crash, never a page
+            assertTrue(
+                    r.exitCode() == 1 || r.exitCode() == 143,
+                    "exit " + r.exitCode() + ": " + r.stdoutText() + r.stderrText());
+            assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "refused only after " + took);
+            assertEquals(0, server.requests(), "the host's server was reached");
+        }
+    }
+
+    @Test
+    void aTcpPortForwardReachesAnHttpdInTheGuest() throws Exception {
+        guest("sh", "-c", "mkdir -p /run/www && echo 'hello from the guest' > /run/www/index.html");
+        guest("httpd", "-p", Integer.toString(GUEST_HTTP_PORT), "-h", "/run/www");
         try {
-            assertEquals(
-                    "hello from the host\n",
-                    guest(
-                            "wget",
-                            "-q",
-                            "-O",
-                            "-",
-                            "http://" + GATEWAY + ":" + server.getAddress().getPort() + "/"));
+            HttpResponse<String> response = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostTcpPort + "/index.html"))
+                                    .timeout(Duration.ofSeconds(20))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            assertEquals("hello from the guest\n", response.body());
         } finally {
-            server.stop(0);
+            session.runProcess(GuestCommand.of("killall", "httpd"));
         }
     }
 

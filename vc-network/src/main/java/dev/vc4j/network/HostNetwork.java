@@ -5,43 +5,53 @@ import dev.vc4j.spi.Network;
 import dev.vc4j.spi.NetworkEndpoint;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The default {@link Network}. User mode needs nothing on the host (QEMU's slirp stack is the whole
- * network), so attach only plans the guest side, with slirp's fixed addressing.
+ * The default {@link Network}. User mode runs passt ({@link Passt}) for the VM's one NIC and plans the guest side
+ * with fixed addressing: the guest 10.0.2.15/24, the gateway 10.0.2.2 (the host's loopback only when the config
+ * allows it), DNS queries to 10.0.2.3 forwarded to the host's resolver.
  */
 public final class HostNetwork implements Network {
-    /** slirp's defaults: the guest's address, the host seen from the guest, slirp's DNS forwarder. */
-    static final String USER_GUEST_ADDRESS = "10.0.2.15/24";
-
+    static final String USER_GUEST_IP = "10.0.2.15";
+    static final int USER_PREFIX = 24;
     static final String USER_GATEWAY = "10.0.2.2";
     static final String USER_DNS = "10.0.2.3";
-    /** slirp's own MTU: a larger guest MTU would only make slirp fragment. */
+    /** The usual Ethernet MTU: passt takes the guest's frames apart into socket writes whatever their size. */
     static final int USER_MTU = 1500;
 
     @Override
-    public List<NetworkEndpoint> attach(String sandboxId, NetworkConfig config) {
+    public List<NetworkEndpoint> attach(String sandboxId, Path runDir, NetworkConfig config) {
         return switch (config.mode()) {
             case NONE -> List.of();
             case USER ->
                 List.of(new NetworkEndpoint(
-                        NetworkEndpoint.Backend.QEMU_USER,
+                        NetworkEndpoint.Backend.PASST,
                         "eth0",
                         macFor(sandboxId, 0),
-                        USER_GUEST_ADDRESS,
+                        USER_GUEST_IP + "/" + USER_PREFIX,
                         USER_GATEWAY,
                         List.of(USER_DNS),
-                        USER_MTU));
+                        USER_MTU,
+                        Passt.start(runDir, config).toString(),
+                        null));
+            case NETNS -> PodNetwork.attach(runDir, config);
         };
     }
 
-    /** Nothing of user mode lives on the host. */
+    /**
+     * Ends a passt whose VM never connected (one that did ends with its VM), takes back the taps and filters of
+     * netns mode, and removes their files.
+     */
     @Override
-    public void detach(String sandboxId) {}
+    public void detach(String sandboxId, Path runDir) {
+        Passt.stop(runDir);
+        PodNetwork.detach(runDir);
+    }
 
     /**
      * A stable, locally administered unicast MAC per sandbox and interface, so a restarted sandbox keeps its

@@ -1,0 +1,114 @@
+package dev.vc4j.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a CNI plugin leaves for a pod, made by the test: a pod namespace holding one end of a veth pair, the other
+ * end in a peer namespace, documentation addresses (198.51.100.0/24) on both, and the peer as the pod's gateway.
+ * Nothing here touches the host's own namespace.
+ */
+final class PodNamespaces implements AutoCloseable {
+    static final String POD_IP = "198.51.100.2";
+    static final String PEER_IP = "198.51.100.1";
+    static final String POD_LINK = "eth0";
+
+    final String pod;
+    final String peer;
+    private final List<Process> servers = new ArrayList<>();
+
+    private PodNamespaces(String pod, String peer) {
+        this.pod = pod;
+        this.peer = peer;
+    }
+
+    static PodNamespaces create() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        PodNamespaces ns = new PodNamespaces("vc4j-pod-" + suffix, "vc4j-peer-" + suffix);
+        ip("netns", "add", ns.pod);
+        try {
+            ip("netns", "add", ns.peer);
+            ip("link", "add", POD_LINK, "netns", ns.pod, "type", "veth", "peer", "name", "peer0", "netns", ns.peer);
+            ip("-n", ns.pod, "addr", "add", POD_IP + "/24", "dev", POD_LINK);
+            ip("-n", ns.pod, "link", "set", POD_LINK, "up");
+            ip("-n", ns.pod, "link", "set", "lo", "up");
+            ip("-n", ns.pod, "route", "add", "default", "via", PEER_IP);
+            ip("-n", ns.peer, "addr", "add", PEER_IP + "/24", "dev", "peer0");
+            ip("-n", ns.peer, "link", "set", "peer0", "up");
+            ip("-n", ns.peer, "link", "set", "lo", "up");
+        } catch (Exception | AssertionError e) {
+            ns.close();
+            throw e;
+        }
+        return ns;
+    }
+
+    Path podPath() {
+        return Path.of("/var/run/netns", pod);
+    }
+
+    /** A busybox httpd in the peer namespace serving {@code dir} on {@code port}, until close. */
+    void servePeer(Path dir, int port) throws IOException {
+        servers.add(new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        peer,
+                        "busybox",
+                        "httpd",
+                        "-f",
+                        "-p",
+                        Integer.toString(port),
+                        "-h",
+                        dir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start());
+    }
+
+    /** Runs {@code argv} in the peer namespace; its output, or a failure with it. */
+    String inPeer(String... argv) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", peer));
+        command.addAll(List.of(argv));
+        return run(command);
+    }
+
+    static String ip(String... argv) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(argv));
+        return run(command);
+    }
+
+    static String tc(String... argv) throws Exception {
+        List<String> command = new ArrayList<>(List.of("tc"));
+        command.addAll(List.of(argv));
+        return run(command);
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        byte[] out = process.getInputStream().readNBytes(1 << 20);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), command + " did not end");
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), command + ": " + text);
+        return text;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Process server : servers) {
+            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        new ProcessBuilder("ip", "netns", "del", peer).start().waitFor(10, TimeUnit.SECONDS);
+        new ProcessBuilder("ip", "netns", "del", pod).start().waitFor(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.vc4j.network;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vc4j.NetworkException;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What vc4j added to a sandbox's network namespace, persisted in the run directory as each piece is made, so that
+ * any process, also after the creating one was killed, takes back exactly that: each tap (its qdisc and filter go
+ * with it) and each ingress qdisc put on a pod interface (its filter goes with it). The pod's interfaces are never
+ * removed.
+ */
+record NetnsState(int version, String namespace, List<Wire> wires) {
+    static final String FILE = "netns.json";
+    private static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One pod interface and its tap; {@code podIngress} when vc4j put the ingress qdisc on the pod interface. */
+    record Wire(String pod, String tap, boolean podIngress) {}
+
+    NetnsState {
+        wires = wires == null ? List.of() : List.copyOf(wires);
+    }
+
+    static NetnsState empty(Path namespace) {
+        return new NetnsState(VERSION, namespace.toString(), List.of());
+    }
+
+    /** This state with {@code wire} added or, for the same tap, replaced. */
+    NetnsState with(Wire wire) {
+        List<Wire> more = new ArrayList<>(
+                wires.stream().filter(w -> !w.tap().equals(wire.tap())).toList());
+        more.add(wire);
+        return new NetnsState(version, namespace, more);
+    }
+
+    static Optional<NetnsState> read(Path runDir) {
+        try {
+            return Optional.of(JSON.readValue(Files.readAllBytes(runDir.resolve(FILE)), NetnsState.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new NetworkException("unreadable network state " + runDir.resolve(FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Written to a temp file, synced and renamed, so a reader finds the old or the new state, never a torn one. */
+    void write(Path runDir) {
+        Path file = runDir.resolve(FILE);
+        Path temp = runDir.resolve(FILE + ".tmp");
+        try {
+            Files.write(temp, JSON.writeValueAsBytes(this));
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new NetworkException("cannot record the network state in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void remove(Path runDir) {
+        try {
+            Files.deleteIfExists(runDir.resolve(FILE));
+        } catch (IOException e) {
+            throw new NetworkException("cannot remove " + runDir.resolve(FILE) + ": " + e.getMessage(), e);
+        }
+    }
+}

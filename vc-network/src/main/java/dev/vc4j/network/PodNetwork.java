@@ -1,0 +1,134 @@
+package dev.vc4j.network;
+
+import dev.vc4j.InvalidConfigException;
+import dev.vc4j.NetworkConfig;
+import dev.vc4j.spi.NetworkEndpoint;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Netns mode, Kata's tcfilter model: in the sandbox's network namespace, a tap per pod interface, joined to it by
+ * tc ingress redirects both ways, so that the VM's NIC (on the tap, with the interface's MAC) is the pod's end of
+ * the wire. QEMU runs in the namespace; the guest takes the interface's addresses and gateway.
+ */
+final class PodNetwork {
+    static final String TAP_PREFIX = "vc4j-tap";
+    /** Redirects every frame arriving on {@code from} out of the other device: u32 with an empty match, as Kata. */
+    private static final List<String> MATCH_ALL = List.of("protocol", "all", "u32", "match", "u8", "0", "0");
+
+    private PodNetwork() {}
+
+    static List<NetworkEndpoint> attach(Path runDir, NetworkConfig config) {
+        Path namespace = requireNamespace(config.namespace());
+        Nsenter ns = new Nsenter(namespace);
+        List<PodInterface> pod = PodDiscovery.discover(ns, namespace);
+        List<String> taken = ns.run("ip", "-o", "link", "show").lines().toList();
+        NetnsState state = NetnsState.empty(namespace);
+        state.write(runDir);
+        List<NetworkEndpoint> endpoints = new ArrayList<>();
+        try {
+            for (int i = 0; i < pod.size(); i++) {
+                PodInterface itf = pod.get(i);
+                String tap = TAP_PREFIX + i;
+                if (taken.stream()
+                        .anyMatch(line -> line.contains(": " + tap + ":") || line.contains(": " + tap + "@"))) {
+                    throw new InvalidConfigException(
+                            "network.namespace", namespace, "already has an interface named " + tap);
+                }
+                state = wire(ns, runDir, state, itf, tap);
+                endpoints.add(new NetworkEndpoint(
+                        NetworkEndpoint.Backend.TAP,
+                        "eth" + i,
+                        itf.mac(),
+                        itf.ipv4().isEmpty() ? "" : itf.ipv4().get(0),
+                        itf.gateway(),
+                        List.of(),
+                        itf.mtu(),
+                        tap,
+                        namespace));
+            }
+        } catch (RuntimeException e) {
+            detach(runDir);
+            throw e;
+        }
+        return endpoints;
+    }
+
+    /** Each step is recorded as soon as it is done, and only then: what failed to be made was never vc4j's. */
+    private static NetnsState wire(Nsenter ns, Path runDir, NetnsState state, PodInterface itf, String tap) {
+        ns.run(
+                "ip",
+                "tuntap",
+                "add",
+                "dev",
+                tap,
+                "mode",
+                "tap",
+                "user",
+                Integer.toString(HostIds.current().uid()));
+        NetnsState made = state.with(new NetnsState.Wire(itf.name(), tap, false));
+        made.write(runDir);
+        ns.run("ip", "link", "set", "dev", tap, "mtu", Integer.toString(itf.mtu()), "up");
+        ns.run("tc", "qdisc", "add", "dev", tap, "ingress");
+        redirect(ns, tap, itf.name());
+        ns.run("tc", "qdisc", "add", "dev", itf.name(), "ingress");
+        made = made.with(new NetnsState.Wire(itf.name(), tap, true));
+        made.write(runDir);
+        redirect(ns, itf.name(), tap);
+        return made;
+    }
+
+    private static void redirect(Nsenter ns, String from, String to) {
+        List<String> argv = new ArrayList<>(List.of("tc", "filter", "add", "dev", from, "parent", "ffff:"));
+        argv.addAll(MATCH_ALL);
+        argv.addAll(List.of("action", "mirred", "egress", "redirect", "dev", to));
+        ns.run(argv.toArray(String[]::new));
+    }
+
+    /**
+     * Takes back what the recorded state says vc4j added. A namespace that is gone took everything in it along.
+     */
+    static void detach(Path runDir) {
+        NetnsState state = NetnsState.read(runDir).orElse(null);
+        if (state == null) {
+            return;
+        }
+        Path namespace = Path.of(state.namespace());
+        if (Files.exists(namespace)) {
+            Nsenter ns = new Nsenter(namespace);
+            String links = ns.run("ip", "-o", "link", "show");
+            for (NetnsState.Wire wire : state.wires()) {
+                if (wire.podIngress() && hasIngress(ns, wire.pod())) {
+                    ns.run("tc", "qdisc", "del", "dev", wire.pod(), "ingress");
+                }
+                if (links.contains(": " + wire.tap() + ":")) {
+                    ns.run("ip", "link", "del", "dev", wire.tap());
+                }
+            }
+        }
+        NetnsState.remove(runDir);
+    }
+
+    private static boolean hasIngress(Nsenter ns, String dev) {
+        return ns.run("tc", "qdisc", "show", "dev", dev, "ingress").contains("ingress");
+    }
+
+    private static Path requireNamespace(String path) {
+        if (!HostIds.current().isRoot()) {
+            throw new InvalidConfigException("network.mode", NetworkConfig.Mode.NETNS, "needs root");
+        }
+        Path namespace = Path.of(path);
+        if (!Files.exists(namespace)) {
+            throw new InvalidConfigException("network.namespace", path, "does not exist");
+        }
+        try {
+            new Nsenter(namespace).run("true");
+        } catch (RuntimeException e) {
+            throw new InvalidConfigException("network.namespace", path, "is not a network namespace", e);
+        }
+        return namespace;
+    }
+}
