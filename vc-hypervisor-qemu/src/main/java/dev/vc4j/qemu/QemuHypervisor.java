@@ -31,14 +31,15 @@ public final class QemuHypervisor implements Hypervisor {
         Accelerator accel = AcceleratorProbe.resolve(spec.config(), spec.hostCache());
         RunFiles files = new RunFiles(spec.runDir());
         OptionalLong vsockCid = VsockCids.allocate(spec.config().vsock());
-        List<String> argv =
-                QemuCommandLine.inNetworkNamespace(spec, QemuCommandLine.forSandbox(spec, accel, files, vsockCid));
+        // entering the namespace takes CAP_SYS_ADMIN, which the confinement then drops: nsenter goes first
+        List<String> argv = QemuCommandLine.inNetworkNamespace(
+                spec, QemuConfinement.launchArgv(QemuCommandLine.forSandbox(spec, accel, files, vsockCid)));
         // the virtio-serial port is always there; with a vsock device the agent is reached over vsock
         AgentChannel agentChannel = vsockCid.isPresent()
                 ? AgentChannel.vsock(vsockCid.getAsLong(), AgentChannel.AGENT_VSOCK_PORT)
                 : AgentChannel.virtioSerial(files.agentSocket());
         long launched = System.nanoTime();
-        QemuProcess qemu = QemuProcess.launch(QemuConfinement.launchArgv(argv), files.qemuLog(), files.consoleLog());
+        QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
         try {
             VmRecord record = new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel);
             LaunchRecord.write(files, record);

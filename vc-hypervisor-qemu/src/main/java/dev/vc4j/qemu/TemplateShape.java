@@ -39,7 +39,7 @@ record TemplateShape(String key, HypervisorConfig config, Accelerator accel, Lis
             return Shaped.no("its drives are plugged at boot");
         }
         for (NetworkEndpoint nic : spec.network()) {
-            if (nic.backend() != NetworkEndpoint.Backend.QEMU_USER) {
+            if (nic.backend() != NetworkEndpoint.Backend.PASST) {
                 return Shaped.no("interface " + nic.guestName() + " is not user-mode: its MAC is seen outside");
             }
         }
@@ -96,7 +96,15 @@ record TemplateShape(String key, HypervisorConfig config, Accelerator accel, Lis
         for (int i = 0; i < network.size(); i++) {
             NetworkEndpoint n = network.get(i);
             out.add(new NetworkEndpoint(
-                    n.backend(), n.guestName(), guestMacs.get(i), n.ipv4(), n.gateway(), n.dns(), n.mtu()));
+                    n.backend(),
+                    n.guestName(),
+                    guestMacs.get(i),
+                    n.ipv4(),
+                    n.gateway(),
+                    n.dns(),
+                    n.mtu(),
+                    n.hostLink(),
+                    n.namespace()));
         }
         return out;
     }
