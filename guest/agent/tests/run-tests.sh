@@ -58,6 +58,8 @@ count "$work/unit_oci_json.out"
 count "$work/unit_errors.out"
 "$build/tests/unit_devices" | tee "$work/unit_devices.out"
 count "$work/unit_devices.out"
+"$build/tests/unit_bounds" | tee "$work/unit_bounds.out"
+count "$work/unit_bounds.out"
 
 echo "== end-to-end tests"
 "$build/vc4j-agent" --listen "$sock" --verbose 2>"$work/agent.log" &
