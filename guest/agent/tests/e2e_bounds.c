@@ -1,5 +1,5 @@
 /* End-to-end tests of what a host stream may carry without harming the
-   session: hello lines inside calls. */
+   session or the agent: hello lines inside calls, sizes over the limits. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +55,28 @@ test_hello_inside_calls_is_data (void)
   slow_resp = ok ? (void *) h2call_reply (slow, &vc4j__agent__v1__run_process_response__descriptor) : NULL;
   ok = ok && slow_resp != NULL && slow_resp->stdout.len == 5 && memcmp (slow_resp->stdout.data, "late\n", 5) == 0;
   ok = ok && check_serving (&c);
+  h2client_close (&c);
+  CHECK (ok);
+  return true;
+}
+
+/* max_output_bytes is clamped to 4 MiB, whatever the host asks. */
+bool
+test_max_output_is_clamped (void)
+{
+  Vc4j__Agent__V1__RunProcessRequest req = RUN_INIT;
+  cleanup_call struct h2call *cl = NULL;
+  cleanup_msg Vc4j__Agent__V1__RunProcessResponse *resp = NULL;
+  struct h2client c;
+  bool ok;
+
+  CHECK (fresh_connection (&c));
+  req.argv = (char *[]){ "head", "-c", "5000000", "/dev/zero" };
+  req.n_argv = 4;
+  req.max_output_bytes = UINT32_MAX;
+  cl = call (&c, "RunProcess", &req.base);
+  resp = (void *) h2call_reply (cl, &vc4j__agent__v1__run_process_response__descriptor);
+  ok = resp && resp->exit_code == 0 && resp->stdout.len == 4u << 20 && resp->stdout_truncated;
   h2client_close (&c);
   CHECK (ok);
   return true;

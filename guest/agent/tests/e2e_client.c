@@ -329,6 +329,7 @@ static const struct
   { "hello_after_bad_http2", test_hello_after_bad_http2 },
   { "hello_after_goaway", test_hello_after_goaway },
   { "hello_inside_calls_is_data", test_hello_inside_calls_is_data },
+  { "max_output_is_clamped", test_max_output_is_clamped },
 };
 
 int

@@ -1,13 +1,18 @@
 /* Unit tests of the agent's defences against a host stream gone wrong:
-   where a hello may start a session. */
+   where a hello may start a session, the memory budget. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "h2frames.h"
 #include "handshake.h"
+#include "membudget.h"
+#include "pstream.h"
 #include "tests/check.h"
+#include "tests/loop_wait.h"
 #include "util.h"
 
 #define HELLO "VC4J-HELLO 0123456789abcdef0123456789abcdef\n"
@@ -100,14 +105,67 @@ test_hello_match_at (void)
   return true;
 }
 
+static bool
+test_budget_take_and_give (void)
+{
+  agent_error_t err = NULL;
+
+  membudget_set_limit (1000);
+  CHECK (membudget_take (600) && membudget_used () == 600);
+  CHECK (! membudget_take (401) && membudget_used () == 600);
+  CHECK (membudget_take_for (401, "a test buffer", &err) < 0);
+  CHECK (err && strstr (err->msg, "a test buffer needs 401 bytes") != NULL);
+  CHECK (error_code (&err) == GRPC_RESOURCE_EXHAUSTED);
+  membudget_give (600);
+  CHECK (membudget_used () == 0 && membudget_take (1000));
+  membudget_give (1000);
+  /* A limit lowered under what is held refuses everything, without wrapping. */
+  CHECK (membudget_take (800));
+  membudget_set_limit (500);
+  CHECK (! membudget_take (1));
+  membudget_give (800);
+  membudget_set_limit (MEMBUDGET_DEFAULT_BYTES);
+  return true;
+}
+
+/* stdin for a process that does not read is held against the budget, and
+   given back once written. */
+static bool
+test_budget_holds_unread_stdin (void)
+{
+  static uint8_t data[4096];
+  struct rpc_call call = { .session_id = 0, .stream_id = 1 };
+  struct in_stream in;
+  agent_error_t err = NULL;
+  int fds[2];
+
+  CHECK (pipe2 (fds, O_NONBLOCK | O_CLOEXEC) == 0);
+  membudget_set_limit (sizeof (data) + 100);
+  in_stream_init (&in, fds[1]);
+  CHECK (in_stream_write (&in, &call, data, 100, &err) == 0);
+  CHECK (membudget_used () == 0);
+  /* A full pipe: the next writes wait in the agent. */
+  while (write (fds[1], data, sizeof (data)) > 0)
+    ;
+  CHECK (in_stream_write (&in, &call, data, sizeof (data), &err) == 0 && membudget_used () == sizeof (data));
+  CHECK (in_stream_write (&in, &call, data, 101, &err) < 0 && error_code (&err) == GRPC_RESOURCE_EXHAUSTED);
+  in_stream_release (&in);
+  CHECK (membudget_used () == 0);
+  close (fds[0]);
+  membudget_set_limit (MEMBUDGET_DEFAULT_BYTES);
+  return true;
+}
+
 static const struct unit_test tests[] = {
   { "frame_edges_one_byte_at_a_time", test_frame_edges_one_byte_at_a_time },
   { "frame_edges_in_one_chunk", test_frame_edges_in_one_chunk },
   { "hello_match_at", test_hello_match_at },
+  { "budget_take_and_give", test_budget_take_and_give },
+  { "budget_holds_unread_stdin", test_budget_holds_unread_stdin },
 };
 
 int
 main (void)
 {
-  return run_unit_tests (tests, ARRAY_SIZE (tests));
+  return run_unit_tests_as_agent (tests, ARRAY_SIZE (tests));
 }
