@@ -1,12 +1,16 @@
 /* Unit tests of the agent's defences against a host stream gone wrong:
-   where a hello may start a session, the memory budget. */
+   where a hello may start a session, the memory budget, command lines fit
+   for a protobuf string. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle.h"
+#include "cmdline.h"
 #include "h2frames.h"
 #include "handshake.h"
 #include "membudget.h"
@@ -156,12 +160,53 @@ test_budget_holds_unread_stdin (void)
   return true;
 }
 
+static bool
+write_cmdline (const char *dir, const char *pid, const char *data, size_t len)
+{
+  char path[256];
+  FILE *f;
+
+  snprintf (path, sizeof (path), "%s/%s", dir, pid);
+  if (mkdir (path, 0700) < 0)
+    return false;
+  snprintf (path, sizeof (path), "%s/%s/cmdline", dir, pid);
+  f = fopen (path, "w");
+  if (f == NULL)
+    return false;
+  fwrite (data, 1, len, f);
+  return fclose (f) == 0;
+}
+
+static bool
+test_cmdline_is_utf8_and_bounded (void)
+{
+  static const char odd[] = "sleep\0\xff\xfe\0caf\xc3\xa9\0";
+  char dir[] = "/tmp/vc4j-proc-XXXXXX";
+  static char big[3000];
+  cleanup_free char *text = NULL;
+  cleanup_free char *cut = NULL;
+  cleanup_free char *gone = NULL;
+
+  CHECK (mkdtemp (dir) != NULL);
+  memset (big, 'a', sizeof (big));
+  CHECK (write_cmdline (dir, "10", odd, sizeof (odd) - 1) && write_cmdline (dir, "11", big, sizeof (big)));
+  text = cmdline_text (dir, 10);
+  cut = cmdline_text (dir, 11);
+  gone = cmdline_text (dir, 12);
+  bundle_remove_tree (dir);
+  CHECK (strcmp (text, "sleep ?? caf\xc3\xa9") == 0);
+  CHECK (strlen (cut) == CMDLINE_TEXT_MAX && strcmp (cut + CMDLINE_TEXT_MAX - 3, "...") == 0);
+  CHECK (strcmp (gone, "") == 0);
+  return true;
+}
+
 static const struct unit_test tests[] = {
   { "frame_edges_one_byte_at_a_time", test_frame_edges_one_byte_at_a_time },
   { "frame_edges_in_one_chunk", test_frame_edges_in_one_chunk },
   { "hello_match_at", test_hello_match_at },
   { "budget_take_and_give", test_budget_take_and_give },
   { "budget_holds_unread_stdin", test_budget_holds_unread_stdin },
+  { "cmdline_is_utf8_and_bounded", test_cmdline_is_utf8_and_bounded },
 };
 
 int
