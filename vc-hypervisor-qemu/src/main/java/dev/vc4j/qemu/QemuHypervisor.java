@@ -43,6 +43,7 @@ public final class QemuHypervisor implements Hypervisor {
                     new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel),
                     spec.config().startTimeoutFor(accel),
                     launched);
+            qemu.readsConsoleWith(ConsoleRing.start(files.consoleSocket(), files.consoleLog(), spec.sandboxId()));
             LOG.debug(
                     "QEMU pid {} started on {}, its QMP ready in {} ms",
                     qemu.pid(),
