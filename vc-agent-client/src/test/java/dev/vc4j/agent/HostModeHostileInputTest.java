@@ -5,9 +5,11 @@ import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,10 +19,28 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A host stream that asks the real agent (host mode) for more memory than its budget: refused, and the agent lives. */
-class HostModeLimitsTest extends HostModeFixture {
+/**
+ * What a host stream gone wrong, or data that looks like protocol, does to the real agent (host mode): nothing
+ * beyond a refusal of what is over its limits.
+ */
+class HostModeHostileInputTest extends HostModeFixture {
+    private static final String HELLO = "VC4J-HELLO 00112233445566778899aabbccddeeff\n";
     private static final int CALLS = 12;
     private static final int STDIN_BYTES = 3_500_000;
+
+    @Test
+    void helloLinesInStdinAndArgvAreDataAndTheSessionGoesOn() throws Exception {
+        session = connect();
+        CompletableFuture<ExecResult> slow = CompletableFuture.supplyAsync(
+                () -> session.runProcess(GuestCommand.of("sh", "-c", "sleep 1; echo late")));
+        ExecResult echoed = session.runProcess(GuestCommand.builder()
+                .args("sh", "-c", "cat; printf %s \"$1\"", "sh", HELLO)
+                .stdin(HELLO.getBytes(StandardCharsets.US_ASCII))
+                .build());
+        assertEquals(HELLO + HELLO, echoed.stdoutText());
+        assertEquals("late\n", slow.get(30, TimeUnit.SECONDS).stdoutText());
+        session.check();
+    }
 
     @Test
     void callsOverTheMemoryBudgetAreRefusedAndTheAgentLives() throws Exception {
