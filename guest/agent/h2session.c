@@ -15,6 +15,8 @@ static void
 stream_free (struct h2stream *st)
 {
   free (st->path);
+  if (st->reply)
+    membudget_give (st->reply_len);
   free (st->reply);
   membudget_give (st->body.len);
   buf_free (&st->body);

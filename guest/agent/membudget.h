@@ -1,6 +1,6 @@
 /* One budget for every byte the host makes the agent hold: request bodies
    still arriving, stdin waiting for a process, a RunProcess's output and
-   stdin. Past it a call is refused with RESOURCE_EXHAUSTED, so a host
+   stdin, replies the host has not read yet. Past it a call is refused with RESOURCE_EXHAUSTED, so a host
    stream gone wrong cannot make the kernel kill the agent (and init power
    the guest off). */
 #ifndef VC4J_MEMBUDGET_H
