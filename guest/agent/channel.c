@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/timerfd.h>
 
+#include "h2frames.h"
 #include "h2session.h"
 #include "handshake.h"
 #include "loop.h"
@@ -27,6 +28,7 @@ struct channel
   uint32_t events;
   bool closed;
   struct hello_scanner scanner;
+  struct frame_cursor frames;
   struct h2session *session;
   struct buf out;
 };
@@ -49,6 +51,7 @@ answer_hello (struct channel *ch)
 
   drop_session (ch);
   buf_append (&ch->out, ready, strlen (ready));
+  frame_cursor_reset (&ch->frames);
   ch->session = h2session_new (&err);
   if (ch->session == NULL)
     {
@@ -58,26 +61,61 @@ answer_hello (struct channel *ch)
   log_info ("host connected (hello %.8s...)", ch->scanner.nonce);
 }
 
-static void
-channel_receive (struct channel *ch, const uint8_t *data, size_t len)
+/* Feeds session bytes to nghttp2 up to the next frame edge where a hello
+   could begin, or to the end of data; returns how many it took. */
+static size_t
+feed_session (struct channel *ch, const uint8_t *data, size_t len)
 {
   agent_error_t err = NULL;
-  size_t end;
+  size_t span = 0;
 
-  /* Bytes before a hello belong to an abandoned session, or are noise. */
-  while (hello_scan (&ch->scanner, data, len, &end))
-    {
-      answer_hello (ch);
-      data += end;
-      len -= end;
-    }
-  if (ch->session == NULL || len == 0)
-    return;
-  if (h2session_feed (ch->session, data, len, &err) < 0)
+  do
+    span += frame_cursor_advance (&ch->frames, data + span, len - span);
+  while (span < len && ! (frame_cursor_at_edge (&ch->frames) && data[span] == (uint8_t) HELLO_MAGIC[0]));
+  if (h2session_feed (ch->session, data, span, &err) < 0)
     {
       log_warning ("%s; waiting for a hello", err->msg);
       agent_error_release (&err);
       drop_session (ch);
+    }
+  return span;
+}
+
+/* A hello starts a session only where no session runs, or where the host's
+   next HTTP/2 frame would begin: there it can only come from a host that
+   connected again without the agent seeing it go (virtio-serial, or a VM
+   restored from a template). The same bytes inside a frame are data. */
+static void
+channel_receive (struct channel *ch, const uint8_t *data, size_t len)
+{
+  size_t end;
+
+  while (len > 0)
+    {
+      if (ch->session == NULL)
+        {
+          /* Bytes before a hello belong to an abandoned session, or are noise. */
+          if (! hello_scan (&ch->scanner, data, len, &end))
+            return;
+          answer_hello (ch);
+        }
+      else if (frame_cursor_at_edge (&ch->frames) && (ch->scanner.matched > 0 || data[0] == (uint8_t) HELLO_MAGIC[0]))
+        switch (hello_match_at (&ch->scanner, data, len, &end))
+          {
+          case HELLO_FOUND:
+            answer_hello (ch);
+            break;
+          case HELLO_PARTIAL:
+            return;
+          case HELLO_MISMATCH:
+            log_warning ("the host sent a frame larger than 16 KiB; waiting for a hello");
+            drop_session (ch);
+            break;
+          }
+      else
+        end = feed_session (ch, data, len);
+      data += end;
+      len -= end;
     }
 }
 

@@ -1,7 +1,7 @@
 /* One byte stream to the host (a virtio-serial port or an accepted unix
    socket) and the state machine on it: wait for a hello, answer it, serve
    HTTP/2 until the session ends, the host disconnects or a new hello
-   arrives. */
+   arrives where the next frame would begin. */
 #ifndef VC4J_CHANNEL_H
 #define VC4J_CHANNEL_H
 

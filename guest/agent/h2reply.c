@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "error_details.h"
+#include "membudget.h"
 
 static nghttp2_nv
 nv (const char *name, const char *value)
@@ -77,11 +78,21 @@ read_reply (nghttp2_session *ng, int32_t stream_id, uint8_t *buf, size_t length,
 void
 h2session_reply (const struct rpc_call *call, const uint8_t *msg, size_t len)
 {
-  struct h2stream *st = claim_stream (call);
   const nghttp2_nv headers[] = { nv (":status", "200"), nv ("content-type", "application/grpc") };
-  nghttp2_data_provider provider = { .source.ptr = st, .read_callback = read_reply };
+  nghttp2_data_provider provider = { .read_callback = read_reply };
+  struct h2stream *st;
   int rv;
 
+  /* A reply waits in the agent until the host reads it, which it may never
+     do: it is held against the budget until its stream closes. */
+  if (find_stream (call) != NULL && ! membudget_take (GRPC_FRAME_HEADER_LEN + len))
+    {
+      h2session_reply_error (call, GRPC_RESOURCE_EXHAUSTED,
+                             "the reply is over what is left of the agent's memory budget");
+      return;
+    }
+  st = claim_stream (call);
+  provider.source.ptr = st;
   if (st == NULL)
     {
       log_debug ("dropping reply for stream %d of session %llu", call->stream_id,

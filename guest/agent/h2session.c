@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "membudget.h"
 #include "rpc.h"
 
 #define MAX_CONCURRENT_STREAMS 128
@@ -14,7 +15,10 @@ static void
 stream_free (struct h2stream *st)
 {
   free (st->path);
+  if (st->reply)
+    membudget_give (st->reply_len);
   free (st->reply);
+  membudget_give (st->body.len);
   buf_free (&st->body);
   free (st);
 }
@@ -85,12 +89,14 @@ on_data_chunk (nghttp2_session *ng, uint8_t flags, int32_t stream_id, const uint
 
   (void) flags;
   (void) user_data;
-  if (st == NULL || st->body_overflow)
+  if (st == NULL || st->body_overflow || st->over_budget)
     return 0;
-  /* Past the limit the rest is only counted away, not stored. */
-  if (st->body.len + len > GRPC_FRAME_HEADER_LEN + GRPC_MAX_REQUEST_LEN)
+  /* Past a limit the rest is only counted away, not stored. */
+  st->body_overflow = st->body.len + len > GRPC_FRAME_HEADER_LEN + GRPC_MAX_REQUEST_LEN;
+  st->over_budget = ! st->body_overflow && ! membudget_take (len);
+  if (st->body_overflow || st->over_budget)
     {
-      st->body_overflow = true;
+      membudget_give (st->body.len);
       buf_free (&st->body);
       return 0;
     }
@@ -114,6 +120,12 @@ stream_dispatch (struct h2stream *st)
   if (st->body_overflow)
     {
       h2session_reply_error (&call, GRPC_RESOURCE_EXHAUSTED, "request message exceeds 4 MiB");
+      return;
+    }
+  if (st->over_budget)
+    {
+      h2session_reply_error (&call, GRPC_RESOURCE_EXHAUSTED,
+                             "the agent's memory budget for requests in flight is spent; retry when calls finish");
       return;
     }
   if (grpc_parse_unary (st->body.data, st->body.len, &msg, &msg_len, &err) < 0)

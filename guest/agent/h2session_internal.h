@@ -17,6 +17,7 @@ struct h2stream
   bool is_post;
   bool is_grpc;
   bool body_overflow;
+  bool over_budget;
   bool answered;
   struct buf body;
   uint8_t *reply;

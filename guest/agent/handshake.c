@@ -73,6 +73,27 @@ hello_scan (struct hello_scanner *s, const uint8_t *data, size_t len, size_t *en
   return false;
 }
 
+enum hello_match
+hello_match_at (struct hello_scanner *s, const uint8_t *data, size_t len, size_t *end)
+{
+  for (size_t i = 0; i < len; i++)
+    {
+      if (! accepts (s, data[i]))
+        {
+          s->matched = 0;
+          *end = i;
+          return HELLO_MISMATCH;
+        }
+      if (scan_byte (s, data[i]))
+        {
+          *end = i + 1;
+          return HELLO_FOUND;
+        }
+    }
+  *end = len;
+  return HELLO_PARTIAL;
+}
+
 char *
 handshake_ready_line (const char *nonce, const char *version)
 {

@@ -26,6 +26,19 @@ void hello_scanner_reset (struct hello_scanner *s);
    have not been scanned yet. */
 bool hello_scan (struct hello_scanner *s, const uint8_t *data, size_t len, size_t *end);
 
+enum hello_match
+{
+  HELLO_PARTIAL,
+  HELLO_FOUND,
+  HELLO_MISMATCH,
+};
+
+/* Matches a hello that starts exactly at data (or continues the partial
+   match in s). HELLO_FOUND: *end is just past its '\n'. HELLO_MISMATCH:
+   data[*end] cannot continue it, and s is reset. HELLO_PARTIAL: all of data
+   matched, the line goes on in the next read. */
+enum hello_match hello_match_at (struct hello_scanner *s, const uint8_t *data, size_t len, size_t *end);
+
 /* Returns the malloc'd answer "VC4J-READY <nonce> <version>\n". */
 char *handshake_ready_line (const char *nonce, const char *version);
 

@@ -12,6 +12,7 @@
 #include "crun.h"
 #include "error.h"
 #include "loop.h"
+#include "oom_adj.h"
 #include "reaper.h"
 #include "server.h"
 #include "util.h"
@@ -117,6 +118,9 @@ setup_process (agent_error_t *err)
   /* Orphans of our children must come back to us to be reaped. */
   if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     return agent_make_error (err, errno, "cannot become a child subreaper");
+  /* A host-mode agent run without privileges does without. */
+  if (oom_adj_protect_self (err) < 0)
+    agent_error_log_release (err);
   if (loop_init (err) < 0)
     return -1;
   reaper_set_exit_cb (cproc_exited);

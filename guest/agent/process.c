@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "loop.h"
+#include "membudget.h"
 
 #define READ_CHUNK 65536
 /* Bounds the reads per wakeup, so that one chatty child cannot starve the
@@ -34,6 +35,8 @@ struct process
   struct capture err;
   struct watch timer;
   bool timed_out;
+  /* Taken from the memory budget: stdin and output kept so far. */
+  size_t charged;
   process_done_cb done;
   void *arg;
 };
@@ -49,6 +52,13 @@ capture_keep (struct capture *c, const uint8_t *data, size_t len)
     {
       c->truncated = true;
       len = room;
+    }
+  /* Output that does not fit the agent's budget is cut like output over
+     the limit: the reply says so. */
+  if (! membudget_take (len))
+    {
+      c->truncated = true;
+      return;
     }
   buf_append (&c->data, data, len);
 }
@@ -123,6 +133,7 @@ process_release (struct process *p)
   watch_close (&p->out.w);
   watch_close (&p->err.w);
   watch_close (&p->timer);
+  membudget_give (p->charged + p->out.data.len + p->err.data.len);
   buf_free (&p->stdin_data);
   buf_free (&p->out.data);
   buf_free (&p->err.data);
@@ -156,6 +167,7 @@ process_track (pid_t pid, const struct process_spec *spec, int fds[3], process_d
                agent_error_t *err)
 {
   struct process *p = xzalloc (sizeof (*p));
+  int ret;
 
   p->pid = pid;
   p->done = done;
@@ -166,9 +178,14 @@ process_track (pid_t pid, const struct process_spec *spec, int fds[3], process_d
   capture_init (&p->err, steal_fd (&fds[2]), spec->max_output);
   p->timer.fd = -1;
   p->timer.cb = on_timeout;
-  buf_append (&p->stdin_data, spec->stdin_data, spec->stdin_len);
-
-  if (watch_process (p, spec->timeout_ms, err) < 0)
+  ret = membudget_take_for (spec->stdin_len, "the process's stdin", err);
+  if (ret == 0)
+    {
+      p->charged = spec->stdin_len;
+      buf_append (&p->stdin_data, spec->stdin_data, spec->stdin_len);
+      ret = watch_process (p, spec->timeout_ms, err);
+    }
+  if (ret < 0)
     {
       /* Nobody would collect its output: the reaper takes the corpse. */
       kill (-pid, SIGKILL);

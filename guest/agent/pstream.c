@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent.pb-c.h"
+#include "membudget.h"
 #include "rpc.h"
 
 #define READS_PER_WAKEUP 16
@@ -168,11 +169,13 @@ flush_stdin (struct in_stream *s)
         {
           /* EPIPE: the process closed its stdin, which is its right. */
           s->broken = true;
+          membudget_give (s->data.len);
           buf_free (&s->data);
           fail_writers (s, "the process closed its stdin");
           break;
         }
       s->written += (uint64_t) n;
+      membudget_give ((size_t) n);
       buf_consume (&s->data, (size_t) n);
     }
   while (s->writers && s->writers->amount <= s->written)
@@ -207,6 +210,9 @@ in_stream_write (struct in_stream *s, const struct rpc_call *call, const uint8_t
 {
   if (s->close_requested || s->w.fd < 0)
     return agent_make_rpc_error (err, GRPC_FAILED_PRECONDITION, 0, "stdin is closed");
+  /* Held until the process reads it, which it may never do. */
+  if (membudget_take_for (len, "stdin waiting for the process", err) < 0)
+    return -1;
   buf_append (&s->data, data, len);
   s->queued += len;
   parked_append (&s->writers, call, s->queued);
@@ -227,5 +233,6 @@ in_stream_release (struct in_stream *s)
   fail_writers (s, "the process is gone");
   set_watched (&s->w, &s->watched, false, 0);
   close_and_reset (&s->w.fd);
+  membudget_give (s->data.len);
   buf_free (&s->data);
 }

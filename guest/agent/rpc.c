@@ -11,6 +11,9 @@
 
 #define DEFAULT_TIMEOUT_MS 60000
 #define DEFAULT_MAX_OUTPUT (1u << 20)
+/* The most kept per stream, whatever the host asks: as much as a request
+   may carry. */
+#define MAX_OUTPUT (4u << 20)
 
 static char default_path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 static char *const default_env[] = { default_path };
@@ -134,7 +137,9 @@ rpc_run_process (const struct rpc_call *call, const uint8_t *msg, size_t len, ag
     .stdin_data = req->stdin.data,
     .stdin_len = req->stdin.len,
     .timeout_ms = req->timeout_ms ? req->timeout_ms : DEFAULT_TIMEOUT_MS,
-    .max_output = req->max_output_bytes ? req->max_output_bytes : DEFAULT_MAX_OUTPUT,
+    .max_output = req->max_output_bytes == 0           ? DEFAULT_MAX_OUTPUT
+                  : req->max_output_bytes < MAX_OUTPUT ? req->max_output_bytes
+                                                       : MAX_OUTPUT,
   };
   log_debug ("RunProcess `%s` (%zu args)", req->n_argv ? req->argv[0] : "", req->n_argv);
 

@@ -7,11 +7,10 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "cmdline.h"
 #include "container.h"
 #include "cproc.h"
 #include "netdev.h"
-
-#define CMDLINE_MAX 4096
 
 static struct container *
 with_cgroup (const char *id, agent_error_t *err)
@@ -99,31 +98,6 @@ rpc_stats_container (const struct rpc_call *call, const uint8_t *msg, size_t len
   return 0;
 }
 
-/* /proc/PID/cmdline with the NULs between arguments turned into spaces. */
-static char *
-command_of (pid_t pid)
-{
-  cleanup_free char *path = NULL;
-  char *text = xzalloc (CMDLINE_MAX);
-  size_t n = 0;
-  FILE *f;
-
-  xasprintf (&path, "/proc/%d/cmdline", (int) pid);
-  f = fopen (path, "re");
-  if (f)
-    {
-      n = fread (text, 1, CMDLINE_MAX - 1, f);
-      fclose (f);
-    }
-  while (n > 0 && text[n - 1] == '\0')
-    n--;
-  for (size_t i = 0; i < n; i++)
-    if (text[i] == '\0')
-      text[i] = ' ';
-  text[n] = '\0';
-  return text;
-}
-
 int
 rpc_list_processes (const struct rpc_call *call, const uint8_t *msg, size_t len, agent_error_t *err)
 {
@@ -141,13 +115,16 @@ rpc_list_processes (const struct rpc_call *call, const uint8_t *msg, size_t len,
   pids = cgroup_procs (c->cgroup, &n, err);
   if (pids == NULL)
     return -1;
+  /* The reply must stay under the host's limit. */
+  if (n > CMDLINE_LIST_MAX)
+    n = CMDLINE_LIST_MAX;
   procs = xzalloc ((n + 1) * sizeof (*procs));
   ptrs = xzalloc ((n + 1) * sizeof (*ptrs));
   for (size_t i = 0; i < n; i++)
     {
       vc4j__agent__v1__list_processes_response__process__init (&procs[i]);
       procs[i].pid = pids[i];
-      procs[i].command = command_of (pids[i]);
+      procs[i].command = cmdline_text ("/proc", pids[i]);
       ptrs[i] = &procs[i];
     }
   resp.n_processes = n;

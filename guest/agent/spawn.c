@@ -8,6 +8,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "oom_adj.h"
+
 /* Pipe ends between fork and the hand-over to the loop; closed on every
    early return. Index 0, 1, 2 are stdin, stdout, stderr. */
 struct pipes
@@ -105,6 +107,7 @@ static void __attribute__ ((noreturn)) child_exec (const struct pipes *p, const 
   reset_signal_dispositions ();
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
+  oom_adj_reset_child ();
 
   /* Own process group, so that a timeout kills grandchildren too. */
   if (setsid () < 0)

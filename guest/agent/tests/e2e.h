@@ -32,6 +32,10 @@ bool test_hello_mid_session (void);
 bool test_hello_after_bad_http2 (void);
 bool test_hello_after_goaway (void);
 
+/* e2e_bounds.c */
+bool test_hello_inside_calls_is_data (void);
+bool test_max_output_is_clamped (void);
+
 /* e2e_net.c */
 bool test_network_errors (void);
 bool test_list_routes (void);

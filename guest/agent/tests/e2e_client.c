@@ -366,6 +366,8 @@ static const struct
   { "hello_mid_session", test_hello_mid_session },
   { "hello_after_bad_http2", test_hello_after_bad_http2 },
   { "hello_after_goaway", test_hello_after_goaway },
+  { "hello_inside_calls_is_data", test_hello_inside_calls_is_data },
+  { "max_output_is_clamped", test_max_output_is_clamped },
 };
 
 int

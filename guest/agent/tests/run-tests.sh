@@ -55,7 +55,7 @@ check() {
 }
 
 echo "== unit tests"
-for t in unit unit_process unit_port unit_containers unit_ctr_ops unit_net unit_hooks unit_oci_json unit_errors unit_devices; do
+for t in unit unit_process unit_port unit_containers unit_ctr_ops unit_net unit_hooks unit_oci_json unit_errors unit_devices unit_bounds; do
 	unit_test "$t"
 done
 

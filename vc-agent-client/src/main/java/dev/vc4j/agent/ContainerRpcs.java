@@ -34,6 +34,7 @@ import dev.vc4j.agent.proto.WaitProcessResponse;
 import dev.vc4j.agent.proto.WriteStdinRequest;
 import dev.vc4j.oci.LinuxResources;
 import dev.vc4j.spi.ContainerSpec;
+import dev.vc4j.spi.GuestText;
 import dev.vc4j.spi.OnlinedResources;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessSpec;
@@ -256,7 +257,8 @@ final class ContainerRpcs {
                         s -> s.listProcesses(containerRequest(id)))
                 .getProcessesList()
                 .stream()
-                .map(p -> new GuestProcess(p.getPid(), p.getCommand()))
+                // the guest chose these command lines: bounded and escaped before they reach a log or a terminal
+                .map(p -> new GuestProcess(p.getPid(), GuestText.bounded(p.getCommand(), GuestText.TEXT_MAX)))
                 .toList();
     }
 

@@ -3,6 +3,7 @@ package dev.vc4j.agent;
 import dev.vc4j.SandboxIds;
 import dev.vc4j.VcException;
 import dev.vc4j.VcTimeoutException;
+import dev.vc4j.spi.PollPace;
 import dev.vc4j.spi.ProcessExit;
 import dev.vc4j.spi.ProcessIo;
 import dev.vc4j.spi.StreamChunk;
@@ -87,6 +88,7 @@ final class GrpcProcessIo implements ProcessIo {
         private byte[] chunk = new byte[0];
         private int pos;
         private boolean eof;
+        private final PollPace pace = new PollPace();
 
         Output(boolean isStderr) {
             this.isStderr = isStderr;
@@ -96,6 +98,7 @@ final class GrpcProcessIo implements ProcessIo {
         private boolean fill() throws IOException {
             while (pos == chunk.length && !eof) {
                 StreamChunk c;
+                long started = System.nanoTime();
                 try {
                     c = rpcs.read(isStderr, containerId, execId, READ_SIZE, timeout);
                 } catch (VcException e) {
@@ -104,6 +107,14 @@ final class GrpcProcessIo implements ProcessIo {
                 chunk = c.data();
                 pos = 0;
                 eof = c.eof();
+                // an empty chunk long before the timeout is a guest that does not wait: do not spin on it
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                try {
+                    pace.pace(PollPace.early(chunk.length > 0 || eof, false, took, timeout));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while reading from " + containerId + "/" + execId);
+                }
             }
             return pos < chunk.length;
         }

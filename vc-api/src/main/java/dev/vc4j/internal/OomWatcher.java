@@ -1,7 +1,9 @@
 package dev.vc4j.internal;
 
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.GuestText;
 import dev.vc4j.spi.LogContext;
+import dev.vc4j.spi.PollPace;
 
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -10,7 +12,8 @@ import java.util.function.Consumer;
  * Tells of OOM kills in a sandbox's containers as the agent sees them in their cgroups, whether or not the
  * container survives (a child killed, its init still running), as containerd's TaskOOM does. One daemon thread
  * per agent session long-polls the agent's OOM events in bounded slices and hands each container id on; it ends
- * when the session fails (closed, or its VM gone) or at {@link #stop()}.
+ * when the session fails (closed, or its VM gone) or at {@link #stop()}. A guest that answers at once, empty or
+ * with a flood of events, is paced ({@link PollPace}); the container ids it names are bounded and escaped.
  */
 final class OomWatcher {
     /** One poll; an idle sandbox costs one call per slice. */
@@ -37,8 +40,10 @@ final class OomWatcher {
     }
 
     private void poll(AgentSession agent, Consumer<String> oomKilled) {
+        PollPace pace = new PollPace();
         while (!stopped) {
             String containerId;
+            long started = System.nanoTime();
             try {
                 containerId = agent.awaitOomEvent(POLL_SLICE).orElse(null);
             } catch (RuntimeException e) {
@@ -47,14 +52,23 @@ final class OomWatcher {
                 }
                 return; // the session closed or its VM is gone: a new session gets a new watcher
             }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
             if (containerId != null && !stopped) {
-                try {
-                    oomKilled.accept(containerId);
-                } catch (RuntimeException e) {
-                    Logs.CONTAINER.warn(
-                            "publishing the OOM kill in container {} failed: {}", containerId, Logs.failure(e));
-                }
+                publish(oomKilled, GuestText.bounded(containerId, GuestText.NAME_MAX));
             }
+            try {
+                pace.pace(PollPace.early(containerId != null, true, took, POLL_SLICE));
+            } catch (InterruptedException e) {
+                return; // stop()
+            }
+        }
+    }
+
+    private static void publish(Consumer<String> oomKilled, String containerId) {
+        try {
+            oomKilled.accept(containerId);
+        } catch (RuntimeException e) {
+            Logs.CONTAINER.warn("publishing the OOM kill in container {} failed: {}", containerId, Logs.failure(e));
         }
     }
 

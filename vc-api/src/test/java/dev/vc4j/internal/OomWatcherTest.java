@@ -3,6 +3,7 @@ package dev.vc4j.internal;
 import dev.vc4j.AgentException;
 import dev.vc4j.StorageException;
 import dev.vc4j.spi.AgentSession;
+import dev.vc4j.spi.GuestText;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,6 +62,35 @@ class OomWatcherTest {
         });
         awaitWatcherEnd("sb-listener");
         assertEquals(List.of("a", "b"), killed);
+    }
+
+    @Test
+    void aGuestThatAnswersAtOnceIsPolledAtAPace() throws InterruptedException {
+        AgentSession agent = mock(AgentSession.class);
+        AtomicInteger polls = new AtomicInteger();
+        when(agent.awaitOomEvent(any())).thenAnswer(call -> {
+            polls.incrementAndGet();
+            return Optional.empty();
+        });
+        OomWatcher watcher = OomWatcher.start("sb-instant", agent, id -> {});
+        Thread.sleep(1000);
+        watcher.stop();
+        // 10 + 20 + ... + 640 ms: about 7 polls in a second, not millions
+        assertTrue(polls.get() <= 10, polls.get() + " polls in a second");
+    }
+
+    @Test
+    void containerIdsFromTheGuestAreBoundedAndEscaped() throws InterruptedException {
+        AgentSession agent = mock(AgentSession.class);
+        when(agent.awaitOomEvent(any()))
+                .thenReturn(Optional.of("evil\n\u001b[2J" + "x".repeat(10_000)))
+                .thenThrow(new AgentException("GetOOMEvent", "the session is closed", null));
+        List<String> killed = new CopyOnWriteArrayList<>();
+        OomWatcher.start("sb-evil", agent, killed::add);
+        awaitWatcherEnd("sb-evil");
+        assertEquals(1, killed.size());
+        assertTrue(killed.get(0).startsWith("evil\\n\\x1b[2Jxxx"), killed.get(0));
+        assertTrue(killed.get(0).length() <= GuestText.NAME_MAX + GuestText.CUT.length(), killed.get(0));
     }
 
     @Test

@@ -52,7 +52,11 @@ final class QemuCommandLine {
     /** {@code vsockCid} is the guest's vsock address, or empty where the host has no vhost-vsock. */
     static List<String> forSandbox(VmSpec spec, Accelerator accel, RunFiles files, OptionalLong vsockCid) {
         HypervisorConfig config = spec.config();
-        List<String> argv = new ArrayList<>(common(config, accel, files.consoleLog(), initParams(spec)));
+        List<String> argv = new ArrayList<>(common(
+                config,
+                accel,
+                "socket,id=console,path=" + option(files.consoleSocket()) + ",server=on,wait=off",
+                initParams(spec)));
         argv.addAll(List.of(
                 "-name", "vc4j-" + spec.sandboxId(),
                 "-pidfile", files.pidFile().toString(),
@@ -145,12 +149,12 @@ final class QemuCommandLine {
 
     /** A VM that only boots the guest kernel to tell whether {@code accel} works; it powers itself off. */
     static List<String> forProbe(HypervisorConfig config, Accelerator accel, Path consoleLog) {
-        return common(config, accel, consoleLog, List.of("vc4j.probe=1"));
+        return common(config, accel, "file,id=console,path=" + option(consoleLog), List.of("vc4j.probe=1"));
     }
 
-    /** {@code initParams} tell the guest's init what this boot is for. */
+    /** {@code console} is the serial port's chardev; {@code initParams} tell the guest's init what this boot is for. */
     private static List<String> common(
-            HypervisorConfig config, Accelerator accel, Path consoleLog, List<String> initParams) {
+            HypervisorConfig config, Accelerator accel, String console, List<String> initParams) {
         List<String> argv = new ArrayList<>(List.of(
                 config.qemuBinary().toString(),
                 "-machine",
@@ -177,7 +181,7 @@ final class QemuCommandLine {
                 "-append",
                 kernelCommandLine(config, initParams),
                 "-chardev",
-                "file,id=console,path=" + option(consoleLog),
+                console,
                 "-serial",
                 "chardev:console"));
         if (config.bios() != null) {

@@ -44,6 +44,7 @@ public final class QemuHypervisor implements Hypervisor {
             VmRecord record = new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel);
             LaunchRecord.write(files, record);
             QemuVm vm = connect(qemu, files, record, spec.config().startTimeoutFor(accel), launched);
+            qemu.readsConsoleWith(ConsoleRing.start(files.consoleSocket(), files.consoleLog(), spec.sandboxId()));
             LOG.debug(
                     "QEMU pid {} started on {}, its QMP ready in {} ms",
                     qemu.pid(),

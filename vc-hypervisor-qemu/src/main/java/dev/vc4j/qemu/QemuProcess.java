@@ -1,6 +1,7 @@
 package dev.vc4j.qemu;
 
 import dev.vc4j.HypervisorException;
+import dev.vc4j.spi.GuestText;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * A QEMU process, started by this JVM ({@link #launch}) or by another one ({@link #attach}). Its stdout and
@@ -28,6 +30,7 @@ final class QemuProcess {
     private final long startTime;
     private final Path log;
     private final Path console;
+    private volatile Optional<ConsoleRing> consoleRing = Optional.empty();
 
     private QemuProcess(ProcessHandle handle, Process child, long startTime, Path log, Path console) {
         this.handle = handle;
@@ -60,6 +63,11 @@ final class QemuProcess {
         // read at once: the start time is what tells this process apart from a later one with its pid
         long startTime = ProcessIdentity.startTime(process.pid()).orElse(-1);
         return new QemuProcess(process.toHandle(), process, startTime, log, console);
+    }
+
+    /** The reader of the guest console, whose last bytes {@link #exitDescription} waits for. */
+    void readsConsoleWith(Optional<ConsoleRing> ring) {
+        consoleRing = ring;
     }
 
     long pid() {
@@ -108,6 +116,7 @@ final class QemuProcess {
             int status = child.exitValue();
             how = status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
         }
+        consoleRing.ifPresent(ring -> ring.awaitEnd(REAP_WAIT));
         return "QEMU (pid " + pid() + ") " + how + tail("QEMU said", log) + tail("guest console", console);
     }
 
@@ -117,10 +126,15 @@ final class QemuProcess {
             byte[] buf = new byte[(int) (f.length() - start)];
             f.seek(start);
             f.readFully(buf);
-            String text = new String(buf, StandardCharsets.UTF_8).strip();
+            String text = escapedLines(new String(buf, StandardCharsets.UTF_8).strip());
             return text.isEmpty() ? "" : "\n--- " + label + " (last " + buf.length + " bytes) ---\n" + text;
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** The guest writes what it likes to its console: each line bounded and escaped, the line breaks kept. */
+    private static String escapedLines(String text) {
+        return text.lines().map(line -> GuestText.bounded(line, TAIL_BYTES)).collect(Collectors.joining("\n"));
     }
 }

@@ -30,7 +30,12 @@ record RunFiles(Path dir) {
         return dir.resolve("qemu.launch");
     }
 
-    /** The guest's serial console. */
+    /** Where QEMU offers the guest's serial console ({@link ConsoleRing} reads it). */
+    Path consoleSocket() {
+        return dir.resolve("console.sock");
+    }
+
+    /** The guest's serial console, its last 64 to 128 KiB. */
     Path consoleLog() {
         return dir.resolve("console.log");
     }
@@ -55,7 +60,7 @@ record RunFiles(Path dir) {
 
     /** Removes what only makes sense while QEMU runs; the logs stay for diagnosis until the sandbox is deleted. */
     void removeLiveFiles() {
-        for (Path p : new Path[] {controlSocket(), monitorSocket(), agentSocket(), pidFile(), launchRecord()}) {
+        for (Path p : new Path[] {controlSocket(), monitorSocket(), agentSocket(), consoleSocket(), pidFile(), launchRecord()}) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException ignored) {

@@ -214,7 +214,9 @@ class QemuCommandLineTest {
     void consoleAndSocketsLiveInTheRunDirectory() {
         List<String> argv = argv(config().build(), Accelerator.TCG, OptionalLong.empty());
         List<String> chardevs = values(argv, "-chardev");
-        assertTrue(chardevs.contains("file,id=console,path=/run/vc4j/sbs/sb1/console.log"), chardevs.toString());
+        assertTrue(
+                chardevs.contains("socket,id=console,path=/run/vc4j/sbs/sb1/console.sock,server=on,wait=off"),
+                chardevs.toString());
         assertTrue(chardevs.contains("socket,id=qmp-ctl,path=/run/vc4j/sbs/sb1/qmp-ctl.sock,server=on,wait=off"));
         assertTrue(chardevs.contains("socket,id=qmp-mon,path=/run/vc4j/sbs/sb1/qmp-mon.sock,server=on,wait=off"));
         assertTrue(chardevs.contains("socket,id=agent,path=/run/vc4j/sbs/sb1/agent.sock,server=on,wait=off"));

@@ -42,5 +42,7 @@ class GuestPanicIT {
         assertFalse(guest.vm.isAlive());
         String reason = guest.vm.deathReason().orElseThrow();
         assertTrue(reason.contains("GUEST_PANICKED") && reason.contains("exited with status 1"), reason);
+        // the console's last words, read through the bounded console reader
+        assertTrue(reason.contains("--- guest console") && reason.contains("Kernel panic"), reason);
     }
 }
