@@ -30,7 +30,15 @@ class TemplateShapeTest {
 
     private static NetworkEndpoint nic(String mac) {
         return new NetworkEndpoint(
-                NetworkEndpoint.Backend.PASST, "eth0", mac, "10.0.2.15/24", "10.0.2.2", List.of(), 1500, "/run/passt.sock", null);
+                NetworkEndpoint.Backend.PASST,
+                "eth0",
+                mac,
+                "10.0.2.15/24",
+                "10.0.2.2",
+                List.of(),
+                1500,
+                "/run/passt.sock",
+                null);
     }
 
     private static VmSpec spec(String id, HypervisorConfig config, String mac, List<Drive> drives) {
