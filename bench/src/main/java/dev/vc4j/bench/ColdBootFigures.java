@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The cold boot against its floors, in alternating rounds so that both see the same machine load: T1, T2 and M1
  * of a sandbox (see {@link SandboxBoot}), B0 and B1 of the same VM booted bare ({@link BareQemu}), B2 the same
- * bundle run by an OCI runtime on the host ({@link CrunFloor}).
+ * bundle run by an OCI runtime on the host ({@link OciRuntimeFloor}).
  */
 final class ColdBootFigures {
     private final List<Double> b0 = new ArrayList<>();
@@ -22,13 +22,13 @@ final class ColdBootFigures {
     private final List<Double> m1Rss = new ArrayList<>();
     private final List<Double> m1Pss = new ArrayList<>();
     private List<String> sandboxArgv;
-    private CrunFloor hostRuntime;
+    private OciRuntimeFloor hostRuntime;
 
     static ColdBootFigures measure(VirtContainers vc, Path bundle, int rounds)
             throws IOException, InterruptedException {
         ColdBootFigures f = new ColdBootFigures();
         String prefix = "bench-cold-" + ProcessHandle.current().pid() + "-";
-        f.hostRuntime = CrunFloor.find(bundle);
+        f.hostRuntime = OciRuntimeFloor.find(bundle);
         // not measured: the first sandbox of a JVM loads its classes and, once per host boot, probes for KVM
         SandboxBoot.measure(vc, prefix + "warmup", bundle);
         for (int i = 0; i < rounds; i++) {

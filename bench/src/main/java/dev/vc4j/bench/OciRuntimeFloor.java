@@ -12,20 +12,20 @@ import java.util.concurrent.TimeUnit;
  * the guest's runtime, where it runs; crun refuses hosts with hybrid cgroups whose v2 hierarchy holds a
  * controller (this project's machines), and runc runs the same bundle there.
  */
-final class CrunFloor {
+final class OciRuntimeFloor {
     private static final List<String> RUNTIMES = List.of("crun", "runc");
 
     private final String runtime;
 
-    private CrunFloor(String runtime) {
+    private OciRuntimeFloor(String runtime) {
         this.runtime = runtime;
     }
 
     /** The first runtime that runs {@code bundle} on this host. */
-    static CrunFloor find(Path bundle) throws IOException, InterruptedException {
+    static OciRuntimeFloor find(Path bundle) throws IOException, InterruptedException {
         StringBuilder failures = new StringBuilder();
         for (String runtime : RUNTIMES) {
-            CrunFloor floor = new CrunFloor(runtime);
+            OciRuntimeFloor floor = new OciRuntimeFloor(runtime);
             try {
                 floor.firstOutputMillis(
                         bundle, "bench-probe-" + ProcessHandle.current().pid());
