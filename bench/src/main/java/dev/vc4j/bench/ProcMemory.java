@@ -27,20 +27,21 @@ record ProcMemory(long rssKib, long pssKib) {
 
     /** This JVM's resident set in KiB (VmRSS of /proc/self/status). */
     static long selfRssKib() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("VmRSS:"))
-                .mapToLong(ProcMemory::kib)
-                .findFirst()
-                .orElseThrow(() -> new IOException("no VmRSS in /proc/self/status"));
+        return field(Path.of("/proc/self/status"), "VmRSS:");
     }
 
     /** The host's available memory in KiB (MemAvailable of /proc/meminfo). */
     static long hostAvailableKib() throws IOException {
-        return Files.readAllLines(Path.of("/proc/meminfo")).stream()
-                .filter(l -> l.startsWith("MemAvailable:"))
+        return field(Path.of("/proc/meminfo"), "MemAvailable:");
+    }
+
+    /** The number on the line of {@code file} that starts with {@code name}. */
+    private static long field(Path file, String name) throws IOException {
+        return Files.readAllLines(file).stream()
+                .filter(l -> l.startsWith(name))
                 .mapToLong(ProcMemory::kib)
                 .findFirst()
-                .orElseThrow(() -> new IOException("no MemAvailable in /proc/meminfo"));
+                .orElseThrow(() -> new IOException("no " + name + " in " + file));
     }
 
     /** The argv a process was started with. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
  * T1t, T1p, T2 from a template, M1 of a clone and D1 (density), measured as the cold figures are, with the
@@ -51,25 +52,13 @@ final class TemplateFigures {
                                     .toArray()))
                     .against(cold.b0())
                     .goalRatio(0.1));
-            figures.add(Figure.of(
-                            "M1t",
-                            "QEMU RSS per sandbox at ready, clone",
-                            "MiB",
-                            Stats.of(boots.stream()
-                                    .mapToDouble(b ->
-                                            ColdBootFigures.mib(b.qemuMemory().rssKib()))
-                                    .toArray()))
-                    .against(cold.b1Rss()));
-            figures.add(Figure.of(
-                            "M1tp",
-                            "QEMU PSS per sandbox at ready, clone",
-                            "MiB",
-                            Stats.of(boots.stream()
-                                    .mapToDouble(b ->
-                                            ColdBootFigures.mib(b.qemuMemory().pssKib()))
-                                    .toArray()))
-                    .against(cold.b1Pss())
-                    .goalRatio(0.3));
+            figures.add(
+                    Figure.of("M1t", "QEMU RSS per sandbox at ready, clone", "MiB", memory(boots, ProcMemory::rssKib))
+                            .against(cold.b1Rss()));
+            figures.add(
+                    Figure.of("M1tp", "QEMU PSS per sandbox at ready, clone", "MiB", memory(boots, ProcMemory::pssKib))
+                            .against(cold.b1Pss())
+                            .goalRatio(0.3));
             figures.add(density(templated.get()));
         }
         Optional<VirtContainers> pooled = TemplateRuntimes.pooled();
@@ -94,6 +83,12 @@ final class TemplateFigures {
             boots.add(SandboxBoot.measure(vc, prefix + ProcessHandle.current().pid() + "-" + i, bundle));
         }
         return boots;
+    }
+
+    private static Stats memory(List<SandboxBoot> boots, ToLongFunction<ProcMemory> kib) {
+        return Stats.of(boots.stream()
+                .mapToDouble(b -> ColdBootFigures.mib(kib.applyAsLong(b.qemuMemory())))
+                .toArray());
     }
 
     private static Stats ready(List<SandboxBoot> boots) {
