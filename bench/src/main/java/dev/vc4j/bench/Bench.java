@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * {@code make bench}: every figure with its baseline measured in the same run, as a table on stdout and as JSON
@@ -42,16 +43,20 @@ public final class Bench {
             progress("cold boots, bare boots and crun, alternating");
             cold = ColdBootFigures.measure(vc, hello, rounds);
             figures.addAll(cold.figures());
-            progress("templates and pool");
-            figures.addAll(TemplateFigures.measure(cold, hello, rounds));
-            progress("one live sandbox: agent footprint, JMH, streams, then their floors");
-            figures.addAll(LiveSandboxFigures.measure(vc, sleeper, cold.sandboxArgv(), rounds, new Jmh(longRun)));
-            progress("JVM memory per live sandbox");
-            figures.add(JvmMemoryFigure.measure(vc, liveSandboxes));
-            progress("QMP and hotplug");
-            figures.addAll(QmpFigures.measure(rounds));
-            progress("store without a VM");
-            figures.addAll(StoreFigures.measure());
+            figures.addAll(section(
+                    "templates and pool",
+                    List.of("T1t", "T2t", "M1t", "M1tp", "D1", "T1p"),
+                    () -> TemplateFigures.measure(cold, hello, rounds)));
+            figures.addAll(section(
+                    "one live sandbox: agent footprint, JMH, streams, then their floors",
+                    List.of("M3f", "M3", "R2", "R3", "B3", "R1", "S1f", "S1", "S2f", "S2"),
+                    () -> LiveSandboxFigures.measure(vc, sleeper, cold.sandboxArgv(), rounds, new Jmh(longRun))));
+            figures.addAll(section(
+                    "JVM memory per live sandbox",
+                    List.of("M2"),
+                    () -> List.of(JvmMemoryFigure.measure(vc, liveSandboxes))));
+            figures.addAll(section("QMP and hotplug", List.of("Q0", "Q1", "Q2"), () -> QmpFigures.measure(rounds)));
+            figures.addAll(section("store without a VM", List.of("P0", "P1", "P2", "P3"), StoreFigures::measure));
         } finally {
             TempDirs.remove(work);
         }
@@ -72,6 +77,19 @@ public final class Bench {
         return String.format(
                 "%d cores, %.1f GiB available, load %s",
                 Runtime.getRuntime().availableProcessors(), ProcMemory.hostAvailableKib() / 1024.0 / 1024.0, load);
+    }
+
+    /** A section whose measurement failed: its figures print as not available with the reason, the rest go on. */
+    private static List<Figure> section(String what, List<String> ids, Callable<List<Figure>> measure) {
+        progress(what);
+        try {
+            return measure.call();
+        } catch (Exception e) {
+            e.printStackTrace();
+            return ids.stream()
+                    .map(id -> Figure.notAvailable(id, what, "failed: " + e))
+                    .toList();
+        }
     }
 
     private static void progress(String what) {
