@@ -1,7 +1,8 @@
 # vc4j: the two commands of the README.
 #   make demo   set up the host, build everything, run a container from an OCI bundle in a sandbox (DEBUG=1: vc4j's debug log)
 #   make test   set up the host, build everything, run all tests (C agent, Java unit and VM tests)
-#   make bench  the benchmarks
+#   make bench  the benchmark: every figure against its floor, a table on stdout, bench/target/bench.json
+#               (LONG=1: more rounds, longer JMH iterations, M2 over 20 sandboxes)
 #   make fuzz-java  the JVM-side fuzz targets (make test runs them too; FUZZ_JAVA_ROUNDS=N fuzzes N times longer)
 #   make format, make format-check   apply or check the Java (Spotless) and C (clang-format) formatting
 # Both are idempotent: a second run reuses what is built and up to date.
@@ -19,12 +20,8 @@ demo: setup image java
 
 # Not part of test: timings belong in benchmarks, which print ratios against a baseline run alongside.
 bench: setup image java
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.BootBench
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.CallOverheadBench
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.QmpBench
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.AgentFootprintBench
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.StoreBench
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.TransportBench
+	java -cp "$$(cat bench/target/classpath):bench/target/classes" -Dbench.json=bench/target/bench.json \
+		dev.vc4j.bench.Bench $(if $(LONG),--long)
 
 test: setup format-check-c agent-test image-test
 	mvn -B -ntp -Dvc4j.guest.dir=$(GUEST_DIR) verify
