@@ -84,8 +84,9 @@ final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        OciProcess fromFile = processFile == null ? null : ExecProcess.read(processFile);
         RuntimeRecord record = runtime.root().load(id);
-        OciProcess process = processFile != null ? ExecProcess.read(processFile) : inline(record);
+        OciProcess process = fromFile != null ? fromFile : inline(record);
         Spawner.checkPidFile(pidFile);
         if (consoleSocket != null && ConsoleSocket.find().isEmpty()) {
             throw new RuntimeFailure("--console-socket " + consoleSocket
