@@ -96,6 +96,13 @@ final class ExecStreams {
      * process gets to the exec; returns the exec's exit code.
      */
     static int relay(ShimClient client) throws IOException {
+        SignalForwarding.install(signal -> {
+            try {
+                ShimProtocol.writeInts(client.out, ShimProtocol.SIGNAL, signal.number());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         Thread input = new Thread(() -> forwardStdin(client.out), "vc-runtime-stdin");
         input.setDaemon(true);
         input.start();

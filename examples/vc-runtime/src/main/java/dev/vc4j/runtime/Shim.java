@@ -7,7 +7,6 @@ import dev.vc4j.DeleteMode;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxState;
-import dev.vc4j.Signal;
 import dev.vc4j.StopMode;
 import dev.vc4j.StoreRoots;
 import dev.vc4j.VcTimeoutException;
@@ -24,7 +23,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -38,8 +36,6 @@ final class Shim {
     private static final Duration WAIT_SLICE = Duration.ofSeconds(30);
     /** How long output still in flight after the exit may take to reach the engine. */
     private static final Duration DRAIN = Duration.ofSeconds(10);
-
-    private static final List<String> FORWARDED = List.of("TERM", "INT", "HUP", "USR1", "USR2");
 
     private final RuntimeRoot root;
     private RuntimeRecord record;
@@ -74,7 +70,7 @@ final class Shim {
             return 1;
         }
         update(RuntimeRecord.CREATED);
-        forwardSignals();
+        SignalForwarding.install(signal -> container.kill(signal));
         Thread acceptor = new Thread(this::accept, "vc-runtime-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -223,24 +219,5 @@ final class Shim {
             RuntimeLog.current().write("debug", "closing the shim's socket: " + e.getMessage());
         }
         done.countDown();
-    }
-
-    /** Signals sent to the shim (the pid the engine watches) go to the container's process. */
-    @SuppressWarnings("restriction")
-    private void forwardSignals() {
-        for (String name : FORWARDED) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
-                    try {
-                        container.kill(Signal.parse(name));
-                    } catch (RuntimeException e) {
-                        RuntimeLog.current()
-                                .write("warning", "forwarding SIG" + name + " failed: " + Errors.message(e));
-                    }
-                });
-            } catch (IllegalArgumentException e) {
-                RuntimeLog.current().write("debug", "SIG" + name + " is the JVM's: not forwarded");
-            }
-        }
     }
 }
