@@ -9,14 +9,12 @@ import dev.vc4j.runtime.ShimProtocol.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** kill, pause, resume and update: requests to a container's shim. */
 final class ControlCommands {
@@ -48,17 +46,12 @@ final class ControlCommands {
     }
 
     @Command(name = "kill", description = "Send a signal (default SIGTERM) to the container's process.")
-    static class Kill implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
+    static class Kill extends ContainerCommand {
 
         @Option(
                 names = {"--all", "-a"},
                 description = "Signal every process of the container.")
         boolean all;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Parameters(index = "1", paramLabel = "SIGNAL", defaultValue = "SIGTERM")
         String signal;
@@ -72,12 +65,7 @@ final class ControlCommands {
     }
 
     @Command(name = "pause", description = "Freeze the container's processes.")
-    static class Pause implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
+    static class Pause extends ContainerCommand {
 
         @Override
         public Integer call() {
@@ -87,12 +75,7 @@ final class ControlCommands {
     }
 
     @Command(name = "resume", description = "Let a paused container run again.")
-    static class Resume implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
+    static class Resume extends ContainerCommand {
 
         @Override
         public Integer call() {
@@ -102,9 +85,7 @@ final class ControlCommands {
     }
 
     @Command(name = "update", description = "Change the cgroup limits of a running container.")
-    static class Update implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
+    static class Update extends ContainerCommand {
 
         @Option(
                 names = {"--resources", "-r"},
@@ -137,9 +118,6 @@ final class ControlCommands {
 
         @Option(names = "--pids-limit", description = "Maximum number of processes.")
         Long pidsLimit;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Override
         public Integer call() throws IOException {

@@ -6,14 +6,12 @@ import dev.vc4j.runtime.ShimProtocol.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 
 /**
  * {@code exec}: a process in a running container, from {@code --process} or runc's inline form (the rest of the
@@ -21,9 +19,7 @@ import java.util.concurrent.Callable;
  * code; with {@code --detach}, a relay process of its own does (its pid to {@code --pid-file}).
  */
 @Command(name = "exec", description = "Run a process in a running container.")
-final class ExecCommand implements Callable<Integer> {
-    @ParentCommand
-    VcRuntime runtime;
+final class ExecCommand extends ContainerCommand {
 
     @Option(
             names = {"--process", "-p"},
@@ -75,9 +71,6 @@ final class ExecCommand implements Callable<Integer> {
 
     @Option(names = "--apparmor", description = "Accepted for runc compatibility: the guest has no AppArmor.")
     String apparmor;
-
-    @Parameters(index = "0", paramLabel = "ID")
-    String id;
 
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The inline form: the program and its arguments.")
     List<String> command = new ArrayList<>();

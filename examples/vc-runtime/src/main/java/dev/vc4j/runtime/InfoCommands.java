@@ -61,12 +61,7 @@ final class InfoCommands {
     }
 
     @Command(name = "state", description = "Print a container's OCI state as JSON.")
-    static class StateCommand implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
+    static class StateCommand extends ContainerCommand {
 
         @Override
         public Integer call() {
@@ -124,17 +119,12 @@ final class InfoCommands {
     }
 
     @Command(name = "ps", description = "List the container's processes (their pids in the VM).")
-    static class Ps implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
+    static class Ps extends ContainerCommand {
 
         @Option(
                 names = {"--format", "-f"},
                 description = "table or json.")
         Format format = Format.table;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Parameters(index = "1..*", paramLabel = "PS-ARGS", description = "Accepted for runc compatibility.")
         List<String> psArgs;
@@ -157,18 +147,13 @@ final class InfoCommands {
     record Event(String type, String id, ContainerStats data) {}
 
     @Command(name = "events", description = "Print the container's resource usage as JSON, every --interval.")
-    static class Events implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
+    static class Events extends ContainerCommand {
 
         @Option(names = "--stats", description = "Print the usage once and exit.")
         boolean stats;
 
         @Option(names = "--interval", description = "Between two lines (default: ${DEFAULT-VALUE}).")
         String interval = "5s";
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Override
         public Integer call() throws InterruptedException {

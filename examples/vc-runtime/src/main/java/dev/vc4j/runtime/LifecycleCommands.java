@@ -6,23 +6,18 @@ import dev.vc4j.VcException;
 import dev.vc4j.runtime.ShimProtocol.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** create, run, start and delete: a container's life, as runc does them. */
 final class LifecycleCommands {
     private LifecycleCommands() {}
 
     @Command(name = "create", description = "Create a container from a bundle: boots its VM; start runs its process.")
-    static class Create implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
+    static class Create extends ContainerCommand {
 
         @Option(
                 names = {"--bundle", "-b"},
@@ -43,9 +38,6 @@ final class LifecycleCommands {
 
         @Option(names = "--preserve-fds", description = "Accepted for runc compatibility; none are passed to the VM.")
         int preserveFds;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -157,12 +149,7 @@ final class LifecycleCommands {
     }
 
     @Command(name = "start", description = "Run the process of a created container.")
-    static class Start implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
+    static class Start extends ContainerCommand {
 
         Start() {}
 
@@ -187,17 +174,12 @@ final class LifecycleCommands {
     }
 
     @Command(name = "delete", description = "Delete a stopped (or, with --force, any) container and its VM.")
-    static class Delete implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
+    static class Delete extends ContainerCommand {
 
         @Option(
                 names = {"--force", "-f"},
                 description = "Kill a running container first.")
         boolean force;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         Delete() {}
 

@@ -38,6 +38,23 @@ record RuntimeRecord(
     }
 
     RuntimeRecord withStatus(String newStatus) {
+        return copy(newStatus, shimPid, shimStarted, exitCode, error);
+    }
+
+    RuntimeRecord withShim(long pid, String started) {
+        return copy(status, pid, started, exitCode, error);
+    }
+
+    RuntimeRecord exited(int code) {
+        return copy(STOPPED, shimPid, shimStarted, code, error);
+    }
+
+    RuntimeRecord failed(String why) {
+        return copy(status, shimPid, shimStarted, exitCode, why);
+    }
+
+    /** The same container; what changes over its life replaced. */
+    private RuntimeRecord copy(String newStatus, long pid, String started, Integer code, String why) {
         return new RuntimeRecord(
                 version,
                 id,
@@ -49,63 +66,9 @@ record RuntimeRecord(
                 created,
                 annotations,
                 newStatus,
-                shimPid,
-                shimStarted,
-                exitCode,
-                error);
-    }
-
-    RuntimeRecord withShim(long pid, String started) {
-        return new RuntimeRecord(
-                version,
-                id,
-                bundle,
-                rootfs,
-                sandboxId,
-                storeRun,
-                storeConfig,
-                created,
-                annotations,
-                status,
                 pid,
                 started,
-                exitCode,
-                error);
-    }
-
-    RuntimeRecord exited(int code) {
-        return new RuntimeRecord(
-                version,
-                id,
-                bundle,
-                rootfs,
-                sandboxId,
-                storeRun,
-                storeConfig,
-                created,
-                annotations,
-                STOPPED,
-                shimPid,
-                shimStarted,
                 code,
-                error);
-    }
-
-    RuntimeRecord failed(String why) {
-        return new RuntimeRecord(
-                version,
-                id,
-                bundle,
-                rootfs,
-                sandboxId,
-                storeRun,
-                storeConfig,
-                created,
-                annotations,
-                status,
-                shimPid,
-                shimStarted,
-                exitCode,
                 why);
     }
 

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.oci.OciProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** The host processes that outlive a command: a container's shim and a detached exec's relay. Not for users. */
 final class ShimCommands {
@@ -22,15 +19,10 @@ final class ShimCommands {
     private ShimCommands() {}
 
     @Command(name = "shim", hidden = true, description = "The host process of a container (started by create).")
-    static class ShimCommand implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
+    static class ShimCommand extends ContainerCommand {
 
         @Option(names = "--console-socket")
         Path consoleSocket;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -43,15 +35,10 @@ final class ShimCommands {
     record RelayStatus(String error) {}
 
     @Command(name = "exec-relay", hidden = true, description = "The host process of a detached exec.")
-    static class ExecRelay implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
+    static class ExecRelay extends ContainerCommand {
 
         @Option(names = "--name", required = true)
         String name;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         /** Starts the relay of a detached exec, waits until its process runs, and writes the relay's pid. */
         static int spawn(VcRuntime runtime, RuntimeRecord record, OciProcess process, Path pidFile) {
