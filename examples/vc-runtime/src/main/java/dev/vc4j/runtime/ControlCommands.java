@@ -21,8 +21,8 @@ final class ControlCommands {
     private ControlCommands() {}
 
     /** Sends {@code request} to the shim of {@code record}; a container without a shim is not running. */
-    static Reply callShim(RuntimeRecord record, Request request) {
-        try (ShimClient shim = ShimClient.connect(record).orElseThrow(RuntimeFailure::notRunning)) {
+    static Reply callShim(VcRuntime runtime, RuntimeRecord record, Request request) {
+        try (ShimClient shim = ShimClient.connect(runtime.root(), record).orElseThrow(RuntimeFailure::notRunning)) {
             return shim.call(request);
         }
     }
@@ -59,7 +59,10 @@ final class ControlCommands {
         @Override
         public Integer call() {
             Signal parsed = signal(signal);
-            callShim(live(runtime, id), new Request("kill", parsed.number(), all, false, null, null));
+            callShim(
+                    runtime,
+                    live(runtime, id),
+                    new Request("kill", parsed.number(), all, false, null, null, null, null));
             return 0;
         }
     }
@@ -69,7 +72,7 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            callShim(live(runtime, id), Request.of("pause"));
+            callShim(runtime, live(runtime, id), Request.of("pause"));
             return 0;
         }
     }
@@ -79,7 +82,7 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            callShim(live(runtime, id), Request.of("resume"));
+            callShim(runtime, live(runtime, id), Request.of("resume"));
             return 0;
         }
     }
@@ -143,7 +146,7 @@ final class ControlCommands {
             } catch (InvalidConfigException e) {
                 throw new RuntimeFailure(e.getMessage(), e);
             }
-            callShim(live(runtime, id), new Request("update", null, false, false, null, change));
+            callShim(runtime, live(runtime, id), new Request("update", null, false, false, null, change, null, null));
             return 0;
         }
 

@@ -95,14 +95,14 @@ final class ExecCommand extends ContainerCommand {
         if (detach) {
             return ShimCommands.ExecRelay.spawn(runtime, record, process, pidFile);
         }
-        try (ShimClient shim = ShimClient.connect(record).orElseThrow(RuntimeFailure::notRunning)) {
+        try (ShimClient shim = ShimClient.connect(runtime.root(), record).orElseThrow(RuntimeFailure::notRunning)) {
             shim.call(request(process));
             return ExecStreams.relay(shim);
         }
     }
 
     static Request request(OciProcess process) {
-        return new Request("exec", null, false, false, process.toJson(), null);
+        return new Request("exec", null, false, false, process.toJson(), null, null, null);
     }
 
     /** runc's inline exec: the bundle's process with this command line's program, terminal, env, user and cwd. */

@@ -14,6 +14,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 
 /**
@@ -84,8 +85,8 @@ final class ExecStreams {
                     default -> throw new IOException("an unknown frame type " + frame.type());
                 }
             }
-        } catch (EOFException e) {
-            // the relay is gone: the process runs on, as a detached one does
+        } catch (EOFException | ClosedChannelException e) {
+            // the relay is gone, or the process ended and its connection closed: nothing more to feed
         } catch (IOException | RuntimeException e) {
             RuntimeLog.current().write("warning", "exec input failed: " + Errors.message(e));
         }

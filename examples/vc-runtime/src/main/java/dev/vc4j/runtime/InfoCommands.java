@@ -131,7 +131,8 @@ final class InfoCommands {
 
         @Override
         public Integer call() {
-            List<GuestProcess> processes = ControlCommands.callShim(ControlCommands.live(runtime, id), Request.of("ps"))
+            List<GuestProcess> processes = ControlCommands.callShim(
+                            runtime, ControlCommands.live(runtime, id), Request.of("ps"))
                     .processes();
             if (format == Format.json) {
                 print(JSON, processes.stream().map(GuestProcess::pid).toList());
@@ -163,8 +164,8 @@ final class InfoCommands {
                 if (RuntimeRecord.STOPPED.equals(record.effectiveStatus())) {
                     throw new RuntimeFailure("container with id " + id + " is not running");
                 }
-                ContainerStats usage =
-                        ControlCommands.callShim(record, Request.of("stats")).stats();
+                ContainerStats usage = ControlCommands.callShim(runtime, record, Request.of("stats"))
+                        .stats();
                 print(JSON, new Event("stats", id, usage));
                 if (stats) {
                     return 0;

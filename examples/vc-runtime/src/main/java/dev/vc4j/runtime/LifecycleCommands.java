@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** create, run, start and delete: a container's life, as runc does them. */
 final class LifecycleCommands {
@@ -55,18 +56,21 @@ final class LifecycleCommands {
                 throw new RuntimeFailure("--console-socket " + consoleSocket
                         + ": this build of vc-runtime has no console socket support (no ConsoleSocket implementation)");
             }
+            Map<String, String> annotations =
+                    read.spec().annotations() == null ? Map.of() : read.spec().annotations();
+            String sandboxId = PodMembers.sandboxOf(id, annotations);
+            StoreRoots store = sandboxId.equals(id) ? runtime.storeRoots() : podStore(root, sandboxId);
             root.createDir(id);
-            StoreRoots store = runtime.storeRoots();
             RuntimeRecord record = new RuntimeRecord(
                     RuntimeRecord.VERSION,
                     id,
                     read.dir().toString(),
                     read.rootfs().toString(),
-                    id,
+                    sandboxId,
                     store.run().toString(),
                     store.config().toString(),
                     Instant.now().toString(),
-                    read.spec().annotations(),
+                    annotations,
                     RuntimeRecord.CREATING,
                     0,
                     null,
@@ -92,6 +96,15 @@ final class LifecycleCommands {
             }
         }
 
+        /** A container joining a pod joins its sandbox container's VM, which must run. */
+        private StoreRoots podStore(RuntimeRoot root, String sandboxId) {
+            RuntimeRecord sandbox = root.read(sandboxId)
+                    .filter(RuntimeRecord::shimAlive)
+                    .orElseThrow(() -> new RuntimeFailure(
+                            "the pod's sandbox container \"" + sandboxId + "\" of " + id + " is not running"));
+            return new StoreRoots(Path.of(sandbox.storeRun()), Path.of(sandbox.storeConfig()));
+        }
+
         private RuntimeRecord created(RuntimeRoot root) {
             RuntimeRecord now = root.load(id);
             if (now.error() != null) {
@@ -107,7 +120,7 @@ final class LifecycleCommands {
                     root.read(id).ifPresent(Leftovers::awaitShimExit);
                     shim.destroyForcibly();
                 }
-                root.read(id).ifPresent(Leftovers::removeSandbox);
+                root.read(id).filter(RuntimeRecord::ownsVm).ifPresent(Leftovers::removeSandbox);
                 root.remove(id);
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
@@ -168,7 +181,7 @@ final class LifecycleCommands {
             if (!RuntimeRecord.CREATED.equals(status)) {
                 throw new RuntimeFailure("cannot start an already running container");
             }
-            ControlCommands.callShim(record, Request.of("start"));
+            ControlCommands.callShim(runtime, record, Request.of("start"));
             return 0;
         }
     }
@@ -197,13 +210,15 @@ final class LifecycleCommands {
             if (!force && !RuntimeRecord.STOPPED.equals(status) && !RuntimeRecord.CREATED.equals(status)) {
                 throw new RuntimeFailure("cannot delete container " + id + " that is not stopped: " + status);
             }
-            ShimClient.connect(record).ifPresent(shim -> {
+            ShimClient.connect(root, record).ifPresent(shim -> {
                 try (shim) {
-                    shim.call(new Request("delete", null, false, true, null, null));
+                    shim.call(new Request("delete", null, false, true, null, null, null, null));
                 }
             });
             Leftovers.awaitShimExit(record);
-            Leftovers.removeSandbox(record);
+            if (record.ownsVm()) {
+                Leftovers.removeSandbox(record);
+            }
             root.remove(id);
             return 0;
         }

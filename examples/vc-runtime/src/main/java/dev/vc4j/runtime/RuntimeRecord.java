@@ -72,6 +72,11 @@ record RuntimeRecord(
                 why);
     }
 
+    /** Whether this container's shim boots and owns the VM; else it joined the pod of {@code sandboxId}. */
+    boolean ownsVm() {
+        return id.equals(sandboxId);
+    }
+
     /** Whether the shim named here runs: the same pid with the same start time. */
     boolean shimAlive() {
         return shimPid > 0

@@ -45,6 +45,7 @@ final class Shim {
     private Container container;
     private ContainerProcess init;
     private ServerSocketChannel server;
+    private final PodMembers members;
     private Pump stdout;
     private Pump stderr;
     private final Path consoleSocket;
@@ -55,6 +56,7 @@ final class Shim {
         this.root = root;
         this.record = record;
         this.consoleSocket = consoleSocket;
+        this.members = new PodMembers(root);
     }
 
     /** Runs the shim to its end; returns the container's exit code, or 1 when the create failed. */
@@ -117,21 +119,61 @@ final class Shim {
         stderr = Pump.start("stderr", init.stderr(), new FileOutputStream(FileDescriptor.err), false);
     }
 
-    Container container() {
-        return container;
+    private boolean own(String id) {
+        return id == null || id.equals(record().id());
+    }
+
+    /** This shim's container, or a member of its pod. */
+    Container container(String id) {
+        return own(id) ? container : members.get(id);
+    }
+
+    String status(String id) {
+        return own(id) ? record().status() : members.status(id);
+    }
+
+    void update(String id, String status) {
+        if (own(id)) {
+            update(status);
+        } else {
+            members.update(id, status);
+        }
+    }
+
+    void start(String id) {
+        if (own(id)) {
+            start();
+        } else {
+            members.get(id).start();
+            members.update(id, RuntimeRecord.RUNNING);
+        }
+    }
+
+    /** This shim's container with the VM (ending the shim), or a member of its pod. */
+    void delete(String id) {
+        if (own(id)) {
+            delete();
+        } else {
+            members.delete(id);
+        }
+    }
+
+    /** A container of the pod joins this shim's VM. */
+    ContainerProcess join(String id, Path bundle) {
+        return members.join(sandbox, id, bundle);
     }
 
     synchronized RuntimeRecord record() {
         return record;
     }
 
-    synchronized void update(String status) {
+    private synchronized void update(String status) {
         record = record.withStatus(status);
         root.write(record);
     }
 
     /** Starts the container's process and feeds it what comes on the shim's stdin. */
-    void start() {
+    private void start() {
         container.start();
         update(RuntimeRecord.RUNNING);
         Pump.start(
@@ -142,7 +184,7 @@ final class Shim {
     }
 
     /** Kills what runs, removes the container and the sandbox with its VM, and ends the shim. */
-    void delete() {
+    private void delete() {
         container.delete(DeleteMode.FORCE);
         removeSandbox();
         finish(137);

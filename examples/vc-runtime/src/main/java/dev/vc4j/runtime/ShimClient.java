@@ -23,16 +23,18 @@ final class ShimClient implements AutoCloseable {
     static final Duration CALL_DEADLINE = Duration.ofSeconds(90);
 
     private final SocketChannel channel;
+    private final String containerId;
     final DataInputStream in;
     final DataOutputStream out;
 
-    private ShimClient(SocketChannel channel) {
+    private ShimClient(SocketChannel channel, String containerId) {
         this.channel = channel;
+        this.containerId = containerId;
         this.in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(channel)));
         this.out = new DataOutputStream(ChannelStreams.out(channel));
     }
 
-    /** The shim's socket: in its sandbox's run directory, which vc4j removes with the sandbox. */
+    /** The socket of the shim that owns the VM: in its sandbox's run directory, which vc4j removes with the sandbox. */
     static Path socket(RuntimeRecord record) {
         return Path.of(record.storeRun())
                 .resolve("sbs")
@@ -40,16 +42,21 @@ final class ShimClient implements AutoCloseable {
                 .resolve(ShimProtocol.SOCKET);
     }
 
-    /** A connection to the shim of {@code record}; empty when the shim is gone. */
-    static Optional<ShimClient> connect(RuntimeRecord record) {
-        if (!record.shimAlive()) {
+    /**
+     * A connection about the container of {@code record} to the shim that owns its VM: its own, or for a container
+     * that joined a pod, the pod's sandbox container's. Empty when that shim is gone.
+     */
+    static Optional<ShimClient> connect(RuntimeRoot root, RuntimeRecord record) {
+        RuntimeRecord owner =
+                record.ownsVm() ? record : root.read(record.sandboxId()).orElse(null);
+        if (owner == null || !owner.shimAlive()) {
             return Optional.empty();
         }
         try {
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket(record)));
-                return Optional.of(new ShimClient(channel));
+                return Optional.of(new ShimClient(channel, record.id()));
             } catch (IOException e) {
                 channel.close();
                 return Optional.empty();
@@ -71,7 +78,7 @@ final class ShimClient implements AutoCloseable {
                 },
                 CALL_DEADLINE.toMillis());
         try {
-            ShimProtocol.writeLine(out, request);
+            ShimProtocol.writeLine(out, request.to(containerId));
             Reply reply = ShimProtocol.readLine(in, Reply.class);
             if (reply.error() != null) {
                 throw new RuntimeFailure(reply.error());

@@ -27,7 +27,8 @@ final class ShimCommands {
         @Override
         public Integer call() throws InterruptedException {
             RuntimeRoot root = runtime.root();
-            return new Shim(root, root.load(id), consoleSocket).run();
+            RuntimeRecord record = root.load(id);
+            return record.ownsVm() ? new Shim(root, record, consoleSocket).run() : MemberShim.run(root, record);
         }
     }
 
@@ -72,7 +73,7 @@ final class ShimCommands {
             Libc.C.setsid();
             Path dir = runtime.root().dir(id);
             RuntimeRecord record = runtime.root().load(id);
-            try (ShimClient shim = ShimClient.connect(record).orElseThrow(RuntimeFailure::notRunning)) {
+            try (ShimClient shim = ShimClient.connect(runtime.root(), record).orElseThrow(RuntimeFailure::notRunning)) {
                 try {
                     String process = Files.readString(dir.resolve(name + ".json"), StandardCharsets.UTF_8);
                     shim.call(ExecCommand.request(OciProcess.parse(process)));

@@ -41,12 +41,26 @@ final class ShimProtocol {
 
     private ShimProtocol() {}
 
-    /** {@code op}: start, kill, pause, resume, ps, stats, update, exec, delete. */
+    /**
+     * {@code op}: start, kill, pause, resume, ps, stats, update, exec, delete, and join (a container of the pod, from
+     * {@code bundle}, into the shim's VM). {@code container}: the container it is about, one of the shim's VM.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Request(
-            String op, Integer signal, boolean all, boolean force, String process, ContainerResources resources) {
+            String op,
+            Integer signal,
+            boolean all,
+            boolean force,
+            String process,
+            ContainerResources resources,
+            String container,
+            String bundle) {
         static Request of(String op) {
-            return new Request(op, null, false, false, null, null);
+            return new Request(op, null, false, false, null, null, null, null);
+        }
+
+        Request to(String containerId) {
+            return new Request(op, signal, all, force, process, resources, containerId, bundle);
         }
     }
 

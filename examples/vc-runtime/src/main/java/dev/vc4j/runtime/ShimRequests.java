@@ -14,10 +14,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 
 /**
  * One connection to a shim: a request, checked against the container's status with runc's messages, done through
- * the vc4j API, answered; an {@code exec} then carries the process's stdio ({@link ExecStreams}).
+ * the vc4j API, answered; an {@code exec}, or a pod's container that joins the VM, then carries the process's
+ * stdio ({@link ExecStreams}).
  */
 final class ShimRequests {
     private final Shim shim;
@@ -31,10 +33,12 @@ final class ShimRequests {
             DataInputStream in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(connection)));
             DataOutputStream out = new DataOutputStream(ChannelStreams.out(connection));
             Request request = ShimProtocol.readLine(in, Request.class);
-            if ("exec".equals(request.op())) {
+            if ("exec".equals(request.op()) || "join".equals(request.op())) {
                 ContainerProcess process;
                 try {
-                    process = exec(request);
+                    process = "exec".equals(request.op())
+                            ? exec(request)
+                            : shim.join(request.container(), Path.of(request.bundle()));
                 } catch (RuntimeFailure | VcException e) {
                     ShimProtocol.writeLine(out, Reply.failed(Errors.message(e)));
                     return;
@@ -51,7 +55,7 @@ final class ShimRequests {
             }
             ShimProtocol.writeLine(out, reply);
             if ("delete".equals(request.op()) && reply.error() == null) {
-                shim.delete();
+                shim.delete(request.container());
             }
         } catch (IOException | RuntimeException e) {
             RuntimeLog.current().write("warning", "a request to the shim failed: " + Errors.message(e));
@@ -59,8 +63,9 @@ final class ShimRequests {
     }
 
     private Reply handle(Request request) {
-        Container container = shim.container();
-        String status = shim.record().status();
+        String id = request.container();
+        Container container = shim.container(id);
+        String status = shim.status(id);
         switch (request.op()) {
             case "start" -> {
                 if (RuntimeRecord.STOPPED.equals(status)) {
@@ -69,7 +74,7 @@ final class ShimRequests {
                 if (!RuntimeRecord.CREATED.equals(status)) {
                     throw new RuntimeFailure("cannot start an already running container");
                 }
-                shim.start();
+                shim.start(id);
                 return Reply.ok();
             }
             case "kill" -> {
@@ -81,7 +86,7 @@ final class ShimRequests {
             case "pause" -> {
                 requireRunning(status);
                 container.pause();
-                shim.update(RuntimeRecord.PAUSED);
+                shim.update(id, RuntimeRecord.PAUSED);
                 return Reply.ok();
             }
             case "resume" -> {
@@ -89,7 +94,7 @@ final class ShimRequests {
                     throw new RuntimeFailure("container not paused");
                 }
                 container.resume();
-                shim.update(RuntimeRecord.RUNNING);
+                shim.update(id, RuntimeRecord.RUNNING);
                 return Reply.ok();
             }
             case "ps" -> {
@@ -109,8 +114,7 @@ final class ShimRequests {
                 if (!request.force()
                         && !RuntimeRecord.CREATED.equals(status)
                         && !RuntimeRecord.STOPPED.equals(status)) {
-                    throw new RuntimeFailure(
-                            "cannot delete container " + shim.record().id() + " that is not stopped: " + status);
+                    throw new RuntimeFailure("cannot delete container " + id + " that is not stopped: " + status);
                 }
                 return Reply.ok();
             }
@@ -119,12 +123,12 @@ final class ShimRequests {
     }
 
     private ContainerProcess exec(Request request) {
-        String status = shim.record().status();
+        String status = shim.status(request.container());
         if (RuntimeRecord.STOPPED.equals(status)) {
             throw new RuntimeFailure("exec failed: cannot exec in a stopped container");
         }
         requireRunning(status);
-        return shim.container().exec(ExecProcess.toCmd(OciProcess.parse(request.process())));
+        return shim.container(request.container()).exec(ExecProcess.toCmd(OciProcess.parse(request.process())));
     }
 
     private static void requireRunning(String status) {
