@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -39,30 +40,38 @@ class RuntimeIT {
 
     @BeforeAll
     static void bundle() throws IOException, InterruptedException {
-        bundle = Files.createDirectories(BASE.resolve("bundle"));
-        Path bin = Files.createDirectories(bundle.resolve("rootfs/bin"));
+        bundle = makeBundle(
+                BASE.resolve("bundle"),
+                Map.of(),
+                "sh",
+                "-c",
+                "trap 'exit 7' TERM; echo hello; echo oops >&2; while true; do sleep 1; done");
+    }
+
+    /** A busybox bundle whose config is {@code vc-runtime spec}'s with this process and these annotations. */
+    private static Path makeBundle(Path dir, Map<String, String> annotations, String... args)
+            throws IOException, InterruptedException {
+        Path bin = Files.createDirectories(dir.resolve("rootfs/bin"));
         for (String d : List.of("dev", "proc", "sys", "tmp")) {
-            Files.createDirectories(bundle.resolve("rootfs").resolve(d));
+            Files.createDirectories(dir.resolve("rootfs").resolve(d));
         }
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
         for (String applet : List.of("sh", "sleep", "echo", "cat")) {
             Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
         }
-        assertEquals(0, run("spec", "--bundle", bundle.toString()).code());
-        Spec spec = Spec.parse(Files.readString(bundle.resolve("config.json")));
+        assertEquals(0, run("spec", "--bundle", dir.toString()).code());
+        Spec spec = Spec.parse(Files.readString(dir.resolve("config.json")));
         Files.writeString(
-                bundle.resolve("config.json"),
+                dir.resolve("config.json"),
                 spec.toBuilder()
+                        .annotations(annotations.isEmpty() ? null : annotations)
                         .process(spec.process().toBuilder()
                                 .terminal(false)
-                                .args(
-                                        "sh",
-                                        "-c",
-                                        "trap 'exit 7' TERM; echo hello; echo oops >&2; "
-                                                + "while true; do sleep 1; done")
+                                .args(args)
                                 .build())
                         .build()
                         .toJson());
+        return dir;
     }
 
     @AfterAll
@@ -126,6 +135,64 @@ class RuntimeIT {
         assertNothingLeft("c2");
     }
 
+    @Test
+    void aFailedCreateLeavesNothing() throws Exception {
+        Path err = BASE.resolve("bad.err");
+        ProcessBuilder pb = new ProcessBuilder(command("create", "--bundle", bundle.toString(), "bad"))
+                .redirectInput(new File("/dev/null"))
+                .redirectOutput(BASE.resolve("bad.out").toFile())
+                .redirectError(err.toFile());
+        pb.environment().put("VC4J_GUEST_DIR", BASE.resolve("no-guest").toString());
+        Process create = pb.start();
+        assertTrue(create.waitFor(5, TimeUnit.MINUTES), "create did not end");
+        assertEquals(1, create.exitValue());
+        assertEquals(
+                "invalid hypervisor.kernel `" + BASE.resolve("no-guest/vmlinux") + "`: no such file\n",
+                Files.readString(err));
+        assertNothingLeft("bad");
+    }
+
+    @Test
+    void aPodsContainerJoinsTheVmOfItsSandboxContainer() throws Exception {
+        Path pod = makeBundle(
+                BASE.resolve("pod-bundle"),
+                Map.of("io.kubernetes.cri.container-type", "sandbox", "io.kubernetes.cri.sandbox-id", "pod"),
+                "sh",
+                "-c",
+                "while true; do sleep 1; done");
+        Path member = makeBundle(
+                BASE.resolve("member-bundle"),
+                Map.of("io.kubernetes.cri.container-type", "container", "io.kubernetes.cri.sandbox-id", "pod"),
+                "sh",
+                "-c",
+                "cat /proc/sys/kernel/random/boot_id; exit 5");
+        assertEquals(
+                0,
+                create("pod", pod, BASE.resolve("pod.pid"), BASE.resolve("pod.out"), BASE.resolve("pod.err"))
+                        .code());
+        assertEquals(0, run("start", "pod").code());
+        String bootId =
+                run("exec", "pod", "cat", "/proc/sys/kernel/random/boot_id").stdout();
+
+        Path out = BASE.resolve("m.out");
+        Result created = create("m", member, BASE.resolve("m.pid"), out, BASE.resolve("m.err"));
+        assertEquals(0, created.code(), created.stderr());
+        long memberShim = Long.parseLong(Files.readString(BASE.resolve("m.pid")).strip());
+        assertEquals(0, run("start", "m").code());
+        assertEquals(5, exitCodeOf("m", memberShim));
+        assertEquals(bootId, Files.readString(out), "the member ran in the pod's VM");
+
+        assertEquals(0, run("delete", "m").code());
+        assertState(
+                "pod",
+                "running",
+                Long.parseLong(Files.readString(BASE.resolve("pod.pid")).strip()),
+                pod);
+        assertEquals(0, run("delete", "--force", "pod").code());
+        assertNothingLeft("pod");
+        assertNothingLeft("m");
+    }
+
     /** The shim is not this JVM's child: once it ended, its code is read from the record it left. */
     private static int exitCodeOf(String id, long shimPid) throws Exception {
         ProcessHandle.of(shimPid).ifPresent(p -> p.onExit().join());
@@ -135,13 +202,18 @@ class RuntimeIT {
     }
 
     private static void assertState(String id, String status, long pid) throws IOException, InterruptedException {
+        assertState(id, status, pid, bundle);
+    }
+
+    private static void assertState(String id, String status, long pid, Path bundleDir)
+            throws IOException, InterruptedException {
         Result state = run("state", id);
         assertEquals(0, state.code(), state.stderr());
         JsonNode json = JSON.readTree(state.stdout());
         assertEquals(status, json.get("status").asText(), state.stdout());
         assertEquals(pid, json.get("pid").asLong(), state.stdout());
         assertEquals(id, json.get("id").asText());
-        assertEquals(bundle.toString(), json.get("bundle").asText());
+        assertEquals(bundleDir.toString(), json.get("bundle").asText());
     }
 
     /** No process names this test's directories (QEMU's command line has the run directory, the shim's --root). */
@@ -162,8 +234,13 @@ class RuntimeIT {
     }
 
     private static Result create(String id, Path pidFile, Path out, Path err) throws IOException, InterruptedException {
+        return create(id, bundle, pidFile, out, err);
+    }
+
+    private static Result create(String id, Path bundleDir, Path pidFile, Path out, Path err)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = withGuest(new ProcessBuilder(
-                        command("create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id)))
+                        command("create", "--bundle", bundleDir.toString(), "--pid-file", pidFile.toString(), id)))
                 .redirectInput(new File("/dev/null"))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
