@@ -126,8 +126,7 @@ class RuntimeIT {
         assertEquals(0, run("start", "c2").code());
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         ProcessHandle shim = ProcessHandle.of(pid).orElseThrow();
-        assertTrue(
-                new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor() == 0);
+        assertTrue(shim.destroyForcibly(), "SIGKILL to the shim");
         shim.onExit().get(30, TimeUnit.SECONDS);
         assertState("c2", "stopped", 0);
 
