@@ -1,7 +1,9 @@
 package dev.vc4j.runtime;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,9 +71,9 @@ final class Spawner {
     /** Writes {@code pid} to {@code file} through a renamed temporary file; its directory must exist. */
     static void writePidFile(Path file, long pid) {
         try {
-            Path tmp = java.nio.file.Files.createTempFile(file.toAbsolutePath().getParent(), ".pid", ".tmp");
-            java.nio.file.Files.writeString(tmp, Long.toString(pid));
-            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".pid", ".tmp");
+            Files.writeString(tmp, Long.toString(pid));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new RuntimeFailure("cannot write the pid file " + file + ": " + e.getMessage(), e);
         }
@@ -83,7 +85,7 @@ final class Spawner {
             return;
         }
         Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
+        if (dir == null || !Files.isDirectory(dir)) {
             throw new RuntimeFailure(
                     "cannot write the pid file " + file + ": the directory " + dir + " does not exist");
         }

@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * vc-runtime: an OCI runtime command line with runc's commands, flags, messages and exit codes, which runs each
@@ -110,18 +112,17 @@ public final class VcRuntime implements Runnable {
     }
 
     /** The global flags again, for the processes this one starts (shim, exec relay). */
-    java.util.List<String> globalFlags() {
-        java.util.List<String> flags = new java.util.ArrayList<>(java.util.List.of("--root", root.toString()));
+    List<String> globalFlags() {
+        List<String> flags = new ArrayList<>(List.of("--root", root.toString()));
         if (log != null) {
-            flags.addAll(java.util.List.of("--log", log.toAbsolutePath().toString()));
+            flags.addAll(List.of("--log", log.toAbsolutePath().toString()));
         }
         flags.add("--log-format=" + logFormat);
         if (debug) {
             flags.add("--debug");
         }
         if (storeRoot != null) {
-            flags.addAll(
-                    java.util.List.of("--store-root", storeRoot.toAbsolutePath().toString()));
+            flags.addAll(List.of("--store-root", storeRoot.toAbsolutePath().toString()));
         }
         return flags;
     }
