@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 /** What a container leaves when its shim is gone (killed, or a create that failed): its sandbox and VM. */
 final class Leftovers {
+    /** A shim that answered a delete ends at once; one that did not answer had the call's deadline already. */
     private static final Duration SHIM_EXIT = Duration.ofSeconds(30);
 
     private Leftovers() {}

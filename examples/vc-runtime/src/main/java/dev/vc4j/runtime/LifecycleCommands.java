@@ -213,6 +213,9 @@ final class LifecycleCommands {
             ShimClient.connect(root, record).ifPresent(shim -> {
                 try (shim) {
                     shim.call(new Request("delete", null, false, true, null, null, null, null));
+                } catch (RuntimeFailure e) {
+                    // QEMU may still hold the shared directory when the shim unmounts it: deleted again below
+                    RuntimeLog.current().write("warning", "the shim's delete of " + id + " failed: " + e.getMessage());
                 }
             });
             Leftovers.awaitShimExit(record);

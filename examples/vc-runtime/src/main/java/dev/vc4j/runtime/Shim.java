@@ -41,6 +41,7 @@ final class Shim {
     private RuntimeRecord record;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile int exitCode;
+    private volatile boolean deleting;
     private Sandbox sandbox;
     private Container container;
     private ContainerProcess init;
@@ -185,9 +186,22 @@ final class Shim {
 
     /** Kills what runs, removes the container and the sandbox with its VM, and ends the shim. */
     private void delete() {
-        container.delete(DeleteMode.FORCE);
-        removeSandbox();
-        finish(137);
+        deleting = true;
+        try {
+            container.delete(DeleteMode.FORCE);
+        } finally {
+            removeSandbox();
+        }
+    }
+
+    /**
+     * Once a delete has been answered, whether it succeeded or not: the shim of a sandbox container it began to
+     * delete ends (the caller removes what is left of the sandbox).
+     */
+    void deleted(String id) {
+        if (own(id) && deleting) {
+            finish(137);
+        }
     }
 
     private void removeSandbox() {
@@ -226,8 +240,8 @@ final class Shim {
             } catch (VcTimeoutException e) {
                 // still running
             } catch (RuntimeException e) {
-                if (done.getCount() == 0) {
-                    return; // deleted meanwhile
+                if (deleting) {
+                    return; // the delete ends the shim once it has answered
                 }
                 RuntimeLog.current().write("error", "waiting for the container failed: " + Errors.message(e));
                 code = 255;

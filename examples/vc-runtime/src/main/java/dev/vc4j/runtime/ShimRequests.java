@@ -54,8 +54,8 @@ final class ShimRequests {
                 reply = Reply.failed(Errors.message(e));
             }
             ShimProtocol.writeLine(out, reply);
-            if ("delete".equals(request.op()) && reply.error() == null) {
-                shim.delete(request.container());
+            if ("delete".equals(request.op())) {
+                shim.deleted(request.container());
             }
         } catch (IOException | RuntimeException e) {
             RuntimeLog.current().write("warning", "a request to the shim failed: " + Errors.message(e));
@@ -116,6 +116,7 @@ final class ShimRequests {
                         && !RuntimeRecord.STOPPED.equals(status)) {
                     throw new RuntimeFailure("cannot delete container " + id + " that is not stopped: " + status);
                 }
+                shim.delete(id); // before the answer: the caller waits for it, not for the shim's end
                 return Reply.ok();
             }
             default -> throw new RuntimeFailure("unknown request " + request.op());
