@@ -14,11 +14,9 @@ import java.nio.file.Path;
  * containerd's shim, then owns the user's side), and keeps the slave as the container's stdio. Window sizes are
  * read and set on either side with TIOCGWINSZ and TIOCSWINSZ.
  */
-public final class ConsoleSocket {
+public final class PtyConsoleSocket {
     /** How long sending the master may block: a listener that stopped reading must not hang {@code create}. */
     private static final int SEND_TIMEOUT_SECONDS = 10;
-
-    private ConsoleSocket() {}
 
     /** A terminal's size in character cells. */
     public record WindowSize(int rows, int columns) {
@@ -37,7 +35,7 @@ public final class ConsoleSocket {
      * as runc sends it) and closes this process's copy of the master. Returns the slave; when anything fails,
      * nothing stays open.
      */
-    public static PtySlave handOver(Path consoleSocket) throws IOException {
+    public PtyTerminal sendMaster(Path consoleSocket) throws IOException {
         int master = -1;
         int slave = -1;
         try {
@@ -47,7 +45,7 @@ public final class ConsoleSocket {
             String slavePath = slavePath(master);
             slave = PtyCalls.open(slavePath, PtyCalls.O_RDWR | PtyCalls.O_NOCTTY | PtyCalls.O_CLOEXEC);
             sendFd(consoleSocket, master, slavePath);
-            PtySlave opened = new PtySlave(slave, slavePath);
+            PtyTerminal opened = new PtyTerminal(slave, slavePath);
             slave = -1;
             return opened;
         } catch (LastErrorException e) {
@@ -59,7 +57,7 @@ public final class ConsoleSocket {
     }
 
     /** The window size of the terminal open as {@code fd} (either side of a pty pair). */
-    public static WindowSize windowSize(int fd) throws IOException {
+    static WindowSize windowSize(int fd) throws IOException {
         PtyCalls.WinSize size = new PtyCalls.WinSize();
         try {
             PtyCalls.ioctl(fd, new NativeLong(PtyCalls.TIOCGWINSZ), size);
@@ -71,7 +69,7 @@ public final class ConsoleSocket {
     }
 
     /** Sets the window size of the terminal open as {@code fd}; the kernel signals SIGWINCH to its foreground group. */
-    public static void setWindowSize(int fd, WindowSize windowSize) throws IOException {
+    static void setWindowSize(int fd, WindowSize windowSize) throws IOException {
         PtyCalls.WinSize size = new PtyCalls.WinSize();
         size.row = (short) windowSize.rows();
         size.col = (short) windowSize.columns();

@@ -12,13 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(30)
-class ConsoleSocketTest {
+class PtyConsoleSocketTest {
     @TempDir
     Path dir;
 
@@ -26,7 +29,7 @@ class ConsoleSocketTest {
     void theEngineGetsTheMasterAndTheRuntimeKeepsTheSlave() throws IOException {
         Path socket = dir.resolve("console.sock");
         try (FdReceiver engine = new FdReceiver(socket);
-                PtySlave slave = ConsoleSocket.handOver(socket)) {
+                PtyTerminal slave = new PtyConsoleSocket().sendMaster(socket)) {
             FdReceiver.Received received = engine.receive();
             int master = received.fd();
             try {
@@ -47,14 +50,19 @@ class ConsoleSocketTest {
     }
 
     @Test
-    void aWindowSizeSetOnTheMasterIsReadOnTheSlave() throws IOException {
+    void theEnginesResizeOfTheMasterReachesTheResizeListener() throws Exception {
         Path socket = dir.resolve("console.sock");
         try (FdReceiver engine = new FdReceiver(socket);
-                PtySlave slave = ConsoleSocket.handOver(socket)) {
+                PtyTerminal slave = new PtyConsoleSocket().sendMaster(socket)) {
             int master = engine.receive().fd();
             try {
-                ConsoleSocket.setWindowSize(master, new ConsoleSocket.WindowSize(41, 132));
-                assertEquals(new ConsoleSocket.WindowSize(41, 132), ConsoleSocket.windowSize(slave.fd()));
+                slave.setWindowSize(new PtyConsoleSocket.WindowSize(24, 80));
+                BlockingQueue<PtyConsoleSocket.WindowSize> sizes = new LinkedBlockingQueue<>();
+                slave.onResize(sizes::add);
+                PtyConsoleSocket.setWindowSize(master, new PtyConsoleSocket.WindowSize(41, 132));
+                assertEquals(new PtyConsoleSocket.WindowSize(41, 132), slave.windowSize());
+                assertEquals(new PtyConsoleSocket.WindowSize(41, 132), sizes.poll(10, TimeUnit.SECONDS));
+                assertEquals(null, sizes.poll(3 * PtyTerminal.RESIZE_POLL_MILLIS, TimeUnit.MILLISECONDS));
             } finally {
                 PtyCalls.close(master);
             }
@@ -65,7 +73,7 @@ class ConsoleSocketTest {
     void aSocketNobodyListensOnIsAnErrorNamingItAndLeavesNoPtyOpen() throws IOException {
         Path socket = dir.resolve("absent.sock");
         List<String> before = ptysOpen();
-        IOException e = assertThrows(IOException.class, () -> ConsoleSocket.handOver(socket));
+        IOException e = assertThrows(IOException.class, () -> new PtyConsoleSocket().sendMaster(socket));
         assertTrue(e.getMessage().contains(socket.toString()), e.getMessage());
         assertEquals(before, ptysOpen());
     }
@@ -73,14 +81,15 @@ class ConsoleSocketTest {
     @Test
     void aSocketPathLongerThanSunPathIsRefusedNamingIt() {
         Path socket = dir.resolve("s".repeat(120));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConsoleSocket.handOver(socket));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new PtyConsoleSocket().sendMaster(socket));
         assertTrue(e.getMessage().contains(socket.toString()), e.getMessage());
     }
 
     @Test
     void aWindowSizeOutsideAnUnsignedShortIsRefusedNamingTheField() {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> new ConsoleSocket.WindowSize(24, 70000));
+                assertThrows(IllegalArgumentException.class, () -> new PtyConsoleSocket.WindowSize(24, 70000));
         assertTrue(e.getMessage().contains("columns 70000"), e.getMessage());
     }
 
