@@ -36,9 +36,9 @@ final class ContainerdDaemon implements AutoCloseable {
                 .start();
     }
 
-    /** Starts a containerd under a new directory in {@code parent} and waits until it answers. */
-    static ContainerdDaemon start(Path parent) throws IOException, InterruptedException {
-        ContainerdDaemon started = new ContainerdDaemon(Files.createTempDirectory(parent, "containerd"));
+    /** Starts a containerd under a new directory in /tmp (short: its sockets are there) and waits for its answer. */
+    static ContainerdDaemon start() throws IOException, InterruptedException {
+        ContainerdDaemon started = new ContainerdDaemon(Files.createTempDirectory(Path.of("/tmp"), "vc4j-containerd"));
         try {
             started.awaitReady();
             return started;

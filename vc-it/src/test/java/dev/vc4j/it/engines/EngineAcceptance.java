@@ -41,7 +41,7 @@ abstract class EngineAcceptance {
     void importImage(@TempDir Path classDir) throws Exception {
         dir = classDir;
         runtime = runtime();
-        podman = PodmanEngine.create(dir, runtime);
+        podman = PodmanEngine.create(runtime);
         podman.importBusybox(IMAGE);
     }
 
@@ -166,7 +166,7 @@ abstract class EngineAcceptance {
     @Test
     void containerdRunsAnImportedImageThroughTheRuntime() throws Exception {
         Path archive = podman.saveOciArchive(IMAGE, dir.resolve("busybox-oci.tar"));
-        try (ContainerdDaemon containerd = ContainerdDaemon.start(dir)) {
+        try (ContainerdDaemon containerd = ContainerdDaemon.start()) {
             containerd.importImage(archive);
             Command run = containerd.ctr(
                     "run", "--runc-binary", runtime.binary().toString(), "--rm", IMAGE, "t1", "echo", "hello");

@@ -33,9 +33,12 @@ final class PodmanEngine implements AutoCloseable {
                 "CONTAINERS_CONF", dir.resolve("containers.conf").toString());
     }
 
-    /** A podman whose state lives under a new directory in {@code parent}. */
-    static PodmanEngine create(Path parent, EngineRuntime runtime) throws IOException {
-        return new PodmanEngine(Files.createTempDirectory(parent, "podman"), runtime);
+    /**
+     * A podman whose state lives under a new directory in /tmp. Not deeper: with a storage path of about 60
+     * characters, podman 4.3's {@code run --rm} waits 20 s for an exit code its cleanup process never records.
+     */
+    static PodmanEngine create(EngineRuntime runtime) throws IOException {
+        return new PodmanEngine(Files.createTempDirectory(Path.of("/tmp"), "vc4j-podman"), runtime);
     }
 
     /**
