@@ -45,10 +45,11 @@ public final class RuntimeStartupBench {
             RuntimeStartupBench bench = new RuntimeStartupBench(dir);
             layBundle(bench.sleepBundle, floor, List.of("/bin/busybox", "sleep", "1000"));
             layBundle(bench.echoBundle, floor, List.of("/bin/busybox", "echo", "hello"));
-            Figures base = bench.measure(floor, runs);
-            base.print(floor + " (floor, no VM)", null);
+            List<Path> runtimes = measured == null ? List.of(floor) : List.of(floor, Path.of(measured));
+            List<Figures> figures = bench.measure(runtimes, runs);
+            figures.get(0).print(floor + " (floor, no VM)", null);
             if (measured != null) {
-                bench.measure(Path.of(measured), runs).print(measured, base);
+                figures.get(1).print(measured, figures.get(0));
             } else {
                 System.out.println("(no -Druntime=PATH: only the floor was measured)");
             }
@@ -75,32 +76,51 @@ public final class RuntimeStartupBench {
         }
     }
 
-    private Figures measure(Path runtime, int runs) throws IOException, InterruptedException {
-        Path root = Files.createTempDirectory(dir, "root");
-        String id = "bench-state-" + ProcessHandle.current().pid();
-        Path pidFile = dir.resolve(id + ".pid");
-        call(runtime, root, "create", "--bundle", sleepBundle.toString(), "--pid-file", pidFile.toString(), id);
+    /** A container of the sleep bundle, created and started by one runtime under a root of its own. */
+    private record Running(Path runtime, Path root, String id, Path pidFile) {}
+
+    /**
+     * Each runtime's figures, its calls interleaved with the others' so that the machine's load at any moment
+     * weighs on all of them alike.
+     */
+    private List<Figures> measure(List<Path> runtimes, int runs) throws IOException, InterruptedException {
+        List<Running> running = new ArrayList<>();
         try {
-            call(runtime, root, "start", id);
-            double[] state = new double[runs];
-            for (int i = 0; i < runs; i++) {
-                state[i] = millis(() -> call(runtime, root, "state", id));
+            for (Path runtime : runtimes) {
+                Path root = Files.createTempDirectory(dir, "root");
+                String id = "bench-state-" + running.size();
+                Path pidFile = dir.resolve(id + ".pid");
+                call(runtime, root, "create", "--bundle", sleepBundle.toString(), "--pid-file", pidFile.toString(), id);
+                running.add(new Running(runtime, root, id, pidFile));
+                call(runtime, root, "start", id);
             }
-            // read once the container has settled: right after start, runc's init may still be exec'ing
-            long rss = vmRssKib(Long.parseLong(Files.readString(pidFile).strip()));
-            double[] run = new double[runs];
+            double[][] state = new double[runtimes.size()][runs];
+            double[][] run = new double[runtimes.size()][runs];
             for (int i = 0; i < runs; i++) {
                 String runId = "bench-run-" + i;
-                run[i] = millis(() -> {
-                    String out = call(runtime, root, "run", "--bundle", echoBundle.toString(), runId);
-                    if (!out.equals("hello\n")) {
-                        throw new IllegalStateException(runtime + " run printed " + out);
-                    }
-                });
+                for (int r = 0; r < running.size(); r++) {
+                    Running c = running.get(r);
+                    state[r][i] = millis(() -> call(c.runtime(), c.root(), "state", c.id()));
+                    run[r][i] = millis(() -> {
+                        String out = call(c.runtime(), c.root(), "run", "--bundle", echoBundle.toString(), runId);
+                        if (!out.equals("hello\n")) {
+                            throw new IllegalStateException(c.runtime() + " run printed " + out);
+                        }
+                    });
+                }
             }
-            return new Figures(Stats.of(state), Stats.of(run), rss);
+            List<Figures> figures = new ArrayList<>();
+            for (int r = 0; r < running.size(); r++) {
+                // read once the container has settled: right after start, runc's init may still be exec'ing
+                long rss = vmRssKib(Long.parseLong(
+                        Files.readString(running.get(r).pidFile()).strip()));
+                figures.add(new Figures(Stats.of(state[r]), Stats.of(run[r]), rss));
+            }
+            return figures;
         } finally {
-            call(runtime, root, "delete", "--force", id);
+            for (Running c : running) {
+                call(c.runtime(), c.root(), "delete", "--force", c.id());
+            }
         }
     }
 
