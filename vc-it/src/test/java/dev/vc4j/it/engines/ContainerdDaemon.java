@@ -25,20 +25,25 @@ final class ContainerdDaemon implements AutoCloseable {
     private final Path socket;
     private final Process daemon;
 
-    private ContainerdDaemon(Path dir) throws IOException {
+    private ContainerdDaemon(Path dir, Map<String, String> environment) throws IOException {
         this.dir = dir;
         this.socket = dir.resolve("containerd.sock");
         Files.writeString(dir.resolve("config.toml"), config(dir));
-        daemon = new ProcessBuilder(
+        ProcessBuilder builder = new ProcessBuilder(
                         "containerd", "--config", dir.resolve("config.toml").toString())
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("containerd.log").toFile())
-                .start();
+                .redirectOutput(dir.resolve("containerd.log").toFile());
+        builder.environment().putAll(environment);
+        daemon = builder.start();
     }
 
-    /** Starts a containerd under a new directory in /tmp (short: its sockets are there) and waits for its answer. */
-    static ContainerdDaemon start() throws IOException, InterruptedException {
-        ContainerdDaemon started = new ContainerdDaemon(Files.createTempDirectory(Path.of("/tmp"), "vc4j-containerd"));
+    /**
+     * Starts a containerd under a new directory in /tmp (short: its sockets are there), with {@code environment}
+     * added to this process's (its shims and their runtime inherit it), and waits until it answers.
+     */
+    static ContainerdDaemon start(Map<String, String> environment) throws IOException, InterruptedException {
+        ContainerdDaemon started =
+                new ContainerdDaemon(Files.createTempDirectory(Path.of("/tmp"), "vc4j-containerd"), environment);
         try {
             started.awaitReady();
             return started;

@@ -168,7 +168,7 @@ abstract class EngineAcceptance {
     @Test
     void containerdRunsAnImportedImageThroughTheRuntime() throws Exception {
         Path archive = podman.saveOciArchive(IMAGE, dir.resolve("busybox-oci.tar"));
-        try (ContainerdDaemon containerd = ContainerdDaemon.start()) {
+        try (ContainerdDaemon containerd = ContainerdDaemon.start(runtime.environment())) {
             containerd.importImage(archive);
             Command run = containerd.ctr(
                     "run", "--runc-binary", runtime.binary().toString(), "--rm", IMAGE, "t1", "echo", "hello");

@@ -128,7 +128,16 @@ final class PodmanEngine implements AutoCloseable {
                 + "volume_path = " + Toml.string(dir.resolve("volumes")) + "\n"
                 + "runtime = " + name + "\n"
                 + "runtime_supports_json = [" + name + "]\n"
+                + "conmon_env_vars = [" + conmonEnvironment(runtime) + "]\n"
                 + "[engine.runtimes]\n"
                 + name + " = [" + Toml.string(runtime.binary()) + "]\n";
+    }
+
+    /** conmon's environment, which the runtime inherits: podman's default PATH and what the runtime needs. */
+    private static String conmonEnvironment(EngineRuntime runtime) {
+        List<String> variables =
+                new ArrayList<>(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        runtime.environment().forEach((key, value) -> variables.add(key + "=" + value));
+        return String.join(", ", variables.stream().map(Toml::string).toList());
     }
 }

@@ -7,7 +7,7 @@ final class Toml {
     /** {@code value} as a TOML basic string; refused when it would need escapes, which the tests' values never do. */
     static String string(Object value) {
         String text = value.toString();
-        if (!text.matches("[A-Za-z0-9_./+-]+")) {
+        if (!text.matches("[A-Za-z0-9_./+=:-]+")) {
             throw new IllegalArgumentException("engine configuration value " + text + " needs escaping");
         }
         return "\"" + text + "\"";
