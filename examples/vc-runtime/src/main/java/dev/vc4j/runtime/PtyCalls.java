@@ -26,6 +26,10 @@ final class PtyCalls {
     static final int SCM_RIGHTS = 1;
     static final long TIOCGWINSZ = 0x5413;
     static final long TIOCSWINSZ = 0x5414;
+    static final int TCSANOW = 0;
+    /** Room for glibc's struct termios (60 bytes on Linux), rounded up. */
+    static final int TERMIOS_SIZE = 64;
+
     static final int EINTR = 4;
     static final int EIO = 5;
     /** sun_path of struct sockaddr_un, its terminating NUL included. */
@@ -55,6 +59,12 @@ final class PtyCalls {
     static native NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
 
     static native int ioctl(int fd, NativeLong request, WinSize size) throws LastErrorException;
+
+    static native int tcgetattr(int fd, Pointer termios) throws LastErrorException;
+
+    static native void cfmakeraw(Pointer termios);
+
+    static native int tcsetattr(int fd, int when, Pointer termios) throws LastErrorException;
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 

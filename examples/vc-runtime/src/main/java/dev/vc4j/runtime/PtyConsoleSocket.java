@@ -11,8 +11,8 @@ import java.nio.file.Path;
 /**
  * The {@code --console-socket} hand-over of a container with a terminal, as runc does it: the runtime opens a pty
  * pair, sends the master to the engine's unix socket as SCM_RIGHTS ancillary data (the engine, conmon or
- * containerd's shim, then owns the user's side), and keeps the slave as the container's stdio. Window sizes are
- * read and set on either side with TIOCGWINSZ and TIOCSWINSZ.
+ * containerd's shim, then owns the user's side), and keeps the slave, in raw mode, to relay the container's
+ * terminal in the guest. Window sizes are read and set on either side with TIOCGWINSZ and TIOCSWINSZ.
  */
 public final class PtyConsoleSocket {
     /** How long sending the master may block: a listener that stopped reading must not hang {@code create}. */
@@ -44,6 +44,7 @@ public final class PtyConsoleSocket {
             PtyCalls.unlockpt(master);
             String slavePath = slavePath(master);
             slave = PtyCalls.open(slavePath, PtyCalls.O_RDWR | PtyCalls.O_NOCTTY | PtyCalls.O_CLOEXEC);
+            makeRaw(slave);
             sendFd(consoleSocket, master, slavePath);
             PtyTerminal opened = new PtyTerminal(slave, slavePath);
             slave = -1;
@@ -79,6 +80,18 @@ public final class PtyConsoleSocket {
         } catch (LastErrorException e) {
             throw new IOException("TIOCSWINSZ " + windowSize + " on descriptor " + fd + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * No line discipline on this side: the container's terminal is the guest's pty, which echoes, edits lines and
+     * turns newlines into CR LF; this pty only relays its bytes, so doing it here too would double it.
+     */
+    private static void makeRaw(int fd) {
+        Memory termios = new Memory(PtyCalls.TERMIOS_SIZE);
+        termios.clear();
+        PtyCalls.tcgetattr(fd, termios);
+        PtyCalls.cfmakeraw(termios);
+        PtyCalls.tcsetattr(fd, PtyCalls.TCSANOW, termios);
     }
 
     private static String slavePath(int master) throws IOException {
