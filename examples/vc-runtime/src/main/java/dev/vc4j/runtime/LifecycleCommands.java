@@ -52,10 +52,6 @@ final class LifecycleCommands {
             RuntimeRoot.checkedId(id);
             Bundle read = readBundle(bundle);
             Spawner.checkPidFile(pidFile);
-            if (consoleSocket != null && ConsoleSocket.find().isEmpty()) {
-                throw new RuntimeFailure("--console-socket " + consoleSocket
-                        + ": this build of vc-runtime has no console socket support (no ConsoleSocket implementation)");
-            }
             Map<String, String> annotations =
                     read.spec().annotations() == null ? Map.of() : read.spec().annotations();
             String sandboxId = PodMembers.sandboxOf(id, annotations);

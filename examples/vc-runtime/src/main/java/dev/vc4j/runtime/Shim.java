@@ -50,7 +50,7 @@ final class Shim {
     private Pump stdout;
     private Pump stderr;
     private final Path consoleSocket;
-    private ConsoleSocket.HostTerminal terminal;
+    private PtyTerminal terminal;
 
     /** {@code consoleSocket}: where the container's terminal goes, null for plain stdio. */
     Shim(RuntimeRoot root, RuntimeRecord record, Path consoleSocket) {
@@ -100,10 +100,8 @@ final class Shim {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
             if (consoleSocket != null) {
-                terminal = ConsoleSocket.find()
-                        .orElseThrow(() -> new RuntimeFailure("no console socket support"))
-                        .sendMaster(consoleSocket);
-                terminal.onResize(init::resizeTty);
+                terminal = new PtyConsoleSocket().sendMaster(consoleSocket);
+                terminal.onResize(size -> init.resizeTty(size.rows(), size.columns()));
             }
         } catch (IOException e) {
             removeSandbox();
