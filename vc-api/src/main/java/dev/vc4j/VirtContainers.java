@@ -54,6 +54,9 @@ public final class VirtContainers {
                                 "templates",
                                 templates.toString(),
                                 driver.getClass().getName() + " has no VM templates"));
+        if (vmFactory != null) {
+            vmFactory.pool(templates.poolSize());
+        }
         this.hypervisor = vmFactory == null ? driver : new TemplatedHypervisor(driver, vmFactory);
         this.agent = b.agent != null ? b.agent : load(Agent.class);
         this.network = b.network != null ? b.network : load(Network.class);
@@ -174,8 +177,8 @@ public final class VirtContainers {
      * Brings the store in line with the host: sandboxes whose QEMU is gone are moved to stopped and the
      * VM's sockets and pid file removed; sandboxes whose run path did not survive a reboot are recorded as
      * stopped (they can be started again or deleted); what a crash left mounted for a deleted container or
-     * sandbox is unmounted and removed; VM templates are removed unless they are {@linkplain VmTemplates#persist()
-     * persistent}. Returns the ids of the sandboxes it changed.
+     * sandbox is unmounted and removed; the pooled VMs are killed, and VM templates removed unless they are
+     * {@linkplain VmTemplates#persist() persistent}. Returns the ids of the sandboxes it changed.
      */
     public List<String> cleanup() {
         List<String> changed = new ArrayList<>(LeftoverMounts.reap(store));
@@ -188,8 +191,11 @@ public final class VirtContainers {
                 // nothing left to clean
             }
         }
-        if (vmFactory != null && !templates.persist()) {
-            vmFactory.removeAll();
+        if (vmFactory != null) {
+            vmFactory.drainPool();
+            if (!templates.persist()) {
+                vmFactory.removeAll();
+            }
         }
         return changed;
     }

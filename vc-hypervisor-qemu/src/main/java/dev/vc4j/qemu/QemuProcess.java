@@ -62,6 +62,11 @@ final class QemuProcess {
         return new QemuProcess(process.toHandle(), process, startTime, log, console);
     }
 
+    /** The same process, its log and console files now at these paths (QEMU writes on through its descriptors). */
+    QemuProcess movedTo(Path log, Path console) {
+        return new QemuProcess(handle, child, startTime, log, console);
+    }
+
     long pid() {
         return handle.pid();
     }
