@@ -25,6 +25,8 @@ import java.util.Optional;
 final class QemuPool {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.qemu");
     private static final Duration THREAD_END = Duration.ofSeconds(30);
+    /** A refill waits this long: the sandbox that took a clone is being set up meanwhile and needs the CPUs more. */
+    private static final Duration REFILL_DELAY = Duration.ofSeconds(2);
 
     private final TemplateStore templates;
     private final Path root;
@@ -138,6 +140,11 @@ final class QemuPool {
                 shape = wantedShape;
                 spec = wantedSpec;
                 slots++;
+            }
+            try {
+                Thread.sleep(REFILL_DELAY.toMillis());
+            } catch (InterruptedException e) {
+                return;
             }
             try {
                 long started = System.nanoTime();
