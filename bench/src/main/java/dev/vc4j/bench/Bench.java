@@ -57,6 +57,13 @@ public final class Bench {
                     () -> List.of(JvmMemoryFigure.measure(vc, liveSandboxes))));
             figures.addAll(section("QMP and hotplug", List.of("Q0", "Q1", "Q2"), () -> QmpFigures.measure(rounds)));
             figures.addAll(section("store without a VM", List.of("P0", "P1", "P2", "P3"), StoreFigures::measure));
+            figures.addAll(section(
+                    "vc-runtime against a runtime without a VM",
+                    List.of("V1f", "V1", "V2f", "V2", "V3"),
+                    () -> RuntimeFigures.measure(
+                            Path.of(System.getProperty("bench.runtime", "examples/vc-runtime/bin/vc-runtime")),
+                            cold.floorRuntime(),
+                            rounds)));
         } finally {
             TempDirs.remove(work);
         }

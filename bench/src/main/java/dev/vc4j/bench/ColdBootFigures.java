@@ -50,6 +50,11 @@ final class ColdBootFigures {
         return f;
     }
 
+    /** The OCI runtime that ran B2 here (crun, or runc): the other no-VM floors use it too. */
+    String floorRuntime() {
+        return hostRuntime.runtime();
+    }
+
     /** The argv of the last sandbox's QEMU: what the other baselines boot bare. */
     List<String> sandboxArgv() {
         return sandboxArgv;

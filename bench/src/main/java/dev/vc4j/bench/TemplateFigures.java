@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /**
@@ -28,51 +27,33 @@ final class TemplateFigures {
     static List<Figure> measure(ColdBootFigures cold, Path bundle, int rounds)
             throws IOException, InterruptedException {
         List<Figure> figures = new ArrayList<>();
-        Optional<VirtContainers> templated = TemplateRuntimes.templated();
-        if (templated.isEmpty()) {
-            figures.add(
-                    Figure.notAvailable("T1t", "createSandbox to ready, from a template", TemplateRuntimes.MISSING));
-            figures.add(Figure.notAvailable(
-                    "T2t", "createSandbox to a container's first output, template", TemplateRuntimes.MISSING));
-            figures.add(Figure.notAvailable("M1t", "QEMU RSS per sandbox at ready, clone", TemplateRuntimes.MISSING));
-            figures.add(Figure.notAvailable("M1tp", "QEMU PSS per sandbox at ready, clone", TemplateRuntimes.MISSING));
-            figures.add(Figure.notAvailable(
-                    "D1", "sandboxes at once, each answering an agent call in 2 s", TemplateRuntimes.MISSING));
-        } else {
-            List<SandboxBoot> boots = boots(templated.get(), "bench-tpl-", bundle, rounds);
-            figures.add(Figure.of("T1t", "createSandbox to ready, from a template", "ms", ready(boots))
-                    .against(cold.b0())
-                    .goalRatio(0.05));
-            figures.add(Figure.of(
-                            "T2t",
-                            "createSandbox to a container's first output, template",
-                            "ms",
-                            Stats.of(boots.stream()
-                                    .mapToDouble(SandboxBoot::firstOutputMillis)
-                                    .toArray()))
-                    .against(cold.b0())
-                    .goalRatio(0.1));
-            figures.add(
-                    Figure.of("M1t", "QEMU RSS per sandbox at ready, clone", "MiB", memory(boots, ProcMemory::rssKib))
-                            .against(cold.b1Rss()));
-            figures.add(
-                    Figure.of("M1tp", "QEMU PSS per sandbox at ready, clone", "MiB", memory(boots, ProcMemory::pssKib))
-                            .against(cold.b1Pss())
-                            .goalRatio(0.3));
-            figures.add(density(templated.get()));
-        }
-        Optional<VirtContainers> pooled = TemplateRuntimes.pooled();
-        if (pooled.isEmpty()) {
-            figures.add(Figure.notAvailable("T1p", "createSandbox to ready, from the pool", TemplateRuntimes.MISSING));
-        } else {
-            figures.add(Figure.of(
-                            "T1p",
-                            "createSandbox to ready, from the pool",
-                            "ms",
-                            ready(boots(pooled.get(), "bench-pool-", bundle, rounds)))
-                    .against(cold.b0())
-                    .goalRatio(0.02));
-        }
+        VirtContainers templated = TemplateRuntimes.templated();
+        List<SandboxBoot> boots = boots(templated, "bench-tpl-", bundle, rounds);
+        figures.add(Figure.of("T1t", "createSandbox to ready, from a template", "ms", ready(boots))
+                .against(cold.b0())
+                .goalRatio(0.05));
+        figures.add(Figure.of(
+                        "T2t",
+                        "createSandbox to a container's first output, template",
+                        "ms",
+                        Stats.of(boots.stream()
+                                .mapToDouble(SandboxBoot::firstOutputMillis)
+                                .toArray()))
+                .against(cold.b0())
+                .goalRatio(0.1));
+        figures.add(Figure.of("M1t", "QEMU RSS per sandbox at ready, clone", "MiB", memory(boots, ProcMemory::rssKib))
+                .against(cold.b1Rss()));
+        figures.add(Figure.of("M1tp", "QEMU PSS per sandbox at ready, clone", "MiB", memory(boots, ProcMemory::pssKib))
+                .against(cold.b1Pss())
+                .goalRatio(0.3));
+        figures.add(density(templated));
+        figures.add(Figure.of(
+                        "T1p",
+                        "createSandbox to ready, from the pool",
+                        "ms",
+                        ready(boots(TemplateRuntimes.pooled(), "bench-pool-", bundle, rounds)))
+                .against(cold.b0())
+                .goalRatio(0.02));
         return figures;
     }
 

@@ -12,17 +12,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The start-up cost of an OCI runtime command line, which engines pay on every call: {@code state} of a running
- * container and {@code run} of {@code echo hello} end to end, each against a runtime without a VM on the same
- * bundle (the floor), as medians and their ratio; and the resident memory of the process {@code create}'s
- * {@code --pid-file} names (vc-runtime's shim; for the floor, the container's own init).
- *
- * <p>{@code -Druntime=PATH} is the runtime measured (vc-runtime); without it only the floor is measured.
- * {@code -Dfloor=PATH} is the floor, Debian's runc by default: crun refuses every container on a hybrid cgroup
- * host such as this project's machines. {@code -Druns=N} (at least 5) sets the samples per figure.
+ * V1-V3: the start-up cost of vc-runtime's command line, which engines pay on every call: {@code state} of a
+ * running container and {@code run} of {@code echo hello} end to end, each against a runtime without a VM on the
+ * same bundle (the floor: crun, runc where crun refuses the host), as medians and their ratio; and the resident
+ * memory of the process {@code create}'s {@code --pid-file} names (vc-runtime's shim). Calls of the two runtimes
+ * are interleaved, so that the machine's load at any moment weighs on both alike.
  */
-public final class RuntimeStartupBench {
+final class RuntimeFigures {
     private static final long DEADLINE_SECONDS = 120;
+    private static final double STATE_GOAL_MS = 150;
+    private static final double SHIM_RSS_GOAL_MIB = 64;
 
     private final Path dir;
     /** The container {@code state} is asked about: it sleeps. */
@@ -30,51 +29,48 @@ public final class RuntimeStartupBench {
     /** The container {@code run} runs: it prints hello. */
     private final Path echoBundle;
 
-    private RuntimeStartupBench(Path dir) {
+    private RuntimeFigures(Path dir) {
         this.dir = dir;
         this.sleepBundle = dir.resolve("sleep-bundle");
         this.echoBundle = dir.resolve("echo-bundle");
     }
 
-    public static void main(String[] args) throws Exception {
-        Path floor = Path.of(System.getProperty("floor", "/usr/bin/runc"));
-        String measured = System.getProperty("runtime");
-        int runs = Math.max(5, Integer.getInteger("runs", 7));
+    static List<Figure> measure(Path runtime, String floorName, int runs) throws IOException, InterruptedException {
+        Path floor = Path.of("/usr/bin", floorName);
         Path dir = TempDirs.create("vc4j-runtime-bench");
         try {
-            RuntimeStartupBench bench = new RuntimeStartupBench(dir);
+            RuntimeFigures bench = new RuntimeFigures(dir);
             layBundle(bench.sleepBundle, floor, List.of("/bin/busybox", "sleep", "1000"));
             layBundle(bench.echoBundle, floor, List.of("/bin/busybox", "echo", "hello"));
-            List<Path> runtimes = measured == null ? List.of(floor) : List.of(floor, Path.of(measured));
-            List<Figures> figures = bench.measure(runtimes, runs);
-            figures.get(0).print(floor + " (floor, no VM)", null);
-            if (measured != null) {
-                figures.get(1).print(measured, figures.get(0));
-            } else {
-                System.out.println("(no -Druntime=PATH: only the floor was measured)");
-            }
+            List<Measured> measured = bench.measure(List.of(floor, runtime), runs);
+            Figure stateFloor = Figure.of(
+                    "V1f",
+                    floorName + " state of a running container (floor)",
+                    "ms",
+                    measured.get(0).state());
+            Figure runFloor = Figure.of(
+                    "V2f",
+                    floorName + " run echo hello, end to end (floor)",
+                    "ms",
+                    measured.get(0).run());
+            Measured vc = measured.get(1);
+            return List.of(
+                    stateFloor,
+                    Figure.of("V1", "vc-runtime state of a running container", "ms", vc.state())
+                            .against(stateFloor)
+                            .goalAtMost(STATE_GOAL_MS, vc.state().median()),
+                    runFloor,
+                    Figure.of("V2", "vc-runtime run echo hello, end to end", "ms", vc.run())
+                            .against(runFloor),
+                    Figure.of("V3", "vc-runtime shim RSS per sandbox", "MiB", vc.pidFileRss())
+                            .goalAtMost(SHIM_RSS_GOAL_MIB, vc.pidFileRss().median()));
         } finally {
             TempDirs.remove(dir);
         }
     }
 
-    /** A runtime's medians: {@code state}, {@code run echo hello}, and the pid file's process RSS. */
-    private record Figures(Stats state, Stats run, long pidFileRssKib) {
-        void print(String runtime, Figures base) {
-            System.out.println(runtime);
-            System.out.println("  state of a running container: " + state.format("ms") + ratio(state, base, true));
-            System.out.println("  run echo hello, end to end:   " + run.format("ms") + ratio(run, base, false));
-            System.out.printf("  RSS of the --pid-file process: %d KiB%n", pidFileRssKib);
-        }
-
-        private static String ratio(Stats mine, Figures base, boolean state) {
-            if (base == null) {
-                return "";
-            }
-            Stats floor = state ? base.state : base.run;
-            return String.format("  = %.1f x the floor", mine.median() / floor.median());
-        }
-    }
+    /** A runtime's samples: {@code state}, {@code run echo hello}, and the pid file's process RSS in MiB. */
+    private record Measured(Stats state, Stats run, Stats pidFileRss) {}
 
     /** A container of the sleep bundle, created and started by one runtime under a root of its own. */
     private record Running(Path runtime, Path root, String id, Path pidFile) {}
@@ -83,7 +79,7 @@ public final class RuntimeStartupBench {
      * Each runtime's figures, its calls interleaved with the others' so that the machine's load at any moment
      * weighs on all of them alike.
      */
-    private List<Figures> measure(List<Path> runtimes, int runs) throws IOException, InterruptedException {
+    private List<Measured> measure(List<Path> runtimes, int runs) throws IOException, InterruptedException {
         List<Running> running = new ArrayList<>();
         try {
             for (Path runtime : runtimes) {
@@ -109,12 +105,13 @@ public final class RuntimeStartupBench {
                     });
                 }
             }
-            List<Figures> figures = new ArrayList<>();
+            List<Measured> figures = new ArrayList<>();
             for (int r = 0; r < running.size(); r++) {
                 // read once the container has settled: right after start, runc's init may still be exec'ing
-                long rss = vmRssKib(Long.parseLong(
-                        Files.readString(running.get(r).pidFile()).strip()));
-                figures.add(new Figures(Stats.of(state[r]), Stats.of(run[r]), rss));
+                double rssMib = vmRssKib(Long.parseLong(
+                                Files.readString(running.get(r).pidFile()).strip()))
+                        / 1024.0;
+                figures.add(new Measured(Stats.of(state[r]), Stats.of(run[r]), Stats.of(new double[] {rssMib})));
             }
             return figures;
         } finally {
