@@ -37,7 +37,8 @@ public final class QemuHypervisor implements Hypervisor {
                 ? AgentChannel.vsock(vsockCid.getAsLong(), AgentChannel.AGENT_VSOCK_PORT)
                 : AgentChannel.virtioSerial(files.agentSocket());
         long launched = System.nanoTime();
-        QemuProcess qemu = QemuProcess.launch(QemuConfinement.launchArgv(argv), files.qemuLog(), files.consoleLog());
+        QemuProcess qemu = QemuProcess.launch(
+                QemuConfinement.launchArgv(argv, spec.runDir()), files.qemuLog(), files.consoleLog());
         try {
             VmRecord record = new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel);
             LaunchRecord.write(files, record);
