@@ -41,14 +41,15 @@ class MountNamespaceIT {
         assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0), "only a root QEMU is confined");
         rootfs = HostRootfs.make(Files.createTempDirectory("vc4j-it-mountns-rootfs"));
         // stopped, so one VM runs at a time; its run directory (logs, shared directory) stays until delete
-        other = TestStore.virtContainers()
-                .createSandbox(
-                        SandboxConfig.builder().id(TestStore.uniqueId("other")).build());
+        other = sandbox("other");
         other.stop(StopMode.IMMEDIATE);
-        sandbox = TestStore.virtContainers()
-                .createSandbox(SandboxConfig.builder()
-                        .id(TestStore.uniqueId("mountns"))
-                        .build());
+        sandbox = sandbox("mountns");
+    }
+
+    private static Sandbox sandbox(String idPrefix) {
+        return TestStore.virtContainers()
+                .createSandbox(
+                        SandboxConfig.builder().id(TestStore.uniqueId(idPrefix)).build());
     }
 
     @AfterAll
