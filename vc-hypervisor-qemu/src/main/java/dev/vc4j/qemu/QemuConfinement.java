@@ -1,5 +1,7 @@
 package dev.vc4j.qemu;
 
+import dev.vc4j.HypervisorException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +12,9 @@ import java.util.List;
  * What a sandbox's QEMU may do beyond its seccomp filter. Where the JVM is root (the README's set-up), QEMU
  * would be root with every capability: it starts through util-linux's {@code setpriv}, which keeps only the
  * file capabilities that serving a rootfs over 9p needs (reading and writing files of any owner, setting their
- * owner, mode and times) and execs QEMU, so the pid recorded is QEMU's own. Without root QEMU runs as the JVM's
- * user with no capability, as before, and nothing is added.
+ * owner, mode and times) and execs QEMU, so the pid recorded is QEMU's own. A sandbox's QEMU also gets a mount
+ * namespace of its own, in which the other sandboxes' run directories are hidden. Without root QEMU runs as the
+ * JVM's user with no capability, as before, and nothing is added.
  */
 final class QemuConfinement {
     /** The capabilities a root QEMU keeps, as setpriv names them. */
@@ -19,6 +22,24 @@ final class QemuConfinement {
             List.of("chown", "dac_override", "dac_read_search", "fowner", "fsetid");
 
     private static final boolean ROOT = ownerOfProcIsRoot();
+
+    /**
+     * Run by dash between unshare and setpriv, in QEMU's new mount namespace; $1 is the sandbox's run directory,
+     * $2 its parent (every sandbox's), then setpriv's argv. It holds the run directory open, covers the parent
+     * with an empty read-only tmpfs and binds the run directory back from the open descriptor (not by name: the
+     * name now leads into the tmpfs; {@code --no-canonicalize} keeps mount from resolving it to that name), then
+     * execs, so QEMU keeps the pid. The paths come as arguments, never as script text.
+     */
+    private static final String HIDE_OTHER_SANDBOXES = String.join(
+            "\n",
+            "exec 3<\"$1\"",
+            "mount -t tmpfs -o mode=0700,size=16k,nosuid,nodev,noexec vc4j-hidden \"$2\"",
+            "mkdir \"$1\"",
+            "mount --no-canonicalize --rbind /proc/self/fd/3 \"$1\"",
+            "exec 3<&-",
+            "mount -o remount,ro \"$2\"",
+            "shift 2",
+            "exec \"$@\"");
 
     private QemuConfinement() {}
 
@@ -30,6 +51,41 @@ final class QemuConfinement {
     /** {@code qemuArgv} as it is started on this host. */
     static List<String> launchArgv(List<String> qemuArgv) {
         return ROOT ? confined(qemuArgv) : qemuArgv;
+    }
+
+    /**
+     * {@code qemuArgv} as a sandbox's QEMU is started: as root, in a mount namespace of its own whose mounts are
+     * slaves of the host's, so that the container rootfs binds the host makes in the shared directory later
+     * reach it, and in which the run directories of the other sandboxes under {@code runDir}'s parent are hidden.
+     * unshare needs CAP_SYS_ADMIN, so it comes before setpriv drops it; each wrapper execs the next.
+     */
+    static List<String> launchArgv(List<String> qemuArgv, Path runDir) {
+        if (!ROOT) {
+            return qemuArgv;
+        }
+        Path run = realPath(runDir);
+        List<String> argv = new ArrayList<>(List.of(
+                "unshare",
+                "--mount",
+                "--propagation",
+                "slave",
+                "--",
+                "sh",
+                "-ec",
+                HIDE_OTHER_SANDBOXES,
+                "vc4j-view",
+                run.toString(),
+                run.getParent().toString()));
+        argv.addAll(confined(qemuArgv));
+        return argv;
+    }
+
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new HypervisorException("cannot resolve the run directory " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /**

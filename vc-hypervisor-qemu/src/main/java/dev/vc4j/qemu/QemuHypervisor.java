@@ -31,9 +31,10 @@ public final class QemuHypervisor implements Hypervisor {
         Accelerator accel = AcceleratorProbe.resolve(spec.config(), spec.hostCache());
         RunFiles files = new RunFiles(spec.runDir());
         OptionalLong vsockCid = VsockCids.allocate(spec.config().vsock());
-        // entering the namespace takes CAP_SYS_ADMIN, which the confinement then drops: nsenter goes first
+        // entering the network namespace takes CAP_SYS_ADMIN, which the confinement drops: nsenter goes first
         List<String> argv = QemuCommandLine.inNetworkNamespace(
-                spec, QemuConfinement.launchArgv(QemuCommandLine.forSandbox(spec, accel, files, vsockCid)));
+                spec,
+                QemuConfinement.launchArgv(QemuCommandLine.forSandbox(spec, accel, files, vsockCid), spec.runDir()));
         // the virtio-serial port is always there; with a vsock device the agent is reached over vsock
         AgentChannel agentChannel = vsockCid.isPresent()
                 ? AgentChannel.vsock(vsockCid.getAsLong(), AgentChannel.AGENT_VSOCK_PORT)

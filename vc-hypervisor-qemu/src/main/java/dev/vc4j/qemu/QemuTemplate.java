@@ -47,7 +47,8 @@ final class QemuTemplate {
             RunFiles files = new RunFiles(template.runDir());
             List<String> argv = new ArrayList<>(shape.argv(template));
             argv.addAll(memoryBackend(entry.memory(), spec, true));
-            qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
+            // confined as a sandbox's QEMU is, but for the mount namespace (see README, Confinement of QEMU)
+            qemu = QemuProcess.launch(QemuConfinement.launchArgv(argv), files.qemuLog(), files.consoleLog());
             QemuProcess launched = qemu;
             Runnable alive = () -> requireAlive(launched, "the template VM");
             Duration timeout = spec.config().startTimeoutFor(shape.accel());
@@ -95,7 +96,7 @@ final class QemuTemplate {
         List<String> argv = new ArrayList<>(shape.argv(shape.cloneSpec(spec)));
         argv.addAll(memoryBackend(entry.memory(), spec, false));
         argv.addAll(List.of("-S", "-incoming", "defer"));
-        QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
+        QemuProcess qemu = QemuProcess.launch(QemuConfinement.launchArgv(argv), files.qemuLog(), files.consoleLog());
         Runnable alive = () -> requireAlive(qemu, "the clone");
         try {
             Duration timeout = spec.config().startTimeoutFor(shape.accel());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -87,5 +88,38 @@ class QemuConfinementTest {
                         Duration.ofSeconds(5)));
         assertTrue(qemu.waitFor(Duration.ofSeconds(5)), "QEMU ended");
         assertTrue(qemu.exitDescription().contains("killed by signal 31"), qemu.exitDescription());
+    }
+
+    @Test
+    void aSandboxsRootQemuHasItsOwnMountNamespaceThatHidesTheOtherSandboxes() throws Exception {
+        assumeTrue(QemuConfinement.privileged(), "only a root QEMU is confined");
+        Path runDir = Files.createDirectories(dir.resolve("sbs/mine"));
+        Files.writeString(Files.createDirectories(dir.resolve("sbs/other")).resolve("console.log"), "other's\n");
+        guestless = GuestlessQemu.start(
+                dir,
+                List.of("-M", "q35", "-S", "-sandbox", QemuCommandLine.SECCOMP),
+                argv -> QemuConfinement.launchArgv(argv, runDir));
+        qemu = guestless.process;
+        Path proc = Path.of("/proc", Long.toString(qemu.pid()));
+        assertTrue(
+                Files.readSymbolicLink(proc.resolve("exe"))
+                        .getFileName()
+                        .toString()
+                        .startsWith("qemu-system"),
+                "the pid recorded is QEMU's, not a wrapper's");
+        assertNotEquals(
+                Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")),
+                Files.readSymbolicLink(proc.resolve("ns/mnt")),
+                "a mount namespace of its own");
+        assertEquals(KEPT_MASK, status("CapEff"));
+        // /proc/<pid>/root resolves paths in QEMU's mount namespace
+        Path seen = proc.resolve("root")
+                .resolve(dir.toRealPath().toString().substring(1))
+                .resolve("sbs");
+        try (var names = Files.list(seen)) {
+            assertEquals(
+                    List.of("mine"), names.map(p -> p.getFileName().toString()).toList());
+        }
+        assertTrue(Files.exists(dir.resolve("sbs/other/console.log")), "still there on the host");
     }
 }

@@ -19,12 +19,13 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A sandbox's QEMU as the README's set-up runs it, as root: the kernel's view of the process (its capabilities,
- * its seccomp filter, its argv), and a container whose rootfs holds files of another owner, which it still reads
+ * its seccomp filter, its argv, its mount namespace), and a container whose rootfs holds files of another owner, which it still reads
  * and writes over 9p.
  */
 class ConfinementIT {
@@ -71,7 +72,7 @@ class ConfinementIT {
     }
 
     @Test
-    void qemuRunsWithTheFileCapabilitiesOnlyUnderItsFullSeccompFilter() throws Exception {
+    void qemuRunsWithTheFileCapabilitiesOnlyUnderItsFullSeccompFilterInItsOwnMountNamespace() throws Exception {
         long pid = sandbox.status().hypervisorPid();
         assertTrue(
                 Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"))
@@ -83,6 +84,10 @@ class ConfinementIT {
         assertEquals(KEPT_MASK, status(pid, "CapBnd"));
         assertEquals("1", status(pid, "NoNewPrivs"));
         assertEquals("2", status(pid, "Seccomp"));
+        assertNotEquals(
+                Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")),
+                Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns/mnt")),
+                "a mount namespace of its own (MountNamespaceIT: what it hides and shows)");
         List<String> argv = List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
                 .split("\0"));
         assertEquals(

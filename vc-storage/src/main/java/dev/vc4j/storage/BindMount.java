@@ -7,9 +7,10 @@ import java.nio.file.Path;
 
 /**
  * One bind mount that this store makes at {@code target}: where it is made and taken away. It is made private,
- * so that what is mounted under it later (a container's rootfs in the shared directory) reaches no other mount
- * namespace and nothing mounted elsewhere reaches it; its own creation and removal follow its parent's
- * propagation alike.
+ * so that nothing mounted elsewhere reaches it; its own creation and removal follow its parent's propagation
+ * alike. The shared directory is then made a shared mount of a peer group of its own ({@link #propagate}), so
+ * that what is mounted under it later (a container's rootfs) also reaches the mount namespace of the QEMU that
+ * serves it.
  */
 final class BindMount {
     static final int EPERM = 1;
@@ -20,6 +21,7 @@ final class BindMount {
     private static final long MS_REMOUNT = 32;
     private static final long MS_BIND = 4096;
     private static final long MS_PRIVATE = 1L << 18;
+    private static final long MS_SHARED = 1L << 20;
     private static final int MNT_DETACH = 2;
     private static final int UMOUNT_NOFOLLOW = 8;
 
@@ -60,6 +62,18 @@ final class BindMount {
             throw failed;
         }
         return true;
+    }
+
+    /**
+     * Makes the mount at the target shared: the mounts and unmounts made under it later propagate to the copies
+     * of it in other mount namespaces (QEMU's is a slave of the host's). Setting it again changes nothing.
+     */
+    void propagate() {
+        try {
+            calls.mount(null, target.toString(), MS_SHARED);
+        } catch (LastErrorException e) {
+            throw new StorageException("cannot make shared the mount at", target, e);
+        }
     }
 
     /**

@@ -23,7 +23,11 @@ import java.util.TreeSet;
  *                                host mounts (a symbolic link it planted there would take a mount anywhere)
  *   shared/&lt;cid&gt;/rootfs          the container's rootfs, bound (read-only when asked)
  *   shared/&lt;cid&gt;/mounts/&lt;i&gt;      the host directory of the container's bind mount {@code i}, bound likewise
+ *   staging-*                    a read-only bind of a source while it is bound into shared/
  * </pre>
+ * {@code shared/} is a shared mount, so the binds made in it reach QEMU's mount namespace, which is made when the
+ * VM starts; a read-only one is bound from a read-only staging bind, because a remount to read-only does not
+ * propagate and a bind of a read-only mount is read-only in every copy.
  * Files are removed through {@code mounts/} only: a directory is mounted on {@code shared/}'s view of its
  * directory, so a removal never reaches into it. Where this process may not mount, {@code shared/} is a plain
  * directory and nothing is shared.
@@ -47,8 +51,9 @@ final class RootfsShares {
         AtomicFiles.createDirectories(shared);
         AtomicFiles.createDirectories(runDir.resolve(MOUNTS));
         Path real = realPath(runDir).orElseThrow();
-        if (!table.isMountPoint(real.resolve(SHARED))) {
-            new BindMount(calls, real.resolve(SHARED)).make(real.resolve(MOUNTS), true); // false: stays plain
+        BindMount bind = new BindMount(calls, real.resolve(SHARED));
+        if (table.isMountPoint(real.resolve(SHARED)) || bind.make(real.resolve(MOUNTS), true)) { // false: stays plain
+            bind.propagate();
         }
         return shared;
     }
@@ -80,13 +85,40 @@ final class RootfsShares {
         AtomicFiles.createDirectories(dir);
         boolean made = false;
         try {
-            made = new BindMount(calls, target).make(source, readOnly);
+            made = readOnly
+                    ? bindReadOnly(real.get(), source, target)
+                    : new BindMount(calls, target).make(source, false);
         } finally {
             if (!made) {
                 removeEmptied(containerDir, dir);
             }
         }
         return made;
+    }
+
+    /** Binds {@code source} read-only at {@code target} through a staging bind in {@code runDir}, which goes. */
+    private boolean bindReadOnly(Path runDir, Path source, Path target) {
+        Path staging;
+        try {
+            staging = Files.createTempDirectory(runDir, "staging-");
+        } catch (IOException e) {
+            throw new StorageException("cannot make a staging directory in", runDir, e);
+        }
+        BindMount stage = new BindMount(calls, staging);
+        boolean staged = false;
+        try {
+            staged = stage.make(source, true);
+            return staged && new BindMount(calls, target).make(staging, false);
+        } finally {
+            if (staged) {
+                stage.remove();
+            }
+            try {
+                Files.delete(staging); // never a walk: a bind that failed to go would lead into the source
+            } catch (IOException e) {
+                throw new StorageException("cannot remove", staging, e);
+            }
+        }
     }
 
     /** Removes {@code dir}, then its parents up to {@code top} while they are empty: the container's other shares stay. */
