@@ -70,6 +70,8 @@ final class ShimCommands {
 
         @Override
         public Integer call() throws IOException {
+            long starter =
+                    ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
             Libc.C.setsid();
             Path dir = runtime.root().dir(id);
             RuntimeRecord record = runtime.root().load(id);
@@ -82,7 +84,9 @@ final class ShimCommands {
                     return 1;
                 }
                 writeStatus(dir.resolve(name + ".status"), new RelayStatus(null));
-                return ExecStreams.relay(shim);
+                int code = ExecStreams.relay(shim);
+                Spawner.outlive(starter, Spawner.STARTER_EXIT_DEADLINE);
+                return code;
             }
         }
 

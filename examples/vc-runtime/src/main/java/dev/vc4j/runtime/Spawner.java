@@ -17,6 +17,9 @@ final class Spawner {
     /** Under TCG a loaded 2-core machine boots a VM in well under this. */
     static final Duration READY_DEADLINE = Duration.ofMinutes(3);
 
+    /** A starter that has read its child's report only writes a pid file before it exits. */
+    static final Duration STARTER_EXIT_DEADLINE = Duration.ofSeconds(30);
+
     private static final long POLL_MILLIS = 20;
 
     private Spawner() {}
@@ -64,6 +67,25 @@ final class Spawner {
                 Thread.currentThread().interrupt();
                 child.destroyForcibly();
                 throw new RuntimeFailure("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    /**
+     * Waits until this process's parent is no longer {@code starter}, or the deadline passes. A detached exec's
+     * relay exits only then: its starter is a JVM, which reaps its children itself, so an exit before the starter's
+     * would never reach the engine's subreaper (conmon, containerd's shim) that waits on the pid in the pid file
+     * for the exec's exit code; once the starter is gone the relay is the subreaper's child.
+     */
+    static void outlive(long starter, Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == starter
+                && System.nanoTime() < end) {
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

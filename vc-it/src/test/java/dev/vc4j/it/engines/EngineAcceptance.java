@@ -115,6 +115,8 @@ abstract class EngineAcceptance {
         assertEquals("running", podman.ok("inspect", "--format", "{{.State.Status}}", id));
 
         assertEquals("from exec", podman.ok("exec", id, "echo", "from exec"));
+        Command failing = podman.podman("exec", id, "sh", "-c", "exit 3");
+        assertEquals(3, failing.exitCode(), failing.describe());
 
         long start = System.nanoTime();
         podman.ok("stop", "-t", "2", id);
