@@ -23,12 +23,13 @@ class ErrorsTest {
                 InvalidStateException.transition("sandbox", "sb1", SandboxState.STOPPED, SandboxState.PAUSED);
         VcTimeoutException timeout = new VcTimeoutException("agent RPC CreateContainer", Duration.ofSeconds(30), null);
         HypervisorException hypervisor = new HypervisorException("QEMU exited with status 1");
+        NetworkException network = new NetworkException("passt exited with status 1");
         AgentException agent = new AgentException("RunProcess", "no answer", null);
         AgentException unreachable = AgentException.unreachable("WaitProcess", "UNAVAILABLE: connection closed", null);
         StorageException storage = new StorageException("cannot write", Path.of("/run/vc4j/sbs/sb1/state.json"), null);
         HookException hook = new HookException(Path.of("/etc/hooks/net"), "exited with status 2", null);
-        List<VcException> all =
-                List.of(notFound, exists, config, state, timeout, hypervisor, agent, unreachable, storage, hook);
+        List<VcException> all = List.of(
+                notFound, exists, config, state, timeout, hypervisor, network, agent, unreachable, storage, hook);
 
         Set<ErrorCode> codes = EnumSet.noneOf(ErrorCode.class);
         all.forEach(e -> codes.add(e.code()));
