@@ -60,7 +60,9 @@ record RunFiles(Path dir) {
 
     /** Removes what only makes sense while QEMU runs; the logs stay for diagnosis until the sandbox is deleted. */
     void removeLiveFiles() {
-        for (Path p : new Path[] {controlSocket(), monitorSocket(), agentSocket(), consoleSocket(), pidFile(), launchRecord()}) {
+        for (Path p :
+                new Path[] {controlSocket(), monitorSocket(), agentSocket(), consoleSocket(), pidFile(), launchRecord()
+                }) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException ignored) {
