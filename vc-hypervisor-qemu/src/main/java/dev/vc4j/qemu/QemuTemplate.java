@@ -45,7 +45,7 @@ final class QemuTemplate {
             requireSpace(entry.memory(), memoryBytes);
             TemplateStore.createPrivate(entry.memory()); // QEMU would make it world-readable: it holds guest RAM
             RunFiles files = new RunFiles(template.runDir());
-            List<String> argv = new ArrayList<>(shape.argv(template));
+            List<String> argv = new ArrayList<>(shape.templateArgv(template));
             argv.addAll(memoryBackend(entry.memory(), spec, true));
             qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
             QemuProcess launched = qemu;
@@ -83,7 +83,7 @@ final class QemuTemplate {
     static Vm start(TemplateShape shape, VmSpec spec, TemplateStore.Entry entry) {
         long launched = System.nanoTime();
         RunFiles files = new RunFiles(spec.runDir());
-        List<String> argv = new ArrayList<>(shape.argv(shape.cloneSpec(spec)));
+        List<String> argv = new ArrayList<>(shape.cloneArgv(spec));
         argv.addAll(memoryBackend(entry.memory(), spec, false));
         argv.addAll(List.of("-incoming", "defer"));
         QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
@@ -93,6 +93,7 @@ final class QemuTemplate {
             try (QmpClient qmp = QmpClient.connect(files.controlSocket(), timeout, alive)) {
                 MigrationStream.ignoreShared(qmp, COMMAND_TIMEOUT);
                 MigrationStream.restore(qmp, spec.runDir().resolve("restore.sock"), entry.state(), timeout, alive);
+                CloneNetwork.uplink(qmp, spec.network(), COMMAND_TIMEOUT);
                 if (!qmp.execute("query-status", null, COMMAND_TIMEOUT)
                         .path("running")
                         .asBoolean()) {
