@@ -1,9 +1,12 @@
 # vc4j: the two commands of the README.
 #   make demo   set up the host, build everything, run a container from an OCI bundle in a sandbox (DEBUG=1: vc4j's debug log)
 #   make test   set up the host, build everything, run all tests (C agent, Java unit and VM tests)
-#   make bench  the benchmarks
+#   make bench  the benchmark: every figure against its floor, a table on stdout, bench/target/bench.json
+#               (LONG=1: more rounds, longer JMH iterations, M2 over 20 sandboxes)
 #   make fuzz-java  the JVM-side fuzz targets (make test runs them too; FUZZ_JAVA_ROUNDS=N fuzzes N times longer)
 #   make format, make format-check   apply or check the Java (Spotless) and C (clang-format) formatting
+#   make install  vc-runtime (the OCI runtime command line) on the PATH: PREFIX/bin/vc-runtime, its jars and
+#                 class-data-sharing archive in PREFIX/lib/vc-runtime, the guest image in PREFIX/share/vc4j/guest
 # Both are idempotent: a second run reuses what is built and up to date.
 
 SHELL := /bin/bash
@@ -11,7 +14,7 @@ MVN ?= mvn -B -q
 GUEST_DIR := $(CURDIR)/guest/image/build
 export VC4J_GUEST_DIR := $(GUEST_DIR)
 
-.PHONY: demo test bench setup agent image java agent-test image-test fuzz-java format format-check format-check-c clean
+.PHONY: demo test bench install setup agent image java agent-test image-test fuzz-java format format-check format-check-c clean
 
 # vc4j's log on stderr at INFO; make demo DEBUG=1 shows DEBUG (every QMP command and agent RPC)
 demo: setup image java
@@ -19,12 +22,8 @@ demo: setup image java
 
 # Not part of test: timings belong in benchmarks, which print ratios against a baseline run alongside.
 bench: setup image java
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.BootBench
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.CallOverheadBench
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.QmpBench
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.AgentFootprintBench
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.StoreBench
-	java -cp "$$(cat bench/target/classpath):bench/target/classes" dev.vc4j.bench.TransportBench
+	java -cp "$$(cat bench/target/classpath):bench/target/classes" -Dbench.json=bench/target/bench.json \
+		dev.vc4j.bench.Bench $(if $(LONG),--long)
 
 test: setup format-check-c agent-test image-test
 	mvn -B -ntp -Dvc4j.guest.dir=$(GUEST_DIR) verify
@@ -36,6 +35,20 @@ fuzz-java: java
 
 setup:
 	scripts/setup-host.sh
+
+PREFIX ?= /usr/local
+RUNTIME_LIB := $(PREFIX)/lib/vc-runtime
+
+# The CDS archive is written by one run of a short command with the installed class path (it must match at use).
+install: setup image java
+	install -d $(PREFIX)/bin $(RUNTIME_LIB) $(PREFIX)/share/vc4j/guest
+	rm -f $(RUNTIME_LIB)/*.jar $(RUNTIME_LIB)/vc-runtime.jsa
+	install -m 0644 examples/vc-runtime/target/lib/*.jar $(RUNTIME_LIB)/
+	install -m 0755 examples/vc-runtime/bin/vc-runtime $(PREFIX)/bin/vc-runtime
+	install -m 0644 $(GUEST_DIR)/vmlinux $(GUEST_DIR)/initrd.img $(PREFIX)/share/vc4j/guest/
+	training=$$(mktemp -d) && VC_RUNTIME_CDS_DUMP=$(RUNTIME_LIB)/vc-runtime.jsa \
+	    $(PREFIX)/bin/vc-runtime --root $$training list --format json >/dev/null && rm -rf $$training
+	@echo "vc-runtime installed: $$(command -v vc-runtime || echo $(PREFIX)/bin/vc-runtime)"
 
 agent:
 	$(MAKE) -C guest/agent

@@ -54,6 +54,9 @@ public final class VirtContainers {
                                 "templates",
                                 templates.toString(),
                                 driver.getClass().getName() + " has no VM templates"));
+        if (vmFactory != null) {
+            vmFactory.pool(templates.poolSize());
+        }
         this.hypervisor = vmFactory == null ? driver : new TemplatedHypervisor(driver, vmFactory);
         this.agent = b.agent != null ? b.agent : load(Agent.class);
         this.network = b.network != null ? b.network : load(Network.class);
@@ -175,8 +178,8 @@ public final class VirtContainers {
      * VM's sockets and pid file removed; sandboxes whose run path did not survive a reboot are recorded as
      * stopped (they can be started again or deleted); what a crash left mounted for a deleted container or
      * sandbox is unmounted and removed, and so are the directories of a sandbox whose create died before its
-     * config was written; VM templates are removed unless they are {@linkplain VmTemplates#persist()
-     * persistent}. Returns the ids of the sandboxes it changed.
+     * config was written; the pooled VMs are killed, and VM templates removed unless they are
+     * {@linkplain VmTemplates#persist() persistent}. Returns the ids of the sandboxes it changed.
      */
     public List<String> cleanup() {
         List<String> changed = new ArrayList<>(LeftoverMounts.reap(store));
@@ -190,8 +193,11 @@ public final class VirtContainers {
                 // nothing left to clean
             }
         }
-        if (vmFactory != null && !templates.persist()) {
-            vmFactory.removeAll();
+        if (vmFactory != null) {
+            vmFactory.drainPool();
+            if (!templates.persist()) {
+                vmFactory.removeAll();
+            }
         }
         return changed;
     }

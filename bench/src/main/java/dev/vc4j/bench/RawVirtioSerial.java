@@ -1,10 +1,8 @@
 package dev.vc4j.bench;
 
-import dev.vc4j.Accelerator;
 import dev.vc4j.AgentConfig;
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
-import dev.vc4j.HypervisorConfig;
 import dev.vc4j.agent.GrpcAgent;
 import dev.vc4j.spi.AgentSession;
 
@@ -46,17 +44,11 @@ final class RawVirtioSerial implements AutoCloseable {
         this.port = port;
     }
 
-    /** Boots the VM with the sandbox's vCPUs and memory on {@code accel}, and waits for its agent. */
-    static RawVirtioSerial boot(HypervisorConfig hv, Accelerator accel) throws IOException {
+    /** Boots the bare VM of the sandbox that ran {@code sandboxArgv}, and waits for its agent. */
+    static RawVirtioSerial boot(List<String> sandboxArgv) throws IOException {
         Path dir = TempDirs.create("vc4j-bench-serial");
-        List<String> argv = BareQemu.argv(hv, accel, hv.vcpus(), "", dir.resolve("console.log"));
+        List<String> argv = BareQemu.argv(sandboxArgv, dir);
         argv.addAll(List.of(
-                "-device",
-                "virtio-serial-pci,id=vser0",
-                "-chardev",
-                "socket,id=agent,path=" + dir.resolve("agent.sock") + ",server=on,wait=off",
-                "-device",
-                "virtserialport,bus=vser0.0,chardev=agent,name=agent.0",
                 "-chardev",
                 "socket,id=bench,path=" + dir.resolve("bench.sock") + ",server=on,wait=off",
                 "-device",

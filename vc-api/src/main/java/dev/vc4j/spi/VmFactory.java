@@ -16,8 +16,17 @@ public interface VmFactory {
      */
     Vm start(VmSpec spec);
 
+    /**
+     * Keeps up to {@code size} clones restored and paused, of the shape of the sandbox created last, for the
+     * next sandboxes (see {@link dev.vc4j.VmTemplates#pool}); 0 keeps none.
+     */
+    void pool(int size);
+
     /** The templates stored now. */
     List<TemplateInfo> list();
+
+    /** Kills the pooled clones and ends their refill until the next sandbox is started. */
+    void drainPool();
 
     /** Removes every template not in use by a build or a restore at this moment; returns how many it removed. */
     int removeAll();

@@ -22,6 +22,7 @@ final class QemuCommandLine {
      * Kernel parameters the guest image relies on; the config's own parameters come after them.
      * memhp_default_state: hot-added memory is onlined by the guest kernel itself, into ZONE_MOVABLE, whose pages
      * can be migrated away again; memory onlined for the kernel's own use could rarely be unplugged.
+     * cryptomgr.notests: no self-tests of the kernel's crypto algorithms at boot, its slowest initcalls under TCG.
      */
     private static final List<String> BASE_KERNEL_PARAMS = List.of(
             "console=ttyS0",
@@ -31,6 +32,7 @@ final class QemuCommandLine {
             "tsc=reliable",
             "no_timer_check",
             "noreplace-smp",
+            "cryptomgr.notests",
             "memhp_default_state=online_movable");
 
     /**

@@ -70,6 +70,13 @@ final class QemuProcess {
         consoleRing = ring;
     }
 
+    /** The same process, its log and console files now at these paths (QEMU writes on through its descriptors). */
+    QemuProcess movedTo(Path log, Path console) {
+        QemuProcess moved = new QemuProcess(handle, child, startTime, log, console);
+        moved.consoleRing = consoleRing;
+        return moved;
+    }
+
     long pid() {
         return handle.pid();
     }

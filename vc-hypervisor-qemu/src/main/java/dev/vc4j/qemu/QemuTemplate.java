@@ -82,10 +82,19 @@ final class QemuTemplate {
      */
     static Vm start(TemplateShape shape, VmSpec spec, TemplateStore.Entry entry) {
         long launched = System.nanoTime();
+        return resume(restorePaused(shape, spec, entry), shape, spec, launched);
+    }
+
+    /**
+     * Launches a clone of the template in {@code entry} in {@code spec}'s run directory and loads its device
+     * state; its vCPUs stay stopped ({@code -S}) until {@link #resume}. On failure nothing of it is left running
+     * and its run files are removed.
+     */
+    static QemuProcess restorePaused(TemplateShape shape, VmSpec spec, TemplateStore.Entry entry) {
         RunFiles files = new RunFiles(spec.runDir());
         List<String> argv = new ArrayList<>(shape.cloneArgv(spec));
         argv.addAll(memoryBackend(entry.memory(), spec, false));
-        argv.addAll(List.of("-incoming", "defer"));
+        argv.addAll(List.of("-S", "-incoming", "defer"));
         QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
         Runnable alive = () -> requireAlive(qemu, "the clone");
         try {
@@ -93,27 +102,46 @@ final class QemuTemplate {
             try (QmpClient qmp = QmpClient.connect(files.controlSocket(), timeout, alive)) {
                 MigrationStream.ignoreShared(qmp, COMMAND_TIMEOUT);
                 MigrationStream.restore(qmp, spec.runDir().resolve("restore.sock"), entry.state(), timeout, alive);
-                CloneNetwork.uplink(qmp, spec.network(), COMMAND_TIMEOUT);
-                if (!qmp.execute("query-status", null, COMMAND_TIMEOUT)
-                        .path("running")
-                        .asBoolean()) {
-                    qmp.execute("cont", null, COMMAND_TIMEOUT);
-                }
             }
+            return qemu;
+        } catch (RuntimeException e) {
+            throw failed(qemu, files, e);
+        }
+    }
+
+    /**
+     * Lets a restored clone whose run files are in {@code spec}'s run directory run, and connects to it. On
+     * failure it is killed and its run files are removed.
+     */
+    static Vm resume(QemuProcess qemu, TemplateShape shape, VmSpec spec, long launched) {
+        RunFiles files = new RunFiles(spec.runDir());
+        try {
+            Duration timeout = spec.config().startTimeoutFor(shape.accel());
             VmRecord record = new VmRecord(
                     qemu.pid(), qemu.startTime(), shape.accel(), AgentChannel.virtioSerial(files.agentSocket()));
             QemuVm vm = QemuHypervisor.connect(qemu, files, record, timeout, launched);
+            try {
+                CloneNetwork.uplink(vm.control(), spec.network(), COMMAND_TIMEOUT);
+                vm.resume();
+            } catch (RuntimeException e) {
+                vm.close();
+                throw e;
+            }
             vm.keepGuestNetwork(shape::withTemplateMacs);
             return vm;
         } catch (RuntimeException e) {
-            // a QEMU that refuses the state exits with its reason, which says more than the broken socket
-            RuntimeException failure = qemu.waitFor(REFUSAL_NOTICE)
-                    ? new HypervisorException("the clone failed: " + qemu.exitDescription(), e)
-                    : e;
-            qemu.kill(); // a no-op once it ended
-            files.removeAll();
-            throw failure;
+            throw failed(qemu, files, e);
         }
+    }
+
+    /** Kills a clone that failed and removes its run files; a QEMU that refused the state names its reason. */
+    private static RuntimeException failed(QemuProcess qemu, RunFiles files, RuntimeException e) {
+        RuntimeException failure = qemu.waitFor(REFUSAL_NOTICE)
+                ? new HypervisorException("the clone failed: " + qemu.exitDescription(), e)
+                : e;
+        qemu.kill(); // a no-op once it ended
+        files.removeAll();
+        return failure;
     }
 
     /** The guest's RAM as a file: shared while the template is built, private (copy-on-write) in a clone. */

@@ -25,10 +25,23 @@ final class QemuTemplates implements VmFactory {
 
     private final QemuHypervisor hypervisor;
     private final TemplateStore store;
+    private final QemuPool pool;
 
     QemuTemplates(QemuHypervisor hypervisor, Path root) {
         this.hypervisor = hypervisor;
         this.store = new TemplateStore(root);
+        // beside the templates, not among them: every directory under root is a template
+        this.pool = new QemuPool(store, root.resolveSibling(root.getFileName() + "-pool"));
+    }
+
+    @Override
+    public void pool(int size) {
+        pool.resize(size);
+    }
+
+    @Override
+    public void drainPool() {
+        pool.drain();
     }
 
     @Override
@@ -40,6 +53,16 @@ final class QemuTemplates implements VmFactory {
             return hypervisor.start(spec);
         }
         TemplateShape shape = shaped.shape().get();
+        if (!QemuPool.serves(spec)) {
+            return clone(shape, spec);
+        }
+        Optional<Vm> pooled = pool.take(shape, spec);
+        Vm vm = pooled.orElseGet(() -> clone(shape, spec));
+        pool.want(shape, spec);
+        return vm;
+    }
+
+    private Vm clone(TemplateShape shape, VmSpec spec) {
         Optional<Vm> clone;
         try (TemplateStore.Entry entry = store.lock(shape.key())) {
             if (!usable(shape, entry)) {

@@ -1,5 +1,7 @@
 package dev.vc4j.it;
 
+import dev.vc4j.Sandbox;
+import dev.vc4j.SandboxState;
 import dev.vc4j.SandboxStatus;
 import dev.vc4j.StoreRoots;
 import dev.vc4j.VirtContainers;
@@ -51,7 +53,12 @@ class CrashHarnessIT {
                 vc.cleanup();
                 for (SandboxStatus left : vc.listSandboxes()) {
                     try {
-                        vc.fetchSandbox(left.id()).delete();
+                        // usable: it answers, and stops and deletes as a user would
+                        Sandbox sandbox = vc.fetchSandbox(left.id());
+                        if (sandbox.status().state() != SandboxState.STOPPED) {
+                            sandbox.stop();
+                        }
+                        sandbox.delete();
                     } catch (RuntimeException e) {
                         unusable++;
                         System.err.println("after a kill in " + target + ": sandbox " + left.id() + " unusable: " + e);

@@ -15,12 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A busybox root file system made on the host from Debian's busybox-static: the binary, a link per applet,
  * and the directories crun mounts on. Shared with a sandbox as a volume, or written into an ext4 image.
  */
-final class HostRootfs {
+public final class HostRootfs {
     private static final Path BUSYBOX = Path.of("/bin/busybox");
 
     private HostRootfs() {}
 
-    static Path make(Path dir) throws IOException, InterruptedException {
+    public static Path make(Path dir) throws IOException, InterruptedException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         for (String d : List.of("dev", "proc", "tmp", "sys")) {
             Files.createDirectories(dir.resolve(d));
@@ -65,7 +65,7 @@ final class HostRootfs {
     }
 
     /** Removes what {@link #make} made (and anything the containers wrote into it). */
-    static void remove(Path dir) throws IOException {
+    public static void remove(Path dir) throws IOException {
         if (dir != null && Files.exists(dir)) {
             try (var walk = Files.walk(dir)) {
                 for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -1,13 +1,8 @@
 package dev.vc4j.it;
 
-import dev.vc4j.Cmd;
-import dev.vc4j.Container;
-import dev.vc4j.ContainerConfig;
-import dev.vc4j.ContainerProcess;
 import dev.vc4j.ExecResult;
 import dev.vc4j.NetworkConfig;
 import dev.vc4j.PortForward;
-import dev.vc4j.Rootfs;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.TemplateInfo;
@@ -24,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TemplatesIT {
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Path TEMPLATES = TestStore.ROOTS.run().resolve("templates");
     private static Path rootfs;
     private static VirtContainers vc;
@@ -95,7 +88,8 @@ class TemplatesIT {
         List<String> randoms = new ArrayList<>();
         for (int i = 0; i < clones.size(); i++) {
             Sandbox s = clones.get(i);
-            String out = runContainer(s, "hostname; cat /proc/sys/kernel/random/uuid; head -c 16 /dev/urandom | od -x");
+            String out = ScriptContainer.run(
+                    s, rootfs, "hostname; cat /proc/sys/kernel/random/uuid; head -c 16 /dev/urandom | od -x");
             String[] lines = out.split("\n", 2);
             assertEquals("clone-" + i, guest(s, "hostname").strip(), "the guest's hostname");
             randoms.add(lines[1]);
@@ -148,7 +142,7 @@ class TemplatesIT {
                         .id(TestStore.uniqueId("cold"))
                         .network(NetworkConfig.userMode())
                         .build())) {
-            runContainer(cold, "true");
+            ScriptContainer.run(cold, rootfs, "true");
             coldRss = qemuRssKib(cold);
             cold.delete();
         }
@@ -179,22 +173,6 @@ class TemplatesIT {
             } finally {
                 TestStore.deleteLeavingNothing(cold);
             }
-        }
-    }
-
-    private static String runContainer(Sandbox s, String script) throws Exception {
-        Container c = s.createContainer(ContainerConfig.builder()
-                .id(TestStore.uniqueId("c"))
-                .rootfs(Rootfs.directory(rootfs))
-                .cmd(Cmd.builder().args("sh", "-c", script).build())
-                .build());
-        try (ContainerProcess p = c.process()) {
-            c.start();
-            String out = new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, p.waitFor(WAIT), out);
-            c.waitForExit(WAIT);
-            c.delete();
-            return out;
         }
     }
 

@@ -26,18 +26,17 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * The QEMU driver's control path on one booted VM: a QMP round trip (query-status through Vm.runState())
- * and one drive's hotplug + unplug, against a raw JDK unix-socket round trip of the same size (baseline),
- * measured in the same run.
+ * The QEMU driver's control path on one booted VM: a QMP round trip (query-status through Vm.runState()) against
+ * a raw JDK unix-socket round trip of the same size measured in the same run, and one drive's hotplug + unplug
+ * (no ratio: a hotplug is not a socket round trip).
  */
-public final class QmpBench {
-    private static final int ROUND_TRIPS = Integer.getInteger("roundTrips", 2000);
-    private static final int HOTPLUGS = Integer.getInteger("hotplugs", 5);
+final class QmpFigures {
+    private static final int ROUND_TRIPS = 2000;
     private static final String COMMAND = "{\"execute\":\"query-status\",\"id\":\"12345\"}\n";
 
-    private QmpBench() {}
+    private QmpFigures() {}
 
-    public static void main(String[] args) throws Exception {
+    static List<Figure> measure(int hotplugs) throws IOException {
         Path work = TempDirs.create("vc4j-qmp-bench");
         try {
             Stats raw = Stats.of(rawRoundTrips(work.resolve("echo.sock")));
@@ -66,15 +65,17 @@ public final class QmpBench {
                         .orElseThrow()
                         .connect(vm.agentChannel(), AgentConfig.defaults(), Duration.ofSeconds(60), () -> {})
                         .close();
-                double[] hotplugMicros = micros(() -> vm.unplugDrive(vm.hotplugDrive(Drive.raw(image))), HOTPLUGS);
-                Stats hotplug = Stats.of(
-                        Arrays.stream(hotplugMicros).map(us -> us / 1000).toArray());
-                System.out.println("raw JDK unix socket round trip:  " + raw.format("us"));
-                System.out.println("QMP query-status round trip:     " + qmp.format("us"));
-                // mostly the guest: Linux's pciehp waits 5 s after the attention button before it lets a slot go
-                System.out.println("drive hotplug + unplug:          " + hotplug.format("ms"));
-                System.out.printf("ratio QMP / raw round trip:      %.2f%n", qmp.median() / raw.median());
-                System.out.printf("ratio hotplug+unplug / raw:      %.0f%n", hotplug.median() * 1000 / raw.median());
+                double[] hotplugMillis = Arrays.stream(
+                                micros(() -> vm.unplugDrive(vm.hotplugDrive(Drive.raw(image))), hotplugs))
+                        .map(us -> us / 1000)
+                        .toArray();
+                Figure rawFigure = Figure.of("Q0", "raw JDK unix socket round trip", "us", raw);
+                return List.of(
+                        rawFigure,
+                        Figure.of("Q1", "QMP query-status round trip", "us", qmp)
+                                .against(rawFigure),
+                        // mostly the guest: Linux's pciehp waits 5 s after the attention button before it lets go
+                        Figure.of("Q2", "drive hotplug + unplug", "ms", Stats.of(hotplugMillis)));
             } finally {
                 vm.stop(Duration.ZERO);
             }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
@@ -24,15 +25,17 @@ import java.util.stream.Stream;
  * The default store (vc-storage) without a VM: a status query (lock, read, parse) through the store and through
  * Sandbox.status(), and the create + delete of a sandbox's stored state (directories, lock, config and
  * state written durably, then removed), each against a plain JDK read of the same state file measured in
- * the same run, interleaved in batches.
+ * the same run, interleaved in batches. The create + delete has no ratio: writes and fsyncs are not a read.
  */
-public final class StoreBench {
+final class StoreFigures {
     private static final int BATCHES = 10;
-    private static final int CALLS = Integer.getInteger("calls", 500);
+    private static final int CALLS = 500;
+    /** Each create and delete syncs files and directories: fewer, or a busy disk holds the run up for minutes. */
+    private static final int CREATE_CALLS = 20;
 
-    private StoreBench() {}
+    private StoreFigures() {}
 
-    public static void main(String[] args) throws IOException {
+    static List<Figure> measure() throws IOException {
         Path dir = Files.createTempDirectory("vc4j-store-bench");
         try {
             StoreRoots roots = new StoreRoots(dir.resolve("run"), dir.resolve("config"));
@@ -50,25 +53,28 @@ public final class StoreBench {
             double[] apiStatus = new double[BATCHES];
             double[] createDelete = new double[BATCHES];
             for (int b = 0; b < BATCHES; b++) {
-                plainRead[b] = microsPerCall(() -> readAll(state));
-                storeStatus[b] = microsPerCall(() -> {
+                plainRead[b] = microsPerCall(CALLS, () -> readAll(state));
+                storeStatus[b] = microsPerCall(CALLS, () -> {
                     try (SandboxLock lock = store.lock("bench", false)) {
                         store.readState("bench").orElseThrow();
                     }
                 });
-                apiStatus[b] = microsPerCall(sandbox::status);
+                apiStatus[b] = microsPerCall(CALLS, sandbox::status);
                 int batch = b;
-                createDelete[b] = microsPerCall(() -> {
+                createDelete[b] = microsPerCall(CREATE_CALLS, () -> {
                     SandboxConfig c = config("cd-" + batch);
                     createStored(store, c);
                     store.delete(c.id());
                 });
             }
-            Stats base = Stats.of(plainRead);
-            report("plain JDK read of state.json (baseline)", base, base);
-            report("store: shared lock + read + parse", Stats.of(storeStatus), base);
-            report("Sandbox.status() (no VM recorded)", Stats.of(apiStatus), base);
-            report("store: create + delete without a VM", Stats.of(createDelete), base);
+            Figure base = Figure.of("P0", "plain JDK read of a sandbox's state.json", "us", Stats.of(plainRead));
+            return List.of(
+                    base,
+                    Figure.of("P1", "store: shared lock + read + parse of the state", "us", Stats.of(storeStatus))
+                            .against(base),
+                    Figure.of("P2", "Sandbox.status() with no VM recorded", "us", Stats.of(apiStatus))
+                            .against(base),
+                    Figure.of("P3", "store: create + delete of a sandbox's state", "us", Stats.of(createDelete)));
         } finally {
             deleteTree(dir);
         }
@@ -94,19 +100,13 @@ public final class StoreBench {
         }
     }
 
-    private static void report(String what, Stats stats, Stats baseline) {
-        System.out.printf(
-                "%-42s %s  ratio %6.1f x baseline, %,10.0f calls/s%n",
-                what, stats.format("us"), stats.median() / baseline.median(), 1e6 / stats.median());
-    }
-
-    private static double microsPerCall(Runnable call) {
+    private static double microsPerCall(int calls, Runnable call) {
         call.run(); // the first call of a batch warms what the batch before it evicted
         long start = System.nanoTime();
-        for (int i = 0; i < CALLS; i++) {
+        for (int i = 0; i < calls; i++) {
             call.run();
         }
-        return (System.nanoTime() - start) / 1e3 / CALLS;
+        return (System.nanoTime() - start) / 1e3 / calls;
     }
 
     private static void readAll(Path file) {

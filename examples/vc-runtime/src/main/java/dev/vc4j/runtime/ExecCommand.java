@@ -1,0 +1,153 @@
+package dev.vc4j.runtime;
+
+import dev.vc4j.oci.OciProcess;
+import dev.vc4j.oci.User;
+import dev.vc4j.runtime.ShimProtocol.Request;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code exec}: a process in a running container, from {@code --process} or runc's inline form (the rest of the
+ * command line over the bundle's process). Attached, this process relays its stdio and exits with the exec's
+ * code; with {@code --detach}, a relay process of its own does (its pid to {@code --pid-file}).
+ */
+@Command(name = "exec", description = "Run a process in a running container.")
+final class ExecCommand extends ContainerCommand {
+
+    @Option(
+            names = {"--process", "-p"},
+            description = "An OCI process JSON file.")
+    Path processFile;
+
+    @Option(
+            names = {"--detach", "-d"},
+            description = "Return once the process runs.")
+    boolean detach;
+
+    @Option(names = "--pid-file", description = "Where to write the pid of the process's host relay.")
+    Path pidFile;
+
+    @Option(
+            names = {"--tty", "-t"},
+            description = "Give the process a terminal.")
+    boolean tty;
+
+    @Option(names = "--console-socket", description = "A unix socket to send the terminal's master to.")
+    Path consoleSocket;
+
+    @Option(names = "--cwd", description = "Working directory in the container.")
+    String cwd;
+
+    @Option(
+            names = {"--env", "-e"},
+            description = "NAME=VALUE to add to the environment.")
+    List<String> env = new ArrayList<>();
+
+    @Option(
+            names = {"--user", "-u"},
+            description = "UID[:GID].")
+    String user;
+
+    @Option(
+            names = {"--cap", "-c"},
+            description = "A capability to add.")
+    List<String> caps = new ArrayList<>();
+
+    @Option(names = "--no-new-privs", description = "Do not let the process gain privileges.")
+    boolean noNewPrivs;
+
+    @Option(names = "--preserve-fds", description = "Accepted for runc compatibility; none are passed to the VM.")
+    int preserveFds;
+
+    @Option(names = "--process-label", description = "Accepted for runc compatibility: the guest has no SELinux.")
+    String processLabel;
+
+    @Option(names = "--apparmor", description = "Accepted for runc compatibility: the guest has no AppArmor.")
+    String apparmor;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The inline form: the program and its arguments.")
+    List<String> command = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        OciProcess fromFile = processFile == null ? null : ExecProcess.read(processFile);
+        RuntimeRecord record = runtime.root().load(id);
+        OciProcess process = fromFile != null ? fromFile : inline(record);
+        Spawner.checkPidFile(pidFile);
+        if (consoleSocket != null) {
+            throw new RuntimeFailure(
+                    "--console-socket " + consoleSocket + ": an exec with a terminal is not supported yet");
+        }
+        String status = record.effectiveStatus();
+        if (RuntimeRecord.STOPPED.equals(status)) {
+            throw new RuntimeFailure("exec failed: cannot exec in a stopped container");
+        }
+        if (!RuntimeRecord.RUNNING.equals(status)) {
+            throw RuntimeFailure.notRunning();
+        }
+        if (detach) {
+            return ShimCommands.ExecRelay.spawn(runtime, record, process, pidFile);
+        }
+        try (ShimClient shim = ShimClient.connect(runtime.root(), record).orElseThrow(RuntimeFailure::notRunning)) {
+            shim.call(request(process));
+            return ExecStreams.relay(shim);
+        }
+    }
+
+    static Request request(OciProcess process) {
+        return new Request("exec", null, false, false, process.toJson(), null, null, null);
+    }
+
+    /** runc's inline exec: the bundle's process with this command line's program, terminal, env, user and cwd. */
+    private OciProcess inline(RuntimeRecord record) {
+        if (command.isEmpty()) {
+            throw new RuntimeFailure("exec needs --process or a command to run");
+        }
+        OciProcess base =
+                LifecycleCommands.readBundle(Path.of(record.bundle())).spec().process();
+        List<String> environment = new ArrayList<>(base.env() == null ? List.of() : base.env());
+        environment.addAll(env);
+        OciProcess.Builder builder = base.toBuilder()
+                .args(command)
+                .terminal(tty)
+                .env(environment)
+                .noNewPrivileges(noNewPrivs || Boolean.TRUE.equals(base.noNewPrivileges()));
+        if (cwd != null) {
+            builder.cwd(cwd);
+        }
+        if (user != null) {
+            builder.user(user(user));
+        }
+        if (!caps.isEmpty()) {
+            List<String> effective = new ArrayList<>(caps);
+            builder.capabilities(dev.vc4j.oci.LinuxCapabilities.builder()
+                    .effective(effective)
+                    .build());
+        }
+        return builder.build();
+    }
+
+    /** {@code UID} or {@code UID:GID}, by number as runc takes them. */
+    static User user(String text) {
+        String[] parts = text.split(":", 2);
+        try {
+            return User.builder()
+                    .uid(Long.parseLong(parts[0]))
+                    .gid(parts.length > 1 ? Long.parseLong(parts[1]) : 0L)
+                    .build();
+        } catch (NumberFormatException e) {
+            throw new RuntimeFailure("invalid --user \"" + text + "\": UID or UID:GID, as numbers");
+        }
+    }
+
+    static String relayName() {
+        return "exec-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.vc4j.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vc4j.oci.OciProcess;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** The host processes that outlive a command: a container's shim and a detached exec's relay. Not for users. */
+final class ShimCommands {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ShimCommands() {}
+
+    @Command(name = "shim", hidden = true, description = "The host process of a container (started by create).")
+    static class ShimCommand extends ContainerCommand {
+
+        @Option(names = "--console-socket")
+        Path consoleSocket;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            RuntimeRoot root = runtime.root();
+            RuntimeRecord record = root.load(id);
+            return record.ownsVm() ? new Shim(root, record, consoleSocket).run() : MemberShim.run(root, record);
+        }
+    }
+
+    /** What a relay reports once its exec runs (error null) or failed. */
+    record RelayStatus(String error) {}
+
+    @Command(name = "exec-relay", hidden = true, description = "The host process of a detached exec.")
+    static class ExecRelay extends ContainerCommand {
+
+        @Option(names = "--name", required = true)
+        String name;
+
+        /** Starts the relay of a detached exec, waits until its process runs, and writes the relay's pid. */
+        static int spawn(VcRuntime runtime, RuntimeRecord record, OciProcess process, Path pidFile) {
+            String name = ExecCommand.relayName();
+            Path dir = runtime.root().dir(record.id());
+            Path processFile = dir.resolve(name + ".json");
+            Path statusFile = dir.resolve(name + ".status");
+            try {
+                Files.writeString(processFile, process.toJson());
+            } catch (IOException e) {
+                throw new RuntimeFailure("cannot write " + processFile + ": " + e.getMessage(), e);
+            }
+            Process relay = Spawner.start(runtime, List.of("exec-relay", "--name", name, record.id()));
+            try {
+                RelayStatus status = Spawner.await(relay, () -> readStatus(statusFile), "the exec's relay");
+                if (status.error() != null) {
+                    throw new RuntimeFailure(status.error());
+                }
+                if (pidFile != null) {
+                    Spawner.writePidFile(pidFile, relay.pid());
+                }
+                return 0;
+            } finally {
+                deleteQuietly(processFile);
+                deleteQuietly(statusFile);
+            }
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            Libc.C.setsid();
+            Path dir = runtime.root().dir(id);
+            RuntimeRecord record = runtime.root().load(id);
+            try (ShimClient shim = ShimClient.connect(runtime.root(), record).orElseThrow(RuntimeFailure::notRunning)) {
+                try {
+                    String process = Files.readString(dir.resolve(name + ".json"), StandardCharsets.UTF_8);
+                    shim.call(ExecCommand.request(OciProcess.parse(process)));
+                } catch (RuntimeException e) {
+                    writeStatus(dir.resolve(name + ".status"), new RelayStatus(Errors.message(e)));
+                    return 1;
+                }
+                writeStatus(dir.resolve(name + ".status"), new RelayStatus(null));
+                return ExecStreams.relay(shim);
+            }
+        }
+
+        private static RelayStatus readStatus(Path file) {
+            try {
+                return Files.exists(file) ? JSON.readValue(file.toFile(), RelayStatus.class) : null;
+            } catch (IOException e) {
+                throw new RuntimeFailure("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static void writeStatus(Path file, RelayStatus status) throws IOException {
+            Path tmp = Files.createTempFile(file.getParent(), ".status", ".tmp");
+            JSON.writeValue(tmp.toFile(), status);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        private static void deleteQuietly(Path file) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                RuntimeLog.current().write("warning", "cannot remove " + file + ": " + e.getMessage());
+            }
+        }
+    }
+}

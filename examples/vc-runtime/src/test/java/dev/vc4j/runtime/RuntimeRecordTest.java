@@ -1,0 +1,82 @@
+package dev.vc4j.runtime;
+
+import dev.vc4j.oci.State;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** How a record maps to the OCI state engines read, and the parsing of signals and sizes. */
+class RuntimeRecordTest {
+    private static RuntimeRecord record(String status, long shimPid, String shimStarted) {
+        return new RuntimeRecord(
+                RuntimeRecord.VERSION,
+                "c1",
+                "/b",
+                "/b/rootfs",
+                "c1",
+                "/run/x",
+                "/var/x",
+                "2026-01-01T00:00:00Z",
+                Map.of("a", "b"),
+                status,
+                shimPid,
+                shimStarted,
+                null,
+                null);
+    }
+
+    @Test
+    void aContainerWhoseShimRunsHasItsRecordedStatusAndTheShimsPid() {
+        ProcessHandle self = ProcessHandle.current();
+        State state = InfoCommands.state(record(RuntimeRecord.RUNNING, self.pid(), RuntimeRecord.started(self)));
+        assertEquals("running", state.status());
+        assertEquals(self.pid(), state.pid());
+        assertEquals("/b", state.bundle());
+        assertEquals(Map.of("a", "b"), state.annotations());
+        assertEquals("/b/rootfs", state.otherFields().get("rootfs"));
+    }
+
+    @Test
+    void aContainerWhoseShimIsGoneIsStoppedWithPidZero() {
+        State state = InfoCommands.state(record(RuntimeRecord.RUNNING, Integer.MAX_VALUE, "2026-01-01T00:00:00Z"));
+        assertEquals("stopped", state.status());
+        assertEquals(0L, state.pid());
+    }
+
+    @Test
+    void aReusedPidIsNotTheShim() {
+        ProcessHandle self = ProcessHandle.current();
+        assertEquals(
+                "stopped",
+                record(RuntimeRecord.CREATED, self.pid(), "2000-01-01T00:00:00Z")
+                        .effectiveStatus());
+    }
+
+    @Test
+    void signalsAreNumbersOrNamesWithOrWithoutSig() {
+        assertEquals(9, ControlCommands.signal("9").number());
+        assertEquals(9, ControlCommands.signal("KILL").number());
+        assertEquals(15, ControlCommands.signal("SIGTERM").number());
+        assertEquals(10, ControlCommands.signal("usr1").number());
+        RuntimeFailure e = assertThrows(RuntimeFailure.class, () -> ControlCommands.signal("SIGFOO"));
+        assertEquals("unknown signal \"SIGFOO\"", e.getMessage());
+    }
+
+    @Test
+    void sizesTakeRuncsSuffixes() {
+        assertEquals(4096L, ControlCommands.bytes("4096"));
+        assertEquals(512L << 20, ControlCommands.bytes("512m"));
+        assertEquals(1L << 30, ControlCommands.bytes("1G"));
+        assertThrows(RuntimeFailure.class, () -> ControlCommands.bytes("lots"));
+    }
+
+    @Test
+    void eventIntervalsAreGoDurations() {
+        assertEquals(java.time.Duration.ofSeconds(5), InfoCommands.Events.duration("5s"));
+        assertEquals(java.time.Duration.ofMillis(250), InfoCommands.Events.duration("250ms"));
+        assertThrows(RuntimeFailure.class, () -> InfoCommands.Events.duration("0s"));
+    }
+}
