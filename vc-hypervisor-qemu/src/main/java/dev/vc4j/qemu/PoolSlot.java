@@ -29,7 +29,7 @@ final class PoolSlot {
     private static final int MNT_DETACH = 2;
     private static final int EPERM = 1;
     private static final List<String> RUN_FILES =
-            List.of("qmp-ctl.sock", "qmp-mon.sock", "agent.sock", "qemu.pid", "console.log", "qemu.log");
+            List.of("qmp-ctl.sock", "qmp-mon.sock", "agent.sock", "qemu.pid", "console.sock", "qemu.log");
 
     static {
         Native.register(PoolSlot.class, "c");

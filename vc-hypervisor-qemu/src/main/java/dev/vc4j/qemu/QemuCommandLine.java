@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BiFunction;
 
 /** The argv of one sandbox's QEMU. No shell is involved: every value is one argument. */
 final class QemuCommandLine {
@@ -46,6 +47,11 @@ final class QemuCommandLine {
 
     private QemuCommandLine() {}
 
+    /** The id of the backend of guest interface {@code index}. */
+    static String netdevId(int index) {
+        return "net" + index;
+    }
+
     /** The id of hotplug root port {@code index}; drives are plugged into these by id. */
     static String rootPortId(int index) {
         return ROOT_PORT_PREFIX + index;
@@ -53,6 +59,16 @@ final class QemuCommandLine {
 
     /** {@code vsockCid} is the guest's vsock address, or empty where the host has no vhost-vsock. */
     static List<String> forSandbox(VmSpec spec, Accelerator accel, RunFiles files, OptionalLong vsockCid) {
+        return forSandbox(spec, accel, files, vsockCid, (nic, index) -> netdev(nic, netdevId(index)));
+    }
+
+    /** As above, with {@code netdev} giving the {@code -netdev} value of interface {@code index} of the spec. */
+    static List<String> forSandbox(
+            VmSpec spec,
+            Accelerator accel,
+            RunFiles files,
+            OptionalLong vsockCid,
+            BiFunction<NetworkEndpoint, Integer, String> netdev) {
         HypervisorConfig config = spec.config();
         List<String> argv = new ArrayList<>(common(
                 config,
@@ -77,9 +93,9 @@ final class QemuCommandLine {
             NetworkEndpoint nic = spec.network().get(i);
             argv.addAll(List.of(
                     "-netdev",
-                    netdev(nic, "net" + i),
+                    netdev.apply(nic, i),
                     "-device",
-                    "virtio-net-pci,netdev=net" + i + ",mac=" + nic.mac()));
+                    "virtio-net-pci,netdev=" + netdevId(i) + ",mac=" + nic.mac()));
         }
         vsockCid.ifPresent(cid -> argv.addAll(List.of("-device", "vhost-vsock-pci,id=vsock0,guest-cid=" + cid)));
         for (Volume volume : spec.volumes()) {

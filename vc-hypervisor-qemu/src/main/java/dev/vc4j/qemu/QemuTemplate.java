@@ -45,7 +45,7 @@ final class QemuTemplate {
             requireSpace(entry.memory(), memoryBytes);
             TemplateStore.createPrivate(entry.memory()); // QEMU would make it world-readable: it holds guest RAM
             RunFiles files = new RunFiles(template.runDir());
-            List<String> argv = new ArrayList<>(shape.argv(template));
+            List<String> argv = new ArrayList<>(shape.templateArgv(template));
             argv.addAll(memoryBackend(entry.memory(), spec, true));
             // confined as a sandbox's QEMU is, but for the mount namespace (see README, Confinement of QEMU)
             qemu = QemuProcess.launch(QemuConfinement.launchArgv(argv), files.qemuLog(), files.consoleLog());
@@ -93,7 +93,7 @@ final class QemuTemplate {
      */
     static QemuProcess restorePaused(TemplateShape shape, VmSpec spec, TemplateStore.Entry entry) {
         RunFiles files = new RunFiles(spec.runDir());
-        List<String> argv = new ArrayList<>(shape.argv(shape.cloneSpec(spec)));
+        List<String> argv = new ArrayList<>(shape.cloneArgv(spec));
         argv.addAll(memoryBackend(entry.memory(), spec, false));
         argv.addAll(List.of("-S", "-incoming", "defer"));
         QemuProcess qemu = QemuProcess.launch(QemuConfinement.launchArgv(argv), files.qemuLog(), files.consoleLog());
@@ -122,6 +122,7 @@ final class QemuTemplate {
                     qemu.pid(), qemu.startTime(), shape.accel(), AgentChannel.virtioSerial(files.agentSocket()));
             QemuVm vm = QemuHypervisor.connect(qemu, files, record, timeout, launched);
             try {
+                CloneNetwork.uplink(vm.control(), spec.network(), COMMAND_TIMEOUT);
                 vm.resume();
             } catch (RuntimeException e) {
                 vm.close();

@@ -194,6 +194,11 @@ final class QemuVm implements Vm {
         requireStatus("paused");
     }
 
+    /** Its QMP control connection, for the driver's own commands to a VM it just started. */
+    QmpClient control() {
+        return control;
+    }
+
     @Override
     public void resume() {
         control.execute("cont", null, COMMAND_TIMEOUT);

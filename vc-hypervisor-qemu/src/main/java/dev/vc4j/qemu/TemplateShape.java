@@ -18,11 +18,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.IntFunction;
 
 /**
  * The VM shape a template serves, and how a sandbox's spec maps onto it. Two specs share a template when their
  * QEMU command lines differ only in what is the sandbox's own: its name, run files, shared directory and
- * volume paths, hostname and MAC addresses (the guest keeps the template's; {@link #guestMacs}). The key is a
+ * volume paths, hostname, MAC addresses (the guest keeps the template's; {@link #guestMacs}) and user-mode network
+ * (each clone joins its own passt once loaded; {@link CloneNetwork}). The key is a
  * hash of the template's own command line, so any option a spec adds makes a new shape. {@link #inputs} names
  * the files behind it (QEMU binary, kernel, initrd, firmware) by size, time and inode: a template whose inputs
  * changed is stale.
@@ -48,7 +50,7 @@ record TemplateShape(String key, HypervisorConfig config, Accelerator accel, Lis
             macs.add(String.format("02:76:63:34:6a:%02x", i));
         }
         TemplateShape unkeyed = new TemplateShape("", spec.config(), accel, macs, "");
-        String key = hash(String.join("\0", unkeyed.argv(unkeyed.templateSpec(spec, KEY_ROOT))));
+        String key = hash(String.join("\0", unkeyed.templateArgv(unkeyed.templateSpec(spec, KEY_ROOT))));
         return new Shaped(Optional.of(new TemplateShape(key, spec.config(), accel, macs, inputs(spec.config()))), "");
     }
 
@@ -78,7 +80,7 @@ record TemplateShape(String key, HypervisorConfig config, Accelerator accel, Lis
     }
 
     /** A clone's spec: the sandbox's own, but with the template's MACs and hostname, which its guest keeps. */
-    VmSpec cloneSpec(VmSpec spec) {
+    private VmSpec cloneSpec(VmSpec spec) {
         return new VmSpec(
                 spec.sandboxId(),
                 TEMPLATE_HOSTNAME,
@@ -109,9 +111,25 @@ record TemplateShape(String key, HypervisorConfig config, Accelerator accel, Lis
         return out;
     }
 
-    /** QEMU's argv for {@code spec} of this shape, without the memory backend and migration options. */
-    List<String> argv(VmSpec spec) {
-        return QemuCommandLine.forSandbox(spec, accel, new RunFiles(spec.runDir()), OptionalLong.empty());
+    /**
+     * The template VM's argv for its spec ({@link #templateSpec}), without the memory backend and migration
+     * options: its interfaces on sockets nobody joins ({@link CloneNetwork}).
+     */
+    List<String> templateArgv(VmSpec template) {
+        return argv(template, index -> CloneNetwork.templateNetdev(template.runDir(), index));
+    }
+
+    /**
+     * The argv of a clone for sandbox {@code spec}, without the memory backend and migration options: its interfaces
+     * on hubs that get the sandbox's passt once the clone is loaded ({@link CloneNetwork}).
+     */
+    List<String> cloneArgv(VmSpec spec) {
+        return argv(cloneSpec(spec), CloneNetwork::cloneNetdev);
+    }
+
+    private List<String> argv(VmSpec spec, IntFunction<String> netdev) {
+        return QemuCommandLine.forSandbox(
+                spec, accel, new RunFiles(spec.runDir()), OptionalLong.empty(), (nic, index) -> netdev.apply(index));
     }
 
     private static String inputs(HypervisorConfig config) {

@@ -28,7 +28,7 @@ class TemplateShapeTest {
         return HypervisorConfig.builder().kernel(kernel).initrd(initrd);
     }
 
-    private static NetworkEndpoint nic(String mac) {
+    private static NetworkEndpoint nic(String id, String mac) {
         return new NetworkEndpoint(
                 NetworkEndpoint.Backend.PASST,
                 "eth0",
@@ -37,8 +37,12 @@ class TemplateShapeTest {
                 "10.0.2.2",
                 List.of(),
                 1500,
-                "/run/passt.sock",
+                passtSocket(id),
                 null);
+    }
+
+    private static String passtSocket(String id) {
+        return "/run/vc4j/sbs/" + id + "/passt.sock";
     }
 
     private static VmSpec spec(String id, HypervisorConfig config, String mac, List<Drive> drives) {
@@ -46,7 +50,7 @@ class TemplateShapeTest {
                 id,
                 "host-" + id,
                 config,
-                List.of(nic(mac)),
+                List.of(nic(id, mac)),
                 Path.of("/run/vc4j/sbs", id),
                 Path.of("/run/vc4j/host"),
                 List.of(),
@@ -90,15 +94,28 @@ class TemplateShapeTest {
     void aCloneRunsInItsOwnFilesWithTheTemplatesMacs() throws Exception {
         VmSpec spec = spec("a", config().build(), "02:00:00:00:00:0a", List.of());
         TemplateShape shape = shape(spec);
-        List<String> argv = shape.argv(shape.cloneSpec(spec));
+        List<String> argv = shape.cloneArgv(spec);
         assertTrue(argv.stream().anyMatch(a -> a.contains("/run/vc4j/sbs/a/qmp-ctl.sock")), argv.toString());
         assertTrue(argv.stream().anyMatch(a -> a.contains("path=/run/vc4j/sbs/a/shared")), argv.toString());
         assertFalse(argv.stream().anyMatch(a -> a.contains("02:00:00:00:00:0a")), argv.toString());
         assertEquals(
                 shape.guestMacs(),
-                shape.withTemplateMacs(List.of(nic("02:00:00:00:00:0a"))).stream()
+                shape.withTemplateMacs(List.of(nic("a", "02:00:00:00:00:0a"))).stream()
                         .map(NetworkEndpoint::mac)
                         .toList());
+    }
+
+    @Test
+    void neitherTheTemplateNorAClonePlugsTheSandboxsPasstAtLaunch() throws Exception {
+        VmSpec spec = spec("a", config().build(), "02:00:00:00:00:0a", List.of());
+        TemplateShape shape = shape(spec);
+        List<String> template = shape.templateArgv(shape.templateSpec(spec, dir));
+        List<String> clone = shape.cloneArgv(spec);
+        assertTrue(template.stream().anyMatch(a -> a.startsWith("stream,id=net0,server=on,")), template.toString());
+        assertTrue(clone.contains("hubport,id=net0,hubid=0"), clone.toString());
+        for (List<String> argv : List.of(template, clone)) {
+            assertFalse(argv.stream().anyMatch(a -> a.contains(passtSocket("a"))), argv.toString());
+        }
     }
 
     @Test

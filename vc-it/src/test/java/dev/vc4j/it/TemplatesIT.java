@@ -2,6 +2,7 @@ package dev.vc4j.it;
 
 import dev.vc4j.ExecResult;
 import dev.vc4j.NetworkConfig;
+import dev.vc4j.PortForward;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.TemplateInfo;
@@ -14,8 +15,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Three sandboxes cloned from one VM template, a container in each: each has its own hostname, network, random
- * stream and memory, and costs far less QEMU memory than a booted sandbox. Deleting them and cleanup() leaves no
+ * Three sandboxes cloned from one VM template, a container in each: each has its own hostname, network (its own
+ * passt, reached through its port forward), random stream and memory, and costs far less QEMU memory than a booted sandbox. Deleting them and cleanup() leaves no
  * template behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -35,6 +41,8 @@ class TemplatesIT {
     private static Path rootfs;
     private static VirtContainers vc;
     private static final List<Sandbox> clones = new ArrayList<>();
+    private static final List<Integer> hostPorts = new ArrayList<>();
+    private static final int GUEST_HTTP_PORT = 8080;
 
     @BeforeAll
     static void cloneThree() throws Exception {
@@ -44,10 +52,12 @@ class TemplatesIT {
                 .templates(VmTemplates.transientTemplates())
                 .build();
         for (int i = 0; i < 3; i++) {
+            hostPorts.add(HostHttpServer.freeTcpPort());
             clones.add(vc.createSandbox(SandboxConfig.builder()
                     .id(TestStore.uniqueId("tmpl"))
                     .hostname("clone-" + i)
-                    .network(NetworkConfig.userMode())
+                    .network(NetworkConfig.userMode()
+                            .withPortForward(PortForward.tcp(hostPorts.get(i), GUEST_HTTP_PORT)))
                     .build()));
         }
     }
@@ -94,6 +104,33 @@ class TemplatesIT {
         }
         long clock = Long.parseLong(guest(clones.get(0), "date", "+%s").strip());
         assertTrue(Math.abs(clock - System.currentTimeMillis() / 1000) < 60, "the guest clock: " + clock);
+    }
+
+    /** Each clone's NIC joined its own sandbox's passt: its port forward reaches that clone and no other. */
+    @Test
+    void eachClonesPortForwardReachesAnHttpdInThatClone() throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        for (int i = 0; i < clones.size(); i++) {
+            Sandbox s = clones.get(i);
+            guest(s, "sh", "-c", "mkdir -p /run/www && hostname > /run/www/index.html");
+            guest(s, "httpd", "-p", Integer.toString(GUEST_HTTP_PORT), "-h", "/run/www");
+        }
+        try {
+            for (int i = 0; i < clones.size(); i++) {
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPorts.get(i) + "/index.html"))
+                                .timeout(Duration.ofSeconds(20))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode());
+                assertEquals("clone-" + i + "\n", response.body());
+            }
+        } finally {
+            for (Sandbox s : clones) {
+                guest(s, "killall", "httpd");
+            }
+        }
     }
 
     @Test
