@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class PoolSlotTest {
     private static final List<String> RUN_FILES =
-            List.of("qmp-ctl.sock", "qmp-mon.sock", "agent.sock", "qemu.pid", "console.log", "qemu.log");
+            List.of("qmp-ctl.sock", "qmp-mon.sock", "agent.sock", "qemu.pid", "console.sock", "qemu.log");
 
     @TempDir
     Path dir;
