@@ -203,15 +203,24 @@ public final class GuestLink {
      * meanwhile goes ahead, closing the session, and the call then fails saying that its VM ended.
      */
     public <T> T callUnheld(AgentSession session, String what, Function<AgentSession, T> rpc) {
+        Vm current = currentVm();
         try {
             return rpc.apply(session);
         } catch (VcException e) {
             if (!holds(session)) {
+                // a VM that died says how (QEMU's exit status): the user's stop or a kill reads differently
+                String how = current != null && current.awaitEnd(DEATH_NOTICE)
+                        ? current.deathReason().map(reason -> ": " + reason).orElse("")
+                        : "";
                 throw new HypervisorException(
-                        "the VM of sandbox `" + config.id() + "` was stopped or ended while " + what + " ran", e);
+                        "the VM of sandbox `" + config.id() + "` was stopped or ended while " + what + " ran" + how, e);
             }
             throw e;
         }
+    }
+
+    private synchronized Vm currentVm() {
+        return vm;
     }
 
     private synchronized boolean holds(AgentSession session) {

@@ -108,7 +108,8 @@ class MountNamespaceIT {
         try (ContainerProcess p = c.process()) {
             c.start();
             String out = new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(exitCode, p.waitFor(WAIT), out);
+            // the container's exit, recorded: the process's own wait may return before it, and delete reads the record
+            assertEquals(exitCode, c.waitForExit(WAIT), out);
             return out;
         } finally {
             c.delete();
