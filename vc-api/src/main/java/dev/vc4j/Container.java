@@ -256,6 +256,9 @@ public final class Container {
                 var lock = stored.lock(true)) {
             ContainerRecord record = load();
             if (mode == DeleteMode.REQUIRE_STOPPED) {
+                if (record.status().state() == ContainerState.RUNNING) {
+                    record = runs.recordIfExited(record).orElse(record);
+                }
                 Operation.DELETE.require(id(), record.status().state());
             }
             stored.writeContainer(ContainerRecords.askedToStop(record));

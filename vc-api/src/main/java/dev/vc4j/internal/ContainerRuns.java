@@ -250,6 +250,20 @@ public final class ContainerRuns {
         }
     }
 
+    /**
+     * The stopped record of {@code c} when its process has exited in the guest but its waiter has not recorded
+     * the exit yet (it runs on its own thread, so a caller whose own wait returned can be first). The caller holds
+     * the sandbox's exclusive lock; the waiter then finds the exit recorded and leaves it.
+     */
+    public Optional<ContainerRecord> recordIfExited(ContainerRecord c) {
+        SandboxRecord sandboxRecord = stored.load();
+        if (sandboxRecord.vm() == null) {
+            return Optional.empty();
+        }
+        ProcessStatus status = link.call(sandboxRecord, agent -> agent.processStatus(c.id(), INIT));
+        return status.exited() ? record(c.id(), c.status().startedAt(), status.exit()) : Optional.empty();
+    }
+
     /** Whether {@code status} is of a run that may have ended with nobody here to notice. */
     public boolean unwatched(ContainerStatus status) {
         return (status.state() == ContainerState.RUNNING || status.state() == ContainerState.PAUSED)
