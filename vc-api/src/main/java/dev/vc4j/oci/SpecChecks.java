@@ -26,7 +26,7 @@ final class SpecChecks {
             List<LinuxNamespace> namespaces = spec.linux().namespaces();
             for (int i = 0; i < namespaces.size(); i++) {
                 String type = namespaces.get(i).type();
-                if (!LinuxNamespace.TYPES.contains(type)) {
+                if (type == null || !LinuxNamespace.TYPES.contains(type)) {
                     throw new InvalidConfigException(
                             "linux.namespaces[" + i + "].type",
                             type,

@@ -184,6 +184,10 @@ class SpecTest {
                 "linux.namespaces[1].type",
                 "net",
                 "{\"ociVersion\":\"1.0.2\",\"linux\":{\"namespaces\":[" + "{\"type\":\"pid\"},{\"type\":\"net\"}]}}");
+        assertRejected(
+                "linux.namespaces[0].type",
+                "null",
+                "{\"ociVersion\":\"1.0.2\",\"linux\":{\"namespaces\":[{\"path\":\"/proc/1/ns/net\"}]}}");
     }
 
     @Test
