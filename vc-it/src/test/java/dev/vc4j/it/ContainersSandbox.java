@@ -40,9 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 final class ContainersSandbox implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
     static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Set<String> USERS = Set.of("ContainersIT", "RunningContainersIT");
+    private static final Set<Class<?>> USERS = Set.of(ContainersIT.class, RunningContainersIT.class);
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Booted.class);
-    private static final Set<String> finished = new HashSet<>();
+    private static final Set<Class<?>> finished = new HashSet<>();
 
     private final List<Container> made = new ArrayList<>();
     private Booted booted;
@@ -70,9 +70,9 @@ final class ContainersSandbox implements BeforeAllCallback, AfterEachCallback, A
 
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
-        finished.add(context.getRequiredTestClass().getSimpleName());
+        finished.add(context.getRequiredTestClass());
         if (finished.containsAll(USERS)) {
-            // closes the stored resource now rather than at the end of the run, with the VM idle meanwhile
+            // deleted now: left to the end of the run, the VM would idle through every later IT
             context.getRoot()
                     .getStore(NAMESPACE)
                     .remove(Booted.class, Booted.class)
