@@ -24,6 +24,16 @@ struct h2call *call (struct h2client *c, const char *method, const ProtobufCMess
 bool check_serving (struct h2client *c);
 bool fresh_connection (struct h2client *c);
 
+/* e2e_run.c */
+bool test_run_echo (void);
+bool test_run_stderr_exit_code (void);
+bool test_run_not_found (void);
+bool test_run_empty_argv (void);
+bool test_run_stdin_env_workdir (void);
+bool test_run_timeout (void);
+bool test_run_large_output (void);
+bool test_run_large_stdin (void);
+
 /* e2e_reconnect.c */
 bool test_reconnect_100_times (void);
 bool test_garbage_before_hello (void);

@@ -1,5 +1,6 @@
 /* Unit tests of the agent's process handling (spawn, stdio, limits, timeouts,
-   signals, reaping). They run in the agent's own loop, as a subreaper. */
+   signals). They run in the agent's own loop, as a subreaper; the reaper's
+   and the OOM watch's tests, in the same program, are in unit_reaper.c. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -19,19 +20,13 @@
 #include "guest_info.h"
 #include "handshake.h"
 #include "loop.h"
-#include "oom_watch.h"
 #include "process.h"
 #include "reaper.h"
 #include "tests/check.h"
 #include "tests/loop_wait.h"
+#include "tests/unit_process.h"
 #include "transport.h"
 #include "util.h"
-
-struct outcome
-{
-  bool done;
-  struct process_result res;
-};
 
 static char test_path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 static char *test_env[] = { test_path };
@@ -50,7 +45,7 @@ on_process_done (void *arg, const struct process_result *res)
   buf_append (&o->res.err, res->err.data, res->err.len);
 }
 
-static struct process_spec
+struct process_spec
 spec_for (char **argv)
 {
   struct process_spec spec = {
@@ -67,8 +62,8 @@ spec_for (char **argv)
   return spec;
 }
 
-static bool
-run (const struct process_spec *spec, struct outcome *o)
+bool
+run_process (const struct process_spec *spec, struct outcome *o)
 {
   agent_error_t err = NULL;
 
@@ -87,14 +82,12 @@ out_is (const struct buf *b, const char *expected)
   return b->len == strlen (expected) && memcmp (b->data, expected, b->len) == 0;
 }
 
-static void
+void
 outcome_free (struct outcome *o)
 {
   buf_free (&o->res.out);
   buf_free (&o->res.err);
 }
-
-#define cleanup_outcome __attribute__ ((cleanup (outcome_free)))
 
 /* Expects spawning to fail; returns the error's code, or -1. */
 static int
@@ -119,7 +112,7 @@ test_process_echo (void)
   struct process_spec spec = spec_for (argv);
   cleanup_outcome struct outcome o;
 
-  CHECK (run (&spec, &o));
+  CHECK (run_process (&spec, &o));
   CHECK (out_is (&o.res.out, "hi\n") && o.res.err.len == 0);
   CHECK (o.res.exit_code == 0 && o.res.signal == 0 && ! o.res.timed_out);
   return true;
@@ -132,7 +125,7 @@ test_process_stderr_and_exit_code (void)
   struct process_spec spec = spec_for (argv);
   cleanup_outcome struct outcome o;
 
-  CHECK (run (&spec, &o));
+  CHECK (run_process (&spec, &o));
   CHECK (out_is (&o.res.out, "out\n") && out_is (&o.res.err, "err\n"));
   CHECK (o.res.exit_code == 3 && o.res.signal == 0);
   return true;
@@ -204,7 +197,7 @@ test_process_workdir_and_env (void)
   spec.workdir = "/tmp";
   spec.env = env;
   spec.envc = 2;
-  CHECK (run (&spec, &o));
+  CHECK (run_process (&spec, &o));
   CHECK (out_is (&o.res.out, "/tmp\nbar\n"));
   return true;
 }
@@ -223,7 +216,7 @@ test_process_large_stdin (void)
   spec.stdin_data = data;
   spec.stdin_len = len;
   spec.max_output = 2 << 20;
-  CHECK (run (&spec, &o));
+  CHECK (run_process (&spec, &o));
   CHECK (o.res.out.len == len && memcmp (o.res.out.data, data, len) == 0);
   CHECK (! o.res.out_truncated && o.res.exit_code == 0);
   return true;
@@ -237,7 +230,7 @@ test_process_truncation (void)
   cleanup_outcome struct outcome o;
 
   spec.max_output = 1000;
-  CHECK (run (&spec, &o));
+  CHECK (run_process (&spec, &o));
   CHECK (o.res.out.len == 1000 && o.res.out_truncated && ! o.res.err_truncated);
   /* The reader kept draining, so head was not killed by SIGPIPE. */
   CHECK (o.res.exit_code == 0);
@@ -253,7 +246,7 @@ test_process_timeout (void)
   double start = now ();
 
   spec.timeout_ms = 200;
-  CHECK (run (&spec, &o));
+  CHECK (run_process (&spec, &o));
   CHECK (now () - start < 3);
   CHECK (o.res.timed_out && o.res.signal == SIGKILL && o.res.exit_code == 128 + SIGKILL);
   return true;
@@ -266,7 +259,7 @@ test_process_killed_by_signal (void)
   struct process_spec spec = spec_for (argv);
   cleanup_outcome struct outcome o;
 
-  CHECK (run (&spec, &o));
+  CHECK (run_process (&spec, &o));
   CHECK (o.res.signal == SIGTERM && o.res.exit_code == 128 + SIGTERM && ! o.res.timed_out);
   return true;
 }
@@ -278,7 +271,7 @@ test_process_clean_signal_state (void)
   struct process_spec spec = spec_for (argv);
   cleanup_outcome struct outcome o;
 
-  CHECK (run (&spec, &o));
+  CHECK (run_process (&spec, &o));
   CHECK (out_is (&o.res.out, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"));
   return true;
 }
@@ -292,116 +285,9 @@ test_process_lingering_grandchild (void)
   double start = now ();
 
   /* The grandchild keeps stdout open; the reply must not wait for it. */
-  CHECK (run (&spec, &o));
+  CHECK (run_process (&spec, &o));
   CHECK (now () - start < 1.5);
   CHECK (out_is (&o.res.out, "done\n"));
-  return true;
-}
-
-static bool
-test_reaper_collects_orphans (void)
-{
-  char *argv[] = { "sh", "-c", "sleep 0.2 & exit 0", NULL };
-  struct process_spec spec = spec_for (argv);
-  cleanup_outcome struct outcome o;
-
-  /* The sleep is reparented to us (subreaper) and must be reaped when it
-     exits, although no RPC waits for it. */
-  CHECK (run (&spec, &o));
-  loop_until (NULL, 0.6);
-  CHECK (waitpid (-1, NULL, WNOHANG) <= 0);
-  return true;
-}
-
-static pid_t owned_pid;
-static int owned_status;
-static bool owner_told;
-
-static bool
-own_one_pid (pid_t pid, int status)
-{
-  if (pid != owned_pid)
-    return false;
-  owned_status = status;
-  owner_told = true;
-  return true;
-}
-
-static pid_t
-fork_exit (int code)
-{
-  pid_t pid = fork ();
-
-  if (pid == 0)
-    _exit (code);
-  return pid;
-}
-
-/* A child that is no helper process goes to the registered owner when the
-   owner knows it, and is kept for reaper_claim when not. */
-static bool
-test_reaper_tells_its_owner (void)
-{
-  pid_t other;
-  int status = -1;
-  bool claimed = false;
-
-  reaper_set_exit_cb (own_one_pid);
-  owned_pid = fork_exit (3);
-  other = fork_exit (4);
-  CHECK (owned_pid > 0 && other > 0);
-  CHECK (loop_until (&owner_told, 5));
-  for (double deadline = now () + 5; ! (claimed = reaper_claim (other, &status)) && now () < deadline;)
-    loop_until (NULL, 0.05);
-  reaper_set_exit_cb (NULL);
-  CHECK (WIFEXITED (owned_status) && WEXITSTATUS (owned_status) == 3);
-  CHECK (claimed && WIFEXITED (status) && WEXITSTATUS (status) == 4);
-  CHECK (! reaper_claim (owned_pid, &status));
-  return true;
-}
-
-static void
-count_oom_kill (void *arg)
-{
-  (*(int *) arg)++;
-}
-
-static bool
-write_events (const char *path, const char *text)
-{
-  FILE *f = fopen (path, "w");
-
-  return f && fputs (text, f) >= 0 && fclose (f) == 0;
-}
-
-/* A regular file stands in for memory.events: writing it raises IN_MODIFY
-   as the kernel does for the cgroup file. */
-static bool
-test_oom_watch_tells_growing_kills (void)
-{
-  char dir[] = "/tmp/vc4j-oom.XXXXXX";
-  cleanup_free char *path = NULL;
-  agent_error_t err = NULL;
-  struct oom_watch *w;
-  int kills = 0;
-
-  CHECK (mkdtemp (dir) != NULL);
-  xasprintf (&path, "%s/memory.events", dir);
-  CHECK (write_events (path, "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n"));
-  CHECK ((w = oom_watch_add (dir, count_oom_kill, &kills, &err)) != NULL);
-  CHECK (write_events (path, "low 0\nhigh 0\nmax 5\noom 2\noom_kill 2\n"));
-  loop_until (NULL, 0.3);
-  CHECK (kills == 1);
-  /* Other counters move, oom_kill does not: no event. */
-  CHECK (write_events (path, "low 0\nhigh 0\nmax 9\noom 3\noom_kill 2\n"));
-  loop_until (NULL, 0.3);
-  CHECK (kills == 1);
-  oom_watch_remove (w);
-  CHECK (write_events (path, "low 0\nhigh 0\nmax 9\noom 4\noom_kill 3\n"));
-  loop_until (NULL, 0.3);
-  CHECK (kills == 1);
-  unlink (path);
-  rmdir (dir);
   return true;
 }
 

@@ -53,6 +53,11 @@ final class EmbedderCompiler {
                 .toList();
     }
 
+    /** The compiler's errors for {@code sources} compiled for Java 17 on this test's class path into {@code out}. */
+    static List<CompileError> errorsOnClassPath(List<Path> sources, Path out) {
+        return errors(sources, List.of("--release", "17", "-cp", classPath(), "-d", out.toString()));
+    }
+
     /** vc-api as this build resolved it: its classes directory or its jar, module-info.class included. */
     static Path vcApi() {
         return locationOf(Sandbox.class);
@@ -76,7 +81,7 @@ final class EmbedderCompiler {
     }
 
     /** The class path of these tests: vc4j's modules and what they depend on. */
-    static String classPath() {
+    private static String classPath() {
         return System.getProperty("java.class.path");
     }
 }

@@ -49,15 +49,7 @@ class ReadmeSnippetsTest {
             lines.addAll(AFTER);
             sources.add(Files.write(dir.resolve(name + ".java"), lines));
         }
-        List<CompileError> errors = EmbedderCompiler.errors(
-                sources,
-                List.of(
-                        "--release",
-                        "17",
-                        "-cp",
-                        EmbedderCompiler.classPath(),
-                        "-d",
-                        dir.resolve("out").toString()));
+        List<CompileError> errors = EmbedderCompiler.errorsOnClassPath(sources, dir.resolve("out"));
         assertEquals(
                 List.of(), errors.stream().map(ReadmeSnippetsTest::inReadme).toList());
     }

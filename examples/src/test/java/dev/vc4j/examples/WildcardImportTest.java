@@ -35,16 +35,6 @@ class WildcardImportTest {
                     }
                 }
                 """);
-        assertEquals(
-                List.of(),
-                EmbedderCompiler.errors(
-                        List.of(source),
-                        List.of(
-                                "--release",
-                                "17",
-                                "-cp",
-                                EmbedderCompiler.classPath(),
-                                "-d",
-                                dir.resolve("out").toString())));
+        assertEquals(List.of(), EmbedderCompiler.errorsOnClassPath(List.of(source), dir.resolve("out")));
     }
 }

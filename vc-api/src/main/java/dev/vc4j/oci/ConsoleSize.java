@@ -32,36 +32,21 @@ public record ConsoleSize(
     }
 
     /** Builds a {@link ConsoleSize}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private Integer height;
-        private Integer width;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<ConsoleSize, Builder> {
+        private Builder() {
+            super(ConsoleSize.class);
+        }
 
         private Builder(ConsoleSize from) {
-            height = from.height;
-            width = from.width;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder height(Integer height) {
-            this.height = height;
-            return this;
+            return set("height", height);
         }
 
         public Builder width(Integer width) {
-            this.width = width;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public ConsoleSize build() {
-            return new ConsoleSize(height, width, otherFields);
+            return set("width", width);
         }
     }
 }

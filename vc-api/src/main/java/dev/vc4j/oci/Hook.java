@@ -37,31 +37,21 @@ public record Hook(
     }
 
     /** Builds a {@link Hook}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private String path;
-        private List<String> args;
-        private List<String> env;
-        private Integer timeout;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<Hook, Builder> {
+        private Builder() {
+            super(Hook.class);
+        }
 
         private Builder(Hook from) {
-            path = from.path;
-            args = from.args;
-            env = from.env;
-            timeout = from.timeout;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder path(String path) {
-            this.path = path;
-            return this;
+            return set("path", path);
         }
 
         public Builder args(List<String> args) {
-            this.args = args;
-            return this;
+            return set("args", args);
         }
 
         public Builder args(String... args) {
@@ -69,8 +59,7 @@ public record Hook(
         }
 
         public Builder env(List<String> env) {
-            this.env = env;
-            return this;
+            return set("env", env);
         }
 
         public Builder env(String... env) {
@@ -78,17 +67,7 @@ public record Hook(
         }
 
         public Builder timeout(Integer timeout) {
-            this.timeout = timeout;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public Hook build() {
-            return new Hook(path, args, env, timeout, otherFields);
+            return set("timeout", timeout);
         }
     }
 }

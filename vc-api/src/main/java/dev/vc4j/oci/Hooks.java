@@ -43,30 +43,17 @@ public record Hooks(
     }
 
     /** Builds a {@link Hooks}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private List<Hook> prestart;
-        private List<Hook> createRuntime;
-        private List<Hook> createContainer;
-        private List<Hook> startContainer;
-        private List<Hook> poststart;
-        private List<Hook> poststop;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<Hooks, Builder> {
+        private Builder() {
+            super(Hooks.class);
+        }
 
         private Builder(Hooks from) {
-            prestart = from.prestart;
-            createRuntime = from.createRuntime;
-            createContainer = from.createContainer;
-            startContainer = from.startContainer;
-            poststart = from.poststart;
-            poststop = from.poststop;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder prestart(List<Hook> prestart) {
-            this.prestart = prestart;
-            return this;
+            return set("prestart", prestart);
         }
 
         public Builder prestart(Hook... prestart) {
@@ -74,8 +61,7 @@ public record Hooks(
         }
 
         public Builder createRuntime(List<Hook> createRuntime) {
-            this.createRuntime = createRuntime;
-            return this;
+            return set("createRuntime", createRuntime);
         }
 
         public Builder createRuntime(Hook... createRuntime) {
@@ -83,8 +69,7 @@ public record Hooks(
         }
 
         public Builder createContainer(List<Hook> createContainer) {
-            this.createContainer = createContainer;
-            return this;
+            return set("createContainer", createContainer);
         }
 
         public Builder createContainer(Hook... createContainer) {
@@ -92,8 +77,7 @@ public record Hooks(
         }
 
         public Builder startContainer(List<Hook> startContainer) {
-            this.startContainer = startContainer;
-            return this;
+            return set("startContainer", startContainer);
         }
 
         public Builder startContainer(Hook... startContainer) {
@@ -101,8 +85,7 @@ public record Hooks(
         }
 
         public Builder poststart(List<Hook> poststart) {
-            this.poststart = poststart;
-            return this;
+            return set("poststart", poststart);
         }
 
         public Builder poststart(Hook... poststart) {
@@ -110,22 +93,11 @@ public record Hooks(
         }
 
         public Builder poststop(List<Hook> poststop) {
-            this.poststop = poststop;
-            return this;
+            return set("poststop", poststop);
         }
 
         public Builder poststop(Hook... poststop) {
             return poststop(List.of(poststop));
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public Hooks build() {
-            return new Hooks(
-                    prestart, createRuntime, createContainer, startContainer, poststart, poststop, otherFields);
         }
     }
 }

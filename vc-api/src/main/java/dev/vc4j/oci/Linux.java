@@ -50,42 +50,17 @@ public record Linux(
     }
 
     /** Builds a {@link Linux}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private List<LinuxNamespace> namespaces;
-        private List<LinuxIdMapping> uidMappings;
-        private List<LinuxIdMapping> gidMappings;
-        private List<LinuxDevice> devices;
-        private String cgroupsPath;
-        private LinuxResources resources;
-        private Map<String, String> sysctl;
-        private LinuxSeccomp seccomp;
-        private List<String> maskedPaths;
-        private List<String> readonlyPaths;
-        private String rootfsPropagation;
-        private String mountLabel;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<Linux, Builder> {
+        private Builder() {
+            super(Linux.class);
+        }
 
         private Builder(Linux from) {
-            namespaces = from.namespaces;
-            uidMappings = from.uidMappings;
-            gidMappings = from.gidMappings;
-            devices = from.devices;
-            cgroupsPath = from.cgroupsPath;
-            resources = from.resources;
-            sysctl = from.sysctl;
-            seccomp = from.seccomp;
-            maskedPaths = from.maskedPaths;
-            readonlyPaths = from.readonlyPaths;
-            rootfsPropagation = from.rootfsPropagation;
-            mountLabel = from.mountLabel;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder namespaces(List<LinuxNamespace> namespaces) {
-            this.namespaces = namespaces;
-            return this;
+            return set("namespaces", namespaces);
         }
 
         public Builder namespaces(LinuxNamespace... namespaces) {
@@ -93,8 +68,7 @@ public record Linux(
         }
 
         public Builder uidMappings(List<LinuxIdMapping> uidMappings) {
-            this.uidMappings = uidMappings;
-            return this;
+            return set("uidMappings", uidMappings);
         }
 
         public Builder uidMappings(LinuxIdMapping... uidMappings) {
@@ -102,8 +76,7 @@ public record Linux(
         }
 
         public Builder gidMappings(List<LinuxIdMapping> gidMappings) {
-            this.gidMappings = gidMappings;
-            return this;
+            return set("gidMappings", gidMappings);
         }
 
         public Builder gidMappings(LinuxIdMapping... gidMappings) {
@@ -111,8 +84,7 @@ public record Linux(
         }
 
         public Builder devices(List<LinuxDevice> devices) {
-            this.devices = devices;
-            return this;
+            return set("devices", devices);
         }
 
         public Builder devices(LinuxDevice... devices) {
@@ -120,28 +92,23 @@ public record Linux(
         }
 
         public Builder cgroupsPath(String cgroupsPath) {
-            this.cgroupsPath = cgroupsPath;
-            return this;
+            return set("cgroupsPath", cgroupsPath);
         }
 
         public Builder resources(LinuxResources resources) {
-            this.resources = resources;
-            return this;
+            return set("resources", resources);
         }
 
         public Builder sysctl(Map<String, String> sysctl) {
-            this.sysctl = sysctl;
-            return this;
+            return set("sysctl", sysctl);
         }
 
         public Builder seccomp(LinuxSeccomp seccomp) {
-            this.seccomp = seccomp;
-            return this;
+            return set("seccomp", seccomp);
         }
 
         public Builder maskedPaths(List<String> maskedPaths) {
-            this.maskedPaths = maskedPaths;
-            return this;
+            return set("maskedPaths", maskedPaths);
         }
 
         public Builder maskedPaths(String... maskedPaths) {
@@ -149,8 +116,7 @@ public record Linux(
         }
 
         public Builder readonlyPaths(List<String> readonlyPaths) {
-            this.readonlyPaths = readonlyPaths;
-            return this;
+            return set("readonlyPaths", readonlyPaths);
         }
 
         public Builder readonlyPaths(String... readonlyPaths) {
@@ -158,35 +124,11 @@ public record Linux(
         }
 
         public Builder rootfsPropagation(String rootfsPropagation) {
-            this.rootfsPropagation = rootfsPropagation;
-            return this;
+            return set("rootfsPropagation", rootfsPropagation);
         }
 
         public Builder mountLabel(String mountLabel) {
-            this.mountLabel = mountLabel;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public Linux build() {
-            return new Linux(
-                    namespaces,
-                    uidMappings,
-                    gidMappings,
-                    devices,
-                    cgroupsPath,
-                    resources,
-                    sysctl,
-                    seccomp,
-                    maskedPaths,
-                    readonlyPaths,
-                    rootfsPropagation,
-                    mountLabel,
-                    otherFields);
+            return set("mountLabel", mountLabel);
         }
     }
 }

@@ -41,28 +41,17 @@ public record LinuxCapabilities(
     }
 
     /** Builds a {@link LinuxCapabilities}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private List<String> bounding;
-        private List<String> effective;
-        private List<String> inheritable;
-        private List<String> permitted;
-        private List<String> ambient;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxCapabilities, Builder> {
+        private Builder() {
+            super(LinuxCapabilities.class);
+        }
 
         private Builder(LinuxCapabilities from) {
-            bounding = from.bounding;
-            effective = from.effective;
-            inheritable = from.inheritable;
-            permitted = from.permitted;
-            ambient = from.ambient;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder bounding(List<String> bounding) {
-            this.bounding = bounding;
-            return this;
+            return set("bounding", bounding);
         }
 
         public Builder bounding(String... bounding) {
@@ -70,8 +59,7 @@ public record LinuxCapabilities(
         }
 
         public Builder effective(List<String> effective) {
-            this.effective = effective;
-            return this;
+            return set("effective", effective);
         }
 
         public Builder effective(String... effective) {
@@ -79,8 +67,7 @@ public record LinuxCapabilities(
         }
 
         public Builder inheritable(List<String> inheritable) {
-            this.inheritable = inheritable;
-            return this;
+            return set("inheritable", inheritable);
         }
 
         public Builder inheritable(String... inheritable) {
@@ -88,8 +75,7 @@ public record LinuxCapabilities(
         }
 
         public Builder permitted(List<String> permitted) {
-            this.permitted = permitted;
-            return this;
+            return set("permitted", permitted);
         }
 
         public Builder permitted(String... permitted) {
@@ -97,21 +83,11 @@ public record LinuxCapabilities(
         }
 
         public Builder ambient(List<String> ambient) {
-            this.ambient = ambient;
-            return this;
+            return set("ambient", ambient);
         }
 
         public Builder ambient(String... ambient) {
             return ambient(List.of(ambient));
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxCapabilities build() {
-            return new LinuxCapabilities(bounding, effective, inheritable, permitted, ambient, otherFields);
         }
     }
 }

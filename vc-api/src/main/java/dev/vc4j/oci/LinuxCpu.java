@@ -39,86 +39,49 @@ public record LinuxCpu(
     }
 
     /** Builds a {@link LinuxCpu}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private Long shares;
-        private Long quota;
-        private Long burst;
-        private Long period;
-        private Long realtimeRuntime;
-        private Long realtimePeriod;
-        private String cpus;
-        private String mems;
-        private Long idle;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxCpu, Builder> {
+        private Builder() {
+            super(LinuxCpu.class);
+        }
 
         private Builder(LinuxCpu from) {
-            shares = from.shares;
-            quota = from.quota;
-            burst = from.burst;
-            period = from.period;
-            realtimeRuntime = from.realtimeRuntime;
-            realtimePeriod = from.realtimePeriod;
-            cpus = from.cpus;
-            mems = from.mems;
-            idle = from.idle;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder shares(Long shares) {
-            this.shares = shares;
-            return this;
+            return set("shares", shares);
         }
 
         public Builder quota(Long quota) {
-            this.quota = quota;
-            return this;
+            return set("quota", quota);
         }
 
         public Builder burst(Long burst) {
-            this.burst = burst;
-            return this;
+            return set("burst", burst);
         }
 
         public Builder period(Long period) {
-            this.period = period;
-            return this;
+            return set("period", period);
         }
 
         public Builder realtimeRuntime(Long realtimeRuntime) {
-            this.realtimeRuntime = realtimeRuntime;
-            return this;
+            return set("realtimeRuntime", realtimeRuntime);
         }
 
         public Builder realtimePeriod(Long realtimePeriod) {
-            this.realtimePeriod = realtimePeriod;
-            return this;
+            return set("realtimePeriod", realtimePeriod);
         }
 
         public Builder cpus(String cpus) {
-            this.cpus = cpus;
-            return this;
+            return set("cpus", cpus);
         }
 
         public Builder mems(String mems) {
-            this.mems = mems;
-            return this;
+            return set("mems", mems);
         }
 
         public Builder idle(Long idle) {
-            this.idle = idle;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxCpu build() {
-            return new LinuxCpu(
-                    shares, quota, burst, period, realtimeRuntime, realtimePeriod, cpus, mems, idle, otherFields);
+            return set("idle", idle);
         }
     }
 }

@@ -37,71 +37,41 @@ public record LinuxDevice(
     }
 
     /** Builds a {@link LinuxDevice}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private String type;
-        private String path;
-        private Long major;
-        private Long minor;
-        private Integer fileMode;
-        private Long uid;
-        private Long gid;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxDevice, Builder> {
+        private Builder() {
+            super(LinuxDevice.class);
+        }
 
         private Builder(LinuxDevice from) {
-            type = from.type;
-            path = from.path;
-            major = from.major;
-            minor = from.minor;
-            fileMode = from.fileMode;
-            uid = from.uid;
-            gid = from.gid;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder type(String type) {
-            this.type = type;
-            return this;
+            return set("type", type);
         }
 
         public Builder path(String path) {
-            this.path = path;
-            return this;
+            return set("path", path);
         }
 
         public Builder major(Long major) {
-            this.major = major;
-            return this;
+            return set("major", major);
         }
 
         public Builder minor(Long minor) {
-            this.minor = minor;
-            return this;
+            return set("minor", minor);
         }
 
         public Builder fileMode(Integer fileMode) {
-            this.fileMode = fileMode;
-            return this;
+            return set("fileMode", fileMode);
         }
 
         public Builder uid(Long uid) {
-            this.uid = uid;
-            return this;
+            return set("uid", uid);
         }
 
         public Builder gid(Long gid) {
-            this.gid = gid;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxDevice build() {
-            return new LinuxDevice(type, path, major, minor, fileMode, uid, gid, otherFields);
+            return set("gid", gid);
         }
     }
 }

@@ -35,57 +35,33 @@ public record LinuxDeviceCgroup(
     }
 
     /** Builds a {@link LinuxDeviceCgroup}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private Boolean allow;
-        private String type;
-        private Long major;
-        private Long minor;
-        private String access;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxDeviceCgroup, Builder> {
+        private Builder() {
+            super(LinuxDeviceCgroup.class);
+        }
 
         private Builder(LinuxDeviceCgroup from) {
-            allow = from.allow;
-            type = from.type;
-            major = from.major;
-            minor = from.minor;
-            access = from.access;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder allow(Boolean allow) {
-            this.allow = allow;
-            return this;
+            return set("allow", allow);
         }
 
         public Builder type(String type) {
-            this.type = type;
-            return this;
+            return set("type", type);
         }
 
         public Builder major(Long major) {
-            this.major = major;
-            return this;
+            return set("major", major);
         }
 
         public Builder minor(Long minor) {
-            this.minor = minor;
-            return this;
+            return set("minor", minor);
         }
 
         public Builder access(String access) {
-            this.access = access;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxDeviceCgroup build() {
-            return new LinuxDeviceCgroup(allow, type, major, minor, access, otherFields);
+            return set("access", access);
         }
     }
 }

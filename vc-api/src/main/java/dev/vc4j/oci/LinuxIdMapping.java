@@ -34,43 +34,25 @@ public record LinuxIdMapping(
     }
 
     /** Builds a {@link LinuxIdMapping}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private Long containerId;
-        private Long hostId;
-        private Long size;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxIdMapping, Builder> {
+        private Builder() {
+            super(LinuxIdMapping.class);
+        }
 
         private Builder(LinuxIdMapping from) {
-            containerId = from.containerId;
-            hostId = from.hostId;
-            size = from.size;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder containerId(Long containerId) {
-            this.containerId = containerId;
-            return this;
+            return set("containerId", containerId);
         }
 
         public Builder hostId(Long hostId) {
-            this.hostId = hostId;
-            return this;
+            return set("hostId", hostId);
         }
 
         public Builder size(Long size) {
-            this.size = size;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxIdMapping build() {
-            return new LinuxIdMapping(containerId, hostId, size, otherFields);
+            return set("size", size);
         }
     }
 }

@@ -39,95 +39,49 @@ public record LinuxMemory(
     }
 
     /** Builds a {@link LinuxMemory}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private Long limit;
-        private Long reservation;
-        private Long swap;
-        private Long kernel;
-        private Long kernelTCP;
-        private Long swappiness;
-        private Boolean disableOOMKiller;
-        private Boolean useHierarchy;
-        private Boolean checkBeforeUpdate;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxMemory, Builder> {
+        private Builder() {
+            super(LinuxMemory.class);
+        }
 
         private Builder(LinuxMemory from) {
-            limit = from.limit;
-            reservation = from.reservation;
-            swap = from.swap;
-            kernel = from.kernel;
-            kernelTCP = from.kernelTCP;
-            swappiness = from.swappiness;
-            disableOOMKiller = from.disableOOMKiller;
-            useHierarchy = from.useHierarchy;
-            checkBeforeUpdate = from.checkBeforeUpdate;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder limit(Long limit) {
-            this.limit = limit;
-            return this;
+            return set("limit", limit);
         }
 
         public Builder reservation(Long reservation) {
-            this.reservation = reservation;
-            return this;
+            return set("reservation", reservation);
         }
 
         public Builder swap(Long swap) {
-            this.swap = swap;
-            return this;
+            return set("swap", swap);
         }
 
         public Builder kernel(Long kernel) {
-            this.kernel = kernel;
-            return this;
+            return set("kernel", kernel);
         }
 
         public Builder kernelTCP(Long kernelTCP) {
-            this.kernelTCP = kernelTCP;
-            return this;
+            return set("kernelTCP", kernelTCP);
         }
 
         public Builder swappiness(Long swappiness) {
-            this.swappiness = swappiness;
-            return this;
+            return set("swappiness", swappiness);
         }
 
         public Builder disableOOMKiller(Boolean disableOOMKiller) {
-            this.disableOOMKiller = disableOOMKiller;
-            return this;
+            return set("disableOOMKiller", disableOOMKiller);
         }
 
         public Builder useHierarchy(Boolean useHierarchy) {
-            this.useHierarchy = useHierarchy;
-            return this;
+            return set("useHierarchy", useHierarchy);
         }
 
         public Builder checkBeforeUpdate(Boolean checkBeforeUpdate) {
-            this.checkBeforeUpdate = checkBeforeUpdate;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxMemory build() {
-            return new LinuxMemory(
-                    limit,
-                    reservation,
-                    swap,
-                    kernel,
-                    kernelTCP,
-                    swappiness,
-                    disableOOMKiller,
-                    useHierarchy,
-                    checkBeforeUpdate,
-                    otherFields);
+            return set("checkBeforeUpdate", checkBeforeUpdate);
         }
     }
 }

@@ -49,36 +49,21 @@ public record LinuxNamespace(
     }
 
     /** Builds a {@link LinuxNamespace}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private String type;
-        private String path;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxNamespace, Builder> {
+        private Builder() {
+            super(LinuxNamespace.class);
+        }
 
         private Builder(LinuxNamespace from) {
-            type = from.type;
-            path = from.path;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder type(String type) {
-            this.type = type;
-            return this;
+            return set("type", type);
         }
 
         public Builder path(String path) {
-            this.path = path;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxNamespace build() {
-            return new LinuxNamespace(type, path, otherFields);
+            return set("path", path);
         }
     }
 }

@@ -30,29 +30,17 @@ public record LinuxPids(
     }
 
     /** Builds a {@link LinuxPids}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private Long limit;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxPids, Builder> {
+        private Builder() {
+            super(LinuxPids.class);
+        }
 
         private Builder(LinuxPids from) {
-            limit = from.limit;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder limit(Long limit) {
-            this.limit = limit;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxPids build() {
-            return new LinuxPids(limit, otherFields);
+            return set("limit", limit);
         }
     }
 }

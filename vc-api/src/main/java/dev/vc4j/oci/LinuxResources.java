@@ -47,28 +47,17 @@ public record LinuxResources(
     }
 
     /** Builds a {@link LinuxResources}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private List<LinuxDeviceCgroup> devices;
-        private LinuxMemory memory;
-        private LinuxCpu cpu;
-        private LinuxPids pids;
-        private Map<String, String> unified;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxResources, Builder> {
+        private Builder() {
+            super(LinuxResources.class);
+        }
 
         private Builder(LinuxResources from) {
-            devices = from.devices;
-            memory = from.memory;
-            cpu = from.cpu;
-            pids = from.pids;
-            unified = from.unified;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder devices(List<LinuxDeviceCgroup> devices) {
-            this.devices = devices;
-            return this;
+            return set("devices", devices);
         }
 
         public Builder devices(LinuxDeviceCgroup... devices) {
@@ -76,32 +65,19 @@ public record LinuxResources(
         }
 
         public Builder memory(LinuxMemory memory) {
-            this.memory = memory;
-            return this;
+            return set("memory", memory);
         }
 
         public Builder cpu(LinuxCpu cpu) {
-            this.cpu = cpu;
-            return this;
+            return set("cpu", cpu);
         }
 
         public Builder pids(LinuxPids pids) {
-            this.pids = pids;
-            return this;
+            return set("pids", pids);
         }
 
         public Builder unified(Map<String, String> unified) {
-            this.unified = unified;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxResources build() {
-            return new LinuxResources(devices, memory, cpu, pids, unified, otherFields);
+            return set("unified", unified);
         }
     }
 }

@@ -41,42 +41,25 @@ public record LinuxSeccomp(
     }
 
     /** Builds a {@link LinuxSeccomp}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private String defaultAction;
-        private Long defaultErrnoRet;
-        private List<String> architectures;
-        private List<String> flags;
-        private String listenerPath;
-        private String listenerMetadata;
-        private List<LinuxSyscall> syscalls;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxSeccomp, Builder> {
+        private Builder() {
+            super(LinuxSeccomp.class);
+        }
 
         private Builder(LinuxSeccomp from) {
-            defaultAction = from.defaultAction;
-            defaultErrnoRet = from.defaultErrnoRet;
-            architectures = from.architectures;
-            flags = from.flags;
-            listenerPath = from.listenerPath;
-            listenerMetadata = from.listenerMetadata;
-            syscalls = from.syscalls;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder defaultAction(String defaultAction) {
-            this.defaultAction = defaultAction;
-            return this;
+            return set("defaultAction", defaultAction);
         }
 
         public Builder defaultErrnoRet(Long defaultErrnoRet) {
-            this.defaultErrnoRet = defaultErrnoRet;
-            return this;
+            return set("defaultErrnoRet", defaultErrnoRet);
         }
 
         public Builder architectures(List<String> architectures) {
-            this.architectures = architectures;
-            return this;
+            return set("architectures", architectures);
         }
 
         public Builder architectures(String... architectures) {
@@ -84,8 +67,7 @@ public record LinuxSeccomp(
         }
 
         public Builder flags(List<String> flags) {
-            this.flags = flags;
-            return this;
+            return set("flags", flags);
         }
 
         public Builder flags(String... flags) {
@@ -93,39 +75,19 @@ public record LinuxSeccomp(
         }
 
         public Builder listenerPath(String listenerPath) {
-            this.listenerPath = listenerPath;
-            return this;
+            return set("listenerPath", listenerPath);
         }
 
         public Builder listenerMetadata(String listenerMetadata) {
-            this.listenerMetadata = listenerMetadata;
-            return this;
+            return set("listenerMetadata", listenerMetadata);
         }
 
         public Builder syscalls(List<LinuxSyscall> syscalls) {
-            this.syscalls = syscalls;
-            return this;
+            return set("syscalls", syscalls);
         }
 
         public Builder syscalls(LinuxSyscall... syscalls) {
             return syscalls(List.of(syscalls));
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxSeccomp build() {
-            return new LinuxSeccomp(
-                    defaultAction,
-                    defaultErrnoRet,
-                    architectures,
-                    flags,
-                    listenerPath,
-                    listenerMetadata,
-                    syscalls,
-                    otherFields);
         }
     }
 }

@@ -35,50 +35,29 @@ public record LinuxSeccompArg(
     }
 
     /** Builds a {@link LinuxSeccompArg}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private Long index;
-        private BigInteger value;
-        private BigInteger valueTwo;
-        private String op;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxSeccompArg, Builder> {
+        private Builder() {
+            super(LinuxSeccompArg.class);
+        }
 
         private Builder(LinuxSeccompArg from) {
-            index = from.index;
-            value = from.value;
-            valueTwo = from.valueTwo;
-            op = from.op;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder index(Long index) {
-            this.index = index;
-            return this;
+            return set("index", index);
         }
 
         public Builder value(BigInteger value) {
-            this.value = value;
-            return this;
+            return set("value", value);
         }
 
         public Builder valueTwo(BigInteger valueTwo) {
-            this.valueTwo = valueTwo;
-            return this;
+            return set("valueTwo", valueTwo);
         }
 
         public Builder op(String op) {
-            this.op = op;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxSeccompArg build() {
-            return new LinuxSeccompArg(index, value, valueTwo, op, otherFields);
+            return set("op", op);
         }
     }
 }

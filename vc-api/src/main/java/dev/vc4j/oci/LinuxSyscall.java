@@ -37,26 +37,17 @@ public record LinuxSyscall(
     }
 
     /** Builds a {@link LinuxSyscall}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private List<String> names;
-        private String action;
-        private Long errnoRet;
-        private List<LinuxSeccompArg> args;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<LinuxSyscall, Builder> {
+        private Builder() {
+            super(LinuxSyscall.class);
+        }
 
         private Builder(LinuxSyscall from) {
-            names = from.names;
-            action = from.action;
-            errnoRet = from.errnoRet;
-            args = from.args;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder names(List<String> names) {
-            this.names = names;
-            return this;
+            return set("names", names);
         }
 
         public Builder names(String... names) {
@@ -64,31 +55,19 @@ public record LinuxSyscall(
         }
 
         public Builder action(String action) {
-            this.action = action;
-            return this;
+            return set("action", action);
         }
 
         public Builder errnoRet(Long errnoRet) {
-            this.errnoRet = errnoRet;
-            return this;
+            return set("errnoRet", errnoRet);
         }
 
         public Builder args(List<LinuxSeccompArg> args) {
-            this.args = args;
-            return this;
+            return set("args", args);
         }
 
         public Builder args(LinuxSeccompArg... args) {
             return args(List.of(args));
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public LinuxSyscall build() {
-            return new LinuxSyscall(names, action, errnoRet, args, otherFields);
         }
     }
 }

@@ -66,45 +66,29 @@ public record Mount(
     }
 
     /** Builds a {@link Mount}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private String destination;
-        private String type;
-        private String source;
-        private List<String> options;
-        private List<LinuxIdMapping> uidMappings;
-        private List<LinuxIdMapping> gidMappings;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<Mount, Builder> {
+        private Builder() {
+            super(Mount.class);
+        }
 
         private Builder(Mount from) {
-            destination = from.destination;
-            type = from.type;
-            source = from.source;
-            options = from.options;
-            uidMappings = from.uidMappings;
-            gidMappings = from.gidMappings;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder destination(String destination) {
-            this.destination = destination;
-            return this;
+            return set("destination", destination);
         }
 
         public Builder type(String type) {
-            this.type = type;
-            return this;
+            return set("type", type);
         }
 
         public Builder source(String source) {
-            this.source = source;
-            return this;
+            return set("source", source);
         }
 
         public Builder options(List<String> options) {
-            this.options = options;
-            return this;
+            return set("options", options);
         }
 
         public Builder options(String... options) {
@@ -112,8 +96,7 @@ public record Mount(
         }
 
         public Builder uidMappings(List<LinuxIdMapping> uidMappings) {
-            this.uidMappings = uidMappings;
-            return this;
+            return set("uidMappings", uidMappings);
         }
 
         public Builder uidMappings(LinuxIdMapping... uidMappings) {
@@ -121,21 +104,11 @@ public record Mount(
         }
 
         public Builder gidMappings(List<LinuxIdMapping> gidMappings) {
-            this.gidMappings = gidMappings;
-            return this;
+            return set("gidMappings", gidMappings);
         }
 
         public Builder gidMappings(LinuxIdMapping... gidMappings) {
             return gidMappings(List.of(gidMappings));
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public Mount build() {
-            return new Mount(destination, type, source, options, uidMappings, gidMappings, otherFields);
         }
     }
 }

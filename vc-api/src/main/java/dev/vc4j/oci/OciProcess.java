@@ -55,57 +55,29 @@ public record OciProcess(
     }
 
     /** Builds a {@link OciProcess}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private Boolean terminal;
-        private ConsoleSize consoleSize;
-        private User user;
-        private List<String> args;
-        private List<String> env;
-        private String cwd;
-        private LinuxCapabilities capabilities;
-        private List<PosixRlimit> rlimits;
-        private Boolean noNewPrivileges;
-        private String apparmorProfile;
-        private Integer oomScoreAdj;
-        private String selinuxLabel;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<OciProcess, Builder> {
+        private Builder() {
+            super(OciProcess.class);
+        }
 
         private Builder(OciProcess from) {
-            terminal = from.terminal;
-            consoleSize = from.consoleSize;
-            user = from.user;
-            args = from.args;
-            env = from.env;
-            cwd = from.cwd;
-            capabilities = from.capabilities;
-            rlimits = from.rlimits;
-            noNewPrivileges = from.noNewPrivileges;
-            apparmorProfile = from.apparmorProfile;
-            oomScoreAdj = from.oomScoreAdj;
-            selinuxLabel = from.selinuxLabel;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder terminal(Boolean terminal) {
-            this.terminal = terminal;
-            return this;
+            return set("terminal", terminal);
         }
 
         public Builder consoleSize(ConsoleSize consoleSize) {
-            this.consoleSize = consoleSize;
-            return this;
+            return set("consoleSize", consoleSize);
         }
 
         public Builder user(User user) {
-            this.user = user;
-            return this;
+            return set("user", user);
         }
 
         public Builder args(List<String> args) {
-            this.args = args;
-            return this;
+            return set("args", args);
         }
 
         public Builder args(String... args) {
@@ -113,8 +85,7 @@ public record OciProcess(
         }
 
         public Builder env(List<String> env) {
-            this.env = env;
-            return this;
+            return set("env", env);
         }
 
         public Builder env(String... env) {
@@ -122,18 +93,15 @@ public record OciProcess(
         }
 
         public Builder cwd(String cwd) {
-            this.cwd = cwd;
-            return this;
+            return set("cwd", cwd);
         }
 
         public Builder capabilities(LinuxCapabilities capabilities) {
-            this.capabilities = capabilities;
-            return this;
+            return set("capabilities", capabilities);
         }
 
         public Builder rlimits(List<PosixRlimit> rlimits) {
-            this.rlimits = rlimits;
-            return this;
+            return set("rlimits", rlimits);
         }
 
         public Builder rlimits(PosixRlimit... rlimits) {
@@ -141,45 +109,19 @@ public record OciProcess(
         }
 
         public Builder noNewPrivileges(Boolean noNewPrivileges) {
-            this.noNewPrivileges = noNewPrivileges;
-            return this;
+            return set("noNewPrivileges", noNewPrivileges);
         }
 
         public Builder apparmorProfile(String apparmorProfile) {
-            this.apparmorProfile = apparmorProfile;
-            return this;
+            return set("apparmorProfile", apparmorProfile);
         }
 
         public Builder oomScoreAdj(Integer oomScoreAdj) {
-            this.oomScoreAdj = oomScoreAdj;
-            return this;
+            return set("oomScoreAdj", oomScoreAdj);
         }
 
         public Builder selinuxLabel(String selinuxLabel) {
-            this.selinuxLabel = selinuxLabel;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public OciProcess build() {
-            return new OciProcess(
-                    terminal,
-                    consoleSize,
-                    user,
-                    args,
-                    env,
-                    cwd,
-                    capabilities,
-                    rlimits,
-                    noNewPrivileges,
-                    apparmorProfile,
-                    oomScoreAdj,
-                    selinuxLabel,
-                    otherFields);
+            return set("selinuxLabel", selinuxLabel);
         }
     }
 }

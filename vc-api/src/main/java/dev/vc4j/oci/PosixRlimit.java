@@ -34,43 +34,25 @@ public record PosixRlimit(
     }
 
     /** Builds a {@link PosixRlimit}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private String type;
-        private BigInteger hard;
-        private BigInteger soft;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<PosixRlimit, Builder> {
+        private Builder() {
+            super(PosixRlimit.class);
+        }
 
         private Builder(PosixRlimit from) {
-            type = from.type;
-            hard = from.hard;
-            soft = from.soft;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder type(String type) {
-            this.type = type;
-            return this;
+            return set("type", type);
         }
 
         public Builder hard(BigInteger hard) {
-            this.hard = hard;
-            return this;
+            return set("hard", hard);
         }
 
         public Builder soft(BigInteger soft) {
-            this.soft = soft;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public PosixRlimit build() {
-            return new PosixRlimit(type, hard, soft, otherFields);
+            return set("soft", soft);
         }
     }
 }

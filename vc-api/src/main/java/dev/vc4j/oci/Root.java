@@ -32,36 +32,21 @@ public record Root(
     }
 
     /** Builds a {@link Root}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private String path;
-        private Boolean readonly;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<Root, Builder> {
+        private Builder() {
+            super(Root.class);
+        }
 
         private Builder(Root from) {
-            path = from.path;
-            readonly = from.readonly;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder path(String path) {
-            this.path = path;
-            return this;
+            return set("path", path);
         }
 
         public Builder readonly(Boolean readonly) {
-            this.readonly = readonly;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public Root build() {
-            return new Root(path, readonly, otherFields);
+            return set("readonly", readonly);
         }
     }
 }

@@ -102,61 +102,37 @@ public record Spec(
     }
 
     /** Builds a {@link Spec}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private String ociVersion;
-        private OciProcess process;
-        private Root root;
-        private String hostname;
-        private String domainname;
-        private List<Mount> mounts;
-        private Hooks hooks;
-        private Map<String, String> annotations;
-        private Linux linux;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<Spec, Builder> {
+        private Builder() {
+            super(Spec.class);
+        }
 
         private Builder(Spec from) {
-            ociVersion = from.ociVersion;
-            process = from.process;
-            root = from.root;
-            hostname = from.hostname;
-            domainname = from.domainname;
-            mounts = from.mounts;
-            hooks = from.hooks;
-            annotations = from.annotations;
-            linux = from.linux;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder ociVersion(String ociVersion) {
-            this.ociVersion = ociVersion;
-            return this;
+            return set("ociVersion", ociVersion);
         }
 
         public Builder process(OciProcess process) {
-            this.process = process;
-            return this;
+            return set("process", process);
         }
 
         public Builder root(Root root) {
-            this.root = root;
-            return this;
+            return set("root", root);
         }
 
         public Builder hostname(String hostname) {
-            this.hostname = hostname;
-            return this;
+            return set("hostname", hostname);
         }
 
         public Builder domainname(String domainname) {
-            this.domainname = domainname;
-            return this;
+            return set("domainname", domainname);
         }
 
         public Builder mounts(List<Mount> mounts) {
-            this.mounts = mounts;
-            return this;
+            return set("mounts", mounts);
         }
 
         public Builder mounts(Mount... mounts) {
@@ -164,28 +140,15 @@ public record Spec(
         }
 
         public Builder hooks(Hooks hooks) {
-            this.hooks = hooks;
-            return this;
+            return set("hooks", hooks);
         }
 
         public Builder annotations(Map<String, String> annotations) {
-            this.annotations = annotations;
-            return this;
+            return set("annotations", annotations);
         }
 
         public Builder linux(Linux linux) {
-            this.linux = linux;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public Spec build() {
-            return new Spec(
-                    ociVersion, process, root, hostname, domainname, mounts, hooks, annotations, linux, otherFields);
+            return set("linux", linux);
         }
     }
 }

@@ -51,64 +51,37 @@ public record State(
     }
 
     /** Builds a {@link State}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private String ociVersion;
-        private String id;
-        private String status;
-        private Long pid;
-        private String bundle;
-        private Map<String, String> annotations;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<State, Builder> {
+        private Builder() {
+            super(State.class);
+        }
 
         private Builder(State from) {
-            ociVersion = from.ociVersion;
-            id = from.id;
-            status = from.status;
-            pid = from.pid;
-            bundle = from.bundle;
-            annotations = from.annotations;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder ociVersion(String ociVersion) {
-            this.ociVersion = ociVersion;
-            return this;
+            return set("ociVersion", ociVersion);
         }
 
         public Builder id(String id) {
-            this.id = id;
-            return this;
+            return set("id", id);
         }
 
         public Builder status(String status) {
-            this.status = status;
-            return this;
+            return set("status", status);
         }
 
         public Builder pid(Long pid) {
-            this.pid = pid;
-            return this;
+            return set("pid", pid);
         }
 
         public Builder bundle(String bundle) {
-            this.bundle = bundle;
-            return this;
+            return set("bundle", bundle);
         }
 
         public Builder annotations(Map<String, String> annotations) {
-            this.annotations = annotations;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public State build() {
-            return new State(ociVersion, id, status, pid, bundle, annotations, otherFields);
+            return set("annotations", annotations);
         }
     }
 }

@@ -37,43 +37,29 @@ public record User(
     }
 
     /** Builds a {@link User}; a field left unset is absent from the JSON. */
-    public static final class Builder {
-        private Long uid;
-        private Long gid;
-        private Long umask;
-        private List<Long> additionalGids;
-        private String username;
-        private Map<String, Object> otherFields = Map.of();
-
-        private Builder() {}
+    public static final class Builder extends OciBuilder<User, Builder> {
+        private Builder() {
+            super(User.class);
+        }
 
         private Builder(User from) {
-            uid = from.uid;
-            gid = from.gid;
-            umask = from.umask;
-            additionalGids = from.additionalGids;
-            username = from.username;
-            otherFields = from.otherFields;
+            super(from);
         }
 
         public Builder uid(Long uid) {
-            this.uid = uid;
-            return this;
+            return set("uid", uid);
         }
 
         public Builder gid(Long gid) {
-            this.gid = gid;
-            return this;
+            return set("gid", gid);
         }
 
         public Builder umask(Long umask) {
-            this.umask = umask;
-            return this;
+            return set("umask", umask);
         }
 
         public Builder additionalGids(List<Long> additionalGids) {
-            this.additionalGids = additionalGids;
-            return this;
+            return set("additionalGids", additionalGids);
         }
 
         public Builder additionalGids(Long... additionalGids) {
@@ -81,17 +67,7 @@ public record User(
         }
 
         public Builder username(String username) {
-            this.username = username;
-            return this;
-        }
-
-        public Builder otherFields(Map<String, Object> otherFields) {
-            this.otherFields = otherFields;
-            return this;
-        }
-
-        public User build() {
-            return new User(uid, gid, umask, additionalGids, username, otherFields);
+            return set("username", username);
         }
     }
 }

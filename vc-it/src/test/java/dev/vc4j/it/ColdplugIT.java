@@ -64,38 +64,31 @@ class ColdplugIT {
     @Test
     void moreBootDrivesThanRootPortsIsRejectedBeforeQemuStarts() throws Exception {
         Path runDir = TestStore.vmRunDir(TestStore.uniqueId("cold"));
-        HypervisorConfig oneBootPort =
-                HypervisorConfig.builder().hotplugRootPorts(1).build();
-        InvalidConfigException e = assertThrows(
-                InvalidConfigException.class,
-                () -> new QemuHypervisor()
-                        .start(new VmSpec(
-                                "cold",
-                                "cold",
-                                oneBootPort,
-                                List.of(),
-                                runDir,
-                                TestStore.ROOTS.hostCache(),
-                                List.of(),
-                                List.of(RAW, QCOW2))));
-        assertEquals("drives", e.field());
-        InvalidConfigException missing = assertThrows(
-                InvalidConfigException.class,
-                () -> new QemuHypervisor()
-                        .start(new VmSpec(
-                                "cold",
-                                "cold",
-                                oneBootPort,
-                                List.of(),
-                                runDir,
-                                TestStore.ROOTS.hostCache(),
-                                List.of(),
-                                List.of(Drive.raw(IMAGES.resolve("nope.img"))))));
+        assertEquals("drives", rejectedAtStart(runDir, List.of(RAW, QCOW2)).field());
+        InvalidConfigException missing = rejectedAtStart(runDir, List.of(Drive.raw(IMAGES.resolve("nope.img"))));
         assertEquals("drives[0].path", missing.field());
         try (var left = Files.list(runDir)) {
             assertEquals(0, left.count(), "nothing created in the run directory");
         }
         Files.delete(runDir);
+    }
+
+    /** What starting a VM with one root port and {@code drives} at boot throws. */
+    private static InvalidConfigException rejectedAtStart(Path runDir, List<Drive> drives) {
+        HypervisorConfig oneBootPort =
+                HypervisorConfig.builder().hotplugRootPorts(1).build();
+        return assertThrows(
+                InvalidConfigException.class,
+                () -> new QemuHypervisor()
+                        .start(new VmSpec(
+                                "cold",
+                                "cold",
+                                oneBootPort,
+                                List.of(),
+                                runDir,
+                                TestStore.ROOTS.hostCache(),
+                                List.of(),
+                                drives)));
     }
 
     private static Path tempDir() {

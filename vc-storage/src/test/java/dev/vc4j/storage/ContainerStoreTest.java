@@ -8,12 +8,10 @@ import dev.vc4j.ContainerConfig;
 import dev.vc4j.ContainerState;
 import dev.vc4j.ContainerStatus;
 import dev.vc4j.Device;
-import dev.vc4j.HypervisorConfig;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.Mount;
 import dev.vc4j.NotFoundException;
 import dev.vc4j.Rootfs;
-import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxState;
 import dev.vc4j.StoreRoots;
 import dev.vc4j.spi.ContainerRecord;
@@ -49,13 +47,7 @@ class ContainerStoreTest {
     void createSandbox() {
         store = new FileSandboxStore(new StoreRoots(dir.resolve("run"), dir.resolve("config")));
         lock = store.lockNew("sb");
-        store.createConfig(SandboxConfig.builder()
-                .id("sb")
-                .hypervisor(HypervisorConfig.builder()
-                        .kernel(Path.of("/k/vmlinux"))
-                        .initrd(Path.of("/k/initrd.img"))
-                        .build())
-                .build());
+        store.createConfig(SandboxConfigs.minimal("sb"));
         store.writeState(new SandboxRecord("sb", SandboxState.READY, Instant.now(), null, Map.of()));
     }
 

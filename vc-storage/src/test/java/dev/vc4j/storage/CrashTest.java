@@ -1,7 +1,5 @@
 package dev.vc4j.storage;
 
-import dev.vc4j.HypervisorConfig;
-import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxState;
 import dev.vc4j.StoreRoots;
 import dev.vc4j.spi.SandboxLock;
@@ -39,13 +37,7 @@ class CrashTest {
         StoreRoots roots = new StoreRoots(dir.resolve("run"), dir.resolve("config"));
         FileSandboxStore store = new FileSandboxStore(roots);
         try (SandboxLock lock = store.lockNew("victim")) {
-            store.createConfig(SandboxConfig.builder()
-                    .id("victim")
-                    .hypervisor(HypervisorConfig.builder()
-                            .kernel(Path.of("/k/vmlinux"))
-                            .initrd(Path.of("/k/initrd.img"))
-                            .build())
-                    .build());
+            store.createConfig(SandboxConfigs.minimal("victim"));
             store.writeState(new SandboxRecord("victim", SandboxState.READY, Instant.now(), null, Map.of()));
         }
         Random random = new Random(42);

@@ -1,9 +1,7 @@
 package dev.vc4j.storage;
 
 import com.sun.jna.LastErrorException;
-import dev.vc4j.HypervisorConfig;
 import dev.vc4j.Rootfs;
-import dev.vc4j.SandboxConfig;
 import dev.vc4j.StoreRoots;
 import dev.vc4j.spi.SandboxLock;
 import org.junit.jupiter.api.AfterEach;
@@ -68,13 +66,7 @@ class SharedRootfsTest {
         store = opened;
         lock = store.lockNew("sb");
         if (!store.exists("sb")) {
-            store.createConfig(SandboxConfig.builder()
-                    .id("sb")
-                    .hypervisor(HypervisorConfig.builder()
-                            .kernel(Path.of("/k/vmlinux"))
-                            .initrd(Path.of("/k/initrd.img"))
-                            .build())
-                    .build());
+            store.createConfig(SandboxConfigs.minimal("sb"));
         }
     }
 
