@@ -43,10 +43,12 @@ public final class ContainerRuns {
 
     private static final String INIT = "";
     /**
-     * A free control socket and agent channel answer within milliseconds; longer means another process holds
-     * them, and a status read then shows the stored state rather than wait for them.
+     * A free control socket and agent channel answer within milliseconds on an idle host, but a TCG guest on a
+     * loaded 2-core host took over 2 s to answer a fresh process's hello (ContainersIT's status from another JVM
+     * then showed a stale RUNNING). Past this, another process most likely holds them, and a status read shows
+     * the stored state rather than wait longer.
      */
-    private static final Duration LOOKUP_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration LOOKUP_CONNECT_TIMEOUT = Duration.ofSeconds(6);
 
     private final StoredSandbox stored;
     private final GuestLink link;
