@@ -110,9 +110,12 @@ final class PodNetwork {
         NetnsState.remove(runDir);
     }
 
-    /** Takes back what {@link #wire} made of {@code wire}, of what {@code links} ({@code ip -o link}) shows. */
+    /**
+     * Takes back what {@link #wire} made of {@code wire}, of what {@code links} ({@code ip -o link}) shows: a pod link
+     * deleted meanwhile (a CNI plugin's DEL) took its qdisc along.
+     */
     static void unwire(Nsenter ns, String links, NetnsState.Wire wire) {
-        if (wire.podIngress() && hasIngress(ns, wire.pod())) {
+        if (wire.podIngress() && hasLink(links, wire.pod()) && hasIngress(ns, wire.pod())) {
             ns.run("tc", "qdisc", "del", "dev", wire.pod(), "ingress");
         }
         if (hasLink(links, wire.tap())) {
