@@ -80,7 +80,7 @@ class InterfaceHotplugIT {
             assertEquals(LINK, added.name());
             assertTrue(linkBefore.contains("link/ether " + added.mac()), linkBefore + " vs " + added);
             assertEquals(POD_IP + "/24", added.ipv4());
-            String guestAddr = guest(sandbox, "ip", "-o", "-4", "addr", "show", "dev", added.guestName());
+            String guestAddr = guest(sandbox, "ip", "-4", "addr", "show", "dev", added.guestName());
             assertTrue(guestAddr.contains("inet " + POD_IP + "/24"), guestAddr);
             assertTrue(PodNamespaces.ip("-n", ns.pod, "-o", "link", "show").contains("vc4j-tap1"));
 
@@ -99,7 +99,7 @@ class InterfaceHotplugIT {
             }
 
             sandbox.removeInterface(LINK);
-            String guestLinks = guest(sandbox, "ip", "-o", "link");
+            String guestLinks = guest(sandbox, "ip", "link");
             assertFalse(guestLinks.contains(added.mac()), "the NIC is still in the guest: " + guestLinks);
             assertNothingOfVc4jOn(ns, LINK);
             assertTrue(
