@@ -90,11 +90,19 @@ class InterfaceHotplugIT {
                     .cmd(Cmd.builder().args("sleep", "1000").build())
                     .build());
             web.start();
-            String fetch = "wget -q -T 10 -O - http://" + PEER_IP + ":8000/";
+            // the peer's httpd was started a moment ago: asked again until it listens. Debian's busybox-static
+            // 1.35 wget dies of SIGSEGV when a connection fails, so the request is written with nc.
+            String fetch = "for i in $(seq 50); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + PEER_IP
+                    + " 8000 >/tmp/page 2>/tmp/err && grep -q hello /tmp/page && exec sed '1,/^\\r*$/d' /tmp/page;"
+                    + " sleep 0.2; done; cat /tmp/err >&2; exit 1";
             try (ContainerProcess p =
                     web.exec(Cmd.builder().args("sh", "-c", fetch).build())) {
+                String page = new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8);
+                String why = new String(p.stderr().readAllBytes(), StandardCharsets.UTF_8);
                 assertEquals(
-                        "hello over the added link\n", new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8));
+                        "hello over the added link\n",
+                        page,
+                        why + guest(sandbox, "ip", "addr") + guest(sandbox, "ip", "route"));
                 assertEquals(0, p.waitFor(WAIT));
             }
 
