@@ -4,6 +4,8 @@ import dev.vc4j.internal.ContainerLauncher;
 import dev.vc4j.internal.ContainerRuns;
 import dev.vc4j.internal.Events;
 import dev.vc4j.internal.GuestLink;
+import dev.vc4j.internal.GuestNotices;
+import dev.vc4j.internal.InterfaceHotplug;
 import dev.vc4j.internal.Logs;
 import dev.vc4j.internal.OciHooks;
 import dev.vc4j.internal.SandboxResizer;
@@ -11,7 +13,6 @@ import dev.vc4j.internal.SpecHooks;
 import dev.vc4j.internal.StartOrder;
 import dev.vc4j.internal.StoredSandbox;
 import dev.vc4j.internal.Undo;
-import dev.vc4j.internal.VmEndWatch;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentSession;
 import dev.vc4j.spi.Hypervisor;
@@ -24,12 +25,11 @@ import dev.vc4j.spi.VmRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A VM with an agent inside. The lifecycle reads top-down in this file: creation (from
@@ -56,6 +56,9 @@ public final class Sandbox implements AutoCloseable {
     private final ContainerRuns runs;
     private final OciHooks hooks;
     private final SandboxResizer resizer;
+    private final InterfaceHotplug interfaces;
+    private final GuestNotices notices;
+    private final SandboxContainers containers;
     private volatile BootTimings timings;
 
     /**
@@ -72,7 +75,6 @@ public final class Sandbox implements AutoCloseable {
         this.config = config;
         this.stored = new StoredSandbox(store, config);
         this.events = events;
-        VmEndWatch endWatch = new VmEndWatch(stored, this::recordVmEnded);
         this.link = new GuestLink(
                 config,
                 stored.runDir(),
@@ -81,12 +83,17 @@ public final class Sandbox implements AutoCloseable {
                 hypervisor,
                 agent,
                 network,
-                endWatch::ended,
-                this::oomKilled);
+                // called once a VM or an agent session exists, when the notices below are made
+                watched -> Sandbox.this.notices.vmEnded(watched),
+                containerId -> Sandbox.this.notices.oomKilled(containerId));
         this.launcher = new ContainerLauncher(stored, config.volumes(), link, new SpecHooks(stored, events));
         this.runs = new ContainerRuns(stored, link, launcher, events);
         this.hooks = new OciHooks(config.id(), config.hooks(), config.network(), stored.runDir(), events);
         this.resizer = new SandboxResizer(config.hypervisor(), link);
+        this.interfaces = new InterfaceHotplug(config, stored, network, link);
+        this.notices = new GuestNotices(stored, link, runs, hooks, events);
+        this.containers = new SandboxContainers(
+                stored, link, runs, launcher, events, config.agent().callTimeout());
     }
 
     /**
@@ -120,16 +127,11 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * The persisted state, with the containers'. Containers' exits that nobody here watched are looked up in the
-     * agent (see {@link ContainerRuns}); a recorded VM found dead is first recorded as ended (see {@link VmEndWatch}).
+     * agent (see {@link ContainerRuns}); a recorded VM found dead is first recorded as ended (see {@link GuestNotices}).
      */
     public SandboxStatus status() {
         try (var log = logged()) {
-            SandboxStatus status = storedStatus();
-            if (status.hypervisorAlive() && status.containers().stream().anyMatch(runs::unwatched)) {
-                runs.recordUnseenExits();
-                return storedStatus();
-            }
-            return status;
+            return notices.status();
         }
     }
 
@@ -138,45 +140,19 @@ public final class Sandbox implements AutoCloseable {
      * VM is still recorded as ended: that needs no guest.
      */
     SandboxStatus storedStatus() {
-        try (var log = logged();
-                var lock = stored.lock(false)) {
-            SandboxRecord record = stored.load();
-            if (record.vm() == null || link.isRunning(record.vm())) {
-                List<ContainerStatus> containers = stored.containerIds().stream()
-                        .map(cid -> stored.container(cid).status())
-                        .toList();
-                return new SandboxStatus(
-                        id(),
-                        record.state(),
-                        record.vm() == null ? 0 : record.vm().pid(),
-                        record.vm() != null,
-                        record.vm() == null ? null : record.vm().accelerator(),
-                        record.createdAt(),
-                        record.annotations(),
-                        containers);
-            }
+        try (var log = logged()) {
+            return notices.storedStatus();
         }
-        reclaim(); // takes the exclusive lock and looks again
-        return storedStatus();
     }
 
     /** The sandbox's containers, in id order. */
     public List<Container> containers() {
-        try (var log = logged();
-                var lock = stored.lock(false)) {
-            return stored.containerIds().stream()
-                    .map(cid -> container(stored.containerConfig(cid)))
-                    .toList();
-        }
+        return containers.all();
     }
 
     /** Throws {@link NotFoundException} when the sandbox has no container {@code containerId}. */
     public Container container(String containerId) {
-        SandboxIds.check("containerId", containerId);
-        try (var log = logged();
-                var lock = stored.lock(false)) {
-            return container(stored.containerConfig(containerId));
-        }
+        return containers.get(containerId);
     }
 
     /**
@@ -184,15 +160,7 @@ public final class Sandbox implements AutoCloseable {
      * when a later one fails. Needs the sandbox ready or running.
      */
     public Container createContainer(ContainerConfig containerConfig) {
-        Objects.requireNonNull(containerConfig, "containerConfig").validate();
-        try (var log = LogContext.container(id(), containerConfig.id());
-                var lock = stored.lock(true)) {
-            SandboxRecord record = loadIn("create a container", EXEC_STATES);
-            launcher.createRecorded(containerConfig, record);
-            events.publish(id(), SandboxEvent.Type.CREATE, containerConfig.id(), null);
-            Logs.CONTAINER.info("container created in {} ms", log.elapsedMillis());
-            return container(containerConfig);
-        }
+        return containers.create(containerConfig, EXEC_STATES);
     }
 
     /**
@@ -204,7 +172,7 @@ public final class Sandbox implements AutoCloseable {
     public void start() {
         try (var log = logged();
                 var lock = stored.lock(true)) {
-            SandboxRecord record = loadIn("start", START_STATES);
+            SandboxRecord record = stored.loadIn("start", START_STATES);
             Undo undo = new Undo();
             SandboxRecord running;
             try {
@@ -239,7 +207,7 @@ public final class Sandbox implements AutoCloseable {
         try (var log = logged()) {
             AgentSession session;
             try (var lock = stored.lock(false)) {
-                session = link.session(loadIn("exec", EXEC_STATES));
+                session = link.session(stored.loadIn("exec", EXEC_STATES));
                 events.publish(id(), SandboxEvent.Type.EXEC_ADDED);
             }
             String what = "guest command `" + command.argv().get(0) + "`";
@@ -259,11 +227,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public GuestDetails guestDetails() {
-        try (var log = logged();
-                var lock = stored.lock(false)) {
-            SandboxRecord record = loadIn("read guest details", EXEC_STATES);
-            return link.call(record, AgentSession::guestDetails);
-        }
+        return inVm("read guest details", false, record -> link.call(record, AgentSession::guestDetails));
     }
 
     /**
@@ -273,10 +237,7 @@ public final class Sandbox implements AutoCloseable {
      */
     public GuestDetails resizeVcpus(int vcpus) {
         resizer.checkVcpus(vcpus);
-        try (var log = logged();
-                var lock = stored.lock(true)) {
-            return resizer.vcpus(loadIn("resize vCPUs", EXEC_STATES), vcpus);
-        }
+        return inVm("resize vCPUs", true, record -> resizer.vcpus(record, vcpus));
     }
 
     /**
@@ -286,10 +247,29 @@ public final class Sandbox implements AutoCloseable {
      */
     public GuestDetails resizeMemory(int memoryMib) {
         resizer.checkMemory(memoryMib);
-        try (var log = logged();
-                var lock = stored.lock(true)) {
-            return resizer.memory(loadIn("resize memory", EXEC_STATES), memoryMib);
-        }
+        return inVm("resize memory", true, record -> resizer.memory(record, memoryMib));
+    }
+
+    /**
+     * Adds the link {@code name} of the sandbox's network namespace (netns mode; a veth a CNI plugin put there
+     * after the start, say) to the VM, as a NIC with its MAC, address and gateway (see {@link InterfaceHotplug}).
+     * Needs ready or running; a name or MAC the sandbox already has is refused.
+     */
+    public SandboxInterface addInterface(String name) {
+        interfaces.check(name);
+        return inVm("add an interface", true, record -> interfaces.add(record, name));
+    }
+
+    /**
+     * Removes an interface that {@link #addInterface} added; the namespace's link stays, and so do the interfaces
+     * the VM booted with. Needs ready or running.
+     */
+    public void removeInterface(String name) {
+        interfaces.check(name);
+        inVm("remove an interface", true, record -> {
+            interfaces.remove(record, name);
+            return null;
+        });
     }
 
     /** The current annotations: the config's, changed by {@link #setAnnotations}. */
@@ -305,10 +285,7 @@ public final class Sandbox implements AutoCloseable {
         SandboxConfig.checkAnnotations(Objects.requireNonNull(changes, "changes"));
         try (var log = logged();
                 var lock = stored.lock(true)) {
-            SandboxRecord record = stored.load();
-            Map<String, String> merged = new LinkedHashMap<>(record.annotations());
-            merged.putAll(changes);
-            stored.write(record.withAnnotations(merged));
+            stored.addAnnotations(changes);
         }
     }
 
@@ -325,7 +302,7 @@ public final class Sandbox implements AutoCloseable {
     private void changeVmState(String operation, SandboxState from, SandboxState target, SandboxEvent.Type event) {
         try (var log = logged();
                 var lock = stored.lock(true)) {
-            SandboxRecord record = loadIn(operation, EnumSet.of(from));
+            SandboxRecord record = stored.loadIn(operation, EnumSet.of(from));
             record.state().moveTo(target, id());
             if (target == SandboxState.PAUSED) {
                 link.vm(record).pause();
@@ -361,29 +338,13 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * The VM of {@code record}, known to be gone, ended without a stop (see {@link VmEndWatch}): as a stop does,
-     * its files are removed, its containers and the sandbox moved to stopped (the containers' exit events before
-     * the sandbox's), and the poststop hooks run. The caller holds the exclusive lock.
-     */
-    private void recordVmEnded(SandboxRecord record) {
-        Logs.SANDBOX.warn(
-                "the VM (QEMU pid {}) ended without a stop: the sandbox and its containers are recorded " + "stopped",
-                record.vm().pid());
-        link.endVm(record, Duration.ZERO);
-        runs.endedWithVm(false);
-        stored.write(record.withState(record.state().moveTo(SandboxState.STOPPED, id()), null));
-        events.publish(id(), SandboxEvent.Type.EXIT);
-        hooks.poststop(record);
-    }
-
-    /**
      * Destroys the sandbox: its VM if one still runs (then the poststop hooks run), then its state, config and
      * every mount and file under its run directory. Needs ready, paused or stopped.
      */
     public void delete() {
         try (var log = logged();
                 var lock = stored.lock(true)) {
-            SandboxRecord record = loadIn("delete", DELETE_STATES);
+            SandboxRecord record = stored.loadIn("delete", DELETE_STATES);
             link.endVm(record, Duration.ZERO);
             if (record.vm() != null) {
                 hooks.poststop(record);
@@ -402,32 +363,13 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * For {@link VirtContainers#cleanup()}: a sandbox whose VM is gone is moved to stopped and the VM's files
-     * removed; one without state (the run path did not survive a reboot) gets a stopped state. A VM launched and
-     * never recorded (its process died while booting it) is ended; when that boot was the sandbox's create, which
-     * never returned it to anyone, the sandbox is removed. Returns whether anything changed.
+     * For {@link VirtContainers#cleanup()}: records a VM found gone, and takes back a VM launched and never
+     * recorded (see {@link GuestNotices#reclaim}). Returns whether anything changed.
      */
     boolean reclaim() {
         try (var log = logged();
                 var lock = stored.lock(true)) {
-            Optional<SandboxRecord> current = stored.read();
-            if (current.map(r -> r.vm() == null).orElse(true) && link.launchedUnrecorded()) {
-                link.endVm(current.orElseGet(stored::afterReboot), Duration.ZERO);
-                if (current.isEmpty()) {
-                    stored.delete();
-                }
-                return true;
-            }
-            if (current.isEmpty()) {
-                stored.write(stored.afterReboot());
-                return true;
-            }
-            SandboxRecord record = current.get();
-            if (record.vm() == null || link.isRunning(record.vm())) {
-                return false;
-            }
-            recordVmEnded(record);
-            return true;
+            return notices.reclaim();
         }
     }
 
@@ -446,38 +388,11 @@ public final class Sandbox implements AutoCloseable {
         return LogContext.sandbox(id());
     }
 
-    /** A handle on a container of this sandbox, wired to this sandbox's engine. */
-    private Container container(ContainerConfig containerConfig) {
-        return new Container(
-                containerConfig,
-                stored,
-                link,
-                runs,
-                launcher,
-                events,
-                config.agent().callTimeout());
-    }
-
-    /** The stored state, which must be one of {@code allowed} for {@code operation}. The caller holds the lock. */
-    private SandboxRecord loadIn(String operation, Set<SandboxState> allowed) {
-        SandboxRecord record = stored.load();
-        if (!allowed.contains(record.state())) {
-            throw InvalidStateException.operation("sandbox", id(), record.state(), operation, allowed);
-        }
-        return record;
-    }
-
-    /**
-     * The agent saw an OOM kill in the cgroup of {@code containerId} (its init or another of its processes, which
-     * may keep running): the OOM event goes out, for a container the store still has. Called by the OOM watch of
-     * this object's agent session, without the lock.
-     */
-    private void oomKilled(String containerId) {
-        try (var log = LogContext.container(id(), containerId)) {
-            if (stored.readContainer(containerId).isPresent()) {
-                Logs.CONTAINER.warn("the kernel killed a process of the container: out of memory");
-                events.publish(id(), SandboxEvent.Type.OOM, containerId, null);
-            }
+    /** {@code action} on the stored state, ready or running, under the lock (exclusive when it changes the VM). */
+    private <T> T inVm(String operation, boolean exclusive, Function<SandboxRecord, T> action) {
+        try (var log = logged();
+                var lock = stored.lock(exclusive)) {
+            return action.apply(stored.loadIn(operation, EXEC_STATES));
         }
     }
 }

@@ -1,17 +1,22 @@
 package dev.vc4j.internal;
 
 import dev.vc4j.ContainerConfig;
+import dev.vc4j.InvalidStateException;
 import dev.vc4j.Rootfs;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.SandboxState;
+import dev.vc4j.SandboxStatus;
 import dev.vc4j.spi.ContainerRecord;
 import dev.vc4j.spi.SandboxLock;
 import dev.vc4j.spi.SandboxRecord;
 import dev.vc4j.spi.SandboxStore;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One sandbox in the {@link SandboxStore}: its lock, its state and its containers'. The run path does not
@@ -40,6 +45,15 @@ public final class StoredSandbox {
         return read().orElseGet(this::afterReboot);
     }
 
+    /** The stored state, which must be one of {@code allowed} for {@code operation}. The caller holds the lock. */
+    public SandboxRecord loadIn(String operation, Set<SandboxState> allowed) {
+        SandboxRecord record = load();
+        if (!allowed.contains(record.state())) {
+            throw InvalidStateException.operation("sandbox", id(), record.state(), operation, allowed);
+        }
+        return record;
+    }
+
     /** The stored state; empty when it did not survive a reboot. */
     public Optional<SandboxRecord> read() {
         return store.readState(id());
@@ -48,6 +62,27 @@ public final class StoredSandbox {
     /** The creation time lived in the run path too: unknown after a reboot. */
     public SandboxRecord afterReboot() {
         return new SandboxRecord(id(), SandboxState.STOPPED, null, null, config.annotations());
+    }
+
+    /** The status that {@code record} and the containers' stored states make: for a VM that runs, or none. */
+    public SandboxStatus status(SandboxRecord record) {
+        return new SandboxStatus(
+                id(),
+                record.state(),
+                record.vm() == null ? 0 : record.vm().pid(),
+                record.vm() != null,
+                record.vm() == null ? null : record.vm().accelerator(),
+                record.createdAt(),
+                record.annotations(),
+                containerIds().stream().map(cid -> container(cid).status()).toList());
+    }
+
+    /** Adds or replaces {@code changes} in the stored annotations; the others stay. */
+    public void addAnnotations(Map<String, String> changes) {
+        SandboxRecord record = load();
+        Map<String, String> merged = new LinkedHashMap<>(record.annotations());
+        merged.putAll(changes);
+        write(record.withAnnotations(merged));
     }
 
     public void write(SandboxRecord record) {

@@ -1,6 +1,7 @@
 package dev.vc4j.spi;
 
 import dev.vc4j.NetworkConfig;
+import dev.vc4j.NetworkException;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -19,4 +20,29 @@ public interface Network {
      * so any process can call it, any number of times.
      */
     void detach(String sandboxId, Path runDir);
+
+    /**
+     * Wires {@code name}, a link that appeared in the sandbox's network namespace after {@link #attach} (as a CNI
+     * plugin adds one to a running pod), as attach wires each, and returns the guest interface for it. What it
+     * creates is recorded under {@code runDir}, so that {@link #detach} takes it back too. A name or MAC that
+     * clashes with one of the sandbox's interfaces is an {@link dev.vc4j.InvalidConfigException}; nothing is left
+     * of a failed call.
+     */
+    default NetworkEndpoint attachInterface(String sandboxId, Path runDir, String name) {
+        throw new NetworkException(getClass().getName() + " cannot add interfaces to a running sandbox");
+    }
+
+    /**
+     * The guest interface {@link #attachInterface} returned for {@code name}: a {@link dev.vc4j.NotFoundException}
+     * when it wired none of that name, an {@link dev.vc4j.InvalidConfigException} when {@code name} was wired by
+     * {@link #attach}.
+     */
+    default NetworkEndpoint attachedInterface(Path runDir, String name) {
+        throw new NetworkException(getClass().getName() + " cannot remove interfaces from a running sandbox");
+    }
+
+    /** Takes back what {@link #attachInterface} created for {@code name}; nothing when it holds none of that name. */
+    default void detachInterface(String sandboxId, Path runDir, String name) {
+        throw new NetworkException(getClass().getName() + " cannot remove interfaces from a running sandbox");
+    }
 }

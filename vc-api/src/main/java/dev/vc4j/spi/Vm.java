@@ -57,6 +57,19 @@ public interface Vm extends AutoCloseable {
     /** The drives plugged now, those plugged at boot included, as QEMU reports them. */
     List<HotpluggedDrive> drives();
 
+    /**
+     * Plugs a NIC backed by {@code nic} (a {@link NetworkEndpoint.Backend#TAP} endpoint, with its MAC) into the
+     * running VM and returns once the hypervisor has added the device (the guest notices it shortly after). A
+     * failed plug undoes its steps.
+     */
+    void hotplugNic(NetworkEndpoint nic);
+
+    /**
+     * Removes the NIC {@link #hotplugNic} plugged for {@code nic}: the device, once the hypervisor reports it gone
+     * (within a deadline), then its backend. Nothing is done for a NIC the VM does not have.
+     */
+    void unplugNic(NetworkEndpoint nic);
+
     /** The names of the block nodes QEMU has open, for diagnosis (and leak checks). */
     List<String> blockNodes();
 

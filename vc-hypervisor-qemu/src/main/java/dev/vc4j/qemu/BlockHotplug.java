@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.BlockDriver;
 import dev.vc4j.Drive;
 import dev.vc4j.HypervisorException;
-import dev.vc4j.QmpCommandException;
 import dev.vc4j.VcException;
 import dev.vc4j.spi.HotpluggedDrive;
 
@@ -29,10 +28,6 @@ import java.util.Set;
 final class BlockHotplug {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
-    // Linux's pciehp waits 5 s after the attention button before it lets a slot go
-    private static final Duration UNPLUG_TIMEOUT = Duration.ofSeconds(20);
-    private static final long BUSY_RETRY_MILLIS = 100;
-    private static final String PERIPHERALS = "/machine/peripheral";
 
     private static final String DISK_PREFIX = "vc4j-disk";
     private static final String NODE_PREFIX = "vc4j-node";
@@ -54,7 +49,9 @@ final class BlockHotplug {
         drive.validate("drive");
         Layout layout = layout();
         BlockDriver driver = layout.hasScsi() ? BlockDriver.VIRTIO_SCSI : BlockDriver.VIRTIO_BLK;
-        String port = driver == BlockDriver.VIRTIO_BLK ? layout.freeRootPort(drive) : null;
+        String port = driver == BlockDriver.VIRTIO_BLK
+                ? RootPorts.of(qmp, COMMAND_TIMEOUT).free("drive " + drive.path())
+                : null;
         HotpluggedDrive plugged = named(drive, freeIndex(layout.diskIndices()));
         if (drive.throwAwayWrites()) {
             QemuImg.createOverlay(drive, files.overlay(plugged.nodeName()));
@@ -79,41 +76,8 @@ final class BlockHotplug {
     }
 
     void unplug(HotpluggedDrive drive) {
-        QmpClient.EventWait deleted = qmp.expectEvent(
-                "DEVICE_DELETED",
-                data -> drive.deviceId().equals(data.path("device").asText()));
-        long deadline = System.nanoTime() + UNPLUG_TIMEOUT.toNanos();
-        try {
-            requestRemoval(drive, deadline);
-        } catch (RuntimeException e) {
-            deleted.future().cancel(false); // no event is coming: stop watching for it
-            throw e;
-        }
-        deleted.await(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        DeviceUnplug.remove(qmp, drive.deviceId());
         deleteNode(drive);
-    }
-
-    /**
-     * A guest still powering up a slot it was just given refuses its removal (QEMU: "guest is busy (power
-     * indicator blinking)", a GenericError told apart by its words only); it is asked again until the deadline.
-     */
-    private void requestRemoval(HotpluggedDrive drive, long deadline) {
-        while (true) {
-            try {
-                qmp.execute("device_del", JSON.createObjectNode().put("id", drive.deviceId()), COMMAND_TIMEOUT);
-                return;
-            } catch (QmpCommandException e) {
-                if (!e.description().contains("guest is busy") || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(BUSY_RETRY_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HypervisorException("interrupted while unplugging " + drive.deviceId(), e);
-            }
-        }
     }
 
     List<String> blockNodes() {
@@ -268,44 +232,21 @@ final class BlockHotplug {
                 .put("lun", drive.index() % 256);
     }
 
-    /** One pass over QEMU's named devices and the bus each one sits on. */
+    /** One pass over QEMU's named devices. */
     private Layout layout() {
-        List<String> ports = new ArrayList<>();
-        Set<String> takenBuses = new HashSet<>();
         Set<Integer> disks = new HashSet<>();
         boolean scsi = false;
         for (JsonNode child :
-                qmp.execute("qom-list", JSON.createObjectNode().put("path", PERIPHERALS), COMMAND_TIMEOUT)) {
+                qmp.execute("qom-list", JSON.createObjectNode().put("path", RootPorts.PERIPHERALS), COMMAND_TIMEOUT)) {
             String name = child.path("name").asText();
-            String type = child.path("type").asText();
-            if (type.equals("child<pcie-root-port>") && name.startsWith(QemuCommandLine.ROOT_PORT_PREFIX)) {
-                ports.add(name);
-            } else if (name.equals(QemuCommandLine.SCSI_CONTROLLER_ID)) {
+            if (name.equals(QemuCommandLine.SCSI_CONTROLLER_ID)) {
                 scsi = true;
             } else if (name.startsWith(DISK_PREFIX)) {
                 disks.add(Integer.parseInt(name.substring(DISK_PREFIX.length())));
-                String bus = qmp.execute(
-                                "qom-get",
-                                JSON.createObjectNode()
-                                        .put("path", PERIPHERALS + "/" + name)
-                                        .put("property", "parent_bus"),
-                                COMMAND_TIMEOUT)
-                        .asText();
-                takenBuses.add(bus.substring(bus.lastIndexOf('/') + 1));
             }
         }
-        ports.sort(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()));
-        return new Layout(ports, takenBuses, disks, scsi);
+        return new Layout(disks, scsi);
     }
 
-    private record Layout(List<String> rootPorts, Set<String> takenBuses, Set<Integer> diskIndices, boolean hasScsi) {
-        String freeRootPort(Drive drive) {
-            return rootPorts.stream()
-                    .filter(p -> !takenBuses.contains(p))
-                    .findFirst()
-                    .orElseThrow(
-                            () -> new HypervisorException("no free PCIe root port for drive " + drive.path() + ": all "
-                                    + rootPorts.size() + " ports reserved by hypervisor.hotplugRootPorts are in use"));
-        }
-    }
+    private record Layout(Set<Integer> diskIndices, boolean hasScsi) {}
 }

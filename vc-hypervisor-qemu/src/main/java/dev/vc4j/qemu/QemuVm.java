@@ -40,6 +40,7 @@ final class QemuVm implements Vm {
     private final QmpClient monitor;
     private final BlockHotplug blocks;
     private final ResourceHotplug resources;
+    private final NicHotplug nics;
     private final List<String> lastEvents = new CopyOnWriteArrayList<>();
     /** Completed when the VM ends; cancelled by {@link #close()}, which drops the actions of {@link #onExit}. */
     private final CompletableFuture<Object> ended = new CompletableFuture<>();
@@ -63,6 +64,7 @@ final class QemuVm implements Vm {
         this.monitor = monitor;
         this.blocks = new BlockHotplug(control, files);
         this.resources = new ResourceHotplug(control, record.accelerator());
+        this.nics = new NicHotplug(control);
         // the monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process
         // is reaped (and without polling when QEMU is not this JVM's child), so whichever comes first counts
         monitor.onConnectionLost(ended::complete);
@@ -149,6 +151,16 @@ final class QemuVm implements Vm {
     @Override
     public List<HotpluggedDrive> drives() {
         return blocks.drives();
+    }
+
+    @Override
+    public void hotplugNic(NetworkEndpoint nic) {
+        nics.plug(nic);
+    }
+
+    @Override
+    public void unplugNic(NetworkEndpoint nic) {
+        nics.unplug(nic);
     }
 
     @Override

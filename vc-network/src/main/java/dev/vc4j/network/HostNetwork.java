@@ -53,6 +53,22 @@ public final class HostNetwork implements Network {
         PodNetwork.detach(runDir);
     }
 
+    /** Netns mode only: user mode's one NIC is passt's, and its sandbox has no namespace to take links from. */
+    @Override
+    public NetworkEndpoint attachInterface(String sandboxId, Path runDir, String name) {
+        return PodHotplug.attach(runDir, name);
+    }
+
+    @Override
+    public NetworkEndpoint attachedInterface(Path runDir, String name) {
+        return PodHotplug.attached(runDir, name);
+    }
+
+    @Override
+    public void detachInterface(String sandboxId, Path runDir, String name) {
+        PodHotplug.detach(runDir, name);
+    }
+
     /**
      * A stable, locally administered unicast MAC per sandbox and interface, so a restarted sandbox keeps its
      * addresses and two sandboxes on one bridge do not collide.

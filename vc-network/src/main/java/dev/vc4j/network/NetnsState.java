@@ -17,16 +17,23 @@ import java.util.Optional;
 /**
  * What vc4j added to a sandbox's network namespace, persisted in the run directory as each piece is made, so that
  * any process, also after the creating one was killed, takes back exactly that: each tap (its qdisc and filter go
- * with it) and each ingress qdisc put on a pod interface (its filter goes with it). The pod's interfaces are never
- * removed.
+ * with it) and each ingress qdisc put on a pod interface (its filter goes with it), those of interfaces added to the
+ * running sandbox included. The pod's interfaces are never removed.
  */
 record NetnsState(int version, String namespace, List<Wire> wires) {
     static final String FILE = "netns.json";
     private static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One pod interface and its tap; {@code podIngress} when vc4j put the ingress qdisc on the pod interface. */
-    record Wire(String pod, String tap, boolean podIngress) {}
+    /**
+     * One pod interface (with its MAC, which the guest's NIC took) and its tap; {@code podIngress} when vc4j put the
+     * ingress qdisc on the pod interface, {@code hotplugged} when the interface was added to the running sandbox.
+     */
+    record Wire(String pod, String mac, String tap, boolean podIngress, boolean hotplugged) {
+        Wire withPodIngress() {
+            return new Wire(pod, mac, tap, true, hotplugged);
+        }
+    }
 
     NetnsState {
         wires = wires == null ? List.of() : List.copyOf(wires);
@@ -42,6 +49,14 @@ record NetnsState(int version, String namespace, List<Wire> wires) {
                 wires.stream().filter(w -> !w.tap().equals(wire.tap())).toList());
         more.add(wire);
         return new NetnsState(version, namespace, more);
+    }
+
+    /** This state without the wire of {@code tap}. */
+    NetnsState without(String tap) {
+        return new NetnsState(
+                version,
+                namespace,
+                wires.stream().filter(w -> !w.tap().equals(tap)).toList());
     }
 
     static Optional<NetnsState> read(Path runDir) {

@@ -34,12 +34,34 @@ final class PodDiscovery {
                 namespace);
     }
 
+    /** The namespace's Ethernet links other than taps, as they are: none, or two with one MAC, included. */
+    static List<PodInterface> links(Nsenter ns) {
+        return linksFromJson(
+                ns.run("ip", "-json", "-details", "address", "show"),
+                ns.run("ip", "-json", "-4", "route", "show", "default"));
+    }
+
     /** {@code linksJson}: {@code ip -json -details address show}; {@code routesJson}: its default routes. */
     static List<PodInterface> fromJson(String linksJson, String routesJson, Path namespace) {
+        List<PodInterface> found = linksFromJson(linksJson, routesJson);
+        Set<String> macs = new HashSet<>();
+        for (PodInterface itf : found) {
+            if (!macs.add(itf.mac())) {
+                throw new InvalidConfigException(
+                        "network.namespace", namespace, "has two interfaces with the MAC " + itf.mac());
+            }
+        }
+        if (found.isEmpty()) {
+            throw new InvalidConfigException(
+                    "network.namespace", namespace, "has no usable interface (a veth or other Ethernet link)");
+        }
+        return found;
+    }
+
+    private static List<PodInterface> linksFromJson(String linksJson, String routesJson) {
         JsonNode links = parse(linksJson);
         JsonNode routes = parse(routesJson);
         List<PodInterface> found = new ArrayList<>();
-        Set<String> macs = new HashSet<>();
         for (JsonNode link : links) {
             if (!"ether".equals(link.path("link_type").asText())
                     || "tun".equals(link.path("linkinfo").path("info_kind").asText())) {
@@ -47,10 +69,6 @@ final class PodDiscovery {
             }
             String name = checked(link.path("ifname").asText(), NAME, "interface name");
             String mac = checked(link.path("address").asText(), MAC, "MAC of " + name);
-            if (!macs.add(mac)) {
-                throw new InvalidConfigException(
-                        "network.namespace", namespace, "has two interfaces with the MAC " + mac);
-            }
             List<String> ipv4 = new ArrayList<>();
             for (JsonNode address : link.path("addr_info")) {
                 if ("inet".equals(address.path("family").asText())) {
@@ -59,10 +77,6 @@ final class PodDiscovery {
                 }
             }
             found.add(new PodInterface(name, mac, link.path("mtu").asInt(0), ipv4, gateway(routes, name)));
-        }
-        if (found.isEmpty()) {
-            throw new InvalidConfigException(
-                    "network.namespace", namespace, "has no usable interface (a veth or other Ethernet link)");
         }
         return found;
     }

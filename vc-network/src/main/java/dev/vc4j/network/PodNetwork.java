@@ -25,7 +25,7 @@ final class PodNetwork {
         Path namespace = requireNamespace(config.namespace());
         Nsenter ns = new Nsenter(namespace);
         List<PodInterface> pod = PodDiscovery.discover(ns, namespace);
-        List<String> taken = ns.run("ip", "-o", "link", "show").lines().toList();
+        String taken = ns.run("ip", "-o", "link", "show");
         NetnsState state = NetnsState.empty(namespace);
         state.write(runDir);
         List<NetworkEndpoint> endpoints = new ArrayList<>();
@@ -33,12 +33,11 @@ final class PodNetwork {
             for (int i = 0; i < pod.size(); i++) {
                 PodInterface itf = pod.get(i);
                 String tap = TAP_PREFIX + i;
-                if (taken.stream()
-                        .anyMatch(line -> line.contains(": " + tap + ":") || line.contains(": " + tap + "@"))) {
+                if (hasLink(taken, tap)) {
                     throw new InvalidConfigException(
                             "network.namespace", namespace, "already has an interface named " + tap);
                 }
-                state = wire(ns, runDir, state, itf, tap);
+                state = wire(ns, runDir, state, new NetnsState.Wire(itf.name(), itf.mac(), tap, false, false), itf);
                 endpoints.add(new NetworkEndpoint(
                         NetworkEndpoint.Backend.TAP,
                         "eth" + i,
@@ -57,8 +56,12 @@ final class PodNetwork {
         return endpoints;
     }
 
-    /** Each step is recorded as soon as it is done, and only then: what failed to be made was never vc4j's. */
-    private static NetnsState wire(Nsenter ns, Path runDir, NetnsState state, PodInterface itf, String tap) {
+    /**
+     * Makes {@code wire}'s tap and joins it to {@code itf}. Each step is recorded as soon as it is done, and only
+     * then: what failed to be made was never vc4j's.
+     */
+    static NetnsState wire(Nsenter ns, Path runDir, NetnsState state, NetnsState.Wire wire, PodInterface itf) {
+        String tap = wire.tap();
         ns.run(
                 "ip",
                 "tuntap",
@@ -69,13 +72,13 @@ final class PodNetwork {
                 "tap",
                 "user",
                 Integer.toString(HostIds.current().uid()));
-        NetnsState made = state.with(new NetnsState.Wire(itf.name(), tap, false));
+        NetnsState made = state.with(wire);
         made.write(runDir);
         ns.run("ip", "link", "set", "dev", tap, "mtu", Integer.toString(itf.mtu()), "up");
         ns.run("tc", "qdisc", "add", "dev", tap, "ingress");
         redirect(ns, tap, itf.name());
         ns.run("tc", "qdisc", "add", "dev", itf.name(), "ingress");
-        made = made.with(new NetnsState.Wire(itf.name(), tap, true));
+        made = made.with(wire.withPodIngress());
         made.write(runDir);
         redirect(ns, itf.name(), tap);
         return made;
@@ -101,15 +104,28 @@ final class PodNetwork {
             Nsenter ns = new Nsenter(namespace);
             String links = ns.run("ip", "-o", "link", "show");
             for (NetnsState.Wire wire : state.wires()) {
-                if (wire.podIngress() && hasIngress(ns, wire.pod())) {
-                    ns.run("tc", "qdisc", "del", "dev", wire.pod(), "ingress");
-                }
-                if (links.contains(": " + wire.tap() + ":")) {
-                    ns.run("ip", "link", "del", "dev", wire.tap());
-                }
+                unwire(ns, links, wire);
             }
         }
         NetnsState.remove(runDir);
+    }
+
+    /**
+     * Takes back what {@link #wire} made of {@code wire}, of what {@code links} ({@code ip -o link}) shows: a pod link
+     * deleted meanwhile (a CNI plugin's DEL) took its qdisc along.
+     */
+    static void unwire(Nsenter ns, String links, NetnsState.Wire wire) {
+        if (wire.podIngress() && hasLink(links, wire.pod()) && hasIngress(ns, wire.pod())) {
+            ns.run("tc", "qdisc", "del", "dev", wire.pod(), "ingress");
+        }
+        if (hasLink(links, wire.tap())) {
+            ns.run("ip", "link", "del", "dev", wire.tap());
+        }
+    }
+
+    /** Whether {@code links} ({@code ip -o link}) shows {@code name} (a veth's name carries its peer: NAME@PEER). */
+    static boolean hasLink(String links, String name) {
+        return links.contains(": " + name + ":") || links.contains(": " + name + "@");
     }
 
     private static boolean hasIngress(Nsenter ns, String dev) {
