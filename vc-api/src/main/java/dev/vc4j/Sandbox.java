@@ -73,6 +73,7 @@ public final class Sandbox implements AutoCloseable {
         this.stored = new StoredSandbox(store, config);
         this.events = events;
         VmEndWatch endWatch = new VmEndWatch(stored, this::recordVmEnded);
+        this.hooks = new OciHooks(config.id(), config.hooks(), config.network(), stored.runDir(), events);
         this.link = new GuestLink(
                 config,
                 stored.runDir(),
@@ -81,11 +82,11 @@ public final class Sandbox implements AutoCloseable {
                 hypervisor,
                 agent,
                 network,
+                namespace -> hooks.prestartBeforeBoot(namespace, config.annotations()),
                 endWatch::ended,
                 this::oomKilled);
         this.launcher = new ContainerLauncher(stored, config.volumes(), link, new SpecHooks(stored, events));
         this.runs = new ContainerRuns(stored, link, launcher, events);
-        this.hooks = new OciHooks(config.id(), config.hooks(), config.network(), stored.runDir(), events);
         this.resizer = new SandboxResizer(config.hypervisor(), link);
     }
 
