@@ -42,7 +42,7 @@ public final class OciHooks {
      * once created: {@link #prestartBeforeBoot} is given it.
      */
     private final List<String> prestartIn;
-
+    /** With a namespace vc4j creates, the prestart hooks run at the boot, in it ({@link #prestartBeforeBoot}). */
     private final boolean prestartBeforeBoot;
     /** The sandbox's run directory, which the OCI state names as its bundle. */
     private final Path bundle;

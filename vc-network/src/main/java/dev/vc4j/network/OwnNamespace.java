@@ -24,9 +24,9 @@ final class OwnNamespace {
     static Path create(Path runDir) {
         Path namespace = NETNS_DIR.resolve(nameFor(runDir));
         if (Files.exists(namespace)) {
-            throw new NetworkException("the network namespace " + namespace
-                    + " of this sandbox's run directory already exists: left by a vc4j that was killed while"
-                    + " creating it? `ip netns del " + namespace.getFileName() + "` removes it");
+            throw new NetworkException("the network namespace " + namespace + " named after this sandbox's run"
+                    + " directory already exists, and vc4j has no record of it: `ip netns del "
+                    + namespace.getFileName() + "` removes it");
         }
         NetnsState.created(namespace).write(runDir);
         try {
