@@ -73,7 +73,7 @@ public final class OciHooks {
     /**
      * In the network namespace vc4j has just created at {@code namespace}, before it reads the interfaces there and
      * the VM starts (as Kata runs them), so that a hook can put the pod's interfaces in it: the first failure is
-     * thrown. The state has no pid: no VM runs yet.
+     * thrown. The state has pid 0: no VM runs yet.
      */
     public void prestartBeforeBoot(Path namespace, Map<String, String> annotations) {
         runPrestart(

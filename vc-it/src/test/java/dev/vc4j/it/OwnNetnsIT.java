@@ -1,11 +1,14 @@
 package dev.vc4j.it;
 
+import dev.vc4j.ExecResult;
+import dev.vc4j.GuestCommand;
 import dev.vc4j.Hook;
 import dev.vc4j.Hooks;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NetworkConfig;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
+import dev.vc4j.SandboxState;
 import dev.vc4j.StopMode;
 import dev.vc4j.VirtContainers;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,43 @@ class OwnNetnsIT {
             assertTrue(PodNamespaces.ip("-n", ns.peer, "-o", "link", "show", "dev", "keep0")
                     .contains("keep0"));
         }
+    }
+
+    @Test
+    void aStoppedSandboxStartsInANewNamespaceTheHooksFillAgain() throws Exception {
+        Path www = Files.createDirectory(dir.resolve("www"));
+        Files.writeString(www.resolve("index.html"), "hello again\n");
+        try (PodNamespaces ns = PodNamespaces.peerOnly()) {
+            ns.servePeer(www, 8000);
+            Set<String> before = namespaces();
+            Sandbox sandbox = TestStore.virtContainers().createSandbox(inNewNamespace(ns.cniCreateHook(dir)));
+            try {
+                String created = onlyNew(before);
+                sandbox.start();
+                assertEquals("hello again\n", fetchFromPeer(sandbox));
+                sandbox.stop(StopMode.IMMEDIATE);
+                assertEquals(before, namespaces(), "the namespace outlived the VM");
+
+                // a new VM in a new namespace of the same name, which the hook fills anew: the veth it made the
+                // first time went with the first namespace, and one left would fail its `ip link add`
+                sandbox.start();
+                assertEquals(created, onlyNew(before));
+                assertEquals("hello again\n", fetchFromPeer(sandbox));
+            } finally {
+                if (sandbox.status().state() == SandboxState.RUNNING) {
+                    sandbox.stop(StopMode.IMMEDIATE);
+                }
+                TestStore.deleteLeavingNothing(sandbox);
+            }
+            assertEquals(before, namespaces());
+        }
+    }
+
+    private static String fetchFromPeer(Sandbox sandbox) {
+        ExecResult r = sandbox.exec(GuestCommand.of(
+                "timeout", "60", "wget", "-q", "-O", "-", "http://" + PodNamespaces.PEER_IP + ":8000/"));
+        assertEquals(0, r.exitCode(), r.stderrText());
+        return r.stdoutText();
     }
 
     @Test

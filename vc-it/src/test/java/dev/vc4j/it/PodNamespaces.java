@@ -71,28 +71,52 @@ final class PodNamespaces implements AutoCloseable {
         return ns;
     }
 
+    /** Only the peer namespace, with nothing but lo: {@link #cniCreateHook} makes the veth. */
+    static PodNamespaces peerOnly() throws Exception {
+        PodNamespaces ns = new PodNamespaces(
+                null, "vc4j-peer-" + UUID.randomUUID().toString().substring(0, 6));
+        ip("netns", "add", ns.peer);
+        return ns;
+    }
+
+    /**
+     * Writes {@code dir/cni-create}, a prestart hook that makes a veth pair from the network namespace it runs in
+     * ({@link #POD_LINK}, {@link #POD_IP}, the peer as gateway) to the peer's ({@code peer0}, {@link #PEER_IP}),
+     * as a bridge-less CNI plugin would, at each run anew.
+     */
+    Path cniCreateHook(Path dir) throws IOException {
+        return hook(
+                dir.resolve("cni-create"),
+                "/usr/sbin/ip link add " + POD_LINK + " type veth peer name peer0 netns " + peer,
+                "/usr/sbin/ip -n " + peer + " addr add " + PEER_IP + "/24 dev peer0",
+                "/usr/sbin/ip -n " + peer + " link set peer0 up",
+                "/usr/sbin/ip addr add " + POD_IP + "/24 dev " + POD_LINK,
+                "/usr/sbin/ip link set " + POD_LINK + " up",
+                "/usr/sbin/ip route add default via " + PEER_IP);
+    }
+
+    private static Path hook(Path file, String... lines) throws IOException {
+        List<String> script = new ArrayList<>(List.of("#!/bin/sh", "set -e"));
+        script.addAll(List.of(lines));
+        Files.writeString(file, String.join("\n", script) + "\n");
+        assertTrue(file.toFile().setExecutable(true));
+        return file;
+    }
+
     /**
      * Writes {@code dir/cni-add}, a prestart hook that does what a CNI plugin's ADD does for the pod, in the network
      * namespace it runs in: moves {@link #LOOSE_END} there as {@link #POD_LINK}, gives it {@link #POD_IP} and the
      * peer as gateway. It writes the namespace it ran in ({@code net:[inode]}) to {@code dir/cni-netns}.
      */
     Path cniAddHook(Path dir) throws IOException {
-        Path hook = dir.resolve("cni-add");
-        Files.writeString(
-                hook,
-                String.join(
-                        "\n",
-                        "#!/bin/sh",
-                        "set -e",
-                        "/usr/bin/readlink /proc/self/ns/net > " + dir.resolve("cni-netns"),
-                        "/usr/sbin/ip -n " + peer + " link set " + LOOSE_END + " netns $$",
-                        "/usr/sbin/ip link set " + LOOSE_END + " name " + POD_LINK,
-                        "/usr/sbin/ip addr add " + POD_IP + "/24 dev " + POD_LINK,
-                        "/usr/sbin/ip link set " + POD_LINK + " up",
-                        "/usr/sbin/ip route add default via " + PEER_IP,
-                        ""));
-        assertTrue(hook.toFile().setExecutable(true));
-        return hook;
+        return hook(
+                dir.resolve("cni-add"),
+                "/usr/bin/readlink /proc/self/ns/net > " + dir.resolve("cni-netns"),
+                "/usr/sbin/ip -n " + peer + " link set " + LOOSE_END + " netns $$",
+                "/usr/sbin/ip link set " + LOOSE_END + " name " + POD_LINK,
+                "/usr/sbin/ip addr add " + POD_IP + "/24 dev " + POD_LINK,
+                "/usr/sbin/ip link set " + POD_LINK + " up",
+                "/usr/sbin/ip route add default via " + PEER_IP);
     }
 
     private void addressPeer() throws Exception {
