@@ -58,9 +58,7 @@ final class PodNamespaces implements AutoCloseable {
      * prestart hook to move it into the sandbox's namespace and address it, as a CNI plugin would.
      */
     static PodNamespaces peerWithLooseEnd() throws Exception {
-        PodNamespaces ns = new PodNamespaces(
-                null, "vc4j-peer-" + UUID.randomUUID().toString().substring(0, 6));
-        ip("netns", "add", ns.peer);
+        PodNamespaces ns = peerOnly();
         try {
             ip("-n", ns.peer, "link", "add", LOOSE_END, "type", "veth", "peer", "name", "peer0");
             ns.addressPeer();
