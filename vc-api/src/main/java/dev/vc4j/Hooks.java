@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * The host-side hooks of a sandbox, run in list order (see {@link Hook}): {@code prestart} once the VM and
- * its agent are up and before any container starts (a failure fails the start, which is undone);
+ * its agent are up and before any container starts (a failure fails the start, which is undone), or, with a
+ * network namespace vc4j creates ({@link NetworkConfig#newNamespace()}), in it at each boot before vc4j reads its
+ * interfaces and the VM starts (a failure fails the boot);
  * {@code poststart} once the sandbox is running (a failure is logged and published as
  * {@link SandboxEvent.Type#HOOK_FAILED}); {@code poststop} once its VM has ended, by stop, delete, or a death
  * found by cleanup (a failure is logged and published likewise, and the clean-up goes on).

@@ -12,13 +12,17 @@ import java.util.Set;
  * sockets, no privileges, no host interfaces). In user mode the guest (10.0.2.15/24, gateway 10.0.2.2, DNS
  * forwarder 10.0.2.3) reaches what the host reaches outside itself, but not the host's loopback: only with
  * {@code hostLoopback} does the gateway address 10.0.2.2 lead to the host's 127.0.0.1. {@code portForwards}
- * lead host ports to the guest.
+ * lead host ports to the guest. In {@link Mode#NETNS} a null {@code namespace} is one vc4j creates for each boot
+ * of the VM and removes when the VM ends ({@link #newNamespace()}).
  */
 public record NetworkConfig(Mode mode, boolean hostLoopback, List<PortForward> portForwards, String namespace) {
     public enum Mode {
         NONE,
         USER,
-        /** The VM is the pod's end of the interfaces in a network namespace ({@link #namespace(Path)}). */
+        /**
+         * The VM is the pod's end of the interfaces in a network namespace, the caller's ({@link #namespace(Path)})
+         * or one vc4j creates ({@link #newNamespace()}).
+         */
         NETNS
     }
 
@@ -27,7 +31,7 @@ public record NetworkConfig(Mode mode, boolean hostLoopback, List<PortForward> p
             throw new InvalidConfigException("network.mode", null, "is required (NONE or USER)");
         }
         portForwards = portForwards == null ? List.of() : List.copyOf(portForwards);
-        if (mode == Mode.NETNS && (namespace == null || !namespace.startsWith("/"))) {
+        if (mode == Mode.NETNS && namespace != null && !namespace.startsWith("/")) {
             throw new InvalidConfigException("network.namespace", namespace, "must be an absolute path in netns mode");
         }
         if (mode != Mode.NETNS && namespace != null) {
@@ -70,6 +74,21 @@ public record NetworkConfig(Mode mode, boolean hostLoopback, List<PortForward> p
      */
     public static NetworkConfig namespace(Path path) {
         return new NetworkConfig(Mode.NETNS, false, List.of(), path.toString());
+    }
+
+    /**
+     * Netns mode (root only) in a network namespace vc4j creates when the VM boots and removes, with all that is
+     * in it, when the VM ends (by stop, delete or {@code cleanup()}). The sandbox's prestart hooks run in it before
+     * vc4j reads its interfaces, so that a hook (a CNI plugin, say) puts the pod's interfaces there; a namespace
+     * they leave without an Ethernet link fails the boot.
+     */
+    public static NetworkConfig newNamespace() {
+        return new NetworkConfig(Mode.NETNS, false, List.of(), null);
+    }
+
+    /** Whether vc4j creates the sandbox's network namespace ({@link #newNamespace()}). */
+    public boolean createsNamespace() {
+        return mode == Mode.NETNS && namespace == null;
     }
 
     /** This config with the host's loopback reachable from the guest at the gateway address 10.0.2.2. */

@@ -75,6 +75,7 @@ public final class Sandbox implements AutoCloseable {
         this.config = config;
         this.stored = new StoredSandbox(store, config);
         this.events = events;
+        this.hooks = new OciHooks(config.id(), config.hooks(), config.network(), stored.runDir(), events);
         this.link = new GuestLink(
                 config,
                 stored.runDir(),
@@ -83,12 +84,12 @@ public final class Sandbox implements AutoCloseable {
                 hypervisor,
                 agent,
                 network,
+                namespace -> hooks.prestartBeforeBoot(namespace, config.annotations()),
                 // called once a VM or an agent session exists, when the notices below are made
                 watched -> Sandbox.this.notices.vmEnded(watched),
                 containerId -> Sandbox.this.notices.oomKilled(containerId));
         this.launcher = new ContainerLauncher(stored, config.volumes(), link, new SpecHooks(stored, events));
         this.runs = new ContainerRuns(stored, link, launcher, events);
-        this.hooks = new OciHooks(config.id(), config.hooks(), config.network(), stored.runDir(), events);
         this.resizer = new SandboxResizer(config.hypervisor(), link);
         this.interfaces = new InterfaceHotplug(config, stored, network, link);
         this.notices = new GuestNotices(stored, link, runs, hooks, events);

@@ -50,6 +50,21 @@ class NetworkConfigTest {
     }
 
     @Test
+    void netnsModeTakesTheCallersNamespaceOrCreatesOne() {
+        NetworkConfig created = NetworkConfig.newNamespace();
+        assertEquals(NetworkConfig.Mode.NETNS, created.mode());
+        assertTrue(created.createsNamespace());
+        assertEquals(null, created.namespace());
+        assertFalse(NetworkConfig.namespace(java.nio.file.Path.of("/var/run/netns/pod"))
+                .createsNamespace());
+        assertFalse(NetworkConfig.userMode().createsNamespace());
+        assertRejected(
+                "network.portForwards[0]",
+                "TCP 127.0.0.1:8080->80",
+                () -> NetworkConfig.newNamespace().withPortForward(PortForward.tcp(8080, 80)));
+    }
+
+    @Test
     void theSamePortOverTcpAndUdpIsTwoForwards() {
         NetworkConfig config = NetworkConfig.userMode()
                 .withPortForward(PortForward.tcp(5353, 53))

@@ -55,6 +55,10 @@ public final class Bench {
                     "JVM memory per live sandbox",
                     List.of("M2"),
                     () -> List.of(JvmMemoryFigure.measure(vc, liveSandboxes))));
+            figures.addAll(section(
+                    "network throughput against two plain namespaces",
+                    List.of("N1f", "N1", "N2"),
+                    () -> NetworkFigures.measure(vc, rounds)));
             figures.addAll(section("QMP and hotplug", List.of("Q0", "Q1", "Q2"), () -> QmpFigures.measure(rounds)));
             figures.addAll(section("store without a VM", List.of("P0", "P1", "P2", "P3"), StoreFigures::measure));
             figures.addAll(section(

@@ -54,6 +54,8 @@ public final class GuestLink {
     private final Hypervisor hypervisor;
     private final Agent agentDriver;
     private final Network networkDriver;
+    /** Runs in a network namespace vc4j created, before its interfaces are read: the prestart hooks. */
+    private final Consumer<Path> fillNamespace;
     /** Told of a VM this link held (booted or attached) that ended without this link ending it. */
     private final Consumer<VmRecord> endedUnasked;
     /** Told of each container with an OOM kill, while this link holds an agent session. */
@@ -73,6 +75,7 @@ public final class GuestLink {
             Hypervisor hypervisor,
             Agent agentDriver,
             Network networkDriver,
+            Consumer<Path> fillNamespace,
             Consumer<VmRecord> endedUnasked,
             Consumer<String> oomKilled) {
         this.config = config;
@@ -82,20 +85,22 @@ public final class GuestLink {
         this.hypervisor = hypervisor;
         this.agentDriver = agentDriver;
         this.networkDriver = networkDriver;
+        this.fillNamespace = fillNamespace;
         this.endedUnasked = endedUnasked;
         this.oomKilled = oomKilled;
     }
 
     /**
-     * Wires the network, boots a VM with the sandbox's shared directory, connects to its agent and has it set the
-     * guest up (interfaces, routes, DNS, hooks, the shared directory), registering each step's undo. Returns the
-     * timings.
+     * Wires the network (in a namespace vc4j creates, once {@code fillNamespace} has run in it), boots a VM with
+     * the sandbox's shared directory, connects to its agent and has it set the guest up (interfaces, routes, DNS,
+     * hooks, the shared directory), registering each step's undo. Returns the timings.
      */
     public synchronized BootTimings boot(Undo undo, long startedNanos) {
         close(); // a handle on an earlier VM, ended since by another process
         String id = config.id();
-        List<NetworkEndpoint> network = networkDriver.attach(id, runDir, config.network());
         undo.push("take back the network", () -> networkDriver.detach(id, runDir));
+        networkDriver.createNamespace(id, runDir, config.network()).ifPresent(fillNamespace);
+        List<NetworkEndpoint> network = networkDriver.attach(id, runDir, config.network());
 
         Vm started = hypervisor.start(new VmSpec(
                 id,

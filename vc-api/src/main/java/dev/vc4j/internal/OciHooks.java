@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -37,9 +38,12 @@ public final class OciHooks {
     private final Hooks hooks;
     /**
      * What prestart hooks run through: in netns mode they run in the sandbox's network namespace, as Kata's do, so
-     * that a hook that sets up the pod's network sees the pod's links.
+     * that a hook that sets up the pod's network sees the pod's links. A namespace vc4j creates has its path only
+     * once created: {@link #prestartBeforeBoot} is given it.
      */
     private final List<String> prestartIn;
+    /** With a namespace vc4j creates, the prestart hooks run at the boot, in it ({@link #prestartBeforeBoot}). */
+    private final boolean prestartBeforeBoot;
     /** The sandbox's run directory, which the OCI state names as its bundle. */
     private final Path bundle;
 
@@ -47,20 +51,44 @@ public final class OciHooks {
 
     public OciHooks(String sandboxId, Hooks hooks, NetworkConfig network, Path bundle, Events events) {
         this.sandboxId = sandboxId;
-        this.prestartIn = network.mode() == NetworkConfig.Mode.NETNS
-                ? List.of("nsenter", "--net=" + network.namespace(), "--")
+        this.prestartBeforeBoot = network.createsNamespace();
+        this.prestartIn = network.mode() == NetworkConfig.Mode.NETNS && !prestartBeforeBoot
+                ? inNamespace(Path.of(network.namespace()))
                 : List.of();
         this.hooks = hooks;
         this.bundle = bundle;
         this.events = events;
     }
 
-    /** Once the VM and agent of {@code running} are up, before any container starts: the first failure is thrown. */
+    /**
+     * Once the VM and agent of {@code running} are up, before any container starts: the first failure is thrown.
+     * With a namespace vc4j creates they ran at the boot instead ({@link #prestartBeforeBoot}).
+     */
     public void prestart(SandboxRecord running) {
-        String state = state(running, State.CREATED);
-        for (Hook hook : hooks.prestart()) {
-            run("prestart", prestartIn, hook, state);
+        if (!prestartBeforeBoot) {
+            runPrestart(prestartIn, state(running, State.CREATED));
         }
+    }
+
+    /**
+     * In the network namespace vc4j has just created at {@code namespace}, before it reads the interfaces there and
+     * the VM starts (as Kata runs them), so that a hook can put the pod's interfaces in it: the first failure is
+     * thrown. The state has pid 0: no VM runs yet.
+     */
+    public void prestartBeforeBoot(Path namespace, Map<String, String> annotations) {
+        runPrestart(
+                inNamespace(namespace),
+                OciSpec.state(sandboxId, State.CREATING, 0, bundle, annotations).toJson());
+    }
+
+    private void runPrestart(List<String> prefix, String state) {
+        for (Hook hook : hooks.prestart()) {
+            run("prestart", prefix, hook, state);
+        }
+    }
+
+    private static List<String> inNamespace(Path namespace) {
+        return List.of("nsenter", "--net=" + namespace, "--");
     }
 
     /** Once the sandbox runs: a failure is a warning and a {@link SandboxEvent.Type#HOOK_FAILED} event. */

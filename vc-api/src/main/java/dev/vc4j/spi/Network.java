@@ -5,9 +5,17 @@ import dev.vc4j.NetworkException;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Plans and wires a sandbox's network. Implementations are found with {@link java.util.ServiceLoader}. */
 public interface Network {
+
+    /**
+     * For a config that asks vc4j for a network namespace ({@link NetworkConfig#createsNamespace()}), creates it,
+     * records it under {@code runDir} for {@link #detach}, and returns its path; empty for any other config. Called
+     * before {@link #attach}, which then reads the interfaces that were put in it meanwhile.
+     */
+    Optional<Path> createNamespace(String sandboxId, Path runDir, NetworkConfig config);
 
     /**
      * Creates what the host needs for {@code config} and returns the guest interfaces to give the VM. What it

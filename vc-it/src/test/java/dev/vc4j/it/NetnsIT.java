@@ -2,7 +2,6 @@ package dev.vc4j.it;
 
 import dev.vc4j.ExecResult;
 import dev.vc4j.GuestCommand;
-import dev.vc4j.GuestImage;
 import dev.vc4j.Hook;
 import dev.vc4j.Hooks;
 import dev.vc4j.InvalidConfigException;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -108,41 +106,11 @@ class NetnsIT {
     void cleanupFromAnotherJvmTakesBackTheTapsOfAKilledOne() throws Exception {
         try (PodNamespaces ns = PodNamespaces.create()) {
             String id = TestStore.uniqueId("podkill");
-            Path out = Files.createTempFile(www, "jvm", ".out");
-            Process creator = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-D" + TestStore.ROOT_PROPERTY + "=" + TestStore.ROOT,
-                            "-D" + GuestImage.DIR_PROPERTY + "=" + System.getProperty(GuestImage.DIR_PROPERTY),
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            NetnsSandboxJvm.class.getName(),
-                            id,
-                            ns.podPath().toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .start();
-            try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-                while (!Files.readString(out).contains(NetnsSandboxJvm.READY)) {
-                    assertTrue(creator.isAlive(), "the creating JVM ended: " + Files.readString(out));
-                    assertTrue(System.nanoTime() - deadline < 0, "no sandbox within 180 s: " + Files.readString(out));
-                    Thread.sleep(200);
-                }
-                assertTrue(PodNamespaces.ip("-n", ns.pod, "-o", "link", "show").contains("vc4j-tap0"));
-            } finally {
-                creator.destroyForcibly().waitFor(); // SIGKILL
-            }
-            VirtContainers vc = TestStore.virtContainers();
-            Sandbox orphan = vc.fetchSandbox(id);
-            long qemu = orphan.status().hypervisorPid();
-            ProcessHandle.of(qemu).ifPresent(ProcessHandle::destroyForcibly); // the rest of the crash
-            long gone = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (ProcessHandle.of(qemu).map(ProcessHandle::isAlive).orElse(false)) {
-                assertTrue(System.nanoTime() - gone < 0, "QEMU outlived SIGKILL");
-                Thread.sleep(50);
-            }
+            Sandbox orphan = NetnsSandboxJvm.createdThenKilled(
+                    Files.createTempFile(www, "jvm", ".out"), id, ns.podPath().toString());
+            assertTrue(PodNamespaces.ip("-n", ns.pod, "-o", "link", "show").contains("vc4j-tap0"));
 
+            VirtContainers vc = TestStore.virtContainers();
             assertTrue(vc.cleanup().contains(id));
             String links = PodNamespaces.ip("-n", ns.pod, "-o", "link", "show");
             assertFalse(links.contains("vc4j-tap"), "a tap is left: " + links);

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The default {@link Network}. User mode runs passt ({@link Passt}) for the VM's one NIC and plans the guest side
@@ -23,6 +24,15 @@ public final class HostNetwork implements Network {
     static final String USER_DNS = "10.0.2.3";
     /** The usual Ethernet MTU: passt takes the guest's frames apart into socket writes whatever their size. */
     static final int USER_MTU = 1500;
+
+    @Override
+    public Optional<Path> createNamespace(String sandboxId, Path runDir, NetworkConfig config) {
+        if (!config.createsNamespace()) {
+            return Optional.empty();
+        }
+        PodNetwork.requireRoot();
+        return Optional.of(OwnNamespace.create(runDir));
+    }
 
     @Override
     public List<NetworkEndpoint> attach(String sandboxId, Path runDir, NetworkConfig config) {
@@ -45,7 +55,7 @@ public final class HostNetwork implements Network {
 
     /**
      * Ends a passt whose VM never connected (one that did ends with its VM), takes back the taps and filters of
-     * netns mode, and removes their files.
+     * netns mode or the namespace vc4j created, and removes their files.
      */
     @Override
     public void detach(String sandboxId, Path runDir) {
@@ -74,16 +84,18 @@ public final class HostNetwork implements Network {
      * addresses and two sandboxes on one bridge do not collide.
      */
     static String macFor(String sandboxId, int index) {
-        byte[] digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256")
-                    .digest((sandboxId + "/" + index).getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        byte[] digest = sha256(sandboxId + "/" + index);
         byte[] mac = new byte[6];
         System.arraycopy(digest, 0, mac, 0, 6);
         mac[0] = (byte) ((mac[0] & 0xfe) | 0x02);
         return HexFormat.ofDelimiter(":").formatHex(mac);
+    }
+
+    static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }

@@ -18,9 +18,10 @@ import java.util.Optional;
  * What vc4j added to a sandbox's network namespace, persisted in the run directory as each piece is made, so that
  * any process, also after the creating one was killed, takes back exactly that: each tap (its qdisc and filter go
  * with it) and each ingress qdisc put on a pod interface (its filter goes with it), those of interfaces added to the
- * running sandbox included. The pod's interfaces are never removed.
+ * running sandbox included, or the whole namespace when vc4j {@code created} it. The interfaces of a namespace vc4j
+ * did not create are never removed.
  */
-record NetnsState(int version, String namespace, List<Wire> wires) {
+record NetnsState(int version, String namespace, boolean created, List<Wire> wires) {
     static final String FILE = "netns.json";
     private static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,8 +40,14 @@ record NetnsState(int version, String namespace, List<Wire> wires) {
         wires = wires == null ? List.of() : List.copyOf(wires);
     }
 
-    static NetnsState empty(Path namespace) {
-        return new NetnsState(VERSION, namespace.toString(), List.of());
+    /** The caller's namespace, nothing in it made yet. */
+    static NetnsState given(Path namespace) {
+        return new NetnsState(VERSION, namespace.toString(), false, List.of());
+    }
+
+    /** A namespace of vc4j's own, recorded before it is made: removing one never made finds nothing to remove. */
+    static NetnsState created(Path namespace) {
+        return new NetnsState(VERSION, namespace.toString(), true, List.of());
     }
 
     /** This state with {@code wire} added or, for the same tap, replaced. */
@@ -48,7 +55,7 @@ record NetnsState(int version, String namespace, List<Wire> wires) {
         List<Wire> more = new ArrayList<>(
                 wires.stream().filter(w -> !w.tap().equals(wire.tap())).toList());
         more.add(wire);
-        return new NetnsState(version, namespace, more);
+        return new NetnsState(version, namespace, created, more);
     }
 
     /** This state without the wire of {@code tap}. */
@@ -56,6 +63,7 @@ record NetnsState(int version, String namespace, List<Wire> wires) {
         return new NetnsState(
                 version,
                 namespace,
+                created,
                 wires.stream().filter(w -> !w.tap().equals(tap)).toList());
     }
 

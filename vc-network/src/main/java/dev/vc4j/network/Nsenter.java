@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs iproute2 ({@code ip}, {@code tc}) inside a network namespace through {@code nsenter --net=PATH}: argv only,
- * no shell, each with a deadline and its output bounded.
+ * Runs iproute2 ({@code ip}, {@code tc}) inside a network namespace through {@code nsenter --net=PATH}, or on the
+ * host: argv only, no shell, each with a deadline and its output bounded.
  */
 final class Nsenter {
     private static final Duration DEADLINE = Duration.ofSeconds(10);
@@ -36,6 +36,15 @@ final class Nsenter {
     String run(String... argv) {
         List<String> command = new ArrayList<>(prefix(namespace));
         command.addAll(List.of(argv));
+        return runCommand(command);
+    }
+
+    /** Runs {@code argv} in the JVM's own namespace, such as {@code ip netns add}; as {@link #run}. */
+    static String onHost(String... argv) {
+        return runCommand(List.of(argv));
+    }
+
+    private static String runCommand(List<String> command) {
         String shown = String.join(" ", command);
         Path out = null;
         Path err = null;

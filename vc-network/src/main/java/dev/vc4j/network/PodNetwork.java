@@ -21,12 +21,20 @@ final class PodNetwork {
 
     private PodNetwork() {}
 
+    /**
+     * Wires the interfaces of the caller's namespace, or of the one vc4j created ({@link OwnNamespace}) as the
+     * prestart hooks left it.
+     */
     static List<NetworkEndpoint> attach(Path runDir, NetworkConfig config) {
-        Path namespace = requireNamespace(config.namespace());
+        NetnsState state = config.createsNamespace()
+                ? NetnsState.read(runDir)
+                        .filter(NetnsState::created)
+                        .orElseThrow(() -> new IllegalStateException("attach before createNamespace"))
+                : NetnsState.given(requireNamespace(config.namespace()));
+        Path namespace = Path.of(state.namespace());
         Nsenter ns = new Nsenter(namespace);
         List<PodInterface> pod = PodDiscovery.discover(ns, namespace);
         String taken = ns.run("ip", "-o", "link", "show");
-        NetnsState state = NetnsState.empty(namespace);
         state.write(runDir);
         List<NetworkEndpoint> endpoints = new ArrayList<>();
         try {
@@ -92,7 +100,8 @@ final class PodNetwork {
     }
 
     /**
-     * Takes back what the recorded state says vc4j added. A namespace that is gone took everything in it along.
+     * Takes back what the recorded state says vc4j added. A namespace that is gone took everything in it along, as
+     * does one vc4j created when it is removed.
      */
     static void detach(Path runDir) {
         NetnsState state = NetnsState.read(runDir).orElse(null);
@@ -100,7 +109,9 @@ final class PodNetwork {
             return;
         }
         Path namespace = Path.of(state.namespace());
-        if (Files.exists(namespace)) {
+        if (state.created()) {
+            OwnNamespace.remove(namespace);
+        } else if (Files.exists(namespace)) {
             Nsenter ns = new Nsenter(namespace);
             String links = ns.run("ip", "-o", "link", "show");
             for (NetnsState.Wire wire : state.wires()) {
@@ -132,10 +143,14 @@ final class PodNetwork {
         return ns.run("tc", "qdisc", "show", "dev", dev, "ingress").contains("ingress");
     }
 
-    private static Path requireNamespace(String path) {
+    static void requireRoot() {
         if (!HostIds.current().isRoot()) {
             throw new InvalidConfigException("network.mode", NetworkConfig.Mode.NETNS, "needs root");
         }
+    }
+
+    private static Path requireNamespace(String path) {
+        requireRoot();
         Path namespace = Path.of(path);
         if (!Files.exists(namespace)) {
             throw new InvalidConfigException("network.namespace", path, "does not exist");

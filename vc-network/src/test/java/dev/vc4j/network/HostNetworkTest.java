@@ -39,6 +39,17 @@ class HostNetworkTest {
     }
 
     @Test
+    void onlyANewNamespaceIsCreated() throws IOException {
+        assertEquals(Optional.empty(), network.createNamespace("sb", runDir, NetworkConfig.userMode()));
+        assertEquals(
+                Optional.empty(),
+                network.createNamespace("sb", runDir, NetworkConfig.namespace(Path.of("/var/run/netns/pod"))));
+        try (var files = Files.list(runDir)) {
+            assertEquals(0, files.count(), "nothing recorded");
+        }
+    }
+
+    @Test
     void userModeRunsPasstUntilDetached() throws IOException {
         List<NetworkEndpoint> endpoints = network.attach("sb", runDir, NetworkConfig.userMode());
         assertEquals(1, endpoints.size());
