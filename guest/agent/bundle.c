@@ -30,6 +30,16 @@ bundle_write_file (const char *path, const uint8_t *data, size_t len, agent_erro
   return 0;
 }
 
+char *
+bundle_console_path (const char *state_dir)
+{
+  static unsigned long made;
+  char *path;
+
+  xasprintf (&path, "%s/console-%lu.sock", state_dir, ++made);
+  return path;
+}
+
 void
 bundle_close_fds (int fds[3])
 {

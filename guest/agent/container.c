@@ -29,6 +29,7 @@ struct ctr_op
 {
   struct rpc_call call;
   struct container *ctr;
+  char *console_path;
   int console_fd;
   int parent[3];
 };
@@ -194,6 +195,9 @@ static void
 op_free (struct ctr_op *op)
 {
   close_and_reset (&op->console_fd);
+  if (op->console_path != NULL)
+    unlink (op->console_path);
+  free (op->console_path);
   bundle_close_fds (op->parent);
   free (op);
 }
@@ -271,7 +275,6 @@ on_create_done (void *arg, int exit_code, const char *error)
 int
 container_create (const struct container_create *req, const struct rpc_call *call, agent_error_t *err)
 {
-  cleanup_free char *console_path = NULL;
   cleanup_free char *pid_file = NULL;
   cleanup_free char *log_path = NULL;
   cleanup_json json_t *spec = NULL;
@@ -291,11 +294,11 @@ container_create (const struct container_create *req, const struct rpc_call *cal
   op->call = *call;
   op->ctr = c;
   op->console_fd = -1;
-  xasprintf (&console_path, "%s/init.console", c->dir);
+  op->console_path = bundle_console_path (state_dir);
   xasprintf (&pid_file, "%s/init.pid", c->dir);
   xasprintf (&log_path, "%s/crun.log", c->dir);
   if (prepare_bundle (c, req, spec, err) < 0
-      || bundle_stdio (req->terminal, console_path, child, op->parent, &op->console_fd, err) < 0)
+      || bundle_stdio (req->terminal, op->console_path, child, op->parent, &op->console_fd, err) < 0)
     {
       op_free (op);
       container_free (c);
@@ -308,7 +311,7 @@ container_create (const struct container_create *req, const struct rpc_call *cal
                          "--pid-file",
                          pid_file,
                          req->terminal ? "--console-socket" : c->id,
-                         req->terminal ? console_path : NULL,
+                         req->terminal ? op->console_path : NULL,
                          req->terminal ? c->id : NULL,
                          NULL };
   rv = crun_run (log_path, args, req->terminal ? NULL : child, on_create_done, op, err);

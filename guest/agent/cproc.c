@@ -159,6 +159,7 @@ struct exec_op
   struct container *ctr;
   struct cproc *proc;
   char *pid_file;
+  char *console_path;
   int console_fd;
   int parent[3];
 };
@@ -167,17 +168,20 @@ static void
 exec_op_free (struct exec_op *op)
 {
   close_and_reset (&op->console_fd);
+  if (op->console_path != NULL)
+    unlink (op->console_path);
+  free (op->console_path);
   bundle_close_fds (op->parent);
   free (op->pid_file);
   free (op);
 }
 
-/* crun exec has returned: its process file, pid file, console socket and
-   log are not read again, and would pile up with every exec. */
+/* crun exec has returned: its process file, pid file and log are not read
+   again, and would pile up with every exec. */
 static void
 unlink_exec_files (const struct container *c, const char *exec_id)
 {
-  static const char *const suffixes[] = { "json", "pid", "console", "log" };
+  static const char *const suffixes[] = { "json", "pid", "log" };
 
   for (size_t i = 0; i < ARRAY_SIZE (suffixes); i++)
     {
@@ -240,7 +244,6 @@ cproc_exec (struct container *c, const char *exec_id, const uint8_t *process_jso
             const struct rpc_call *call, agent_error_t *err)
 {
   cleanup_free char *process_file = NULL;
-  cleanup_free char *console_path = NULL;
   cleanup_free char *log_path = NULL;
   cleanup_json json_t *process = NULL;
   struct exec_op *op;
@@ -259,7 +262,6 @@ cproc_exec (struct container *c, const char *exec_id, const uint8_t *process_jso
   if (process == NULL || oci_json_check_process (process, "process", tty, err) < 0)
     return -1;
   xasprintf (&process_file, "%s/exec-%s.json", c->dir, exec_id);
-  xasprintf (&console_path, "%s/exec-%s.console", c->dir, exec_id);
   xasprintf (&log_path, "%s/exec-%s.log", c->dir, exec_id);
   if (oci_json_write (process_file, process, err) < 0)
     return -1;
@@ -268,7 +270,8 @@ cproc_exec (struct container *c, const char *exec_id, const uint8_t *process_jso
   op->call = *call;
   op->ctr = c;
   xasprintf (&op->pid_file, "%s/exec-%s.pid", c->dir, exec_id);
-  if (bundle_stdio (tty, console_path, child, op->parent, &op->console_fd, err) < 0)
+  op->console_path = bundle_console_path (container_state_dir ());
+  if (bundle_stdio (tty, op->console_path, child, op->parent, &op->console_fd, err) < 0)
     {
       unlink_exec_files (c, exec_id);
       op->console_fd = -1;
@@ -283,7 +286,7 @@ cproc_exec (struct container *c, const char *exec_id, const uint8_t *process_jso
                          "--process",
                          process_file,
                          tty ? "--console-socket" : c->id,
-                         tty ? console_path : NULL,
+                         tty ? op->console_path : NULL,
                          tty ? c->id : NULL,
                          NULL };
   rv = crun_run (log_path, args, tty ? NULL : child, on_exec_done, op, err);

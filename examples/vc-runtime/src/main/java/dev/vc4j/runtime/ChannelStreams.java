@@ -1,6 +1,5 @@
 package dev.vc4j.runtime;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -15,38 +14,18 @@ final class ChannelStreams {
     private ChannelStreams() {}
 
     static InputStream in(SocketChannel channel) {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
-                int n = channel.read(ByteBuffer.wrap(b, off, len));
-                return n < 0 ? -1 : n;
-            }
-        };
+        return CallStreams.input((buffer, offset, length) -> {
+            int n = channel.read(ByteBuffer.wrap(buffer, offset, length));
+            return n < 0 ? -1 : n;
+        });
     }
 
     static OutputStream out(SocketChannel channel) {
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
+        return CallStreams.output((buffer, offset, length) -> {
+            ByteBuffer rest = ByteBuffer.wrap(buffer, offset, length);
+            while (rest.hasRemaining()) {
+                channel.write(rest);
             }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-            }
-        };
+        });
     }
 }

@@ -67,23 +67,32 @@ final class ControlCommands {
         }
     }
 
-    @Command(name = "pause", description = "Freeze the container's processes.")
-    static class Pause extends ContainerCommand {
+    /** A command that is one shim request named after it, on a container that is not stopped. */
+    abstract static class ShimRequestCommand extends ContainerCommand {
+        private final String op;
+
+        ShimRequestCommand(String op) {
+            this.op = op;
+        }
 
         @Override
         public Integer call() {
-            callShim(runtime, live(runtime, id), Request.of("pause"));
+            callShim(runtime, live(runtime, id), Request.of(op));
             return 0;
         }
     }
 
-    @Command(name = "resume", description = "Let a paused container run again.")
-    static class Resume extends ContainerCommand {
+    @Command(name = "pause", description = "Freeze the container's processes.")
+    static class Pause extends ShimRequestCommand {
+        Pause() {
+            super("pause");
+        }
+    }
 
-        @Override
-        public Integer call() {
-            callShim(runtime, live(runtime, id), Request.of("resume"));
-            return 0;
+    @Command(name = "resume", description = "Let a paused container run again.")
+    static class Resume extends ShimRequestCommand {
+        Resume() {
+            super("resume");
         }
     }
 

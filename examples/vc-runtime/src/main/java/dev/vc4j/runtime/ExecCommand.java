@@ -80,11 +80,11 @@ final class ExecCommand extends ContainerCommand {
         OciProcess fromFile = processFile == null ? null : ExecProcess.read(processFile);
         RuntimeRecord record = runtime.root().load(id);
         OciProcess process = fromFile != null ? fromFile : inline(record);
-        Spawner.checkPidFile(pidFile);
-        if (consoleSocket != null) {
-            throw new RuntimeFailure(
-                    "--console-socket " + consoleSocket + ": an exec with a terminal is not supported yet");
+        if (tty && !Boolean.TRUE.equals(process.terminal())) {
+            process = process.toBuilder().terminal(true).build();
         }
+        checkTerminal(Boolean.TRUE.equals(process.terminal()), detach, consoleSocket);
+        Spawner.checkPidFile(pidFile);
         String status = record.effectiveStatus();
         if (RuntimeRecord.STOPPED.equals(status)) {
             throw new RuntimeFailure("exec failed: cannot exec in a stopped container");
@@ -93,12 +93,32 @@ final class ExecCommand extends ContainerCommand {
             throw RuntimeFailure.notRunning();
         }
         if (detach) {
-            return ShimCommands.ExecRelay.spawn(runtime, record, process, pidFile);
+            return ShimCommands.ExecRelay.spawn(runtime, record, process, pidFile, consoleSocket);
         }
-        try (ShimClient shim = ShimClient.connect(runtime.root(), record).orElseThrow(RuntimeFailure::notRunning)) {
+        try (ShimClient shim = ShimClient.connect(runtime.root(), record).orElseThrow(RuntimeFailure::notRunning);
+                PtyTerminal terminal = terminal(consoleSocket)) {
             shim.call(request(process));
-            return ExecStreams.relay(shim);
+            return ExecStreams.relay(shim, terminal);
         }
+    }
+
+    /** runc's rules: a console socket only for a terminal, and a detached terminal only with a console socket. */
+    static void checkTerminal(boolean terminal, boolean detach, Path consoleSocket) {
+        if (consoleSocket != null && !terminal) {
+            throw new RuntimeFailure("--console-socket " + consoleSocket
+                    + ": the process has no terminal (process.terminal is false and there is no --tty)");
+        }
+        if (terminal && detach && consoleSocket == null) {
+            throw new RuntimeFailure("a detached exec with a terminal needs --console-socket for its pty's master");
+        }
+    }
+
+    /**
+     * The exec's terminal: a pty pair whose master went to {@code consoleSocket}, sent before the process starts as
+     * runc sends it; null without a socket.
+     */
+    static PtyTerminal terminal(Path consoleSocket) throws IOException {
+        return consoleSocket == null ? null : new PtyConsoleSocket().sendMaster(consoleSocket);
     }
 
     static Request request(OciProcess process) {

@@ -93,22 +93,25 @@ final class ExecStreams {
     }
 
     /**
-     * In the relay: this process's stdin to the exec, its output to this process's stdout and stderr, signals this
-     * process gets to the exec; returns the exec's exit code.
+     * In the relay: this process's stdin to the exec, its output to this process's stdout and stderr, or all of it
+     * through {@code terminal} (the slave of the pty whose master went to the engine) when there is one, with its
+     * window size; signals this process gets go to the exec; returns the exec's exit code.
      */
-    static int relay(ShimClient client) throws IOException {
-        SignalForwarding.install(signal -> {
-            try {
-                ShimProtocol.writeInts(client.out, ShimProtocol.SIGNAL, signal.number());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+    static int relay(ShimClient client, PtyTerminal terminal) throws IOException {
+        SignalForwarding.install(signal -> send(client, ShimProtocol.SIGNAL, signal.number()));
+        InputStream stdin = terminal != null ? terminal.input() : new FileInputStream(FileDescriptor.in);
+        OutputStream stdout = terminal != null ? terminal.output() : new FileOutputStream(FileDescriptor.out);
+        OutputStream stderr = terminal != null ? stdout : new FileOutputStream(FileDescriptor.err);
+        if (terminal != null) {
+            PtyConsoleSocket.WindowSize size = terminal.windowSize();
+            if (size.rows() > 0 && size.columns() > 0) {
+                send(client, ShimProtocol.RESIZE, size.rows(), size.columns());
             }
-        });
-        Thread input = new Thread(() -> forwardStdin(client.out), "vc-runtime-stdin");
+            terminal.onResize(changed -> send(client, ShimProtocol.RESIZE, changed.rows(), changed.columns()));
+        }
+        Thread input = new Thread(() -> forwardStdin(stdin, client.out), "vc-runtime-stdin");
         input.setDaemon(true);
         input.start();
-        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        OutputStream stderr = new FileOutputStream(FileDescriptor.err);
         while (true) {
             Frame frame = Frame.read(client.in);
             switch (frame.type()) {
@@ -122,9 +125,19 @@ final class ExecStreams {
         }
     }
 
-    private static void forwardStdin(DataOutputStream out) {
+    /** A signal or a window size for the exec; from a signal handler or the resize watch, so it only logs. */
+    private static void send(ShimClient client, byte type, int... values) {
+        try {
+            ShimProtocol.writeInts(client.out, type, values);
+        } catch (IOException e) {
+            RuntimeLog.current()
+                    .write("warning", "a frame of type " + type + " did not reach the shim: " + e.getMessage());
+        }
+    }
+
+    private static void forwardStdin(InputStream from, DataOutputStream out) {
         byte[] buffer = new byte[ShimProtocol.MAX_FRAME];
-        try (InputStream stdin = new FileInputStream(FileDescriptor.in)) {
+        try (InputStream stdin = from) {
             for (int n = stdin.read(buffer); n >= 0; n = stdin.read(buffer)) {
                 ShimProtocol.writeFrame(out, ShimProtocol.STDIN, buffer, n);
             }

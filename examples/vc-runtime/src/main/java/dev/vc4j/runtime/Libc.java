@@ -9,4 +9,7 @@ interface Libc extends Library {
 
     /** A new session without a controlling terminal: the engine's terminal signals do not reach the shim. */
     int setsid();
+
+    /** Netns mode needs root. */
+    int geteuid();
 }

@@ -33,7 +33,7 @@ final class MemberShim {
         root.write(record.withStatus(RuntimeRecord.CREATED));
         int code;
         try (owner) {
-            code = ExecStreams.relay(owner);
+            code = ExecStreams.relay(owner, null);
         } catch (IOException e) {
             RuntimeLog.current().write("warning", "the pod's shim went away: " + e.getMessage());
             code = VM_GONE;

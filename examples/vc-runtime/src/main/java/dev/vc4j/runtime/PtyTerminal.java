@@ -90,66 +90,48 @@ public final class PtyTerminal implements AutoCloseable {
 
     /** What the user typed on the engine's side; end of stream once the master is closed. */
     public InputStream input() {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                if (length == 0) {
-                    return 0;
-                }
-                byte[] chunk = new byte[length];
-                while (true) {
-                    try {
-                        int got =
-                                PtyCalls.read(fd, chunk, new NativeLong(length)).intValue();
-                        if (got == 0) {
-                            return -1;
-                        }
-                        System.arraycopy(chunk, 0, buffer, offset, got);
-                        return got;
-                    } catch (LastErrorException e) {
-                        // EIO is how a pty says its other side hung up
-                        if (e.getErrorCode() == PtyCalls.EIO) {
-                            return -1;
-                        }
-                        if (e.getErrorCode() != PtyCalls.EINTR) {
-                            throw new IOException("read from " + path + ": " + e.getMessage(), e);
-                        }
-                    }
-                }
-            }
-        };
+        return CallStreams.input(this::read);
     }
 
     /** What the container prints, for the engine's side. */
     public OutputStream output() {
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
+        return CallStreams.output(this::write);
+    }
 
-            @Override
-            public void write(byte[] buffer, int offset, int length) throws IOException {
-                byte[] rest = Arrays.copyOfRange(buffer, offset, offset + length);
-                while (rest.length > 0) {
-                    try {
-                        int put = PtyCalls.write(fd, rest, new NativeLong(rest.length))
-                                .intValue();
-                        rest = Arrays.copyOfRange(rest, put, rest.length);
-                    } catch (LastErrorException e) {
-                        if (e.getErrorCode() != PtyCalls.EINTR) {
-                            throw new IOException("write to " + path + ": " + e.getMessage(), e);
-                        }
-                    }
+    private int read(byte[] buffer, int offset, int length) throws IOException {
+        byte[] chunk = new byte[length];
+        while (true) {
+            try {
+                int got = PtyCalls.read(fd, chunk, new NativeLong(length)).intValue();
+                if (got == 0) {
+                    return -1;
+                }
+                System.arraycopy(chunk, 0, buffer, offset, got);
+                return got;
+            } catch (LastErrorException e) {
+                // EIO is how a pty says its other side hung up
+                if (e.getErrorCode() == PtyCalls.EIO) {
+                    return -1;
+                }
+                if (e.getErrorCode() != PtyCalls.EINTR) {
+                    throw new IOException("read from " + path + ": " + e.getMessage(), e);
                 }
             }
-        };
+        }
+    }
+
+    private void write(byte[] buffer, int offset, int length) throws IOException {
+        byte[] rest = Arrays.copyOfRange(buffer, offset, offset + length);
+        while (rest.length > 0) {
+            try {
+                int put = PtyCalls.write(fd, rest, new NativeLong(rest.length)).intValue();
+                rest = Arrays.copyOfRange(rest, put, rest.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != PtyCalls.EINTR) {
+                    throw new IOException("write to " + path + ": " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     @Override

@@ -90,8 +90,10 @@ final class Shim {
         VirtContainers vc = VirtContainers.builder()
                 .roots(new StoreRoots(Path.of(record.storeRun()), Path.of(record.storeConfig())))
                 .build();
-        sandbox =
-                vc.createSandbox(SandboxConfig.builder().id(record.sandboxId()).build());
+        sandbox = vc.createSandbox(SandboxConfig.builder()
+                .id(record.sandboxId())
+                .network(BundleNetwork.of(bundle))
+                .build());
         try {
             container =
                     sandbox.createContainer(bundle.toConfig().id(record.id()).build());

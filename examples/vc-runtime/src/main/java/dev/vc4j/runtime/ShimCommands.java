@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The host processes that outlive a command: a container's shim and a detached exec's relay. Not for users. */
@@ -41,8 +42,15 @@ final class ShimCommands {
         @Option(names = "--name", required = true)
         String name;
 
-        /** Starts the relay of a detached exec, waits until its process runs, and writes the relay's pid. */
-        static int spawn(VcRuntime runtime, RuntimeRecord record, OciProcess process, Path pidFile) {
+        @Option(names = "--console-socket")
+        Path consoleSocket;
+
+        /**
+         * Starts the relay of a detached exec, waits until its process runs (its terminal's master sent to
+         * {@code consoleSocket} when there is one), and writes the relay's pid.
+         */
+        static int spawn(
+                VcRuntime runtime, RuntimeRecord record, OciProcess process, Path pidFile, Path consoleSocket) {
             String name = ExecCommand.relayName();
             Path dir = runtime.root().dir(record.id());
             Path processFile = dir.resolve(name + ".json");
@@ -52,7 +60,12 @@ final class ShimCommands {
             } catch (IOException e) {
                 throw new RuntimeFailure("cannot write " + processFile + ": " + e.getMessage(), e);
             }
-            Process relay = Spawner.start(runtime, List.of("exec-relay", "--name", name, record.id()));
+            List<String> args = new ArrayList<>(List.of("exec-relay", "--name", name));
+            if (consoleSocket != null) {
+                args.addAll(List.of("--console-socket", consoleSocket.toString()));
+            }
+            args.add(record.id());
+            Process relay = Spawner.start(runtime, args);
             try {
                 RelayStatus status = Spawner.await(relay, () -> readStatus(statusFile), "the exec's relay");
                 if (status.error() != null) {
@@ -75,16 +88,26 @@ final class ShimCommands {
             Libc.C.setsid();
             Path dir = runtime.root().dir(id);
             RuntimeRecord record = runtime.root().load(id);
-            try (ShimClient shim = ShimClient.connect(runtime.root(), record).orElseThrow(RuntimeFailure::notRunning)) {
+            Path status = dir.resolve(name + ".status");
+            PtyTerminal terminal;
+            try {
+                terminal = ExecCommand.terminal(consoleSocket);
+            } catch (IOException e) {
+                writeStatus(status, new RelayStatus(e.getMessage()));
+                return 1;
+            }
+            try (terminal;
+                    ShimClient shim =
+                            ShimClient.connect(runtime.root(), record).orElseThrow(RuntimeFailure::notRunning)) {
                 try {
                     String process = Files.readString(dir.resolve(name + ".json"), StandardCharsets.UTF_8);
                     shim.call(ExecCommand.request(OciProcess.parse(process)));
                 } catch (RuntimeException e) {
-                    writeStatus(dir.resolve(name + ".status"), new RelayStatus(Errors.message(e)));
+                    writeStatus(status, new RelayStatus(Errors.message(e)));
                     return 1;
                 }
-                writeStatus(dir.resolve(name + ".status"), new RelayStatus(null));
-                int code = ExecStreams.relay(shim);
+                writeStatus(status, new RelayStatus(null));
+                int code = ExecStreams.relay(shim, terminal);
                 Spawner.outlive(starter, Spawner.STARTER_EXIT_DEADLINE);
                 return code;
             }

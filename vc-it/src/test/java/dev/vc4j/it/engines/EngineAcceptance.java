@@ -168,6 +168,69 @@ abstract class EngineAcceptance {
     }
 
     @Test
+    void execWithATerminalPrintsItsPtyAndPassesItsExitCode() throws Exception {
+        String id = podman.ok("run", "-d", "--network", "none", IMAGE, "sleep", "1000");
+        Command tty = podman.podman("exec", "-t", id, "tty");
+        assertEquals(0, tty.exitCode(), tty.describe());
+        assertTrue(tty.stdout().matches("/dev/pts/[0-9]+\r\n"), tty.describe());
+        Command failing = podman.podman("exec", "-t", id, "sh", "-c", "exit 4");
+        assertEquals(4, failing.exitCode(), failing.describe());
+    }
+
+    /**
+     * podman's default network (netavark's bridge): the container has the address podman gave it, reaches a server
+     * on the bridge's gateway address and is reached from the host at its own; all traffic stays on the bridge.
+     */
+    @Test
+    void bridgeNetworkGivesTheContainerPodmansAddressReachableBothWays() throws Exception {
+        String id = podman.ok(
+                "run",
+                "-d",
+                "--network",
+                "bridge",
+                IMAGE,
+                "sh",
+                "-c",
+                "mkdir -p /tmp/www && echo 'hello from the container' > /tmp/www/index.html"
+                        + " && exec httpd -f -p 8080 -h /tmp/www");
+        String ip = podman.ok("inspect", "--format", "{{.NetworkSettings.IPAddress}}", id);
+        String gateway = podman.ok("inspect", "--format", "{{.NetworkSettings.Gateway}}", id);
+        Path namespace = Path.of(podman.ok("inspect", "--format", "{{.NetworkSettings.SandboxKey}}", id));
+        String addresses = podman.ok("exec", id, "ip", "-4", "addr", "show");
+        assertTrue(addresses.contains("inet " + ip + "/"), "podman gave " + ip + "; the container has " + addresses);
+        String links = EngineNetwork.links(namespace);
+        assertEquals(runtime.inVm(), links.contains("vc4j-tap0"), "the links of the container's namespace: " + links);
+
+        try (EngineNetwork.Server server = EngineNetwork.serve(gateway, "hello from the gateway\n")) {
+            // nc, not wget: Debian's static busybox wget crashes in a root without /etc (measured here)
+            String response = podman.ok(
+                    "exec",
+                    id,
+                    "sh",
+                    "-c",
+                    "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 30 nc "
+                            + server.address().replace(':', ' '));
+            assertTrue(
+                    response.startsWith("HTTP/1.1 200") && response.endsWith("\r\n\r\nhello from the gateway"),
+                    response);
+        }
+        assertEquals("hello from the container\n", EngineNetwork.fetch("http://" + ip + ":8080/"));
+
+        podman.ok("rm", "--force", "--time", "0", id);
+        assertFalse(EngineNetwork.links(null).contains("vc4j-tap"), "a tap is left on the host");
+        if (Files.exists(namespace)) {
+            assertFalse(EngineNetwork.links(namespace).contains("vc4j-tap"), "a tap is left in " + namespace);
+            assertFalse(EngineNetwork.ingressQdiscs(namespace).contains("ingress"), "a qdisc is left in " + namespace);
+        }
+        // rm --force returns while conmon's `podman container cleanup` of the container may still be running
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (!processesNaming(id).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(List.of(), describe(processesNaming(id)), "processes left after rm");
+    }
+
+    @Test
     void containerdRunsAnImportedImageThroughTheRuntime() throws Exception {
         Path archive = podman.saveOciArchive(IMAGE, dir.resolve("busybox-oci.tar"));
         try (ContainerdDaemon containerd = ContainerdDaemon.start(runtime.environment())) {
@@ -198,6 +261,15 @@ abstract class EngineAcceptance {
 
     private static long ticks(String logs) {
         return logs.lines().filter("tick"::equals).count();
+    }
+
+    private static List<String> describe(List<Long> pids) {
+        return pids.stream()
+                .map(pid -> pid + " "
+                        + ProcessHandle.of(pid)
+                                .flatMap(p -> p.info().commandLine())
+                                .orElse("(gone)"))
+                .toList();
     }
 
     /** Processes whose command line names the container: conmon, a runtime's shim, a VM started for it. */

@@ -111,7 +111,8 @@ final class PodmanEngine implements AutoCloseable {
     }
 
     /**
-     * No systemd on a test host: cgroupfs and a file event log. The default ulimits are podman's raise of nofile
+     * No systemd on a test host: cgroupfs and a file event log. Networks: netavark, with podman's built-in default
+     * network (bridge podman0, 10.88.0.0/16) and any other definition kept in the directory, not the host's. The default ulimits are podman's raise of nofile
      * and nproc to the kernel's maximum otherwise, which root without CAP_SYS_RESOURCE (as in a sandboxed CI
      * machine) may not do; these are under every host's limits.
      */
@@ -120,6 +121,9 @@ final class PodmanEngine implements AutoCloseable {
         return "[containers]\n"
                 + "default_ulimits = [\"nofile=1024:1024\", \"nproc=4096:4096\"]\n"
                 + "log_driver = \"k8s-file\"\n"
+                + "[network]\n"
+                + "network_backend = \"netavark\"\n"
+                + "network_config_dir = " + Toml.string(dir.resolve("networks")) + "\n"
                 + "[engine]\n"
                 + "cgroup_manager = \"cgroupfs\"\n"
                 + "events_logger = \"file\"\n"
