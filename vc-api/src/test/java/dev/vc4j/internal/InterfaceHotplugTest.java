@@ -109,6 +109,7 @@ class InterfaceHotplugTest {
                 hypervisor,
                 agent,
                 this.network,
+                namespace -> {},
                 ended -> {},
                 containerId -> {});
         return new InterfaceHotplug(config, new StoredSandbox(store, config), this.network, link);
