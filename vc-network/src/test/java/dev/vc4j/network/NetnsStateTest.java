@@ -18,12 +18,12 @@ class NetnsStateTest {
     @Test
     void whetherVc4jCreatedTheNamespaceIsPersisted() {
         NetnsState.created(Path.of("/var/run/netns/vc4j-net-1"))
-                .with(new NetnsState.Wire("eth0", "vc4j-tap0", true))
+                .with(new NetnsState.Wire("eth0", "0a:58:c0:00:02:02", "vc4j-tap0", true, false))
                 .write(runDir);
         NetnsState read = NetnsState.read(runDir).orElseThrow();
         assertTrue(read.created());
         assertEquals("/var/run/netns/vc4j-net-1", read.namespace());
-        assertEquals(List.of(new NetnsState.Wire("eth0", "vc4j-tap0", true)), read.wires());
+        assertEquals(List.of(new NetnsState.Wire("eth0", "0a:58:c0:00:02:02", "vc4j-tap0", true, false)), read.wires());
 
         NetnsState.given(Path.of("/var/run/netns/pod")).write(runDir);
         assertFalse(NetnsState.read(runDir).orElseThrow().created());

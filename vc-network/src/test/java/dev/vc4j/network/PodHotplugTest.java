@@ -31,7 +31,7 @@ class PodHotplugTest {
     Path runDir;
 
     private void record(NetnsState.Wire... wires) {
-        new NetnsState(1, GONE.toString(), List.of(wires)).write(runDir);
+        new NetnsState(1, GONE.toString(), false, List.of(wires)).write(runDir);
     }
 
     @Test
