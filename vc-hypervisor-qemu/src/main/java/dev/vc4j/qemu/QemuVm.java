@@ -61,7 +61,7 @@ final class QemuVm implements Vm {
         this.timeToControlReady = timeToControlReady;
         this.control = control;
         this.monitor = monitor;
-        this.blocks = new BlockHotplug(control, files);
+        this.blocks = new BlockHotplug(control, files, process.pid());
         this.resources = new ResourceHotplug(control, record.accelerator());
         // the monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process
         // is reaped (and without polling when QEMU is not this JVM's child), so whichever comes first counts
