@@ -20,7 +20,8 @@ import java.util.Optional;
  * under {@code root}, each handed over whole to a new sandbox of that shape ({@link PoolSlot}), which then gets
  * its own identity like any clone. One daemon thread of low priority refills it, one restore at a time, and only
  * once a sandbox of the shape has been created (the template exists then); a failed refill waits for the next
- * sandbox. {@link #drain} ends the thread and kills the pooled VMs; so does the JVM's exit.
+ * sandbox. {@link #drain} ends the thread and kills the pooled VMs; so does the JVM's exit. A JVM killed
+ * without its exit hook leaves its pooled VMs to the next drain of any JVM ({@link PoolOwners}).
  */
 final class QemuPool {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.qemu");
@@ -148,7 +149,7 @@ final class QemuPool {
             }
             try {
                 long started = System.nanoTime();
-                Pooled pooled = restore(shape, spec, root.resolve("vm-" + slots));
+                Pooled pooled = restore(shape, spec, root.resolve("vm-" + PoolOwners.pid() + "-" + slots));
                 synchronized (this) {
                     if (draining || !shape.equals(wantedShape)) {
                         discard(pooled);
@@ -222,6 +223,7 @@ final class QemuPool {
         synchronized (this) {
             ready.forEach(QemuPool::discard);
             ready.clear();
+            PoolOwners.reapOrphans(root);
             wantedShape = null;
             wantedSpec = null;
             filler = null;

@@ -99,6 +99,8 @@ final class QemuTemplate {
         QemuProcess qemu = QemuProcess.launch(QemuConfinement.launchArgv(argv), files.qemuLog(), files.consoleLog());
         Runnable alive = () -> requireAlive(qemu, "the clone");
         try {
+            // a JVM killed from here on leaves a QEMU that cleanup() finds by this record
+            LaunchRecord.write(files, new VmRecord(qemu.pid(), qemu.startTime(), shape.accel()));
             Duration timeout = spec.config().startTimeoutFor(shape.accel());
             try (QmpClient qmp = QmpClient.connect(files.controlSocket(), timeout, alive)) {
                 MigrationStream.ignoreShared(qmp, COMMAND_TIMEOUT);
