@@ -187,7 +187,10 @@ final class QemuPool {
             if (!entry.readMeta().map(m -> m.inputs().equals(shape.inputs())).orElse(false)) {
                 throw new HypervisorException("the template " + shape.key() + " is gone or stale");
             }
-            return new Pooled(QemuTemplate.restorePaused(shape, pooledSpec, entry), slot, shape);
+            // no mount namespace: its run files and shared directory move to the sandbox that takes it, and its
+            // network and drives are given then, none of which a view made now would follow
+            return new Pooled(
+                    QemuTemplate.restorePaused(shape, pooledSpec, entry, QemuConfinement::launchArgv), slot, shape);
         } catch (RuntimeException e) {
             slot.remove();
             throw e;
