@@ -72,8 +72,7 @@ final class QemuView {
             "  if [ \"$1\" = link ]; then mkdir -p \"${t%/*}/\"; ln -s \"$(readlink \"$p\")\" \"$t\"",
             "  else",
             "    if [ -d \"$p\" ]; then mkdir -p \"$t\"; else mkdir -p \"${t%/*}/\"; [ -e \"$t\" ] || : >\"$t\"; fi",
-            "    mount --rbind \"$p\" \"$t\"",
-            "    [ \"$1\" = rw ] || mount -o remount,bind,ro \"$t\"",
+            "    if [ \"$1\" = rw ]; then mount --rbind \"$p\" \"$t\"; else mount --rbind -o ro \"$p\" \"$t\"; fi",
             "  fi",
             "  shift 2",
             "done",
@@ -246,7 +245,9 @@ final class QemuView {
             return;
         }
         String target = path.toAbsolutePath().normalize().toString();
-        Path staged = files.reachDir().resolve("staged" + STAGED.incrementAndGet());
+        // named apart from what another process, or one killed while it plugged, staged there
+        Path staged =
+                files.reachDir().resolve("staged-" + ProcessHandle.current().pid() + "-" + STAGED.incrementAndGet());
         try {
             Files.createFile(staged);
         } catch (IOException e) {
