@@ -48,19 +48,32 @@ final class PoolOwners {
         }
     }
 
-    /** Kills the pooled QEMUs of the slots under {@code root} whose JVM is gone, and removes those slots. */
-    static void reapOrphans(Path root) {
+    /**
+     * Kills the pooled QEMUs of the slots under {@code root} whose JVM is gone, and of this JVM's own where
+     * {@code ownToo} (its pool holds none any more: a refill cut short by the drain's interrupt can leave its
+     * slot behind), and removes those slots.
+     */
+    static void reap(Path root, boolean ownToo) {
         if (!Files.isDirectory(root)) {
             return;
         }
         try (DirectoryStream<Path> slots = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path dir : slots) {
-                if (orphaned(dir)) {
+                if (orphaned(dir) || (ownToo && owned(dir))) {
                     reap(dir);
                 }
             }
         } catch (IOException e) {
             LOG.warn("cannot list the VM pool's directory {}: {}", root, e.getMessage());
+        }
+    }
+
+    private static boolean owned(Path dir) {
+        try {
+            return Files.readString(dir.resolve(OWNER_FILE), StandardCharsets.US_ASCII)
+                    .equals(SELF);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -226,7 +226,7 @@ final class QemuPool {
         synchronized (this) {
             ready.forEach(QemuPool::discard);
             ready.clear();
-            PoolOwners.reapOrphans(root);
+            PoolOwners.reap(root, thread == null || !thread.isAlive());
             wantedShape = null;
             wantedSpec = null;
             filler = null;
