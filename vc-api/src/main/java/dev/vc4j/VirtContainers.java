@@ -178,7 +178,8 @@ public final class VirtContainers {
      * VM's sockets and pid file removed; sandboxes whose run path did not survive a reboot are recorded as
      * stopped (they can be started again or deleted); what a crash left mounted for a deleted container or
      * sandbox is unmounted and removed, and so are the directories of a sandbox whose create died before its
-     * config was written; the pooled VMs are killed, and VM templates removed unless they are
+     * config was written; the pooled VMs are killed (those of a process that was killed too), and VM templates
+     * removed unless they are
      * {@linkplain VmTemplates#persist() persistent}. Returns the ids of the sandboxes it changed.
      */
     public List<String> cleanup() {
@@ -198,6 +199,9 @@ public final class VirtContainers {
             if (!templates.persist()) {
                 vmFactory.removeAll();
             }
+        } else {
+            // the pooled VMs another process left when it was killed: any process's cleanup ends them
+            hypervisor.templates(store.roots().run().resolve(TEMPLATES_DIR)).ifPresent(VmFactory::drainPool);
         }
         return changed;
     }

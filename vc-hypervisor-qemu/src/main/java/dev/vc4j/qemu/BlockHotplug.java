@@ -37,11 +37,16 @@ final class BlockHotplug {
 
     private final QmpClient qmp;
     private final RunFiles files;
+    private final long qemuPid;
 
-    /** {@code files}: the VM's run directory, which holds the overlays of drives with throw-away writes. */
-    BlockHotplug(QmpClient qmp, RunFiles files) {
+    /**
+     * {@code files}: the VM's run directory, which holds the overlays of drives with throw-away writes;
+     * {@code qemuPid}: the QEMU whose view of the host's files a drive's file is brought into.
+     */
+    BlockHotplug(QmpClient qmp, RunFiles files, long qemuPid) {
         this.qmp = qmp;
         this.files = files;
+        this.qemuPid = qemuPid;
     }
 
     /** Serialised: two plugs at once could pick the same free port. */
@@ -53,6 +58,7 @@ final class BlockHotplug {
                 ? RootPorts.of(qmp, COMMAND_TIMEOUT).free("drive " + drive.path())
                 : null;
         HotpluggedDrive plugged = named(drive, freeIndex(layout.diskIndices()));
+        QemuView.reach(qemuPid, files, drive.path());
         if (drive.throwAwayWrites()) {
             QemuImg.createOverlay(drive, files.overlay(plugged.nodeName()));
         }

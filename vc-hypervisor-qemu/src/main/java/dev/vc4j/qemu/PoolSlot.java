@@ -28,8 +28,8 @@ final class PoolSlot {
     private static final long MS_PRIVATE = 1L << 18;
     private static final int MNT_DETACH = 2;
     private static final int EPERM = 1;
-    private static final List<String> RUN_FILES =
-            List.of("qmp-ctl.sock", "qmp-mon.sock", "agent.sock", "qemu.pid", "console.sock", "qemu.log");
+    private static final List<String> RUN_FILES = List.of(
+            "qmp-ctl.sock", "qmp-mon.sock", "agent.sock", "qemu.pid", "qemu.launch", "console.sock", "qemu.log");
 
     static {
         Native.register(PoolSlot.class, "c");
@@ -58,10 +58,21 @@ final class PoolSlot {
         return dir.resolve("mounts");
     }
 
-    /** Makes the slot's directories; {@code shared/} is a read-only bind of {@code mounts/} where this may mount. */
+    /** The slot in {@code dir}, made earlier (perhaps by another JVM). */
+    static PoolSlot existing(Path dir) {
+        return new PoolSlot(dir);
+    }
+
+    /**
+     * Makes the slot's directories, owned by this JVM ({@link PoolOwners}); {@code shared/} is a read-only bind of
+     * {@code mounts/} where this may mount.
+     */
     static PoolSlot create(Path dir) {
         PoolSlot slot = new PoolSlot(dir);
         try {
+            Files.createDirectories(dir.getParent());
+            Files.createDirectory(dir);
+            PoolOwners.own(dir);
             Files.createDirectories(slot.runDir());
             Files.createDirectories(slot.mounts());
             Files.createDirectories(slot.sharedDir());

@@ -1,7 +1,5 @@
 package dev.vc4j.qemu;
 
-import dev.vc4j.HypervisorException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +11,7 @@ import java.util.List;
  * would be root with every capability: it starts through util-linux's {@code setpriv}, which keeps only the
  * file capabilities that serving a rootfs over 9p needs (reading and writing files of any owner, setting their
  * owner, mode and times) and execs QEMU, so the pid recorded is QEMU's own. A sandbox's QEMU also gets a mount
- * namespace of its own, in which the other sandboxes' run directories are hidden. Without root QEMU runs as the
+ * namespace of its own, in which it sees only the host files it needs ({@link QemuView}). Without root QEMU runs as the
  * JVM's user with no capability, as before, and nothing is added.
  */
 final class QemuConfinement {
@@ -22,24 +20,6 @@ final class QemuConfinement {
             List.of("chown", "dac_override", "dac_read_search", "fowner", "fsetid");
 
     private static final boolean ROOT = ownerOfProcIsRoot();
-
-    /**
-     * Run by dash between unshare and setpriv, in QEMU's new mount namespace; $1 is the sandbox's run directory,
-     * $2 its parent (every sandbox's), then setpriv's argv. It holds the run directory open, covers the parent
-     * with an empty read-only tmpfs and binds the run directory back from the open descriptor (not by name: the
-     * name now leads into the tmpfs; {@code --no-canonicalize} keeps mount from resolving it to that name), then
-     * execs, so QEMU keeps the pid. The paths come as arguments, never as script text.
-     */
-    private static final String HIDE_OTHER_SANDBOXES = String.join(
-            "\n",
-            "exec 3<\"$1\"",
-            "mount -t tmpfs -o mode=0700,size=16k,nosuid,nodev,noexec vc4j-hidden \"$2\"",
-            "mkdir \"$1\"",
-            "mount --no-canonicalize --rbind /proc/self/fd/3 \"$1\"",
-            "exec 3<&-",
-            "mount -o remount,ro \"$2\"",
-            "shift 2",
-            "exec \"$@\"");
 
     private QemuConfinement() {}
 
@@ -56,36 +36,16 @@ final class QemuConfinement {
     /**
      * {@code qemuArgv} as a sandbox's QEMU is started: as root, in a mount namespace of its own whose mounts are
      * slaves of the host's, so that the container rootfs binds the host makes in the shared directory later
-     * reach it, and in which the run directories of the other sandboxes under {@code runDir}'s parent are hidden.
-     * unshare needs CAP_SYS_ADMIN, so it comes before setpriv drops it; each wrapper execs the next.
+     * reach it, and in which it sees only {@code view}. unshare needs CAP_SYS_ADMIN, so it comes before setpriv
+     * drops it; each wrapper execs the next.
      */
-    static List<String> launchArgv(List<String> qemuArgv, Path runDir) {
+    static List<String> launchArgv(List<String> qemuArgv, QemuView view) {
         if (!ROOT) {
             return qemuArgv;
         }
-        Path run = realPath(runDir);
-        List<String> argv = new ArrayList<>(List.of(
-                "unshare",
-                "--mount",
-                "--propagation",
-                "slave",
-                "--",
-                "sh",
-                "-ec",
-                HIDE_OTHER_SANDBOXES,
-                "vc4j-view",
-                run.toString(),
-                run.getParent().toString()));
-        argv.addAll(confined(qemuArgv));
+        List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "slave", "--"));
+        argv.addAll(view.build(confined(qemuArgv)));
         return argv;
-    }
-
-    private static Path realPath(Path dir) {
-        try {
-            return dir.toRealPath();
-        } catch (IOException e) {
-            throw new HypervisorException("cannot resolve the run directory " + dir + ": " + e.getMessage(), e);
-        }
     }
 
     /**

@@ -34,13 +34,23 @@ public final class QemuHypervisor implements Hypervisor {
         // entering the network namespace takes CAP_SYS_ADMIN, which the confinement drops: nsenter goes first
         List<String> argv = QemuCommandLine.inNetworkNamespace(
                 spec,
-                QemuConfinement.launchArgv(QemuCommandLine.forSandbox(spec, accel, files, vsockCid), spec.runDir()));
+                QemuConfinement.launchArgv(
+                        QemuCommandLine.forSandbox(spec, accel, files, vsockCid),
+                        QemuView.forSandbox(spec, accel, vsockCid)));
         // the virtio-serial port is always there; with a vsock device the agent is reached over vsock
         AgentChannel agentChannel = vsockCid.isPresent()
                 ? AgentChannel.vsock(vsockCid.getAsLong(), AgentChannel.AGENT_VSOCK_PORT)
                 : AgentChannel.virtioSerial(files.agentSocket());
-        long launched = System.nanoTime();
-        QemuProcess qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
+        long launched;
+        QemuProcess qemu;
+        try {
+            QemuView.openReach(files);
+            launched = System.nanoTime();
+            qemu = QemuProcess.launch(argv, files.qemuLog(), files.consoleLog());
+        } catch (RuntimeException e) {
+            files.removeAll();
+            throw e;
+        }
         try {
             VmRecord record = new VmRecord(qemu.pid(), qemu.startTime(), accel, agentChannel);
             LaunchRecord.write(files, record);

@@ -5,13 +5,9 @@ import dev.vc4j.Drive;
 import dev.vc4j.HypervisorException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The throw-away overlays of drives whose writes must not reach their image, made with {@code qemu-img}
@@ -47,37 +43,6 @@ final class QemuImg {
     }
 
     private static String run(List<String> argv) {
-        Path out = null;
-        try {
-            out = Files.createTempFile("vc4j-qemu-img", ".out");
-            Process p = new ProcessBuilder(new ArrayList<>(argv))
-                    .redirectInput(
-                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(out.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new HypervisorException(argv + " did not finish within " + TIMEOUT.toSeconds() + " s");
-            }
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new HypervisorException(argv + " failed (status " + p.exitValue() + "): " + text.strip());
-            }
-            return text;
-        } catch (IOException e) {
-            throw new HypervisorException("cannot run " + argv + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HypervisorException("interrupted while running " + argv, e);
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // a stray temporary file is harmless
-                }
-            }
-        }
+        return HostCommand.run(argv, TIMEOUT);
     }
 }

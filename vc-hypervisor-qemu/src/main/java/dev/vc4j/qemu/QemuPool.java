@@ -20,7 +20,8 @@ import java.util.Optional;
  * under {@code root}, each handed over whole to a new sandbox of that shape ({@link PoolSlot}), which then gets
  * its own identity like any clone. One daemon thread of low priority refills it, one restore at a time, and only
  * once a sandbox of the shape has been created (the template exists then); a failed refill waits for the next
- * sandbox. {@link #drain} ends the thread and kills the pooled VMs; so does the JVM's exit.
+ * sandbox. {@link #drain} ends the thread and kills the pooled VMs; so does the JVM's exit. A JVM killed
+ * without its exit hook leaves its pooled VMs to the next drain of any JVM ({@link PoolOwners}).
  */
 final class QemuPool {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.qemu");
@@ -148,7 +149,7 @@ final class QemuPool {
             }
             try {
                 long started = System.nanoTime();
-                Pooled pooled = restore(shape, spec, root.resolve("vm-" + slots));
+                Pooled pooled = restore(shape, spec, root.resolve("vm-" + PoolOwners.pid() + "-" + slots));
                 synchronized (this) {
                     if (draining || !shape.equals(wantedShape)) {
                         discard(pooled);
@@ -186,7 +187,10 @@ final class QemuPool {
             if (!entry.readMeta().map(m -> m.inputs().equals(shape.inputs())).orElse(false)) {
                 throw new HypervisorException("the template " + shape.key() + " is gone or stale");
             }
-            return new Pooled(QemuTemplate.restorePaused(shape, pooledSpec, entry), slot, shape);
+            // no mount namespace: its run files and shared directory move to the sandbox that takes it, and its
+            // network and drives are given then, none of which a view made now would follow
+            return new Pooled(
+                    QemuTemplate.restorePaused(shape, pooledSpec, entry, QemuConfinement::launchArgv), slot, shape);
         } catch (RuntimeException e) {
             slot.remove();
             throw e;
@@ -222,6 +226,7 @@ final class QemuPool {
         synchronized (this) {
             ready.forEach(QemuPool::discard);
             ready.clear();
+            PoolOwners.reap(root, thread == null || !thread.isAlive());
             wantedShape = null;
             wantedSpec = null;
             filler = null;

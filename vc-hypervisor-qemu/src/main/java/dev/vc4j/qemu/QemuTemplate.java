@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 
 /**
  * Building a template VM and starting clones of it. The template's RAM is a file mapped shared, so once its
@@ -82,23 +84,40 @@ final class QemuTemplate {
      * and it runs. On failure nothing of the clone is left running and its run files are removed.
      */
     static Vm start(TemplateShape shape, VmSpec spec, TemplateStore.Entry entry) {
+        // the view of a sandbox's QEMU, and the template's memory, mapped private
+        QemuView view =
+                QemuView.forSandbox(spec, shape.accel(), OptionalLong.empty()).readWrite(entry.memory());
+        RunFiles files = new RunFiles(spec.runDir());
+        try {
+            QemuView.openReach(files);
+        } catch (RuntimeException e) {
+            files.removeAll();
+            throw e;
+        }
         long launched = System.nanoTime();
-        return resume(restorePaused(shape, spec, entry), shape, spec, launched);
+        return resume(
+                restorePaused(shape, spec, entry, argv -> QemuConfinement.launchArgv(argv, view)),
+                shape,
+                spec,
+                launched);
     }
 
     /**
-     * Launches a clone of the template in {@code entry} in {@code spec}'s run directory and loads its device
-     * state; its vCPUs stay stopped ({@code -S}) until {@link #resume}. On failure nothing of it is left running
-     * and its run files are removed.
+     * Launches a clone of the template in {@code entry} in {@code spec}'s run directory, its argv passed through
+     * {@code confinement}, and loads its device state; its vCPUs stay stopped ({@code -S}) until {@link #resume}.
+     * On failure nothing of it is left running and its run files are removed.
      */
-    static QemuProcess restorePaused(TemplateShape shape, VmSpec spec, TemplateStore.Entry entry) {
+    static QemuProcess restorePaused(
+            TemplateShape shape, VmSpec spec, TemplateStore.Entry entry, UnaryOperator<List<String>> confinement) {
         RunFiles files = new RunFiles(spec.runDir());
         List<String> argv = new ArrayList<>(shape.cloneArgv(spec));
         argv.addAll(memoryBackend(entry.memory(), spec, false));
         argv.addAll(List.of("-S", "-incoming", "defer"));
-        QemuProcess qemu = QemuProcess.launch(QemuConfinement.launchArgv(argv), files.qemuLog(), files.consoleLog());
+        QemuProcess qemu = QemuProcess.launch(confinement.apply(argv), files.qemuLog(), files.consoleLog());
         Runnable alive = () -> requireAlive(qemu, "the clone");
         try {
+            // a JVM killed from here on leaves a QEMU that cleanup() finds by this record
+            LaunchRecord.write(files, new VmRecord(qemu.pid(), qemu.startTime(), shape.accel()));
             Duration timeout = spec.config().startTimeoutFor(shape.accel());
             try (QmpClient qmp = QmpClient.connect(files.controlSocket(), timeout, alive)) {
                 MigrationStream.ignoreShared(qmp, COMMAND_TIMEOUT);
@@ -121,6 +140,7 @@ final class QemuTemplate {
             VmRecord record = new VmRecord(
                     qemu.pid(), qemu.startTime(), shape.accel(), AgentChannel.virtioSerial(files.agentSocket()));
             QemuVm vm = QemuHypervisor.connect(qemu, files, record, timeout, launched);
+            qemu.readsConsoleWith(ConsoleRing.start(files.consoleSocket(), files.consoleLog(), spec.sandboxId()));
             try {
                 CloneNetwork.uplink(vm.control(), spec.network(), COMMAND_TIMEOUT);
                 vm.resume();

@@ -62,7 +62,7 @@ final class QemuVm implements Vm {
         this.timeToControlReady = timeToControlReady;
         this.control = control;
         this.monitor = monitor;
-        this.blocks = new BlockHotplug(control, files);
+        this.blocks = new BlockHotplug(control, files, process.pid());
         this.resources = new ResourceHotplug(control, record.accelerator());
         this.nics = new NicHotplug(control);
         // the monitor connection breaks the moment the kernel closes a dying QEMU's sockets, before the process

@@ -50,6 +50,11 @@ record RunFiles(Path dir) {
         return dir.resolve(nodeName + OVERLAY_SUFFIX);
     }
 
+    /** Where the host stages the files it brings into a confined QEMU's view ({@link QemuView#reach}). */
+    Path reachDir() {
+        return dir.resolve("reach");
+    }
+
     void removeOverlay(String nodeName) {
         try {
             Files.deleteIfExists(overlay(nodeName));
@@ -69,6 +74,7 @@ record RunFiles(Path dir) {
                 // the sandbox's delete removes the whole directory; a leftover here is not worth failing for
             }
         }
+        QemuView.closeReach(this);
         // the guest's throw-away writes end with its VM
         try (DirectoryStream<Path> overlays = Files.newDirectoryStream(dir, "*" + OVERLAY_SUFFIX)) {
             for (Path p : overlays) {

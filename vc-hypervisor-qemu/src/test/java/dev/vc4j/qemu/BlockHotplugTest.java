@@ -51,7 +51,7 @@ class BlockHotplugTest {
         }
         qemu = GuestlessQemu.start(dir, args);
         qmp = qemu.qmp;
-        blocks = new BlockHotplug(qmp, new RunFiles(dir));
+        blocks = new BlockHotplug(qmp, new RunFiles(dir), qemu.process.pid());
     }
 
     private void startWithRootPorts(int count) {

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the same read-only bind of mounts/ at shared/). Needs root, as the binds do.
  */
 class PoolSlotTest {
-    private static final List<String> RUN_FILES =
-            List.of("qmp-ctl.sock", "qmp-mon.sock", "agent.sock", "qemu.pid", "console.sock", "qemu.log");
+    private static final List<String> RUN_FILES = List.of(
+            "qmp-ctl.sock", "qmp-mon.sock", "agent.sock", "qemu.pid", "qemu.launch", "console.sock", "qemu.log");
 
     @TempDir
     Path dir;

@@ -41,7 +41,11 @@ class KilledCreateIT {
 
             // the fault as the issue has it: QEMU runs and the state does not name it
             assertFalse(Files.exists(runDir.resolve("state.json")), "the agent answered before the kill");
-            qemus = qemusOf(runDir);
+            // the launched process is QEMU once its wrappers (unshare, the script that builds its view, setpriv) exec'd
+            long execDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while ((qemus = qemusOf(runDir)).isEmpty() && System.nanoTime() < execDeadline) {
+                Thread.sleep(20);
+            }
             assertEquals(1, qemus.size(), "QEMUs of the sandbox after the kill: " + qemus);
 
             List<String> changed = TestStore.virtContainers().cleanup();

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,8 +27,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A root QEMU's own mount namespace, seen from the host through {@code /proc/<pid>/root} (which resolves paths in
- * the process's mount namespace): another sandbox's run directory is not there, and the container rootfs binds
- * the host makes after QEMU started do reach it, read-only where asked.
+ * the process's mount namespace): another sandbox's run directory is not there, nor the host's private files and
+ * device nodes, and the container rootfs binds the host makes after QEMU started do reach it, read-only where
+ * asked.
  */
 class MountNamespaceIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -83,6 +85,35 @@ class MountNamespaceIT {
                     names.map(p -> p.getFileName().toString()).toList());
         }
         assertTrue(Files.exists(inQemusView(StoreFiles.runDir(sandbox.id()).resolve("console.log"))));
+    }
+
+    @Test
+    void theHostsPrivateFilesAndDeviceNodesAreNotInQemusView() throws Exception {
+        String name = TestStore.uniqueId("secret");
+        List<Path> planted = List.of(Path.of("/root", name), Path.of("/home", name), Path.of("/tmp", name));
+        Path node = Path.of("/dev", name);
+        try {
+            for (Path p : planted) {
+                Files.writeString(p, "the host's\n");
+            }
+            Process mknod = new ProcessBuilder("mknod", node.toString(), "c", "1", "3").start(); // as /dev/null
+            assertTrue(mknod.waitFor(10, TimeUnit.SECONDS) && mknod.exitValue() == 0, "mknod");
+            for (Path p : planted) {
+                assertFalse(Files.exists(inQemusView(p)), p + " is hidden");
+            }
+            assertFalse(Files.exists(inQemusView(node)), "a device node QEMU was not given");
+            for (String hidden : List.of("/etc/passwd", "/var/lib", "/dev/net/tun", "/dev/shm")) {
+                assertFalse(Files.exists(proc().resolve("root").resolve(hidden.substring(1))), hidden);
+            }
+            for (String seen : List.of("/dev/urandom", "/dev/null", "/usr/bin/setpriv")) {
+                assertTrue(Files.exists(proc().resolve("root").resolve(seen.substring(1))), seen);
+            }
+        } finally {
+            for (Path p : planted) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(node);
+        }
     }
 
     @Test

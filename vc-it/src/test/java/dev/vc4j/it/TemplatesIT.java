@@ -28,12 +28,13 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three sandboxes cloned from one VM template, a container in each: each has its own hostname, network (its own
  * passt, reached through its port forward), random stream and memory, and costs far less QEMU memory than a booted sandbox. Deleting them and cleanup() leaves no
- * template behind.
+ * template behind. A clone's QEMU is confined as a booted one's: its own view of the host's files, its console kept.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TemplatesIT {
@@ -147,6 +148,33 @@ class TemplatesIT {
             cold.delete();
         }
         assertTrue(cloneRss * 2 < coldRss, "clone RSS " + cloneRss + " KiB against " + coldRss + " KiB booted");
+    }
+
+    /** A clone is confined as a booted sandbox's QEMU is, in a view of its own, and its console is kept. */
+    @Test
+    void aCloneSeesOnlyItsViewOfTheHostAndItsConsoleIsKept() throws Exception {
+        Sandbox s = clones.get(1);
+        Path proc = Path.of("/proc", Long.toString(s.status().hypervisorPid()));
+        if (Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)) {
+            assertNotEquals(
+                    Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")),
+                    Files.readSymbolicLink(proc.resolve("ns/mnt")));
+            Path secret = Files.createTempFile(Path.of("/root"), "vc4j-clone", ".secret");
+            try {
+                assertFalse(Files.exists(
+                        proc.resolve("root").resolve(secret.toString().substring(1))));
+            } finally {
+                Files.delete(secret);
+            }
+            assertTrue(Files.exists(proc.resolve("root/dev/urandom")));
+        }
+        guest(s, "sh", "-c", "echo console-of-clone-1 > /dev/ttyS0");
+        Path console = StoreFiles.runDir(s.id()).resolve("console.log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!(Files.exists(console) && Files.readString(console).contains("console-of-clone-1"))) {
+            assertTrue(System.nanoTime() < deadline, "the clone's console output never reached console.log");
+            Thread.sleep(100);
+        }
     }
 
     @Test

@@ -68,6 +68,12 @@ class WarmPoolIT {
                                     .anyMatch(e -> e.getFormattedMessage().equals(handOver)),
                             "not logged: " + handOver);
                     assertEquals("pool-b\n", b.exec("hostname").stdoutText());
+                    // the pooled VM's console is read once it is handed over, into the sandbox's console.log
+                    assertEquals(
+                            0,
+                            b.exec("sh", "-c", "echo console-of-pooled > /dev/ttyS0")
+                                    .exitCode());
+                    awaitConsole(StoreFiles.runDir(b.id()).resolve("console.log"), "console-of-pooled");
                     String second = randomStream(ScriptContainer.run(b, rootfs, SCRIPT));
                     assertNotEquals(first, second, "the random streams of a clone and the pooled clone");
                 } finally {
@@ -113,6 +119,14 @@ class WarmPoolIT {
             Thread.sleep(100);
         }
         throw new AssertionError("the pool did not fill within " + POOL_FILLED);
+    }
+
+    private static void awaitConsole(Path console, String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!(Files.exists(console) && Files.readString(console).contains(text))) {
+            assertTrue(System.nanoTime() < deadline, "the guest's console output never reached " + console);
+            Thread.sleep(100);
+        }
     }
 
     /** The script's output after its first line, the container's hostname. */
