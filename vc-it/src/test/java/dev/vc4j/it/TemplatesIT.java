@@ -1,8 +1,14 @@
 package dev.vc4j.it;
 
+import dev.vc4j.Cmd;
+import dev.vc4j.Container;
+import dev.vc4j.ContainerConfig;
+import dev.vc4j.ContainerProcess;
 import dev.vc4j.ExecResult;
+import dev.vc4j.GuestDetails;
 import dev.vc4j.NetworkConfig;
 import dev.vc4j.PortForward;
+import dev.vc4j.Rootfs;
 import dev.vc4j.Sandbox;
 import dev.vc4j.SandboxConfig;
 import dev.vc4j.TemplateInfo;
@@ -19,6 +25,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,10 +184,37 @@ class TemplatesIT {
         }
     }
 
+    /** vCPU, memory and a drive (a block-device rootfs, plugged through the clone's own view of the host). */
     @Test
-    void hotplugWorksOnAClone() {
-        int before = clones.get(2).guestDetails().onlineCpus();
-        assertEquals(before + 1, clones.get(2).resizeVcpus(before + 1).onlineCpus());
+    void hotplugWorksOnAClone() throws Exception {
+        Sandbox clone = clones.get(2);
+        GuestDetails booted = clone.guestDetails();
+        assertEquals(
+                booted.onlineCpus() + 1,
+                clone.resizeVcpus(booted.onlineCpus() + 1).onlineCpus());
+        GuestDetails grown = clone.resizeMemory(512 + 256); // the default 512 MiB, and a 256 MiB DIMM
+        assertEquals(booted.memTotalKib() + 256 * 1024, grown.memTotalKib());
+
+        Path dir = Files.createTempDirectory("vc4j-it-clone-ext4");
+        try {
+            Files.writeString(
+                    HostRootfs.make(Files.createDirectory(dir.resolve("tree"))).resolve("marker"), "on a clone\n");
+            Path image = dir.resolve("rootfs.ext4");
+            HostRootfs.ext4Image(dir.resolve("tree"), image);
+            Container c = clone.createContainer(ContainerConfig.builder()
+                    .id(TestStore.uniqueId("blk"))
+                    .cmd(Cmd.builder().args("cat", "/marker").build())
+                    .rootfs(Rootfs.blockDevice(image, "ext4"))
+                    .build());
+            try (ContainerProcess p = c.process()) {
+                c.start();
+                assertEquals("on a clone\n", new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8));
+            }
+            assertEquals(0, c.waitForExit(Duration.ofSeconds(60)));
+            c.delete();
+        } finally {
+            HostRootfs.remove(dir);
+        }
     }
 
     /** Last: it spoils the template. */
