@@ -37,6 +37,9 @@ final class OciJson {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // a fraction kept in an unknown field is written back as it was read: as a double, 1e400 would
+            // become Infinity and be written as the string "Infinity"
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .withCoercionConfig(
                     LogicalType.Textual,
                     strings -> strings.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
