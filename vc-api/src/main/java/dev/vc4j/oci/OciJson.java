@@ -37,9 +37,6 @@ final class OciJson {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // a fraction kept in an unknown field is written back as it was read: as a double, 1e400 would
-            // become Infinity and be written as the string "Infinity"
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .withCoercionConfig(
                     LogicalType.Textual,
                     strings -> strings.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
@@ -68,12 +65,32 @@ final class OciJson {
         if (tree == null || !tree.isObject()) {
             throw new InvalidConfigException(document, tree == null ? "" : quote(tree), "must be a JSON object");
         }
+        refuseNonFinite(tree, prefix);
         try {
             return MAPPER.treeToValue(tree, type);
         } catch (JsonMappingException e) {
             throw rejected(e, tree, prefix);
         } catch (JacksonException e) {
             throw new InvalidConfigException(document, quote(tree), e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * A number beyond a double (1e400) would be kept as Infinity, which JSON cannot hold: written back, it would
+     * become the string "Infinity". No field of the model takes such a number, known or not.
+     */
+    private static void refuseNonFinite(JsonNode node, String path) {
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw new InvalidConfigException(path, Double.toString(node.doubleValue()), "is a number out of range");
+        }
+        if (node.isObject()) {
+            node.fields()
+                    .forEachRemaining(
+                            e -> refuseNonFinite(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey()));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                refuseNonFinite(node.get(i), path + "[" + i + "]");
+            }
         }
     }
 

@@ -47,7 +47,8 @@ final class SpecChecks {
         if (!m.matches()) {
             throw new InvalidConfigException("ociVersion", version, "must be a version such as 1.2.0");
         }
-        if (Integer.parseInt(m.group(1)) != SUPPORTED_MAJOR) {
+        if (!m.group(1)
+                .equals(Integer.toString(SUPPORTED_MAJOR))) { // as text: a major beyond an int is unsupported too
             throw new InvalidConfigException(
                     "ociVersion", version, "unsupported major version: runtime-spec 1.0 to 1.2 is supported");
         }

@@ -160,6 +160,10 @@ class SpecTest {
     @Test
     void anOciVersionOtherThanOneIsRejected() {
         assertRejected("ociVersion", "2.0.0", "{\"ociVersion\":\"2.0.0\"}");
+        assertRejected(
+                "ociVersion",
+                "111111111111111111111111111.0.2",
+                "{\"ociVersion\":\"111111111111111111111111111.0.2\"}");
         assertRejected("ociVersion", "0.6.0", "{\"ociVersion\":\"0.6.0\"}");
         assertRejected("ociVersion", "one", "{\"ociVersion\":\"one\"}");
         assertRejected("ociVersion", "null", "{}");
@@ -188,6 +192,12 @@ class SpecTest {
                 "linux.namespaces[0].type",
                 "null",
                 "{\"ociVersion\":\"1.0.2\",\"linux\":{\"namespaces\":[{\"path\":\"/proc/1/ns/net\"}]}}");
+    }
+
+    @Test
+    void aNumberBeyondADoubleIsRejectedEvenInAnUnknownField() {
+        assertRejected(
+                "x-vendor.sizes[1]", "Infinity", "{\"ociVersion\":\"1.0.2\",\"x-vendor\":{\"sizes\":[1,1e400]}}");
     }
 
     @Test
