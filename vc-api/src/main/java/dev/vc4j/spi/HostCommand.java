@@ -1,0 +1,122 @@
+package dev.vc4j.spi;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a short host program the drivers need (qemu-img, mount, nsenter, ip, tc) and waits for it: argv only, no
+ * shell, nothing on its standard input, within a deadline, its output bounded. Each module throws its own typed
+ * exception, made by the {@link Failure} it passes, so that a caller's callers see the error code they expect.
+ */
+public final class HostCommand {
+    /** What a run may print on its standard output; the drivers' programs print a few KB. */
+    public static final int MAX_OUTPUT = 1 << 20;
+    /** How much of a failed run's output its error message quotes. */
+    public static final int MAX_QUOTED = 2000;
+    /** How long a killed program may take to be reaped: SIGKILL cannot be caught, only a stuck kernel call delays it. */
+    private static final Duration REAP = Duration.ofSeconds(5);
+
+    /** Makes a module's exception from a message naming the command; {@code cause} is null unless Java failed. */
+    @FunctionalInterface
+    public interface Failure {
+        RuntimeException of(String message, Throwable cause);
+    }
+
+    private HostCommand() {}
+
+    /**
+     * Runs {@code argv} and returns its standard output. Throws {@code failure}'s exception naming the command where
+     * it cannot start, outlasts {@code deadline} (it is killed, with what it started), exits other than 0 (with its
+     * status and its trimmed output) or prints more than {@link #MAX_OUTPUT} bytes (a cut output read as whole would
+     * mislead its caller).
+     */
+    public static String run(List<String> argv, Duration deadline, Failure failure) {
+        String shown = String.join(" ", argv);
+        Path out = null;
+        Path err = null;
+        Process process = null;
+        try {
+            // files, not pipes: a program that floods its output, or a child of it that keeps a pipe open, cannot
+            // block the wait; the deadline bounds what it writes
+            out = Files.createTempFile("vc4j-command", ".out");
+            err = Files.createTempFile("vc4j-command", ".err");
+            process = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw failure.of(shown + " did not finish within " + deadline.toMillis() + " ms", null);
+            }
+            byte[] output = head(out, MAX_OUTPUT + 1);
+            if (process.exitValue() != 0) {
+                throw failure.of(
+                        shown + " failed with status " + process.exitValue() + ": " + quoted(err, output), null);
+            }
+            if (output.length > MAX_OUTPUT) {
+                throw failure.of(shown + " printed more than " + MAX_OUTPUT + " bytes", null);
+            }
+            return text(output);
+        } catch (IOException e) {
+            throw failure.of("cannot run " + shown + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure.of("interrupted while running " + shown, e);
+        } finally {
+            kill(process);
+            delete(out);
+            delete(err);
+        }
+    }
+
+    /** What a failed run said: its standard error, then its standard output, trimmed and cut for a message. */
+    private static String quoted(Path err, byte[] output) throws IOException {
+        String said = (text(head(err, MAX_QUOTED)).strip() + "\n" + text(output).strip()).strip();
+        return said.length() > MAX_QUOTED ? said.substring(0, MAX_QUOTED) + "..." : said;
+    }
+
+    /**
+     * Kills a run that is still going (past its deadline, or its waiter interrupted) and what it started, and reaps
+     * it, so that no process outlives its run. Its children are listed first: once it dies they are no longer its.
+     */
+    private static void kill(Process process) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> started = process.descendants().toList();
+        started.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(REAP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] head(Path file, int max) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(max);
+        }
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void delete(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file of our own that nothing reads any more
+            }
+        }
+    }
+}
