@@ -3,6 +3,7 @@ package dev.vc4j.qemu;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.Drive;
 import dev.vc4j.HypervisorException;
+import dev.vc4j.spi.HostCommand;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,6 +44,6 @@ final class QemuImg {
     }
 
     private static String run(List<String> argv) {
-        return HostCommand.run(argv, TIMEOUT);
+        return HostCommand.run(argv, TIMEOUT, HypervisorException::new);
     }
 }

@@ -5,6 +5,7 @@ import dev.vc4j.Drive;
 import dev.vc4j.HypervisorConfig;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.Volume;
+import dev.vc4j.spi.HostCommand;
 import dev.vc4j.spi.NetworkEndpoint;
 import dev.vc4j.spi.VmSpec;
 
@@ -212,7 +213,7 @@ final class QemuView {
             throw new HypervisorException("cannot make " + dir + ": " + e.getMessage(), e);
         }
         String at = dir.toString();
-        HostCommand.run(List.of("mount", "--bind", "--make-shared", at, at), REACH_TIMEOUT);
+        reachCommand(List.of("mount", "--bind", "--make-shared", at, at));
     }
 
     /** Unmounts and removes the reach directory, with whatever a plug cut short left bound in it. */
@@ -221,9 +222,7 @@ final class QemuView {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        HostCommand.run(
-                List.of("sh", "-c", "! mountpoint -q \"$1\" || umount -R \"$1\"", "vc4j-reach", dir.toString()),
-                REACH_TIMEOUT);
+        reachCommand(List.of("sh", "-c", "! mountpoint -q \"$1\" || umount -R \"$1\"", "vc4j-reach", dir.toString()));
         try (DirectoryStream<Path> staged = Files.newDirectoryStream(dir)) {
             for (Path p : staged) {
                 Files.delete(p);
@@ -254,24 +253,22 @@ final class QemuView {
             throw new HypervisorException("cannot make " + staged + ": " + e.getMessage(), e);
         }
         try {
-            HostCommand.run(List.of("mount", "--bind", target, staged.toString()), REACH_TIMEOUT);
+            reachCommand(List.of("mount", "--bind", target, staged.toString()));
             try {
-                HostCommand.run(
-                        List.of(
-                                "nsenter",
-                                "--target",
-                                Long.toString(pid),
-                                "--mount",
-                                "--",
-                                "sh",
-                                "-ec",
-                                REACH,
-                                "vc4j-reach",
-                                target,
-                                staged.toString()),
-                        REACH_TIMEOUT);
+                reachCommand(List.of(
+                        "nsenter",
+                        "--target",
+                        Long.toString(pid),
+                        "--mount",
+                        "--",
+                        "sh",
+                        "-ec",
+                        REACH,
+                        "vc4j-reach",
+                        target,
+                        staged.toString()));
             } finally {
-                HostCommand.run(List.of("umount", staged.toString()), REACH_TIMEOUT);
+                reachCommand(List.of("umount", staged.toString()));
             }
         } finally {
             try {
@@ -280,6 +277,10 @@ final class QemuView {
                 // closeReach removes it with the directory
             }
         }
+    }
+
+    private static void reachCommand(List<String> argv) {
+        HostCommand.run(argv, REACH_TIMEOUT, HypervisorException::new);
     }
 
     private static boolean sameMountNamespace(long pid) {

@@ -2,15 +2,11 @@ package dev.vc4j.runtime;
 
 import dev.vc4j.Bundle;
 import dev.vc4j.NetworkConfig;
+import dev.vc4j.spi.HostCommand;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The network of a sandbox container's VM, from the network namespace its bundle names. An engine that sets up
@@ -27,8 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class BundleNetwork {
     private static final Duration DEADLINE = Duration.ofSeconds(10);
-    /** {@code ip -o link show} of a namespace with a few links is a few hundred bytes. */
-    private static final int MAX_OUTPUT = 1 << 20;
 
     private BundleNetwork() {}
 
@@ -57,45 +51,12 @@ final class BundleNetwork {
                 .anyMatch(parts -> !parts[1].equals("lo"));
     }
 
-    /** The namespace's links, through {@code nsenter} with a deadline; a failure names the command. */
+    /** The namespace's links, through {@code nsenter}; a failure names the namespace and the command. */
     private static String links(Path namespace) {
-        List<String> command = List.of("nsenter", "--net=" + namespace, "--", "ip", "-o", "link", "show");
-        String shown = String.join(" ", command);
-        Path out = null;
-        try {
-            out = Files.createTempFile("vc-runtime-links", ".out");
-            Process process = new ProcessBuilder(command)
-                    .redirectInput(
-                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(out.toFile())
-                    .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                    .start();
-            if (!process.waitFor(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new RuntimeFailure(shown + " did not finish within " + DEADLINE.toSeconds() + " s");
-            }
-            String output;
-            try (InputStream in = Files.newInputStream(out)) {
-                output = new String(in.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8);
-            }
-            if (process.exitValue() != 0) {
-                throw new RuntimeFailure("the bundle's network namespace " + namespace + ": " + shown
-                        + " failed with status " + process.exitValue() + ": " + output.strip());
-            }
-            return output;
-        } catch (IOException e) {
-            throw new RuntimeFailure("cannot run " + shown + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RuntimeFailure("interrupted while running " + shown, e);
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException e) {
-                    RuntimeLog.current().write("debug", "cannot remove " + out + ": " + e.getMessage());
-                }
-            }
-        }
+        return HostCommand.run(
+                List.of("nsenter", "--net=" + namespace, "--", "ip", "-o", "link", "show"),
+                DEADLINE,
+                (message, cause) ->
+                        new RuntimeFailure("the bundle's network namespace " + namespace + ": " + message, cause));
     }
 }
