@@ -17,7 +17,7 @@ import java.time.temporal.ChronoUnit;
  * {@code level}, {@code msg} and {@code time}. Errors go to stderr too. Without {@code --log} only errors are shown.
  */
 final class RuntimeLog {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RuntimeJson.MAPPER;
     private static volatile RuntimeLog current = new RuntimeLog(null, false, false);
 
     private final Path file;

@@ -1,8 +1,6 @@
 package dev.vc4j.runtime;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.SandboxIds;
 
@@ -29,9 +27,7 @@ final class RuntimeRoot {
     static final Path DEFAULT = Path.of("/run/vc-runtime");
     private static final String RECORD = "state.json";
     private static final long MAX_RECORD_BYTES = 1 << 20;
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper JSON = RuntimeJson.MAPPER;
 
     private final Path root;
 

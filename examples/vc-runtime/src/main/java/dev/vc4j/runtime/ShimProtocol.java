@@ -1,9 +1,7 @@
 package dev.vc4j.runtime;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vc4j.ContainerResources;
 import dev.vc4j.ContainerStats;
 import dev.vc4j.GuestProcess;
@@ -35,9 +33,7 @@ final class ShimProtocol {
 
     private static final int MAX_LINE = 1 << 20;
     static final int MAX_FRAME = 1 << 16;
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper JSON = RuntimeJson.MAPPER;
 
     private ShimProtocol() {}
 
