@@ -27,7 +27,15 @@ final class Arguments {
         DefaultParser parser =
                 DefaultParser.builder().setAllowPartialMatching(false).get();
         try {
-            return new Arguments(parser.parse(flags.options(), args.toArray(String[]::new), stopAtFirstArgument));
+            CommandLine parsed = parser.parse(flags.options(), args.toArray(String[]::new), stopAtFirstArgument);
+            // stopping at the first argument, commons-cli takes an unknown flag for that argument
+            List<String> positionals = parsed.getArgList();
+            if (!positionals.isEmpty()
+                    && positionals.get(0).startsWith("-")
+                    && positionals.get(0).length() > 1) {
+                throw new RuntimeFailure("flag provided but not defined: " + positionals.get(0));
+            }
+            return new Arguments(parsed);
         } catch (UnrecognizedOptionException e) {
             throw new RuntimeFailure("flag provided but not defined: " + e.getOption(), e);
         } catch (MissingArgumentException e) {

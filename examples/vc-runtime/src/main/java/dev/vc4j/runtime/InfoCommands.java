@@ -1,7 +1,5 @@
 package dev.vc4j.runtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.vc4j.ContainerStats;
 import dev.vc4j.GuestProcess;
 import dev.vc4j.oci.OciProcess;
@@ -22,8 +20,6 @@ import java.util.Map;
 
 /** state, list, ps, events, features and spec: what runc prints, as runc prints it. */
 final class InfoCommands {
-    private static final ObjectWriter JSON = RuntimeJson.MAPPER.writer();
-    private static final ObjectWriter PRETTY = RuntimeJson.MAPPER.writerWithDefaultPrettyPrinter();
 
     private InfoCommands() {}
 
@@ -46,16 +42,26 @@ final class InfoCommands {
                 runcMembers);
     }
 
-    static void print(ObjectWriter writer, Object value) {
-        try {
-            System.out.println(writer.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+    /**
+     * The state as runc prints it: the OCI members, then runc's own (rootfs, created, owner); absent ones left out.
+     */
+    static Map<String, Object> json(State state) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("ociVersion", state.ociVersion());
+        members.put("id", state.id());
+        members.put("status", state.status());
+        members.put("pid", state.pid());
+        members.put("bundle", state.bundle());
+        if (state.annotations() != null) {
+            members.put("annotations", state.annotations());
         }
+        members.putAll(state.otherFields());
+        return members;
     }
 
     static int printState(VcRuntime runtime, Arguments arguments) {
-        print(PRETTY, state(runtime.root().load(arguments.positionals().get(0))));
+        System.out.println(RuntimeJson.pretty(
+                json(state(runtime.root().load(arguments.positionals().get(0))))));
         return 0;
     }
 
@@ -72,7 +78,8 @@ final class InfoCommands {
         if (arguments.flag("quiet")) {
             states.forEach(s -> System.out.println(s.id()));
         } else if (json) {
-            print(JSON, states);
+            System.out.println(
+                    RuntimeJson.line(states.stream().map(InfoCommands::json).toList()));
         } else {
             System.out.printf("%-12s%-12s%-12s%-12s%-32s%s%n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
             for (State s : states) {
@@ -99,7 +106,8 @@ final class InfoCommands {
                         runtime, ControlCommands.live(runtime, id), Request.of("ps"))
                 .processes();
         if (json) {
-            print(JSON, processes.stream().map(GuestProcess::pid).toList());
+            System.out.println(
+                    RuntimeJson.line(processes.stream().map(GuestProcess::pid).toList()));
         } else {
             System.out.printf("%8s %s%n", "PID", "CMD");
             processes.forEach(p -> System.out.printf("%8d %s%n", p.pid(), p.command()));
@@ -128,7 +136,7 @@ final class InfoCommands {
                 }
                 ContainerStats usage = ControlCommands.callShim(runtime, record, Request.of("stats"))
                         .stats();
-                print(JSON, new Event("stats", id, usage));
+                System.out.println(RuntimeJson.line(new Event("stats", id, usage)));
                 if (arguments.flag("stats")) {
                     return 0;
                 }
@@ -161,22 +169,14 @@ final class InfoCommands {
             Map<String, String> annotations) {}
 
     static int features() {
-        print(
-                PRETTY,
-                new Features(
-                        "1.0.0",
-                        VcRuntime.OCI_VERSION,
-                        List.of(
-                                "prestart",
-                                "createRuntime",
-                                "createContainer",
-                                "startContainer",
-                                "poststart",
-                                "poststop"),
-                        Map.of(
-                                "namespaces", List.of("cgroup", "ipc", "mount", "network", "pid", "user", "uts"),
-                                "cgroup", Map.of("v1", false, "v2", true, "systemd", false)),
-                        Map.of("dev.vc4j.runtime.isolation", "vm")));
+        System.out.println(RuntimeJson.pretty(new Features(
+                "1.0.0",
+                VcRuntime.OCI_VERSION,
+                List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"),
+                Map.of(
+                        "namespaces", List.of("cgroup", "ipc", "mount", "network", "pid", "user", "uts"),
+                        "cgroup", Map.of("v1", false, "v2", true, "systemd", false)),
+                Map.of("dev.vc4j.runtime.isolation", "vm"))));
         return 0;
     }
 

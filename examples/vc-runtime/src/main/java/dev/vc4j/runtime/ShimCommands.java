@@ -1,6 +1,5 @@
 package dev.vc4j.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.oci.OciProcess;
 
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.util.List;
 
 /** The host processes that outlive a command: a container's shim and a detached exec's relay. Not for users. */
 final class ShimCommands {
-    private static final ObjectMapper JSON = RuntimeJson.MAPPER;
 
     private ShimCommands() {}
 
@@ -115,7 +113,7 @@ final class ShimCommands {
 
         private static RelayStatus readStatus(Path file) {
             try {
-                return Files.exists(file) ? JSON.readValue(file.toFile(), RelayStatus.class) : null;
+                return Files.exists(file) ? RuntimeJson.read(Files.readAllBytes(file), RelayStatus.class) : null;
             } catch (IOException e) {
                 throw new RuntimeFailure("cannot read " + file + ": " + e.getMessage(), e);
             }
@@ -123,7 +121,7 @@ final class ShimCommands {
 
         private static void writeStatus(Path file, RelayStatus status) throws IOException {
             Path tmp = Files.createTempFile(file.getParent(), ".status", ".tmp");
-            JSON.writeValue(tmp.toFile(), status);
+            Files.write(tmp, RuntimeJson.bytes(status));
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         }
 
