@@ -72,11 +72,12 @@ final class LifecycleCommands {
             Process shim = null;
             try {
                 root.write(record);
-                List<String> args = new ArrayList<>(List.of("shim", id));
+                List<String> args = new ArrayList<>(List.of("shim"));
                 if (consoleSocket != null) {
                     args.addAll(List.of(
                             "--console-socket", consoleSocket.toAbsolutePath().toString()));
                 }
+                args.add(id); // flags before the id, as in every command
                 shim = Spawner.start(runtime, args);
                 Spawner.await(shim, () -> created(root), "the container's shim");
                 if (pidFile != null) {
