@@ -32,17 +32,23 @@ final class OciJson {
     /** How much of a rejected value an error quotes. */
     private static final int VALUE_QUOTE = 200;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .withCoercionConfig(
-                    LogicalType.Textual,
-                    strings -> strings.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-            .build();
+    /**
+     * Built at its first use, not when a record's constructor first calls a check here: a process that only builds
+     * records (vc-runtime's {@code state}) does not pay for a mapper it never uses.
+     */
+    private static final class Mapper {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        strings -> strings.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .build();
+    }
 
     private OciJson() {}
 
@@ -53,7 +59,7 @@ final class OciJson {
     static <T> T read(String json, Class<T> type, String document, String prefix) {
         JsonNode tree;
         try {
-            tree = MAPPER.readTree(json);
+            tree = Mapper.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new InvalidConfigException(
@@ -67,7 +73,7 @@ final class OciJson {
         }
         refuseNonFinite(tree, prefix);
         try {
-            return MAPPER.treeToValue(tree, type);
+            return Mapper.MAPPER.treeToValue(tree, type);
         } catch (JsonMappingException e) {
             throw rejected(e, tree, prefix);
         } catch (JacksonException e) {
@@ -96,7 +102,7 @@ final class OciJson {
 
     static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return Mapper.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             // the model holds only strings, numbers, booleans, lists and maps of them
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);

@@ -6,14 +6,12 @@ import dev.vc4j.Signal;
 import dev.vc4j.oci.LinuxResources;
 import dev.vc4j.runtime.ShimProtocol.Reply;
 import dev.vc4j.runtime.ShimProtocol.Request;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /** kill, pause, resume and update: requests to a container's shim. */
@@ -45,16 +43,18 @@ final class ControlCommands {
         return record;
     }
 
-    @Command(name = "kill", description = "Send a signal (default SIGTERM) to the container's process.")
     static class Kill extends ContainerCommand {
+        static final Flags FLAGS = new Flags().bool("all", "a", "Signal every process of the container.");
 
-        @Option(
-                names = {"--all", "-a"},
-                description = "Signal every process of the container.")
-        boolean all;
+        final boolean all;
+        final String signal;
 
-        @Parameters(index = "1", paramLabel = "SIGNAL", defaultValue = "SIGTERM")
-        String signal;
+        Kill(VcRuntime runtime, Arguments arguments) {
+            super(runtime, arguments);
+            this.all = arguments.flag("all");
+            List<String> positionals = arguments.positionals();
+            this.signal = positionals.size() > 1 ? positionals.get(1) : "SIGTERM";
+        }
 
         @Override
         public Integer call() {
@@ -67,86 +67,52 @@ final class ControlCommands {
         }
     }
 
-    /** A command that is one shim request named after it, on a container that is not stopped. */
-    abstract static class ShimRequestCommand extends ContainerCommand {
-        private final String op;
-
-        ShimRequestCommand(String op) {
-            this.op = op;
-        }
-
-        @Override
-        public Integer call() {
-            callShim(runtime, live(runtime, id), Request.of(op));
-            return 0;
-        }
+    /** pause and resume: one shim request named after the command, on a container that is not stopped. */
+    static int shimRequest(VcRuntime runtime, Arguments arguments, String op) {
+        String id = arguments.positionals().get(0);
+        callShim(runtime, live(runtime, id), Request.of(op));
+        return 0;
     }
 
-    @Command(name = "pause", description = "Freeze the container's processes.")
-    static class Pause extends ShimRequestCommand {
-        Pause() {
-            super("pause");
-        }
-    }
-
-    @Command(name = "resume", description = "Let a paused container run again.")
-    static class Resume extends ShimRequestCommand {
-        Resume() {
-            super("resume");
-        }
-    }
-
-    @Command(name = "update", description = "Change the cgroup limits of a running container.")
     static class Update extends ContainerCommand {
+        static final Flags FLAGS = new Flags()
+                .value("resources", "r", "FILE", "An OCI LinuxResources JSON file; - for stdin.")
+                .value("memory", null, "SIZE", "Memory limit, in bytes or with k, m, g.")
+                .value("memory-reservation", null, "SIZE", "Memory soft limit.")
+                .value("memory-swap", null, "SIZE", "Memory plus swap limit.")
+                .value("cpu-shares", null, "N", "CPU shares (relative weight).")
+                .value("cpu-quota", null, "MICROSECONDS", "CPU time per period, in microseconds.")
+                .value("cpu-period", null, "MICROSECONDS", "CPU period, in microseconds.")
+                .value("cpuset-cpus", null, "CPUS", "CPUs to run on, e.g. 0-2,4.")
+                .value("cpuset-mems", null, "NODES", "Memory nodes to use.")
+                .value("pids-limit", null, "N", "Maximum number of processes.");
 
-        @Option(
-                names = {"--resources", "-r"},
-                description = "An OCI LinuxResources JSON file; - for stdin.")
-        String resources;
+        private final Arguments flags;
 
-        @Option(names = "--memory", description = "Memory limit, in bytes or with k, m, g.")
-        String memory;
-
-        @Option(names = "--memory-reservation", description = "Memory soft limit.")
-        String memoryReservation;
-
-        @Option(names = "--memory-swap", description = "Memory plus swap limit.")
-        String memorySwap;
-
-        @Option(names = "--cpu-shares", description = "CPU shares (relative weight).")
-        Long cpuShares;
-
-        @Option(names = "--cpu-quota", description = "CPU time per period, in microseconds.")
-        Long cpuQuota;
-
-        @Option(names = "--cpu-period", description = "CPU period, in microseconds.")
-        Long cpuPeriod;
-
-        @Option(names = "--cpuset-cpus", description = "CPUs to run on, e.g. 0-2,4.")
-        String cpusetCpus;
-
-        @Option(names = "--cpuset-mems", description = "Memory nodes to use.")
-        String cpusetMems;
-
-        @Option(names = "--pids-limit", description = "Maximum number of processes.")
-        Long pidsLimit;
+        Update(VcRuntime runtime, Arguments arguments) {
+            super(runtime, arguments);
+            this.flags = arguments;
+        }
 
         @Override
         public Integer call() throws IOException {
+            String resources = flags.value("resources").orElse(null);
             LinuxResources file = resources == null ? null : LinuxResources.parse(readResources(resources));
             var memoryOf = file == null ? null : file.memory();
             var cpuOf = file == null ? null : file.cpu();
             ContainerResources change = new ContainerResources(
-                    first(bytes(memory), memoryOf == null ? null : memoryOf.limit()),
-                    first(bytes(memoryReservation), memoryOf == null ? null : memoryOf.reservation()),
-                    first(bytes(memorySwap), memoryOf == null ? null : memoryOf.swap()),
-                    first(cpuShares, cpuOf == null ? null : cpuOf.shares()),
-                    first(cpuQuota, cpuOf == null ? null : cpuOf.quota()),
-                    first(cpuPeriod, cpuOf == null ? null : cpuOf.period()),
-                    first(cpusetCpus, cpuOf == null ? null : cpuOf.cpus()),
-                    first(cpusetMems, cpuOf == null ? null : cpuOf.mems()),
+                    first(bytes(flags.value("memory").orElse(null)), memoryOf == null ? null : memoryOf.limit()),
                     first(
-                            pidsLimit,
+                            bytes(flags.value("memory-reservation").orElse(null)),
+                            memoryOf == null ? null : memoryOf.reservation()),
+                    first(bytes(flags.value("memory-swap").orElse(null)), memoryOf == null ? null : memoryOf.swap()),
+                    first(flags.number("cpu-shares"), cpuOf == null ? null : cpuOf.shares()),
+                    first(flags.number("cpu-quota"), cpuOf == null ? null : cpuOf.quota()),
+                    first(flags.number("cpu-period"), cpuOf == null ? null : cpuOf.period()),
+                    first(flags.value("cpuset-cpus").orElse(null), cpuOf == null ? null : cpuOf.cpus()),
+                    first(flags.value("cpuset-mems").orElse(null), cpuOf == null ? null : cpuOf.mems()),
+                    first(
+                            flags.number("pids-limit"),
                             file == null || file.pids() == null
                                     ? null
                                     : file.pids().limit()));

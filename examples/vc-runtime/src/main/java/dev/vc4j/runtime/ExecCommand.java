@@ -3,9 +3,6 @@ package dev.vc4j.runtime;
 import dev.vc4j.oci.OciProcess;
 import dev.vc4j.oci.User;
 import dev.vc4j.runtime.ShimProtocol.Request;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,62 +15,50 @@ import java.util.UUID;
  * command line over the bundle's process). Attached, this process relays its stdio and exits with the exec's
  * code; with {@code --detach}, a relay process of its own does (its pid to {@code --pid-file}).
  */
-@Command(name = "exec", description = "Run a process in a running container.")
 final class ExecCommand extends ContainerCommand {
+    static final Flags FLAGS = new Flags()
+            .value("process", "p", "FILE", "An OCI process JSON file.")
+            .bool("detach", "d", "Return once the process runs.")
+            .value("pid-file", null, "FILE", "Where to write the pid of the process's host relay.")
+            .bool("tty", "t", "Give the process a terminal.")
+            .value("console-socket", null, "SOCKET", "A unix socket to send the terminal's master to.")
+            .value("cwd", null, "DIR", "Working directory in the container.")
+            .value("env", "e", "NAME=VALUE", "To add to the environment (repeatable).")
+            .value("user", "u", "UID[:GID]", "The user to run as, by number.")
+            .value("cap", "c", "CAPABILITY", "A capability to add (repeatable).")
+            .bool("no-new-privs", null, "Do not let the process gain privileges.")
+            .value("preserve-fds", null, "N", "Accepted for runc compatibility; none are passed to the VM.")
+            .value("process-label", null, "LABEL", "Accepted for runc compatibility: the guest has no SELinux.")
+            .value("apparmor", null, "PROFILE", "Accepted for runc compatibility: the guest has no AppArmor.");
 
-    @Option(
-            names = {"--process", "-p"},
-            description = "An OCI process JSON file.")
-    Path processFile;
+    private final Path processFile;
+    private final boolean detach;
+    private final Path pidFile;
+    private final boolean tty;
+    private final Path consoleSocket;
+    private final String cwd;
+    private final List<String> env;
+    private final String user;
+    private final List<String> caps;
+    private final boolean noNewPrivs;
+    /** The inline form: the program and its arguments, after the container's id. */
+    private final List<String> command;
 
-    @Option(
-            names = {"--detach", "-d"},
-            description = "Return once the process runs.")
-    boolean detach;
-
-    @Option(names = "--pid-file", description = "Where to write the pid of the process's host relay.")
-    Path pidFile;
-
-    @Option(
-            names = {"--tty", "-t"},
-            description = "Give the process a terminal.")
-    boolean tty;
-
-    @Option(names = "--console-socket", description = "A unix socket to send the terminal's master to.")
-    Path consoleSocket;
-
-    @Option(names = "--cwd", description = "Working directory in the container.")
-    String cwd;
-
-    @Option(
-            names = {"--env", "-e"},
-            description = "NAME=VALUE to add to the environment.")
-    List<String> env = new ArrayList<>();
-
-    @Option(
-            names = {"--user", "-u"},
-            description = "UID[:GID].")
-    String user;
-
-    @Option(
-            names = {"--cap", "-c"},
-            description = "A capability to add.")
-    List<String> caps = new ArrayList<>();
-
-    @Option(names = "--no-new-privs", description = "Do not let the process gain privileges.")
-    boolean noNewPrivs;
-
-    @Option(names = "--preserve-fds", description = "Accepted for runc compatibility; none are passed to the VM.")
-    int preserveFds;
-
-    @Option(names = "--process-label", description = "Accepted for runc compatibility: the guest has no SELinux.")
-    String processLabel;
-
-    @Option(names = "--apparmor", description = "Accepted for runc compatibility: the guest has no AppArmor.")
-    String apparmor;
-
-    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The inline form: the program and its arguments.")
-    List<String> command = new ArrayList<>();
+    ExecCommand(VcRuntime runtime, Arguments arguments) {
+        super(runtime, arguments);
+        this.processFile = arguments.path("process");
+        this.detach = arguments.flag("detach");
+        this.pidFile = arguments.path("pid-file");
+        this.tty = arguments.flag("tty");
+        this.consoleSocket = arguments.path("console-socket");
+        this.cwd = arguments.value("cwd").orElse(null);
+        this.env = arguments.values("env");
+        this.user = arguments.value("user").orElse(null);
+        this.caps = arguments.values("cap");
+        this.noNewPrivs = arguments.flag("no-new-privs");
+        List<String> positionals = arguments.positionals();
+        this.command = positionals.subList(1, positionals.size());
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

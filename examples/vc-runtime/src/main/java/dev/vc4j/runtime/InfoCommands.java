@@ -1,8 +1,5 @@
 package dev.vc4j.runtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vc4j.ContainerStats;
 import dev.vc4j.GuestProcess;
 import dev.vc4j.oci.OciProcess;
@@ -11,10 +8,6 @@ import dev.vc4j.oci.Spec;
 import dev.vc4j.oci.State;
 import dev.vc4j.oci.User;
 import dev.vc4j.runtime.ShimProtocol.Request;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,12 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** state, list, ps, events, features and spec: what runc prints, as runc prints it. */
 final class InfoCommands {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private InfoCommands() {}
 
@@ -41,124 +31,104 @@ final class InfoCommands {
         runcMembers.put("rootfs", record.rootfs());
         runcMembers.put("created", record.created());
         runcMembers.put("owner", "");
-        return State.builder()
-                .ociVersion(VcRuntime.OCI_VERSION)
-                .id(record.id())
-                .status(status)
-                .pid(pid)
-                .bundle(record.bundle())
-                .annotations(record.annotations().isEmpty() ? null : record.annotations())
-                .otherFields(runcMembers)
-                .build();
+        // the constructor, not the reflective builder: state is the call engines make most
+        return new State(
+                VcRuntime.OCI_VERSION,
+                record.id(),
+                status,
+                pid,
+                record.bundle(),
+                record.annotations().isEmpty() ? null : record.annotations(),
+                runcMembers);
     }
 
-    static void print(ObjectMapper mapper, Object value) {
-        try {
-            System.out.println(mapper.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+    /**
+     * The state as runc prints it: the OCI members, then runc's own (rootfs, created, owner); absent ones left out.
+     */
+    static Map<String, Object> json(State state) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("ociVersion", state.ociVersion());
+        members.put("id", state.id());
+        members.put("status", state.status());
+        members.put("pid", state.pid());
+        members.put("bundle", state.bundle());
+        if (state.annotations() != null) {
+            members.put("annotations", state.annotations());
         }
+        members.putAll(state.otherFields());
+        return members;
     }
 
-    @Command(name = "state", description = "Print a container's OCI state as JSON.")
-    static class StateCommand extends ContainerCommand {
+    static int printState(VcRuntime runtime, Arguments arguments) {
+        System.out.println(RuntimeJson.pretty(
+                json(state(runtime.root().load(arguments.positionals().get(0))))));
+        return 0;
+    }
 
-        @Override
-        public Integer call() {
-            print(PRETTY, state(runtime.root().load(id)));
-            return 0;
+    static final Flags LIST_FLAGS =
+            new Flags().value("format", "f", "FORMAT", "table or json.").bool("quiet", "q", "Only the ids.");
+
+    static int list(VcRuntime runtime, Arguments arguments) {
+        boolean json = format(arguments);
+        RuntimeRoot root = runtime.root();
+        List<State> states = new ArrayList<>();
+        for (String id : root.ids()) {
+            root.read(id).map(InfoCommands::state).ifPresent(states::add); // one deleted meanwhile is left out
         }
-    }
-
-    @Command(name = "list", description = "List the containers under --root.")
-    static class ListContainers implements Callable<Integer> {
-        @ParentCommand
-        VcRuntime runtime;
-
-        @Option(
-                names = {"--format", "-f"},
-                description = "table or json.")
-        Format format = Format.table;
-
-        @Option(
-                names = {"--quiet", "-q"},
-                description = "Only the ids.")
-        boolean quiet;
-
-        @Override
-        public Integer call() {
-            RuntimeRoot root = runtime.root();
-            List<State> states = new ArrayList<>();
-            for (String id : root.ids()) {
-                root.read(id).map(InfoCommands::state).ifPresent(states::add); // one deleted meanwhile is left out
+        if (arguments.flag("quiet")) {
+            states.forEach(s -> System.out.println(s.id()));
+        } else if (json) {
+            System.out.println(
+                    RuntimeJson.line(states.stream().map(InfoCommands::json).toList()));
+        } else {
+            System.out.printf("%-12s%-12s%-12s%-12s%-32s%s%n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+            for (State s : states) {
+                System.out.printf(
+                        "%-12s%-12d%-12s%-12s%-32s%s%n",
+                        s.id(), s.pid(), s.status(), s.bundle(), s.otherFields().get("created"), "root");
             }
-            if (quiet) {
-                states.forEach(s -> System.out.println(s.id()));
-            } else if (format == Format.json) {
-                print(JSON, states);
-            } else {
-                System.out.printf("%-12s%-12s%-12s%-12s%-32s%s%n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
-                for (State s : states) {
-                    System.out.printf(
-                            "%-12s%-12d%-12s%-12s%-32s%s%n",
-                            s.id(),
-                            s.pid(),
-                            s.status(),
-                            s.bundle(),
-                            s.otherFields().get("created"),
-                            "root");
-                }
-            }
-            return 0;
         }
+        return 0;
     }
 
-    enum Format {
-        table,
-        json
+    /** Whether {@code --format} asks for json rather than the table. */
+    private static boolean format(Arguments arguments) {
+        return arguments.choice("format", "table", List.of("table", "json")).equals("json");
     }
 
-    @Command(name = "ps", description = "List the container's processes (their pids in the VM).")
-    static class Ps extends ContainerCommand {
+    static final Flags PS_FLAGS = new Flags().value("format", "f", "FORMAT", "table or json.");
 
-        @Option(
-                names = {"--format", "-f"},
-                description = "table or json.")
-        Format format = Format.table;
-
-        @Parameters(index = "1..*", paramLabel = "PS-ARGS", description = "Accepted for runc compatibility.")
-        List<String> psArgs;
-
-        @Override
-        public Integer call() {
-            List<GuestProcess> processes = ControlCommands.callShim(
-                            runtime, ControlCommands.live(runtime, id), Request.of("ps"))
-                    .processes();
-            if (format == Format.json) {
-                print(JSON, processes.stream().map(GuestProcess::pid).toList());
-            } else {
-                System.out.printf("%8s %s%n", "PID", "CMD");
-                processes.forEach(p -> System.out.printf("%8d %s%n", p.pid(), p.command()));
-            }
-            return 0;
+    /** ps: the container's processes, their pids in the VM; ps's own arguments after the id are accepted. */
+    static int ps(VcRuntime runtime, Arguments arguments) {
+        boolean json = format(arguments);
+        String id = arguments.positionals().get(0);
+        List<GuestProcess> processes = ControlCommands.callShim(
+                        runtime, ControlCommands.live(runtime, id), Request.of("ps"))
+                .processes();
+        if (json) {
+            System.out.println(
+                    RuntimeJson.line(processes.stream().map(GuestProcess::pid).toList()));
+        } else {
+            System.out.printf("%8s %s%n", "PID", "CMD");
+            processes.forEach(p -> System.out.printf("%8d %s%n", p.pid(), p.command()));
         }
+        return 0;
     }
 
     /** One line of {@code events}: runc's envelope around vc4j's counters. */
     record Event(String type, String id, ContainerStats data) {}
 
-    @Command(name = "events", description = "Print the container's resource usage as JSON, every --interval.")
-    static class Events extends ContainerCommand {
+    static final Flags EVENTS_FLAGS = new Flags()
+            .bool("stats", null, "Print the usage once and exit.")
+            .value("interval", null, "DURATION", "Between two lines (default: 5s).");
 
-        @Option(names = "--stats", description = "Print the usage once and exit.")
-        boolean stats;
+    /** events: the container's resource usage as JSON, every --interval. */
+    static final class Events {
+        private Events() {}
 
-        @Option(names = "--interval", description = "Between two lines (default: ${DEFAULT-VALUE}).")
-        String interval = "5s";
-
-        @Override
-        public Integer call() throws InterruptedException {
-            Duration every = duration(interval);
+        static int run(VcRuntime runtime, Arguments arguments) throws InterruptedException {
+            String id = arguments.positionals().get(0);
+            Duration every = duration(arguments.value("interval").orElse("5s"));
             while (true) {
                 RuntimeRecord record = runtime.root().load(id);
                 if (RuntimeRecord.STOPPED.equals(record.effectiveStatus())) {
@@ -166,8 +136,8 @@ final class InfoCommands {
                 }
                 ContainerStats usage = ControlCommands.callShim(runtime, record, Request.of("stats"))
                         .stats();
-                print(JSON, new Event("stats", id, usage));
-                if (stats) {
+                System.out.println(RuntimeJson.line(new Event("stats", id, usage)));
+                if (arguments.flag("stats")) {
                     return 0;
                 }
                 Thread.sleep(every.toMillis());
@@ -198,59 +168,40 @@ final class InfoCommands {
             Map<String, Object> linux,
             Map<String, String> annotations) {}
 
-    @Command(name = "features", description = "Print what this runtime supports, as JSON.")
-    static class FeaturesCommand implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            print(
-                    PRETTY,
-                    new Features(
-                            "1.0.0",
-                            VcRuntime.OCI_VERSION,
-                            List.of(
-                                    "prestart",
-                                    "createRuntime",
-                                    "createContainer",
-                                    "startContainer",
-                                    "poststart",
-                                    "poststop"),
-                            Map.of(
-                                    "namespaces", List.of("cgroup", "ipc", "mount", "network", "pid", "user", "uts"),
-                                    "cgroup", Map.of("v1", false, "v2", true, "systemd", false)),
-                            Map.of("dev.vc4j.runtime.isolation", "vm")));
-            return 0;
-        }
+    static int features() {
+        System.out.println(RuntimeJson.pretty(new Features(
+                "1.0.0",
+                VcRuntime.OCI_VERSION,
+                List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"),
+                Map.of(
+                        "namespaces", List.of("cgroup", "ipc", "mount", "network", "pid", "user", "uts"),
+                        "cgroup", Map.of("v1", false, "v2", true, "systemd", false)),
+                Map.of("dev.vc4j.runtime.isolation", "vm"))));
+        return 0;
     }
 
-    @Command(name = "spec", description = "Write a starting config.json into the bundle directory.")
-    static class SpecCommand implements Callable<Integer> {
-        @Option(
-                names = {"--bundle", "-b"},
-                description = "The bundle directory (default: the current one).")
-        Path bundle = Path.of(".");
+    static final Flags SPEC_FLAGS = new Flags()
+            .value("bundle", "b", "DIR", "The bundle directory (default: the current one).")
+            .bool("rootless", null, "Accepted for runc compatibility: the VM is the boundary.");
 
-        @Option(names = "--rootless", description = "Accepted for runc compatibility: the VM is the boundary.")
-        boolean rootless;
-
-        @Override
-        public Integer call() throws IOException {
-            Path config = bundle.resolve("config.json");
-            if (Files.exists(config)) {
-                throw new RuntimeFailure("File " + config + " exists. Remove it first");
-            }
-            Spec spec = Spec.defaults("vc-runtime").toBuilder()
-                    .root(Root.builder().path("rootfs").readonly(true).build())
-                    .process(OciProcess.builder()
-                            .terminal(true)
-                            .user(User.builder().uid(0L).gid(0L).build())
-                            .args("sh")
-                            .env("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm")
-                            .cwd("/")
-                            .noNewPrivileges(true)
-                            .build())
-                    .build();
-            Files.writeString(config, spec.toJson());
-            return 0;
+    static int spec(Arguments arguments) throws IOException {
+        Path bundle = arguments.value("bundle").map(Path::of).orElse(Path.of("."));
+        Path config = bundle.resolve("config.json");
+        if (Files.exists(config)) {
+            throw new RuntimeFailure("File " + config + " exists. Remove it first");
         }
+        Spec spec = Spec.defaults("vc-runtime").toBuilder()
+                .root(Root.builder().path("rootfs").readonly(true).build())
+                .process(OciProcess.builder()
+                        .terminal(true)
+                        .user(User.builder().uid(0L).gid(0L).build())
+                        .args("sh")
+                        .env("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm")
+                        .cwd("/")
+                        .noNewPrivileges(true)
+                        .build())
+                .build();
+        Files.writeString(config, spec.toJson());
+        return 0;
     }
 }

@@ -4,8 +4,6 @@ import dev.vc4j.Bundle;
 import dev.vc4j.StoreRoots;
 import dev.vc4j.VcException;
 import dev.vc4j.runtime.ShimProtocol.Request;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,28 +15,27 @@ import java.util.Map;
 final class LifecycleCommands {
     private LifecycleCommands() {}
 
-    @Command(name = "create", description = "Create a container from a bundle: boots its VM; start runs its process.")
     static class Create extends ContainerCommand {
+        final Path bundle;
+        final Path pidFile;
+        final Path consoleSocket;
 
-        @Option(
-                names = {"--bundle", "-b"},
-                description = "The bundle directory (default: the current one).")
-        Path bundle = Path.of(".");
+        static Flags flags() {
+            return new Flags()
+                    .value("bundle", "b", "DIR", "The bundle directory (default: the current one).")
+                    .value("pid-file", null, "FILE", "Where to write the pid of the container's host process.")
+                    .value("console-socket", null, "SOCKET", "A unix socket to send the terminal's master to.")
+                    .bool("no-pivot", null, "Accepted for runc compatibility.")
+                    .bool("no-new-keyring", null, "Accepted for runc compatibility.")
+                    .value("preserve-fds", null, "N", "Accepted for runc compatibility; none are passed to the VM.");
+        }
 
-        @Option(names = "--pid-file", description = "Where to write the pid of the container's host process.")
-        Path pidFile;
-
-        @Option(names = "--console-socket", description = "A unix socket to send the terminal's master to.")
-        Path consoleSocket;
-
-        @Option(names = "--no-pivot", description = "Accepted for runc compatibility.")
-        boolean noPivot;
-
-        @Option(names = "--no-new-keyring", description = "Accepted for runc compatibility.")
-        boolean noNewKeyring;
-
-        @Option(names = "--preserve-fds", description = "Accepted for runc compatibility; none are passed to the VM.")
-        int preserveFds;
+        Create(VcRuntime runtime, Arguments arguments) {
+            super(runtime, arguments);
+            this.bundle = arguments.value("bundle").map(Path::of).orElse(Path.of("."));
+            this.pidFile = arguments.path("pid-file");
+            this.consoleSocket = arguments.path("console-socket");
+        }
 
         @Override
         public Integer call() throws InterruptedException {
@@ -75,11 +72,12 @@ final class LifecycleCommands {
             Process shim = null;
             try {
                 root.write(record);
-                List<String> args = new ArrayList<>(List.of("shim", id));
+                List<String> args = new ArrayList<>(List.of("shim"));
                 if (consoleSocket != null) {
                     args.addAll(List.of(
                             "--console-socket", consoleSocket.toAbsolutePath().toString()));
                 }
+                args.add(id); // flags before the id, as in every command
                 shim = Spawner.start(runtime, args);
                 Spawner.await(shim, () -> created(root), "the container's shim");
                 if (pidFile != null) {
@@ -132,15 +130,19 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "run", description = "Create and start a container; without --detach, wait for its exit.")
     static class Run extends Create {
-        @Option(
-                names = {"--detach", "-d"},
-                description = "Return once the container runs.")
-        boolean detach;
+        static final Flags FLAGS = Create.flags()
+                .bool("detach", "d", "Return once the container runs.")
+                .bool("keep", null, "Keep the container's state after it exits.");
 
-        @Option(names = "--keep", description = "Keep the container's state after it exits.")
-        boolean keep;
+        final boolean detach;
+        final boolean keep;
+
+        Run(VcRuntime runtime, Arguments arguments) {
+            super(runtime, arguments);
+            this.detach = arguments.flag("detach");
+            this.keep = arguments.flag("keep");
+        }
 
         @Override
         public Integer call() throws InterruptedException {
@@ -157,14 +159,10 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "start", description = "Run the process of a created container.")
     static class Start extends ContainerCommand {
 
-        Start() {}
-
         Start(VcRuntime runtime, String id) {
-            this.runtime = runtime;
-            this.id = id;
+            super(runtime, id);
         }
 
         @Override
@@ -182,19 +180,13 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "delete", description = "Delete a stopped (or, with --force, any) container and its VM.")
     static class Delete extends ContainerCommand {
+        static final Flags FLAGS = new Flags().bool("force", "f", "Kill a running container first.");
 
-        @Option(
-                names = {"--force", "-f"},
-                description = "Kill a running container first.")
-        boolean force;
-
-        Delete() {}
+        final boolean force;
 
         Delete(VcRuntime runtime, String id, boolean force) {
-            this.runtime = runtime;
-            this.id = id;
+            super(runtime, id);
             this.force = force;
         }
 

@@ -1,8 +1,5 @@
 package dev.vc4j.runtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +14,6 @@ import java.time.temporal.ChronoUnit;
  * {@code level}, {@code msg} and {@code time}. Errors go to stderr too. Without {@code --log} only errors are shown.
  */
 final class RuntimeLog {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static volatile RuntimeLog current = new RuntimeLog(null, false, false);
 
     private final Path file;
@@ -56,14 +52,9 @@ final class RuntimeLog {
             return;
         }
         String time = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        String line;
-        try {
-            line = json
-                    ? JSON.writeValueAsString(new Line(level, message, time))
-                    : "time=\"" + time + "\" level=" + level + " msg=" + JSON.writeValueAsString(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a log line of strings cannot be written", e);
-        }
+        String line = json
+                ? RuntimeJson.line(new Line(level, message, time))
+                : "time=\"" + time + "\" level=" + level + " msg=" + RuntimeJson.line(message);
         synchronized (this) {
             try {
                 Files.writeString(

@@ -1,7 +1,5 @@
 package dev.vc4j.runtime;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.util.Map;
 
 /**
@@ -10,7 +8,6 @@ import java.util.Map;
  * time guards against a reused pid); {@code storeRun} and {@code storeConfig} are the vc4j store roots its sandbox
  * {@code sandboxId} lives under; {@code error} is why a create failed.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 record RuntimeRecord(
         int version,
         String id,

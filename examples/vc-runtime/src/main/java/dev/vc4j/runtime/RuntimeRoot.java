@@ -1,8 +1,5 @@
 package dev.vc4j.runtime;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.SandboxIds;
 
@@ -29,9 +26,6 @@ final class RuntimeRoot {
     static final Path DEFAULT = Path.of("/run/vc-runtime");
     private static final String RECORD = "state.json";
     private static final long MAX_RECORD_BYTES = 1 << 20;
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
 
     private final Path root;
 
@@ -74,7 +68,7 @@ final class RuntimeRoot {
             if (Files.size(file) > MAX_RECORD_BYTES) {
                 throw new RuntimeFailure("the record " + file + " is larger than 1 MiB");
             }
-            return Optional.of(JSON.readValue(Files.readAllBytes(file), RuntimeRecord.class));
+            return Optional.of(RuntimeJson.read(Files.readAllBytes(file), RuntimeRecord.class));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -91,7 +85,7 @@ final class RuntimeRoot {
         Path dir = dir(record.id());
         try {
             Path tmp = Files.createTempFile(dir, RECORD, ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(record));
+            Files.write(tmp, RuntimeJson.bytes(record));
             try {
                 Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -1,9 +1,6 @@
 package dev.vc4j.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.oci.OciProcess;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,35 +12,36 @@ import java.util.List;
 
 /** The host processes that outlive a command: a container's shim and a detached exec's relay. Not for users. */
 final class ShimCommands {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ShimCommands() {}
 
-    @Command(name = "shim", hidden = true, description = "The host process of a container (started by create).")
-    static class ShimCommand extends ContainerCommand {
+    static final Flags SHIM_FLAGS = new Flags().value("console-socket", null, "SOCKET", "The terminal's socket.");
 
-        @Option(names = "--console-socket")
-        Path consoleSocket;
-
-        @Override
-        public Integer call() throws InterruptedException {
-            RuntimeRoot root = runtime.root();
-            RuntimeRecord record = root.load(id);
-            return record.ownsVm() ? new Shim(root, record, consoleSocket).run() : MemberShim.run(root, record);
-        }
+    /** shim: the host process of a container, started by create. */
+    static int shim(VcRuntime runtime, Arguments arguments) throws InterruptedException {
+        RuntimeRoot root = runtime.root();
+        RuntimeRecord record = root.load(arguments.positionals().get(0));
+        Path consoleSocket = arguments.path("console-socket");
+        return record.ownsVm() ? new Shim(root, record, consoleSocket).run() : MemberShim.run(root, record);
     }
 
     /** What a relay reports once its exec runs (error null) or failed. */
     record RelayStatus(String error) {}
 
-    @Command(name = "exec-relay", hidden = true, description = "The host process of a detached exec.")
+    /** exec-relay: the host process of a detached exec. */
     static class ExecRelay extends ContainerCommand {
+        static final Flags FLAGS = new Flags()
+                .value("name", null, "NAME", "The exec's files in the container's directory.")
+                .value("console-socket", null, "SOCKET", "The terminal's socket.");
 
-        @Option(names = "--name", required = true)
-        String name;
+        private final String name;
+        private final Path consoleSocket;
 
-        @Option(names = "--console-socket")
-        Path consoleSocket;
+        ExecRelay(VcRuntime runtime, Arguments arguments) {
+            super(runtime, arguments);
+            this.name = arguments.value("name").orElseThrow(() -> new RuntimeFailure("exec-relay needs --name"));
+            this.consoleSocket = arguments.path("console-socket");
+        }
 
         /**
          * Starts the relay of a detached exec, waits until its process runs (its terminal's master sent to
@@ -115,7 +113,7 @@ final class ShimCommands {
 
         private static RelayStatus readStatus(Path file) {
             try {
-                return Files.exists(file) ? JSON.readValue(file.toFile(), RelayStatus.class) : null;
+                return Files.exists(file) ? RuntimeJson.read(Files.readAllBytes(file), RelayStatus.class) : null;
             } catch (IOException e) {
                 throw new RuntimeFailure("cannot read " + file + ": " + e.getMessage(), e);
             }
@@ -123,7 +121,7 @@ final class ShimCommands {
 
         private static void writeStatus(Path file, RelayStatus status) throws IOException {
             Path tmp = Files.createTempFile(file.getParent(), ".status", ".tmp");
-            JSON.writeValue(tmp.toFile(), status);
+            Files.write(tmp, RuntimeJson.bytes(status));
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         }
 

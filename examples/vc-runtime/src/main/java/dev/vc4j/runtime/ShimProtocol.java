@@ -1,9 +1,5 @@
 package dev.vc4j.runtime;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vc4j.ContainerResources;
 import dev.vc4j.ContainerStats;
 import dev.vc4j.GuestProcess;
@@ -35,9 +31,6 @@ final class ShimProtocol {
 
     private static final int MAX_LINE = 1 << 20;
     static final int MAX_FRAME = 1 << 16;
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
 
     private ShimProtocol() {}
 
@@ -45,7 +38,6 @@ final class ShimProtocol {
      * {@code op}: start, kill, pause, resume, ps, stats, update, exec, delete, and join (a container of the pod, from
      * {@code bundle}, into the shim's VM). {@code container}: the container it is about, one of the shim's VM.
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Request(
             String op,
             Integer signal,
@@ -65,7 +57,6 @@ final class ShimProtocol {
     }
 
     /** {@code error} set: the request failed with runc's message. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Reply(String error, List<GuestProcess> processes, ContainerStats stats) {
         static Reply ok() {
             return new Reply(null, null, null);
@@ -77,7 +68,7 @@ final class ShimProtocol {
     }
 
     static void writeLine(OutputStream out, Object message) throws IOException {
-        out.write(JSON.writeValueAsBytes(message));
+        out.write(RuntimeJson.bytes(message));
         out.write('\n');
         out.flush();
     }
@@ -94,7 +85,7 @@ final class ShimProtocol {
             }
             line.write(b);
         }
-        return JSON.readValue(line.toByteArray(), type);
+        return RuntimeJson.read(line.toByteArray(), type);
     }
 
     /** One frame: its type, the payload's length, the payload (at most 64 KiB). */

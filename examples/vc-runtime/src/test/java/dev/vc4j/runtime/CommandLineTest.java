@@ -130,6 +130,63 @@ class CommandLineTest {
         assertEquals("File " + tmp.resolve("config.json") + " exists. Remove it first\n", stderr());
     }
 
+    @Test
+    void anUnknownFlagIsNamed() {
+        assertEquals(1, run("delete", "--nope", "c1"));
+        assertEquals("flag provided but not defined: --nope\n", stderr());
+    }
+
+    @Test
+    void aMissingIdIsRuncsArgumentCountError() {
+        assertEquals(1, run("state"));
+        assertEquals("vc-runtime: \"state\" requires exactly 1 argument(s)\n", stderr());
+    }
+
+    @Test
+    void flagsAfterTheIdAreArgumentsAsInRunc() {
+        assertEquals(1, run("delete", "c1", "--force"));
+        assertEquals("vc-runtime: \"delete\" requires exactly 1 argument(s)\n", stderr());
+    }
+
+    @Test
+    void aFlagValueOutsideItsChoicesIsNamed() {
+        assertEquals(1, run("list", "--format", "yaml"));
+        assertEquals("invalid value \"yaml\" for flag --format: one of table, json\n", stderr());
+    }
+
+    @Test
+    void anUnknownCommandIsRefused() {
+        assertEquals(1, run("frobnicate", "c1"));
+        assertEquals("No help topic for 'frobnicate'\n", stderr());
+    }
+
+    @Test
+    void versionAndACommandsHelpExit0() {
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("vc-runtime version "));
+        assertEquals(0, run("kill", "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("vc-runtime kill [command options] <container-id> [signal]"), help);
+        assertTrue(help.contains("--all, -a"), help);
+    }
+
+    @Test
+    void theLastValueOfARepeatedFlagCounts() throws IOException {
+        Path first = Files.createDirectories(tmp.resolve("first"));
+        Path second = Files.createDirectories(tmp.resolve("second"));
+        assertEquals(0, run("spec", "--bundle", first.toString(), "-b", second.toString()));
+        assertFalse(Files.exists(first.resolve("config.json")));
+        assertTrue(Files.exists(second.resolve("config.json")));
+    }
+
+    @Test
+    void theCdsTrainingRunsEveryCommandItNamesAndLeavesNothing() throws IOException {
+        CdsTraining.main(new String[] {tmp.toString()});
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
     /** A bundle that reads: a config with a process and a rootfs directory. */
     private Path bundle() throws IOException {
         Path bundle = Files.createDirectories(tmp.resolve("bundle"));
