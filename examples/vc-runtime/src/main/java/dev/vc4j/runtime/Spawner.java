@@ -24,6 +24,12 @@ final class Spawner {
 
     private Spawner() {}
 
+    /**
+     * Set in a child's environment: the launcher script gives a process that stays (a shim, a relay) JVM flags
+     * for a small resident size rather than for a quick start, and removes the variable again.
+     */
+    static final String RESIDENT_ENV = "VC_RUNTIME_RESIDENT";
+
     /** {@code vc-runtime GLOBAL-FLAGS ARGS}: through the launcher script when this JVM was started by it. */
     static Process start(VcRuntime runtime, List<String> args) {
         List<String> command = new ArrayList<>();
@@ -37,7 +43,9 @@ final class Spawner {
         command.addAll(runtime.globalFlags());
         command.addAll(args);
         try {
-            return new ProcessBuilder(command).inheritIO().start();
+            ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+            builder.environment().put(RESIDENT_ENV, "1");
+            return builder.start();
         } catch (IOException e) {
             throw new RuntimeFailure("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }

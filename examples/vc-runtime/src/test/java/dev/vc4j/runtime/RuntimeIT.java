@@ -96,6 +96,10 @@ class RuntimeIT {
 
         assertEquals(0, run("start", "c1").code());
         assertState("c1", "running", pid);
+        assertFalse(
+                Files.readString(Path.of("/proc", Long.toString(pid), "environ"), StandardCharsets.ISO_8859_1)
+                        .contains(Spawner.RESIDENT_ENV + "="),
+                "the launcher keeps its marker from what the shim starts");
         Result again = run("start", "c1");
         assertEquals(new Result(1, "", "cannot start an already running container\n"), again);
 
