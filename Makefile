@@ -14,14 +14,14 @@ MVN ?= mvn -B -q
 GUEST_DIR := $(CURDIR)/guest/image/build
 export VC4J_GUEST_DIR := $(GUEST_DIR)
 
-.PHONY: demo test bench install setup agent image java agent-test image-test fuzz-java format format-check format-check-c clean
+.PHONY: demo test bench install setup agent image java runtime-cds agent-test image-test fuzz-java format format-check format-check-c clean
 
 # vc4j's log on stderr at INFO; make demo DEBUG=1 shows DEBUG (every QMP command and agent RPC)
 demo: setup image java
 	java -cp "$$(cat examples/target/classpath):examples/target/classes" dev.vc4j.examples.Demo $(if $(DEBUG),--debug)
 
 # Not part of test: timings belong in benchmarks, which print ratios against a baseline run alongside.
-bench: setup image java
+bench: setup image java runtime-cds
 	java -cp "$$(cat bench/target/classpath):bench/target/classes" -Dbench.json=bench/target/bench.json \
 		dev.vc4j.bench.Bench $(if $(LONG),--long)
 
@@ -42,11 +42,12 @@ RUNTIME_LIB := $(PREFIX)/lib/vc-runtime
 # The CDS archive is written by the training run (CdsTraining) with the installed class path (it must match at use).
 install: setup image java
 	install -d $(PREFIX)/bin $(RUNTIME_LIB) $(PREFIX)/share/vc4j/guest
-	rm -f $(RUNTIME_LIB)/*.jar $(RUNTIME_LIB)/vc-runtime.jsa
+	rm -f $(RUNTIME_LIB)/*.jar $(RUNTIME_LIB)/*.jsa
 	install -m 0644 examples/vc-runtime/target/lib/*.jar $(RUNTIME_LIB)/
 	install -m 0755 examples/vc-runtime/bin/vc-runtime $(PREFIX)/bin/vc-runtime
 	install -m 0644 $(GUEST_DIR)/vmlinux $(GUEST_DIR)/initrd.img $(PREFIX)/share/vc4j/guest/
-	VC_RUNTIME_CDS_DUMP=$(RUNTIME_LIB)/vc-runtime.jsa $(PREFIX)/bin/vc-runtime
+	VC_RUNTIME_CDS_DUMP=$(RUNTIME_LIB)/vc-runtime.jsa VC_RUNTIME_SHIM_CDS_DUMP=$(RUNTIME_LIB)/vc-runtime-shim.jsa \
+	    $(PREFIX)/bin/vc-runtime
 	@echo "vc-runtime installed: $$(command -v vc-runtime || echo $(PREFIX)/bin/vc-runtime)"
 
 agent:
@@ -61,11 +62,16 @@ image: agent
 image-test: image
 	guest/image/boot-test.sh $(GUEST_DIR)
 
-# The tree's vc-runtime gets its CDS archive too, so that the benchmark measures what an install runs.
 java:
 	$(MVN) -DskipTests -DskipITs package
-	rm -f examples/vc-runtime/target/lib/vc-runtime.jsa
-	VC_RUNTIME_CDS_DUMP=examples/vc-runtime/target/lib/vc-runtime.jsa examples/vc-runtime/bin/vc-runtime
+
+# The tree's vc-runtime gets the CDS archives an install writes (the commands', and the shim's from one container
+# in a VM), so that the benchmark measures what an install runs.
+RUNTIME_TREE_LIB := $(CURDIR)/examples/vc-runtime/target/lib
+runtime-cds: image java
+	rm -f $(RUNTIME_TREE_LIB)/*.jsa
+	VC_RUNTIME_CDS_DUMP=$(RUNTIME_TREE_LIB)/vc-runtime.jsa VC_RUNTIME_SHIM_CDS_DUMP=$(RUNTIME_TREE_LIB)/vc-runtime-shim.jsa \
+	    examples/vc-runtime/bin/vc-runtime
 
 CLANG_FORMAT ?= clang-format-14
 AGENT_SOURCES := $(wildcard guest/agent/*.[ch] guest/agent/tests/*.[ch] guest/agent/fuzz/*.c)

@@ -190,7 +190,13 @@ final class InfoCommands {
         if (Files.exists(config)) {
             throw new RuntimeFailure("File " + config + " exists. Remove it first");
         }
-        Spec spec = Spec.defaults("vc-runtime").toBuilder()
+        Files.writeString(config, startingSpec().toJson());
+        return 0;
+    }
+
+    /** runc's starting config: a terminal running sh in a read-only rootfs directory beside config.json. */
+    static Spec startingSpec() {
+        return Spec.defaults("vc-runtime").toBuilder()
                 .root(Root.builder().path("rootfs").readonly(true).build())
                 .process(OciProcess.builder()
                         .terminal(true)
@@ -201,7 +207,5 @@ final class InfoCommands {
                         .noNewPrivileges(true)
                         .build())
                 .build();
-        Files.writeString(config, spec.toJson());
-        return 0;
     }
 }

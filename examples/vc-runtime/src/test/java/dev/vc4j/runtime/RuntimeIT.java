@@ -236,6 +236,41 @@ class RuntimeIT {
                         .toList());
     }
 
+    @Test
+    void theTrainingWritesTheCommandsAndTheShimsArchivesAndLeavesNoVm() throws Exception {
+        Path commands = BASE.resolve("training/commands.jsa");
+        Path shim = BASE.resolve("training/shim.jsa");
+        Files.createDirectories(commands.getParent());
+        List<Path> scratchBefore = scratchDirs();
+        ProcessBuilder pb = withGuest(new ProcessBuilder(LAUNCHER.toString()))
+                .redirectInput(new File("/dev/null"))
+                .redirectOutput(BASE.resolve("training.out").toFile())
+                .redirectError(BASE.resolve("training.err").toFile());
+        pb.environment().put("VC_RUNTIME_CDS_DUMP", commands.toString());
+        pb.environment().put("VC_RUNTIME_SHIM_CDS_DUMP", shim.toString());
+        Process training = pb.start();
+        assertTrue(training.waitFor(5, TimeUnit.MINUTES), "the training did not end");
+        assertEquals(0, training.exitValue(), Files.readString(BASE.resolve("training.err")));
+        // an archive holds the classes of what ran: the shim's (grpc-java, Netty, QEMU's driver) are many more
+        assertTrue(Files.size(commands) > (1 << 20), "commands' archive: " + Files.size(commands));
+        assertTrue(Files.size(shim) > Files.size(commands), "shim's archive: " + Files.size(shim));
+        assertEquals(scratchDirs(), scratchBefore, "the training's scratch root is removed");
+        try (Stream<String> qemus = ProcessHandle.allProcesses()
+                .map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains("qemu-system") && c.contains("vc-runtime-cds"))) {
+            assertEquals(List.of(), qemus.toList(), "a QEMU of the training outlived it");
+        }
+    }
+
+    /** The training's scratch roots in the temporary directory. */
+    private static List<Path> scratchDirs() throws IOException {
+        try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return tmp.filter(p -> p.getFileName().toString().startsWith("vc-runtime-cds"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
     private static Result create(String id, Path pidFile, Path out, Path err) throws IOException, InterruptedException {
         return create(id, bundle, pidFile, out, err);
     }
