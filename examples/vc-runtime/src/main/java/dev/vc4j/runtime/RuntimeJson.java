@@ -3,6 +3,7 @@ package dev.vc4j.runtime;
 import com.fasterxml.jackson.jr.ob.JSON;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * vc-runtime's JSON binding (records under --root, the shim's protocol, the log, what commands print): jackson-jr
@@ -20,6 +21,11 @@ final class RuntimeJson {
 
     static <T> T read(byte[] json, Class<T> type) throws IOException {
         return COMPACT.beanFrom(type, json);
+    }
+
+    /** A JSON object's members as maps, lists, strings, numbers and booleans: no reflection, so no set-up cost. */
+    static Map<String, Object> members(byte[] json) throws IOException {
+        return COMPACT.mapFrom(json);
     }
 
     static byte[] bytes(Object value) throws IOException {

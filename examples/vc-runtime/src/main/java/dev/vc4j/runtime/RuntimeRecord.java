@@ -1,5 +1,6 @@
 package dev.vc4j.runtime;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -67,6 +68,30 @@ record RuntimeRecord(
                 started,
                 code,
                 why);
+    }
+
+    /**
+     * The record {@code members} (a state.json read as maps) holds. Read member by member rather than by reflection:
+     * {@code state} reads one record per call, and binding it by reflection was a fifth of the call. Members a
+     * newer vc-runtime added are ignored; one of the wrong type is an error naming the file and the member.
+     */
+    static RuntimeRecord of(Map<String, Object> members, Path file) {
+        RecordMembers m = new RecordMembers(members, file);
+        return new RuntimeRecord(
+                (int) m.number("version", 0),
+                m.text("id"),
+                m.text("bundle"),
+                m.text("rootfs"),
+                m.text("sandboxId"),
+                m.text("storeRun"),
+                m.text("storeConfig"),
+                m.text("created"),
+                m.texts("annotations"),
+                m.text("status"),
+                m.number("shimPid", 0),
+                m.text("shimStarted"),
+                members.get("exitCode") == null ? null : (int) m.number("exitCode", 0),
+                m.text("error"));
     }
 
     /** Whether this container's shim boots and owns the VM; else it joined the pod of {@code sandboxId}. */

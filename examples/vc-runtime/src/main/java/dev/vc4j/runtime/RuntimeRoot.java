@@ -68,7 +68,7 @@ final class RuntimeRoot {
             if (Files.size(file) > MAX_RECORD_BYTES) {
                 throw new RuntimeFailure("the record " + file + " is larger than 1 MiB");
             }
-            return Optional.of(RuntimeJson.read(Files.readAllBytes(file), RuntimeRecord.class));
+            return Optional.of(RuntimeRecord.of(RuntimeJson.members(Files.readAllBytes(file)), file));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -2,7 +2,11 @@ package dev.vc4j.runtime;
 
 import dev.vc4j.oci.State;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +30,29 @@ class RuntimeRecordTest {
                 shimStarted,
                 null,
                 null);
+    }
+
+    @Test
+    void aRecordWrittenUnderTheRootReadsBackEqual(@TempDir Path tmp) {
+        RuntimeRoot root = new RuntimeRoot(tmp);
+        root.createDir("c1");
+        RuntimeRecord exited =
+                record(RuntimeRecord.RUNNING, 42, "2026-01-01T00:00:01Z").exited(7);
+        root.write(exited);
+        assertEquals(exited, root.load("c1"));
+        RuntimeRecord failed = record(RuntimeRecord.CREATING, 0, null).failed("no kernel");
+        root.write(failed);
+        assertEquals(failed, root.load("c1"));
+    }
+
+    @Test
+    void aRecordMemberOfTheWrongTypeIsNamed(@TempDir Path tmp) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("c1"));
+        Files.writeString(dir.resolve("state.json"), "{\"version\":1,\"id\":\"c1\",\"shimPid\":\"12\"}");
+        RuntimeFailure failure = assertThrows(RuntimeFailure.class, () -> new RuntimeRoot(tmp).load("c1"));
+        assertEquals(
+                "the record " + dir.resolve("state.json") + " is invalid: shimPid is not a whole number",
+                failure.getMessage());
     }
 
     @Test
