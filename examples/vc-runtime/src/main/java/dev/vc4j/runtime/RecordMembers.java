@@ -34,6 +34,15 @@ final class RecordMembers {
         throw wrong(name, "a whole number");
     }
 
+    /** A whole number that fits an int; {@code absent} when the member is missing or null. */
+    int integer(String name, int absent) {
+        long value = number(name, absent);
+        if (value != (int) value) {
+            throw wrong(name, "a whole number of 32 bits");
+        }
+        return (int) value;
+    }
+
     /** An object of strings; empty when absent. */
     Map<String, String> texts(String name) {
         Object value = members.get(name);

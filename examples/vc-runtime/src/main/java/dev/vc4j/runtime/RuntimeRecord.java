@@ -78,7 +78,7 @@ record RuntimeRecord(
     static RuntimeRecord of(Map<String, Object> members, Path file) {
         RecordMembers m = new RecordMembers(members, file);
         return new RuntimeRecord(
-                (int) m.number("version", 0),
+                m.integer("version", 0),
                 m.text("id"),
                 m.text("bundle"),
                 m.text("rootfs"),
@@ -90,7 +90,7 @@ record RuntimeRecord(
                 m.text("status"),
                 m.number("shimPid", 0),
                 m.text("shimStarted"),
-                members.get("exitCode") == null ? null : (int) m.number("exitCode", 0),
+                members.get("exitCode") == null ? null : m.integer("exitCode", 0),
                 m.text("error"));
     }
 

@@ -53,6 +53,11 @@ class RuntimeRecordTest {
         assertEquals(
                 "the record " + dir.resolve("state.json") + " is invalid: shimPid is not a whole number",
                 failure.getMessage());
+        Files.writeString(dir.resolve("state.json"), "{\"version\":1,\"id\":\"c1\",\"exitCode\":4294967296}");
+        RuntimeFailure tooBig = assertThrows(RuntimeFailure.class, () -> new RuntimeRoot(tmp).load("c1"));
+        assertEquals(
+                "the record " + dir.resolve("state.json") + " is invalid: exitCode is not a whole number of 32 bits",
+                tooBig.getMessage());
     }
 
     @Test
