@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a short host program the drivers need (qemu-img, mount, nsenter, ip, tc) and waits for it: argv only, no
@@ -93,10 +95,20 @@ public final class HostCommand {
         List<ProcessHandle> started = process.descendants().toList();
         started.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+        // the program's children are reaped by init, not by us: wait for their end too, within the same bound
+        long deadline = System.nanoTime() + REAP.toNanos();
         try {
             process.waitFor(REAP.toMillis(), TimeUnit.MILLISECONDS);
+            for (ProcessHandle child : started) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    child.onExit().get(left, TimeUnit.NANOSECONDS);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // a child stuck in the kernel past the bound: SIGKILL is sent, nothing more can be done from here
         }
     }
 
