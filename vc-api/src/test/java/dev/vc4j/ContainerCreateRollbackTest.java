@@ -42,6 +42,7 @@ import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -100,6 +101,9 @@ class ContainerCreateRollbackTest {
                 .network(mock(Network.class))
                 .build();
         sandbox = vc.createSandbox(config);
+        // the OOM watch's thread makes its one call before a test stubs the session: Mockito's stubbing is not
+        // safe against a call from another thread (an UnfinishedStubbingException in make test)
+        verify(session, timeout(5_000)).awaitOomEvent(any());
         clearInvocations(store);
     }
 
