@@ -254,16 +254,23 @@ final class Shim {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (this) {
-            record = record.exited(code);
-            root.write(record);
+        // Neither a record that cannot be written (a full disk, a root removed under the shim) nor a failed stop
+        // may keep the shim from ending: the engine waits for its pid, and the VM must not outlive it.
+        try {
+            synchronized (this) {
+                record = record.exited(code);
+                root.write(record);
+            }
+        } catch (RuntimeException e) {
+            RuntimeLog.current().write("error", "recording the container's exit failed: " + Errors.message(e));
         }
         try {
             sandbox.stop(StopMode.IMMEDIATE);
         } catch (RuntimeException e) {
             RuntimeLog.current().write("warning", "stopping the VM failed: " + Errors.message(e));
+        } finally {
+            finish(code);
         }
-        finish(code);
     }
 
     private void finish(int code) {

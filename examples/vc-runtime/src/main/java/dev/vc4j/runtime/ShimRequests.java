@@ -47,15 +47,19 @@ final class ShimRequests {
                 ExecStreams.serve(process, in, out);
                 return;
             }
-            Reply reply;
             try {
-                reply = handle(request);
-            } catch (RuntimeFailure | VcException e) {
-                reply = Reply.failed(Errors.message(e));
-            }
-            ShimProtocol.writeLine(out, reply);
-            if ("delete".equals(request.op())) {
-                shim.deleted(request.container());
+                Reply reply;
+                try {
+                    reply = handle(request);
+                } catch (RuntimeFailure | VcException e) {
+                    reply = Reply.failed(Errors.message(e));
+                }
+                ShimProtocol.writeLine(out, reply);
+            } finally {
+                // a delete that began ends the shim even when it failed unexpectedly or its caller is gone
+                if ("delete".equals(request.op())) {
+                    shim.deleted(request.container());
+                }
             }
         } catch (IOException | RuntimeException e) {
             RuntimeLog.current().write("warning", "a request to the shim failed: " + Errors.message(e));

@@ -138,6 +138,45 @@ class RuntimeIT {
         assertNothingLeft("c2");
     }
 
+    /**
+     * The shim cannot record the container's exit (its directory mounted read-only: EROFS, as on a full disk): it
+     * still stops the VM and ends, rather than wait forever with the engine waiting on its pid.
+     */
+    @Test
+    void aShimThatCannotRecordTheExitStillStopsTheVmAndEnds() throws Exception {
+        Path pidFile = BASE.resolve("c3.pid");
+        Result created = create("c3", pidFile, BASE.resolve("c3.out"), BASE.resolve("c3.err"));
+        assertEquals(0, created.code(), created.stderr());
+        assertEquals(0, run("start", "c3").code());
+        ProcessHandle shim = ProcessHandle.of(
+                        Long.parseLong(Files.readString(pidFile).strip()))
+                .orElseThrow();
+        Path records = BASE.resolve("root/c3");
+        host("mount", "--bind", records.toString(), records.toString());
+        try {
+            host("mount", "-o", "remount,bind,ro", records.toString());
+            assertEquals(0, run("kill", "c3", "TERM").code());
+            shim.onExit().get(2, TimeUnit.MINUTES);
+            List<String> qemus = ProcessHandle.allProcesses()
+                    .map(p -> p.info().commandLine().orElse(""))
+                    .filter(c -> c.contains("qemu-system") && c.contains(BASE.toString()))
+                    .toList();
+            assertEquals(List.of(), qemus, "the VM ends with the shim");
+        } finally {
+            host("umount", records.toString());
+        }
+        assertState("c3", "stopped", 0);
+        assertEquals(0, run("delete", "c3").code());
+        assertNothingLeft("c3");
+    }
+
+    private static void host(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " did not end");
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + output);
+    }
+
     @Test
     void aFailedCreateLeavesNothing() throws Exception {
         Path err = BASE.resolve("bad.err");
