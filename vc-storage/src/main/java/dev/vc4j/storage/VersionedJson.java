@@ -1,24 +1,24 @@
 package dev.vc4j.storage;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.vc4j.StorageException;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The on-disk form of every stored file: {@code {"formatVersion": N, "data": {...}}}. A file written by a
@@ -35,11 +35,15 @@ final class VersionedJson {
     private static final List<String> DROPPED_IN_2 = List.of("blockIndices", "blockIndex");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .registerModule(new Jdk8Module())
+            // Durations, instants and paths as their ISO or plain text: what jackson-datatype-jsr310 wrote before,
+            // without its serializers of every java.time type, which the shim would load and keep
             .registerModule(new SimpleModule()
-                    .addSerializer(Path.class, new PathSerializer())
-                    .addDeserializer(Path.class, new PathDeserializer()))
+                    .addSerializer(Duration.class, ToStringSerializer.instance)
+                    .addDeserializer(Duration.class, new TextDeserializer<>(Duration.class, Duration::parse))
+                    .addSerializer(Instant.class, ToStringSerializer.instance)
+                    .addDeserializer(Instant.class, new TextDeserializer<>(Instant.class, Instant::parse))
+                    .addSerializer(Path.class, ToStringSerializer.instance)
+                    .addDeserializer(Path.class, new TextDeserializer<>(Path.class, Path::of)))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -101,18 +105,27 @@ final class VersionedJson {
         }
     }
 
-    /** Paths as plain strings, not Jackson's default file: URIs, so the files read well. */
-    private static final class PathSerializer extends JsonSerializer<Path> {
-        @Override
-        public void serialize(Path value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-            gen.writeString(value.toString());
-        }
-    }
+    /** A value read from its text; text it does not parse is an error naming the type, not a raw exception. */
+    private static final class TextDeserializer<T> extends JsonDeserializer<T> {
+        private final Class<T> type;
+        private final Function<String, T> parse;
 
-    private static final class PathDeserializer extends JsonDeserializer<Path> {
+        TextDeserializer(Class<T> type, Function<String, T> parse) {
+            this.type = type;
+            this.parse = parse;
+        }
+
         @Override
-        public Path deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            return Path.of(p.getValueAsString());
+        public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (!p.hasToken(JsonToken.VALUE_STRING)) {
+                return type.cast(ctxt.handleUnexpectedToken(type, p));
+            }
+            String text = p.getText();
+            try {
+                return parse.apply(text);
+            } catch (RuntimeException e) {
+                throw ctxt.weirdStringException(text, type, e.getMessage());
+            }
         }
     }
 }
