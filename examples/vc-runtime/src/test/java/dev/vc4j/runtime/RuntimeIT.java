@@ -124,12 +124,7 @@ class RuntimeIT {
 
     @Test
     void deleteForceRemovesEverythingOfAContainerWhoseShimWasKilled() throws Exception {
-        Path pidFile = BASE.resolve("c2.pid");
-        Result created = create("c2", pidFile, BASE.resolve("c2.out"), BASE.resolve("c2.err"));
-        assertEquals(0, created.code(), created.stderr());
-        assertEquals(0, run("start", "c2").code());
-        long pid = Long.parseLong(Files.readString(pidFile).strip());
-        ProcessHandle shim = ProcessHandle.of(pid).orElseThrow();
+        ProcessHandle shim = createAndStart("c2");
         assertTrue(shim.destroyForcibly(), "SIGKILL to the shim");
         shim.onExit().get(30, TimeUnit.SECONDS);
         assertState("c2", "stopped", 0);
@@ -144,13 +139,7 @@ class RuntimeIT {
      */
     @Test
     void aShimThatCannotRecordTheExitStillStopsTheVmAndEnds() throws Exception {
-        Path pidFile = BASE.resolve("c3.pid");
-        Result created = create("c3", pidFile, BASE.resolve("c3.out"), BASE.resolve("c3.err"));
-        assertEquals(0, created.code(), created.stderr());
-        assertEquals(0, run("start", "c3").code());
-        ProcessHandle shim = ProcessHandle.of(
-                        Long.parseLong(Files.readString(pidFile).strip()))
-                .orElseThrow();
+        ProcessHandle shim = createAndStart("c3");
         Path records = BASE.resolve("root/c3");
         host("mount", "--bind", records.toString(), records.toString());
         try {
@@ -168,6 +157,16 @@ class RuntimeIT {
         assertState("c3", "stopped", 0);
         assertEquals(0, run("delete", "c3").code());
         assertNothingLeft("c3");
+    }
+
+    /** A container of the test bundle, created with its output in files beside its pid file, and started: its shim. */
+    private static ProcessHandle createAndStart(String id) throws IOException, InterruptedException {
+        Path pidFile = BASE.resolve(id + ".pid");
+        Result created = create(id, pidFile, BASE.resolve(id + ".out"), BASE.resolve(id + ".err"));
+        assertEquals(0, created.code(), created.stderr());
+        assertEquals(0, run("start", id).code());
+        return ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+                .orElseThrow();
     }
 
     private static void host(String... command) throws IOException, InterruptedException {
