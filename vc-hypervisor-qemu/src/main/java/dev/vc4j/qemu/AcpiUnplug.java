@@ -1,6 +1,5 @@
 package dev.vc4j.qemu;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.VcTimeoutException;
 
@@ -14,7 +13,6 @@ import java.util.function.BooleanSupplier;
  * _OST, which QEMU passes on as ACPI_DEVICE_OST, so a refusal is an error at once, not at the deadline.
  */
 final class AcpiUnplug {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** ACPI _OST status codes that are no failure: success, and "eject in progress". */
     private static final int OST_SUCCESS = 0;
@@ -40,7 +38,7 @@ final class AcpiUnplug {
         String what = slotType + " " + id;
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            qmp.execute("device_del", JSON.createObjectNode().put("id", id), COMMAND_TIMEOUT);
+            qmp.execute("device_del", QemuJson.object().put("id", id), COMMAND_TIMEOUT);
             while (!gone.getAsBoolean()) {
                 if (refused.future().isDone()) {
                     int status =

@@ -2,7 +2,6 @@ package dev.vc4j.qemu;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.BlockDriver;
 import dev.vc4j.Drive;
@@ -26,7 +25,6 @@ import java.util.Set;
  * QEMU each time, so a process that attached to the VM sees the drives of the one that started it.
  */
 final class BlockHotplug {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
     private static final String DISK_PREFIX = "vc4j-disk";
@@ -95,7 +93,7 @@ final class BlockHotplug {
 
     /** The node goes, and with it the guest's writes to a throw-away overlay. */
     private void deleteNode(HotpluggedDrive drive) {
-        qmp.execute("blockdev-del", JSON.createObjectNode().put("node-name", drive.nodeName()), COMMAND_TIMEOUT);
+        qmp.execute("blockdev-del", QemuJson.object().put("node-name", drive.nodeName()), COMMAND_TIMEOUT);
         files.removeOverlay(drive.nodeName());
     }
 
@@ -157,7 +155,8 @@ final class BlockHotplug {
     private static Path fileOf(String name) {
         if (name.startsWith("json:")) {
             try {
-                return Path.of(JSON.readTree(name.substring("json:".length()))
+                return Path.of(QemuJson.MAPPER
+                        .readTree(name.substring("json:".length()))
                         .path("file")
                         .path("filename")
                         .asText());
@@ -214,7 +213,7 @@ final class BlockHotplug {
      * The backing is always set here: none, or the image underneath an overlay.
      */
     private static ObjectNode image(String format, Path path, boolean blockDevice, boolean readOnly) {
-        ObjectNode args = JSON.createObjectNode().put("driver", format).put("read-only", readOnly);
+        ObjectNode args = QemuJson.object().put("driver", format).put("read-only", readOnly);
         args.putObject("file")
                 .put("driver", blockDevice ? "host_device" : "file")
                 .put("filename", path.toString());
@@ -225,7 +224,7 @@ final class BlockHotplug {
     }
 
     private static ObjectNode device(HotpluggedDrive drive, BlockDriver driver, String port) {
-        ObjectNode args = JSON.createObjectNode()
+        ObjectNode args = QemuJson.object()
                 .put("id", drive.deviceId())
                 .put("drive", drive.nodeName())
                 .put("serial", drive.serial());
@@ -243,7 +242,7 @@ final class BlockHotplug {
         Set<Integer> disks = new HashSet<>();
         boolean scsi = false;
         for (JsonNode child :
-                qmp.execute("qom-list", JSON.createObjectNode().put("path", RootPorts.PERIPHERALS), COMMAND_TIMEOUT)) {
+                qmp.execute("qom-list", QemuJson.object().put("path", RootPorts.PERIPHERALS), COMMAND_TIMEOUT)) {
             String name = child.path("name").asText();
             if (name.equals(QemuCommandLine.SCSI_CONTROLLER_ID)) {
                 scsi = true;

@@ -1,6 +1,5 @@
 package dev.vc4j.qemu;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.spi.NetworkEndpoint;
 
@@ -20,7 +19,6 @@ import java.util.List;
  * before its kernel prints anything; nor on QEMU's user-mode stack, whose state a clone without it refuses.)
  */
 final class CloneNetwork {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private CloneNetwork() {}
 
@@ -40,17 +38,15 @@ final class CloneNetwork {
     static void uplink(QmpClient qmp, List<NetworkEndpoint> network, Duration timeout) {
         for (int i = 0; i < network.size(); i++) {
             String passt = QemuCommandLine.netdevId(i) + "-passt";
-            ObjectNode stream = JSON.createObjectNode()
-                    .put("type", "stream")
-                    .put("id", passt)
-                    .put("server", false);
+            ObjectNode stream =
+                    QemuJson.object().put("type", "stream").put("id", passt).put("server", false);
             stream.putObject("addr")
                     .put("type", "unix")
                     .put("path", network.get(i).hostLink());
             qmp.execute("netdev_add", stream, timeout);
             qmp.execute(
                     "netdev_add",
-                    JSON.createObjectNode()
+                    QemuJson.object()
                             .put("type", "hubport")
                             .put("id", QemuCommandLine.netdevId(i) + "-uplink")
                             .put("hubid", i)

@@ -1,6 +1,5 @@
 package dev.vc4j.qemu;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.QmpCommandException;
 
@@ -11,7 +10,6 @@ import java.time.Duration;
  * deadline. Linux's pciehp waits 5 s after the attention button before it lets a slot go.
  */
 final class DeviceUnplug {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final long BUSY_RETRY_MILLIS = 100;
@@ -38,7 +36,7 @@ final class DeviceUnplug {
     private static void requestRemoval(QmpClient qmp, String deviceId, long deadline) {
         while (true) {
             try {
-                qmp.execute("device_del", JSON.createObjectNode().put("id", deviceId), COMMAND_TIMEOUT);
+                qmp.execute("device_del", QemuJson.object().put("id", deviceId), COMMAND_TIMEOUT);
                 return;
             } catch (QmpCommandException e) {
                 if (!e.description().contains("guest is busy") || System.nanoTime() > deadline) {

@@ -1,7 +1,6 @@
 package dev.vc4j.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.Accelerator;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.spi.VmRecord;
@@ -21,7 +20,6 @@ import java.util.Optional;
  * names does not survive the host crash that would lose it.
  */
 final class LaunchRecord {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Far above the few dozen bytes written: anything longer is not ours. */
     private static final long MAX_BYTES = 4096;
 
@@ -31,7 +29,7 @@ final class LaunchRecord {
         Path file = files.launchRecord();
         Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            byte[] content = JSON.writeValueAsBytes(JSON.createObjectNode()
+            byte[] content = QemuJson.MAPPER.writeValueAsBytes(QemuJson.object()
                     .put("pid", launched.pid())
                     .put("startTime", launched.startTime())
                     .put("accelerator", launched.accelerator().name()));
@@ -49,7 +47,7 @@ final class LaunchRecord {
             if (Files.size(file) > MAX_BYTES) {
                 return Optional.empty();
             }
-            JsonNode node = JSON.readTree(Files.readAllBytes(file));
+            JsonNode node = QemuJson.MAPPER.readTree(Files.readAllBytes(file));
             if (!node.path("pid").canConvertToLong()
                     || !node.path("startTime").canConvertToLong()
                     || !node.path("accelerator").isTextual()) {

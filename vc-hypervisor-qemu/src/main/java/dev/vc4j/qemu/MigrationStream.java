@@ -1,7 +1,6 @@
 package dev.vc4j.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.StorageException;
@@ -29,16 +28,14 @@ import java.util.concurrent.TimeoutException;
  * URI, and an {@code exec:} URI needs a shell and a spawn that the QEMU sandbox may forbid.
  */
 final class MigrationStream {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long POLL_MILLIS = 2;
 
     private MigrationStream() {}
 
     /** Turns on x-ignore-shared: RAM in a shared memory file stays there instead of going into the stream. */
     static void ignoreShared(QmpClient qmp, Duration timeout) {
-        ObjectNode cap =
-                JSON.createObjectNode().put("capability", "x-ignore-shared").put("state", true);
-        ObjectNode args = JSON.createObjectNode();
+        ObjectNode cap = QemuJson.object().put("capability", "x-ignore-shared").put("state", true);
+        ObjectNode args = QemuJson.object();
         args.putArray("capabilities").add(cap);
         qmp.execute("migrate-set-capabilities", args, timeout);
     }
@@ -54,7 +51,7 @@ final class MigrationStream {
             server.bind(UnixDomainSocketAddress.of(socket));
             TemplateStore.createPrivate(tmp);
             CompletableFuture<Void> copied = CompletableFuture.runAsync(() -> receive(server, tmp));
-            qmp.execute("migrate", JSON.createObjectNode().put("uri", "unix:" + socket), timeout);
+            qmp.execute("migrate", QemuJson.object().put("uri", "unix:" + socket), timeout);
             awaitMigration(qmp, timeout, () -> {});
             await(copied, timeout);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
@@ -89,7 +86,7 @@ final class MigrationStream {
 
     /** Has the VM, started with {@code -incoming defer}, load its device state from {@code file}. */
     static void restore(QmpClient qmp, Path socket, Path file, Duration timeout, Runnable alive) {
-        qmp.execute("migrate-incoming", JSON.createObjectNode().put("uri", "unix:" + socket), timeout);
+        qmp.execute("migrate-incoming", QemuJson.object().put("uri", "unix:" + socket), timeout);
         try (SocketChannel out = SocketChannel.open(UnixDomainSocketAddress.of(socket));
                 FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = in.size();

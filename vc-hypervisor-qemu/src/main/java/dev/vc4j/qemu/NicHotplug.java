@@ -1,7 +1,6 @@
 package dev.vc4j.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.QmpCommandException;
 import dev.vc4j.VcException;
@@ -18,7 +17,6 @@ import java.time.Duration;
  * then {@code netdev_del}. The ids derive from the tap's name, so any process attached to the VM finds them.
  */
 final class NicHotplug {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final Path VHOST_NET = Path.of("/dev/vhost-net");
     static final String DEVICE_PREFIX = "vc4j-nic-";
@@ -39,7 +37,7 @@ final class NicHotplug {
         String port = RootPorts.of(qmp, COMMAND_TIMEOUT).free("the NIC on " + nic.hostLink());
         qmp.execute(
                 "netdev_add",
-                JSON.createObjectNode()
+                QemuJson.object()
                         .put("type", "tap")
                         .put("id", NETDEV_PREFIX + nic.hostLink())
                         .put("ifname", nic.hostLink())
@@ -50,7 +48,7 @@ final class NicHotplug {
         try {
             qmp.execute(
                     "device_add",
-                    JSON.createObjectNode()
+                    QemuJson.object()
                             .put("driver", "virtio-net-pci")
                             .put("id", DEVICE_PREFIX + nic.hostLink())
                             .put("netdev", NETDEV_PREFIX + nic.hostLink())
@@ -83,12 +81,12 @@ final class NicHotplug {
     }
 
     private void deleteNetdev(NetworkEndpoint nic) {
-        qmp.execute("netdev_del", JSON.createObjectNode().put("id", NETDEV_PREFIX + nic.hostLink()), COMMAND_TIMEOUT);
+        qmp.execute("netdev_del", QemuJson.object().put("id", NETDEV_PREFIX + nic.hostLink()), COMMAND_TIMEOUT);
     }
 
     private boolean hasDevice(String id) {
         for (JsonNode child :
-                qmp.execute("qom-list", JSON.createObjectNode().put("path", RootPorts.PERIPHERALS), COMMAND_TIMEOUT)) {
+                qmp.execute("qom-list", QemuJson.object().put("path", RootPorts.PERIPHERALS), COMMAND_TIMEOUT)) {
             if (child.path("name").asText().equals(id)) {
                 return true;
             }

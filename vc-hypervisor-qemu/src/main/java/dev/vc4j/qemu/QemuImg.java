@@ -1,6 +1,5 @@
 package dev.vc4j.qemu;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.Drive;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.spi.HostCommand;
@@ -16,7 +15,6 @@ import java.util.List;
  * so a name in a header never decides what QEMU opens.
  */
 final class QemuImg {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private QemuImg() {}
@@ -33,7 +31,7 @@ final class QemuImg {
                 drive.path().toString()));
         long size;
         try {
-            size = JSON.readTree(info).path("virtual-size").asLong(-1);
+            size = QemuJson.MAPPER.readTree(info).path("virtual-size").asLong(-1);
         } catch (IOException e) {
             throw new HypervisorException("qemu-img info of " + drive.path() + " is not JSON: " + info.strip(), e);
         }

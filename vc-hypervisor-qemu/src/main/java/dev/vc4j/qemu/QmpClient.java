@@ -1,7 +1,6 @@
 package dev.vc4j.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.HypervisorException;
 import dev.vc4j.QmpCommandException;
@@ -42,7 +41,6 @@ import java.util.function.Predicate;
  */
 final class QmpClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.qemu.qmp");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path socket;
     private final SocketChannel channel;
@@ -150,7 +148,7 @@ final class QmpClient implements AutoCloseable {
             if (closedReason != null) {
                 throw closedError();
             }
-            ObjectNode message = JSON.createObjectNode().put("execute", command).put("id", id);
+            ObjectNode message = QemuJson.object().put("execute", command).put("id", id);
             if (arguments != null) {
                 message.set("arguments", arguments);
             }
@@ -257,7 +255,7 @@ final class QmpClient implements AutoCloseable {
                 new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                dispatch(JSON.readTree(line));
+                dispatch(QemuJson.MAPPER.readTree(line));
             }
             shutDown("QEMU closed the QMP connection");
         } catch (IOException e) {

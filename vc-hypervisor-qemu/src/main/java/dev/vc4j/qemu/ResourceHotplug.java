@@ -1,7 +1,6 @@
 package dev.vc4j.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vc4j.Accelerator;
 import dev.vc4j.HypervisorConfig;
@@ -22,7 +21,6 @@ import java.util.UUID;
  * {@link AcpiUnplug}).
  */
 final class ResourceHotplug {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** The guest offlines a vCPU or migrates a DIMM's pages away first: seconds under TCG. */
     private static final Duration UNPLUG_TIMEOUT = Duration.ofSeconds(20);
@@ -65,7 +63,7 @@ final class ResourceHotplug {
         // QEMU lists the free slots highest first; fill them from the lowest, as the guest numbers them
         for (int i = 0; i < count; i++) {
             JsonNode slot = free.get(free.size() - 1 - i);
-            ObjectNode args = JSON.createObjectNode()
+            ObjectNode args = QemuJson.object()
                     .put("driver", slot.path("type").asText())
                     .put("id", CPU_PREFIX + UUID.randomUUID().toString().substring(0, 8));
             slot.path("props").fields().forEachRemaining(prop -> args.set(prop.getKey(), prop.getValue()));
@@ -91,7 +89,7 @@ final class ResourceHotplug {
         String backend = BACKEND_PREFIX + id;
         qmp.execute(
                 "object-add",
-                JSON.createObjectNode()
+                QemuJson.object()
                         .put("qom-type", "memory-backend-ram")
                         .put("id", backend)
                         .put("size", (long) mib << 20),
@@ -99,14 +97,14 @@ final class ResourceHotplug {
         try {
             qmp.execute(
                     "device_add",
-                    JSON.createObjectNode()
+                    QemuJson.object()
                             .put("driver", "pc-dimm")
                             .put("id", DIMM_PREFIX + id)
                             .put("memdev", backend),
                     COMMAND_TIMEOUT);
         } catch (RuntimeException e) {
             try {
-                qmp.execute("object-del", JSON.createObjectNode().put("id", backend), COMMAND_TIMEOUT);
+                qmp.execute("object-del", QemuJson.object().put("id", backend), COMMAND_TIMEOUT);
             } catch (VcException undoFailed) {
                 e.addSuppressed(undoFailed);
             }
@@ -187,7 +185,7 @@ final class ResourceHotplug {
                     UNPLUG_TIMEOUT,
                     () -> dimms().stream().noneMatch(d -> id.equals(d.path("id").asText())));
             String backend = dimm.path("memdev").asText().replaceFirst("^/objects/", "");
-            qmp.execute("object-del", JSON.createObjectNode().put("id", backend), COMMAND_TIMEOUT);
+            qmp.execute("object-del", QemuJson.object().put("id", backend), COMMAND_TIMEOUT);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.vc4j.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.HypervisorException;
 
 import java.time.Duration;
@@ -17,14 +16,13 @@ import java.util.Set;
  * the one that started it.
  */
 record RootPorts(List<String> ports, Set<String> taken) {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String PERIPHERALS = "/machine/peripheral";
 
     /** One pass over QEMU's named devices and the bus each one sits on. */
     static RootPorts of(QmpClient qmp, Duration timeout) {
         List<String> ports = new ArrayList<>();
         Set<String> taken = new HashSet<>();
-        for (JsonNode child : qmp.execute("qom-list", JSON.createObjectNode().put("path", PERIPHERALS), timeout)) {
+        for (JsonNode child : qmp.execute("qom-list", QemuJson.object().put("path", PERIPHERALS), timeout)) {
             String name = child.path("name").asText();
             if (!child.path("type").asText().startsWith("child<")) {
                 continue; // a property of the container, not a device
@@ -35,7 +33,7 @@ record RootPorts(List<String> ports, Set<String> taken) {
             } else {
                 String bus = qmp.execute(
                                 "qom-get",
-                                JSON.createObjectNode()
+                                QemuJson.object()
                                         .put("path", PERIPHERALS + "/" + name)
                                         .put("property", "parent_bus"),
                                 timeout)

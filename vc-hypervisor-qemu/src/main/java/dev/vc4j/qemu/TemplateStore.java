@@ -1,6 +1,5 @@
 package dev.vc4j.qemu;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.StorageException;
 import dev.vc4j.TemplateInfo;
 
@@ -34,7 +33,6 @@ import java.util.stream.Stream;
  */
 final class TemplateStore {
     static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * A FileChannel lock is per process: a second one taken in this JVM throws instead of waiting, so threads
      * queue here first.
@@ -82,7 +80,7 @@ final class TemplateStore {
         /** The template's record; empty when it is missing or unreadable (a half-written template). */
         Optional<Meta> readMeta() {
             try {
-                Meta meta = JSON.readValue(meta().toFile(), Meta.class);
+                Meta meta = QemuJson.MAPPER.readValue(meta().toFile(), Meta.class);
                 return meta.format() == FORMAT ? Optional.of(meta) : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();
@@ -94,7 +92,7 @@ final class TemplateStore {
             Path tmp = dir.resolve("template.json.tmp");
             try (FileChannel out = FileChannel.open(
                     tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                out.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(meta)));
+                out.write(java.nio.ByteBuffer.wrap(QemuJson.MAPPER.writeValueAsBytes(meta)));
                 out.force(true);
             } catch (IOException e) {
                 deleteQuietly(tmp);
@@ -165,7 +163,8 @@ final class TemplateStore {
         for (String key : keys()) {
             Path dir = root.resolve(key);
             try {
-                Meta meta = JSON.readValue(dir.resolve("template.json").toFile(), Meta.class);
+                Meta meta =
+                        QemuJson.MAPPER.readValue(dir.resolve("template.json").toFile(), Meta.class);
                 out.add(new TemplateInfo(
                         key,
                         dir,
