@@ -19,15 +19,15 @@ final class Arguments {
     }
 
     /**
-     * Parses {@code args}. With {@code stopAtFirstArgument}, everything from the first positional argument on is
-     * positional (the global flags before the command; exec's command line after the container id).
+     * Parses {@code args}: flags first, as runc takes them, and everything from the first positional argument on
+     * is positional (the global flags before the command; exec's command line after the container id).
      */
-    static Arguments parse(Flags flags, List<String> args, boolean stopAtFirstArgument) {
+    static Arguments parse(Flags flags, List<String> args) {
         // no abbreviations: --forc is not --force, as in runc
         DefaultParser parser =
                 DefaultParser.builder().setAllowPartialMatching(false).get();
         try {
-            CommandLine parsed = parser.parse(flags.options(), args.toArray(String[]::new), stopAtFirstArgument);
+            CommandLine parsed = parser.parse(flags.options(), args.toArray(String[]::new), true);
             // stopping at the first argument, commons-cli takes an unknown flag for that argument
             List<String> positionals = parsed.getArgList();
             if (!positionals.isEmpty()

@@ -50,7 +50,7 @@ public final class VcRuntime {
 
     static int execute(String... args) {
         try {
-            Arguments global = Arguments.parse(GLOBAL_FLAGS, List.of(args), true);
+            Arguments global = Arguments.parse(GLOBAL_FLAGS, List.of(args));
             VcRuntime runtime = new VcRuntime(global);
             RuntimeLog.install(new RuntimeLog(runtime.log, runtime.jsonLog, runtime.debug));
             List<String> rest = global.positionals();
@@ -69,7 +69,7 @@ public final class VcRuntime {
             }
             RuntimeCommand command = CommandTable.named(rest.get(0))
                     .orElseThrow(() -> new RuntimeFailure("No help topic for '" + rest.get(0) + "'"));
-            Arguments own = Arguments.parse(command.flags(), rest.subList(1, rest.size()), true);
+            Arguments own = Arguments.parse(command.flags(), rest.subList(1, rest.size()));
             if (own.flag("help")) {
                 command.printUsage(System.out);
                 return 0;
