@@ -10,12 +10,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -36,7 +36,9 @@ final class AgentConnection {
     private final Duration attemptTimeout;
     private final long deadline;
     private final Consumer<Throwable> onObstacle;
-    private final Promise<Void> ended;
+    // Not a promise of either loop: it completes on the thread that closed the second channel, and a promise of the
+    // other loop would hand its listeners to that loop, which may have ended already (Netty logs the rejection).
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     // The fields below are used on the loop only.
     private Channel agent;
     private boolean closed;
@@ -59,7 +61,6 @@ final class AgentConnection {
         this.attemptTimeout = attemptTimeout;
         this.deadline = System.nanoTime() + attemptTimeout.toNanos();
         this.onObstacle = onObstacle;
-        this.ended = loop.newPromise();
     }
 
     void start() {
@@ -78,15 +79,15 @@ final class AgentConnection {
         ChannelFuture agentClosed = agent != null && agent.isRegistered() ? agent.close() : null;
         local.close().addListener(f -> {
             if (agentClosed == null) {
-                ended.trySuccess(null);
+                ended.complete(null);
             } else {
-                agentClosed.addListener(g -> ended.trySuccess(null));
+                agentClosed.addListener(g -> ended.complete(null));
             }
         });
     }
 
     /** Done once {@link #close()} has closed both channels. */
-    Future<Void> ended() {
+    CompletableFuture<Void> ended() {
         return ended;
     }
 

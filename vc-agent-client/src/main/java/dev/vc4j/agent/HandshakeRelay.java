@@ -13,6 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Puts the agent handshake in front of grpc-java without touching its internals: the gRPC channel connects
@@ -72,7 +75,7 @@ final class HandshakeRelay implements AutoCloseable {
     private void accept(LocalChannel channel) {
         AgentConnection connection = new AgentConnection(channel, endpoint, loops, attemptTimeout, e -> obstacle = e);
         connections.add(connection);
-        connection.ended().addListener(f -> connections.remove(connection));
+        connection.ended().whenComplete((done, failure) -> connections.remove(connection));
         // Checked after adding, so that close() either sees this connection or this sees close().
         if (closed) {
             connection.close();
@@ -94,7 +97,14 @@ final class HandshakeRelay implements AutoCloseable {
         }
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         for (AgentConnection connection : connections) {
-            connection.ended().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()) / 1_000_000);
+            try {
+                connection.ended().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                // not closed in time: the end of the loops closes it
+            }
         }
     }
 }

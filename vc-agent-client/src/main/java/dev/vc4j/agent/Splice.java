@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.RejectedExecutionException;
+
 /**
  * One direction of the relay between the gRPC side and the agent, in Netty's proxy pattern: what this channel
  * reads is written to the other one, and while the other one cannot take more (not writable) this one stops
@@ -43,10 +45,19 @@ final class Splice extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** Whatever this side sent before it closed still goes out; then the other side closes too. */
+    /**
+     * Whatever this side sent before it closed still goes out; then the other side closes too. On the other side's
+     * loop: a loop that has ended refuses the task, and has closed its channels already, where a write from here
+     * would hand its listener to that loop and have Netty log the refusal.
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        try {
+            other.eventLoop()
+                    .execute(() -> other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("the relay channel {} ended with its loop", other);
+        }
         ctx.fireChannelInactive();
     }
 
