@@ -43,24 +43,32 @@ public final class HostCommand {
         String shown = String.join(" ", argv);
         Path out = null;
         Path err = null;
+        InputStream outRead = null;
+        InputStream errRead = null;
         Process process = null;
         try {
             // files, not pipes: a program that floods its output, or a child of it that keeps a pipe open, cannot
             // block the wait; the deadline bounds what it writes
             out = Files.createTempFile("vc4j-command", ".out");
             err = Files.createTempFile("vc4j-command", ".err");
+            // read through descriptors opened now, and the names removed once the program has its own: from its
+            // start on, a JVM killed mid-run leaves no file behind
+            outRead = Files.newInputStream(out);
+            errRead = Files.newInputStream(err);
             process = new ProcessBuilder(argv)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();
+            delete(out);
+            delete(err);
             if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw failure.of(shown + " did not finish within " + deadline.toMillis() + " ms", null);
             }
-            byte[] output = head(out, MAX_OUTPUT + 1);
+            byte[] output = outRead.readNBytes(MAX_OUTPUT + 1);
             if (process.exitValue() != 0) {
                 throw failure.of(
-                        shown + " failed with status " + process.exitValue() + ": " + quoted(err, output), null);
+                        shown + " failed with status " + process.exitValue() + ": " + quoted(errRead, output), null);
             }
             if (output.length > MAX_OUTPUT) {
                 throw failure.of(shown + " printed more than " + MAX_OUTPUT + " bytes", null);
@@ -73,14 +81,17 @@ public final class HostCommand {
             throw failure.of("interrupted while running " + shown, e);
         } finally {
             kill(process);
+            close(outRead);
+            close(errRead);
             delete(out);
             delete(err);
         }
     }
 
     /** What a failed run said: its standard error, then its standard output, trimmed and cut for a message. */
-    private static String quoted(Path err, byte[] output) throws IOException {
-        String said = (text(head(err, MAX_QUOTED)).strip() + "\n" + text(output).strip()).strip();
+    private static String quoted(InputStream err, byte[] output) throws IOException {
+        String said =
+                (text(err.readNBytes(MAX_QUOTED)).strip() + "\n" + text(output).strip()).strip();
         return said.length() > MAX_QUOTED ? said.substring(0, MAX_QUOTED) + "..." : said;
     }
 
@@ -112,14 +123,18 @@ public final class HostCommand {
         }
     }
 
-    private static byte[] head(Path file, int max) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes(max);
-        }
-    }
-
     private static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void close(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // a reader of our own temporary file: nothing is lost
+            }
+        }
     }
 
     private static void delete(Path file) {

@@ -41,6 +41,17 @@ class HostCommandTest {
         assertEquals("out\n", run(DEADLINE, "/bin/sh", "-c", "echo out; echo noise >&2"));
     }
 
+    /** A JVM killed while the program runs leaves no temporary file: the names are gone once it has started. */
+    @Test
+    void theOutputFilesHaveNoNameWhileTheProgramRuns() {
+        String target = run(DEADLINE, "/bin/sh", "-c", "readlink /proc/self/fd/1; readlink /proc/self/fd/2 >&1");
+        List<String> lines = target.lines().toList();
+        assertEquals(2, lines.size(), target);
+        for (String line : lines) {
+            assertTrue(line.contains("vc4j-command") && line.endsWith(" (deleted)"), line);
+        }
+    }
+
     @Test
     void aFailureNamesTheCommandItsStatusAndItsTrimmedOutput() {
         assertEquals(
