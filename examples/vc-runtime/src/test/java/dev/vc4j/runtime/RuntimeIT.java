@@ -3,6 +3,7 @@ package dev.vc4j.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vc4j.oci.Spec;
+import dev.vc4j.spi.HostCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -169,11 +171,9 @@ class RuntimeIT {
                 .orElseThrow();
     }
 
-    private static void host(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " did not end");
-        assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + output);
+    /** A host command (mount, umount) with a deadline, through vc-api's runner; a failure fails the test. */
+    private static void host(String... command) {
+        HostCommand.run(List.of(command), Duration.ofSeconds(30), IllegalStateException::new);
     }
 
     @Test
