@@ -1,5 +1,6 @@
 package dev.vc4j.qemu;
 
+import dev.vc4j.spi.GuestText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,6 +10,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,6 +36,7 @@ final class ConsoleRing {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.qemu");
     private static final int READ_BYTES = 8192;
+    private static final String PANIC = "Kernel panic - not syncing";
 
     private final SocketChannel socket;
     private final Path file;
@@ -108,20 +111,44 @@ final class ConsoleRing {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
 
+    /**
+     * The guest kernel's last panic line in a console file, which the trace after it can push out of a short tail;
+     * the guest wrote it, so it comes back bounded and escaped.
+     */
+    static Optional<String> panicLine(Path file) {
+        String text;
+        try {
+            text = new String(lastBytes(file, MAX_FILE_BYTES), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        int at = text.lastIndexOf(PANIC);
+        if (at < 0) {
+            return Optional.empty();
+        }
+        int end = text.indexOf('\n', at);
+        String line = text.substring(at, end < 0 ? text.length() : end).strip();
+        return Optional.of(GuestText.bounded(line, 256));
+    }
+
     /** Replaces the file by its last {@link #KEEP_BYTES}; a reader of the file sees the old or the new one. */
     static void keepTail(Path file) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        byte[] tail;
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(0, f.length() - KEEP_BYTES);
-            tail = new byte[(int) (f.length() - start)];
-            f.seek(start);
-            f.readFully(tail);
-        }
+        byte[] tail = lastBytes(file, KEEP_BYTES);
         try (FileChannel t = open(temp)) {
             t.truncate(0);
             t.write(ByteBuffer.wrap(tail));
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static byte[] lastBytes(Path file, int most) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long start = Math.max(0, f.length() - most);
+            byte[] buf = new byte[(int) (f.length() - start)];
+            f.seek(start);
+            f.readFully(buf);
+            return buf;
+        }
     }
 }

@@ -4,7 +4,6 @@ import dev.vc4j.HypervisorException;
 import dev.vc4j.spi.GuestText;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,15 +123,15 @@ final class QemuProcess {
             how = status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
         }
         consoleRing.ifPresent(ring -> ring.awaitEnd(REAP_WAIT));
-        return "QEMU (pid " + pid() + ") " + how + tail("QEMU said", log) + tail("guest console", console);
+        String panic = ConsoleRing.panicLine(console)
+                .map(line -> "; the guest kernel said: " + line)
+                .orElse("");
+        return "QEMU (pid " + pid() + ") " + how + panic + tail("QEMU said", log) + tail("guest console", console);
     }
 
     private static String tail(String label, Path file) {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(0, f.length() - TAIL_BYTES);
-            byte[] buf = new byte[(int) (f.length() - start)];
-            f.seek(start);
-            f.readFully(buf);
+        try {
+            byte[] buf = ConsoleRing.lastBytes(file, TAIL_BYTES);
             String text = escapedLines(new String(buf, StandardCharsets.UTF_8).strip());
             return text.isEmpty() ? "" : "\n--- " + label + " (last " + buf.length + " bytes) ---\n" + text;
         } catch (IOException e) {

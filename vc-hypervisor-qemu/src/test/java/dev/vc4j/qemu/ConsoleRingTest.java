@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The console reader against a unix socket standing in for QEMU's console chardev. */
@@ -57,5 +59,28 @@ class ConsoleRingTest {
                 assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp")), "a temporary file is left");
             }
         }
+    }
+
+    @Test
+    void thePanicLineIsFoundBehindALongTrace() throws Exception {
+        Path log = dir.resolve("console.log");
+        StringBuilder console = new StringBuilder("[    1.0] sysrq: Trigger a crash\n")
+                .append("[    1.1] Kernel panic - not syncing: sysrq triggered crash\n");
+        for (int i = 0; i < 200; i++) {
+            console.append("[    2.4]  ? do_syscall_64+0x69/0xb0\n");
+        }
+        Files.writeString(log, console, StandardCharsets.US_ASCII);
+        assertEquals(Optional.of("Kernel panic - not syncing: sysrq triggered crash"), ConsoleRing.panicLine(log));
+    }
+
+    @Test
+    void aConsoleWithoutAPanicHasNoPanicLineAndAGuestCannotSmuggleControlCharacters() throws Exception {
+        Path log = dir.resolve("console.log");
+        Files.writeString(log, "[    1.0] all is well\n", StandardCharsets.US_ASCII);
+        assertEquals(Optional.empty(), ConsoleRing.panicLine(log));
+        assertEquals(Optional.empty(), ConsoleRing.panicLine(dir.resolve("absent.log")));
+        Files.writeString(log, "Kernel panic - not syncing: \u001b[2J" + "x".repeat(5000), StandardCharsets.US_ASCII);
+        String line = ConsoleRing.panicLine(log).orElseThrow();
+        assertTrue(line.length() < 300 && !line.contains("\u001b"), line);
     }
 }
