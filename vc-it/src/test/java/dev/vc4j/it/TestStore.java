@@ -6,9 +6,11 @@ import dev.vc4j.VirtContainers;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -26,7 +28,34 @@ final class TestStore {
             ROOT_PROPERTY, "/tmp/vc4j-it/" + ProcessHandle.current().pid()));
     static final StoreRoots ROOTS = new StoreRoots(ROOT.resolve("run"), ROOT.resolve("config"));
 
+    static {
+        if (System.getProperty(ROOT_PROPERTY) == null) { // the run's first JVM; a second one shares its roots
+            Runtime.getRuntime().addShutdownHook(new Thread(TestStore::removeIfEmpty, "vc4j-it-roots"));
+        }
+    }
+
     private TestStore() {}
+
+    /**
+     * At the end of the run, its roots go when they hold only directories and the accelerator probe's cache:
+     * anything else (a sandbox, a template, a mount) is a leftover to be seen, so it stays.
+     */
+    private static void removeIfEmpty() {
+        try (Stream<Path> walk = Files.walk(ROOT)) {
+            List<Path> paths = walk.sorted(Comparator.reverseOrder()).toList();
+            boolean empty = paths.stream()
+                    .allMatch(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                            || p.getFileName().toString().startsWith("kvm-probe-"));
+            if (empty && mountsUnder(ROOT).isEmpty()) {
+                for (Path path : paths) {
+                    Files.delete(path);
+                }
+                Files.delete(ROOT.getParent()); // fails while another run uses it, as it should
+            }
+        } catch (IOException e) {
+            // gone already, or in use by another run
+        }
+    }
 
     static VirtContainers virtContainers() {
         return VirtContainers.builder().roots(ROOTS).build();
