@@ -53,8 +53,8 @@ class BlockHotplugIT {
         for (int i = 0; i < DRIVES; i++) {
             drives.add(Drive.raw(image("d" + i + ".img", (i + 1) * MIB)));
         }
-        long jvmFds = 0;
-        long qemuFds = 0;
+        List<String> jvmFds = List.of();
+        List<String> qemuFds = List.of();
         for (int round = 0; round < ROUNDS; round++) {
             List<HotpluggedDrive> plugged = new ArrayList<>();
             for (Drive drive : drives) {
@@ -95,13 +95,27 @@ class BlockHotplugIT {
                 qemuFds = openFds(Long.toString(guest.vm.record().pid()));
             }
         }
-        // the whole JVM's count: resources of earlier test classes may still be closing in the background
-        // (fewer fds), while a leak of the hotplug path would add at least one per round
-        long jvmFdsAfter = openFds("self");
-        assertTrue(
-                jvmFdsAfter <= jvmFds,
-                "JVM file descriptors after " + ROUNDS + " rounds: " + jvmFdsAfter + ", after the first: " + jvmFds);
-        assertEquals(qemuFds, openFds(Long.toString(guest.vm.record().pid())), "QEMU file descriptors");
+        String qemu = Long.toString(guest.vm.record().pid());
+        assertEquals(List.of(), fdsAddedSince(qemuFds, qemu), "QEMU file descriptors added after the first round");
+        // The whole JVM: other threads (a VM's console reader, the agent link) may hold a descriptor for a moment,
+        // and a class loaded from a jar not read before keeps it open; a leak stays, and names what it holds.
+        List<String> added = fdsAddedSince(jvmFds, "self");
+        added.removeIf(target -> target.endsWith(".jar") || target.endsWith("/lib/modules"));
+        assertEquals(List.of(), added, "JVM file descriptors added after the first round");
+    }
+
+    /** The targets of {@code pid}'s descriptors not open at {@code first}, once those of a moment have closed. */
+    private static List<String> fdsAddedSince(List<String> first, String pid) throws Exception {
+        List<String> added = new ArrayList<>();
+        for (long deadline = System.nanoTime() + 5_000_000_000L; ; Thread.sleep(100)) {
+            added = new ArrayList<>(openFds(pid));
+            for (String target : first) {
+                added.remove(target);
+            }
+            if (added.isEmpty() || System.nanoTime() > deadline) {
+                return added;
+            }
+        }
     }
 
     @Test
@@ -176,9 +190,18 @@ class BlockHotplugIT {
         return new String(block, StandardCharsets.UTF_8).replace("\0", "");
     }
 
-    private static long openFds(String pid) throws IOException {
+    /** What each open descriptor of {@code pid} refers to (a file's path, {@code socket:[inode]}, ...). */
+    private static List<String> openFds(String pid) throws IOException {
+        List<String> targets = new ArrayList<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc", pid, "fd"))) {
-            return fds.count();
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    targets.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException closedSinceListed) {
+                    // gone between the listing and the read: not open
+                }
+            }
         }
+        return targets;
     }
 }
