@@ -1,23 +1,20 @@
 package dev.vc4j.agent;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.rpc.Code;
 import dev.vc4j.AgentException;
 import dev.vc4j.AlreadyExistsException;
 import dev.vc4j.InvalidConfigException;
 import dev.vc4j.NotFoundException;
 import dev.vc4j.VcTimeoutException;
-import dev.vc4j.agent.proto.AgentServiceGrpc;
 import dev.vc4j.spi.GuestText;
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Unary calls on one channel: a deadline on each, retries on UNAVAILABLE for the calls that may run twice,
@@ -27,6 +24,7 @@ import java.util.function.Function;
  */
 final class AgentCalls {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent.rpc");
+    private static final Runnable NO_LIVENESS = () -> {};
 
     /** Whether a call may run twice without harm; only those are retried. */
     enum Retry {
@@ -37,43 +35,41 @@ final class AgentCalls {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(20);
     private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
 
-    private final ManagedChannel channel;
+    private final AgentLink link;
 
-    AgentCalls(ManagedChannel channel) {
-        this.channel = channel;
+    AgentCalls(AgentLink link) {
+        this.link = link;
     }
 
-    <T> T call(
-            String rpc, Duration deadline, Retry retry, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> call) {
+    <R extends Message> R call(AgentRpc<R> rpc, Message request, Duration deadline, Retry retry) {
         long started = System.nanoTime();
         long end = started + deadline.toNanos();
         Duration backoff = FIRST_BACKOFF;
         while (true) {
-            long left = end - System.nanoTime();
             try {
-                T reply = call.apply(stub(Duration.ofNanos(Math.max(1, left))));
-                LOG.debug("{} answered in {} ms", rpc, millisSince(started));
+                R reply = callOnce(rpc, request, end, NO_LIVENESS);
+                LOG.debug("{} answered in {} ms", rpc.name(), millisSince(started));
                 return reply;
-            } catch (StatusRuntimeException e) {
-                // a channel this session closed stays closed: its calls fail at once rather than until the deadline
+            } catch (GrpcFailure e) {
+                // a session that was closed stays closed: its calls fail at once rather than until the deadline
                 boolean again = retry == Retry.IDEMPOTENT
-                        && e.getStatus().getCode() == Status.Code.UNAVAILABLE
-                        && !channel.isShutdown()
+                        && e.code() == Code.UNAVAILABLE
+                        && !link.isClosed()
                         && end - System.nanoTime() > backoff.toNanos();
                 if (!again) {
                     LOG.debug(
                             "{} failed after {} ms: {} {}",
-                            rpc,
+                            rpc.name(),
                             millisSince(started),
-                            e.getStatus().getCode(),
-                            GuestText.bounded(e.getStatus().getDescription(), GuestText.TEXT_MAX));
-                    throw translate(rpc, deadline, e);
+                            e.code(),
+                            GuestText.bounded(e.description(), GuestText.TEXT_MAX));
+                    throw translate(rpc.name(), deadline, e);
                 }
                 // one warning a call; the retries after the first are the same story
                 LOG.atLevel(backoff.equals(FIRST_BACKOFF) ? Level.WARN : Level.DEBUG)
                         .log(
                                 "{} found the agent unreachable after {} ms: retrying in {} ms",
-                                rpc,
+                                rpc.name(),
                                 millisSince(started),
                                 backoff.toMillis());
                 sleep(backoff);
@@ -82,10 +78,18 @@ final class AgentCalls {
         }
     }
 
-    private AgentServiceGrpc.AgentServiceBlockingStub stub(Duration deadline) {
-        return AgentServiceGrpc.newBlockingStub(channel)
-                .withWaitForReady()
-                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    /**
+     * One attempt at a call, waiting for a connection until {@code deadline} ({@link System#nanoTime()}) while
+     * {@code liveness} holds. A reply that does not parse is an INTERNAL failure.
+     */
+    <R extends Message> R callOnce(AgentRpc<R> rpc, Message request, long deadline, Runnable liveness)
+            throws GrpcFailure {
+        byte[] reply = link.connection(deadline, liveness).call(rpc.path(), request.toByteArray(), deadline);
+        try {
+            return rpc.replyParser().parseFrom(reply);
+        } catch (InvalidProtocolBufferException e) {
+            throw new GrpcFailure(Code.INTERNAL, "the agent's reply to " + rpc.name() + " does not parse", e);
+        }
     }
 
     static long millisSince(long startedNanos) {
@@ -107,30 +111,30 @@ final class AgentCalls {
      * without the agent's details on UNAVAILABLE or CANCELLED a lost connection ({@link AgentException#unreachable}).
      * Every string from the guest goes through {@link GuestText}.
      */
-    static RuntimeException translate(String rpc, Duration deadline, Throwable e) {
-        Status status = Status.fromThrowable(e);
-        String description = GuestText.bounded(status.getDescription(), GuestText.TEXT_MAX);
+    static RuntimeException translate(String rpc, Duration deadline, GrpcFailure e) {
+        Code code = e.code();
+        String description = GuestText.bounded(e.description(), GuestText.TEXT_MAX);
         Optional<AgentErrorDetails> details = AgentErrorDetails.of(e);
-        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+        if (code == Code.DEADLINE_EXCEEDED) {
             return new VcTimeoutException("agent " + rpc, deadline, e);
         }
         if (details.isEmpty()) {
-            String message = status.getCode() + (description.isEmpty() ? "" : ": " + description);
-            boolean lost = status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.CANCELLED;
+            String message = code + (description.isEmpty() ? "" : ": " + description);
+            boolean lost = code == Code.UNAVAILABLE || code == Code.CANCELLED;
             return lost ? AgentException.unreachable(rpc, message, e) : new AgentException(rpc, message, e);
         }
         AgentErrorDetails agent = details.get();
-        if (status.getCode() == Status.Code.INVALID_ARGUMENT && agent.field().isPresent()) {
+        if (code == Code.INVALID_ARGUMENT && agent.field().isPresent()) {
             return new InvalidConfigException(
                     GuestText.bounded(agent.field().get().getField(), GuestText.NAME_MAX),
                     GuestText.bounded(agent.error().getValue(), GuestText.TEXT_MAX),
                     GuestText.bounded(agent.field().get().getDescription(), GuestText.TEXT_MAX));
         }
         if (agent.resource().isPresent()
-                && (status.getCode() == Status.Code.NOT_FOUND || status.getCode() == Status.Code.ALREADY_EXISTS)) {
+                && (code == Code.NOT_FOUND || code == Code.ALREADY_EXISTS)) {
             String kind = GuestText.bounded(agent.resource().get().getResourceType(), GuestText.NAME_MAX);
             String name = GuestText.bounded(agent.resource().get().getResourceName(), GuestText.NAME_MAX);
-            return status.getCode() == Status.Code.NOT_FOUND
+            return code == Code.NOT_FOUND
                     ? new NotFoundException(kind, name)
                     : new AlreadyExistsException(kind, name);
         }

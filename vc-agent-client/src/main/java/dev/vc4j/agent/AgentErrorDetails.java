@@ -6,7 +6,6 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ResourceInfo;
 import dev.vc4j.agent.proto.AgentError;
 import dev.vc4j.spi.GuestText;
-import io.grpc.protobuf.StatusProto;
 
 import java.util.Optional;
 
@@ -19,13 +18,8 @@ record AgentErrorDetails(AgentError error, Optional<BadRequest.FieldViolation> f
 
     /** The details of a failed call; empty when it carries none that parse (a lost connection carries none). */
     static Optional<AgentErrorDetails> of(Throwable failure) {
-        com.google.rpc.Status status;
-        try {
-            status = StatusProto.fromThrowable(failure);
-        } catch (IllegalArgumentException malformed) {
-            // bytes that do not parse, or a code other than grpc-status'
-            return Optional.empty();
-        }
+        // bytes that do not parse, or a code other than grpc-status', are no details
+        com.google.rpc.Status status = failure instanceof GrpcFailure g ? g.details().orElse(null) : null;
         if (status == null) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package dev.vc4j.agent;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import dev.vc4j.AgentConfig;
 import dev.vc4j.ContainerStats;
 import dev.vc4j.GuestProcess;
@@ -10,7 +11,6 @@ import dev.vc4j.SandboxIds;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.AgentCalls.Retry;
 import dev.vc4j.agent.proto.AddEntropyRequest;
-import dev.vc4j.agent.proto.AgentServiceGrpc;
 import dev.vc4j.agent.proto.ContainerRequest;
 import dev.vc4j.agent.proto.CopyFileRequest;
 import dev.vc4j.agent.proto.CreateContainerRequest;
@@ -49,7 +49,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** The RPCs of a session beyond health and guest commands, typed: no protobuf type leaves this class. */
 final class ContainerRpcs {
@@ -77,28 +76,26 @@ final class ContainerRpcs {
                 .setUnixSeconds(now.getEpochSecond())
                 .setNanos(now.getNano())
                 .build();
-        calls.call("SetGuestDateTime", config.callTimeout(), Retry.IDEMPOTENT, s -> s.setGuestDateTime(request));
+        calls.call(AgentRpc.SET_GUEST_DATE_TIME, request, config.callTimeout(), Retry.IDEMPOTENT);
     }
 
     void addEntropy(byte[] seed) {
         AddEntropyRequest request = AddEntropyRequest.newBuilder()
                 .setData(ByteString.copyFrom(seed))
                 .build();
-        calls.call("AddEntropy", config.callTimeout(), Retry.IDEMPOTENT, s -> s.addEntropy(request));
+        calls.call(AgentRpc.ADD_ENTROPY, request, config.callTimeout(), Retry.IDEMPOTENT);
     }
 
     OnlinedResources onlineCpuMem(int cpus, boolean memory) {
         if (cpus < 0) {
             throw new InvalidConfigException("cpus", cpus, "must be 0 (all) or more");
         }
-        OnlineCPUMemResponse r = calls.call(
-                "OnlineCPUMem",
-                config.callTimeout(),
-                Retry.IDEMPOTENT,
-                s -> s.onlineCPUMem(OnlineCPUMemRequest.newBuilder()
+        OnlineCPUMemResponse r = calls.call(AgentRpc.ONLINE_CPU_MEM, OnlineCPUMemRequest.newBuilder()
                         .setCpus(cpus)
                         .setMemory(memory)
-                        .build()));
+                        .build(),
+                config.callTimeout(),
+                Retry.IDEMPOTENT);
         return new OnlinedResources(r.getCpusOnlined(), r.getMemoryBlocksOnlined());
     }
 
@@ -108,7 +105,7 @@ final class ContainerRpcs {
                 .setData(ByteString.copyFrom(data))
                 .setMode(mode)
                 .build();
-        calls.call("CopyFile", config.callTimeout(), Retry.IDEMPOTENT, s -> s.copyFile(request));
+        calls.call(AgentRpc.COPY_FILE, request, config.callTimeout(), Retry.IDEMPOTENT);
     }
 
     void createSandbox(SandboxSetup setup) {
@@ -119,16 +116,11 @@ final class ContainerRpcs {
                 .addAllKernelModules(setup.kernelModules())
                 .setGuestHookPath(setup.guestHookPath());
         setup.storages().forEach(s -> request.addStorages(storage(s)));
-        callWaitingForDrives(
-                "CreateSandbox", setup.storages(), Retry.IDEMPOTENT, s -> s.createSandbox(request.build()));
+        callWaitingForDrives(AgentRpc.CREATE_SANDBOX, request.build(), setup.storages(), Retry.IDEMPOTENT);
     }
 
     void destroySandbox() {
-        calls.call(
-                "DestroySandbox",
-                CRUN_DEADLINE,
-                Retry.IDEMPOTENT,
-                s -> s.destroySandbox(DestroySandboxRequest.getDefaultInstance()));
+        calls.call(AgentRpc.DESTROY_SANDBOX, DestroySandboxRequest.getDefaultInstance(), CRUN_DEADLINE, Retry.IDEMPOTENT);
     }
 
     private static Storage storage(StorageSpec s) {
@@ -150,17 +142,13 @@ final class ContainerRpcs {
      * A call whose storages the agent may wait for: its deadline covers the longest wait, and the agent's own
      * timeout, whose details name the drive that did not appear, becomes a timeout of that drive's wait.
      */
-    private void callWaitingForDrives(
-            String rpc,
-            List<StorageSpec> storages,
-            Retry retry,
-            Function<AgentServiceGrpc.AgentServiceBlockingStub, ?> call) {
+    private void callWaitingForDrives(AgentRpc<?> rpc, Message request, List<StorageSpec> storages, Retry retry) {
         Duration longest = storages.stream()
                 .map(ContainerRpcs::deviceWait)
                 .max(Comparator.naturalOrder())
                 .orElse(Duration.ZERO);
         try {
-            calls.call(rpc, CRUN_DEADLINE.plus(longest), retry, call);
+            calls.call(rpc, request, CRUN_DEADLINE.plus(longest), retry);
         } catch (VcTimeoutException e) {
             Optional<String> drive = AgentErrorDetails.of(e.getCause())
                     .flatMap(AgentErrorDetails::resource)
@@ -186,7 +174,7 @@ final class ContainerRpcs {
             request.setRootfsPath(spec.rootfsPath());
         }
         spec.storages().forEach(s -> request.addStorages(storage(s)));
-        callWaitingForDrives("CreateContainer", spec.storages(), Retry.ONCE, s -> s.createContainer(request.build()));
+        callWaitingForDrives(AgentRpc.CREATE_CONTAINER, request.build(), spec.storages(), Retry.ONCE);
     }
 
     private ContainerRequest containerRequest(String id) {
@@ -196,11 +184,11 @@ final class ContainerRpcs {
     }
 
     void startContainer(String id) {
-        calls.call("StartContainer", CRUN_DEADLINE, Retry.ONCE, s -> s.startContainer(containerRequest(id)));
+        calls.call(AgentRpc.START_CONTAINER, containerRequest(id), CRUN_DEADLINE, Retry.ONCE);
     }
 
     void removeContainer(String id) {
-        calls.call("RemoveContainer", CRUN_DEADLINE, Retry.ONCE, s -> s.removeContainer(containerRequest(id)));
+        calls.call(AgentRpc.REMOVE_CONTAINER, containerRequest(id), CRUN_DEADLINE, Retry.ONCE);
     }
 
     void updateContainer(String id, LinuxResources resources) {
@@ -208,20 +196,19 @@ final class ContainerRpcs {
                 .setContainerId(SandboxIds.check("containerId", id))
                 .setResources(ByteString.copyFrom(resources.toJson(), StandardCharsets.UTF_8))
                 .build();
-        calls.call("UpdateContainer", CRUN_DEADLINE, Retry.IDEMPOTENT, s -> s.updateContainer(request));
+        calls.call(AgentRpc.UPDATE_CONTAINER, request, CRUN_DEADLINE, Retry.IDEMPOTENT);
     }
 
     void pauseContainer(String id) {
-        calls.call("PauseContainer", CRUN_DEADLINE, Retry.ONCE, s -> s.pauseContainer(containerRequest(id)));
+        calls.call(AgentRpc.PAUSE_CONTAINER, containerRequest(id), CRUN_DEADLINE, Retry.ONCE);
     }
 
     void resumeContainer(String id) {
-        calls.call("ResumeContainer", CRUN_DEADLINE, Retry.ONCE, s -> s.resumeContainer(containerRequest(id)));
+        calls.call(AgentRpc.RESUME_CONTAINER, containerRequest(id), CRUN_DEADLINE, Retry.ONCE);
     }
 
     ContainerStats containerStats(String id) {
-        StatsContainerResponse r = calls.call(
-                "StatsContainer", config.callTimeout(), Retry.IDEMPOTENT, s -> s.statsContainer(containerRequest(id)));
+        StatsContainerResponse r = calls.call(AgentRpc.STATS_CONTAINER, containerRequest(id), config.callTimeout(), Retry.IDEMPOTENT);
         return new ContainerStats(
                 r.getMemoryUsageBytes(),
                 r.getMemoryLimitBytes(),
@@ -249,12 +236,7 @@ final class ContainerRpcs {
     }
 
     List<GuestProcess> listProcesses(String id) {
-        return calls
-                .call(
-                        "ListProcesses",
-                        config.callTimeout(),
-                        Retry.IDEMPOTENT,
-                        s -> s.listProcesses(containerRequest(id)))
+        return calls.call(AgentRpc.LIST_PROCESSES, containerRequest(id), config.callTimeout(), Retry.IDEMPOTENT)
                 .getProcessesList()
                 .stream()
                 // the guest chose these command lines: bounded and escaped before they reach a log or a terminal
@@ -269,7 +251,7 @@ final class ContainerRpcs {
                 .setProcess(ByteString.copyFrom(process.process().toJson(), StandardCharsets.UTF_8))
                 .setTerminal(process.terminal())
                 .build();
-        calls.call("ExecProcess", CRUN_DEADLINE, Retry.ONCE, s -> s.execProcess(request));
+        calls.call(AgentRpc.EXEC_PROCESS, request, CRUN_DEADLINE, Retry.ONCE);
     }
 
     void signalProcess(String containerId, String execId, int signal, boolean all) {
@@ -280,8 +262,7 @@ final class ContainerRpcs {
                 .setAll(all)
                 .build();
         // One process: a kill(2) in the agent. All: a crun command.
-        calls.call(
-                "SignalProcess", all ? CRUN_DEADLINE : config.callTimeout(), Retry.ONCE, s -> s.signalProcess(request));
+        calls.call(AgentRpc.SIGNAL_PROCESS, request, all ? CRUN_DEADLINE : config.callTimeout(), Retry.ONCE);
     }
 
     private ProcessRequest processRequest(String containerId, String execId) {
@@ -292,8 +273,7 @@ final class ContainerRpcs {
     }
 
     ProcessExit waitProcess(String containerId, String execId, Duration timeout) {
-        WaitProcessResponse r = calls.call(
-                "WaitProcess", timeout, Retry.IDEMPOTENT, s -> s.waitProcess(processRequest(containerId, execId)));
+        WaitProcessResponse r = calls.call(AgentRpc.WAIT_PROCESS, processRequest(containerId, execId), timeout, Retry.IDEMPOTENT);
         return exitOf(r);
     }
 
@@ -309,14 +289,13 @@ final class ContainerRpcs {
                     .setExecId(checkExecId(execId))
                     .setData(ByteString.copyFrom(data, offset + done, n))
                     .build();
-            calls.call("WriteStdin", timeout, Retry.ONCE, s -> s.writeStdin(request));
+            calls.call(AgentRpc.WRITE_STDIN, request, timeout, Retry.ONCE);
             done += n;
         }
     }
 
     void closeStdin(String containerId, String execId) {
-        calls.call(
-                "CloseStdin", config.callTimeout(), Retry.ONCE, s -> s.closeStdin(processRequest(containerId, execId)));
+        calls.call(AgentRpc.CLOSE_STDIN, processRequest(containerId, execId), config.callTimeout(), Retry.ONCE);
     }
 
     StreamChunk read(boolean stderr, String containerId, String execId, int maxBytes, Duration timeout) {
@@ -325,11 +304,8 @@ final class ContainerRpcs {
                 .setExecId(checkExecId(execId))
                 .setMaxBytes(maxBytes)
                 .build();
-        ReadStreamResponse r = calls.call(
-                stderr ? "ReadStderr" : "ReadStdout",
-                timeout,
-                Retry.ONCE,
-                s -> stderr ? s.readStderr(request) : s.readStdout(request));
+        ReadStreamResponse r =
+                calls.call(stderr ? AgentRpc.READ_STDERR : AgentRpc.READ_STDOUT, request, timeout, Retry.ONCE);
         return new StreamChunk(r.getData().toByteArray(), r.getEof());
     }
 
@@ -340,16 +316,12 @@ final class ContainerRpcs {
                 .setRows(rows)
                 .setColumns(columns)
                 .build();
-        calls.call("TtyWinResize", config.callTimeout(), Retry.IDEMPOTENT, s -> s.ttyWinResize(request));
+        calls.call(AgentRpc.TTY_WIN_RESIZE, request, config.callTimeout(), Retry.IDEMPOTENT);
     }
 
     Optional<String> awaitOomEvent(Duration timeout) {
         try {
-            return Optional.of(calls.call(
-                            "GetOOMEvent",
-                            timeout,
-                            Retry.ONCE,
-                            s -> s.getOOMEvent(GetOOMEventRequest.getDefaultInstance()))
+            return Optional.of(calls.call(AgentRpc.GET_OOM_EVENT, GetOOMEventRequest.getDefaultInstance(), timeout, Retry.ONCE)
                     .getContainerId());
         } catch (VcTimeoutException e) {
             return Optional.empty();
@@ -357,11 +329,7 @@ final class ContainerRpcs {
     }
 
     ProcessStatus processStatus(String containerId, String execId) {
-        ProcessStatusResponse r = calls.call(
-                "ProcessStatus",
-                config.callTimeout(),
-                Retry.IDEMPOTENT,
-                s -> s.processStatus(processRequest(containerId, execId)));
+        ProcessStatusResponse r = calls.call(AgentRpc.PROCESS_STATUS, processRequest(containerId, execId), config.callTimeout(), Retry.IDEMPOTENT);
         return new ProcessStatus(r.getPid(), r.getExited() ? exitOf(r.getExit()) : null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vc4j.agent;
 
+import com.google.rpc.Code;
 import dev.vc4j.AgentConfig;
 import dev.vc4j.AgentException;
 import dev.vc4j.VcTimeoutException;
@@ -7,21 +8,17 @@ import dev.vc4j.agent.proto.CheckResponse;
 import dev.vc4j.spi.Agent;
 import dev.vc4j.spi.AgentChannel;
 import dev.vc4j.spi.AgentSession;
-import io.grpc.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The default {@link Agent}: gRPC to the vc4j guest agent over the VM's recorded channel (vsock, or the unix
- * socket of its virtio-serial port), each connection opened with the nonce handshake. All sessions, of every
- * instance, run on the same two event loop threads ({@link AgentEventLoops}): a session or reconnect adds none.
+ * socket of its virtio-serial port), each connection opened with the nonce handshake. A session holds one
+ * connection and its reader thread while it is open.
  */
 public final class GrpcAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent.rpc");
@@ -33,11 +30,9 @@ public final class GrpcAgent implements Agent {
         config.validate("agent");
         AgentEndpoint socket = AgentEndpoint.of(channel);
         // a host without AF_VSOCK fails now, not after the whole timeout of retries
-        socket.requireUsable(SocketTransport.detected());
+        socket.requireUsable();
         long deadline = System.nanoTime() + timeout.toNanos();
-        // The same budget serves reconnects later on, when a short connect timeout would be too tight.
-        Duration attemptTimeout = timeout.compareTo(config.callTimeout()) > 0 ? timeout : config.callTimeout();
-        GrpcAgentSession session = GrpcAgentSession.open(socket, config, attemptTimeout, AgentEventLoops.acquire());
+        GrpcAgentSession session = new GrpcAgentSession(socket, config);
         try {
             awaitServing(session, socket, deadline, timeout, vmLiveness);
             return session;
@@ -65,41 +60,23 @@ public final class GrpcAgent implements Agent {
                         session.connectObstacle().orElse(lastCause));
             }
             long started = System.nanoTime();
-            Future<CheckResponse> check = session.checkAsync(Duration.ofNanos(left));
             try {
-                CheckResponse response = await(check, vmLiveness);
+                CheckResponse response = session.checkOnce(deadline, vmLiveness);
                 LOG.debug("Check answered {} in {} ms", response.getStatus(), AgentCalls.millisSince(started));
                 if (response.getStatus() == CheckResponse.ServingStatus.SERVING) {
                     return;
                 }
                 lastCause = new AgentException("Check", "the agent answered " + response.getStatus(), null);
-            } catch (ExecutionException e) {
-                RuntimeException failure = AgentCalls.translate("Check", Duration.ofNanos(left), e.getCause());
-                Status.Code code = Status.fromThrowable(e.getCause()).getCode();
-                LOG.debug("Check failed after {} ms: {}", AgentCalls.millisSince(started), code);
-                // UNAVAILABLE: the connection broke and will be retried; DEADLINE_EXCEEDED: the loop's deadline.
-                if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+            } catch (GrpcFailure e) {
+                RuntimeException failure = AgentCalls.translate("Check", Duration.ofNanos(left), e);
+                LOG.debug("Check failed after {} ms: {}", AgentCalls.millisSince(started), e.code());
+                // UNAVAILABLE: the connection broke and will be made again; DEADLINE_EXCEEDED: the loop's deadline.
+                if (e.code() != Code.UNAVAILABLE && e.code() != Code.DEADLINE_EXCEEDED) {
                     throw failure;
                 }
                 lastCause = failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AgentException("connect", "interrupted while waiting for the agent at " + socket, e);
-            } finally {
-                check.cancel(true);
             }
             pause(vmLiveness, deadline);
-        }
-    }
-
-    private static <T> T await(Future<T> future, Runnable vmLiveness) throws ExecutionException, InterruptedException {
-        while (true) {
-            vmLiveness.run();
-            try {
-                return future.get(LIVENESS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // not answered yet: look at the VM again
-            }
         }
     }
 

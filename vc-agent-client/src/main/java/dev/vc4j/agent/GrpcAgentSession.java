@@ -9,7 +9,6 @@ import dev.vc4j.GuestCommand;
 import dev.vc4j.GuestDetails;
 import dev.vc4j.GuestProcess;
 import dev.vc4j.agent.AgentCalls.Retry;
-import dev.vc4j.agent.proto.AgentServiceGrpc;
 import dev.vc4j.agent.proto.CheckRequest;
 import dev.vc4j.agent.proto.CheckResponse;
 import dev.vc4j.agent.proto.GuestDetailsRequest;
@@ -30,117 +29,55 @@ import dev.vc4j.spi.ProcessSpec;
 import dev.vc4j.spi.ProcessStatus;
 import dev.vc4j.spi.SandboxSetup;
 import dev.vc4j.spi.StreamChunk;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.local.LocalAddress;
-import io.netty.channel.local.LocalChannel;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One gRPC channel to one agent, through a {@link HandshakeRelay} on the shared {@link AgentEventLoops}, which
- * the session holds until it is closed. Every call waits for ready, with a deadline.
+ * One session with one agent: typed calls over an {@link AgentLink}, which keeps one HTTP/2 connection (and its
+ * reader thread) while the session is open. Every call waits for the connection until its deadline.
  */
 final class GrpcAgentSession implements AgentSession {
     /** Output kept per stream of a guest command; the rest is dropped by the agent and flagged. */
     static final int MAX_OUTPUT_BYTES = 1 << 20;
     /** What the agent applies when a command has no timeout of its own. */
     static final Duration AGENT_DEFAULT_PROCESS_TIMEOUT = Duration.ofSeconds(60);
-    // Fixed, not auto-tuned: BDP auto-tuning sizes the window from PING round trips, which on virtio-serial
-    // measure QEMU's buffering rather than a link.
-    private static final int FLOW_CONTROL_WINDOW = 1 << 20;
     // A reply carries up to two full output streams plus framing.
-    private static final int MAX_INBOUND_MESSAGE = 2 * MAX_OUTPUT_BYTES + 64 * 1024;
-    // grpc-java treats an idle timeout of 30 days or more as "never": the connection lives as long as the session.
-    private static final long NEVER_IDLE_DAYS = 365;
-    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(1);
+    static final int MAX_INBOUND_MESSAGE = 2 * MAX_OUTPUT_BYTES + 64 * 1024;
 
     private final AgentEndpoint socket;
     private final AgentConfig config;
-    private final AgentEventLoops loops;
-    private final HandshakeRelay relay;
-    private final ManagedChannel channel;
+    private final AgentLink link;
     private final AgentCalls calls;
     private final ContainerRpcs containers;
     private final NetworkRpcs network;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GrpcAgentSession(
-            AgentEndpoint socket,
-            AgentConfig config,
-            AgentEventLoops loops,
-            HandshakeRelay relay,
-            ManagedChannel channel) {
+    /** A session with the agent at {@code socket}; nothing is connected until the first call. */
+    GrpcAgentSession(AgentEndpoint socket, AgentConfig config) {
         this.socket = socket;
         this.config = config;
-        this.loops = loops;
-        this.relay = relay;
-        this.channel = channel;
-        this.calls = new AgentCalls(channel);
+        this.link = new AgentLink(socket, MAX_INBOUND_MESSAGE);
+        this.calls = new AgentCalls(link);
         this.containers = new ContainerRpcs(calls, config);
         this.network = new NetworkRpcs(calls, config);
     }
 
-    /**
-     * Opens the relay and the channel on {@code loops}, which the session holds from now on (and releases when
-     * closed, or when this fails); nothing is connected until the first call. {@code attemptTimeout} bounds each
-     * attempt to reach the agent (connect and handshake).
-     */
-    static GrpcAgentSession open(
-            AgentEndpoint socket, AgentConfig config, Duration attemptTimeout, AgentEventLoops loops) {
-        HandshakeRelay relay = null;
-        try {
-            relay = new HandshakeRelay(socket, loops, attemptTimeout);
-            ManagedChannel channel = NettyChannelBuilder.forAddress(relay.address())
-                    .channelType(LocalChannel.class, LocalAddress.class)
-                    .eventLoopGroup(loops.local())
-                    .directExecutor()
-                    .usePlaintext()
-                    // nghttp2 rejects a socket path as :authority
-                    .overrideAuthority("localhost")
-                    // flowControlWindow, unlike initialFlowControlWindow, turns auto-tuning off
-                    .flowControlWindow(FLOW_CONTROL_WINDOW)
-                    .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
-                    .idleTimeout(NEVER_IDLE_DAYS, TimeUnit.DAYS)
-                    // HTTP/2 keepalive stays off (the builder's default): when the VM dies, the core closes us.
-                    // grpc-netty also sets SO_KEEPALIVE on every channel; a null removes it, and with it a
-                    // warning per connection that a local channel has no such option.
-                    .withOption(ChannelOption.SO_KEEPALIVE, null)
-                    .build();
-            return new GrpcAgentSession(socket, config, loops, relay, channel);
-        } catch (RuntimeException | Error e) {
-            if (relay != null) {
-                relay.close();
-            }
-            loops.release();
-            throw e;
-        }
+    /** One Check that waits for the connection until {@code deadline} while {@code liveness} holds. */
+    CheckResponse checkOnce(long deadline, Runnable liveness) throws GrpcFailure {
+        return calls.callOnce(AgentRpc.CHECK, CheckRequest.getDefaultInstance(), deadline, liveness);
     }
 
-    /** One Check that waits for the connection until {@code deadline}; for the connect loop. */
-    Future<CheckResponse> checkAsync(Duration deadline) {
-        return AgentServiceGrpc.newFutureStub(channel)
-                .withWaitForReady()
-                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
-                .check(CheckRequest.getDefaultInstance());
-    }
-
-    /** What keeps the agent unreachable right now, if anything; see {@link HandshakeRelay#obstacle()}. */
+    /** What keeps the agent unreachable right now, if anything; see {@link AgentLink#obstacle()}. */
     Optional<Throwable> connectObstacle() {
-        return relay.obstacle();
+        return link.obstacle();
     }
 
     @Override
     public void check() {
         CheckResponse response = calls.call(
-                "Check", config.callTimeout(), Retry.IDEMPOTENT, s -> s.check(CheckRequest.getDefaultInstance()));
+                AgentRpc.CHECK, CheckRequest.getDefaultInstance(), config.callTimeout(), Retry.IDEMPOTENT);
         if (response.getStatus() != CheckResponse.ServingStatus.SERVING) {
             throw new AgentException("Check", "the agent at " + socket + " answered " + response.getStatus(), null);
         }
@@ -149,10 +86,10 @@ final class GrpcAgentSession implements AgentSession {
     @Override
     public GuestDetails guestDetails() {
         GuestDetailsResponse r = calls.call(
-                "GetGuestDetails",
+                AgentRpc.GET_GUEST_DETAILS,
+                GuestDetailsRequest.getDefaultInstance(),
                 config.callTimeout(),
-                Retry.IDEMPOTENT,
-                s -> s.getGuestDetails(GuestDetailsRequest.getDefaultInstance()));
+                Retry.IDEMPOTENT);
         return new GuestDetails(
                 r.getAgentVersion(),
                 r.getKernelRelease(),
@@ -182,7 +119,7 @@ final class GrpcAgentSession implements AgentSession {
         }
         // The agent answers when it has killed the process at its timeout; the margin covers the answer's trip.
         Duration deadline = processTimeout.plus(config.callTimeout());
-        RunProcessResponse r = calls.call("RunProcess", deadline, Retry.ONCE, s -> s.runProcess(request.build()));
+        RunProcessResponse r = calls.call(AgentRpc.RUN_PROCESS, request.build(), deadline, Retry.ONCE);
         return new ExecResult(
                 r.getExitCode(),
                 r.getSignal(),
@@ -343,23 +280,9 @@ final class GrpcAgentSession implements AgentSession {
         return containers.processStatus(containerId, execId);
     }
 
-    /** Fails calls in flight at once; then closes the relay and its sockets, and lets go of the event loops. */
+    /** Fails calls in flight at once, then closes the connection and ends its thread. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            try {
-                relay.close();
-            } finally {
-                loops.release();
-            }
-        }
+        link.close();
     }
 }

@@ -33,12 +33,7 @@ final class NetworkRpcs {
     }
 
     List<GuestInterface> listInterfaces() {
-        return calls
-                .call(
-                        "ListInterfaces",
-                        config.callTimeout(),
-                        Retry.IDEMPOTENT,
-                        s -> s.listInterfaces(ListInterfacesRequest.getDefaultInstance()))
+        return calls.call(AgentRpc.LIST_INTERFACES, ListInterfacesRequest.getDefaultInstance(), config.callTimeout(), Retry.IDEMPOTENT)
                 .getInterfacesList()
                 .stream()
                 .map(NetworkRpcs::guestInterface)
@@ -46,11 +41,7 @@ final class NetworkRpcs {
     }
 
     List<GuestRoute> listRoutes() {
-        return guestRoutes(calls.call(
-                "ListRoutes",
-                config.callTimeout(),
-                Retry.IDEMPOTENT,
-                s -> s.listRoutes(ListRoutesRequest.getDefaultInstance())));
+        return guestRoutes(calls.call(AgentRpc.LIST_ROUTES, ListRoutesRequest.getDefaultInstance(), config.callTimeout(), Retry.IDEMPOTENT));
     }
 
     GuestInterface updateInterface(InterfaceUpdate update) {
@@ -62,7 +53,7 @@ final class NetworkRpcs {
                 .setUp(update.up())
                 .build();
         return guestInterface(
-                calls.call("UpdateInterface", config.callTimeout(), Retry.IDEMPOTENT, s -> s.updateInterface(request)));
+                calls.call(AgentRpc.UPDATE_INTERFACE, request, config.callTimeout(), Retry.IDEMPOTENT));
     }
 
     List<GuestRoute> updateRoutes(List<GuestRoute> routes) {
@@ -70,7 +61,7 @@ final class NetworkRpcs {
                 .addAllRoutes(routes.stream().map(NetworkRpcs::route).toList())
                 .build();
         return guestRoutes(
-                calls.call("UpdateRoutes", config.callTimeout(), Retry.IDEMPOTENT, s -> s.updateRoutes(request)));
+                calls.call(AgentRpc.UPDATE_ROUTES, request, config.callTimeout(), Retry.IDEMPOTENT));
     }
 
     void addArpNeighbors(List<GuestNeighbor> neighbors) {
@@ -83,7 +74,7 @@ final class NetworkRpcs {
                                 .build())
                         .toList())
                 .build();
-        calls.call("AddARPNeighbors", config.callTimeout(), Retry.IDEMPOTENT, s -> s.addARPNeighbors(request));
+        calls.call(AgentRpc.ADD_ARP_NEIGHBORS, request, config.callTimeout(), Retry.IDEMPOTENT);
     }
 
     private static GuestInterface guestInterface(ListInterfacesResponse.Interface i) {

@@ -1,0 +1,379 @@
+package dev.vc4j.agent;
+
+import com.google.rpc.Code;
+import dev.vc4j.AgentException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One HTTP/2 connection to the agent, carrying unary gRPC calls: it owns its {@link AgentSocket} and one reader
+ * thread ({@link Http2FrameReader}), which sends the hello, waits for the agent's READY line and then reads frames
+ * until the connection ends. Calls run on their callers' threads: a call writes its HEADERS and DATA (within the
+ * agent's flow-control windows) and waits for its reply until its deadline; a call past its deadline resets its
+ * stream. Once anything breaks, the connection fails every call on it and takes no more.
+ */
+final class Http2Connection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vc4j.agent");
+    static final String THREAD_PREFIX = "vc4j-agent-";
+    /** The window this client grants each stream: more than the largest reply it accepts. */
+    static final int STREAM_WINDOW = 4 << 20;
+    /** The connection's window, replenished once half of it is used. */
+    static final int CONNECTION_WINDOW = 16 << 20;
+    /** How long the reader thread may block writing a control frame (an ACK, a window update). */
+    private static final Duration CONTROL_WRITE = Duration.ofSeconds(10);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final Object endpoint;
+    private final AgentSocket socket;
+    private final int maxReplyBytes;
+    private final CompletableFuture<String> ready = new CompletableFuture<>();
+    private final Map<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock flowLock = new ReentrantLock();
+    private final Condition flowChanged = flowLock.newCondition();
+    private final Thread reader;
+    /** Guarded by writeLock. */
+    private int nextStreamId = 1;
+    // Guarded by flowLock: what the agent's settings and window updates allow.
+    private long connectionSendWindow = Http2.DEFAULT_WINDOW;
+    private long peerInitialWindow = Http2.DEFAULT_WINDOW;
+    private int peerMaxFrame = Http2.DEFAULT_MAX_FRAME;
+    private long peerMaxStreams = Long.MAX_VALUE;
+    private volatile GrpcFailure failure;
+    private volatile boolean goingAway;
+
+    private Http2Connection(Object endpoint, AgentSocket socket, int maxReplyBytes, String nonce) {
+        this.endpoint = endpoint;
+        this.socket = socket;
+        this.maxReplyBytes = maxReplyBytes;
+        this.reader = new Thread(
+                new Http2FrameReader(this, new SocketInput(socket), nonce), THREAD_PREFIX + THREADS.incrementAndGet());
+        reader.setDaemon(true);
+    }
+
+    /**
+     * Starts the connection on a connected socket, which it owns from now on: its thread sends the hello and waits
+     * for the READY line; {@link #ready()} tells when HTTP/2 runs, or why it does not.
+     */
+    static Http2Connection start(Object endpoint, AgentSocket socket, int maxReplyBytes) {
+        Http2Connection connection = new Http2Connection(endpoint, socket, maxReplyBytes, AgentHandshake.newNonce());
+        connection.reader.start();
+        return connection;
+    }
+
+    /** The agent's version once the handshake succeeded and this client's preface went out. */
+    CompletableFuture<String> ready() {
+        return ready;
+    }
+
+    Object endpoint() {
+        return endpoint;
+    }
+
+    /** True while new calls may start here. */
+    boolean acceptsCalls() {
+        return failure == null && !goingAway && ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    /**
+     * One unary call: {@code message} to {@code path}, the reply's message back. A deadline that passes is
+     * DEADLINE_EXCEEDED; a connection that ends under the call, UNAVAILABLE.
+     */
+    byte[] call(String path, byte[] message, long deadline) throws GrpcFailure {
+        Http2Stream stream = open(path, deadline);
+        try {
+            sendData(stream, GrpcReply.framed(message), deadline);
+            return stream.reply().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw (GrpcFailure) e.getCause();
+        } catch (TimeoutException e) {
+            reset(stream, Http2.CANCEL);
+            throw new GrpcFailure(Code.DEADLINE_EXCEEDED, "no answer from the agent at " + endpoint, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reset(stream, Http2.CANCEL);
+            throw new GrpcFailure(Code.CANCELLED, "interrupted while waiting for the agent at " + endpoint, e);
+        } finally {
+            release(stream);
+        }
+    }
+
+    /** A new stream with its HEADERS sent, once the agent's limit on concurrent streams leaves room for it. */
+    private Http2Stream open(String path, long deadline) throws GrpcFailure {
+        flowLock.lock();
+        try {
+            while (streams.size() >= peerMaxStreams) {
+                awaitFlow(deadline, "a free stream");
+            }
+        } finally {
+            flowLock.unlock();
+        }
+        ByteArrayOutputStream block = new ByteArrayOutputStream(128);
+        HpackEncoder.encode(
+                List.of(
+                        new HttpHeader(":method", "POST"),
+                        new HttpHeader(":scheme", "http"),
+                        new HttpHeader(":path", path),
+                        // nghttp2 rejects a socket path as :authority
+                        new HttpHeader(":authority", "localhost"),
+                        new HttpHeader("content-type", "application/grpc"),
+                        new HttpHeader("te", "trailers")),
+                block);
+        byte[] headers = block.toByteArray();
+        writeLock.lock();
+        try {
+            checkOpen();
+            int id = nextStreamId;
+            if (id < 0) {
+                goingAway = true;
+                throw new GrpcFailure(Code.UNAVAILABLE, "the connection has used all its stream ids", null);
+            }
+            nextStreamId += 2;
+            Http2Stream stream;
+            flowLock.lock();
+            try {
+                stream = new Http2Stream(id, maxReplyBytes, peerInitialWindow);
+            } finally {
+                flowLock.unlock();
+            }
+            streams.put(id, stream);
+            // Stream ids must reach the agent in order: the id is taken and its HEADERS written under one lock.
+            writeFrame(Http2.HEADERS, Http2.FLAG_END_HEADERS, id, headers, 0, headers.length, deadline);
+            return stream;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void sendData(Http2Stream stream, byte[] data, long deadline) throws GrpcFailure {
+        int sent = 0;
+        do {
+            int n;
+            flowLock.lock();
+            try {
+                while (!stream.isDone() && data.length > sent && Math.min(connectionSendWindow, stream.sendWindow) <= 0) {
+                    awaitFlow(deadline, "the agent's flow-control window");
+                }
+                if (stream.isDone()) {
+                    return; // answered or reset early: its reply says how
+                }
+                long window = Math.min(connectionSendWindow, stream.sendWindow);
+                n = (int) Math.min(Math.min(data.length - sent, window), peerMaxFrame);
+                connectionSendWindow -= n;
+                stream.sendWindow -= n;
+            } finally {
+                flowLock.unlock();
+            }
+            boolean last = sent + n == data.length;
+            writeLock.lock();
+            try {
+                checkOpen();
+                writeFrame(Http2.DATA, last ? Http2.FLAG_END_STREAM : 0, stream.id(), data, sent, n, deadline);
+            } finally {
+                writeLock.unlock();
+            }
+            sent += n;
+        } while (sent < data.length);
+    }
+
+    /** Waits, with flowLock held, until the flow changes or the deadline passes. */
+    private void awaitFlow(long deadline, String what) throws GrpcFailure {
+        checkOpen();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new GrpcFailure(Code.DEADLINE_EXCEEDED, "waited for " + what + " of the agent at " + endpoint, null);
+        }
+        try {
+            flowChanged.awaitNanos(left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GrpcFailure(Code.CANCELLED, "interrupted while waiting for " + what, e);
+        }
+        checkOpen();
+    }
+
+    private void checkOpen() throws GrpcFailure {
+        GrpcFailure broken = failure;
+        if (broken != null) {
+            throw new GrpcFailure(broken.code(), broken.description(), broken);
+        }
+    }
+
+    /**
+     * Writes one frame; the caller holds writeLock. A write that fails or passes its deadline leaves the stream of
+     * frames cut in the middle: the connection ends.
+     */
+    private void writeFrame(int type, int flags, int streamId, byte[] payload, int offset, int length, long deadline)
+            throws GrpcFailure {
+        byte[] frame = new byte[Http2.FRAME_HEADER_BYTES + length];
+        Http2.putFrameHeader(frame, 0, length, type, flags, streamId);
+        System.arraycopy(payload, offset, frame, Http2.FRAME_HEADER_BYTES, length);
+        writeRaw(frame, deadline);
+    }
+
+    /** Raw bytes (the hello, the preface, a frame); the caller holds writeLock or is the reader before READY. */
+    void writeRaw(byte[] bytes, long deadline) throws GrpcFailure {
+        try {
+            socket.write(bytes, 0, bytes.length, deadline);
+        } catch (SocketTimeoutException e) {
+            GrpcFailure stalled =
+                    new GrpcFailure(Code.DEADLINE_EXCEEDED, "the agent at " + endpoint + " stopped reading", e);
+            fail(new GrpcFailure(Code.UNAVAILABLE, "the agent at " + endpoint + " stopped reading", e));
+            throw stalled;
+        } catch (IOException e) {
+            GrpcFailure lost = new GrpcFailure(Code.UNAVAILABLE, "cannot write to the agent at " + endpoint, e);
+            fail(lost);
+            throw lost;
+        }
+    }
+
+    /** A control frame from the reader thread, bounded by {@link #CONTROL_WRITE}. */
+    void writeControl(int type, int flags, int streamId, byte[] payload) throws GrpcFailure {
+        writeLock.lock();
+        try {
+            checkOpen();
+            writeFrame(
+                    type, flags, streamId, payload, 0, payload.length, System.nanoTime() + CONTROL_WRITE.toNanos());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Tells the agent this client no longer wants {@code stream}'s reply; a broken connection needs no telling. */
+    void reset(Http2Stream stream, int errorCode) {
+        byte[] payload = new byte[4];
+        Http2.putInt(payload, 0, errorCode);
+        try {
+            writeControl(Http2.RST_STREAM, 0, stream.id(), payload);
+        } catch (GrpcFailure e) {
+            LOG.debug("no reset of stream {} on the agent at {}: {}", stream.id(), endpoint, e.getMessage());
+        }
+    }
+
+    private void release(Http2Stream stream) {
+        streams.remove(stream.id());
+        signalFlow();
+        if (goingAway && streams.isEmpty()) {
+            close();
+        }
+    }
+
+    void signalFlow() {
+        flowLock.lock();
+        try {
+            flowChanged.signalAll();
+        } finally {
+            flowLock.unlock();
+        }
+    }
+
+    Http2Stream stream(int id) {
+        return streams.get(id);
+    }
+
+    // What the reader thread learns from the agent.
+
+    void onReady(String version) {
+        ready.complete(version);
+    }
+
+    void onSettings(Long maxStreams, Long initialWindow, Integer maxFrame) {
+        flowLock.lock();
+        try {
+            if (maxStreams != null) {
+                peerMaxStreams = maxStreams;
+            }
+            if (maxFrame != null) {
+                peerMaxFrame = maxFrame;
+            }
+            if (initialWindow != null) {
+                long delta = initialWindow - peerInitialWindow;
+                peerInitialWindow = initialWindow;
+                for (Http2Stream stream : streams.values()) {
+                    stream.sendWindow += delta;
+                }
+            }
+            flowChanged.signalAll();
+        } finally {
+            flowLock.unlock();
+        }
+    }
+
+    /** False when the increment overflows the window (a flow-control error of the agent's). */
+    boolean onWindowUpdate(Http2Stream stream, int increment) {
+        flowLock.lock();
+        try {
+            long window = (stream == null ? connectionSendWindow : stream.sendWindow) + increment;
+            if (window > Http2.MAX_WINDOW) {
+                return false;
+            }
+            if (stream == null) {
+                connectionSendWindow = window;
+            } else {
+                stream.sendWindow = window;
+            }
+            flowChanged.signalAll();
+            return true;
+        } finally {
+            flowLock.unlock();
+        }
+    }
+
+    /** The agent goes away: streams it never saw fail as never processed, the others may still finish. */
+    void onGoAway(int lastStreamId, int errorCode) {
+        goingAway = true;
+        for (Http2Stream stream : streams.values()) {
+            if (stream.id() > lastStreamId) {
+                stream.fail(new GrpcFailure(
+                        Code.UNAVAILABLE,
+                        "the agent at " + endpoint + " went away (" + Http2.errorName(errorCode) + ")",
+                        null));
+            }
+        }
+        if (streams.isEmpty()) {
+            close();
+        }
+    }
+
+    /** Ends the connection for {@code why}: every call on it fails so, and no new call starts here. */
+    void fail(GrpcFailure why) {
+        synchronized (this) {
+            if (failure != null) {
+                return;
+            }
+            failure = why;
+        }
+        ready.completeExceptionally(why.getCause() instanceof AgentException a ? a : why);
+        for (Http2Stream stream : streams.values()) {
+            stream.fail(why);
+        }
+        signalFlow();
+        socket.close();
+    }
+
+    /** Closes the socket and ends the reader thread; calls in flight fail as UNAVAILABLE. Any thread, any time. */
+    @Override
+    public void close() {
+        fail(new GrpcFailure(Code.UNAVAILABLE, "the connection to the agent at " + endpoint + " was closed", null));
+    }
+
+    /** Waits up to {@code timeout} for the reader thread to end, after {@link #close()}. */
+    void awaitEnd(Duration timeout) throws InterruptedException {
+        reader.join(Math.max(1, timeout.toMillis()));
+    }
+}
