@@ -2,6 +2,7 @@ package dev.vc4j.agent;
 
 import com.google.rpc.Code;
 import dev.vc4j.AgentException;
+import dev.vc4j.spi.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,9 +62,9 @@ final class Http2Connection implements AutoCloseable {
         this.endpoint = endpoint;
         this.socket = socket;
         this.maxReplyBytes = maxReplyBytes;
-        this.reader = new Thread(
-                new Http2FrameReader(this, new SocketInput(socket), nonce), THREAD_PREFIX + THREADS.incrementAndGet());
-        reader.setDaemon(true);
+        // with the MDC of the call that connects: the reader's lines are about the same sandbox
+        this.reader = LogContext.daemonThread(
+                THREAD_PREFIX + THREADS.incrementAndGet(), new Http2FrameReader(this, new SocketInput(socket), nonce));
     }
 
     /**
@@ -226,7 +227,12 @@ final class Http2Connection implements AutoCloseable {
         writeRaw(frame, deadline);
     }
 
-    /** Raw bytes (the hello, the preface, a frame); the caller holds writeLock or is the reader before READY. */
+    /** The hello, from the reader thread before anything else is written; a failure is the handshake's. */
+    void writeHello(byte[] hello, long deadline) throws IOException {
+        socket.write(hello, 0, hello.length, deadline);
+    }
+
+    /** Raw bytes (the preface, a frame); the caller holds writeLock or is the reader before READY. */
     void writeRaw(byte[] bytes, long deadline) throws GrpcFailure {
         try {
             socket.write(bytes, 0, bytes.length, deadline);

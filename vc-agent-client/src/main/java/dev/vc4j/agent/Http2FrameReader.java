@@ -48,8 +48,7 @@ final class Http2FrameReader implements Runnable {
     public void run() {
         Object endpoint = connection.endpoint();
         try {
-            connection.writeRaw(
-                    AgentHandshake.hello(nonce), System.nanoTime() + AgentHandshake.ATTEMPT.toNanos());
+            sendHello(endpoint);
             String version = AgentHandshake.awaitReady(in, nonce, endpoint);
             connection.writeRaw(preface(), System.nanoTime() + AgentHandshake.ATTEMPT.toNanos());
             connection.onReady(version);
@@ -70,6 +69,14 @@ final class Http2FrameReader implements Runnable {
         } catch (RuntimeException | Error e) {
             LOG.warn("the reader of the agent at {} failed", endpoint, e);
             connection.fail(new GrpcFailure(Code.INTERNAL, "the reader of the agent at " + endpoint + " failed", e));
+        }
+    }
+
+    private void sendHello(Object endpoint) {
+        try {
+            connection.writeHello(AgentHandshake.hello(nonce), System.nanoTime() + AgentHandshake.ATTEMPT.toNanos());
+        } catch (IOException e) {
+            throw new AgentException("handshake", "cannot send the hello to the agent at " + endpoint, e);
         }
     }
 

@@ -11,10 +11,6 @@ import dev.vc4j.NotFoundException;
 import dev.vc4j.VcTimeoutException;
 import dev.vc4j.agent.proto.AgentError;
 import dev.vc4j.spi.GuestText;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,25 +27,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgentCallsTest {
     private static final Duration DEADLINE = Duration.ofSeconds(3);
 
-    private static RuntimeException translate(Throwable e) {
+    private static RuntimeException translate(GrpcFailure e) {
         return AgentCalls.translate("Test", DEADLINE, e);
     }
 
-    private static StatusRuntimeException withDetails(
-            Code code, String message, com.google.protobuf.Message... details) {
+    /** A failure as the agent sends one: the status, its message, and the same in the details trailer. */
+    private static GrpcFailure withDetails(Code code, String message, com.google.protobuf.Message... details) {
         com.google.rpc.Status.Builder status =
                 com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message);
         for (com.google.protobuf.Message detail : details) {
             status.addDetails(Any.pack(detail));
         }
-        return StatusProto.toStatusRuntimeException(status.build());
+        return new GrpcFailure(code, message, status.build().toByteArray(), null);
     }
 
     @Test
     void aLostConnectionIsUnreachable() {
-        for (Status status :
-                new Status[] {Status.UNAVAILABLE.withDescription("Channel shutdownNow invoked"), Status.CANCELLED}) {
-            AgentException e = assertInstanceOf(AgentException.class, translate(status.asRuntimeException()));
+        for (GrpcFailure failure : new GrpcFailure[] {
+            new GrpcFailure(Code.UNAVAILABLE, "the connection to the agent at x ended", null),
+            new GrpcFailure(Code.CANCELLED, null, null)
+        }) {
+            AgentException e = assertInstanceOf(AgentException.class, translate(failure));
             assertEquals(ErrorCode.AGENT_UNREACHABLE, e.code());
             assertEquals("Test", e.rpc());
         }
@@ -71,17 +69,14 @@ class AgentCallsTest {
 
     @Test
     void aDeadlineIsATimeout() {
-        VcTimeoutException e =
-                assertInstanceOf(VcTimeoutException.class, translate(Status.DEADLINE_EXCEEDED.asRuntimeException()));
+        VcTimeoutException e = assertInstanceOf(
+                VcTimeoutException.class, translate(new GrpcFailure(Code.DEADLINE_EXCEEDED, "no answer", null)));
         assertEquals(DEADLINE, e.deadline());
     }
 
     @Test
     void detailsWhoseCodeIsNotTheStatusAreIgnored() {
-        Metadata trailers = new Metadata();
-        trailers.put(
-                Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER),
-                com.google.rpc.Status.newBuilder()
+        byte[] details = com.google.rpc.Status.newBuilder()
                         .setCode(Code.NOT_FOUND.getNumber())
                         .addDetails(Any.pack(AgentError.newBuilder()
                                 .setKind(AgentError.Kind.NOT_FOUND)
@@ -91,22 +86,17 @@ class AgentCallsTest {
                                 .setResourceName("c1")
                                 .build()))
                         .build()
-                        .toByteArray());
+                        .toByteArray();
         AgentException e = assertInstanceOf(
-                AgentException.class,
-                translate(Status.INVALID_ARGUMENT.withDescription("x").asRuntimeException(trailers)));
+                AgentException.class, translate(new GrpcFailure(Code.INVALID_ARGUMENT, "x", details, null)));
         assertEquals(ErrorCode.AGENT_FAILED, e.code());
     }
 
     @Test
     void detailsThatDoNotParseAreIgnored() {
-        Metadata trailers = new Metadata();
-        trailers.put(
-                Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER),
-                new byte[] {(byte) 0xff, 0x01, 0x02});
         AgentException e = assertInstanceOf(
                 AgentException.class,
-                translate(Status.NOT_FOUND.withDescription("x").asRuntimeException(trailers)));
+                translate(new GrpcFailure(Code.NOT_FOUND, "x", new byte[] {(byte) 0xff, 0x01, 0x02}, null)));
         assertEquals(ErrorCode.AGENT_FAILED, e.code());
     }
 

@@ -5,8 +5,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import dev.vc4j.VcException;
 import dev.vc4j.spi.GuestText;
-import io.grpc.Metadata;
-import io.grpc.Status;
+import com.google.rpc.Code;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bounded and carries no control character, whatever the guest sent.
  */
 class AgentErrorsFuzzTest {
-    private static final Metadata.Key<byte[]> DETAILS =
-            Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
     /** The rpc name and a few fixed words around at most three bounded guest strings. */
     private static final int MESSAGE_MAX = 3 * GuestText.TEXT_MAX + 3 * GuestText.NAME_MAX + 200;
 
@@ -41,12 +38,12 @@ class AgentErrorsFuzzTest {
         in.get(description);
         byte[] details = new byte[in.remaining()];
         in.get(details);
-        Status status = Status.fromCodeValue(code).withDescription(new String(description, StandardCharsets.UTF_8));
-        Metadata trailers = new Metadata();
-        if (details.length > 0) {
-            trailers.put(DETAILS, details);
-        }
-        RuntimeException e = AgentCalls.translate("Check", Duration.ofSeconds(1), status.asRuntimeException(trailers));
+        GrpcFailure failure = new GrpcFailure(
+                Code.forNumber(code),
+                new String(description, StandardCharsets.UTF_8),
+                details.length > 0 ? details : null,
+                null);
+        RuntimeException e = AgentCalls.translate("Check", Duration.ofSeconds(1), failure);
 
         assertTrue(e instanceof VcException, () -> "not typed: " + e);
         String message = e.getMessage();

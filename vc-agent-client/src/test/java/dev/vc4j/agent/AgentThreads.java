@@ -6,11 +6,8 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The threads this module starts: all carry the {@code vc4j-agent} prefix, and are the event loops' only. */
+/** The threads this module starts: one reader per live connection, named with the {@code vc4j-agent-} prefix. */
 final class AgentThreads {
-    /** One thread for the gRPC side, one for the sockets; exclusive loops of a test may add theirs for a while. */
-    static final int SHARED_LOOP_THREADS = 2;
-
     private static final Duration ENDING = Duration.ofSeconds(3);
 
     private AgentThreads() {}
@@ -18,22 +15,22 @@ final class AgentThreads {
     static List<Thread> alive() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
-                .filter(t -> t.getName().startsWith(AgentEventLoops.THREAD_PREFIX))
+                .filter(t -> t.getName().startsWith(Http2Connection.THREAD_PREFIX))
                 .collect(Collectors.toList());
     }
 
     /**
-     * No thread other than the shared event loops' (a connection, relay or session has none of its own). Released
-     * exclusive loops of a test end at once, but not in no time: they get {@link #ENDING} to go.
+     * No reader thread left: every session and connection was closed. A closed connection's thread ends at once,
+     * but not in no time: it gets {@link #ENDING} to go.
      */
-    static void assertOnlyTheSharedLoops() throws InterruptedException {
+    static void assertNone() throws InterruptedException {
         long deadline = System.nanoTime() + ENDING.toNanos();
         List<String> names = names();
-        while (names.size() > SHARED_LOOP_THREADS && System.nanoTime() < deadline) {
+        while (!names.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
             names = names();
         }
-        assertTrue(names.size() <= SHARED_LOOP_THREADS, "threads beyond the shared event loops: " + names);
+        assertTrue(names.isEmpty(), "agent threads left behind: " + names);
     }
 
     private static List<String> names() {

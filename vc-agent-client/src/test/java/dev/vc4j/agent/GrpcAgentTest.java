@@ -30,8 +30,8 @@ class GrpcAgentTest {
     Path dir;
 
     @AfterEach
-    void noThreadOfItsOwn() throws InterruptedException {
-        AgentThreads.assertOnlyTheSharedLoops();
+    void noThreadLeftBehind() throws InterruptedException {
+        AgentThreads.assertNone();
     }
 
     @Test

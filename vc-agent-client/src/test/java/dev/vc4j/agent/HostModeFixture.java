@@ -47,6 +47,6 @@ abstract class HostModeFixture {
             session.close();
         }
         agent.assertAlive();
-        AgentThreads.assertOnlyTheSharedLoops();
+        AgentThreads.assertNone();
     }
 }

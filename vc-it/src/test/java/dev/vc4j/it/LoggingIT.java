@@ -41,10 +41,7 @@ class LoggingIT {
     private static final String SECRET = "secret-" + UUID.randomUUID();
     /** A program name the agent cannot exec: it quotes it back in its error, with a newline and an ESC. */
     private static final String BAD_PROGRAM = "no-such\n\u001b[31mprogram";
-    /**
-     * vc4j's loggers whose every line is about a sandbox. dev.vc4j.agent is not among them yet: the relay threads
-     * of today's agent transport are made on its event loop, which carries no sandbox.
-     */
+    /** vc4j's loggers whose every line is about a sandbox (the agent connection's reader thread too). */
     private static final Set<String> SANDBOX_LOGGERS = Set.of(
             "dev.vc4j.sandbox",
             "dev.vc4j.container",
@@ -52,6 +49,7 @@ class LoggingIT {
             "dev.vc4j.events",
             "dev.vc4j.qemu",
             "dev.vc4j.qemu.qmp",
+            "dev.vc4j.agent",
             "dev.vc4j.agent.rpc");
 
     @Test
