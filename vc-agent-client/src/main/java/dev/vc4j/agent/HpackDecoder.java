@@ -1,5 +1,7 @@
 package dev.vc4j.agent;
 
+import dev.vc4j.spi.GuestText;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +95,7 @@ final class HpackDecoder {
             if (listBytes > maxHeaderListBytes) {
                 throw error("header list of more than its bound of " + maxHeaderListBytes
                         + " octets (name + value + 32 a field), with field " + (fields.size() + 1) + " '"
-                        + field.name() + "'");
+                        + GuestText.bounded(field.name(), GuestText.NAME_MAX) + "'");
             }
             fields.add(field);
         }

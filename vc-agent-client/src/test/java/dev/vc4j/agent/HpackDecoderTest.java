@@ -321,6 +321,12 @@ class HpackDecoderTest {
     }
 
     @Test
+    void theBoundsMessageShowsTheGuestsFieldNameEscaped() {
+        HpackException e = refused(new HpackDecoder(34), "00 03 610a62 00");
+        assertTrue(e.getMessage().contains("with field 1 'a\\nb'"), e.getMessage());
+    }
+
+    @Test
     void aBlockCanStartInsideAnArray() throws HpackException {
         byte[] array = hex("ff 82 ff");
         assertEquals(List.of(h(":method", "GET")), new HpackDecoder(BOUND).decode(array, 1, 1));
