@@ -30,7 +30,7 @@ public final class GrpcAgent implements Agent {
         config.validate("agent");
         AgentEndpoint socket = AgentEndpoint.of(channel);
         // a host without AF_VSOCK fails now, not after the whole timeout of retries
-        socket.requireUsable();
+        socket.requireReachable();
         long deadline = System.nanoTime() + timeout.toNanos();
         GrpcAgentSession session = new GrpcAgentSession(socket, config);
         try {
