@@ -1,13 +1,13 @@
 package dev.vc4j.agent;
 
 import dev.vc4j.AgentException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,14 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The agent's socket on a unix socket served by the JDK: bytes both ways, each connect error as the user sees it,
  * deadlines on writes, close from another thread, and not one descriptor left behind (checked after every test).
  */
+@ExtendWith(NoSocketLeftOpen.class)
 class AgentSocketTest {
     private static final long SECOND = 1_000_000_000L;
     private static final int BIG = 16 << 20;
 
     @TempDir
     Path dir;
-
-    private Set<String> socketsBefore;
 
     /**
      * NIO makes a socket of its own, once, when it first closes a channel (its close marker): made here, it does
@@ -58,16 +56,6 @@ class AgentSocketTest {
             client.write(ByteBuffer.wrap(new byte[1]));
             peer.read(ByteBuffer.allocate(1));
         }
-    }
-
-    @BeforeEach
-    void noteOpenSockets() throws IOException {
-        socketsBefore = OpenSockets.now();
-    }
-
-    @AfterEach
-    void noSocketLeftOpen() throws Exception {
-        assertEquals(List.of(), OpenSockets.addedSince(socketsBefore), "sockets left open");
     }
 
     @Test
@@ -92,13 +80,10 @@ class AgentSocketTest {
                 for (int i = 0; i < sent.length; i++) {
                     sent[i] = (byte) (i * 31);
                 }
-                CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
-                    try {
-                        peer.write(ByteBuffer.wrap(sent));
-                        peer.close();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
+                CompletableFuture<Void> writing = inBackground(() -> {
+                    peer.write(ByteBuffer.wrap(sent));
+                    peer.close();
+                    return null;
                 });
                 byte[] received = new byte[10 + sent.length + 1]; // room for a byte too many
                 int at = 10;
@@ -178,13 +163,7 @@ class AgentSocketTest {
         try (ServerSocketChannel server = listen(path)) {
             AgentSocket socket = AgentSocket.connectUnix(path, System.nanoTime() + SECOND);
             try (SocketChannel peer = server.accept()) {
-                CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return socket.read(new byte[10], 0, 10);
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                });
+                CompletableFuture<Integer> read = inBackground(() -> socket.read(new byte[10], 0, 10));
                 Thread.sleep(200);
                 assertFalse(read.isDone(), "the read did not wait for data");
                 long closing = System.nanoTime();
@@ -207,12 +186,9 @@ class AgentSocketTest {
         try (ServerSocketChannel server = listen(path)) {
             AgentSocket socket = AgentSocket.connectUnix(path, System.nanoTime() + SECOND);
             try (SocketChannel peer = server.accept()) {
-                CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
-                    try {
-                        socket.write(new byte[BIG], 0, BIG, System.nanoTime() + 60 * SECOND);
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
+                CompletableFuture<Void> write = inBackground(() -> {
+                    socket.write(new byte[BIG], 0, BIG, System.nanoTime() + 60 * SECOND);
+                    return null;
                 });
                 Thread.sleep(300);
                 assertFalse(write.isDone(), "the write did not wait for the peer");
@@ -265,6 +241,20 @@ class AgentSocketTest {
                                     + "\\((EPIPE|ECONNRESET)\\), 0 of " + BIG + " bytes went out"),
                     e.getMessage());
         }
+    }
+
+    private interface IoCall<T> {
+        T call() throws IOException;
+    }
+
+    private static <T> CompletableFuture<T> inBackground(IoCall<T> call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.call();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     private static ServerSocketChannel listen(Path path) throws IOException {

@@ -3,16 +3,13 @@ package dev.vc4j.agent;
 import dev.vc4j.AgentException;
 import dev.vc4j.VcException;
 import dev.vc4j.VcTimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,24 +23,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * without /dev/vhost-vsock, so nothing accepts a vsock connection here; what is tested is what the kernel allows
  * (a socket, connects that fail, each as the user sees it) and, on a host without AF_VSOCK, the error that says so.
  */
+@ExtendWith(NoSocketLeftOpen.class)
 class AgentSocketVsockTest {
     /** A CID no VM has here: the connect goes nowhere and is never answered. */
     private static final long NOBODY = 0x7654_3210L;
 
     private static final int PORT = 1024;
     private static final Duration TIMEOUT = Duration.ofMillis(500);
-
-    private Set<String> socketsBefore;
-
-    @BeforeEach
-    void noteOpenSockets() throws IOException {
-        socketsBefore = OpenSockets.now();
-    }
-
-    @AfterEach
-    void noSocketLeftOpen() throws Exception {
-        assertEquals(List.of(), OpenSockets.addedSince(socketsBefore), "sockets left open");
-    }
 
     private static boolean kernelListsAfVsock() throws IOException {
         return Files.readString(Path.of("/proc/net/protocols")).contains("AF_VSOCK");
