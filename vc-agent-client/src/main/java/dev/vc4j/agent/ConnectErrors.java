@@ -19,6 +19,7 @@ final class ConnectErrors {
     static final int ENOENT = 2;
     static final int EAGAIN = 11;
     static final int ENODEV = 19;
+    static final int EPIPE = 32;
     static final int EAFNOSUPPORT = 97;
     static final int ECONNRESET = 104;
     static final int ETIMEDOUT = 110;
@@ -32,6 +33,8 @@ final class ConnectErrors {
             "EAGAIN",
             ENODEV,
             "ENODEV",
+            EPIPE,
+            "EPIPE",
             EAFNOSUPPORT,
             "EAFNOSUPPORT",
             ECONNRESET,

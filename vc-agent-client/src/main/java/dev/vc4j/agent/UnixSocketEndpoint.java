@@ -31,6 +31,17 @@ record UnixSocketEndpoint(Path socket) implements AgentEndpoint {
     }
 
     @Override
+    public AgentSocket connect(long deadlineNanos) {
+        return AgentSocket.connectUnix(socket, deadlineNanos);
+    }
+
+    /** Every host has unix sockets, and a missing socket is waited for; a path sockaddr_un cannot hold is not. */
+    @Override
+    public void requireReachable() {
+        AgentSocket.unixPath(socket);
+    }
+
+    @Override
     public String toString() {
         return socket.toString();
     }

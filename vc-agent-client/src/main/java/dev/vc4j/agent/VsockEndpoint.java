@@ -44,6 +44,17 @@ record VsockEndpoint(long cid, int port) implements AgentEndpoint {
     }
 
     @Override
+    public AgentSocket connect(long deadlineNanos) {
+        return AgentSocket.connectVsock(cid, port, deadlineNanos);
+    }
+
+    /** Creates and closes one socket: a host without AF_VSOCK fails here, with the reason. */
+    @Override
+    public void requireReachable() {
+        AgentSocket.requireVsock(cid, port);
+    }
+
+    @Override
     public String toString() {
         return ConnectErrors.vsockAddress(cid, port);
     }
