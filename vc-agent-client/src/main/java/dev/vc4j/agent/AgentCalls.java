@@ -130,13 +130,10 @@ final class AgentCalls {
                     GuestText.bounded(agent.error().getValue(), GuestText.TEXT_MAX),
                     GuestText.bounded(agent.field().get().getDescription(), GuestText.TEXT_MAX));
         }
-        if (agent.resource().isPresent()
-                && (code == Code.NOT_FOUND || code == Code.ALREADY_EXISTS)) {
+        if (agent.resource().isPresent() && (code == Code.NOT_FOUND || code == Code.ALREADY_EXISTS)) {
             String kind = GuestText.bounded(agent.resource().get().getResourceType(), GuestText.NAME_MAX);
             String name = GuestText.bounded(agent.resource().get().getResourceName(), GuestText.NAME_MAX);
-            return code == Code.NOT_FOUND
-                    ? new NotFoundException(kind, name)
-                    : new AlreadyExistsException(kind, name);
+            return code == Code.NOT_FOUND ? new NotFoundException(kind, name) : new AlreadyExistsException(kind, name);
         }
         return new AgentException(rpc, agent.error().getKind() + ": " + description, e);
     }

@@ -19,7 +19,8 @@ record AgentErrorDetails(AgentError error, Optional<BadRequest.FieldViolation> f
     /** The details of a failed call; empty when it carries none that parse (a lost connection carries none). */
     static Optional<AgentErrorDetails> of(Throwable failure) {
         // bytes that do not parse, or a code other than grpc-status', are no details
-        com.google.rpc.Status status = failure instanceof GrpcFailure g ? g.details().orElse(null) : null;
+        com.google.rpc.Status status =
+                failure instanceof GrpcFailure g ? g.details().orElse(null) : null;
         if (status == null) {
             return Optional.empty();
         }

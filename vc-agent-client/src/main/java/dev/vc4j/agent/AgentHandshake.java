@@ -64,8 +64,8 @@ final class AgentHandshake {
                 if (searchable > MAX_VERSION_LENGTH) {
                     throw new AgentException(
                             "handshake",
-                            "the READY line from the agent at " + endpoint + " has no end within "
-                                    + MAX_VERSION_LENGTH + " bytes",
+                            "the READY line from the agent at " + endpoint + " has no end within " + MAX_VERSION_LENGTH
+                                    + " bytes",
                             null);
                 }
                 in.consumeTo(at);

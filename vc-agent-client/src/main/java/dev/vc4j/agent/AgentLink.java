@@ -25,6 +25,7 @@ final class AgentLink implements AutoCloseable {
     private static final long CONNECT_RETRY_MILLIS = 20;
     /** How often a wait for the agent looks at the VM's liveness. */
     private static final long LIVENESS_MILLIS = 100;
+
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final AgentEndpoint endpoint;
@@ -79,7 +80,8 @@ final class AgentLink implements AutoCloseable {
                     return live;
                 }
                 if (closed) {
-                    throw new GrpcFailure(Code.UNAVAILABLE, "the session with the agent at " + endpoint + " is closed", null);
+                    throw new GrpcFailure(
+                            Code.UNAVAILABLE, "the session with the agent at " + endpoint + " is closed", null);
                 }
                 if (deadline - System.nanoTime() <= 0) {
                     throw noConnection();
@@ -113,7 +115,8 @@ final class AgentLink implements AutoCloseable {
             return null;
         }
         Http2Connection connection = Http2Connection.start(endpoint, socket, maxReplyBytes);
-        long attemptEnd = Math.min(deadline, System.nanoTime() + AgentHandshake.ATTEMPT.toNanos());
+        long attemptStart = System.nanoTime();
+        long attemptEnd = Math.min(deadline, attemptStart + AgentHandshake.ATTEMPT.toNanos());
         try {
             String version = awaitReady(connection, attemptEnd, liveness);
             if (version != null) {
@@ -124,7 +127,11 @@ final class AgentLink implements AutoCloseable {
                         endpoint);
                 return connection;
             }
-            obstacle = new VcTimeoutException("handshake with the agent at " + endpoint, AgentHandshake.ATTEMPT, null);
+            // an attempt cut short by the caller's deadline says less than the failure before it
+            if (attemptEnd != deadline || obstacle == null) {
+                obstacle = new VcTimeoutException(
+                        "handshake with the agent at " + endpoint, Duration.ofNanos(attemptEnd - attemptStart), null);
+            }
         } catch (ExecutionException e) {
             obstacle = e.getCause();
             LOG.debug("no handshake with the agent at {}", endpoint, e.getCause());
@@ -146,7 +153,9 @@ final class AgentLink implements AutoCloseable {
                 return null;
             }
             try {
-                return connection.ready().get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(LIVENESS_MILLIS)), TimeUnit.NANOSECONDS);
+                return connection
+                        .ready()
+                        .get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(LIVENESS_MILLIS)), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 liveness.run();
             } catch (InterruptedException e) {

@@ -3,16 +3,9 @@ package dev.vc4j.agent;
 import dev.vc4j.AgentException;
 import dev.vc4j.VcException;
 import dev.vc4j.VcTimeoutException;
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.unix.Errors;
 
-import java.io.FileNotFoundException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** What a failed connect to the agent means to a user, as vc4j's typed errors naming the socket or address. */
 final class ConnectErrors {
@@ -45,8 +38,6 @@ final class ConnectErrors {
             "ECONNREFUSED",
             EHOSTUNREACH,
             "EHOSTUNREACH");
-    /** Netty's native connect errors carry the errno only in their message: {@code ...failed with error(-111)...}. */
-    private static final Pattern NATIVE_ERRNO = Pattern.compile("error\\((-\\d+)\\)");
 
     private ConnectErrors() {}
 
@@ -82,8 +73,7 @@ final class ConnectErrors {
     }
 
     /**
-     * The connect to the unix socket {@code socket} failed with {@code errno} (0: the deadline passed first, -1:
-     * no errno known, e.g. from NIO). The VM may still be booting: these are retried until the caller's deadline.
+     * The connect to the unix socket {@code socket} failed with {@code errno} (0: the deadline passed first). The VM may still be booting: these are retried until the caller's deadline.
      */
     static VcException unixConnectFailure(int errno, String socket, Duration timeout, Throwable cause) {
         return switch (errno) {
@@ -97,37 +87,8 @@ final class ConnectErrors {
             case EAGAIN ->
                 new AgentException(
                         "connect", socket + " accepts no connection now: its backlog is full (EAGAIN)", cause);
-            case -1 -> new AgentException("connect", "cannot connect to " + socket + ": " + cause.getMessage(), cause);
             default -> new AgentException("connect", "cannot connect to " + socket + " (" + name(errno) + ")", cause);
         };
-    }
-
-    /**
-     * The errno behind a failed Netty connect: 0 for its CONNECT_TIMEOUT_MILLIS deadline, -1 when the failure
-     * carries none (NIO's JDK exceptions).
-     */
-    static int errno(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause()) {
-            if (e instanceof ConnectTimeoutException) {
-                return 0;
-            }
-            if (e instanceof Errors.NativeIoException n) {
-                return -n.expectedErr();
-            }
-            if (e instanceof NoRouteToHostException) {
-                return EHOSTUNREACH;
-            }
-            if (e instanceof FileNotFoundException) {
-                return ENOENT;
-            }
-            if (e instanceof ConnectException && e.getMessage() != null) {
-                Matcher m = NATIVE_ERRNO.matcher(e.getMessage());
-                if (m.find()) {
-                    return -Integer.parseInt(m.group(1));
-                }
-            }
-        }
-        return -1;
     }
 
     static String name(int errno) {

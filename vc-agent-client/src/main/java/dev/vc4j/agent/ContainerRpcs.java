@@ -90,10 +90,9 @@ final class ContainerRpcs {
         if (cpus < 0) {
             throw new InvalidConfigException("cpus", cpus, "must be 0 (all) or more");
         }
-        OnlineCPUMemResponse r = calls.call(AgentRpc.ONLINE_CPU_MEM, OnlineCPUMemRequest.newBuilder()
-                        .setCpus(cpus)
-                        .setMemory(memory)
-                        .build(),
+        OnlineCPUMemResponse r = calls.call(
+                AgentRpc.ONLINE_CPU_MEM,
+                OnlineCPUMemRequest.newBuilder().setCpus(cpus).setMemory(memory).build(),
                 config.callTimeout(),
                 Retry.IDEMPOTENT);
         return new OnlinedResources(r.getCpusOnlined(), r.getMemoryBlocksOnlined());
@@ -120,7 +119,8 @@ final class ContainerRpcs {
     }
 
     void destroySandbox() {
-        calls.call(AgentRpc.DESTROY_SANDBOX, DestroySandboxRequest.getDefaultInstance(), CRUN_DEADLINE, Retry.IDEMPOTENT);
+        calls.call(
+                AgentRpc.DESTROY_SANDBOX, DestroySandboxRequest.getDefaultInstance(), CRUN_DEADLINE, Retry.IDEMPOTENT);
     }
 
     private static Storage storage(StorageSpec s) {
@@ -208,7 +208,8 @@ final class ContainerRpcs {
     }
 
     ContainerStats containerStats(String id) {
-        StatsContainerResponse r = calls.call(AgentRpc.STATS_CONTAINER, containerRequest(id), config.callTimeout(), Retry.IDEMPOTENT);
+        StatsContainerResponse r =
+                calls.call(AgentRpc.STATS_CONTAINER, containerRequest(id), config.callTimeout(), Retry.IDEMPOTENT);
         return new ContainerStats(
                 r.getMemoryUsageBytes(),
                 r.getMemoryLimitBytes(),
@@ -236,7 +237,8 @@ final class ContainerRpcs {
     }
 
     List<GuestProcess> listProcesses(String id) {
-        return calls.call(AgentRpc.LIST_PROCESSES, containerRequest(id), config.callTimeout(), Retry.IDEMPOTENT)
+        return calls
+                .call(AgentRpc.LIST_PROCESSES, containerRequest(id), config.callTimeout(), Retry.IDEMPOTENT)
                 .getProcessesList()
                 .stream()
                 // the guest chose these command lines: bounded and escaped before they reach a log or a terminal
@@ -273,7 +275,8 @@ final class ContainerRpcs {
     }
 
     ProcessExit waitProcess(String containerId, String execId, Duration timeout) {
-        WaitProcessResponse r = calls.call(AgentRpc.WAIT_PROCESS, processRequest(containerId, execId), timeout, Retry.IDEMPOTENT);
+        WaitProcessResponse r =
+                calls.call(AgentRpc.WAIT_PROCESS, processRequest(containerId, execId), timeout, Retry.IDEMPOTENT);
         return exitOf(r);
     }
 
@@ -321,15 +324,17 @@ final class ContainerRpcs {
 
     Optional<String> awaitOomEvent(Duration timeout) {
         try {
-            return Optional.of(calls.call(AgentRpc.GET_OOM_EVENT, GetOOMEventRequest.getDefaultInstance(), timeout, Retry.ONCE)
-                    .getContainerId());
+            return Optional.of(
+                    calls.call(AgentRpc.GET_OOM_EVENT, GetOOMEventRequest.getDefaultInstance(), timeout, Retry.ONCE)
+                            .getContainerId());
         } catch (VcTimeoutException e) {
             return Optional.empty();
         }
     }
 
     ProcessStatus processStatus(String containerId, String execId) {
-        ProcessStatusResponse r = calls.call(AgentRpc.PROCESS_STATUS, processRequest(containerId, execId), config.callTimeout(), Retry.IDEMPOTENT);
+        ProcessStatusResponse r = calls.call(
+                AgentRpc.PROCESS_STATUS, processRequest(containerId, execId), config.callTimeout(), Retry.IDEMPOTENT);
         return new ProcessStatus(r.getPid(), r.getExited() ? exitOf(r.getExit()) : null);
     }
 }

@@ -76,8 +76,8 @@ final class GrpcAgentSession implements AgentSession {
 
     @Override
     public void check() {
-        CheckResponse response = calls.call(
-                AgentRpc.CHECK, CheckRequest.getDefaultInstance(), config.callTimeout(), Retry.IDEMPOTENT);
+        CheckResponse response =
+                calls.call(AgentRpc.CHECK, CheckRequest.getDefaultInstance(), config.callTimeout(), Retry.IDEMPOTENT);
         if (response.getStatus() != CheckResponse.ServingStatus.SERVING) {
             throw new AgentException("Check", "the agent at " + socket + " answered " + response.getStatus(), null);
         }

@@ -2,10 +2,12 @@ package dev.vc4j.agent;
 
 /** The parts of HTTP/2 (RFC 9113) this client speaks: frame types, flags, settings and error codes. */
 final class Http2 {
-    static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final byte[] PREFACE =
+            "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     static final int FRAME_HEADER_BYTES = 9;
     /** The largest frame either side may send until told otherwise; this client never raises its own. */
     static final int DEFAULT_MAX_FRAME = 16_384;
+
     static final int MAX_FRAME_LIMIT = (1 << 24) - 1;
     static final int DEFAULT_WINDOW = 65_535;
     static final int MAX_WINDOW = Integer.MAX_VALUE;

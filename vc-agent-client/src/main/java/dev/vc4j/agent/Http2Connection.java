@@ -37,6 +37,7 @@ final class Http2Connection implements AutoCloseable {
     static final int CONNECTION_WINDOW = 16 << 20;
     /** How long the reader thread may block writing a control frame (an ACK, a window update). */
     private static final Duration CONTROL_WRITE = Duration.ofSeconds(10);
+
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Object endpoint;
@@ -167,7 +168,9 @@ final class Http2Connection implements AutoCloseable {
             int n;
             flowLock.lock();
             try {
-                while (!stream.isDone() && data.length > sent && Math.min(connectionSendWindow, stream.sendWindow) <= 0) {
+                while (!stream.isDone()
+                        && data.length > sent
+                        && Math.min(connectionSendWindow, stream.sendWindow) <= 0) {
                     awaitFlow(deadline, "the agent's flow-control window");
                 }
                 if (stream.isDone()) {
@@ -253,8 +256,7 @@ final class Http2Connection implements AutoCloseable {
         writeLock.lock();
         try {
             checkOpen();
-            writeFrame(
-                    type, flags, streamId, payload, 0, payload.length, System.nanoTime() + CONTROL_WRITE.toNanos());
+            writeFrame(type, flags, streamId, payload, 0, payload.length, System.nanoTime() + CONTROL_WRITE.toNanos());
         } finally {
             writeLock.unlock();
         }

@@ -60,7 +60,9 @@ final class Http2Stream {
         }
         if (body.size() + (long) length > maxReplyBytes + GrpcReply.PREFIX_BYTES) {
             fail(new GrpcFailure(
-                    Code.RESOURCE_EXHAUSTED, "the agent's reply exceeds the bound of " + maxReplyBytes + " bytes", null));
+                    Code.RESOURCE_EXHAUSTED,
+                    "the agent's reply exceeds the bound of " + maxReplyBytes + " bytes",
+                    null));
             return false;
         }
         body.write(data, offset, length);

@@ -33,7 +33,12 @@ final class NetworkRpcs {
     }
 
     List<GuestInterface> listInterfaces() {
-        return calls.call(AgentRpc.LIST_INTERFACES, ListInterfacesRequest.getDefaultInstance(), config.callTimeout(), Retry.IDEMPOTENT)
+        return calls
+                .call(
+                        AgentRpc.LIST_INTERFACES,
+                        ListInterfacesRequest.getDefaultInstance(),
+                        config.callTimeout(),
+                        Retry.IDEMPOTENT)
                 .getInterfacesList()
                 .stream()
                 .map(NetworkRpcs::guestInterface)
@@ -41,7 +46,8 @@ final class NetworkRpcs {
     }
 
     List<GuestRoute> listRoutes() {
-        return guestRoutes(calls.call(AgentRpc.LIST_ROUTES, ListRoutesRequest.getDefaultInstance(), config.callTimeout(), Retry.IDEMPOTENT));
+        return guestRoutes(calls.call(
+                AgentRpc.LIST_ROUTES, ListRoutesRequest.getDefaultInstance(), config.callTimeout(), Retry.IDEMPOTENT));
     }
 
     GuestInterface updateInterface(InterfaceUpdate update) {
@@ -52,16 +58,14 @@ final class NetworkRpcs {
                 .setMtu(update.mtu())
                 .setUp(update.up())
                 .build();
-        return guestInterface(
-                calls.call(AgentRpc.UPDATE_INTERFACE, request, config.callTimeout(), Retry.IDEMPOTENT));
+        return guestInterface(calls.call(AgentRpc.UPDATE_INTERFACE, request, config.callTimeout(), Retry.IDEMPOTENT));
     }
 
     List<GuestRoute> updateRoutes(List<GuestRoute> routes) {
         UpdateRoutesRequest request = UpdateRoutesRequest.newBuilder()
                 .addAllRoutes(routes.stream().map(NetworkRpcs::route).toList())
                 .build();
-        return guestRoutes(
-                calls.call(AgentRpc.UPDATE_ROUTES, request, config.callTimeout(), Retry.IDEMPOTENT));
+        return guestRoutes(calls.call(AgentRpc.UPDATE_ROUTES, request, config.callTimeout(), Retry.IDEMPOTENT));
     }
 
     void addArpNeighbors(List<GuestNeighbor> neighbors) {

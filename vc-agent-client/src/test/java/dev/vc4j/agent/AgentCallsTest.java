@@ -77,16 +77,16 @@ class AgentCallsTest {
     @Test
     void detailsWhoseCodeIsNotTheStatusAreIgnored() {
         byte[] details = com.google.rpc.Status.newBuilder()
-                        .setCode(Code.NOT_FOUND.getNumber())
-                        .addDetails(Any.pack(AgentError.newBuilder()
-                                .setKind(AgentError.Kind.NOT_FOUND)
-                                .build()))
-                        .addDetails(Any.pack(ResourceInfo.newBuilder()
-                                .setResourceType("container")
-                                .setResourceName("c1")
-                                .build()))
-                        .build()
-                        .toByteArray();
+                .setCode(Code.NOT_FOUND.getNumber())
+                .addDetails(Any.pack(AgentError.newBuilder()
+                        .setKind(AgentError.Kind.NOT_FOUND)
+                        .build()))
+                .addDetails(Any.pack(ResourceInfo.newBuilder()
+                        .setResourceType("container")
+                        .setResourceName("c1")
+                        .build()))
+                .build()
+                .toByteArray();
         AgentException e = assertInstanceOf(
                 AgentException.class, translate(new GrpcFailure(Code.INVALID_ARGUMENT, "x", details, null)));
         assertEquals(ErrorCode.AGENT_FAILED, e.code());

@@ -3,9 +3,9 @@ package dev.vc4j.agent;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
+import com.google.rpc.Code;
 import dev.vc4j.VcException;
 import dev.vc4j.spi.GuestText;
-import com.google.rpc.Code;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -210,8 +210,7 @@ class Http2ConnectionTest {
         });
         long started = System.nanoTime();
         GrpcFailure e = assertThrows(
-                GrpcFailure.class,
-                () -> connection.call(PATH, new byte[8 << 20], deadline(Duration.ofSeconds(1))));
+                GrpcFailure.class, () -> connection.call(PATH, new byte[8 << 20], deadline(Duration.ofSeconds(1))));
         done.countDown();
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(Code.DEADLINE_EXCEEDED, e.code());
@@ -243,7 +242,9 @@ class Http2ConnectionTest {
                     new HttpHeader("content-type", "application/grpc"),
                     new HttpHeader("grpc-status", "5"),
                     new HttpHeader("grpc-message", "no%20such%20container%20%E2%9C%93"),
-                    new HttpHeader("grpc-status-details-bin", Base64.getEncoder().withoutPadding().encodeToString(details)));
+                    new HttpHeader(
+                            "grpc-status-details-bin",
+                            Base64.getEncoder().withoutPadding().encodeToString(details)));
             FakeAgentPeer.read(p, 1);
         });
         GrpcFailure e = assertThrows(
