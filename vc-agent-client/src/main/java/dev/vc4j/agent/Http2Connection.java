@@ -147,13 +147,14 @@ final class Http2Connection implements AutoCloseable {
             }
             nextStreamId += 2;
             Http2Stream stream;
+            // in the map before the flow lock goes: a change of the agent's initial window reaches it
             flowLock.lock();
             try {
                 stream = new Http2Stream(id, maxReplyBytes, peerInitialWindow);
+                streams.put(id, stream);
             } finally {
                 flowLock.unlock();
             }
-            streams.put(id, stream);
             // Stream ids must reach the agent in order: the id is taken and its HEADERS written under one lock.
             writeFrame(Http2.HEADERS, Http2.FLAG_END_HEADERS, id, headers, 0, headers.length, deadline);
             return stream;

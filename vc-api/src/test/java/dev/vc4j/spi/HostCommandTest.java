@@ -41,10 +41,19 @@ class HostCommandTest {
         assertEquals("out\n", run(DEADLINE, "/bin/sh", "-c", "echo out; echo noise >&2"));
     }
 
-    /** A JVM killed while the program runs leaves no temporary file: the names are gone once it has started. */
+    /**
+     * A JVM killed while the program runs leaves no temporary file: the names go as soon as the program has started,
+     * which the program itself sees. Not at once: it may look before the JVM has removed them, so it waits (5 s at
+     * most) until its stdout has no name, then reports both.
+     */
     @Test
     void theOutputFilesHaveNoNameWhileTheProgramRuns() {
-        String target = run(DEADLINE, "/bin/sh", "-c", "readlink /proc/self/fd/1; readlink /proc/self/fd/2 >&1");
+        String target = run(
+                DEADLINE,
+                "/bin/sh",
+                "-c",
+                "i=0; while [ $i -lt 500 ]; do case \"$(readlink /proc/$$/fd/1)\" in *' (deleted)') break;; esac;"
+                        + " sleep 0.01; i=$((i+1)); done; readlink /proc/$$/fd/1; readlink /proc/$$/fd/2 >&1");
         List<String> lines = target.lines().toList();
         assertEquals(2, lines.size(), target);
         for (String line : lines) {
