@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -38,6 +37,8 @@ final class Http2Connection implements AutoCloseable {
     /** How long the reader thread may block writing a control frame (an ACK, a window update). */
     private static final Duration CONTROL_WRITE = Duration.ofSeconds(10);
 
+    private static final long RESET_WAIT_MILLIS = 100;
+
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Object endpoint;
@@ -46,16 +47,11 @@ final class Http2Connection implements AutoCloseable {
     private final CompletableFuture<String> ready = new CompletableFuture<>();
     private final Map<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final ReentrantLock flowLock = new ReentrantLock();
-    private final Condition flowChanged = flowLock.newCondition();
+    private final Http2SendWindows windows;
     private final Thread reader;
     /** Guarded by writeLock. */
     private int nextStreamId = 1;
-    // Guarded by flowLock: what the agent's settings and window updates allow.
-    private long connectionSendWindow = Http2.DEFAULT_WINDOW;
-    private long peerInitialWindow = Http2.DEFAULT_WINDOW;
-    private int peerMaxFrame = Http2.DEFAULT_MAX_FRAME;
-    private long peerMaxStreams = Long.MAX_VALUE;
+
     private volatile GrpcFailure failure;
     private volatile boolean goingAway;
 
@@ -63,6 +59,7 @@ final class Http2Connection implements AutoCloseable {
         this.endpoint = endpoint;
         this.socket = socket;
         this.maxReplyBytes = maxReplyBytes;
+        this.windows = new Http2SendWindows(streams, this::checkOpen, endpoint);
         // with the MDC of the call that connects: the reader's lines are about the same sandbox
         this.reader = LogContext.daemonThread(
                 THREAD_PREFIX + THREADS.incrementAndGet(), new Http2FrameReader(this, new SocketInput(socket), nonce));
@@ -103,6 +100,10 @@ final class Http2Connection implements AutoCloseable {
             return stream.reply().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw (GrpcFailure) e.getCause();
+        } catch (GrpcFailure e) {
+            // the request may be half sent: the agent is told to drop it (a no-op on a broken connection)
+            reset(stream, Http2.CANCEL);
+            throw e;
         } catch (TimeoutException e) {
             reset(stream, Http2.CANCEL);
             throw new GrpcFailure(Code.DEADLINE_EXCEEDED, "no answer from the agent at " + endpoint, null);
@@ -117,14 +118,7 @@ final class Http2Connection implements AutoCloseable {
 
     /** A new stream with its HEADERS sent, once the agent's limit on concurrent streams leaves room for it. */
     private Http2Stream open(String path, long deadline) throws GrpcFailure {
-        flowLock.lock();
-        try {
-            while (streams.size() >= peerMaxStreams) {
-                awaitFlow(deadline, "a free stream");
-            }
-        } finally {
-            flowLock.unlock();
-        }
+        windows.awaitStreamRoom(deadline);
         ByteArrayOutputStream block = new ByteArrayOutputStream(128);
         HpackEncoder.encode(
                 List.of(
@@ -137,7 +131,7 @@ final class Http2Connection implements AutoCloseable {
                         new HttpHeader("te", "trailers")),
                 block);
         byte[] headers = block.toByteArray();
-        writeLock.lock();
+        lockWrites(deadline);
         try {
             checkOpen();
             int id = nextStreamId;
@@ -146,15 +140,7 @@ final class Http2Connection implements AutoCloseable {
                 throw new GrpcFailure(Code.UNAVAILABLE, "the connection has used all its stream ids", null);
             }
             nextStreamId += 2;
-            Http2Stream stream;
-            // in the map before the flow lock goes: a change of the agent's initial window reaches it
-            flowLock.lock();
-            try {
-                stream = new Http2Stream(id, maxReplyBytes, peerInitialWindow);
-                streams.put(id, stream);
-            } finally {
-                flowLock.unlock();
-            }
+            Http2Stream stream = windows.newStream(id, maxReplyBytes);
             // Stream ids must reach the agent in order: the id is taken and its HEADERS written under one lock.
             writeFrame(Http2.HEADERS, Http2.FLAG_END_HEADERS, id, headers, 0, headers.length, deadline);
             return stream;
@@ -166,26 +152,12 @@ final class Http2Connection implements AutoCloseable {
     private void sendData(Http2Stream stream, byte[] data, long deadline) throws GrpcFailure {
         int sent = 0;
         do {
-            int n;
-            flowLock.lock();
-            try {
-                while (!stream.isDone()
-                        && data.length > sent
-                        && Math.min(connectionSendWindow, stream.sendWindow) <= 0) {
-                    awaitFlow(deadline, "the agent's flow-control window");
-                }
-                if (stream.isDone()) {
-                    return; // answered or reset early: its reply says how
-                }
-                long window = Math.min(connectionSendWindow, stream.sendWindow);
-                n = (int) Math.min(Math.min(data.length - sent, window), peerMaxFrame);
-                connectionSendWindow -= n;
-                stream.sendWindow -= n;
-            } finally {
-                flowLock.unlock();
+            int n = windows.take(stream, data.length - sent, deadline);
+            if (n == 0) {
+                return; // answered or reset early: its reply says how
             }
             boolean last = sent + n == data.length;
-            writeLock.lock();
+            lockWrites(deadline);
             try {
                 checkOpen();
                 writeFrame(Http2.DATA, last ? Http2.FLAG_END_STREAM : 0, stream.id(), data, sent, n, deadline);
@@ -194,22 +166,6 @@ final class Http2Connection implements AutoCloseable {
             }
             sent += n;
         } while (sent < data.length);
-    }
-
-    /** Waits, with flowLock held, until the flow changes or the deadline passes. */
-    private void awaitFlow(long deadline, String what) throws GrpcFailure {
-        checkOpen();
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            throw new GrpcFailure(Code.DEADLINE_EXCEEDED, "waited for " + what + " of the agent at " + endpoint, null);
-        }
-        try {
-            flowChanged.awaitNanos(left);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GrpcFailure(Code.CANCELLED, "interrupted while waiting for " + what, e);
-        }
-        checkOpen();
     }
 
     private void checkOpen() throws GrpcFailure {
@@ -252,43 +208,75 @@ final class Http2Connection implements AutoCloseable {
         }
     }
 
-    /** A control frame from the reader thread, bounded by {@link #CONTROL_WRITE}. */
+    /** A control frame (an ACK, a window update, a reset), bounded by {@link #CONTROL_WRITE}. */
     void writeControl(int type, int flags, int streamId, byte[] payload) throws GrpcFailure {
-        writeLock.lock();
+        long deadline = System.nanoTime() + CONTROL_WRITE.toNanos();
+        lockWrites(deadline);
         try {
             checkOpen();
-            writeFrame(type, flags, streamId, payload, 0, payload.length, System.nanoTime() + CONTROL_WRITE.toNanos());
+            writeFrame(type, flags, streamId, payload, 0, payload.length, deadline);
         } finally {
             writeLock.unlock();
         }
     }
 
-    /** Tells the agent this client no longer wants {@code stream}'s reply; a broken connection needs no telling. */
+    /**
+     * Takes the write lock by {@code deadline}: a write in progress is bounded by its own caller's deadline, which
+     * may be later than this one's.
+     */
+    private void lockWrites(long deadline) throws GrpcFailure {
+        try {
+            if (writeLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GrpcFailure(Code.CANCELLED, "interrupted while waiting to write to the agent at " + endpoint, e);
+        }
+        throw new GrpcFailure(
+                Code.DEADLINE_EXCEEDED, "waited for another call's write to the agent at " + endpoint, null);
+    }
+
+    /**
+     * Tells the agent this client no longer wants {@code stream}'s reply. Best effort, and not worth a wait for
+     * another call's write: a reply that comes anyway is dropped, and a broken connection needs no telling.
+     */
     void reset(Http2Stream stream, int errorCode) {
         byte[] payload = new byte[4];
         Http2.putInt(payload, 0, errorCode);
         try {
-            writeControl(Http2.RST_STREAM, 0, stream.id(), payload);
+            if (writeLock.tryLock(RESET_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                try {
+                    checkOpen();
+                    writeFrame(
+                            Http2.RST_STREAM,
+                            0,
+                            stream.id(),
+                            payload,
+                            0,
+                            payload.length,
+                            System.nanoTime() + CONTROL_WRITE.toNanos());
+                } finally {
+                    writeLock.unlock();
+                }
+            }
         } catch (GrpcFailure e) {
             LOG.debug("no reset of stream {} on the agent at {}: {}", stream.id(), endpoint, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private void release(Http2Stream stream) {
         streams.remove(stream.id());
-        signalFlow();
+        windows.signal();
         if (goingAway && streams.isEmpty()) {
             close();
         }
     }
 
-    void signalFlow() {
-        flowLock.lock();
-        try {
-            flowChanged.signalAll();
-        } finally {
-            flowLock.unlock();
-        }
+    Http2SendWindows windows() {
+        return windows;
     }
 
     Http2Stream stream(int id) {
@@ -299,48 +287,6 @@ final class Http2Connection implements AutoCloseable {
 
     void onReady(String version) {
         ready.complete(version);
-    }
-
-    void onSettings(Long maxStreams, Long initialWindow, Integer maxFrame) {
-        flowLock.lock();
-        try {
-            if (maxStreams != null) {
-                peerMaxStreams = maxStreams;
-            }
-            if (maxFrame != null) {
-                peerMaxFrame = maxFrame;
-            }
-            if (initialWindow != null) {
-                long delta = initialWindow - peerInitialWindow;
-                peerInitialWindow = initialWindow;
-                for (Http2Stream stream : streams.values()) {
-                    stream.sendWindow += delta;
-                }
-            }
-            flowChanged.signalAll();
-        } finally {
-            flowLock.unlock();
-        }
-    }
-
-    /** False when the increment overflows the window (a flow-control error of the agent's). */
-    boolean onWindowUpdate(Http2Stream stream, int increment) {
-        flowLock.lock();
-        try {
-            long window = (stream == null ? connectionSendWindow : stream.sendWindow) + increment;
-            if (window > Http2.MAX_WINDOW) {
-                return false;
-            }
-            if (stream == null) {
-                connectionSendWindow = window;
-            } else {
-                stream.sendWindow = window;
-            }
-            flowChanged.signalAll();
-            return true;
-        } finally {
-            flowLock.unlock();
-        }
     }
 
     /** The agent goes away: streams it never saw fail as never processed, the others may still finish. */
@@ -371,7 +317,7 @@ final class Http2Connection implements AutoCloseable {
         for (Http2Stream stream : streams.values()) {
             stream.fail(why);
         }
-        signalFlow();
+        windows.signal();
         socket.close();
     }
 

@@ -28,6 +28,8 @@ final class Http2FrameReader implements Runnable {
     /** DATA bytes received since this client last opened the connection's window again. */
     private long unacknowledged;
 
+    private String agentVersion;
+
     Http2FrameReader(Http2Connection connection, SocketInput in, String nonce) {
         this.connection = connection;
         this.in = in;
@@ -49,9 +51,10 @@ final class Http2FrameReader implements Runnable {
         Object endpoint = connection.endpoint();
         try {
             sendHello(endpoint);
-            String version = AgentHandshake.awaitReady(in, nonce, endpoint);
+            agentVersion = AgentHandshake.awaitReady(in, nonce, endpoint);
             connection.writeRaw(preface(), System.nanoTime() + AgentHandshake.ATTEMPT.toNanos());
-            connection.onReady(version);
+            readAgentSettings();
+            connection.onReady(agentVersion);
             while (true) {
                 readFrame();
             }
@@ -102,6 +105,24 @@ final class Http2FrameReader implements Runnable {
         Http2.putFrameHeader(out, at, 4, Http2.WINDOW_UPDATE, 0, 0);
         Http2.putInt(out, at + Http2.FRAME_HEADER_BYTES, Http2Connection.CONNECTION_WINDOW - Http2.DEFAULT_WINDOW);
         return out;
+    }
+
+    /**
+     * The agent's preface, its first SETTINGS: calls start only after it, so that the first of them already keeps
+     * to the agent's limits (its windows, its frame size) rather than to HTTP/2's defaults.
+     */
+    private void readAgentSettings() throws IOException, GrpcFailure {
+        in.readFully(frameHeader, 0, frameHeader.length, "the agent's SETTINGS");
+        int length = (frameHeader[0] & 0xff) << 16 | (frameHeader[1] & 0xff) << 8 | (frameHeader[2] & 0xff);
+        if ((frameHeader[3] & 0xff) != Http2.SETTINGS || (frameHeader[4] & Http2.FLAG_ACK) != 0) {
+            throw new Violation(Http2.PROTOCOL_ERROR, "a first frame that is not SETTINGS");
+        }
+        if (length > Http2.DEFAULT_MAX_FRAME) {
+            throw new Violation(Http2.FRAME_SIZE_ERROR, "a SETTINGS frame of " + length + " bytes");
+        }
+        byte[] payload = new byte[length];
+        in.readFully(payload, 0, length, "the agent's SETTINGS");
+        onSettings(Http2.getInt(frameHeader, 5) & Integer.MAX_VALUE, 0, payload);
     }
 
     private void readFrame() throws IOException, GrpcFailure {
@@ -256,7 +277,7 @@ final class Http2FrameReader implements Runnable {
                 }
             }
         }
-        connection.onSettings(maxStreams, initialWindow, maxFrame);
+        connection.windows().onSettings(maxStreams, initialWindow, maxFrame);
         connection.writeControl(Http2.SETTINGS, Http2.FLAG_ACK, 0, new byte[0]);
     }
 
@@ -284,7 +305,7 @@ final class Http2FrameReader implements Runnable {
         if (streamId != 0 && stream == null) {
             return; // a stream that has ended here
         }
-        if (!connection.onWindowUpdate(stream, increment)) {
+        if (!connection.windows().onWindowUpdate(stream, increment)) {
             throw new Violation(Http2.FLOW_CONTROL_ERROR, "a window beyond 2^31-1 bytes");
         }
     }

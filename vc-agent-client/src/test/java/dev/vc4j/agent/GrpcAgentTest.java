@@ -73,7 +73,8 @@ class GrpcAgentTest {
             AgentException hangup = assertInstanceOf(AgentException.class, e.getCause());
             assertEquals("handshake", hangup.rpc());
             assertTrue(peer.accepted() >= 2, "attempts: " + peer.accepted());
-            peer.assertNoErrors();
+            // no assertNoErrors here: the attempt under way when the deadline passes may end before its hello
+
         }
     }
 

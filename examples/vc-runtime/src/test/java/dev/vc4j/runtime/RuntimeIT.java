@@ -289,7 +289,7 @@ class RuntimeIT {
         Process training = pb.start();
         assertTrue(training.waitFor(5, TimeUnit.MINUTES), "the training did not end");
         assertEquals(0, training.exitValue(), Files.readString(BASE.resolve("training.err")));
-        // an archive holds the classes of what ran: the shim's (grpc-java, Netty, QEMU's driver) are many more
+        // an archive holds the classes of what ran: the shim's (the agent client, QEMU's driver) are more
         assertTrue(Files.size(commands) > (1 << 20), "commands' archive: " + Files.size(commands));
         assertTrue(Files.size(shim) > Files.size(commands), "shim's archive: " + Files.size(shim));
         assertEquals(scratchDirs(), scratchBefore, "the training's scratch root is removed");
