@@ -212,15 +212,20 @@ public final class GuestLink {
         try {
             return rpc.apply(session);
         } catch (VcException e) {
-            if (!holds(session)) {
-                // a VM that died says how (QEMU's exit status): the user's stop or a kill reads differently
-                String how = current != null && current.awaitEnd(DEATH_NOTICE)
-                        ? current.deathReason().map(reason -> ": " + reason).orElse("")
-                        : "";
-                throw new HypervisorException(
-                        "the VM of sandbox `" + config.id() + "` was stopped or ended while " + what + " ran" + how, e);
+            boolean held = holds(session);
+            if (held && e.code() != ErrorCode.AGENT_UNREACHABLE) {
+                throw e;
             }
-            throw e;
+            // A lost connection may be its VM dying: the socket closes a moment before the JVM sees QEMU exit.
+            boolean ended = current != null && current.awaitEnd(DEATH_NOTICE);
+            if (held && !ended) {
+                throw e;
+            }
+            // a VM that died says how (QEMU's exit status): the user's stop or a kill reads differently
+            String how =
+                    ended ? current.deathReason().map(reason -> ": " + reason).orElse("") : "";
+            throw new HypervisorException(
+                    "the VM of sandbox `" + config.id() + "` was stopped or ended while " + what + " ran" + how, e);
         }
     }
 
